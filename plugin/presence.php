@@ -1,0 +1,45 @@
+<?php
+/**
+ * Plugin Name:       Presence
+ * Description:       Who is where in wp-admin, kept in shared memory by the presence PHP extension (with a database fallback). Offers the Presence API (wp_get_presence() and friends).
+ * Version:           0.1.0
+ * Requires at least: 6.1
+ * Requires PHP:      8.1
+ * License:           GPL-2.0-or-later
+ * Text Domain:       presence
+ *
+ * Bootstrap only: guard, requirement check, load list, hand over to wpp_register_hooks().
+ * Including any file below registers nothing by itself.
+ *
+ * @package Presence
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+if ( defined( 'WPP_VERSION' ) ) {
+	return; // Loaded twice (e.g. copied into mu-plugins too): the first copy wins.
+}
+
+define( 'WPP_VERSION', '0.1.0' );
+define( 'WPP_FILE', __FILE__ );
+define( 'WPP_DIR', __DIR__ );
+
+if ( version_compare( PHP_VERSION, '8.1', '<' ) ) {
+	add_action(
+		'admin_notices',
+		static function () {
+			echo '<div class="notice notice-error"><p>' . esc_html__( 'Presence requires PHP 8.1 or newer; the plugin is inactive.', 'presence' ) . '</p></div>';
+		}
+	);
+	return;
+}
+
+// --- Core (plugin core) ---
+require_once WPP_DIR . '/includes/hooks.php';
+
+// --- Heartbeat and surfaces (heartbeat helper) ---
+
+// --- End of load list ---
+
+wpp_register_hooks();
