@@ -36,6 +36,18 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) ) {
 }
 
 // --- Core (plugin core) ---
+require_once WPP_DIR . '/includes/rooms.php';
+require_once WPP_DIR . '/includes/backends/interface-wpp-backend.php';
+require_once WPP_DIR . '/includes/backends/class-wpp-native-backend.php';
+require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
+require_once WPP_DIR . '/includes/backend.php';
+require_once WPP_DIR . '/includes/schema.php';
+require_once WPP_DIR . '/includes/entries.php';
+require_once WPP_DIR . '/includes/api.php';
+require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
+require_once WPP_DIR . '/includes/rest/routes.php';
+require_once WPP_DIR . '/includes/admin.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
 // --- Heartbeat and surfaces (heartbeat helper) ---

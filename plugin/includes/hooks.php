@@ -18,6 +18,29 @@ defined( 'ABSPATH' ) || exit;
  */
 function wpp_register_hooks(): void {
 	// --- Core (plugin core) ---
+	// Lifecycle of the plugin itself (these are add_action() on activate_/deactivate_{plugin}).
+	register_activation_hook( WPP_FILE, 'wpp_activate' );
+	register_deactivation_hook( WPP_FILE, 'wpp_deactivate' );
+
+	add_action( 'init', 'wpp_add_post_type_support', 10 );    // Before anyone asks post_type_supports().
+	add_action( 'init', 'wpp_schedule_gc', 10 );
+	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
+	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.
+
+	// Entries that follow the user's session.
+	add_action( 'wp_login', 'wpp_on_login', 10, 2 );
+	add_action( 'wp_logout', 'wpp_on_logout', 10, 1 );
+	add_action( 'deleted_user', 'wpp_on_deleted_user', 10, 1 );
+
+	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
+	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );
+	add_filter( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100, 3 );
+
+	// Admin: notices for administrators, Site Health.
+	add_action( 'admin_notices', 'wpp_admin_notices', 10 );
+	add_action( 'network_admin_notices', 'wpp_admin_notices', 10 );
+	add_filter( 'site_status_tests', 'wpp_site_status_tests', 10 );
+	add_filter( 'debug_information', 'wpp_debug_information', 10 );
 
 	// --- Heartbeat and surfaces (heartbeat helper) ---
 

@@ -1,0 +1,79 @@
+<?php
+/**
+ * Choosing the backend, and the install key that namespaces this site in shared memory.
+ *
+ * @package Presence
+ * @since   0.1.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Whether the presence extension is loaded.
+ *
+ * @since 0.1.0
+ */
+function wpp_native_available(): bool {
+	return function_exists( 'presence_upsert' );
+}
+
+/**
+ * A short stable key of this WordPress install, the first part of every room name the native
+ * backend stores: 12 hex characters of sha256( ABSPATH | DB_HOST | DB_NAME | base table prefix ).
+ *
+ * Two installs served by one php-fpm master differ in at least one of these, so they never share
+ * a room; the key does not change between requests, workers or restarts. Sites of one network
+ * share the key and are told apart by blog id.
+ *
+ * @since 0.1.0
+ *
+ * @return string
+ */
+function wpp_install_key(): string {
+	static $key = null;
+	if ( null === $key ) {
+		global $wpdb;
+		$host = defined( 'DB_HOST' ) ? DB_HOST : '';
+		$name = defined( 'DB_NAME' ) ? DB_NAME : '';
+		$key  = substr( hash( 'sha256', ABSPATH . '|' . $host . '|' . $name . '|' . $wpdb->base_prefix ), 0, 12 );
+	}
+	return $key;
+}
+
+/**
+ * The active backend: native when the extension is loaded, the database table otherwise.
+ *
+ * @since 0.1.0
+ *
+ * @return WPP_Backend
+ */
+function wpp_backend(): WPP_Backend {
+	$backend = wpp_use_backend();
+	if ( null === $backend ) {
+		$backend = wpp_native_available() ? new WPP_Native_Backend() : new WPP_Database_Backend();
+		wpp_use_backend( $backend );
+	}
+	return $backend;
+}
+
+/**
+ * Gets, or replaces, the backend wpp_backend() returns. Tests use it to pin a backend.
+ *
+ * @since 0.1.0
+ * @access private
+ *
+ * @param WPP_Backend|null $backend Backend to use from now on; omit to only read.
+ * @param bool             $reset   True to forget the current one (next call chooses again).
+ * @return WPP_Backend|null The backend in use after the call.
+ */
+function wpp_use_backend( ?WPP_Backend $backend = null, bool $reset = false ): ?WPP_Backend {
+	static $current = null;
+	if ( $reset ) {
+		$current = null;
+	}
+	if ( null !== $backend ) {
+		$current = $backend;
+	}
+	return $current;
+}

@@ -1,0 +1,248 @@
+<?php
+/**
+ * Fallback backend on the `{prefix}presence` table, used when the extension is not loaded.
+ *
+ * @package Presence
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Entries in `{$wpdb->prefix}presence` (see schema.php).
+ *
+ * Each site of a network has its own table, so the table prefix is the namespace. An upsert is
+ * one `INSERT … ON DUPLICATE KEY UPDATE`; rows expire by `expires_at` (never read once past it)
+ * and are deleted by the `wpp_gc` scheduled event. A missing table is created again on the first
+ * failed write.
+ *
+ * @since 0.1.0
+ */
+final class WPP_Database_Backend implements WPP_Backend {
+
+	/**
+	 * Clock returning the current unix time as a float; tests move it instead of sleeping.
+	 *
+	 * @var callable
+	 */
+	private $clock;
+
+	/**
+	 * Whether this request already tried to repair the table.
+	 *
+	 * @var bool
+	 */
+	private bool $repaired = false;
+
+	/**
+	 * @since 0.1.0
+	 *
+	 * @param callable|null $clock Returns the current unix time (float); default microtime( true ).
+	 */
+	public function __construct( ?callable $clock = null ) {
+		$this->clock = $clock ?? static fn(): float => microtime( true );
+	}
+
+	/** @inheritDoc */
+	public function name(): string {
+		return 'database';
+	}
+
+	/**
+	 * Current unix time from the clock.
+	 */
+	private function now(): float {
+		return (float) ( $this->clock )();
+	}
+
+	/**
+	 * The table of the current site (follows switch_to_blog()).
+	 */
+	private function table(): string {
+		return wpp_table_name();
+	}
+
+	/**
+	 * Decodes rows into entries.
+	 *
+	 * @param array $rows Rows with room, client_id, user_id, data, updated_at.
+	 */
+	private function entries( array $rows ): array {
+		$out = array();
+		foreach ( $rows as $row ) {
+			$data       = json_decode( (string) $row->data, true );
+			$updated_at = (float) $row->updated_at;
+			$out[]      = array(
+				'room'       => (string) $row->room,
+				'client_id'  => (string) $row->client_id,
+				'user_id'    => (int) $row->user_id,
+				'data'       => is_array( $data ) ? $data : array(),
+				'date_gmt'   => gmdate( 'Y-m-d H:i:s', (int) $updated_at ),
+				'updated_at' => $updated_at,
+			);
+		}
+		return $out;
+	}
+
+	/**
+	 * The SQL condition selecting live rows updated within $max_age seconds.
+	 */
+	private function live( int $max_age ): string {
+		global $wpdb;
+		$now = $this->now();
+		return $wpdb->prepare(
+			'expires_at > %d AND updated_at >= %s',
+			(int) floor( $now ),
+			sprintf( '%.6F', $now - wpp_clamp_age( $max_age ) )
+		);
+	}
+
+	/** @inheritDoc */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+		global $wpdb;
+		$json = wp_json_encode( $data );
+		if ( false === $json || strlen( $room ) > 191 || strlen( $client_id ) > 191 ) {
+			return false;
+		}
+		$now = $this->now();
+		$sql = $wpdb->prepare(
+			"INSERT INTO {$this->table()} (room, client_id, user_id, data, updated_at, expires_at)
+			VALUES (%s, %s, %d, %s, %s, %d)
+			ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), data = VALUES(data),
+				updated_at = VALUES(updated_at), expires_at = VALUES(expires_at)",
+			$room,
+			$client_id,
+			max( 0, $user_id ),
+			$json,
+			sprintf( '%.6F', $now ),
+			(int) floor( $now ) + wpp_clamp_age( $ttl )
+		);
+		$suppress = $wpdb->suppress_errors( true );
+		$result   = $wpdb->query( $sql );
+		if ( false === $result && ! $this->repaired && ! wpp_table_exists() ) {
+			$this->repaired = true;
+			wpp_install_table();
+			$result = $wpdb->query( $sql );
+		}
+		$wpdb->suppress_errors( $suppress );
+		return false !== $result;
+	}
+
+	/** @inheritDoc */
+	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+		global $wpdb;
+		if ( null !== $limit && $limit < 1 ) {
+			return array();
+		}
+		$sql = $wpdb->prepare( "SELECT room, client_id, user_id, data, updated_at FROM {$this->table()} WHERE room = %s AND ", $room )
+			. $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC'
+			. ( null !== $limit ? ' LIMIT ' . (int) $limit : '' );
+		return $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) );
+	}
+
+	/** @inheritDoc */
+	public function count_room( string $room, int $max_age ): int {
+		global $wpdb;
+		$sql = $wpdb->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE room = %s AND ", $room ) . $this->live( $max_age );
+		return (int) $this->quiet( fn() => $wpdb->get_var( $sql ) );
+	}
+
+	/**
+	 * A hash of the live rows' (client_id, user_id, data): it changes exactly when an entry
+	 * joins, leaves or changes, and not when one is only refreshed. 0 for an empty room.
+	 */
+	public function room_version( string $room ): int {
+		global $wpdb;
+		$sql  = $wpdb->prepare(
+			"SELECT client_id, user_id, MD5(data) AS h FROM {$this->table()} WHERE room = %s AND expires_at > %d ORDER BY client_id",
+			$room,
+			(int) floor( $this->now() )
+		);
+		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql, ARRAY_N ) );
+		if ( ! $rows ) {
+			return 0;
+		}
+		$hash = hash_init( 'sha256' );
+		foreach ( $rows as $row ) {
+			hash_update( $hash, implode( "\0", $row ) . "\n" );
+		}
+		return (int) hexdec( substr( hash_final( $hash ), 0, 15 ) ); // 60 bits: a positive int.
+	}
+
+	/** @inheritDoc */
+	public function remove( string $room, string $client_id ): bool {
+		global $wpdb;
+		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE room = %s AND client_id = %s AND expires_at > %d", $room, $client_id, (int) floor( $this->now() ) );
+		return (int) $this->quiet( fn() => $wpdb->query( $sql ) ) > 0;
+	}
+
+	/** @inheritDoc */
+	public function remove_user( int $user_id ): int {
+		global $wpdb;
+		if ( $user_id <= 0 ) {
+			return 0;
+		}
+		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE user_id = %d AND expires_at > %d", $user_id, (int) floor( $this->now() ) );
+		return (int) $this->quiet( fn() => $wpdb->query( $sql ) );
+	}
+
+	/** @inheritDoc */
+	public function user_entries( int $user_id, int $max_age ): array {
+		global $wpdb;
+		if ( $user_id <= 0 ) {
+			return array();
+		}
+		$sql = $wpdb->prepare( "SELECT room, client_id, user_id, data, updated_at FROM {$this->table()} WHERE user_id = %d AND ", $user_id )
+			. $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC';
+		return $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) );
+	}
+
+	/** @inheritDoc */
+	public function rooms( int $max_age ): array {
+		global $wpdb;
+		$sql  = "SELECT room, COUNT(*) AS entries, COUNT(DISTINCT NULLIF(user_id, 0)) AS users FROM {$this->table()} WHERE "
+			. $this->live( $max_age ) . ' GROUP BY room ORDER BY room';
+		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
+		$out  = array();
+		foreach ( $rows as $row ) {
+			$out[ (string) $row->room ] = array(
+				'entries' => (int) $row->entries,
+				'users'   => (int) $row->users,
+			);
+		}
+		return $out;
+	}
+
+	/** @inheritDoc */
+	public function gc(): int {
+		global $wpdb;
+		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE expires_at <= %d", (int) floor( $this->now() ) );
+		return (int) $this->quiet( fn() => $wpdb->query( $sql ) );
+	}
+
+	/**
+	 * Removes every row of this site (tests).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return int Rows removed.
+	 */
+	public function flush(): int {
+		global $wpdb;
+		return (int) $this->quiet( fn() => $wpdb->query( "DELETE FROM {$this->table()}" ) );
+	}
+
+	/**
+	 * Runs a query with errors suppressed: a missing table reads as empty instead of printing.
+	 *
+	 * @param callable $query Runs the query.
+	 * @return mixed Its result.
+	 */
+	private function quiet( callable $query ) {
+		global $wpdb;
+		$suppress = $wpdb->suppress_errors( true );
+		$result   = $query();
+		$wpdb->suppress_errors( $suppress );
+		return $result;
+	}
+}

@@ -1,0 +1,227 @@
+<?php
+/**
+ * Backend on the presence PHP extension (shared memory). The only code that calls presence_*().
+ *
+ * @package Presence
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Entries in the extension's shared-memory table.
+ *
+ * One segment can serve several WordPress sites (every site of a php-fpm master that loads the
+ * extension with the same `presence.shm_path`). Each room is therefore stored as
+ * `{install_key}/{blog_id}/{room}`: the install key (see wpp_install_key()) separates installs,
+ * the blog id separates the sites of a network. Reads strip the prefix again, and
+ * remove_user() / rooms() only look under this site's prefix.
+ *
+ * @since 0.1.0
+ */
+final class WPP_Native_Backend implements WPP_Backend {
+
+	/**
+	 * Longest room name the extension accepts, in bytes.
+	 *
+	 * @since 0.1.0
+	 */
+	private const MAX_STORED_ROOM_BYTES = 191;
+
+	/**
+	 * Install key given to the constructor; null = wpp_install_key() at call time.
+	 *
+	 * @var string|null
+	 */
+	private ?string $install_key;
+
+	/**
+	 * @since 0.1.0
+	 *
+	 * @param string|null $install_key Namespace of this install; null for wpp_install_key().
+	 *                                 Tests pass another key to act as a second site.
+	 */
+	public function __construct( ?string $install_key = null ) {
+		$this->install_key = $install_key;
+	}
+
+	/** @inheritDoc */
+	public function name(): string {
+		return 'native';
+	}
+
+	/**
+	 * This site's namespace inside the segment: `{install_key}/{blog_id}/`.
+	 *
+	 * Read at call time so switch_to_blog() moves it along.
+	 *
+	 * @since 0.1.0
+	 */
+	public function prefix(): string {
+		return ( $this->install_key ?? wpp_install_key() ) . '/' . get_current_blog_id() . '/';
+	}
+
+	/**
+	 * The stored name of a public room, or null when it would be too long.
+	 */
+	private function stored_room( string $room ): ?string {
+		$stored = $this->prefix() . $room;
+		return ( '' !== $room && strlen( $stored ) <= self::MAX_STORED_ROOM_BYTES ) ? $stored : null;
+	}
+
+	/**
+	 * Entries from the extension with their room names made public again.
+	 */
+	private function publish( array $entries, string $prefix ): array {
+		$out    = array();
+		$length = strlen( $prefix );
+		foreach ( $entries as $entry ) {
+			if ( ! is_array( $entry ) || ! str_starts_with( (string) ( $entry['room'] ?? '' ), $prefix ) ) {
+				continue;
+			}
+			$entry['room']       = substr( $entry['room'], $length );
+			$entry['user_id']    = (int) $entry['user_id'];
+			$entry['data']       = is_array( $entry['data'] ?? null ) ? $entry['data'] : array();
+			$entry['updated_at'] = (float) $entry['updated_at'];
+			$out[]               = $entry;
+		}
+		return $out;
+	}
+
+	/** @inheritDoc */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		try {
+			return (bool) presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) );
+		} catch ( \Throwable $e ) {
+			return false; // ValueError/TypeError from the extension: nothing was stored.
+		}
+	}
+
+	/** @inheritDoc */
+	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
+			return array();
+		}
+		try {
+			$entries = presence_room( $stored, wpp_clamp_age( $max_age ), $limit );
+		} catch ( \Throwable $e ) {
+			return array();
+		}
+		return $this->publish( $entries, $this->prefix() );
+	}
+
+	/** @inheritDoc */
+	public function count_room( string $room, int $max_age ): int {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return 0;
+		}
+		try {
+			return (int) presence_room_count( $stored, wpp_clamp_age( $max_age ) );
+		} catch ( \Throwable $e ) {
+			return 0;
+		}
+	}
+
+	/** @inheritDoc */
+	public function room_version( string $room ): int {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return 0;
+		}
+		try {
+			return (int) presence_room_version( $stored );
+		} catch ( \Throwable $e ) {
+			return 0;
+		}
+	}
+
+	/** @inheritDoc */
+	public function remove( string $room, string $client_id ): bool {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		try {
+			return (bool) presence_remove( $stored, $client_id );
+		} catch ( \Throwable $e ) {
+			return false;
+		}
+	}
+
+	/** @inheritDoc */
+	public function remove_user( int $user_id ): int {
+		if ( $user_id <= 0 ) {
+			return 0;
+		}
+		try {
+			return (int) presence_remove_user( $user_id, $this->prefix() );
+		} catch ( \Throwable $e ) {
+			return 0;
+		}
+	}
+
+	/** @inheritDoc */
+	public function user_entries( int $user_id, int $max_age ): array {
+		if ( $user_id <= 0 ) {
+			return array();
+		}
+		try {
+			$entries = presence_user( $user_id, wpp_clamp_age( $max_age ) );
+		} catch ( \Throwable $e ) {
+			return array();
+		}
+		return $this->publish( $entries, $this->prefix() );
+	}
+
+	/** @inheritDoc */
+	public function rooms( int $max_age ): array {
+		$prefix = $this->prefix();
+		try {
+			$rooms = presence_rooms( $prefix, wpp_clamp_age( $max_age ) );
+		} catch ( \Throwable $e ) {
+			return array();
+		}
+		$out = array();
+		foreach ( $rooms as $room => $counts ) {
+			$room = (string) $room;
+			if ( str_starts_with( $room, $prefix ) ) {
+				$out[ substr( $room, strlen( $prefix ) ) ] = array(
+					'entries' => (int) ( $counts['entries'] ?? 0 ),
+					'users'   => (int) ( $counts['users'] ?? 0 ),
+				);
+			}
+		}
+		ksort( $out, SORT_STRING );
+		return $out;
+	}
+
+	/** @inheritDoc */
+	public function gc(): int {
+		try {
+			return (int) presence_gc();
+		} catch ( \Throwable $e ) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Removes every entry of this site (tests and uninstall).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return int Entries removed.
+	 */
+	public function flush(): int {
+		try {
+			return (int) presence_flush( $this->prefix() );
+		} catch ( \Throwable $e ) {
+			return 0;
+		}
+	}
+}

@@ -1,0 +1,96 @@
+<?php
+/**
+ * The seam between the plugin and where entries live.
+ *
+ * @package Presence
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * A presence store.
+ *
+ * Rooms given to a backend are public room names (`admin/online`, `postType/post:12`); the backend
+ * namespaces them per site (install + blog id) itself, so callers never see another site's entries.
+ * Arguments are validated by the caller (rooms.php); a backend still never raises: it returns
+ * false / 0 / an empty array on bad input or storage errors.
+ *
+ * An entry is an array with keys `room` (public name), `client_id`, `user_id` (int), `data` (array),
+ * `date_gmt` ('Y-m-d H:i:s' UTC) and `updated_at` (float unix time).
+ *
+ * @since 0.1.0
+ */
+interface WPP_Backend {
+
+	/**
+	 * 'native' or 'database'.
+	 *
+	 * @since 0.1.0
+	 */
+	public function name(): string;
+
+	/**
+	 * Inserts or replaces the entry (room, client_id) and refreshes its expiry to now + $ttl.
+	 *
+	 * @since 0.1.0
+	 */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool;
+
+	/**
+	 * Live entries of a room updated within $max_age seconds, newest first, at most $limit.
+	 *
+	 * @since 0.1.0
+	 */
+	public function get_room( string $room, int $max_age, ?int $limit = null ): array;
+
+	/**
+	 * Number of entries get_room() would return without a limit.
+	 *
+	 * @since 0.1.0
+	 */
+	public function count_room( string $room, int $max_age ): int;
+
+	/**
+	 * A number that changes when an entry of the room joins, leaves or changes its data or user,
+	 * and not when an entry is only refreshed.
+	 *
+	 * @since 0.1.0
+	 */
+	public function room_version( string $room ): int;
+
+	/**
+	 * Removes one entry. True when an entry was removed.
+	 *
+	 * @since 0.1.0
+	 */
+	public function remove( string $room, string $client_id ): bool;
+
+	/**
+	 * Removes every entry of a user on this site. Returns how many were removed.
+	 *
+	 * @since 0.1.0
+	 */
+	public function remove_user( int $user_id ): int;
+
+	/**
+	 * Live entries of a user on this site, newest first.
+	 *
+	 * @since 0.1.0
+	 */
+	public function user_entries( int $user_id, int $max_age ): array;
+
+	/**
+	 * Rooms of this site with live entries: room => ['entries' => int, 'users' => int].
+	 *
+	 * @since 0.1.0
+	 */
+	public function rooms( int $max_age ): array;
+
+	/**
+	 * Deletes expired entries now. Returns how many were deleted.
+	 *
+	 * @since 0.1.0
+	 */
+	public function gc(): int;
+}

@@ -1,0 +1,148 @@
+<?php
+/**
+ * Reading and writing entries through the active backend, with validation.
+ *
+ * The public wp_* API (api.php), REST, lifecycle and heartbeat code all come through here, so
+ * input is checked once and the same way whichever backend is active.
+ *
+ * @package Presence
+ * @since   0.1.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Live entries of a room, newest first.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed    $room    Room name.
+ * @param mixed    $timeout Only entries updated within this many seconds (1..86400).
+ * @param int|null $limit   At most this many entries.
+ * @return array[]|WP_Error Entries (see WPP_Backend), or WP_Error for an invalid room.
+ */
+function wpp_get_entries( $room, $timeout = null, ?int $limit = null ) {
+	$valid = wpp_validate_name( $room, 'room' );
+	if ( is_wp_error( $valid ) ) {
+		return $valid;
+	}
+	return wpp_backend()->get_room( $room, wpp_clamp_age( $timeout ?? wpp_default_ttl() ), $limit );
+}
+
+/**
+ * Writes (inserts or refreshes) an entry.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed    $room      Room name.
+ * @param mixed    $client_id Client id, unique within the room.
+ * @param mixed    $state     Array of scalars/arrays (see wpp_validate_state()).
+ * @param int      $user_id   Owner; 0 = no user.
+ * @param int|null $ttl       Seconds until it expires; null = wpp_default_ttl().
+ * @return true|WP_Error
+ */
+function wpp_set_entry( $room, $client_id, $state, int $user_id = 0, ?int $ttl = null ) {
+	foreach ( array(
+		wpp_validate_name( $room, 'room' ),
+		wpp_validate_name( $client_id, 'client_id' ),
+		wpp_validate_state( $state ),
+	) as $valid ) {
+		if ( is_wp_error( $valid ) ) {
+			return $valid;
+		}
+	}
+	if ( $user_id < 0 ) {
+		return new WP_Error( 'wpp_invalid_user_id', __( 'user_id must not be negative.', 'presence' ), array( 'status' => 400 ) );
+	}
+	if ( ! wpp_backend()->set( $room, $client_id, $state, $user_id, wpp_clamp_age( $ttl ?? wpp_default_ttl() ) ) ) {
+		return new WP_Error( 'wpp_store_failed', __( 'The presence entry could not be stored.', 'presence' ), array( 'status' => 500 ) );
+	}
+
+	/**
+	 * Fires after a presence entry was written.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param string $room      Room name.
+	 * @param string $client_id Client id.
+	 * @param array  $state     Stored state.
+	 * @param int    $user_id   Owner (0 = none).
+	 */
+	do_action( 'wpp_entry_set', $room, $client_id, $state, $user_id );
+	return true;
+}
+
+/**
+ * Removes one entry.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $room      Room name.
+ * @param mixed $client_id Client id.
+ * @return bool|WP_Error True when an entry was removed, false when there was none.
+ */
+function wpp_remove_entry( $room, $client_id ) {
+	foreach ( array( wpp_validate_name( $room, 'room' ), wpp_validate_name( $client_id, 'client_id' ) ) as $valid ) {
+		if ( is_wp_error( $valid ) ) {
+			return $valid;
+		}
+	}
+	$removed = wpp_backend()->remove( $room, $client_id );
+	if ( $removed ) {
+		/**
+		 * Fires after a presence entry was removed.
+		 *
+		 * @since 0.1.0
+		 *
+		 * @param string $room      Room name.
+		 * @param string $client_id Client id.
+		 */
+		do_action( 'wpp_entry_removed', $room, $client_id );
+	}
+	return $removed;
+}
+
+/**
+ * Removes every entry of a user on this site.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $user_id User id.
+ * @return int|WP_Error Number of entries removed.
+ */
+function wpp_remove_user_entries( $user_id ) {
+	if ( ! is_numeric( $user_id ) || (int) $user_id <= 0 ) {
+		return new WP_Error( 'wpp_invalid_user_id', __( 'user_id must be a positive integer.', 'presence' ), array( 'status' => 400 ) );
+	}
+	$removed = wpp_backend()->remove_user( (int) $user_id );
+
+	/**
+	 * Fires after the entries of a user were removed from this site.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $user_id User id.
+	 * @param int $removed Number of entries removed.
+	 */
+	do_action( 'wpp_user_entries_removed', (int) $user_id, $removed );
+	return $removed;
+}
+
+/**
+ * Finds the live entry of a client in a room.
+ *
+ * @since 0.1.0
+ *
+ * @param string $room      Room name (valid).
+ * @param string $client_id Client id (valid).
+ * @return array|null The entry or null.
+ */
+function wpp_find_entry( string $room, string $client_id ): ?array {
+	foreach ( wpp_backend()->get_room( $room, 86400 ) as $entry ) {
+		if ( $entry['client_id'] === $client_id ) {
+			return $entry;
+		}
+	}
+	return null;
+}

@@ -1,0 +1,392 @@
+<?php
+/**
+ * REST API: `wp-presence/v1/presence` and `wp-presence/v1/presence/rooms`.
+ *
+ * @package Presence
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads and writes presence entries over REST.
+ *
+ * - GET    /presence?room=&page=&per_page=   entries of a room (room access), X-WP-Total headers
+ * - POST   /presence  {room, client_id, data} write an entry owned by the current user
+ * - DELETE /presence  {room, client_id}       remove an own entry (any entry with manage_options)
+ * - GET    /presence/rooms                    rooms with live entries the user may access
+ *
+ * Every response, errors included, carries `Cache-Control: no-store` (wpp_rest_no_store()).
+ *
+ * @since 0.1.0
+ */
+class WPP_REST_Controller extends WP_REST_Controller {
+
+	/**
+	 * Most live entries one user may hold on a site through REST.
+	 *
+	 * @since 0.1.0
+	 */
+	public const MAX_ENTRIES_PER_USER = 50;
+
+	/**
+	 * @since 0.1.0
+	 */
+	public function __construct() {
+		$this->namespace = 'wp-presence/v1';
+		$this->rest_base = 'presence';
+	}
+
+	/**
+	 * Registers the routes. Called on `rest_api_init` through wpp_register_rest_routes().
+	 *
+	 * @since 0.1.0
+	 */
+	public function register_routes(): void {
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base,
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_items' ),
+					'permission_callback' => array( $this, 'get_items_permissions_check' ),
+					'args'                => array(
+						'room'     => $this->name_arg( 'room', __( 'Room name.', 'presence' ) ),
+						'page'     => array(
+							'description' => __( 'Page of the list.', 'presence' ),
+							'type'        => 'integer',
+							'default'     => 1,
+							'minimum'     => 1,
+						),
+						'per_page' => array(
+							'description' => __( 'Entries per page.', 'presence' ),
+							'type'        => 'integer',
+							'default'     => 50,
+							'minimum'     => 1,
+							'maximum'     => 100,
+						),
+					),
+				),
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array(
+						'room'      => $this->name_arg( 'room', __( 'Room name.', 'presence' ) ),
+						'client_id' => $this->name_arg( 'client_id', __( 'Client id, unique within the room.', 'presence' ) ),
+						'data'      => array(
+							'description'       => __( 'State of the client: an object of at most 10 KB (JSON), 3 levels deep.', 'presence' ),
+							'type'              => 'object',
+							'default'           => array(),
+							'validate_callback' => array( $this, 'validate_data' ),
+						),
+					),
+				),
+				array(
+					'methods'             => WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'delete_item' ),
+					'permission_callback' => array( $this, 'delete_item_permissions_check' ),
+					'args'                => array(
+						'room'      => $this->name_arg( 'room', __( 'Room name.', 'presence' ) ),
+						'client_id' => $this->name_arg( 'client_id', __( 'Client id.', 'presence' ) ),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/rooms',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_rooms' ),
+					'permission_callback' => array( $this, 'logged_in_check' ),
+					'args'                => array(),
+				),
+			)
+		);
+	}
+
+	/**
+	 * A required string argument for a room or client id.
+	 *
+	 * @param string $what        'room' or 'client_id'.
+	 * @param string $description Description.
+	 */
+	private function name_arg( string $what, string $description ): array {
+		return array(
+			'description'       => $description,
+			'type'              => 'string',
+			'required'          => true,
+			'pattern'           => WPP_NAME_PATTERN,
+			'maxLength'         => 'room' === $what ? WPP_MAX_ROOM_BYTES : WPP_MAX_CLIENT_ID_BYTES,
+			'validate_callback' => array( $this, 'room' === $what ? 'validate_room' : 'validate_client_id' ),
+		);
+	}
+
+	/**
+	 * Schema validation, then the byte limits of rooms.php.
+	 *
+	 * @since 0.1.0
+	 */
+	public function validate_room( $value, WP_REST_Request $request, string $param ) {
+		$valid = rest_validate_request_arg( $value, $request, $param );
+		return true === $valid ? wpp_validate_name( $value, 'room' ) : $valid;
+	}
+
+	/**
+	 * Schema validation, then the byte limits of rooms.php.
+	 *
+	 * @since 0.1.0
+	 */
+	public function validate_client_id( $value, WP_REST_Request $request, string $param ) {
+		$valid = rest_validate_request_arg( $value, $request, $param );
+		return true === $valid ? wpp_validate_name( $value, 'client_id' ) : $valid;
+	}
+
+	/**
+	 * Schema validation, then size and depth.
+	 *
+	 * @since 0.1.0
+	 */
+	public function validate_data( $value, WP_REST_Request $request, string $param ) {
+		$valid = rest_validate_request_arg( $value, $request, $param );
+		if ( true !== $valid ) {
+			return $valid;
+		}
+		return wpp_validate_state( $value instanceof stdClass ? (array) $value : $value );
+	}
+
+	/**
+	 * Logged-in users only.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return true|WP_Error
+	 */
+	public function logged_in_check() {
+		if ( is_user_logged_in() ) {
+			return true;
+		}
+		return new WP_Error( 'rest_not_logged_in', __( 'You must be logged in to use presence.', 'presence' ), array( 'status' => rest_authorization_required_code() ) );
+	}
+
+	/**
+	 * Logged in and allowed in the requested room.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public function get_items_permissions_check( $request ) {
+		$logged_in = $this->logged_in_check();
+		if ( true !== $logged_in ) {
+			return $logged_in;
+		}
+		if ( ! wpp_can_access_room( (string) $request['room'] ) ) {
+			return new WP_Error( 'wpp_room_forbidden', __( 'Sorry, you are not allowed in this room.', 'presence' ), array( 'status' => 403 ) );
+		}
+		return true;
+	}
+
+	/**
+	 * Same as reading: logged in and allowed in the room.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public function create_item_permissions_check( $request ) {
+		return $this->get_items_permissions_check( $request );
+	}
+
+	/**
+	 * Logged in; ownership is checked in delete_item() once the entry is found.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public function delete_item_permissions_check( $request ) {
+		return $this->logged_in_check();
+	}
+
+	/**
+	 * GET /presence: one page of a room's live entries, newest first.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function get_items( $request ) {
+		$room     = (string) $request['room'];
+		$page     = (int) $request['page'];
+		$per_page = (int) $request['per_page'];
+		$backend  = wpp_backend();
+		$ttl      = wpp_default_ttl();
+
+		$total   = $backend->count_room( $room, $ttl );
+		$entries = array_slice( $backend->get_room( $room, $ttl, $page * $per_page ), ( $page - 1 ) * $per_page, $per_page );
+
+		cache_users( array_filter( array_unique( wp_list_pluck( $entries, 'user_id' ) ) ) );
+		$items = array();
+		foreach ( $entries as $entry ) {
+			$items[] = $this->prepare_response_for_collection( $this->prepare_item_for_response( $entry, $request ) );
+		}
+
+		$response = rest_ensure_response( $items );
+		$response->header( 'X-WP-Total', (string) $total );
+		$response->header( 'X-WP-TotalPages', (string) (int) ceil( $total / $per_page ) );
+		return $response;
+	}
+
+	/**
+	 * POST /presence: writes an entry owned by the current user.
+	 *
+	 * 409 when another user owns that client id in the room; 429 when the user already holds
+	 * MAX_ENTRIES_PER_USER live entries on this site.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function create_item( $request ) {
+		$room      = (string) $request['room'];
+		$client_id = (string) $request['client_id'];
+		$data      = $request['data'] instanceof stdClass ? (array) $request['data'] : (array) $request['data'];
+		$user_id   = get_current_user_id();
+
+		$existing = wpp_find_entry( $room, $client_id );
+		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
+			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );
+		}
+		if ( null === $existing && count( wpp_backend()->user_entries( $user_id, 86400 ) ) >= self::MAX_ENTRIES_PER_USER ) {
+			return new WP_Error( 'wpp_too_many_entries', __( 'Too many presence entries for this user.', 'presence' ), array( 'status' => 429 ) );
+		}
+
+		$stored = wpp_set_entry( $room, $client_id, $data, $user_id );
+		if ( is_wp_error( $stored ) ) {
+			return $stored;
+		}
+		$entry    = wpp_find_entry( $room, $client_id );
+		$response = $this->prepare_item_for_response( $entry ?? array(), $request );
+		$response->set_status( null === $existing ? 201 : 200 );
+		return $response;
+	}
+
+	/**
+	 * DELETE /presence: removes an own entry, or any entry for users with manage_options.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function delete_item( $request ) {
+		$room      = (string) $request['room'];
+		$client_id = (string) $request['client_id'];
+
+		$existing = wpp_find_entry( $room, $client_id );
+		if ( null === $existing ) {
+			return new WP_Error( 'wpp_not_found', __( 'No such presence entry.', 'presence' ), array( 'status' => 404 ) );
+		}
+		if ( $existing['user_id'] !== get_current_user_id() && ! current_user_can( 'manage_options' ) ) {
+			return new WP_Error( 'wpp_cannot_delete', __( 'Sorry, you may only remove your own presence entries.', 'presence' ), array( 'status' => 403 ) );
+		}
+		$previous = $this->prepare_item_for_response( $existing, $request )->get_data();
+		$removed  = wpp_remove_entry( $room, $client_id );
+		if ( is_wp_error( $removed ) ) {
+			return $removed;
+		}
+		return rest_ensure_response(
+			array(
+				'deleted'  => (bool) $removed,
+				'previous' => $previous,
+			)
+		);
+	}
+
+	/**
+	 * GET /presence/rooms: rooms with live entries that the current user may access.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response
+	 */
+	public function get_rooms( $request ) {
+		$rooms = array();
+		foreach ( wpp_backend()->rooms( wpp_default_ttl() ) as $room => $counts ) {
+			if ( wpp_can_access_room( (string) $room ) ) {
+				$rooms[] = array(
+					'room'    => (string) $room,
+					'entries' => $counts['entries'],
+					'users'   => $counts['users'],
+				);
+			}
+		}
+		return rest_ensure_response( $rooms );
+	}
+
+	/**
+	 * An entry as the REST API shows it, with the owner's display name and avatar.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param array           $item    Entry (see WPP_Backend).
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response
+	 */
+	public function prepare_item_for_response( $item, $request ) {
+		$user_id = (int) ( $item['user_id'] ?? 0 );
+		$user    = $user_id > 0 ? get_userdata( $user_id ) : false;
+		$avatar  = $user ? get_avatar_url( $user, array( 'size' => 64 ) ) : '';
+		return rest_ensure_response(
+			array(
+				'room'         => (string) ( $item['room'] ?? '' ),
+				'client_id'    => (string) ( $item['client_id'] ?? '' ),
+				'user_id'      => $user_id,
+				'data'         => (object) ( $item['data'] ?? array() ),
+				'date_gmt'     => (string) ( $item['date_gmt'] ?? '' ),
+				'display_name' => $user ? (string) $user->display_name : '',
+				'avatar_url'   => is_string( $avatar ) ? $avatar : '',
+			)
+		);
+	}
+
+	/**
+	 * Schema of an entry.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return array
+	 */
+	public function get_item_schema() {
+		if ( $this->schema ) {
+			return $this->add_additional_fields_schema( $this->schema );
+		}
+		$this->schema = array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'presence-entry',
+			'type'       => 'object',
+			'properties' => array(
+				'room'         => array( 'type' => 'string', 'description' => __( 'Room name.', 'presence' ) ),
+				'client_id'    => array( 'type' => 'string', 'description' => __( 'Client id.', 'presence' ) ),
+				'user_id'      => array( 'type' => 'integer', 'description' => __( 'Owner.', 'presence' ) ),
+				'data'         => array( 'type' => 'object', 'description' => __( 'State.', 'presence' ) ),
+				'date_gmt'     => array( 'type' => 'string', 'description' => __( 'Last write, UTC.', 'presence' ) ),
+				'display_name' => array( 'type' => 'string', 'description' => __( 'Owner display name.', 'presence' ) ),
+				'avatar_url'   => array( 'type' => 'string', 'format' => 'uri', 'description' => __( 'Owner avatar.', 'presence' ) ),
+			),
+		);
+		return $this->add_additional_fields_schema( $this->schema );
+	}
+}
