@@ -1,0 +1,78 @@
+/**
+ * In the post editor (block and classic): the avatars of the other people editing this post,
+ * updated from every presence update.
+ *
+ * The block editor's header belongs to React, so the group floats above the canvas instead of
+ * being inserted into it; the classic editor gets it after the page heading.
+ *
+ * @since 0.1.0
+ */
+( function ( presence ) {
+	'use strict';
+
+	if ( ! presence || ! presence.ui || ! presence.config.isEditor ) {
+		return;
+	}
+
+	var ui = presence.ui;
+	var l10n = presence.config.l10n;
+	var root = null;
+	var list = null;
+	var shown = null;
+
+	function mount() {
+		if ( root ) {
+			return root;
+		}
+		root = ui.el( 'div', 'wpp-editors' );
+		root.setAttribute( 'role', 'group' );
+		root.setAttribute( 'aria-label', l10n.editorsLabel );
+		root.hidden = true;
+		root.appendChild( ui.el( 'span', 'wpp-editors__label', l10n.alsoEditing ) );
+		list = ui.el( 'ul', 'wpp-editors__list' );
+		root.appendChild( list );
+
+		var heading = document.querySelector( '.wrap > .wp-header-end' );
+		if ( ! presence.config.blockEditor && heading ) {
+			root.className += ' wpp-editors--inline';
+			heading.parentNode.insertBefore( root, heading );
+		} else {
+			root.className += ' wpp-editors--floating';
+			document.body.appendChild( root );
+		}
+		return root;
+	}
+
+	function item( user ) {
+		var status = user.status === 'idle' ? 'idle' : 'active';
+		var label = user.display_name + ' (' + ui.statusLabel( status ) + ')';
+		var li = ui.el( 'li', 'wpp-editors__user wpp-editors__user--' + status );
+		li.setAttribute( 'data-user-id', String( user.user_id ) );
+		li.title = label;
+		li.appendChild( ui.avatar( user, 32, label ) );
+		return li;
+	}
+
+	function render( update ) {
+		var editors = update.editors;
+		if ( ! editors || editors.post_id !== presence.config.postId ) {
+			return;
+		}
+		mount();
+		list.textContent = '';
+		editors.users.forEach( function ( user ) {
+			list.appendChild( item( user ) );
+		} );
+		root.hidden = editors.users.length === 0;
+		ui.announce( shown, editors.users, l10n.editorJoined, l10n.editorLeft );
+		shown = editors.users.slice();
+	}
+
+	if ( document.readyState === 'loading' ) {
+		document.addEventListener( 'DOMContentLoaded', function () {
+			ui.subscribe( render );
+		} );
+	} else {
+		ui.subscribe( render );
+	}
+} )( window.wppPresence );

@@ -1,0 +1,251 @@
+<?php
+/**
+ * Writing the heartbeat's presence entries and turning rooms into the payloads the browser gets.
+ *
+ * Everything a reader shows (display name, avatar URL, screen, title) is stored in the entry's
+ * data when the user's own heartbeat writes it, so building a payload never looks up a user.
+ * With the native backend a heartbeat therefore costs presence no database query at all.
+ *
+ * @package Presence
+ * @since   0.1.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Client id of the entries the heartbeat writes for a user. The editor ping and the post-lock
+ * bridge both use it, so one user has one entry per post whatever wrote it.
+ *
+ * @since 0.1.0
+ *
+ * @param int $user_id User id.
+ * @return string `user-{id}`.
+ */
+function wpp_heartbeat_client_id( int $user_id ): string {
+	return 'user-' . $user_id;
+}
+
+/**
+ * What every reader needs to show a user, taken from the user object the request already holds.
+ *
+ * @since 0.1.0
+ *
+ * @param WP_User $user The current user.
+ * @return array{display_name:string,avatar_url:string}
+ */
+function wpp_heartbeat_user_fields( WP_User $user ): array {
+	// Passing the WP_User (not its id) lets get_avatar_url() use the object as it is.
+	$avatar = get_avatar_url( $user, array( 'size' => 64 ) );
+	return array(
+		'display_name' => (string) $user->display_name,
+		'avatar_url'   => is_string( $avatar ) ? $avatar : '',
+	);
+}
+
+/**
+ * Writes (or refreshes) the user's `admin/online` entry.
+ *
+ * @since 0.1.0
+ *
+ * @param WP_User $user Current user.
+ * @param array   $ping Parsed ping (wpp_heartbeat_read_ping()).
+ * @return bool Whether the backend stored it.
+ */
+function wpp_heartbeat_write_online( WP_User $user, array $ping ): bool {
+	$data = wpp_heartbeat_user_fields( $user ) + array(
+		'screen' => $ping['screen'],
+		'title'  => $ping['title'],
+	);
+	return wpp_backend()->set( WPP_ADMIN_ROOM, wpp_heartbeat_client_id( $user->ID ), $data, $user->ID, wpp_default_ttl() );
+}
+
+/**
+ * Writes (or refreshes) the user's entry in a post's room. The editor ping and the post-lock
+ * bridge both come here, with the same client id and the same data (nothing that depends on the
+ * source), so one user has one entry per post and a tick never flips its state (or the version).
+ *
+ * @since 0.1.0
+ *
+ * @param WP_User $user    Current user.
+ * @param int     $post_id Post being edited.
+ * @return string|false The post's room when the user may be in it, false otherwise.
+ */
+function wpp_heartbeat_write_editor( WP_User $user, int $post_id ) {
+	$room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
+	if ( false === $room || ! wpp_can_access_room( $room, $user->ID ) ) {
+		return false;
+	}
+	wpp_backend()->set( $room, wpp_heartbeat_client_id( $user->ID ), wpp_heartbeat_user_fields( $user ), $user->ID, wpp_default_ttl() );
+	return $room;
+}
+
+/**
+ * Seconds after which a user whose entry was not refreshed counts as idle.
+ *
+ * @since 0.1.0
+ *
+ * @return int
+ */
+function wpp_heartbeat_idle_after(): int {
+	/**
+	 * Filters after how many seconds without a heartbeat a user is shown as idle.
+	 *
+	 * A focused tab ticks at least every 60 s and a hidden tab sends no ping, so the default
+	 * shows a user idle once their tabs are hidden or asleep, until the entry expires
+	 * (wp_presence_default_ttl, 150 s by default).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $seconds Default 90.
+	 */
+	return max( 1, (int) apply_filters( 'wpp_presence_idle_after', 90 ) );
+}
+
+/**
+ * Most users listed in `presence-online`.
+ *
+ * @since 0.1.0
+ *
+ * @return int
+ */
+function wpp_heartbeat_online_limit(): int {
+	/**
+	 * Filters how many users `presence-online` lists (most recent first). The total is always sent.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $limit Default 50.
+	 */
+	return max( 1, min( 1000, (int) apply_filters( 'wpp_presence_online_limit', 50 ) ) );
+}
+
+/**
+ * The `presence-online` payload.
+ *
+ * @since 0.1.0
+ *
+ * @param int|null $known_version Version the browser already has, null if none.
+ * @param float    $now           Current unix time.
+ * @return array `{version, unchanged: true}` or `{version, total, users: [...]}`.
+ */
+function wpp_heartbeat_online_payload( ?int $known_version, float $now ): array {
+	$backend = wpp_backend();
+	$version = wpp_heartbeat_version( $backend->room_version( WPP_ADMIN_ROOM ) );
+	if ( null !== $known_version && $known_version === $version ) {
+		return array(
+			'version'   => $version,
+			'unchanged' => true,
+		);
+	}
+
+	$ttl   = wpp_default_ttl();
+	$users = array();
+	foreach ( wpp_heartbeat_unique_users( $backend->get_room( WPP_ADMIN_ROOM, $ttl, wpp_heartbeat_online_limit() ) ) as $entry ) {
+		$users[] = wpp_heartbeat_user_item( $entry, $now ) + array(
+			'screen' => (string) ( $entry['data']['screen'] ?? '' ),
+			'title'  => (string) ( $entry['data']['title'] ?? '' ),
+		);
+	}
+
+	return array(
+		'version' => $version,
+		'total'   => $backend->count_room( WPP_ADMIN_ROOM, $ttl ),
+		'users'   => $users,
+	);
+}
+
+/**
+ * The `presence-editors` payload: the other users editing a post.
+ *
+ * @since 0.1.0
+ *
+ * @param string   $room          The post's room.
+ * @param int      $post_id       Post id.
+ * @param int      $user_id       Current user (left out of the list).
+ * @param int|null $known_version Version the browser already has, null if none.
+ * @param float    $now           Current unix time.
+ * @return array
+ */
+function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id, ?int $known_version, float $now ): array {
+	$backend = wpp_backend();
+	$version = wpp_heartbeat_version( $backend->room_version( $room ) );
+	$head    = array(
+		'post_id' => $post_id,
+		'room'    => $room,
+		'version' => $version,
+	);
+	if ( null !== $known_version && $known_version === $version ) {
+		return $head + array( 'unchanged' => true );
+	}
+
+	$users = array();
+	foreach ( wpp_heartbeat_unique_users( $backend->get_room( $room, wpp_default_ttl(), wpp_heartbeat_online_limit() + 1 ) ) as $entry ) {
+		if ( (int) $entry['user_id'] !== $user_id ) {
+			$users[] = wpp_heartbeat_user_item( $entry, $now );
+		}
+	}
+	$users = array_slice( $users, 0, wpp_heartbeat_online_limit() );
+
+	return $head + array(
+		'total' => count( $users ),
+		'users' => $users,
+	);
+}
+
+/**
+ * A room version as the browser can hold it: JavaScript numbers are exact only up to 2^53, and
+ * a backend may return any 64-bit value (a hash, say). The low 53 bits still change whenever the
+ * version does (but for a 1 in 2^53 chance), and survive the round trip through JSON.
+ *
+ * @since 0.1.0
+ *
+ * @param int $version Backend version.
+ * @return int 0..2^53-1.
+ */
+function wpp_heartbeat_version( int $version ): int {
+	return $version & 0x1FFFFFFFFFFFFF;
+}
+
+/**
+ * Keeps the newest entry of each user (entries arrive newest first), drops anonymous ones.
+ *
+ * @since 0.1.0
+ *
+ * @param array $entries Backend entries.
+ * @return array
+ */
+function wpp_heartbeat_unique_users( array $entries ): array {
+	$seen = array();
+	$out  = array();
+	foreach ( $entries as $entry ) {
+		$user_id = (int) ( $entry['user_id'] ?? 0 );
+		if ( $user_id > 0 && ! isset( $seen[ $user_id ] ) ) {
+			$seen[ $user_id ] = true;
+			$out[]            = $entry;
+		}
+	}
+	return $out;
+}
+
+/**
+ * The part of a user item shared by both payloads, from the entry alone.
+ *
+ * @since 0.1.0
+ *
+ * @param array $entry Backend entry.
+ * @param float $now   Current unix time.
+ * @return array
+ */
+function wpp_heartbeat_user_item( array $entry, float $now ): array {
+	$data       = is_array( $entry['data'] ?? null ) ? $entry['data'] : array();
+	$updated_at = (float) ( $entry['updated_at'] ?? 0 );
+	return array(
+		'user_id'      => (int) $entry['user_id'],
+		'display_name' => (string) ( $data['display_name'] ?? '' ),
+		'avatar_url'   => (string) ( $data['avatar_url'] ?? '' ),
+		'date_gmt'     => (string) ( $entry['date_gmt'] ?? '' ),
+		'updated_at'   => $updated_at,
+		'status'       => $now - $updated_at > wpp_heartbeat_idle_after() ? 'idle' : 'active',
+	);
+}

@@ -1,0 +1,167 @@
+<?php
+/**
+ * Reading what the browser sends in a heartbeat: `presence-ping`, `presence-editor-ping` and
+ * core's `wp-refresh-post-lock`. Every field is length-capped and sanitized here, before anything
+ * else sees it; the rest of the heartbeat code only handles the arrays returned below.
+ *
+ * @package Presence
+ * @since   0.1.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Longest screen id kept from a ping, in characters.
+ *
+ * @since 0.1.0
+ */
+const WPP_PING_SCREEN_CHARS = 64;
+
+/**
+ * Longest title kept from a ping, in characters.
+ *
+ * @since 0.1.0
+ */
+const WPP_PING_TITLE_CHARS = 100;
+
+/**
+ * Largest raw string looked at at all, in bytes; longer input is cut before any other work so
+ * a huge field costs nothing.
+ *
+ * @since 0.1.0
+ */
+const WPP_PING_RAW_BYTES = 1024;
+
+/**
+ * Parses `presence-ping` from heartbeat data.
+ *
+ * Wire format: `{screen: string, title?: string, post_id?: int, versions?: {online?: int, editors?: int}}`.
+ *
+ * @since 0.1.0
+ *
+ * @param array  $data      Heartbeat data ($_POST['data'], unslashed by core).
+ * @param string $screen_id Screen id core received with the tick (already sanitize_key()ed);
+ *                          used when the ping names no screen.
+ * @return array|null ['screen' => string, 'title' => string, 'post_id' => int,
+ *                    'versions' => ['online' => ?int, 'editors' => ?int]], or null without a ping.
+ */
+function wpp_heartbeat_read_ping( array $data, string $screen_id ): ?array {
+	$ping = $data['presence-ping'] ?? null;
+	if ( ! is_array( $ping ) ) {
+		return null;
+	}
+
+	$screen = wpp_heartbeat_clean_key( $ping['screen'] ?? '' );
+	if ( '' === $screen ) {
+		$screen = wpp_heartbeat_clean_key( $screen_id );
+	}
+
+	$versions = is_array( $ping['versions'] ?? null ) ? $ping['versions'] : array();
+
+	return array(
+		'screen'   => '' === $screen ? 'unknown' : $screen,
+		'title'    => wpp_heartbeat_clean_text( $ping['title'] ?? '', WPP_PING_TITLE_CHARS ),
+		'post_id'  => wpp_heartbeat_clean_id( $ping['post_id'] ?? 0 ),
+		'versions' => array(
+			'online'  => wpp_heartbeat_clean_version( $versions['online'] ?? null ),
+			'editors' => wpp_heartbeat_clean_version( $versions['editors'] ?? null ),
+		),
+	);
+}
+
+/**
+ * Post id of `presence-editor-ping` (`{post_id: int}`), 0 when absent or invalid.
+ *
+ * @since 0.1.0
+ *
+ * @param array $data Heartbeat data.
+ * @return int
+ */
+function wpp_heartbeat_read_editor_ping( array $data ): int {
+	$ping = $data['presence-editor-ping'] ?? null;
+	return is_array( $ping ) ? wpp_heartbeat_clean_id( $ping['post_id'] ?? 0 ) : 0;
+}
+
+/**
+ * Post id of core's `wp-refresh-post-lock` (`{post_id: int, lock?: string}`), 0 when absent.
+ *
+ * @since 0.1.0
+ *
+ * @param array $data Heartbeat data.
+ * @return int
+ */
+function wpp_heartbeat_read_post_lock( array $data ): int {
+	$lock = $data['wp-refresh-post-lock'] ?? null;
+	return is_array( $lock ) ? wpp_heartbeat_clean_id( $lock['post_id'] ?? 0 ) : 0;
+}
+
+/**
+ * A screen id: lower-case letters, digits, `_` and `-`, at most WPP_PING_SCREEN_CHARS.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $value Raw value.
+ * @return string Possibly empty.
+ */
+function wpp_heartbeat_clean_key( $value ): string {
+	if ( ! is_string( $value ) ) {
+		return '';
+	}
+	return substr( sanitize_key( substr( $value, 0, WPP_PING_RAW_BYTES ) ), 0, WPP_PING_SCREEN_CHARS );
+}
+
+/**
+ * Plain one-line text (no tags, no control characters, collapsed whitespace), at most $chars
+ * characters of valid UTF-8.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $value Raw value.
+ * @param int   $chars Maximum length in characters.
+ * @return string Possibly empty.
+ */
+function wpp_heartbeat_clean_text( $value, int $chars ): string {
+	if ( ! is_string( $value ) && ! is_int( $value ) ) {
+		return '';
+	}
+	$text = wp_check_invalid_utf8( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), true );
+	$text = sanitize_text_field( $text );
+	return trim( mb_substr( $text, 0, $chars, 'UTF-8' ) );
+}
+
+/**
+ * A positive id, or 0.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $value Raw value (numbers arrive as strings in $_POST).
+ * @return int
+ */
+function wpp_heartbeat_clean_id( $value ): int {
+	if ( is_int( $value ) ) {
+		return max( 0, $value );
+	}
+	if ( is_string( $value ) && 1 === preg_match( '/^[1-9][0-9]{0,18}$/', $value ) ) {
+		return (int) $value;
+	}
+	return 0;
+}
+
+/**
+ * A room version the browser already has, or null when it sent none.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $value Raw value.
+ * @return int|null
+ */
+function wpp_heartbeat_clean_version( $value ): ?int {
+	if ( is_int( $value ) ) {
+		return $value;
+	}
+	if ( is_string( $value ) && 1 === preg_match( '/^-?[0-9]{1,19}$/', $value ) ) {
+		return (int) $value;
+	}
+	return null;
+}

@@ -1,0 +1,160 @@
+<?php
+/**
+ * The presence client script and its configuration: loaded on admin pages, and on front-end
+ * pages that show the admin bar, for users who can `edit_posts`. The configuration is one JSON
+ * object (`wppPresenceConfig`) printed before the script; the scripts themselves are files in
+ * plugin/assets/.
+ *
+ * @package Presence
+ * @since   0.1.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers the scripts and the stylesheet. Hooked to `admin_enqueue_scripts` and
+ * `wp_enqueue_scripts` before the enqueue callbacks.
+ *
+ * @since 0.1.0
+ */
+function wpp_surfaces_register_assets(): void {
+	$url = plugins_url( 'assets/', WPP_FILE );
+	$ver = WPP_VERSION;
+
+	wp_register_script( 'wpp-presence', $url . 'js/presence-client.js', array( 'jquery', 'heartbeat' ), $ver, true );
+	wp_register_script( 'wpp-presence-ui', $url . 'js/presence-ui.js', array( 'wpp-presence', 'wp-a11y' ), $ver, true );
+	wp_register_script( 'wpp-presence-online', $url . 'js/presence-online.js', array( 'wpp-presence-ui' ), $ver, true );
+	wp_register_script( 'wpp-presence-editors', $url . 'js/presence-editors.js', array( 'wpp-presence-ui' ), $ver, true );
+	wp_register_style( 'wpp-presence', $url . 'css/presence.css', array(), $ver );
+}
+
+/**
+ * Enqueues the client on admin pages, and the surfaces where they appear. Hooked to
+ * `admin_enqueue_scripts`.
+ *
+ * @since 0.1.0
+ */
+function wpp_surfaces_enqueue_admin(): void {
+	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+	if ( ! $screen instanceof WP_Screen || ! current_user_can( 'edit_posts' ) ) {
+		return;
+	}
+
+	$post_id   = wpp_surfaces_editor_post_id( $screen );
+	$dashboard = 'dashboard' === $screen->id;
+	$config    = array(
+		'screen'      => $screen->id,
+		'title'       => wp_strip_all_tags( (string) get_admin_page_title() ),
+		'postId'      => $post_id,
+		'isEditor'    => $post_id > 0,
+		'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
+	);
+	$config['initial'] = wpp_surfaces_initial_state( $dashboard, $post_id );
+
+	wpp_surfaces_enqueue_client( $config );
+	if ( $dashboard ) {
+		wp_enqueue_script( 'wpp-presence-online' );
+	}
+	if ( $post_id > 0 ) {
+		wp_enqueue_script( 'wpp-presence-editors' );
+	}
+}
+
+/**
+ * Enqueues the client on front-end pages that show the admin bar. Hooked to `wp_enqueue_scripts`.
+ *
+ * @since 0.1.0
+ */
+function wpp_surfaces_enqueue_front(): void {
+	if ( ! is_admin_bar_showing() || ! current_user_can( 'edit_posts' ) ) {
+		return;
+	}
+	wpp_surfaces_enqueue_client(
+		array(
+			'screen'      => 'front',
+			'title'       => wp_strip_all_tags( wp_get_document_title() ),
+			'postId'      => 0,
+			'isEditor'    => false,
+			'blockEditor' => false,
+			'initial'     => array(),
+		)
+	);
+}
+
+/**
+ * Enqueues the client script with its configuration object.
+ *
+ * @since 0.1.0
+ *
+ * @param array $page What the page contributes to the configuration.
+ */
+function wpp_surfaces_enqueue_client( array $page ): void {
+	$config = $page + array(
+		'userId'       => get_current_user_id(),
+		'idleAfter'    => wpp_heartbeat_idle_after(),
+		// Room versions older than this are not sent back, so the timestamps the browser holds
+		// (from which it re-evaluates active/idle) are at most this old plus one tick.
+		'refreshAfter' => 30,
+		'serverTime'   => microtime( true ),
+		'editorScreens' => array_values( get_post_types( array( 'show_ui' => true ) ) ),
+		'l10n'         => wpp_surfaces_strings(),
+	);
+
+	wp_enqueue_script( 'wpp-presence' );
+	wp_add_inline_script( 'wpp-presence', 'var wppPresenceConfig = ' . wp_json_encode( $config ) . ';', 'before' );
+	wp_enqueue_style( 'wpp-presence' );
+}
+
+/**
+ * The post being edited on this screen (block or classic editor), 0 elsewhere.
+ *
+ * @since 0.1.0
+ *
+ * @param WP_Screen $screen Current screen.
+ * @return int
+ */
+function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
+	$post = $GLOBALS['post'] ?? null;
+	if ( 'post' !== $screen->base || ! $post instanceof WP_Post || false === wpp_post_room( $post ) ) {
+		return 0;
+	}
+	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
+}
+
+/**
+ * Strings of the surfaces, passed in the configuration object.
+ *
+ * @since 0.1.0
+ *
+ * @return array<string,string>
+ */
+function wpp_surfaces_strings(): array {
+	return array(
+		/* translators: %d: number of people (always more than one). */
+		'peopleOnline'   => __( '%d people online', 'presence' ),
+		'onePersonOnline' => __( 'Only you are online.', 'presence' ),
+		/* translators: %d: number of people not listed. */
+		'more'           => __( 'and %d more', 'presence' ),
+		'you'            => __( '(you)', 'presence' ),
+		'active'         => __( 'Active', 'presence' ),
+		'idle'           => __( 'Idle', 'presence' ),
+		'dashboard'      => __( 'On the dashboard', 'presence' ),
+		/* translators: %s: post title. */
+		'editing'        => __( 'Editing “%s”', 'presence' ),
+		'editingUntitled' => __( 'Editing a post', 'presence' ),
+		/* translators: %s: page title. */
+		'viewing'        => __( 'Viewing “%s”', 'presence' ),
+		'inAdmin'        => __( 'In the admin', 'presence' ),
+		/* translators: %s: display name. */
+		'joined'         => __( '%s is online.', 'presence' ),
+		/* translators: %s: display name. */
+		'left'           => __( '%s went offline.', 'presence' ),
+		'alsoEditing'    => __( 'Also editing:', 'presence' ),
+		'editorsLabel'   => __( 'Other people editing this post', 'presence' ),
+		/* translators: %s: display name. */
+		'editorJoined'   => __( '%s is also editing this post.', 'presence' ),
+		/* translators: %s: display name. */
+		'editorLeft'     => __( '%s stopped editing this post.', 'presence' ),
+	);
+}
