@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# Settings of one named site: read from PRESENCE_* variables, with per-name default ports.
+#
+# Port, database port, worker count, extension on/off and test mode may change at every `up`
+# (configs are rewritten each time); the WordPress version is fixed when a site is installed.
+
+# default_ports NAME — "HTTP_PORT DB_PORT" for the well-known site names.
+default_ports() {
+	case $1 in
+		dev) echo "8080 3307" ;;
+		test) echo "8091 3308" ;;
+		e2e) echo "8092 3309" ;;
+		test61) echo "8093 3310" ;;
+		*) echo "8080 3307" ;;
+	esac
+}
+
+load_config() {
+	SITE_NAME=${PRESENCE_SITE:-dev}
+	[[ $SITE_NAME =~ ^[a-z0-9][a-z0-9_-]{0,30}$ ]] ||
+		die "PRESENCE_SITE must be a short lowercase name ([a-z0-9_-]), got '$SITE_NAME'"
+
+	local ports
+	read -r -a ports <<<"$(default_ports "$SITE_NAME")"
+	HTTP_PORT=${PRESENCE_PORT:-${ports[0]}}
+	DB_PORT=${PRESENCE_DB_PORT:-${ports[1]}}
+	WORKERS=${PRESENCE_WORKERS:-4}
+	WP_BRANCH=${PRESENCE_WP:-6.8}
+	EXTENSION=${PRESENCE_EXTENSION:-1}
+	TEST_MODE=${PRESENCE_TEST_MODE:-0}
+
+	[[ $HTTP_PORT =~ ^[0-9]+$ && $HTTP_PORT -ge 1024 && $HTTP_PORT -le 65535 ]] ||
+		die "PRESENCE_PORT must be a port number 1024..65535, got '$HTTP_PORT'"
+	[[ $DB_PORT =~ ^[0-9]+$ && $DB_PORT -ge 1024 && $DB_PORT -le 65535 ]] ||
+		die "PRESENCE_DB_PORT must be a port number 1024..65535, got '$DB_PORT'"
+	[[ $HTTP_PORT != "$DB_PORT" ]] || die "PRESENCE_PORT and PRESENCE_DB_PORT are both $HTTP_PORT"
+	[[ $WORKERS =~ ^[0-9]+$ && $WORKERS -ge 1 && $WORKERS -le 64 ]] ||
+		die "PRESENCE_WORKERS must be 1..64, got '$WORKERS'"
+	[[ $WP_BRANCH == 6.8 || $WP_BRANCH == 6.1 ]] ||
+		die "PRESENCE_WP must be 6.8 (Debian trixie) or 6.1 (Debian bookworm), got '$WP_BRANCH'"
+	[[ $EXTENSION == 0 || $EXTENSION == 1 ]] || die "PRESENCE_EXTENSION must be 1 or 0, got '$EXTENSION'"
+	[[ $TEST_MODE == 0 || $TEST_MODE == 1 ]] || die "PRESENCE_TEST_MODE must be 1 or 0, got '$TEST_MODE'"
+
+	STATE_ROOT=$REPO_ROOT/.site
+	CACHE_DIR=$STATE_ROOT/cache
+	BUILD_LOG=$STATE_ROOT/cargo-build.log
+	SITE_DIR=$STATE_ROOT/$SITE_NAME
+	DOCROOT=$SITE_DIR/wordpress
+	RUN_DIR=$SITE_DIR/run
+	LOG_DIR=$SITE_DIR/logs
+	DB_DATA_DIR=$SITE_DIR/mariadb
+	PHP_DIR=$SITE_DIR/php
+	STATE_FILE=$SITE_DIR/site.env
+	DB_SOCKET=$RUN_DIR/mysqld.sock
+	FPM_SOCKET=$RUN_DIR/php-fpm.sock
+	URL=http://127.0.0.1:$HTTP_PORT
+	DB_NAME=wordpress
+	DB_USER=wordpress
+	DB_PASS=wordpress
+	PRESENCE_SO_BUILT=$REPO_ROOT/target/release/libpresence.so
+	# The site loads its own copy, so a rebuild never changes a library a running php-fpm has mapped.
+	PRESENCE_SO=$PHP_DIR/libpresence.so
+	# One segment per site and checkout: sites never share presence entries.
+	SHM_PATH=/dev/shm/presence-$SITE_NAME-$(printf '%s' "$SITE_DIR" | md5sum | cut -c1-8)
+	PHP_CLI_CONF_D=/etc/php/8.2/cli/conf.d
+	PHP_FPM_CONF_D=/etc/php/8.2/fpm/conf.d
+	PHP_SITE_CONF_D=$PHP_DIR/conf.d
+}
+
+# write_state — record what `up` configured, for `env`, `status` and `down`.
+write_state() {
+	local extension_so=""
+	[[ $EXTENSION == 1 ]] && extension_so=$PRESENCE_SO
+	{
+		echo "# Written by tools/site/site.sh up; read by site.sh env/status/down."
+		state_line SITE_NAME "$SITE_NAME"
+		state_line SITE_DIR "$SITE_DIR"
+		state_line DOCROOT "$DOCROOT"
+		state_line URL "$URL"
+		state_line HTTP_PORT "$HTTP_PORT"
+		state_line DB_PORT "$DB_PORT"
+		state_line DB_HOST "localhost:$DB_SOCKET"
+		state_line DB_SOCKET "$DB_SOCKET"
+		state_line DB_NAME "$DB_NAME"
+		state_line DB_USER "$DB_USER"
+		state_line DB_PASS "$DB_PASS"
+		state_line WP_BRANCH "$WP_BRANCH"
+		state_line WP_VERSION "$(installed_wp_version)"
+		state_line WORKERS "$WORKERS"
+		state_line EXTENSION "$EXTENSION"
+		state_line PRESENCE_SO "$extension_so"
+		state_line SHM_PATH "$SHM_PATH"
+		state_line TEST_MODE "$TEST_MODE"
+		state_line LOG_DIR "$LOG_DIR"
+		state_line PHP_INI_SCAN_DIR "$PHP_CLI_CONF_D:$PHP_SITE_CONF_D"
+		state_line PHP_INI_SCAN_DIR_NO_EXTENSION "$PHP_CLI_CONF_D"
+	} >"$STATE_FILE"
+}
+
+state_line() { printf '%s=%q\n' "$1" "$2"; }
+
+# state_value KEY — one recorded setting of the site ("" when the site was never brought up).
+state_value() {
+	[[ -f $STATE_FILE ]] || return 0
+	(
+		# shellcheck disable=SC1090
+		source "$STATE_FILE"
+		printf '%s' "${!1-}"
+	)
+}

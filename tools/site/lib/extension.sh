@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# The presence extension: release build, a load check, and the site's copy plus ini file.
+
+require_cargo() {
+	if ! command -v cargo >/dev/null 2>&1 && [[ -x $HOME/.cargo/bin/cargo ]]; then
+		PATH=$HOME/.cargo/bin:$PATH
+	fi
+	command -v cargo >/dev/null 2>&1 ||
+		die "cargo not found: install Rust >= 1.80 (rustup), or run without the extension: PRESENCE_EXTENSION=0"
+}
+
+# build_extension — `cargo build --release` (waits for cargo's lock if another build runs).
+build_extension() {
+	require_cargo
+	mkdir -p "$STATE_ROOT"
+	info "building the extension (cargo build --release; log: $BUILD_LOG)"
+	if ! (cd "$REPO_ROOT" && cargo build --release) >"$BUILD_LOG" 2>&1; then
+		local first_error
+		first_error=$(grep -m1 -E '^error' "$BUILD_LOG" || true)
+		die "extension build failed${first_error:+: $first_error}; see $BUILD_LOG"
+	fi
+	[[ -f $PRESENCE_SO_BUILT ]] || die "cargo succeeded but $PRESENCE_SO_BUILT is missing; see $BUILD_LOG"
+}
+
+# extension_load_error SO — empty when SO loads into PHP and defines presence_upsert().
+extension_load_error() {
+	local output
+	output=$(php -n -d "extension=$1" -d display_startup_errors=1 \
+		-r 'echo function_exists("presence_upsert") ? "ok" : "loaded, but presence_upsert() is not defined";' 2>&1 || true)
+	output=$(printf '%s' "$output" | tr '\n' ' ' | sed -E 's/^ +| +$//g; s/ +/ /g')
+	# PHP prints startup warnings and still runs the script: only a bare "ok" means it loaded.
+	[[ $output == ok ]] || printf '%s' "${output:-php printed nothing}"
+}
+
+# install_extension_copy — copy the build into the site (atomically) and check that it loads.
+install_extension_copy() {
+	local problem
+	problem=$(extension_load_error "$PRESENCE_SO_BUILT")
+	[[ -z $problem ]] ||
+		die "the extension $PRESENCE_SO_BUILT does not load into PHP ($problem); to run without it: PRESENCE_EXTENSION=0"
+	mkdir -p "$PHP_DIR"
+	cp "$PRESENCE_SO_BUILT" "$PRESENCE_SO.tmp"
+	mv -f "$PRESENCE_SO.tmp" "$PRESENCE_SO"
+}
+
+# write_extension_ini — the ini directory added to PHP_INI_SCAN_DIR for php-fpm and the CLI.
+write_extension_ini() {
+	mkdir -p "$PHP_SITE_CONF_D"
+	rm -f "$PHP_SITE_CONF_D"/*.ini
+	if [[ $EXTENSION == 1 ]]; then
+		cat >"$PHP_SITE_CONF_D/90-presence.ini" <<-INI
+			; Written by tools/site/site.sh for the site "$SITE_NAME".
+			extension=$PRESENCE_SO
+			presence.shm_path=$SHM_PATH
+		INI
+	else
+		rm -f "$PRESENCE_SO"
+	fi
+}
+
+# remove_shm_segment — the segment holds only presence entries; a new build may change its layout.
+remove_shm_segment() {
+	rm -f -- "$SHM_PATH" "$SHM_PATH".*
+}

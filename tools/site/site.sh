@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Runs a real WordPress with the presence extension and plugin: a private MariaDB, php-fpm
+# (pm=static) and nginx on 127.0.0.1, all state under .site/<name>/. See tools/site/README.md.
+#
+#   tools/site/site.sh up [--foreground]   install what is missing, start, print URL and logins
+#   tools/site/site.sh down                stop the site's processes (by PID file)
+#   tools/site/site.sh status              what runs, where
+#   tools/site/site.sh reset               down, then delete the site (the download cache stays)
+#   tools/site/site.sh env                 shell-sourceable settings of the site, for test runners
+#   tools/site/site.sh packages [--all]    install the Debian packages the harness needs
+set -euo pipefail
+
+SITE_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")/lib" && pwd)
+REPO_ROOT=$(cd "$SITE_LIB/../../.." && pwd)
+SITE_NAME=${PRESENCE_SITE:-dev}
+
+for lib in log config packages processes extension wordpress mariadb php_fpm nginx; do
+	# shellcheck disable=SC1090
+	source "$SITE_LIB/$lib.sh"
+done
+
+usage() {
+	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+}
+
+SERVICES_START_ORDER=(mariadb php-fpm nginx)
+SERVICES_STOP_ORDER=(nginx php-fpm mariadb)
+
+# all_services_running — true when every daemon of the site is up.
+all_services_running() {
+	local service
+	for service in "${SERVICES_START_ORDER[@]}"; do
+		service_running "$service" || return 1
+	done
+}
+
+any_service_running() {
+	local service
+	for service in "${SERVICES_START_ORDER[@]}"; do
+		service_running "$service" && return 0
+	done
+	return 1
+}
+
+stop_site() {
+	stop_nginx
+	stop_php_fpm
+	stop_mariadb
+	remove_shm_segment
+}
+
+prepare_site_dirs() {
+	mkdir -p "$SITE_DIR" "$RUN_DIR" "$LOG_DIR" "$PHP_DIR" "$SITE_DIR/tmp"
+}
+
+# prepare_extension — build, check and copy the extension (or clear it with PRESENCE_EXTENSION=0).
+prepare_extension() {
+	if [[ $EXTENSION == 1 ]]; then
+		ensure_packages "${BUILD_PACKAGES[@]}"
+		build_extension
+		install_extension_copy
+	fi
+	write_extension_ini
+}
+
+start_site() {
+	start_mariadb
+	ensure_database
+	write_wp_config
+	install_wordpress
+	link_test_mu_plugins
+	activate_presence_plugin
+	start_php_fpm
+	start_nginx
+}
+
+# print_site — URL and logins, from the settings the running site was started with.
+print_site() {
+	local extension="not loaded (database backend)"
+	if [[ $(state_value EXTENSION) == 1 ]]; then
+		extension="loaded (segment $(state_value SHM_PATH))"
+	fi
+	cat <<-TEXT
+
+		Presence site "$SITE_NAME" is up: $(state_value URL)/wp-admin/
+		  WordPress $(state_value WP_VERSION), $(state_value WORKERS) php-fpm workers, extension $extension
+		  Logins (user / password): admin / admin (administrator), editor1 / editor1, editor2 / editor2 (editors)
+		  Demo draft: "Presence demo post" (Posts > Drafts)
+		  Logs: $LOG_DIR/
+	TEXT
+}
+
+cmd_up() {
+	local foreground=0
+	case ${1-} in
+		--foreground) foreground=1 ;;
+		"") ;;
+		*) die "unknown option for up: $1 (expected --foreground)" ;;
+	esac
+	if all_services_running; then
+		info "already running (with the settings of its last up; to change them: down, then up)"
+	else
+		if any_service_running; then
+			info "some processes of the site are running, others are not: restarting them all"
+			stop_site
+		fi
+		ensure_packages "${SITE_PACKAGES[@]}"
+		prepare_site_dirs
+		prepare_extension
+		lay_out_docroot
+		trap 'stop_after_failed_up $?' EXIT
+		start_site
+		write_state
+		trap - EXIT
+	fi
+	print_site
+	if ((foreground)); then
+		wait_in_foreground
+	fi
+}
+
+# stop_after_failed_up STATUS — a failed `up` leaves nothing running.
+stop_after_failed_up() {
+	if (($1 != 0)); then
+		stop_site 2>>"$LOG_DIR/stop.log" || true
+	fi
+}
+
+# wait_in_foreground — keep the site up until Ctrl-C / SIGTERM (or a daemon dies), then stop it.
+wait_in_foreground() {
+	trap 'echo >&2; info "stopping"; stop_site; info "stopped"; exit 0' INT TERM HUP
+	echo "Press Ctrl-C to stop." >&2
+	while all_services_running; do
+		sleep 1 &
+		wait $! || true
+	done
+	warn "a process of the site exited (see $LOG_DIR/); stopping the rest"
+	stop_site
+	exit 1
+}
+
+cmd_down() {
+	if any_service_running; then
+		stop_site
+		info "stopped"
+	else
+		remove_shm_segment
+		info "not running"
+	fi
+}
+
+cmd_status() {
+	local service pid
+	if [[ ! -d $SITE_DIR ]]; then
+		echo "$SITE_NAME: not installed ($SITE_DIR does not exist)"
+		return 0
+	fi
+	echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), test mode $(state_value TEST_MODE))"
+	for service in "${SERVICES_START_ORDER[@]}"; do
+		if pid=$(service_pid "$service"); then
+			echo "  $service: running (pid $pid)"
+		else
+			echo "  $service: stopped"
+		fi
+	done
+	echo "  logs: $LOG_DIR/"
+}
+
+cmd_reset() {
+	cmd_down
+	rm -rf -- "$SITE_DIR"
+	info "deleted $SITE_DIR (the download cache $CACHE_DIR stays)"
+}
+
+cmd_env() {
+	[[ -f $STATE_FILE ]] || die "the site has never been brought up; run: PRESENCE_SITE=$SITE_NAME tools/site/site.sh up"
+	grep -v '^#' "$STATE_FILE"
+}
+
+cmd_packages() {
+	local all=0
+	[[ ${1-} == --all ]] && all=1
+	ensure_packages "${SITE_PACKAGES[@]}" "${BUILD_PACKAGES[@]}" "${PHPUNIT_PACKAGES[@]}"
+	if ((all)); then
+		ensure_packages "${BROWSER_PACKAGES[@]}"
+	fi
+}
+
+main() {
+	local command=${1-}
+	[[ -n $command ]] || {
+		usage
+		exit 2
+	}
+	shift
+	load_config
+	case $command in
+		up) cmd_up "$@" ;;
+		down) cmd_down ;;
+		status) cmd_status ;;
+		reset) cmd_reset ;;
+		env) cmd_env ;;
+		packages) cmd_packages "$@" ;;
+		-h | --help | help) usage ;;
+		*) die "unknown command '$command' (expected up, down, status, reset, env, packages)" ;;
+	esac
+}
+
+main "$@"
