@@ -125,7 +125,8 @@ function wpp_heartbeat_clean_text( $value, int $chars ): string {
 	if ( ! is_string( $value ) && ! is_int( $value ) ) {
 		return '';
 	}
-	$text = wp_check_invalid_utf8( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), true );
+	// Invalid UTF-8 (including a character cut by the byte cap) becomes '?', without warnings.
+	$text = mb_scrub( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), 'UTF-8' );
 	$text = sanitize_text_field( $text );
 	return trim( mb_substr( $text, 0, $chars, 'UTF-8' ) );
 }

@@ -1,0 +1,77 @@
+<?php
+/**
+ * Every field that comes from the browser is length-capped and sanitized.
+ *
+ * @package Presence
+ */
+
+use PHPUnit\Framework\TestCase;
+
+final class WPP_Heartbeat_Ping_Test extends TestCase {
+
+	public function test_no_ping_or_not_an_array(): void {
+		$this->assertNull( wpp_heartbeat_read_ping( array(), 'dashboard' ) );
+		$this->assertNull( wpp_heartbeat_read_ping( array( 'presence-ping' => 'x' ), 'dashboard' ) );
+	}
+
+	public function test_a_well_formed_ping(): void {
+		$ping = wpp_heartbeat_read_ping(
+			array(
+				'presence-ping' => array(
+					'screen'   => 'edit-post',
+					'title'    => 'Posts',
+					'post_id'  => '12',
+					'versions' => array( 'online' => '123', 'editors' => 7 ),
+				),
+			),
+			'dashboard'
+		);
+		$this->assertSame(
+			array(
+				'screen'   => 'edit-post',
+				'title'    => 'Posts',
+				'post_id'  => 12,
+				'versions' => array( 'online' => 123, 'editors' => 7 ),
+			),
+			$ping
+		);
+	}
+
+	public function test_screen_is_a_capped_key_falling_back_to_the_ticks_screen(): void {
+		$read = static fn( $screen, $tick = 'dashboard' ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => $screen ) ), $tick )['screen'];
+		$this->assertSame( 'scriptalert1script', $read( '<script>alert(1)</script>' ) );
+		$this->assertSame( 64, strlen( $read( str_repeat( 'a', 5000 ) ) ) );
+		$this->assertSame( 'dashboard', $read( array( 'x' ) ) );
+		$this->assertSame( 'edit-page', $read( '', 'edit-page' ) );
+		$this->assertSame( 'unknown', $read( '', '' ) );
+	}
+
+	public function test_title_is_plain_capped_utf8(): void {
+		$read = static fn( $title ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'x', 'title' => $title ) ), '' )['title'];
+		$this->assertSame( 'Hello world', $read( "<b>Hello</b>\n\t world<script>x</script>" ) );
+		$this->assertSame( 100, mb_strlen( $read( str_repeat( 'é', 300 ) ) ) );
+		$this->assertSame( str_repeat( 'é', 100 ), $read( str_repeat( 'é', 300 ) ) );
+		$this->assertTrue( mb_check_encoding( $read( "ok\xff\xfe" ), 'UTF-8' ) );
+		$this->assertStringStartsWith( 'ok', $read( "ok\xff\xfe" ) );
+		$this->assertSame( 100, mb_strlen( $read( str_repeat( '€', 2000 ) ) ), 'cut inside a character' );
+		$this->assertSame( '', $read( array( 'nested' ) ) );
+		$this->assertSame( '', $read( str_repeat( ' ', 10 ) ) );
+	}
+
+	public function test_ids_and_versions(): void {
+		foreach ( array( '0', '-3', '1e3', '12abc', ' 12', array( 1 ), 1.5, null, true ) as $bad ) {
+			$this->assertSame( 0, wpp_heartbeat_clean_id( $bad ), var_export( $bad, true ) );
+		}
+		$this->assertSame( 42, wpp_heartbeat_clean_id( '42' ) );
+		$this->assertNull( wpp_heartbeat_clean_version( 'abc' ) );
+		$this->assertNull( wpp_heartbeat_clean_version( null ) );
+		$this->assertSame( 0, wpp_heartbeat_clean_version( '0' ) );
+	}
+
+	public function test_editor_ping_and_post_lock(): void {
+		$this->assertSame( 5, wpp_heartbeat_read_editor_ping( array( 'presence-editor-ping' => array( 'post_id' => '5' ) ) ) );
+		$this->assertSame( 0, wpp_heartbeat_read_editor_ping( array( 'presence-editor-ping' => '5' ) ) );
+		$this->assertSame( 9, wpp_heartbeat_read_post_lock( array( 'wp-refresh-post-lock' => array( 'post_id' => '9', 'lock' => 'x' ) ) ) );
+		$this->assertSame( 0, wpp_heartbeat_read_post_lock( array() ) );
+	}
+}

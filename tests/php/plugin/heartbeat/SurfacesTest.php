@@ -1,0 +1,167 @@
+<?php
+/**
+ * The hooks of the heartbeat and the surfaces, the client's configuration object, the dashboard
+ * widget and the page-view write.
+ *
+ * @package Presence
+ */
+
+require_once __DIR__ . '/HeartbeatTestCase.php';
+
+final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
+
+	protected function tearDown(): void {
+		foreach ( array( 'wpp-presence', 'wpp-presence-ui', 'wpp-presence-online', 'wpp-presence-editors' ) as $handle ) {
+			wp_dequeue_script( $handle );
+			wp_deregister_script( $handle );
+		}
+		wp_dequeue_style( 'wpp-presence' );
+		wp_deregister_style( 'wpp-presence' );
+		unset( $GLOBALS['current_screen'], $GLOBALS['post'] );
+		parent::tearDown();
+	}
+
+	/**
+	 * @dataProvider hooks
+	 */
+	public function test_hook_is_registered_with_its_priority( string $hook, string $callback, int $priority ): void {
+		$this->assertSame( $priority, has_filter( $hook, $callback ) );
+	}
+
+	public static function hooks(): array {
+		return array(
+			array( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20 ), // After wp_refresh_post_lock (10).
+			array( 'heartbeat_received', 'wpp_heartbeat_received', 20 ),
+			array( 'current_screen', 'wpp_surfaces_note_page_view', 10 ),
+			array( 'admin_enqueue_scripts', 'wpp_surfaces_register_assets', 9 ),
+			array( 'admin_enqueue_scripts', 'wpp_surfaces_enqueue_admin', 10 ),
+			array( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 ),
+			array( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 ),
+			array( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 ),
+		);
+	}
+
+	public function test_post_lock_refresh_runs_before_presence(): void {
+		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
+	}
+
+	/**
+	 * Sets up the admin screen $id as admin.php would, and runs the enqueue hooks.
+	 */
+	private function open_admin_screen( WP_User $user, string $id, ?WP_Post $post = null ): array {
+		wp_set_current_user( $user->ID );
+		if ( $post ) {
+			$GLOBALS['post'] = $post;
+		}
+		set_current_screen( $id );
+		wpp_surfaces_register_assets();
+		wpp_surfaces_enqueue_admin();
+		$before = $this->inline_before();
+		if ( ! $before ) {
+			return array();
+		}
+		$this->assertCount( 1, $before, 'one inline configuration' );
+		$this->assertMatchesRegularExpression( '/^var wppPresenceConfig = \{.*\};$/s', $before[0] );
+		return json_decode( substr( $before[0], strlen( 'var wppPresenceConfig = ' ), -1 ), true );
+	}
+
+	/**
+	 * Inline scripts printed before the client (WordPress keeps a leading `false` in the list).
+	 */
+	private function inline_before(): array {
+		return array_values( array_filter( (array) wp_scripts()->get_data( 'wpp-presence', 'before' ) ) );
+	}
+
+	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
+		$editor = $this->user( 'editor' );
+		$config = $this->open_admin_screen( $editor, 'dashboard' );
+
+		$this->assertTrue( wp_script_is( 'wpp-presence', 'enqueued' ) );
+		$this->assertTrue( wp_script_is( 'wpp-presence-online', 'enqueued' ) );
+		$this->assertFalse( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
+		$this->assertSame( 'dashboard', $config['screen'] );
+		$this->assertSame( $editor->ID, $config['userId'] );
+		$this->assertFalse( $config['isEditor'] );
+		$this->assertSame( 90, $config['idleAfter'] );
+		$this->assertContains( 'post', $config['editorScreens'] );
+		$this->assertArrayHasKey( 'editing', $config['l10n'] );
+		$this->assertSame( array( $editor->ID ), $this->ids( $config['initial']['online'] ), 'the page view was written first' );
+	}
+
+	public function test_editor_gets_the_post_and_the_other_editors(): void {
+		$other = $this->user( 'editor' );
+		$this->heartbeat( $other, $this->editor_data( $this->post_id ), 'post' );
+		$config = $this->open_admin_screen( $this->user( 'editor' ), 'post', get_post( $this->post_id ) );
+
+		$this->assertTrue( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
+		$this->assertSame( $this->post_id, $config['postId'] );
+		$this->assertTrue( $config['isEditor'] );
+		$this->assertSame( array( $other->ID ), $this->ids( $config['initial']['editors'] ) );
+		$this->assertSame( 2, wpp_backend()->count_room( $this->post_room(), 150 ), 'opening the editor writes the editor entry' );
+	}
+
+	public function test_editor_of_a_post_the_user_cannot_edit_is_not_an_editor_page(): void {
+		$config = $this->open_admin_screen( $this->user( 'contributor' ), 'post', get_post( $this->post_id ) );
+		$this->assertSame( 0, $config['postId'] );
+		$this->assertFalse( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
+	}
+
+	public function test_users_without_edit_posts_get_no_script(): void {
+		$this->assertSame( array(), $this->open_admin_screen( $this->user( 'subscriber' ), 'profile' ) );
+		$this->assertFalse( wp_script_is( 'wpp-presence', 'enqueued' ) );
+	}
+
+	public function test_config_json_cannot_break_out_of_the_script_tag(): void {
+		$editor = $this->user( 'editor', 'x</script><script>alert(1)</script>' );
+		$this->heartbeat( $editor, $this->ping( array( 'title' => '</script><b>t</b>' ) ) );
+		wp_set_current_user( $editor->ID );
+		set_current_screen( 'dashboard' );
+		wpp_surfaces_register_assets();
+		wpp_surfaces_enqueue_admin();
+		$this->assertStringNotContainsString( '</script>', implode( '', $this->inline_before() ) );
+	}
+
+	public function test_page_view_writes_admin_online_but_not_from_ajax(): void {
+		$editor = $this->user( 'editor' );
+		wp_set_current_user( $editor->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'edit-post' ) );
+		$entries = wpp_backend()->get_room( 'admin/online', 150 );
+		$this->assertSame( 'edit-post', $entries[0]['data']['screen'] );
+
+		wpp_surfaces_note_page_view( 'not a screen' );
+		wp_set_current_user( $this->user( 'subscriber' )->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'profile' ) );
+		$this->assertSame( 1, wpp_backend()->count_room( 'admin/online', 150 ) );
+	}
+
+	public function test_dashboard_widget_is_added_for_editors_and_prints_an_empty_frame(): void {
+		global $wp_meta_boxes;
+		require_once ABSPATH . 'wp-admin/includes/dashboard.php';
+		wp_set_current_user( $this->user( 'editor' )->ID );
+		set_current_screen( 'dashboard' );
+		$wp_meta_boxes = array();
+		wpp_surfaces_add_dashboard_widget();
+		$this->assertArrayHasKey( 'wpp_whos_online', $wp_meta_boxes['dashboard']['normal']['core'] );
+
+		ob_start();
+		wpp_surfaces_render_dashboard_widget();
+		$html = ob_get_clean();
+		$this->assertStringContainsString( 'data-wpp-online', $html );
+		$this->assertStringContainsString( 'wpp-online__list', $html );
+
+		wp_set_current_user( $this->user( 'subscriber' )->ID );
+		$wp_meta_boxes = array();
+		wpp_surfaces_add_dashboard_widget();
+		$this->assertEmpty( $wp_meta_boxes );
+	}
+
+	public function test_front_end_with_the_admin_bar(): void {
+		wp_set_current_user( $this->user( 'editor' )->ID );
+		add_filter( 'show_admin_bar', '__return_true' );
+		wpp_surfaces_register_assets();
+		wpp_surfaces_enqueue_front();
+		remove_filter( 'show_admin_bar', '__return_true' );
+		$this->assertTrue( wp_script_is( 'wpp-presence', 'enqueued' ) );
+		$this->assertStringContainsString( '"screen":"front"', $this->inline_before()[0] );
+	}
+}
