@@ -4,7 +4,7 @@
 #
 #   tools/site/site.sh up [--foreground]   install what is missing, start, print URL and logins
 #   tools/site/site.sh down                stop the site's processes (by PID file)
-#   tools/site/site.sh status              what runs, where
+#   tools/site/site.sh status              what runs, where (exit status 0 only when all of it runs)
 #   tools/site/site.sh reset               down, then delete the site (the download cache stays)
 #   tools/site/site.sh env                 shell-sourceable settings of the site, for test runners
 #   tools/site/site.sh packages [--all]    install the Debian packages the harness needs
@@ -153,17 +153,20 @@ cmd_status() {
 	local service pid
 	if [[ ! -d $SITE_DIR ]]; then
 		echo "$SITE_NAME: not installed ($SITE_DIR does not exist)"
-		return 0
+		return 3
 	fi
 	echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), test mode $(state_value TEST_MODE))"
+	local stopped=0
 	for service in "${SERVICES_START_ORDER[@]}"; do
 		if pid=$(service_pid "$service"); then
 			echo "  $service: running (pid $pid)"
 		else
 			echo "  $service: stopped"
+			stopped=1
 		fi
 	done
 	echo "  logs: $LOG_DIR/"
+	return $((stopped ? 3 : 0))
 }
 
 cmd_reset() {
