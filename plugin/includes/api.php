@@ -12,9 +12,12 @@
  * - wp_presence_admin_room(): string
  * - filter wp_presence_default_ttl
  *
- * When another plugin (or core) already defines any of these functions, none of ours is declared
- * (mixing two implementations would split entries between two stores) and an admin notice says
- * so; see wpp_api_conflicts(). The plugin's own code never calls the wp_* functions.
+ * The functions themselves are in api-functions.php, which this file includes only when none of
+ * them exists yet: when another plugin (or core) already defines any of them, none of ours is
+ * declared (mixing two implementations would split entries between two stores) and an admin
+ * notice says so; see wpp_api_conflicts(). (They cannot live in this file behind a `return`:
+ * PHP declares a file's top-level functions when it compiles the file.) The plugin's own code
+ * never calls the wp_* functions.
  *
  * @package Presence
  * @since   0.1.0
@@ -57,111 +60,6 @@ if ( ! defined( 'WP_PRESENCE_DEFAULT_TTL' ) ) {
 	define( 'WP_PRESENCE_DEFAULT_TTL', 150 );
 }
 
-if ( array() !== wpp_api_conflicts() ) {
-	return; // Another implementation owns the wp_* names; the notice is in admin.php.
-}
-
-/**
- * Live entries of a room, newest first.
- *
- * @since 0.1.0
- *
- * @param string $room    Room name, e.g. 'admin/online' or 'postType/post:12'.
- * @param int    $timeout Only entries updated within this many seconds. Default WP_PRESENCE_DEFAULT_TTL.
- * @return object[] Objects with room, client_id, user_id (int), data (array), date_gmt (UTC);
- *                  empty for an invalid room.
- */
-function wp_get_presence( $room, $timeout = WP_PRESENCE_DEFAULT_TTL ) {
-	$entries = wpp_get_entries( $room, $timeout );
-	if ( is_wp_error( $entries ) ) {
-		return array();
-	}
-	return array_map(
-		static fn( array $entry ) => (object) array(
-			'room'      => $entry['room'],
-			'client_id' => $entry['client_id'],
-			'user_id'   => $entry['user_id'],
-			'data'      => $entry['data'],
-			'date_gmt'  => $entry['date_gmt'],
-		),
-		$entries
-	);
-}
-
-/**
- * Writes an entry (insert or refresh); it stays live for wp_presence_default_ttl seconds.
- *
- * @since 0.1.0
- *
- * @param string $room      Room name (1..160 bytes, no control characters).
- * @param string $client_id Client id, unique within the room (1..128 bytes).
- * @param array  $state     Data: scalars and arrays, at most 10 KB as JSON, 3 levels deep.
- * @param int    $user_id   Owner. Default 0 = the current user.
- * @return bool False on invalid input or a storage error.
- */
-function wp_set_presence( $room, $client_id, $state, $user_id = 0 ) {
-	$user_id = is_numeric( $user_id ) && (int) $user_id > 0 ? (int) $user_id : get_current_user_id();
-	return true === wpp_set_entry( $room, $client_id, $state, $user_id );
-}
-
-/**
- * Removes one entry.
- *
- * @since 0.1.0
- *
- * @param string $room      Room name.
- * @param string $client_id Client id.
- * @return bool True when an entry was removed.
- */
-function wp_remove_presence( $room, $client_id ) {
-	return true === wpp_remove_entry( $room, $client_id );
-}
-
-/**
- * Removes every entry of a user on this site.
- *
- * @since 0.1.0
- *
- * @param int $user_id User id.
- * @return bool True when at least one entry was removed.
- */
-function wp_remove_user_presence( $user_id ) {
-	$removed = wpp_remove_user_entries( $user_id );
-	return ! is_wp_error( $removed ) && $removed > 0;
-}
-
-/**
- * Whether a user may see and join a room (see wpp_can_access_room()).
- *
- * @since 0.1.0
- *
- * @param string $room    Room name.
- * @param int    $user_id User id. Default 0 = the current user.
- * @return bool
- */
-function wp_can_access_presence_room( $room, $user_id = 0 ) {
-	return wpp_can_access_room( $room, is_numeric( $user_id ) ? (int) $user_id : 0 );
-}
-
-/**
- * The room of a post: 'postType/{type}:{id}', or false when its type lacks `presence` support.
- *
- * @since 0.1.0
- *
- * @param int|WP_Post $post Post or post id.
- * @return string|false
- */
-function wp_presence_post_room( $post ) {
-	return wpp_post_room( $post );
-}
-
-/**
- * The room of everyone logged in to wp-admin: 'admin/online'.
- *
- * @since 0.1.0
- *
- * @return string
- */
-function wp_presence_admin_room() {
-	return WPP_ADMIN_ROOM;
+if ( array() === wpp_api_conflicts() ) {
+	require_once __DIR__ . '/api-functions.php';
 }

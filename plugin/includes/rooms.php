@@ -144,7 +144,10 @@ function wpp_array_depth( array $value, int $stop ): int {
  * @return bool
  */
 function wpp_state_values_ok( array $value ): bool {
-	foreach ( $value as $item ) {
+	foreach ( $value as $key => $item ) {
+		if ( is_string( $key ) && ! preg_match( '//u', $key ) ) {
+			return false;
+		}
 		if ( is_array( $item ) ) {
 			if ( ! wpp_state_values_ok( $item ) ) {
 				return false;
@@ -152,6 +155,8 @@ function wpp_state_values_ok( array $value ): bool {
 		} elseif ( ! ( is_scalar( $item ) || null === $item ) ) {
 			return false;
 		} elseif ( is_float( $item ) && ! is_finite( $item ) ) {
+			return false;
+		} elseif ( is_string( $item ) && ! preg_match( '//u', $item ) ) {
 			return false;
 		}
 	}

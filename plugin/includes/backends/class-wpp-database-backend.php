@@ -101,7 +101,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
 		global $wpdb;
 		$json = wp_json_encode( $data );
-		if ( false === $json || strlen( $room ) > 191 || strlen( $client_id ) > 191 ) {
+		if ( false === $json || '' === $room || '' === $client_id || strlen( $room ) > 191 || strlen( $client_id ) > 191 ) {
 			return false;
 		}
 		$now = $this->now();

@@ -1,0 +1,89 @@
+<?php
+/**
+ * PHPUnit bootstrap of the plugin suite: loads a real, installed WordPress and the plugin from
+ * this repository, and pins the backend the run is about.
+ *
+ * Environment:
+ * - PRESENCE_TEST_DOCROOT  WordPress root containing wp-load.php (required).
+ * - PRESENCE_TEST_BACKEND  'native' (the presence extension must be loaded, else the run fails)
+ *                          or 'database' (the table backend, even when the extension is loaded).
+ *                          Default: native when the extension is loaded, database otherwise.
+ * - PRESENCE_TEST_HOST     Host name for $_SERVER (default: the host of the site's home URL).
+ *
+ * Every test runs inside START TRANSACTION / ROLLBACK (see WPP_TestCase), so the site's data is
+ * untouched; the native store of this site's namespace is flushed between tests.
+ *
+ * @package Presence
+ */
+
+// phpcs:disable WordPress.NamingConventions.PrefixAllGlobals -- test bootstrap.
+
+/**
+ * Stops the run with a message: configuration errors must fail loudly, never skip.
+ *
+ * @param string $message What is wrong.
+ */
+function wpp_test_abort( string $message ): void {
+	fwrite( STDERR, "presence plugin tests: $message\n" );
+	exit( 1 );
+}
+
+$wpp_docroot = rtrim( (string) getenv( 'PRESENCE_TEST_DOCROOT' ), '/' );
+if ( '' === $wpp_docroot || ! is_file( $wpp_docroot . '/wp-load.php' ) ) {
+	wpp_test_abort( 'set PRESENCE_TEST_DOCROOT to the root of an installed WordPress (the directory holding wp-load.php); got "' . $wpp_docroot . '".' );
+}
+
+$wpp_backend_name = (string) getenv( 'PRESENCE_TEST_BACKEND' );
+if ( '' === $wpp_backend_name ) {
+	$wpp_backend_name = function_exists( 'presence_upsert' ) ? 'native' : 'database';
+}
+if ( ! in_array( $wpp_backend_name, array( 'native', 'database' ), true ) ) {
+	wpp_test_abort( 'PRESENCE_TEST_BACKEND must be "native" or "database", got "' . $wpp_backend_name . '".' );
+}
+if ( 'native' === $wpp_backend_name && ! function_exists( 'presence_upsert' ) ) {
+	wpp_test_abort( 'PRESENCE_TEST_BACKEND=native but the presence extension is not loaded (run php with -d extension=/path/to/libpresence.so).' );
+}
+define( 'WPP_TEST_BACKEND', $wpp_backend_name );
+define( 'WPP_TEST_PLUGIN_DIR', dirname( __DIR__, 3 ) . '/plugin' );
+
+$_SERVER['HTTP_HOST']       = getenv( 'PRESENCE_TEST_HOST' ) ?: 'localhost';
+$_SERVER['SERVER_NAME']     = $_SERVER['HTTP_HOST'];
+$_SERVER['REQUEST_METHOD']  = 'GET';
+$_SERVER['REQUEST_URI']     = '/';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+$_SERVER['REMOTE_ADDR']     = '127.0.0.1';
+
+// Load the plugin from this repository before the site's plugins (like the WP test library's
+// tests_add_filter()). When the site also has it active, that copy returns at its guard.
+$GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
+	'function'      => static function () {
+		require WPP_TEST_PLUGIN_DIR . '/presence.php';
+	},
+	'accepted_args' => 0,
+);
+
+require $wpp_docroot . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/user.php';
+
+if ( ! defined( 'WPP_DIR' ) || realpath( WPP_DIR ) !== realpath( WPP_TEST_PLUGIN_DIR ) ) {
+	wpp_test_abort( 'another copy of the plugin was loaded first (' . ( defined( 'WPP_DIR' ) ? WPP_DIR : 'none' ) . ').' );
+}
+
+// DDL commits transactions, so the table is made before any test opens one.
+wpp_maybe_repair_table();
+wpp_use_backend( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
+
+fwrite(
+	STDOUT,
+	sprintf(
+		"Presence plugin tests: WordPress %s, PHP %s, backend %s, %s\n",
+		get_bloginfo( 'version' ),
+		PHP_VERSION,
+		wpp_backend()->name(),
+		is_multisite() ? 'multisite' : 'single site'
+	)
+);
+
+require __DIR__ . '/support/class-wpp-testcase.php';
+require __DIR__ . '/support/class-wpp-backend-contract-testcase.php';

@@ -1,0 +1,128 @@
+<?php
+/**
+ * WPP_Native_Backend: the shared contract, plus the per-site namespace inside the segment.
+ *
+ * Runs only when the extension is loaded (PRESENCE_TEST_BACKEND=native); the database run,
+ * which has no extension by design, skips it with that reason.
+ *
+ * @package Presence
+ */
+
+/**
+ * @covers WPP_Native_Backend
+ */
+class NativeBackendTest extends WPP_Backend_Contract_TestCase {
+
+	protected function setUp(): void {
+		if ( ! function_exists( 'presence_upsert' ) ) {
+			$this->markTestSkipped( 'The presence extension is not loaded in this run (PRESENCE_TEST_BACKEND=' . WPP_TEST_BACKEND . ').' );
+		}
+		parent::setUp();
+	}
+
+	protected function tearDown(): void {
+		( new WPP_Native_Backend( 'othersite00' ) )->flush();
+		parent::tearDown();
+	}
+
+	protected function backend(): WPP_Backend {
+		return new WPP_Native_Backend();
+	}
+
+	public function test_name_and_prefix(): void {
+		$b = new WPP_Native_Backend();
+		$this->assertSame( 'native', $b->name() );
+		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $b->prefix() );
+	}
+
+	public function test_rooms_are_stored_under_the_site_prefix(): void {
+		$b = new WPP_Native_Backend();
+		$b->set( 'admin/online', 'c', array(), 1, 150 );
+		$raw = presence_room( $b->prefix() . 'admin/online' );
+		$this->assertCount( 1, $raw );
+		$this->assertSame( array(), presence_room( 'admin/online' ), 'nothing is stored under the bare room name' );
+	}
+
+	/**
+	 * A second install served by the same php-fpm master has another install key (another
+	 * ABSPATH, database or table prefix): it must not see, count, list or remove our entries.
+	 */
+	public function test_another_install_never_sees_or_touches_this_sites_entries(): void {
+		$here  = new WPP_Native_Backend();
+		$there = new WPP_Native_Backend( 'othersite00' );
+		$here->set( 'admin/online', 'user-1', array( 'site' => 'here' ), 1, 150 );
+		$there->set( 'admin/online', 'user-1', array( 'site' => 'there' ), 1, 150 );
+
+		$this->assertSame( array( 'site' => 'here' ), $here->get_room( 'admin/online', 150 )[0]['data'] );
+		$this->assertSame( array( 'site' => 'there' ), $there->get_room( 'admin/online', 150 )[0]['data'] );
+		$this->assertSame( 1, $here->count_room( 'admin/online', 150 ) );
+		$this->assertSame( array( 'admin/online' ), array_keys( $there->rooms( 150 ) ) );
+
+		$this->assertSame( 1, $there->remove_user( 1 ) );
+		$this->assertCount( 1, $here->get_room( 'admin/online', 150 ), 'remove_user on the other site left ours' );
+		$this->assertCount( 1, $here->user_entries( 1, 150 ) );
+		$this->assertSame( array(), $there->user_entries( 1, 150 ) );
+	}
+
+	/**
+	 * Sites of one network share the install key and differ by blog id. On a multisite test site
+	 * this switches blogs for real; on a single site it sets the blog id WordPress reports, which
+	 * is all the namespace reads.
+	 */
+	public function test_another_blog_of_the_network_is_a_separate_namespace(): void {
+		$b = new WPP_Native_Backend();
+		$b->set( 'admin/online', 'user-1', array(), 1, 150 );
+		$v = $b->room_version( 'admin/online' );
+
+		$this->as_other_blog(
+			function () use ( $b ) {
+				$this->assertSame( array(), $b->get_room( 'admin/online', 150 ) );
+				$this->assertSame( 0, $b->remove_user( 1 ) );
+				$b->set( 'admin/online', 'user-2', array(), 2, 150 );
+				$this->assertSame( array( 'admin/online' => array( 'entries' => 1, 'users' => 1 ) ), $b->rooms( 150 ) );
+				$b->flush();
+			}
+		);
+		$this->assertSame( array( 'user-1' ), array_column( $b->get_room( 'admin/online', 150 ), 'client_id' ) );
+		$this->assertSame( $v, $b->room_version( 'admin/online' ) );
+	}
+
+	public function test_the_longest_public_room_still_fits_after_the_prefix(): void {
+		$b    = new WPP_Native_Backend();
+		$room = str_repeat( 'r', WPP_MAX_ROOM_BYTES );
+		$this->assertTrue( $b->set( $room, 'c', array(), 1, 150 ) );
+		$this->assertSame( $room, $b->get_room( $room, 150 )[0]['room'] );
+		$this->assertLessThanOrEqual( 191, strlen( $b->prefix() . $room ) );
+	}
+
+	public function test_extension_errors_become_false(): void {
+		$b = new WPP_Native_Backend();
+		$this->assertFalse( $b->set( 'r', str_repeat( 'c', 300 ), array(), 1, 150 ), 'client_id too long for the extension' );
+		$this->assertFalse( $b->set( 'r', "bad\xff", array(), 1, 150 ), 'invalid UTF-8' );
+		$this->assertFalse( $b->set( 'r', 'c', array( 'o' => new stdClass() ), 1, 150 ), 'object in state' );
+	}
+
+	/**
+	 * Runs $test as another blog of the network.
+	 */
+	private function as_other_blog( callable $test ): void {
+		if ( is_multisite() ) {
+			$id = wp_insert_site( array( 'domain' => 'wpp-other.example', 'path' => '/' ) );
+			$this->assertIsInt( $id );
+			switch_to_blog( $id );
+			try {
+				$test();
+			} finally {
+				restore_current_blog();
+			}
+			return;
+		}
+		$saved              = $GLOBALS['blog_id'];
+		$GLOBALS['blog_id'] = (int) $saved + 1000; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
+		try {
+			$test();
+		} finally {
+			$GLOBALS['blog_id'] = $saved; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
+		}
+	}
+}

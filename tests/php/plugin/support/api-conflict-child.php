@@ -1,0 +1,46 @@
+<?php
+/**
+ * Child process of ApiTest::test_an_api_defined_elsewhere_is_not_redeclared(): another plugin
+ * declares wp_get_presence() before Presence loads. Prints a JSON report.
+ *
+ * @package Presence
+ */
+
+// phpcs:disable
+
+/** The other plugin's function. */
+function wp_get_presence( $room, $timeout = 150 ) {
+	return 'other plugin';
+}
+
+$_SERVER['HTTP_HOST']   = getenv( 'PRESENCE_TEST_HOST' ) ?: 'localhost';
+$_SERVER['REQUEST_URI'] = '/wp-admin/';
+$GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
+	'function'      => static function () {
+		require dirname( __DIR__, 4 ) . '/plugin/presence.php';
+	},
+	'accepted_args' => 0,
+);
+require rtrim( getenv( 'PRESENCE_TEST_DOCROOT' ), '/' ) . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/screen.php';
+require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+
+$admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ) );
+wp_set_current_user( (int) ( $admins[0] ?? 1 ) );
+$GLOBALS['current_screen'] = WP_Screen::get( 'dashboard' ); // Without firing current_screen: nothing may write.
+ob_start();
+wpp_admin_notices();
+$notice = ob_get_clean();
+
+// Nothing is written: only validation and a read of an empty room.
+$internals = is_wp_error( wpp_set_entry( '', 'c', array() ) ) && array() === wpp_get_entries( 'wpp-conflict-test-room' );
+
+echo wp_json_encode(
+	array(
+		'conflicts'              => wpp_api_conflicts(),
+		'wp_get_presence'        => wp_get_presence( 'r' ),
+		'wp_set_presence_exists' => function_exists( 'wp_set_presence' ),
+		'internals_work'         => $internals,
+		'notice'                 => wp_strip_all_tags( $notice ),
+	)
+);
