@@ -14,10 +14,24 @@ SITE_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")/lib" && pwd)
 REPO_ROOT=$(cd "$SITE_LIB/../../.." && pwd)
 SITE_NAME=${PRESENCE_SITE:-dev}
 
-for lib in log config packages processes extension wordpress mariadb php_fpm nginx; do
-	# shellcheck disable=SC1090
-	source "$SITE_LIB/$lib.sh"
-done
+# shellcheck source=lib/log.sh
+source "$SITE_LIB/log.sh"
+# shellcheck source=lib/config.sh
+source "$SITE_LIB/config.sh"
+# shellcheck source=lib/packages.sh
+source "$SITE_LIB/packages.sh"
+# shellcheck source=lib/processes.sh
+source "$SITE_LIB/processes.sh"
+# shellcheck source=lib/extension.sh
+source "$SITE_LIB/extension.sh"
+# shellcheck source=lib/wordpress.sh
+source "$SITE_LIB/wordpress.sh"
+# shellcheck source=lib/mariadb.sh
+source "$SITE_LIB/mariadb.sh"
+# shellcheck source=lib/php_fpm.sh
+source "$SITE_LIB/php_fpm.sh"
+# shellcheck source=lib/nginx.sh
+source "$SITE_LIB/nginx.sh"
 
 usage() {
 	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -37,15 +51,18 @@ all_services_running() {
 any_service_running() {
 	local service
 	for service in "${SERVICES_START_ORDER[@]}"; do
-		service_running "$service" && return 0
+		if service_running "$service"; then
+			return 0
+		fi
 	done
 	return 1
 }
 
 stop_site() {
-	stop_nginx
-	stop_php_fpm
-	stop_mariadb
+	local service
+	for service in "${SERVICES_STOP_ORDER[@]}"; do
+		"stop_${service//-/_}"
+	done
 	remove_shm_segment
 }
 
@@ -104,6 +121,8 @@ cmd_up() {
 			info "some processes of the site are running, others are not: restarting them all"
 			stop_site
 		fi
+		require_free_port "$HTTP_PORT" "web server" PRESENCE_PORT
+		require_free_port "$DB_PORT" "MariaDB" PRESENCE_DB_PORT
 		ensure_packages "${SITE_PACKAGES[@]}"
 		prepare_site_dirs
 		prepare_extension
@@ -155,7 +174,11 @@ cmd_status() {
 		echo "$SITE_NAME: not installed ($SITE_DIR does not exist)"
 		return 3
 	fi
-	echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), test mode $(state_value TEST_MODE))"
+	if [[ ! -f $STATE_FILE ]]; then
+		echo "$SITE_NAME: never came up completely (see $LOG_DIR/)"
+	else
+		echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), test mode $(state_value TEST_MODE))"
+	fi
 	local stopped=0
 	for service in "${SERVICES_START_ORDER[@]}"; do
 		if pid=$(service_pid "$service"); then

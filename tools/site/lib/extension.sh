@@ -22,14 +22,19 @@ build_extension() {
 	[[ -f $PRESENCE_SO_BUILT ]] || die "cargo succeeded but $PRESENCE_SO_BUILT is missing; see $BUILD_LOG"
 }
 
-# extension_load_error SO — empty when SO loads into PHP and defines presence_upsert().
+# extension_load_error SO — empty when SO loads into PHP and defines presence_upsert(), else why not.
 extension_load_error() {
 	local output
 	output=$(php -n -d "extension=$1" -d display_startup_errors=1 \
-		-r 'echo function_exists("presence_upsert") ? "ok" : "loaded, but presence_upsert() is not defined";' 2>&1 || true)
-	output=$(printf '%s' "$output" | tr '\n' ' ' | sed -E 's/^ +| +$//g; s/ +/ /g')
-	# PHP prints startup warnings and still runs the script: only a bare "ok" means it loaded.
-	[[ $output == ok ]] || printf '%s' "${output:-php printed nothing}"
+		-r 'echo function_exists("presence_upsert") ? "@ok" : "@missing";' 2>&1 || true)
+	output=$(printf '%s' "$output" | tr '\n' ' ' | sed -E 's/ +/ /g; s/^ //')
+	case $output in
+		@ok) ;;
+		@missing) echo "it loads, but presence_upsert() is not defined" ;;
+		# PHP prints a startup warning and still runs the script: the warning is the reason.
+		*@missing) printf '%s' "${output% @missing}" ;;
+		*) printf '%s' "${output:-php printed nothing}" ;;
+	esac
 }
 
 # install_extension_copy — copy the build into the site (atomically) and check that it loads.

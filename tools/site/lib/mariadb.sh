@@ -3,7 +3,7 @@
 
 MARIADB_LOG_NAME=mariadb.log
 
-# as_root_user_flag — mariadbd refuses to run as root unless told to.
+# mariadb_user_flag — mariadbd refuses to run as root unless told to.
 mariadb_user_flag() {
 	if ((EUID == 0)); then
 		echo --user=root
@@ -25,7 +25,6 @@ initialize_mariadb() {
 start_mariadb() {
 	local log=$LOG_DIR/$MARIADB_LOG_NAME
 	initialize_mariadb
-	require_free_port "$DB_PORT" "MariaDB" PRESENCE_DB_PORT
 	rm -f "$DB_SOCKET"
 	# shellcheck disable=SC2046
 	start_service mariadb "$log" mariadbd --no-defaults $(mariadb_user_flag) \
@@ -43,7 +42,7 @@ mariadb_root() {
 
 # ensure_database — WordPress' database and user (idempotent).
 ensure_database() {
-	mariadb_root <<-SQL || die "could not create the database '$DB_NAME' and user '$DB_USER'"
+	mariadb_root --batch <<-SQL || die "could not create the database '$DB_NAME' and user '$DB_USER'"
 		CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 		CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
 		CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';

@@ -45,7 +45,6 @@ write_nginx_config() {
 
 start_nginx() {
 	local log=$LOG_DIR/nginx-error.log
-	require_free_port "$HTTP_PORT" "web server" PRESENCE_PORT
 	write_nginx_config
 	start_service nginx "$LOG_DIR/nginx.out" \
 		nginx -e "$log" -c "$RUN_DIR/nginx.conf" -p "$RUN_DIR/nginx" -g 'daemon off;'

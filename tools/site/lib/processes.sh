@@ -71,7 +71,7 @@ port_in_use() {
 	timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
 }
 
-# require_free_port PORT WHAT
+# require_free_port PORT WHAT VARIABLE — fail in one line when PORT is taken (VARIABLE changes it).
 require_free_port() {
 	if port_in_use "$1"; then
 		die "port $1 ($2) is already in use; pick another with $3=<port>"
