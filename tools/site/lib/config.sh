@@ -53,6 +53,8 @@ load_config() {
 	STATE_FILE=$SITE_DIR/site.env
 	DB_SOCKET=$RUN_DIR/mysqld.sock
 	FPM_SOCKET=$RUN_DIR/php-fpm.sock
+	# Unix socket paths are limited to 107 bytes.
+	((${#DB_SOCKET} <= 100)) || die "the checkout path is too long for the site's Unix sockets ($DB_SOCKET)"
 	URL=http://127.0.0.1:$HTTP_PORT
 	DB_NAME=wordpress
 	DB_USER=wordpress
