@@ -17,7 +17,7 @@ build_extension() {
 	if ! (cd "$REPO_ROOT" && cargo build --release) >"$BUILD_LOG" 2>&1; then
 		local first_error
 		first_error=$(grep -m1 -E '^error' "$BUILD_LOG" || true)
-		die "extension build failed${first_error:+: $first_error}; see $BUILD_LOG"
+		die "extension build failed${first_error:+: $first_error}; see $BUILD_LOG (to run without the extension: PRESENCE_EXTENSION=0)"
 	fi
 	[[ -f $PRESENCE_SO_BUILT ]] || die "cargo succeeded but $PRESENCE_SO_BUILT is missing; see $BUILD_LOG"
 }
