@@ -22,7 +22,8 @@ function wpp_surfaces_add_dashboard_widget(): void {
 	if ( ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
-	wp_add_dashboard_widget( 'wpp_whos_online', __( 'Who’s online', 'presence' ), 'wpp_surfaces_render_dashboard_widget' );
+	// First in the main column: who else is here is what a dashboard is opened for.
+	wp_add_dashboard_widget( 'wpp_whos_online', __( 'Who’s online', 'presence' ), 'wpp_surfaces_render_dashboard_widget', null, null, 'normal', 'high' );
 }
 
 /**

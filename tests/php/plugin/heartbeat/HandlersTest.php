@@ -11,7 +11,7 @@ require_once __DIR__ . '/HeartbeatTestCase.php';
 final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_ping_writes_the_users_admin_online_entry_with_what_readers_need(): void {
-		$editor = $this->user( 'editor', 'Ed "Itor" & Co' );
+		$editor = self::named_user( 'editor', 'Ed "Itor" & Co' );
 		$this->heartbeat( $editor, $this->ping( array( 'title' => 'Posts' ) ), 'edit-post' );
 
 		$entries = wpp_backend()->get_room( 'admin/online', 150 );
@@ -25,8 +25,8 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_response_lists_everyone_online_newest_first_with_the_contract_keys(): void {
-		$one = $this->user( 'editor' );
-		$two = $this->user( 'author' );
+		$one = self::user( 'editor' );
+		$two = self::user( 'author' );
 		$this->heartbeat( $one, $this->ping() );
 		usleep( 20000 ); // Distinct updated_at, so "newest first" is observable.
 		$response = $this->heartbeat( $two, $this->ping( array( 'screen' => 'edit-post', 'title' => 'Posts' ) ) );
@@ -46,7 +46,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_same_version_is_answered_unchanged_and_a_join_changes_it(): void {
-		$one   = $this->user( 'editor' );
+		$one   = self::user( 'editor' );
 		$first = $this->heartbeat( $one, $this->ping() )['presence-online'];
 
 		$again = $this->heartbeat( $one, $this->ping( array( 'versions' => array( 'online' => (string) $first['version'] ) ) ) );
@@ -59,14 +59,14 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 			'a refresh with the same state does not change the version'
 		);
 
-		$this->heartbeat( $this->user( 'editor' ), $this->ping() );
+		$this->heartbeat( self::user( 'editor' ), $this->ping() );
 		$after = $this->heartbeat( $one, $this->ping( array( 'versions' => array( 'online' => $first['version'] ) ) ) );
 		$this->assertNotSame( $first['version'], $after['presence-online']['version'] );
 		$this->assertSame( 2, $after['presence-online']['total'] );
 	}
 
 	public function test_versions_fit_in_a_javascript_number(): void {
-		$response = $this->heartbeat( $this->user( 'editor' ), $this->ping() );
+		$response = $this->heartbeat( self::user( 'editor' ), $this->ping() );
 		$this->assertLessThan( 2 ** 53, $response['presence-online']['version'] );
 		$this->assertSame( 5, wpp_heartbeat_version( 5 ) );
 		$this->assertSame( 2 ** 53 - 1, wpp_heartbeat_version( PHP_INT_MAX ) );
@@ -75,7 +75,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	public function test_list_is_capped_by_a_filter_and_the_total_still_counts_everyone(): void {
 		$users = array();
 		for ( $i = 0; $i < 5; $i++ ) {
-			$users[] = $this->user( 'editor' );
+			$users[] = self::user( 'editor' );
 			$this->heartbeat( end( $users ), $this->ping() );
 			usleep( 5000 );
 		}
@@ -91,12 +91,12 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_editor_ping_answers_the_other_editors_of_that_post_only(): void {
-		$one   = $this->user( 'editor' );
-		$two   = $this->user( 'editor' );
+		$one   = self::user( 'editor' );
+		$two   = self::user( 'editor' );
 		$other = (int) wp_insert_post( array( 'post_title' => 'Other', 'post_status' => 'draft' ) );
 
 		$this->heartbeat( $one, $this->editor_data( $this->post_id ), 'post' );
-		$this->heartbeat( $this->user( 'editor' ), $this->editor_data( $other ), 'post' );
+		$this->heartbeat( self::user( 'editor' ), $this->editor_data( $other ), 'post' );
 		$response = $this->heartbeat( $two, $this->editor_data( $this->post_id ), 'post' );
 
 		$editors = $response['presence-editors'];
@@ -112,7 +112,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_editor_version_round_trip(): void {
-		$one   = $this->user( 'editor' );
+		$one   = self::user( 'editor' );
 		$first = $this->heartbeat( $one, $this->editor_data( $this->post_id ), 'post' )['presence-editors'];
 		$again = $this->heartbeat( $one, $this->editor_data( $this->post_id, array( 'editors' => $first['version'] ) ), 'post' );
 		$this->assertTrue( $again['presence-editors']['unchanged'] );
@@ -123,33 +123,33 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	public function test_idle_after_the_threshold_and_gone_after_the_ttl(): void {
 		$clock = new WPP_Test_Memory_Backend( microtime( true ) - 100 );
 		wpp_use_backend( $clock );
-		$away = $this->user( 'editor' );
+		$away = self::user( 'editor' );
 		$this->heartbeat( $away, $this->ping() );   // 100 s ago: older than 90 s, younger than 150 s.
 		$clock->now = microtime( true );
 
-		$online = $this->heartbeat( $this->user( 'editor' ), $this->ping() )['presence-online'];
+		$online = $this->heartbeat( self::user( 'editor' ), $this->ping() )['presence-online'];
 		$status = array_column( $online['users'], 'status', 'user_id' );
 		$this->assertSame( 'idle', $status[ $away->ID ] );
 		$this->assertContains( 'active', $status );
 
 		add_filter( 'wpp_presence_idle_after', static fn() => 200 );
-		$online = $this->heartbeat( $this->user( 'editor' ), $this->ping() )['presence-online'];
+		$online = $this->heartbeat( self::user( 'editor' ), $this->ping() )['presence-online'];
 		$this->assertSame( 'active', array_column( $online['users'], 'status', 'user_id' )[ $away->ID ] );
 
 		$clock->now += 60; // 160 s after the ping: past the 150 s TTL.
-		$online = $this->heartbeat( $this->user( 'editor' ), $this->ping() )['presence-online'];
+		$online = $this->heartbeat( self::user( 'editor' ), $this->ping() )['presence-online'];
 		$this->assertNotContains( $away->ID, $this->ids( $online ) );
 	}
 
 	public function test_users_without_edit_posts_or_logged_out_get_nothing_and_write_nothing(): void {
-		$this->assertSame( array(), $this->heartbeat( $this->user( 'subscriber' ), $this->ping() ) );
+		$this->assertSame( array(), $this->heartbeat( self::user( 'subscriber' ), $this->ping() ) );
 		wp_set_current_user( 0 );
 		$this->assertSame( array(), apply_filters( 'heartbeat_received', array(), $this->ping(), 'dashboard' ) );
 		$this->assertSame( 0, wpp_backend()->count_room( 'admin/online', 150 ) );
 	}
 
 	public function test_editor_ping_for_a_post_the_user_cannot_edit_writes_no_editor_entry(): void {
-		$contributor = $this->user( 'contributor' ); // edit_posts, but not others' posts.
+		$contributor = self::user( 'contributor' ); // edit_posts, but not others' posts.
 		$response    = $this->heartbeat( $contributor, $this->editor_data( $this->post_id ), 'post' );
 		$this->assertArrayHasKey( 'presence-online', $response );
 		$this->assertArrayNotHasKey( 'presence-editors', $response );
@@ -159,15 +159,15 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	public function test_editor_ping_for_a_type_without_presence_support_or_no_post(): void {
 		register_post_type( 'wpp_no_presence', array( 'public' => true ) );
 		$id       = (int) wp_insert_post( array( 'post_type' => 'wpp_no_presence', 'post_title' => 'x', 'post_status' => 'draft' ) );
-		$response = $this->heartbeat( $this->user( 'administrator' ), $this->editor_data( $id ), 'post' );
+		$response = $this->heartbeat( self::user( 'administrator' ), $this->editor_data( $id ), 'post' );
 		$this->assertArrayNotHasKey( 'presence-editors', $response );
-		$response = $this->heartbeat( $this->user( 'administrator' ), $this->editor_data( 999999999 ), 'post' );
+		$response = $this->heartbeat( self::user( 'administrator' ), $this->editor_data( 999999999 ), 'post' );
 		$this->assertArrayNotHasKey( 'presence-editors', $response );
 		unregister_post_type( 'wpp_no_presence' );
 	}
 
 	public function test_other_heartbeat_data_is_left_alone(): void {
-		$response = $this->heartbeat( $this->user( 'editor' ), array( 'something-else' => array( 'a' => 1 ) ) );
+		$response = $this->heartbeat( self::user( 'editor' ), array( 'something-else' => array( 'a' => 1 ) ) );
 		$this->assertArrayNotHasKey( 'presence-online', $response );
 		$this->assertSame( 0, wpp_backend()->count_room( 'admin/online', 150 ) );
 	}
@@ -181,7 +181,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$log = ini_set( 'error_log', '/dev/null' );
 		$response = apply_filters( 'heartbeat_received', array( 'kept' => 1 ), $this->ping(), 'dashboard' );
 		$this->assertSame( array( 'kept' => 1 ), $response, 'logged out: untouched' );
-		$response = $this->heartbeat( $this->user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
+		$response = $this->heartbeat( self::user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
 		ini_set( 'error_log', (string) $log );
 		$this->assertArrayNotHasKey( 'presence-online', $response );
 		$this->assertArrayHasKey( 'wp-refresh-post-lock', $response, "core's part of the answer is still there" );

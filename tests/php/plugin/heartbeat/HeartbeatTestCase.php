@@ -1,8 +1,8 @@
 <?php
 /**
- * Base of the heartbeat tests: a real WordPress with the plugin active (loaded by the suite's
- * bootstrap), each test inside a database transaction that is rolled back, and the presence store
- * emptied before each test.
+ * Base of the heartbeat tests, on the suite's WPP_TestCase (a real WordPress with the plugin,
+ * each test inside a rolled-back transaction, the store emptied, the pinned backend and the hooks
+ * restored after each test), with a draft post by an administrator.
  *
  * A "heartbeat" here is what wp_ajax_heartbeat() does after checking the nonce: the whole
  * `heartbeat_received` filter chain with the browser's data, as the user who sent it.
@@ -10,20 +10,19 @@
  * @package Presence
  */
 
-use PHPUnit\Framework\TestCase;
-
 require_once __DIR__ . '/MemoryBackend.php';
 
-abstract class WPP_Heartbeat_TestCase extends TestCase {
+abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 
 	/**
-	 * Post created for the test (draft by the admin user).
+	 * Post created for the test (draft by an administrator).
 	 *
 	 * @var int
 	 */
 	protected $post_id = 0;
 
 	public static function setUpBeforeClass(): void {
+		parent::setUpBeforeClass();
 		// The post-lock refresh is registered by wp-admin/includes/admin-filters.php in a real
 		// admin-ajax request; the test process loads WordPress from the front, so add it the same way.
 		require_once ABSPATH . 'wp-admin/includes/admin.php';
@@ -33,58 +32,24 @@ abstract class WPP_Heartbeat_TestCase extends TestCase {
 	}
 
 	protected function setUp(): void {
-		global $wpdb;
-		$wpdb->query( 'START TRANSACTION' );
-		wpp_use_backend( null, true );
-		$this->flush();
-		wp_set_current_user( 0 );
-		$this->post_id = (int) wp_insert_post(
+		parent::setUp();
+		$this->post_id = self::post(
 			array(
 				'post_title'  => 'Heartbeat test post',
 				'post_status' => 'draft',
-				'post_author' => $this->user( 'administrator' )->ID,
+				'post_author' => self::user( 'administrator' )->ID,
 			)
-		);
-	}
-
-	protected function tearDown(): void {
-		global $wpdb;
-		$this->flush();
-		wpp_use_backend( null, true );
-		wp_set_current_user( 0 );
-		remove_all_filters( 'wpp_presence_online_limit' );
-		remove_all_filters( 'wpp_presence_idle_after' );
-		$wpdb->query( 'ROLLBACK' );
+		)->ID;
 	}
 
 	/**
-	 * Empties this site's entries in whatever backend is active.
+	 * A new user with a role and a display name.
 	 */
-	protected function flush(): void {
-		$backend = wpp_backend();
-		if ( method_exists( $backend, 'flush' ) ) {
-			$backend->flush();
-		}
-	}
-
-	/**
-	 * A new user with a role; the display name says which.
-	 */
-	protected function user( string $role, string $name = '' ): WP_User {
-		static $n = 0;
-		++$n;
-		$login = 'hb_' . $role . '_' . $n . '_' . wp_generate_password( 6, false );
-		$id    = wp_insert_user(
-			array(
-				'user_login'   => $login,
-				'user_pass'    => wp_generate_password(),
-				'user_email'   => $login . '@example.com',
-				'role'         => $role,
-				'display_name' => '' !== $name ? $name : ucfirst( $role ) . ' ' . $n,
-			)
-		);
-		$this->assertIsInt( $id );
-		return get_userdata( $id );
+	protected static function named_user( string $role, string $name ): WP_User {
+		$user = self::user( $role );
+		wp_update_user( array( 'ID' => $user->ID, 'display_name' => $name ) );
+		clean_user_cache( $user->ID );
+		return get_userdata( $user->ID );
 	}
 
 	/**

@@ -11,7 +11,7 @@ require_once __DIR__ . '/HeartbeatTestCase.php';
 final class WPP_Heartbeat_Post_Lock_Bridge_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_post_lock_alone_writes_the_editor_entry(): void {
-		$editor = $this->user( 'editor' );
+		$editor = self::user( 'editor' );
 		$this->heartbeat( $editor, array( 'wp-refresh-post-lock' => array( 'post_id' => (string) $this->post_id ) ), 'post' );
 
 		$entries = wpp_backend()->get_room( $this->post_room(), 150 );
@@ -22,7 +22,7 @@ final class WPP_Heartbeat_Post_Lock_Bridge_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_post_lock_and_editor_ping_give_one_entry_per_user_and_a_stable_version(): void {
-		$editor = $this->user( 'editor' );
+		$editor = self::user( 'editor' );
 		$this->heartbeat( $editor, array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
 		$version = wpp_backend()->room_version( $this->post_room() );
 
@@ -34,26 +34,26 @@ final class WPP_Heartbeat_Post_Lock_Bridge_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_post_lock_seen_by_another_editor(): void {
-		$one = $this->user( 'editor' );
-		$two = $this->user( 'editor' );
+		$one = self::user( 'editor' );
+		$two = self::user( 'editor' );
 		$this->heartbeat( $one, array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' ); // A hidden tab.
 		$editors = $this->heartbeat( $two, $this->editor_data( $this->post_id ), 'post' )['presence-editors'];
 		$this->assertSame( array( $one->ID ), $this->ids( $editors ) );
 	}
 
 	public function test_post_lock_for_a_post_the_user_cannot_edit_or_garbage_writes_nothing(): void {
-		$this->heartbeat( $this->user( 'contributor' ), array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
-		$this->heartbeat( $this->user( 'editor' ), array( 'wp-refresh-post-lock' => array( 'post_id' => '12abc' ) ), 'post' );
+		$this->heartbeat( self::user( 'contributor' ), array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
+		$this->heartbeat( self::user( 'editor' ), array( 'wp-refresh-post-lock' => array( 'post_id' => '12abc' ) ), 'post' );
 		// Core's own wp_refresh_post_lock() raises on a non-array, so call the bridge alone.
-		wp_set_current_user( $this->user( 'editor' )->ID );
+		wp_set_current_user( self::user( 'editor' )->ID );
 		$this->assertSame( array(), wpp_heartbeat_post_lock_bridge( array(), array( 'wp-refresh-post-lock' => 'nope' ), 'post' ) );
 		$this->assertSame( 'x', wpp_heartbeat_post_lock_bridge( 'x', 'not an array', 'post' ) );
-		$this->heartbeat( $this->user( 'subscriber' ), array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
+		$this->heartbeat( self::user( 'subscriber' ), array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
 		$this->assertSame( array(), wpp_backend()->rooms( 150 ) );
 	}
 
 	public function test_core_lock_answer_is_untouched(): void {
-		$editor   = $this->user( 'editor' );
+		$editor   = self::user( 'editor' );
 		$response = $this->heartbeat( $editor, $this->editor_data( $this->post_id ), 'post' );
 		$this->assertArrayHasKey( 'new_lock', $response['wp-refresh-post-lock'] );
 	}

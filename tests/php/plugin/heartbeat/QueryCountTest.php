@@ -64,9 +64,9 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	 */
 	private function crowd(): WP_User {
 		for ( $i = 0; $i < 3; $i++ ) {
-			$this->heartbeat( $this->user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
+			$this->heartbeat( self::user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
 		}
-		return $this->user( 'editor' );
+		return self::user( 'editor' );
 	}
 
 	public function test_dashboard_and_editor_ticks_add_no_query_with_a_store_outside_the_database(): void {
@@ -93,7 +93,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_database_backend_queries_do_not_grow_with_the_number_of_users(): void {
 		wpp_use_backend( new WPP_Database_Backend() );
-		$me    = $this->user( 'editor' );
+		$me    = self::user( 'editor' );
 		$alone = $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' );
 		$this->assertGreaterThan( 0, $alone, 'the counter does see the queries of a backend that makes them' );
 		$this->crowd();

@@ -73,7 +73,7 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
-		$editor = $this->user( 'editor' );
+		$editor = self::user( 'editor' );
 		$config = $this->open_admin_screen( $editor, 'dashboard' );
 
 		$this->assertTrue( wp_script_is( 'wpp-presence', 'enqueued' ) );
@@ -89,9 +89,9 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_editor_gets_the_post_and_the_other_editors(): void {
-		$other = $this->user( 'editor' );
+		$other = self::user( 'editor' );
 		$this->heartbeat( $other, $this->editor_data( $this->post_id ), 'post' );
-		$config = $this->open_admin_screen( $this->user( 'editor' ), 'post', get_post( $this->post_id ) );
+		$config = $this->open_admin_screen( self::user( 'editor' ), 'post', get_post( $this->post_id ) );
 
 		$this->assertTrue( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
 		$this->assertSame( $this->post_id, $config['postId'] );
@@ -101,18 +101,18 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_editor_of_a_post_the_user_cannot_edit_is_not_an_editor_page(): void {
-		$config = $this->open_admin_screen( $this->user( 'contributor' ), 'post', get_post( $this->post_id ) );
+		$config = $this->open_admin_screen( self::user( 'contributor' ), 'post', get_post( $this->post_id ) );
 		$this->assertSame( 0, $config['postId'] );
 		$this->assertFalse( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
 	}
 
 	public function test_users_without_edit_posts_get_no_script(): void {
-		$this->assertSame( array(), $this->open_admin_screen( $this->user( 'subscriber' ), 'profile' ) );
+		$this->assertSame( array(), $this->open_admin_screen( self::user( 'subscriber' ), 'profile' ) );
 		$this->assertFalse( wp_script_is( 'wpp-presence', 'enqueued' ) );
 	}
 
 	public function test_config_json_cannot_break_out_of_the_script_tag(): void {
-		$editor = $this->user( 'editor', 'x</script><script>alert(1)</script>' );
+		$editor = self::named_user( 'editor', 'x</script><script>alert(1)</script>' );
 		$this->heartbeat( $editor, $this->ping( array( 'title' => '</script><b>t</b>' ) ) );
 		wp_set_current_user( $editor->ID );
 		set_current_screen( 'dashboard' );
@@ -122,14 +122,14 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_page_view_writes_admin_online_but_not_from_ajax(): void {
-		$editor = $this->user( 'editor' );
+		$editor = self::user( 'editor' );
 		wp_set_current_user( $editor->ID );
 		wpp_surfaces_note_page_view( WP_Screen::get( 'edit-post' ) );
 		$entries = wpp_backend()->get_room( 'admin/online', 150 );
 		$this->assertSame( 'edit-post', $entries[0]['data']['screen'] );
 
 		wpp_surfaces_note_page_view( 'not a screen' );
-		wp_set_current_user( $this->user( 'subscriber' )->ID );
+		wp_set_current_user( self::user( 'subscriber' )->ID );
 		wpp_surfaces_note_page_view( WP_Screen::get( 'profile' ) );
 		$this->assertSame( 1, wpp_backend()->count_room( 'admin/online', 150 ) );
 	}
@@ -137,11 +137,11 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	public function test_dashboard_widget_is_added_for_editors_and_prints_an_empty_frame(): void {
 		global $wp_meta_boxes;
 		require_once ABSPATH . 'wp-admin/includes/dashboard.php';
-		wp_set_current_user( $this->user( 'editor' )->ID );
+		wp_set_current_user( self::user( 'editor' )->ID );
 		set_current_screen( 'dashboard' );
 		$wp_meta_boxes = array();
 		wpp_surfaces_add_dashboard_widget();
-		$this->assertArrayHasKey( 'wpp_whos_online', $wp_meta_boxes['dashboard']['normal']['core'] );
+		$this->assertArrayHasKey( 'wpp_whos_online', $wp_meta_boxes['dashboard']['normal']['high'] );
 
 		ob_start();
 		wpp_surfaces_render_dashboard_widget();
@@ -149,14 +149,14 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'data-wpp-online', $html );
 		$this->assertStringContainsString( 'wpp-online__list', $html );
 
-		wp_set_current_user( $this->user( 'subscriber' )->ID );
+		wp_set_current_user( self::user( 'subscriber' )->ID );
 		$wp_meta_boxes = array();
 		wpp_surfaces_add_dashboard_widget();
 		$this->assertEmpty( $wp_meta_boxes );
 	}
 
 	public function test_front_end_with_the_admin_bar(): void {
-		wp_set_current_user( $this->user( 'editor' )->ID );
+		wp_set_current_user( self::user( 'editor' )->ID );
 		add_filter( 'show_admin_bar', '__return_true' );
 		wpp_surfaces_register_assets();
 		wpp_surfaces_enqueue_front();

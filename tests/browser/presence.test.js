@@ -1,0 +1,95 @@
+/**
+ * End to end: two editors in two separate browsers (fresh Chromium profiles) see each other in
+ * the dashboard's "Who's online" and among the editors of the demo post, and stop seeing each
+ * other after a logout; the heartbeats are answered by more than one php-fpm worker, so the
+ * presence store is really shared between processes.
+ *
+ * Ticks are forced with wp.heartbeat.connectNow() instead of waiting for the 60 s interval.
+ *
+ * Environment: PRESENCE_E2E_URL (or PRESENCE_TEST_URL, set by bin/test; default
+ * http://127.0.0.1:8092) and PRESENCE_CHROMIUM (default /usr/lib/chromium/chromium).
+ * The site is the harness's `e2e` site in test mode (editor1/editor1, editor2/editor2, the draft
+ * "Presence demo post", the X-Presence-Worker-Pid header on admin-ajax responses).
+ */
+'use strict';
+
+const { test, after } = require( 'node:test' );
+const assert = require( 'node:assert/strict' );
+const { Browser, SCREENSHOTS } = require( './support/browser' );
+
+const BASE = (
+	process.env.PRESENCE_E2E_URL ||
+	process.env.PRESENCE_TEST_URL ||
+	'http://127.0.0.1:8092'
+).replace( /\/+$/, '' );
+const DEMO_POST = 'Presence demo post';
+
+const browsers = [];
+after( async () => {
+	await Promise.all( browsers.map( ( b ) => b.close() ) );
+} );
+
+async function open( login ) {
+	const browser = await Browser.launch( BASE );
+	browsers.push( browser );
+	await browser.logIn( login, login );
+	return browser;
+}
+
+test( 'two editors see each other live, across php-fpm workers', async ( t ) => {
+	const one = await open( 'editor1' );
+	const two = await open( 'editor2' );
+	const oneId = await one.userId();
+	const twoId = await two.userId();
+	assert.notEqual( oneId, twoId );
+
+	await t.test( "within one heartbeat each sees the other in Who's online", async () => {
+		// Both are on the dashboard; editor2 arrived last. One tick each.
+		await one.tick();
+		await two.tick();
+		assert.ok( await one.widgetShows( twoId ), 'editor1 sees editor2' );
+		assert.ok( await two.widgetShows( oneId ), 'editor2 sees editor1' );
+		assert.ok( await one.widgetShows( oneId ), 'and themselves' );
+		assert.match( await one.widgetText( twoId ), /Editor Two|editor2/ );
+		await one.page.locator( '#wpp_whos_online' ).scrollIntoViewIfNeeded();
+		await one.page.screenshot( { path: SCREENSHOTS + '/dashboard.png' } );
+	} );
+
+	await t.test( 'heartbeats are answered by several workers, and every worker sees both users', async () => {
+		// Sequential ticks often land on one idle worker; a burst of parallel heartbeats
+		// spreads over the pool. Each answer must list both users, whichever worker wrote them.
+		const answers = await one.parallelHeartbeats( 12 );
+		for ( const answer of answers ) {
+			const ids = answer.body[ 'presence-online' ].users.map( ( u ) => u.user_id );
+			assert.ok( ids.includes( oneId ) && ids.includes( twoId ), `worker ${ answer.pid } sees both: ${ ids }` );
+		}
+		const pids = new Set( [ ...one.workerPids, ...two.workerPids ] );
+		assert.ok( pids.size > 1, `heartbeats were answered by ${ pids.size } worker PID(s): ${ [ ...pids ] }` );
+		t.diagnostic( `worker PIDs seen: ${ [ ...pids ].join( ', ' ) }` );
+	} );
+
+	await t.test( 'the other editor of the demo post is shown in the editor', async () => {
+		const edit = await one.demoPostEditUrl( DEMO_POST );
+		await one.openEditor( edit );
+		await one.tick();
+		await two.openEditor( edit );
+		assert.ok( await two.editorsShow( oneId ), 'editor2 sees editor1 among the editors on arrival' );
+		await two.tick();
+		assert.ok( await two.editorsShow( oneId ), 'and after a tick' );
+		await one.tick();
+		assert.ok( await one.editorsShow( twoId ), 'editor1 sees editor2 after one tick' );
+		assert.equal( await one.editorsShow( oneId ), false, 'not themselves' );
+		await one.page.screenshot( { path: SCREENSHOTS + '/editor.png' } );
+	} );
+
+	await t.test( 'after editor1 logs out, editor2 no longer sees them', async () => {
+		await one.logOut();
+		await two.tick();
+		assert.equal( await two.editorsShow( oneId ), false, 'gone from the editors' );
+		const online = await two.page.evaluate( () => window.wppPresence.online.users.map( ( u ) => u.user_id ) );
+		assert.ok( ! online.includes( oneId ), 'gone from admin/online' );
+		await two.openDashboard();
+		assert.equal( await two.widgetShows( oneId ), false, "gone from Who's online" );
+		assert.ok( await two.widgetShows( twoId ) );
+	} );
+} );
