@@ -43,6 +43,18 @@ function wpp_register_hooks(): void {
 	add_filter( 'debug_information', 'wpp_debug_information', 10 );
 
 	// --- Heartbeat and surfaces (heartbeat helper) ---
+	// Heartbeat: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
+	// already loaded when presence checks access to the post's room (no query of its own).
+	add_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20, 3 );
+	add_filter( 'heartbeat_received', 'wpp_heartbeat_received', 20, 3 );
+
+	// Surfaces. Registering (9) comes before enqueueing (10).
+	add_action( 'current_screen', 'wpp_surfaces_note_page_view', 10 );
+	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
+	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_enqueue_admin', 10 );
+	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
+	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 );
+	add_action( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 );
 
 	// --- End of hooks ---
 }
