@@ -75,7 +75,7 @@ function wpp_validate_name( $value, string $what = 'room' ) {
 		/* translators: 1: argument name, 2: number of bytes. */
 		return new WP_Error( 'wpp_invalid_' . $what, sprintf( __( '%1$s must be at most %2$d bytes long.', 'presence' ), $what, $max ), array( 'status' => 400 ) );
 	}
-	if ( ! preg_match( '/' . WPP_NAME_PATTERN . '/u', $value ) ) {
+	if ( ! preg_match( '/' . WPP_NAME_PATTERN . '/uD', $value ) ) { // D: $ must not match before a final newline.
 		/* translators: %s: argument name. */
 		return new WP_Error( 'wpp_invalid_' . $what, sprintf( __( '%s must be valid UTF-8 without control characters.', 'presence' ), $what ), array( 'status' => 400 ) );
 	}

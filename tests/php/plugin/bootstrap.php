@@ -57,6 +57,11 @@ $_SERVER['REMOTE_ADDR']     = '127.0.0.1';
 // tests_add_filter()). When the site also has it active, that copy returns at its guard.
 $GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
 	'function'      => static function () {
+		// As when WordPress loads the site's (symlinked) copy: plugin_basename() of the repository
+		// file is then presence/presence.php, so activate_/deactivate_ hooks get their real names.
+		if ( is_file( WP_PLUGIN_DIR . '/presence/presence.php' ) ) {
+			wp_register_plugin_realpath( WP_PLUGIN_DIR . '/presence/presence.php' );
+		}
 		require WPP_TEST_PLUGIN_DIR . '/presence.php';
 	},
 	'accepted_args' => 0,

@@ -109,6 +109,7 @@ class ApiTest extends WPP_TestCase {
 			'room too long'         => array( str_repeat( 'r', WPP_MAX_ROOM_BYTES + 1 ), 'c', array() ),
 			'room invalid UTF-8'    => array( "r\xff", 'c', array() ),
 			'room control char'     => array( "r\n1", 'c', array() ),
+			'room final newline'    => array( "r\n", 'c', array() ),
 			'empty client id'       => array( 'r', '', array() ),
 			'client id too long'    => array( 'r', str_repeat( 'c', WPP_MAX_CLIENT_ID_BYTES + 1 ), array() ),
 			'client id NUL'         => array( 'r', "c\0", array() ),

@@ -47,11 +47,16 @@ abstract class WPP_TestCase extends TestCase {
 
 	protected function tearDown(): void {
 		global $wpdb, $wp_filter;
+		if ( null === $this->backend_before ) {
+			parent::tearDown(); // setUp() did not run (skipped before it): nothing to undo.
+			return;
+		}
 		self::flush_store();
 		$wpdb->query( 'ROLLBACK' );
 		$wpdb->query( 'SET autocommit = 1' );
 		$wp_filter = $this->hooks_before; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
 		wpp_use_backend( $this->backend_before );
+		$this->backend_before = null;
 		if ( is_multisite() && ms_is_switched() ) {
 			restore_current_blog();
 		}

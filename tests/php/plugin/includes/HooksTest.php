@@ -1,0 +1,63 @@
+<?php
+/**
+ * Every hook of the plugin core registered by wpp_register_hooks() (plugin/includes/hooks.php),
+ * with its priority. The heartbeat helper's hooks are checked in heartbeat/.
+ *
+ * @package Presence
+ */
+
+/**
+ * @covers ::wpp_register_hooks
+ */
+class HooksTest extends WPP_TestCase {
+
+	/**
+	 * [hook, callback, priority] of the core section.
+	 */
+	public function core_hooks(): array {
+		$plugin = plugin_basename( WPP_FILE );
+		return array(
+			array( 'activate_' . $plugin, 'wpp_activate', 10 ),
+			array( 'deactivate_' . $plugin, 'wpp_deactivate', 10 ),
+			array( 'init', 'wpp_add_post_type_support', 10 ),
+			array( 'init', 'wpp_schedule_gc', 10 ),
+			array( 'wpp_gc', 'wpp_run_gc', 10 ),
+			array( 'admin_init', 'wpp_maybe_repair_table', 10 ),
+			array( 'wp_login', 'wpp_on_login', 10 ),
+			array( 'wp_logout', 'wpp_on_logout', 10 ),
+			array( 'deleted_user', 'wpp_on_deleted_user', 10 ),
+			array( 'rest_api_init', 'wpp_register_rest_routes', 10 ),
+			array( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100 ),
+			array( 'admin_notices', 'wpp_admin_notices', 10 ),
+			array( 'network_admin_notices', 'wpp_admin_notices', 10 ),
+			array( 'site_status_tests', 'wpp_site_status_tests', 10 ),
+			array( 'debug_information', 'wpp_debug_information', 10 ),
+		);
+	}
+
+	public function test_each_core_hook_is_registered_with_its_priority(): void {
+		foreach ( $this->core_hooks() as list( $hook, $callback, $priority ) ) {
+			$this->assertSame( $priority, has_filter( $hook, $callback ), "$hook → $callback" );
+		}
+	}
+
+	public function test_wp_login_gets_the_user_object(): void {
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_on_login']['accepted_args'] );
+		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
+	}
+
+	/**
+	 * Including the plugin's files registers nothing: only wpp_register_hooks() does. Checked in a
+	 * fresh process that includes every file without calling it.
+	 */
+	public function test_including_the_files_registers_nothing(): void {
+		$out = (string) shell_exec( escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( dirname( __DIR__ ) . '/support/include-only-child.php' ) . ' 2>&1' );
+		$this->assertSame( '[]', trim( $out ), 'hooks added by including files: ' . $out );
+	}
+
+	public function test_post_and_page_support_presence(): void {
+		$this->assertTrue( post_type_supports( 'post', 'presence' ) );
+		$this->assertTrue( post_type_supports( 'page', 'presence' ) );
+		$this->assertFalse( post_type_supports( 'attachment', 'presence' ) );
+	}
+}

@@ -1,0 +1,79 @@
+<?php
+/**
+ * The presence table (plugin/includes/schema.php): layout, repair, expiry event, activation.
+ *
+ * Tests that drop or create the table issue DDL, which commits the transaction MariaDB had
+ * open; they create nothing before it, and open a new transaction after it.
+ *
+ * @package Presence
+ */
+
+/**
+ * @covers ::wpp_install_table
+ * @covers ::wpp_maybe_repair_table
+ * @covers ::wpp_schedule_gc
+ * @covers ::wpp_run_gc
+ * @covers ::wpp_activate
+ * @covers ::wpp_deactivate
+ */
+class SchemaTest extends WPP_TestCase {
+
+	public function test_the_table_has_a_unique_room_client_key_and_binary_names(): void {
+		global $wpdb;
+		$this->assertTrue( wpp_table_exists() );
+		$this->assertSame( $wpdb->prefix . 'presence', wpp_table_name() );
+		$unique = $wpdb->get_col( $wpdb->prepare( 'SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s ORDER BY seq_in_index', wpp_table_name(), 'room_client' ) );
+		$this->assertSame( array( 'room', 'client_id' ), array_map( 'strtolower', $unique ) );
+		$this->assertSame( '0', $wpdb->get_var( $wpdb->prepare( 'SELECT non_unique FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s LIMIT 1', wpp_table_name(), 'room_client' ) ) );
+		$collation = $wpdb->get_var( $wpdb->prepare( 'SELECT collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = %s AND column_name = %s', wpp_table_name(), 'room' ) );
+		$this->assertStringEndsWith( '_bin', $collation );
+		$this->assertSame( WPP_DB_VERSION, get_option( 'wpp_db_version' ) );
+	}
+
+	public function test_a_missing_table_is_repaired_on_admin_init_and_on_the_first_write(): void {
+		global $wpdb;
+		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
+		$this->assertFalse( wpp_table_exists() );
+		wpp_maybe_repair_table(); // What admin_init runs (HooksTest checks the registration).
+		$this->assertTrue( wpp_table_exists(), 'admin_init repairs it' );
+
+		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
+		$backend = new WPP_Database_Backend();
+		$this->assertSame( array(), $backend->get_room( 'r', 150 ), 'reads of a missing table are empty, not errors' );
+		$this->assertTrue( $backend->set( 'r', 'c', array(), 1, 150 ), 'the first write recreates it' );
+		$this->assertCount( 1, $backend->get_room( 'r', 150 ) );
+		$wpdb->query( 'START TRANSACTION' );
+	}
+
+	public function test_an_old_layout_version_is_upgraded(): void {
+		update_option( 'wpp_db_version', '0' );
+		wpp_maybe_repair_table();
+		$this->assertSame( WPP_DB_VERSION, get_option( 'wpp_db_version' ) );
+		$GLOBALS['wpdb']->query( 'START TRANSACTION' );
+	}
+
+	public function test_gc_event_is_scheduled_hourly_and_runs_the_backend_gc(): void {
+		wp_clear_scheduled_hook( WPP_GC_EVENT );
+		wpp_schedule_gc(); // What the init hook runs (HooksTest checks the registration).
+		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		$this->assertSame( 'hourly', wp_get_schedule( WPP_GC_EVENT ) );
+
+		$now = 1_900_000_000.0;
+		wpp_use_backend( new WPP_Database_Backend( static function () use ( &$now ) { return $now; } ) );
+		wpp_backend()->set( 'r', 'old', array(), 1, 10 );
+		$now += 20;
+		do_action( WPP_GC_EVENT );
+		$this->assertSame( '0', $GLOBALS['wpdb']->get_var( 'SELECT COUNT(*) FROM ' . wpp_table_name() ) );
+	}
+
+	public function test_activation_creates_the_table_and_deactivation_clears_the_event(): void {
+		global $wpdb;
+		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
+		do_action( 'activate_' . plugin_basename( WPP_FILE ), false );
+		$this->assertTrue( wpp_table_exists() );
+		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		do_action( 'deactivate_' . plugin_basename( WPP_FILE ), false );
+		$this->assertFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		$wpdb->query( 'START TRANSACTION' );
+	}
+}

@@ -1,0 +1,231 @@
+<?php
+/**
+ * REST API `wp-presence/v1` (plugin/includes/rest/), through rest_get_server()->dispatch(),
+ * on the backend of this run.
+ *
+ * @package Presence
+ */
+
+/**
+ * @covers WPP_REST_Controller
+ * @covers ::wpp_rest_no_store
+ */
+class RestControllerTest extends WPP_TestCase {
+
+	/**
+	 * Dispatches a request to the presence routes.
+	 *
+	 * @param string $method HTTP method.
+	 * @param string $path   Path below /wp-presence/v1.
+	 * @param array  $params Query (GET) or JSON body (other methods).
+	 */
+	private function request( string $method, string $path, array $params = array() ): WP_REST_Response {
+		$request = new WP_REST_Request( $method, '/wp-presence/v1' . $path );
+		if ( 'GET' === $method ) {
+			$request->set_query_params( $params );
+		} else {
+			$request->set_header( 'Content-Type', 'application/json' );
+			$request->set_body( wp_json_encode( $params ) );
+		}
+		return rest_get_server()->dispatch( $request );
+	}
+
+	/**
+	 * Asserts an error response: status, code and the no-store header.
+	 */
+	private function assertError( int $status, string $code, WP_REST_Response $response ): void {
+		$this->assertSame( $status, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		$this->assertSame( $code, $response->get_data()['code'] );
+		$this->assertSame( 'no-store', $response->get_headers()['Cache-Control'] ?? null );
+	}
+
+	public function test_routes_are_registered_in_the_namespace(): void {
+		$routes = rest_get_server()->get_routes( 'wp-presence/v1' );
+		$this->assertArrayHasKey( '/wp-presence/v1/presence', $routes );
+		$this->assertArrayHasKey( '/wp-presence/v1/presence/rooms', $routes );
+	}
+
+	public function test_arguments_declare_type_pattern_and_required(): void {
+		$endpoints = rest_get_server()->get_routes( 'wp-presence/v1' )['/wp-presence/v1/presence'];
+		foreach ( $endpoints as $endpoint ) {
+			foreach ( array( 'room', 'client_id' ) as $name ) {
+				if ( isset( $endpoint['args'][ $name ] ) ) {
+					$this->assertSame( 'string', $endpoint['args'][ $name ]['type'] );
+					$this->assertSame( WPP_NAME_PATTERN, $endpoint['args'][ $name ]['pattern'] );
+					$this->assertTrue( $endpoint['args'][ $name ]['required'] );
+				}
+			}
+		}
+	}
+
+	public function test_post_then_get_with_display_name_avatar_and_no_store(): void {
+		$editor = self::user( 'editor' );
+		self::log_in( $editor );
+
+		$created = $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'screen' => 'dashboard' ) ) );
+		$this->assertSame( 201, $created->get_status() );
+		$this->assertSame( 'no-store', $created->get_headers()['Cache-Control'] );
+		$this->assertSame( $editor->ID, $created->get_data()['user_id'] );
+
+		$again = $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'screen' => 'edit' ) ) );
+		$this->assertSame( 200, $again->get_status(), 'an update is 200' );
+
+		$list = $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) );
+		$this->assertSame( 200, $list->get_status() );
+		$this->assertSame( 'no-store', $list->get_headers()['Cache-Control'] );
+		$this->assertSame( '1', $list->get_headers()['X-WP-Total'] );
+		$this->assertSame( '1', $list->get_headers()['X-WP-TotalPages'] );
+		$item = $list->get_data()[0];
+		$this->assertSame( 'admin/online', $item['room'] );
+		$this->assertSame( 'tab-1', $item['client_id'] );
+		$this->assertSame( $editor->ID, $item['user_id'] );
+		$this->assertEquals( (object) array( 'screen' => 'edit' ), $item['data'] );
+		$this->assertSame( $editor->display_name, $item['display_name'] );
+		$this->assertStringStartsWith( 'http', $item['avatar_url'] );
+		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', $item['date_gmt'] );
+	}
+
+	public function test_get_is_paginated(): void {
+		$editor = self::user( 'editor' );
+		self::log_in( $editor );
+		foreach ( range( 1, 5 ) as $i ) {
+			wpp_set_entry( 'admin/online', "c$i", array(), $editor->ID );
+			usleep( 1500 );
+		}
+		$page1 = $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 2 ) );
+		$page3 = $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 2, 'page' => 3 ) );
+		$this->assertSame( '5', $page1->get_headers()['X-WP-Total'] );
+		$this->assertSame( '3', $page1->get_headers()['X-WP-TotalPages'] );
+		$this->assertSame( array( 'c5', 'c4' ), array_column( $page1->get_data(), 'client_id' ) );
+		$this->assertSame( array( 'c1' ), array_column( $page3->get_data(), 'client_id' ) );
+		$this->assertError( 400, 'rest_invalid_param', $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 101 ) ) );
+		$this->assertError( 400, 'rest_invalid_param', $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'page' => 0 ) ) );
+	}
+
+	public function test_logged_out_requests_are_401(): void {
+		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) ) );
+		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c' ) ) );
+		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c' ) ) );
+		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'GET', '/presence/rooms' ) );
+	}
+
+	public function test_room_access_is_checked_on_read_and_write(): void {
+		$subscriber  = self::user( 'subscriber' );
+		$contributor = self::user( 'contributor' );
+		$post        = self::post( array( 'post_author' => self::user( 'editor' )->ID ) );
+
+		self::log_in( $subscriber );
+		$this->assertError( 403, 'wpp_room_forbidden', $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) ) );
+		$this->assertError( 403, 'wpp_room_forbidden', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c' ) ) );
+
+		self::log_in( $contributor );
+		$room = 'postType/post:' . $post->ID;
+		$this->assertError( 403, 'wpp_room_forbidden', $this->request( 'GET', '/presence', array( 'room' => $room ) ) );
+		$this->assertError( 403, 'wpp_room_forbidden', $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => 'c' ) ) );
+		$this->assertSame( 200, $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) )->get_status() );
+	}
+
+	/**
+	 * @dataProvider bad_posts
+	 */
+	public function test_bad_input_is_400( array $body ): void {
+		self::log_in( self::user( 'editor' ) );
+		$response = $this->request( 'POST', '/presence', $body );
+		$this->assertSame( 400, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		$this->assertSame( 'no-store', $response->get_headers()['Cache-Control'] );
+		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
+	}
+
+	public function bad_posts(): array {
+		return array(
+			'no room'            => array( array( 'client_id' => 'c' ) ),
+			'no client id'       => array( array( 'room' => 'admin/online' ) ),
+			'room not a string'  => array( array( 'room' => array( 1 ), 'client_id' => 'c' ) ),
+			'room too long'      => array( array( 'room' => str_repeat( 'r', 161 ), 'client_id' => 'c' ) ),
+			'room 161 bytes'     => array( array( 'room' => str_repeat( 'é', 80 ) . 'r', 'client_id' => 'c' ) ),
+			'control character'  => array( array( 'room' => "admin/online\n", 'client_id' => 'c' ) ),
+			'client id too long' => array( array( 'room' => 'admin/online', 'client_id' => str_repeat( 'c', 129 ) ) ),
+			'data not an object' => array( array( 'room' => 'admin/online', 'client_id' => 'c', 'data' => 'x' ) ),
+			'data too deep'      => array( array( 'room' => 'admin/online', 'client_id' => 'c', 'data' => array( 'a' => array( 'b' => array( 'c' => array( 'd' => 1 ) ) ) ) ) ),
+			'data over 10 KB'    => array( array( 'room' => 'admin/online', 'client_id' => 'c', 'data' => array( 'x' => str_repeat( 'x', 10240 ) ) ) ),
+		);
+	}
+
+	public function test_a_client_id_of_another_user_is_409(): void {
+		$alice = self::user( 'editor' );
+		$bob   = self::user( 'editor' );
+		wpp_set_entry( 'admin/online', 'shared', array( 'who' => 'alice' ), $alice->ID );
+
+		self::log_in( $bob );
+		$this->assertError( 409, 'wpp_client_id_taken', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'shared' ) ) );
+		$this->assertSame( array( 'who' => 'alice' ), wpp_find_entry( 'admin/online', 'shared' )['data'] );
+	}
+
+	public function test_more_than_50_live_entries_per_user_is_429(): void {
+		$editor = self::user( 'editor' );
+		self::log_in( $editor );
+		for ( $i = 1; $i <= WPP_REST_Controller::MAX_ENTRIES_PER_USER; $i++ ) {
+			$this->assertTrue( wpp_set_entry( "room-$i", 'c', array(), $editor->ID ) );
+		}
+		$this->assertError( 429, 'wpp_too_many_entries', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c51' ) ) );
+		$this->assertSame( 200, $this->request( 'POST', '/presence', array( 'room' => 'room-1', 'client_id' => 'c' ) )->get_status(), 'refreshing an own entry is fine' );
+	}
+
+	public function test_delete_own_entry_others_need_manage_options(): void {
+		$alice = self::user( 'editor' );
+		$bob   = self::user( 'editor' );
+		$admin = self::user( 'administrator' );
+		wpp_set_entry( 'admin/online', 'a', array(), $alice->ID );
+		wpp_set_entry( 'admin/online', 'b', array(), $bob->ID );
+
+		self::log_in( $alice );
+		$this->assertError( 403, 'wpp_cannot_delete', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'b' ) ) );
+		$own = $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'a' ) );
+		$this->assertSame( 200, $own->get_status() );
+		$this->assertTrue( $own->get_data()['deleted'] );
+		$this->assertSame( 'a', $own->get_data()['previous']['client_id'] );
+		$this->assertSame( 'no-store', $own->get_headers()['Cache-Control'] );
+		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'a' ) ) );
+
+		self::log_in( $admin );
+		$this->assertSame( 200, $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'b' ) )->get_status() );
+		$this->assertSame( array(), wpp_backend()->get_room( 'admin/online', 150 ) );
+		$this->assertError( 400, 'rest_missing_callback_param', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online' ) ) );
+	}
+
+	public function test_rooms_lists_only_accessible_rooms(): void {
+		$editor      = self::user( 'editor' );
+		$contributor = self::user( 'contributor' );
+		$subscriber  = self::user( 'subscriber' );
+		$post        = self::post( array( 'post_author' => $editor->ID ) );
+		$post_room   = 'postType/post:' . $post->ID;
+		wpp_set_entry( 'admin/online', 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_set_entry( 'admin/online', 'user-' . $contributor->ID, array(), $contributor->ID );
+		wpp_set_entry( $post_room, 'user-' . $editor->ID, array(), $editor->ID );
+
+		self::log_in( $editor );
+		$rooms = $this->request( 'GET', '/presence/rooms' );
+		$this->assertSame( 'no-store', $rooms->get_headers()['Cache-Control'] );
+		$data = $rooms->get_data();
+		usort( $data, static fn( $a, $b ) => strcmp( $a['room'], $b['room'] ) );
+		$this->assertSame(
+			array(
+				array( 'room' => 'admin/online', 'entries' => 2, 'users' => 2 ),
+				array( 'room' => $post_room, 'entries' => 1, 'users' => 1 ),
+			),
+			$data
+		);
+
+		self::log_in( $contributor );
+		$this->assertSame( array( 'admin/online' ), array_column( $this->request( 'GET', '/presence/rooms' )->get_data(), 'room' ) );
+
+		self::log_in( $subscriber );
+		$this->assertSame( array(), $this->request( 'GET', '/presence/rooms' )->get_data() );
+	}
+
+	public function test_other_namespaces_get_no_header_from_us(): void {
+		self::log_in( self::user( 'editor' ) );
+		$response = rest_get_server()->dispatch( new WP_REST_Request( 'GET', '/wp/v2/types' ) );
+		$this->assertArrayNotHasKey( 'Cache-Control', $response->get_headers() );
+	}
+}
