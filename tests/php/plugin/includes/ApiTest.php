@@ -98,7 +98,7 @@ class ApiTest extends WPP_TestCase {
 		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
 	}
 
-	public function bad_set_arguments(): array {
+	public static function bad_set_arguments(): array {
 		$deep  = array( 'a' => array( 'b' => array( 'c' => array( 'd' => 1 ) ) ) );
 		$cycle = array( 1 );
 		$cycle[] = &$cycle;

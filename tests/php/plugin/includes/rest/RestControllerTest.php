@@ -136,7 +136,7 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
 	}
 
-	public function bad_posts(): array {
+	public static function bad_posts(): array {
 		return array(
 			'no room'            => array( array( 'client_id' => 'c' ) ),
 			'no client id'       => array( array( 'room' => 'admin/online' ) ),
