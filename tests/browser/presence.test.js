@@ -26,19 +26,27 @@ const DEMO_POST = 'Presence demo post';
 
 const browsers = [];
 after( async () => {
-	await Promise.all( browsers.map( ( b ) => b.close() ) );
+	// Log out who is still in, so the next run starts clean too.
+	await Promise.all( browsers.map( ( b ) => b.logOut().catch( () => {} ).then( () => b.close() ) ) );
 } );
 
-async function open( login ) {
+/**
+ * A browser where `login` has just logged out. Entries live for the TTL (150 s), so a run shortly
+ * after another would find the user already "there": logging out removes their entries, and the
+ * test starts from a clean slate once both users have done it.
+ */
+async function cleanBrowser( login ) {
 	const browser = await Browser.launch( BASE );
 	browsers.push( browser );
 	await browser.logIn( login, login );
+	await browser.logOut();
 	return browser;
 }
 
 test( 'two editors see each other live, across php-fpm workers', async ( t ) => {
-	const one = await open( 'editor1' );
-	const two = await open( 'editor2' );
+	const [ one, two ] = await Promise.all( [ cleanBrowser( 'editor1' ), cleanBrowser( 'editor2' ) ] );
+	await one.logIn( 'editor1', 'editor1' );
+	await two.logIn( 'editor2', 'editor2' );
 	const oneId = await one.userId();
 	const twoId = await two.userId();
 	assert.notEqual( oneId, twoId );
@@ -51,6 +59,7 @@ test( 'two editors see each other live, across php-fpm workers', async ( t ) => 
 		assert.ok( await two.widgetShows( oneId ), 'editor2 sees editor1' );
 		assert.ok( await one.widgetShows( oneId ), 'and themselves' );
 		assert.match( await one.widgetText( twoId ), /Editor Two|editor2/ );
+		await one.announced( /is online\./ );
 		await one.page.locator( '#wpp_whos_online' ).scrollIntoViewIfNeeded();
 		await one.page.screenshot( { path: SCREENSHOTS + '/dashboard.png' } );
 	} );
@@ -79,6 +88,7 @@ test( 'two editors see each other live, across php-fpm workers', async ( t ) => 
 		await one.tick();
 		assert.ok( await one.editorsShow( twoId ), 'editor1 sees editor2 after one tick' );
 		assert.equal( await one.editorsShow( oneId ), false, 'not themselves' );
+		await one.announced( /is also editing this post\./ );
 		await one.page.screenshot( { path: SCREENSHOTS + '/editor.png' } );
 	} );
 
@@ -86,6 +96,7 @@ test( 'two editors see each other live, across php-fpm workers', async ( t ) => 
 		await one.logOut();
 		await two.tick();
 		assert.equal( await two.editorsShow( oneId ), false, 'gone from the editors' );
+		await two.announced( /stopped editing this post\./ );
 		const online = await two.page.evaluate( () => window.wppPresence.online.users.map( ( u ) => u.user_id ) );
 		assert.ok( ! online.includes( oneId ), 'gone from admin/online' );
 		await two.openDashboard();

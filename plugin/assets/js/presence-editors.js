@@ -43,13 +43,22 @@
 		return root;
 	}
 
-	function item( user ) {
+	// Up to this many editors are shown with their names; more show avatars only.
+	var NAMED = 3;
+
+	function item( user, named ) {
 		var status = user.status === 'idle' ? 'idle' : 'active';
 		var label = user.display_name + ' (' + ui.statusLabel( status ) + ')';
 		var li = ui.el( 'li', 'wpp-editors__user wpp-editors__user--' + status );
 		li.setAttribute( 'data-user-id', String( user.user_id ) );
 		li.title = label;
-		li.appendChild( ui.avatar( user, 32, label ) );
+		if ( named ) {
+			li.className += ' wpp-editors__user--named';
+			li.appendChild( ui.avatar( user, 28, '' ) );
+			li.appendChild( ui.el( 'span', 'wpp-editors__name', user.display_name ) );
+		} else {
+			li.appendChild( ui.avatar( user, 32, label ) );
+		}
 		return li;
 	}
 
@@ -61,7 +70,7 @@
 		mount();
 		list.textContent = '';
 		editors.users.forEach( function ( user ) {
-			list.appendChild( item( user ) );
+			list.appendChild( item( user, editors.users.length <= NAMED ) );
 		} );
 		root.hidden = editors.users.length === 0;
 		ui.announce( shown, editors.users, l10n.editorJoined, l10n.editorLeft );

@@ -156,6 +156,20 @@ class Browser {
 		return answers;
 	}
 
+	/**
+	 * Waits until the polite live region of wp.a11y.speak() holds a message matching re.
+	 */
+	async announced( re ) {
+		await this.page.waitForFunction(
+			( source ) => {
+				const region = document.getElementById( 'a11y-speak-polite' );
+				return region && new RegExp( source ).test( region.textContent );
+			},
+			re.source,
+			{ timeout: 5000 }
+		);
+	}
+
 	async widgetShows( userId ) {
 		return ( await this.page.locator( `#wpp_whos_online li[data-user-id="${ userId }"]` ).count() ) > 0;
 	}
