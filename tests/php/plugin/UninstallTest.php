@@ -14,7 +14,15 @@
 class UninstallTest extends WPP_TestCase {
 
 	protected function tearDown(): void {
-		wpp_install_table(); // DDL: back to the state the other tests expect.
+		// DDL: back to the state the other tests expect, on every site.
+		if ( is_multisite() ) {
+			foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $id ) {
+				switch_to_blog( (int) $id );
+				wpp_install_table();
+				restore_current_blog();
+			}
+		}
+		wpp_install_table();
 		parent::tearDown();
 	}
 
@@ -29,5 +37,12 @@ class UninstallTest extends WPP_TestCase {
 		$this->assertFalse( wpp_table_exists() );
 		$this->assertFalse( get_option( 'wpp_db_version' ) );
 		$this->assertFalse( wp_next_scheduled( 'wpp_gc' ) );
+
+		if ( is_multisite() ) {
+			switch_to_blog( self::other_blog_id() );
+			$this->assertFalse( wpp_table_exists(), 'every site of the network' );
+			$this->assertFalse( get_option( 'wpp_db_version' ) );
+			restore_current_blog();
+		}
 	}
 }

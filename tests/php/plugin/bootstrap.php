@@ -75,7 +75,21 @@ if ( ! defined( 'WPP_DIR' ) || realpath( WPP_DIR ) !== realpath( WPP_TEST_PLUGIN
 	wpp_test_abort( 'another copy of the plugin was loaded first (' . ( defined( 'WPP_DIR' ) ? WPP_DIR : 'none' ) . ').' );
 }
 
-// DDL commits transactions, so the table is made before any test opens one.
+// DDL commits transactions, so tables (and on a network a second site) are made before any test
+// opens one. The second site stays: it is what the namespacing tests switch to.
+if ( is_multisite() ) {
+	if ( count( get_sites( array( 'number' => 2 ) ) ) < 2 ) {
+		$wpp_site = wp_insert_site( array( 'domain' => get_network()->domain, 'path' => get_network()->path . 'wpp-second/', 'title' => 'Presence second site' ) );
+		if ( is_wp_error( $wpp_site ) ) {
+			wpp_test_abort( 'could not create a second site: ' . $wpp_site->get_error_message() );
+		}
+	}
+	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog ) {
+		switch_to_blog( (int) $wpp_blog );
+		wpp_maybe_repair_table();
+		restore_current_blog();
+	}
+}
 wpp_maybe_repair_table();
 wpp_use_backend( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
 

@@ -237,10 +237,9 @@ class ApiTest extends WPP_TestCase {
 	public function test_an_api_defined_elsewhere_is_not_redeclared(): void {
 		// The child inherits the environment (PRESENCE_TEST_DOCROOT, PHP_INI_SCAN_DIR); which
 		// backend it gets does not matter here.
-		$cmd = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( dirname( __DIR__ ) . '/support/api-conflict-child.php' ) . ' 2>&1';
-		$out = (string) shell_exec( $cmd );
-		$res = json_decode( $out, true );
-		$this->assertIsArray( $res, "child output: $out" );
+		list( $out, $err ) = self::run_child( 'api-conflict-child.php' );
+		$res               = json_decode( $out, true );
+		$this->assertIsArray( $res, "child output: $out $err" );
 		$this->assertSame( array( 'wp_get_presence' ), $res['conflicts'] );
 		$this->assertSame( 'other plugin', $res['wp_get_presence'] );
 		$this->assertFalse( $res['wp_set_presence_exists'], 'none of ours is declared next to a foreign one' );

@@ -51,8 +51,8 @@ class HooksTest extends WPP_TestCase {
 	 * fresh process that includes every file without calling it.
 	 */
 	public function test_including_the_files_registers_nothing(): void {
-		$out = (string) shell_exec( escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( dirname( __DIR__ ) . '/support/include-only-child.php' ) . ' 2>&1' );
-		$this->assertSame( '[]', trim( $out ), 'hooks added by including files: ' . $out );
+		list( $out, $err ) = self::run_child( 'include-only-child.php' );
+		$this->assertSame( '[]', trim( $out ), "hooks added by including files: $out $err" );
 	}
 
 	public function test_post_and_page_support_presence(): void {

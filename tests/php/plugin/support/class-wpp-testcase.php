@@ -77,6 +77,45 @@ abstract class WPP_TestCase extends TestCase {
 	}
 
 	/**
+	 * Runs a script of support/ in a fresh PHP process (same binary, same environment, so the same
+	 * site and php.ini). The child prints its result as its last line; anything before it (such as
+	 * deprecation notices of WordPress core with WP_DEBUG on) is returned with stderr.
+	 *
+	 * @param string $script File name in support/.
+	 * @return array{0:string,1:string} [last line of stdout, everything else].
+	 */
+	protected static function run_child( string $script ): array {
+		$process = proc_open(
+			array( PHP_BINARY, '-d', 'display_errors=stderr', __DIR__ . '/' . $script ),
+			array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ),
+			$pipes
+		);
+		$out = stream_get_contents( $pipes[1] );
+		$err = stream_get_contents( $pipes[2] );
+		fclose( $pipes[1] );
+		fclose( $pipes[2] );
+		proc_close( $process );
+		$lines = explode( "\n", rtrim( (string) $out ) );
+		$last  = (string) array_pop( $lines );
+		return array( $last, implode( "\n", $lines ) . "\n" . $err );
+	}
+
+	/**
+	 * Id of another site of the network, or 0 on a single site.
+	 */
+	protected static function other_blog_id(): int {
+		if ( ! is_multisite() ) {
+			return 0;
+		}
+		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 10 ) ) as $id ) {
+			if ( (int) $id !== get_current_blog_id() ) {
+				return (int) $id;
+			}
+		}
+		return 0;
+	}
+
+	/**
 	 * Creates a user with a role (inside the test's transaction).
 	 *
 	 * @param string $role Role.

@@ -109,9 +109,8 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 	 */
 	private function as_other_blog( callable $test ): void {
 		if ( is_multisite() ) {
-			$id = wp_insert_site( array( 'domain' => 'wpp-other.example', 'path' => '/' ) );
-			$this->assertIsInt( $id );
-			switch_to_blog( $id );
+			$this->assertGreaterThan( 0, self::other_blog_id(), 'the bootstrap made a second site' );
+			switch_to_blog( self::other_blog_id() );
 			try {
 				$test();
 			} finally {
