@@ -139,18 +139,22 @@ function wpp_heartbeat_online_payload( ?int $known_version, float $now ): array 
 		);
 	}
 
-	$ttl   = wpp_default_ttl();
-	$users = array();
-	foreach ( wpp_heartbeat_unique_users( $backend->get_room( WPP_ADMIN_ROOM, $ttl, wpp_heartbeat_online_limit() ) ) as $entry ) {
+	$ttl     = wpp_default_ttl();
+	$limit   = wpp_heartbeat_online_limit();
+	$entries = $backend->get_room( WPP_ADMIN_ROOM, $ttl, $limit );
+	$users   = array();
+	foreach ( wpp_heartbeat_unique_users( $entries ) as $entry ) {
 		$users[] = wpp_heartbeat_user_item( $entry, $now ) + array(
 			'screen' => (string) ( $entry['data']['screen'] ?? '' ),
 			'title'  => (string) ( $entry['data']['title'] ?? '' ),
 		);
 	}
+	// The whole room fit in one read: the total is exact. Otherwise the room's entry count.
+	$total = count( $entries ) < $limit ? count( $users ) : max( count( $users ), $backend->count_room( WPP_ADMIN_ROOM, $ttl ) );
 
 	return array(
 		'version' => $version,
-		'total'   => $backend->count_room( WPP_ADMIN_ROOM, $ttl ),
+		'total'   => $total,
 		'users'   => $users,
 	);
 }
@@ -208,7 +212,9 @@ function wpp_heartbeat_version( int $version ): int {
 }
 
 /**
- * Keeps the newest entry of each user (entries arrive newest first), drops anonymous ones.
+ * Keeps the entries the heartbeat wrote (client `user-{user_id}`: one per user, carrying the
+ * fields written from the user's own account). Entries other code put in the same room (other
+ * client ids, any data) are not listed as users.
  *
  * @since 0.1.0
  *
@@ -216,13 +222,11 @@ function wpp_heartbeat_version( int $version ): int {
  * @return array
  */
 function wpp_heartbeat_unique_users( array $entries ): array {
-	$seen = array();
-	$out  = array();
+	$out = array();
 	foreach ( $entries as $entry ) {
 		$user_id = (int) ( $entry['user_id'] ?? 0 );
-		if ( $user_id > 0 && ! isset( $seen[ $user_id ] ) ) {
-			$seen[ $user_id ] = true;
-			$out[]            = $entry;
+		if ( $user_id > 0 && wpp_heartbeat_client_id( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
+			$out[] = $entry;
 		}
 	}
 	return $out;

@@ -60,7 +60,9 @@ function wpp_surfaces_note_page_view( $screen ): void {
 			$user,
 			array(
 				'screen' => wpp_heartbeat_clean_key( $screen->id ),
-				'title'  => '',
+				// The title the client script sends from this page (its config `title`), so the
+				// first tick does not change the entry again.
+				'title'  => wpp_heartbeat_clean_text( wp_strip_all_tags( (string) get_admin_page_title() ), WPP_PING_TITLE_CHARS ),
 			)
 		);
 	} catch ( Throwable $error ) {

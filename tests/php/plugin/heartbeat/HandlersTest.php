@@ -86,6 +86,16 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( array( $users[4]->ID, $users[3]->ID, $users[2]->ID ), $this->ids( $online ) );
 	}
 
+	public function test_only_entries_written_by_the_heartbeat_are_listed(): void {
+		$editor = self::user( 'editor' );
+		// Another writer in the same room: another client id, made-up fields.
+		wpp_backend()->set( 'admin/online', 'tab-1', array( 'display_name' => 'Someone else' ), $editor->ID, 150 );
+		$online = $this->heartbeat( self::user( 'editor' ), $this->ping() )['presence-online'];
+		$this->assertNotContains( 'Someone else', array_column( $online['users'], 'display_name' ) );
+		$this->assertCount( 1, $online['users'] );
+		$this->assertSame( 1, $online['total'] );
+	}
+
 	public function test_default_cap_is_50(): void {
 		$this->assertSame( 50, wpp_heartbeat_online_limit() );
 	}
