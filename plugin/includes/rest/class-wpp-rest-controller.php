@@ -261,7 +261,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	public function create_item( $request ) {
 		$room      = (string) $request['room'];
 		$client_id = (string) $request['client_id'];
-		$data      = $request['data'] instanceof stdClass ? (array) $request['data'] : (array) $request['data'];
+		$data      = (array) $request['data']; // A JSON object arrives as an array (a stdClass from some clients).
 		$user_id   = get_current_user_id();
 
 		$existing = wpp_find_entry( $room, $client_id );
