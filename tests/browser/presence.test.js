@@ -104,3 +104,74 @@ test( 'two editors see each other live, across php-fpm workers', async ( t ) => 
 		assert.ok( await two.widgetShows( twoId ) );
 	} );
 } );
+
+test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', async ( t ) => {
+	const admin = await cleanBrowser( 'admin' );
+	await admin.logIn( 'admin', 'admin' );
+	const page = admin.page;
+
+	await t.test( 'a hidden tab adds no ping to the heartbeat', async () => {
+		const sent = await page.evaluate( () => {
+			const data = {};
+			Object.defineProperty( document, 'hidden', { configurable: true, get: () => true } );
+			window.jQuery( document ).trigger( 'heartbeat-send', [ data ] );
+			delete document.hidden;
+			return Object.keys( data );
+		} );
+		assert.deepEqual( sent, [] );
+	} );
+
+	await t.test( 'a room whose version the client holds comes back unchanged; users are kept and idle is re-evaluated', async () => {
+		await admin.tick();
+		// The next tick sends the version it holds. Pretend the admin's own entry is 10 minutes old.
+		const result = await page.evaluate( () => new Promise( ( resolve ) => {
+			const $ = window.jQuery;
+			const presence = window.wppPresence;
+			const me = presence.online.users.find( ( u ) => u.user_id === presence.config.userId );
+			me.updated_at -= 600;
+			let sent = null;
+			$( document ).one( 'heartbeat-send', ( e, data ) => {
+				sent = data[ 'presence-ping' ];
+			} );
+			$( document ).one( 'wpp:presence', ( e, update ) => {
+				resolve( { sent, users: update.online.users.length, status: me.status } );
+			} );
+			window.wp.heartbeat.connectNow();
+		} ) );
+		assert.equal( typeof result.sent.versions.online, 'number', 'the ping carries the version held' );
+		assert.ok( result.users >= 1, 'users kept' );
+		assert.equal( result.status, 'idle', 'status re-evaluated from the timestamp held' );
+		assert.match( await admin.widgetText( await admin.userId() ), /Idle/ );
+	} );
+
+	await t.test( 'names and titles from other users are shown as text, never as HTML', async () => {
+		const html = '<img src=x onerror="window.__xss=1">';
+		const rendered = await page.evaluate( ( hostile ) => {
+			const presence = window.wppPresence;
+			const fake = {
+				version: 1,
+				total: 1,
+				users: [ {
+					user_id: 999999,
+					display_name: hostile,
+					avatar_url: 'javascript:alert(1)',
+					screen: 'post',
+					title: hostile,
+					date_gmt: '',
+					updated_at: presence.serverNow(),
+					status: 'active',
+				} ],
+			};
+			window.jQuery( document ).trigger( 'wpp:presence', [ { online: fake, editors: null } ] );
+			const li = document.querySelector( '#wpp_whos_online li[data-user-id="999999"]' );
+			return {
+				text: li.textContent,
+				images: li.querySelectorAll( 'img' ).length,
+				xss: window.__xss || 0,
+			};
+		}, html );
+		assert.ok( rendered.text.includes( html ), 'the markup is visible as text' );
+		assert.equal( rendered.images, 0, 'no element was created from it, and no javascript: avatar' );
+		assert.equal( rendered.xss, 0 );
+	} );
+} );
