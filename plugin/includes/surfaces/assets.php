@@ -91,14 +91,14 @@ function wpp_surfaces_enqueue_front(): void {
  */
 function wpp_surfaces_enqueue_client( array $page ): void {
 	$config = $page + array(
-		'userId'       => get_current_user_id(),
-		'idleAfter'    => wpp_heartbeat_idle_after(),
+		'userId'        => get_current_user_id(),
+		'idleAfter'     => wpp_heartbeat_idle_after(),
 		// Room versions older than this are not sent back, so the timestamps the browser holds
 		// (from which it re-evaluates active/idle) are at most this old plus one tick.
-		'refreshAfter' => 30,
-		'serverTime'   => microtime( true ),
+		'refreshAfter'  => 30,
+		'serverTime'    => microtime( true ),
 		'editorScreens' => array_values( get_post_types( array( 'show_ui' => true ) ) ),
-		'l10n'         => wpp_surfaces_strings(),
+		'l10n'          => wpp_surfaces_strings(),
 	);
 
 	wp_enqueue_script( 'wpp-presence' );
@@ -132,29 +132,29 @@ function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
 function wpp_surfaces_strings(): array {
 	return array(
 		/* translators: %d: number of people (always more than one). */
-		'peopleOnline'   => __( '%d people online', 'presence' ),
+		'peopleOnline'    => __( '%d people online', 'presence' ),
 		'onePersonOnline' => __( 'Only you are online.', 'presence' ),
 		/* translators: %d: number of people not listed. */
-		'more'           => __( 'and %d more', 'presence' ),
-		'you'            => __( '(you)', 'presence' ),
-		'active'         => __( 'Active', 'presence' ),
-		'idle'           => __( 'Idle', 'presence' ),
-		'dashboard'      => __( 'On the dashboard', 'presence' ),
+		'more'            => __( 'and %d more', 'presence' ),
+		'you'             => __( '(you)', 'presence' ),
+		'active'          => __( 'Active', 'presence' ),
+		'idle'            => __( 'Idle', 'presence' ),
+		'dashboard'       => __( 'On the dashboard', 'presence' ),
 		/* translators: %s: post title. */
-		'editing'        => __( 'Editing “%s”', 'presence' ),
+		'editing'         => __( 'Editing “%s”', 'presence' ),
 		'editingUntitled' => __( 'Editing a post', 'presence' ),
 		/* translators: %s: page title. */
-		'viewing'        => __( 'Viewing “%s”', 'presence' ),
-		'inAdmin'        => __( 'In the admin', 'presence' ),
+		'viewing'         => __( 'Viewing “%s”', 'presence' ),
+		'inAdmin'         => __( 'In the admin', 'presence' ),
 		/* translators: %s: display name. */
-		'joined'         => __( '%s is online.', 'presence' ),
+		'joined'          => __( '%s is online.', 'presence' ),
 		/* translators: %s: display name. */
-		'left'           => __( '%s went offline.', 'presence' ),
-		'alsoEditing'    => __( 'Also editing:', 'presence' ),
-		'editorsLabel'   => __( 'Other people editing this post', 'presence' ),
+		'left'            => __( '%s went offline.', 'presence' ),
+		'alsoEditing'     => __( 'Also editing:', 'presence' ),
+		'editorsLabel'    => __( 'Other people editing this post', 'presence' ),
 		/* translators: %s: display name. */
-		'editorJoined'   => __( '%s is also editing this post.', 'presence' ),
+		'editorJoined'    => __( '%s is also editing this post.', 'presence' ),
 		/* translators: %s: display name. */
-		'editorLeft'     => __( '%s stopped editing this post.', 'presence' ),
+		'editorLeft'      => __( '%s stopped editing this post.', 'presence' ),
 	);
 }
