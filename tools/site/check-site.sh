@@ -33,7 +33,7 @@ status=$(curl_site -o /dev/null -w '%{http_code}' --data-urlencode "log=$LOGIN" 
 
 curl_site -o "$WORK/dashboard.html" "$URL/wp-admin/"
 grep -q '<title>Dashboard' "$WORK/dashboard.html" || fail "the dashboard did not load for $LOGIN"
-nonce=$(grep -o 'heartbeatSettings = {"nonce":"[0-9a-f]*"' "$WORK/dashboard.html" | head -n1 | cut -d'"' -f4)
+nonce=$(grep -m1 -o 'heartbeatSettings = {"nonce":"[0-9a-f]*"' "$WORK/dashboard.html" | cut -d'"' -f4 || true)
 [[ -n $nonce ]] || fail "no heartbeat nonce in the dashboard"
 echo "check-site[$SITE]: $LOGIN logged in and loaded the dashboard"
 

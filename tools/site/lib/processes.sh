@@ -13,29 +13,40 @@ service_pid() {
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$pid" 2>/dev/null || return 1
 	# Guard against a recycled PID: the process must still be ours (its arguments name SITE_DIR).
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$SITE_DIR/" || return 1
+	names_site_dir "$pid" || return 1
 	echo "$pid"
+}
+
+# names_site_dir PID — true when the command line of PID mentions this site's directory.
+names_site_dir() {
+	local cmdline
+	cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"$SITE_DIR/"* ]]
 }
 
 service_running() { service_pid "$1" >/dev/null; }
 
-# start_service NAME LOG COMMAND... — run a daemon in the foreground mode of its own, detached from
-# the terminal (its own session: Ctrl-C reaches only site.sh, which then stops it in order).
+# start_service NAME LOG COMMAND... — run a daemon (in a foreground mode of its own) in a new
+# session, so that Ctrl-C reaches only site.sh, which then stops it in order; the daemon leads its
+# own process group, which holds every process it forks.
 start_service() {
 	local name=$1 log=$2
 	shift 2
 	local pid tries=0
-	setsid "$@" </dev/null >>"$log" 2>&1 &
+	# A background job of a script starts with SIGINT and SIGQUIT ignored, and a signal that comes
+	# before the daemon installs its handlers would be lost: give it the default dispositions.
+	setsid env --default-signal=INT,QUIT "$@" </dev/null >>"$log" 2>&1 &
 	pid=$!
+	disown "$pid"
 	echo "$pid" >"$(pid_file "$name")"
-	# Until the forked shell has exec'd the daemon, its command line is site.sh's own.
-	while kill -0 "$pid" 2>/dev/null && ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$SITE_DIR/"; do
-		((tries++ < 50)) || break
+	# Until the forked shell has exec'd, its command line is site.sh's own.
+	while kill -0 "$pid" 2>/dev/null && ! names_site_dir "$pid" && ((tries++ < 50)); do
 		sleep 0.02
 	done
 }
 
-# stop_service NAME SIGNAL TIMEOUT — graceful signal, wait, then SIGKILL.
+# stop_service NAME SIGNAL TIMEOUT — graceful SIGNAL to the daemon, then, after TIMEOUT seconds,
+# SIGKILL to its process group (the daemon and the workers it forked, nothing else).
 stop_service() {
 	local name=$1 signal=$2 timeout=$3 pid waited=0
 	if ! pid=$(service_pid "$name"); then
@@ -48,10 +59,27 @@ stop_service() {
 		waited=$((waited + 1))
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		warn "$name (pid $pid) did not stop within ${timeout}s; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
+		warn "$name (pid $pid) did not stop within ${timeout}s; sending SIGKILL to its process group"
+	fi
+	# Also reaps workers a master left behind (its group id is its pid: setsid made it a leader).
+	# Linux does not reuse a PID while a process group of that id exists: the group is still ours.
+	if process_group_exists "$pid"; then
+		kill -KILL -- "-$pid" 2>/dev/null || true
 	fi
 	rm -f "$(pid_file "$name")"
+}
+
+# process_group_exists PGID — true while some process belongs to that process group.
+process_group_exists() {
+	local stat fields pgrp
+	for stat in /proc/[0-9]*/stat; do
+		read -r fields 2>/dev/null <"$stat" || continue
+		# After "pid (comm) ": state, ppid, pgrp.
+		fields=${fields##*) }
+		read -r _ _ pgrp _ <<<"$fields"
+		[[ $pgrp == "$1" ]] && return 0
+	done
+	return 1
 }
 
 # wait_until SECONDS SERVICE LOG CHECK... — poll CHECK until it succeeds; fail in one line if the

@@ -68,7 +68,9 @@ private_apt() {
 wordpress_packages() {
 	local fields
 	fields=$(apt-cache -o Dir::Etc::SourceList="$1/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$1/lists" -o Dir::Cache="$1" show wordpress | awk '/^$/{exit} {print}')
+		-o Dir::State::Lists="$1/lists" -o Dir::Cache="$1" show wordpress)
+	# `show` lists every version found; the first paragraph is the candidate.
+	fields=${fields%%$'\n\n'*}
 	echo wordpress
 	printf '%s\n' "$fields" | grep -E '^(Depends|Recommends):' | cut -d: -f2- | tr ',|' '\n\n' |
 		awk '{print $1}' | grep -E '^(libjs-|libphp-|php-getid3$|wordpress-theme-)' | sort -u
@@ -79,7 +81,7 @@ wordpress_packages() {
 flatten_wordpress_tree() {
 	local src=$1 dest=$2 log=$3 dangling
 	rm -f "$src/.htaccess"
-	dangling=$(find "$src" -xtype l | head -n3 | tr '\n' ' ')
+	dangling=$(find "$src" -xtype l -printf '%P ')
 	[[ -z $dangling ]] || die "the WordPress package links to files no fetched package provides: $dangling"
 	cp -rL "$src" "$dest" 2>>"$log" || die_with_log "could not copy the WordPress tree" "$log"
 	# Debian's wp-config.php dispatches to /etc/wordpress; each site writes its own.
