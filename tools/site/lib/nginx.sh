@@ -52,5 +52,6 @@ start_nginx() {
 }
 
 stop_nginx() {
+	# SIGQUIT: graceful shutdown.
 	stop_service nginx QUIT 10
 }

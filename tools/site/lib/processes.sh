@@ -11,10 +11,19 @@ service_pid() {
 	[[ -f $file ]] || return 1
 	pid=$(<"$file")
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
+	process_running "$pid" || return 1
 	# Guard against a recycled PID: the process must still be ours (its arguments name SITE_DIR).
 	names_site_dir "$pid" || return 1
 	echo "$pid"
+}
+
+# process_running PID — true while PID exists and has not exited. An exited daemon whose parent
+# (site.sh, gone) was replaced by init stays a zombie until init reaps it, which can take seconds.
+process_running() {
+	local stat state
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	read -r state _ <<<"${stat##*) }"
+	[[ $state != Z && $state != X ]]
 }
 
 # names_site_dir PID — true when the command line of PID mentions this site's directory.
@@ -40,7 +49,7 @@ start_service() {
 	disown "$pid"
 	echo "$pid" >"$(pid_file "$name")"
 	# Until the forked shell has exec'd, its command line is site.sh's own.
-	while kill -0 "$pid" 2>/dev/null && ! names_site_dir "$pid" && ((tries++ < 50)); do
+	while process_running "$pid" && ! names_site_dir "$pid" && ((tries++ < 50)); do
 		sleep 0.02
 	done
 }
@@ -54,11 +63,11 @@ stop_service() {
 		return 0
 	fi
 	kill "-$signal" "$pid" 2>/dev/null || true
-	while kill -0 "$pid" 2>/dev/null && ((waited < timeout * 10)); do
+	while process_running "$pid" && ((waited < timeout * 10)); do
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if process_running "$pid"; then
 		warn "$name (pid $pid) did not stop within ${timeout}s; sending SIGKILL to its process group"
 	fi
 	# Also reaps workers a master left behind (its group id is its pid: setsid made it a leader).
