@@ -144,6 +144,32 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 		assert.match( await admin.widgetText( await admin.userId() ), /Idle/ );
 	} );
 
+	await t.test( 'initials show at once and the avatar replaces them once it has loaded', async () => {
+		const shown = await page.evaluate( async () => {
+			const presence = window.wppPresence;
+			const user = {
+				user_id: 999998,
+				display_name: 'Ada Lovelace',
+				avatar_url: new URL( '/wp-includes/images/w-logo-blue.png', location.href ).href,
+				screen: 'dashboard',
+				title: '',
+				date_gmt: '',
+				updated_at: presence.serverNow(),
+				status: 'active',
+			};
+			const online = { version: 2, total: 1, users: [ user ] };
+			window.jQuery( document ).trigger( 'wpp:presence', [ { online, editors: null } ] );
+			const selector = '#wpp_whos_online li[data-user-id="999998"]';
+			const first = document.querySelector( selector + ' .wpp-avatar' ).textContent;
+			for ( let i = 0; i < 50 && ! document.querySelector( selector + ' img' ); i++ ) {
+				await new Promise( ( resolve ) => setTimeout( resolve, 100 ) );
+			}
+			return { first, img: !! document.querySelector( selector + ' img.wpp-avatar' ) };
+		} );
+		assert.equal( shown.first, 'AL' );
+		assert.ok( shown.img, 'the loaded avatar replaced the initials' );
+	} );
+
 	await t.test( 'names and titles from other users are shown as text, never as HTML', async () => {
 		const html = '<img src=x onerror="window.__xss=1">';
 		const rendered = await page.evaluate( ( hostile ) => {

@@ -15,7 +15,8 @@
 	}
 
 	var ui = presence.ui;
-	var l10n = presence.config.l10n;
+	var __ = wp.i18n.__;
+	var sprintf = wp.i18n.sprintf;
 	var root = null;
 	var list = null;
 	var shown = null;
@@ -26,9 +27,9 @@
 		}
 		root = ui.el( 'div', 'wpp-editors' );
 		root.setAttribute( 'role', 'group' );
-		root.setAttribute( 'aria-label', l10n.editorsLabel );
+		root.setAttribute( 'aria-label', __( 'Other people editing this post', 'presence' ) );
 		root.hidden = true;
-		root.appendChild( ui.el( 'span', 'wpp-editors__label', l10n.alsoEditing ) );
+		root.appendChild( ui.el( 'span', 'wpp-editors__label', __( 'Also editing:', 'presence' ) ) );
 		list = ui.el( 'ul', 'wpp-editors__list' );
 		root.appendChild( list );
 
@@ -73,7 +74,18 @@
 			list.appendChild( item( user, editors.users.length <= NAMED ) );
 		} );
 		root.hidden = editors.users.length === 0;
-		ui.announce( shown, editors.users, l10n.editorJoined, l10n.editorLeft );
+		ui.announce(
+			shown,
+			editors.users,
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s is also editing this post.', 'presence' ), name );
+			},
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s stopped editing this post.', 'presence' ), name );
+			}
+		);
 		shown = editors.users.slice();
 	}
 

@@ -13,7 +13,9 @@
 	}
 
 	var ui = presence.ui;
-	var l10n = presence.config.l10n;
+	var __ = wp.i18n.__;
+	var _n = wp.i18n._n;
+	var sprintf = wp.i18n.sprintf;
 	var list = root.querySelector( '.wpp-online__list' );
 	var summary = root.querySelector( '.wpp-online__summary' );
 	var more = root.querySelector( '.wpp-online__more' );
@@ -28,7 +30,7 @@
 		var text = ui.el( 'span', 'wpp-online__text' );
 		var name = ui.el( 'span', 'wpp-online__name', user.display_name );
 		if ( self ) {
-			name.appendChild( ui.el( 'span', 'wpp-online__you', ' ' + l10n.you ) );
+			name.appendChild( ui.el( 'span', 'wpp-online__you', ' ' + __( '(you)', 'presence' ) ) );
 		}
 		text.appendChild( name );
 		text.appendChild( ui.el( 'span', 'wpp-online__doing', ui.doing( user ) ) );
@@ -51,11 +53,26 @@
 		users.forEach( function ( user ) {
 			list.appendChild( item( user ) );
 		} );
-		summary.textContent = total > 1 ? ui.format( l10n.peopleOnline, total ) : l10n.onePersonOnline;
+		summary.textContent = total > 1
+			/* translators: %d: number of people online. */
+			? sprintf( _n( '%d person online', '%d people online', total, 'presence' ), total )
+			: __( 'Only you are online.', 'presence' );
 		more.hidden = total <= users.length;
-		more.textContent = more.hidden ? '' : ui.format( l10n.more, total - users.length );
+		/* translators: %d: number of people online who are not listed. */
+		more.textContent = more.hidden ? '' : sprintf( _n( 'and %d more', 'and %d more', total - users.length, 'presence' ), total - users.length );
 
-		ui.announce( shown, users, l10n.joined, l10n.left );
+		ui.announce(
+			shown,
+			users,
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s is online.', 'presence' ), name );
+			},
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s went offline.', 'presence' ), name );
+			}
+		);
 		shown = users.slice();
 	}
 

@@ -5,15 +5,18 @@
  *
  * @since 0.1.0
  */
-( function ( presence ) {
+( function ( presence, i18n ) {
 	'use strict';
 
-	if ( ! presence ) {
+	if ( ! presence || ! i18n ) {
 		return;
 	}
 
 	var config = presence.config;
-	var l10n = config.l10n || {};
+	// Avatar URLs that have loaded once in this page.
+	var loadedAvatars = {};
+	var __ = i18n.__;
+	var sprintf = i18n.sprintf;
 
 	/**
 	 * Creates an element with classes and optional text (set as text, never as HTML).
@@ -34,10 +37,6 @@
 		return node;
 	}
 
-	function format( template, value ) {
-		return String( template || '%s' ).replace( /%(s|d)/, String( value ) );
-	}
-
 	function initials( name ) {
 		var parts = String( name || '?' ).trim().split( /\s+/ );
 		var first = Array.from( parts[ 0 ] || '?' )[ 0 ] || '?';
@@ -46,8 +45,8 @@
 	}
 
 	/**
-	 * An avatar image, replaced by the user's initials when there is no URL or it fails to load
-	 * (e.g. Gravatar unreachable).
+	 * The user's initials at once, replaced by their avatar image once it has loaded (so a slow
+	 * or unreachable avatar service never leaves a blank or broken image).
 	 *
 	 * @param {Object} user   Presence user item.
 	 * @param {number} size   Pixels.
@@ -74,15 +73,19 @@
 		var img = el( 'img', 'wpp-avatar' );
 		img.width = img.height = size;
 		img.alt = alt || '';
-		img.loading = 'lazy';
 		img.referrerPolicy = 'no-referrer';
-		img.addEventListener( 'error', function () {
-			if ( img.parentNode ) {
-				img.parentNode.replaceChild( fallback, img );
+		if ( loadedAvatars[ url ] ) {
+			img.src = url;
+			return img; // Known to load: no flash of initials on every re-render.
+		}
+		img.addEventListener( 'load', function () {
+			loadedAvatars[ url ] = true;
+			if ( fallback.parentNode ) {
+				fallback.parentNode.replaceChild( img, fallback );
 			}
 		} );
 		img.src = url;
-		return img;
+		return fallback;
 	}
 
 	/**
@@ -95,19 +98,21 @@
 		var screen = String( user.screen || '' );
 		var title = String( user.title || '' );
 		if ( screen === 'dashboard' ) {
-			return l10n.dashboard;
+			return __( 'On the dashboard', 'presence' );
 		}
 		if ( ( config.editorScreens || [] ).indexOf( screen ) !== -1 ) {
-			return title ? format( l10n.editing, title ) : l10n.editingUntitled;
+			/* translators: %s: post title. */
+			return title ? sprintf( __( 'Editing “%s”', 'presence' ), title ) : __( 'Editing a post', 'presence' );
 		}
-		if ( screen === 'front' ) {
-			return title ? format( l10n.viewing, title ) : l10n.inAdmin;
+		if ( screen === 'front' && title ) {
+			/* translators: %s: title of a page of the site. */
+			return sprintf( __( 'Viewing “%s”', 'presence' ), title );
 		}
-		return title || l10n.inAdmin;
+		return title || __( 'In the admin', 'presence' );
 	}
 
 	function statusLabel( status ) {
-		return status === 'idle' ? l10n.idle : l10n.active;
+		return status === 'idle' ? __( 'Idle', 'presence' ) : __( 'Active', 'presence' );
 	}
 
 	/**
@@ -115,8 +120,8 @@
 	 *
 	 * @param {Array|null} before Users shown before (null on first render: nothing is announced).
 	 * @param {Array}      after  Users shown now.
-	 * @param {string}     joined Template for a join (%s = name).
-	 * @param {string}     left   Template for a leave.
+	 * @param {Function}   joined Message for a join, given the name.
+	 * @param {Function}   left   Message for a leave, given the name.
 	 */
 	function announce( before, after, joined, left ) {
 		if ( ! before || ! window.wp || ! wp.a11y || ! wp.a11y.speak ) {
@@ -134,12 +139,12 @@
 		var messages = [];
 		after.forEach( function ( user ) {
 			if ( ! was[ user.user_id ] ) {
-				messages.push( format( joined, user.display_name ) );
+				messages.push( joined( user.display_name ) );
 			}
 		} );
 		before.forEach( function ( user ) {
 			if ( ! now[ user.user_id ] ) {
-				messages.push( format( left, user.display_name ) );
+				messages.push( left( user.display_name ) );
 			}
 		} );
 		if ( messages.length ) {
@@ -163,11 +168,10 @@
 
 	presence.ui = {
 		el: el,
-		format: format,
 		avatar: avatar,
 		doing: doing,
 		statusLabel: statusLabel,
 		announce: announce,
 		subscribe: subscribe,
 	};
-} )( window.wppPresence );
+} )( window.wppPresence, window.wp && window.wp.i18n );

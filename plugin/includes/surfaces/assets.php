@@ -3,7 +3,7 @@
  * The presence client script and its configuration: loaded on admin pages, and on front-end
  * pages that show the admin bar, for users who can `edit_posts`. The configuration is one JSON
  * object (`wppPresenceConfig`) printed before the script; the scripts themselves are files in
- * plugin/assets/.
+ * plugin/assets/ and translate their strings with wp.i18n (text domain `presence`).
  *
  * @package Presence
  * @since   0.1.0
@@ -23,10 +23,14 @@ function wpp_surfaces_register_assets(): void {
 	$ver = WPP_VERSION;
 
 	wp_register_script( 'wpp-presence', $url . 'js/presence-client.js', array( 'jquery', 'heartbeat' ), $ver, true );
-	wp_register_script( 'wpp-presence-ui', $url . 'js/presence-ui.js', array( 'wpp-presence', 'wp-a11y' ), $ver, true );
-	wp_register_script( 'wpp-presence-online', $url . 'js/presence-online.js', array( 'wpp-presence-ui' ), $ver, true );
-	wp_register_script( 'wpp-presence-editors', $url . 'js/presence-editors.js', array( 'wpp-presence-ui' ), $ver, true );
+	wp_register_script( 'wpp-presence-ui', $url . 'js/presence-ui.js', array( 'wpp-presence', 'wp-a11y', 'wp-i18n' ), $ver, true );
+	wp_register_script( 'wpp-presence-online', $url . 'js/presence-online.js', array( 'wpp-presence-ui', 'wp-i18n' ), $ver, true );
+	wp_register_script( 'wpp-presence-editors', $url . 'js/presence-editors.js', array( 'wpp-presence-ui', 'wp-i18n' ), $ver, true );
 	wp_register_style( 'wpp-presence', $url . 'css/presence.css', array(), $ver );
+
+	foreach ( array( 'wpp-presence-ui', 'wpp-presence-online', 'wpp-presence-editors' ) as $handle ) {
+		wp_set_script_translations( $handle, 'presence', WPP_DIR . '/languages' );
+	}
 }
 
 /**
@@ -98,7 +102,6 @@ function wpp_surfaces_enqueue_client( array $page ): void {
 		'refreshAfter'  => 30,
 		'serverTime'    => microtime( true ),
 		'editorScreens' => array_values( get_post_types( array( 'show_ui' => true ) ) ),
-		'l10n'          => wpp_surfaces_strings(),
 	);
 
 	wp_enqueue_script( 'wpp-presence' );
@@ -120,41 +123,4 @@ function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
 		return 0;
 	}
 	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
-}
-
-/**
- * Strings of the surfaces, passed in the configuration object.
- *
- * @since 0.1.0
- *
- * @return array<string,string>
- */
-function wpp_surfaces_strings(): array {
-	return array(
-		/* translators: %d: number of people (always more than one). */
-		'peopleOnline'    => __( '%d people online', 'presence' ),
-		'onePersonOnline' => __( 'Only you are online.', 'presence' ),
-		/* translators: %d: number of people not listed. */
-		'more'            => __( 'and %d more', 'presence' ),
-		'you'             => __( '(you)', 'presence' ),
-		'active'          => __( 'Active', 'presence' ),
-		'idle'            => __( 'Idle', 'presence' ),
-		'dashboard'       => __( 'On the dashboard', 'presence' ),
-		/* translators: %s: post title. */
-		'editing'         => __( 'Editing “%s”', 'presence' ),
-		'editingUntitled' => __( 'Editing a post', 'presence' ),
-		/* translators: %s: page title. */
-		'viewing'         => __( 'Viewing “%s”', 'presence' ),
-		'inAdmin'         => __( 'In the admin', 'presence' ),
-		/* translators: %s: display name. */
-		'joined'          => __( '%s is online.', 'presence' ),
-		/* translators: %s: display name. */
-		'left'            => __( '%s went offline.', 'presence' ),
-		'alsoEditing'     => __( 'Also editing:', 'presence' ),
-		'editorsLabel'    => __( 'Other people editing this post', 'presence' ),
-		/* translators: %s: display name. */
-		'editorJoined'    => __( '%s is also editing this post.', 'presence' ),
-		/* translators: %s: display name. */
-		'editorLeft'      => __( '%s stopped editing this post.', 'presence' ),
-	);
 }

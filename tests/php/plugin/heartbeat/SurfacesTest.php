@@ -84,7 +84,8 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertFalse( $config['isEditor'] );
 		$this->assertSame( 90, $config['idleAfter'] );
 		$this->assertContains( 'post', $config['editorScreens'] );
-		$this->assertArrayHasKey( 'editing', $config['l10n'] );
+		$this->assertContains( 'wp-i18n', wp_scripts()->registered['wpp-presence-ui']->deps );
+		$this->assertSame( 'presence', wp_scripts()->registered['wpp-presence-online']->textdomain );
 		$this->assertSame( array( $editor->ID ), $this->ids( $config['initial']['online'] ), 'the page view was written first' );
 	}
 
