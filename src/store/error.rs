@@ -1,0 +1,46 @@
+//! Errors of the store core, as values: the PHP binding turns each into one exception or warning.
+
+use std::fmt;
+
+/// Why a store operation did not happen. Nothing stored is lost by any of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// An argument broke a documented limit; `argument` is its PHP parameter name.
+    InvalidArgument { argument: &'static str, message: String },
+    /// The segment has no room for this entry even after evicting expired and old entries.
+    Full { needed_bytes: usize },
+    /// The cross-process lock could not be taken in time (a live holder is stuck).
+    LockTimeout,
+    /// The segment file could not be opened, created, sized or mapped.
+    Attach { path: String, message: String },
+}
+
+impl StoreError {
+    pub(crate) fn invalid(argument: &'static str, message: impl Into<String>) -> Self {
+        StoreError::InvalidArgument { argument, message: message.into() }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::InvalidArgument { argument, message } => write!(f, "${argument} {message}"),
+            StoreError::Full { needed_bytes } => write!(
+                f,
+                "presence segment is full: an entry of {needed_bytes} bytes does not fit even after eviction (raise presence.shm_size)"
+            ),
+            StoreError::LockTimeout => write!(f, "presence segment lock was not released in time"),
+            StoreError::Attach { path, message } => write!(f, "cannot attach presence segment {path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The table found an index or length in shared memory that breaks an invariant. Never leaves
+/// the core: the store repairs the table (rebuilding every index from the entry records) and
+/// retries once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Corrupt;
+
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,299 @@
+//! The binary layout of the shared segment: header, records, and the geometry derived from the
+//! segment's size. Every process computes the same geometry from the same size, and checks the
+//! header against it before trusting anything else in the file.
+//!
+//! LAYOUT RULES (breaking one needs a new `LAYOUT_VERSION`):
+//! - all records are `#[repr(C)]` of fixed-width integers; no pointers, only indices (`u32`,
+//!   [`NIL`] for none) into the sections below, each of which starts 64-byte aligned;
+//! - sizes and alignments are asserted at compile time at the end of this file;
+//! - the hash functions in `hash.rs` and the codec in `codec.rs` are part of the layout.
+//!
+//! ```text
+//! offset 0        Header (4 KiB): magic, version, size, geometry, robust mutex, counters
+//! entries_off     EntryRec × entry_capacity        (80 B each)
+//! entry_bkt_off   u32 × entry_buckets             (head of each entry hash chain)
+//! rooms_off       RoomRec × room_capacity          (40 B each)
+//! room_names_off  [u8; 192] × room_capacity        (name bytes of room i)
+//! room_bkt_off    u32 × room_buckets              (head of each room hash chain)
+//! chunk_next_off  u32 × chunk_count               (next chunk of a chain, or NIL)
+//! chunks_off      [u8; 128] × chunk_count          (client id then encoded state, chained)
+//! ```
+
+use std::mem::{align_of, size_of};
+
+/// "PRESENCE" with its last byte replaced by the layout generation marker.
+pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
+/// Bumped whenever anything below (or the hash/codec) changes meaning.
+pub const LAYOUT_VERSION: u32 = 1;
+/// Written last during initialisation: a file without it was never finished.
+pub const READY: u32 = 0x5245_4459;
+pub const HEADER_SIZE: u64 = 4096;
+/// "No index" in every link field.
+pub const NIL: u32 = u32::MAX;
+/// Payload bytes of one chunk.
+pub const CHUNK_SIZE: usize = 128;
+/// Longest room name or client id, in bytes (a MySQL utf8mb4 index prefix, as WordPress uses).
+pub const MAX_KEY_BYTES: usize = 191;
+pub const ROOM_NAME_BYTES: usize = 192;
+/// Largest encoded state any configuration may allow (`presence.max_state_bytes` is capped here).
+pub const MAX_STATE_LIMIT: usize = 1 << 20;
+/// `used` value of a live record; anything else is free.
+pub const USED: u32 = 0x4C49_5645;
+pub const MIN_SEGMENT: u64 = 256 * 1024;
+pub const MAX_SEGMENT: u64 = 64 << 30;
+
+/// The part of the header every process validates before using the segment.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    /// Size of the whole file in bytes.
+    pub total_size: u64,
+    /// Number of entry records.
+    pub entry_capacity: u32,
+    /// Number of entry hash buckets (a power of two).
+    pub entry_buckets: u32,
+    /// Number of room records.
+    pub room_capacity: u32,
+    /// Number of room hash buckets (a power of two).
+    pub room_buckets: u32,
+    /// Number of chunks.
+    pub chunk_count: u32,
+    pub _pad: u32,
+    pub entries_off: u64,
+    pub entry_buckets_off: u64,
+    pub rooms_off: u64,
+    pub room_names_off: u64,
+    pub room_buckets_off: u64,
+    pub chunk_next_off: u64,
+    pub chunks_off: u64,
+}
+
+/// Mutable bookkeeping, only read or written while holding the segment lock.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Entry records in use.
+    pub live_entries: u32,
+    /// Room records in use.
+    pub live_rooms: u32,
+    /// Head of the free entry list (linked through `EntryRec::hash_next`).
+    pub free_entry_head: u32,
+    /// Head of the free room list (linked through `RoomRec::hash_next`).
+    pub free_room_head: u32,
+    /// Head of the free chunk list (linked through `chunk_next`).
+    pub free_chunk_head: u32,
+    /// Length of the free chunk list.
+    pub free_chunks: u32,
+    /// Least recently written entry (evicted first).
+    pub lru_head: u32,
+    /// Most recently written entry.
+    pub lru_tail: u32,
+    /// Next entry index the piggybacked expiry sweep looks at.
+    pub sweep_cursor: u32,
+    /// 1 while a holder is mid-operation; found set on acquire, it means the holder died or
+    /// panicked and the table must be rebuilt.
+    pub in_progress: u32,
+    /// Source of room versions: incremented on every membership or state change.
+    pub version_clock: u64,
+    /// Entries removed because their TTL passed.
+    pub evicted_expired: u64,
+    /// Live entries evicted (least recently written first) to make space.
+    pub evicted_lru: u64,
+    /// Writes refused because nothing more could be evicted.
+    pub rejected_full: u64,
+    /// Times a process found the lock owner dead and repaired the table.
+    pub lock_recoveries: u64,
+    /// Times the table was rebuilt because an inconsistency was found.
+    pub repairs: u64,
+}
+
+/// Space for the process-shared robust mutex (`pthread_mutex_t` is 40 bytes on glibc x86_64/arm64).
+#[repr(C, align(64))]
+pub struct LockSpace(pub [u8; 64]);
+
+#[repr(C)]
+pub struct Header {
+    /// [`MAGIC`].
+    pub magic: u64,
+    /// [`LAYOUT_VERSION`].
+    pub layout_version: u32,
+    /// [`READY`] once initialisation finished.
+    pub ready: u32,
+    /// Must equal [`Geometry::for_size`] of the file's size.
+    pub geometry: Geometry,
+    /// The segment lock (a `pthread_mutex_t`, process-shared and robust).
+    pub lock: LockSpace,
+    /// Guarded by `lock`.
+    pub counters: Counters,
+}
+
+/// One presence entry. Free records have `used != USED` and are linked through `hash_next`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRec {
+    /// [`USED`] when live.
+    pub used: u32,
+    /// Index of its room record.
+    pub room: u32,
+    /// [`crate::store::hash::entry_key`] of (room, client id).
+    pub key_hash: u64,
+    /// WordPress user id (0 for none).
+    pub user_id: u64,
+    /// Last write, µs since the epoch.
+    pub updated_us: u64,
+    /// Expiry, µs since the epoch.
+    pub expires_us: u64,
+    /// Next entry in the same hash bucket; next free record when free.
+    pub hash_next: u32,
+    /// Neighbours in the room list (newest first).
+    pub room_prev: u32,
+    pub room_next: u32,
+    /// Neighbours in the write-order list (least recent at the head).
+    pub lru_prev: u32,
+    pub lru_next: u32,
+    /// First chunk of the content chain: client id bytes, then state bytes.
+    pub first_chunk: u32,
+    /// Length of the client id, 1..=MAX_KEY_BYTES.
+    pub client_len: u32,
+    /// Length of the encoded state.
+    pub state_len: u32,
+    /// [`crate::store::hash::content_checksum`] of user id, client id and state.
+    pub checksum: u64,
+}
+
+/// One room. Free records have `used != USED` and are linked through `hash_next`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomRec {
+    /// [`USED`] when live.
+    pub used: u32,
+    /// Length of the name in the room-names section, 1..=MAX_KEY_BYTES.
+    pub name_len: u32,
+    /// [`crate::store::hash::hash_bytes`] of the name.
+    pub name_hash: u64,
+    /// Value of `version_clock` at the last membership or state change.
+    pub version: u64,
+    /// Newest and oldest entry of the room.
+    pub head: u32,
+    pub tail: u32,
+    /// Entries in the room.
+    pub count: u32,
+    /// Next room in the same hash bucket; next free record when free.
+    pub hash_next: u32,
+}
+
+impl EntryRec {
+    pub const FREE: EntryRec = EntryRec {
+        used: 0,
+        room: NIL,
+        key_hash: 0,
+        user_id: 0,
+        updated_us: 0,
+        expires_us: 0,
+        hash_next: NIL,
+        room_prev: NIL,
+        room_next: NIL,
+        lru_prev: NIL,
+        lru_next: NIL,
+        first_chunk: NIL,
+        client_len: 0,
+        state_len: 0,
+        checksum: 0,
+    };
+
+    pub fn content_len(&self) -> usize {
+        self.client_len as usize + self.state_len as usize
+    }
+}
+
+impl RoomRec {
+    pub const FREE: RoomRec =
+        RoomRec { used: 0, name_len: 0, name_hash: 0, version: 0, head: NIL, tail: NIL, count: 0, hash_next: NIL };
+}
+
+/// Chunks needed to hold `len` content bytes (at least one).
+pub fn chunks_for(len: usize) -> usize {
+    len.div_ceil(CHUNK_SIZE).max(1)
+}
+
+/// Bytes of segment budgeted per entry when sizing: its record, its share of buckets and rooms
+/// (one room per four entries), and three chunks of content (a typical heartbeat state).
+const BUDGET_PER_ENTRY: u64 = 80 + 8 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
+
+fn align64(v: u64) -> u64 {
+    (v + 63) & !63
+}
+
+impl Geometry {
+    /// The geometry of a segment of `total_size` bytes, or `None` outside the supported sizes.
+    pub fn for_size(total_size: u64) -> Option<Geometry> {
+        if !(MIN_SEGMENT..=MAX_SEGMENT).contains(&total_size) {
+            return None;
+        }
+        let entry_capacity = ((total_size - HEADER_SIZE) / BUDGET_PER_ENTRY).min(u64::from(NIL) / 2) as u32;
+        let entry_buckets = entry_capacity.next_power_of_two();
+        let room_capacity = (entry_capacity / 4).max(16);
+        let room_buckets = room_capacity.next_power_of_two();
+        let entries_off = align64(HEADER_SIZE);
+        let entry_buckets_off = align64(entries_off + u64::from(entry_capacity) * size_of::<EntryRec>() as u64);
+        let rooms_off = align64(entry_buckets_off + u64::from(entry_buckets) * 4);
+        let room_names_off = align64(rooms_off + u64::from(room_capacity) * size_of::<RoomRec>() as u64);
+        let room_buckets_off = align64(room_names_off + u64::from(room_capacity) * ROOM_NAME_BYTES as u64);
+        let chunk_next_off = align64(room_buckets_off + u64::from(room_buckets) * 4);
+        let left = total_size.checked_sub(chunk_next_off)?;
+        let chunk_count = ((left.saturating_sub(64)) / (CHUNK_SIZE as u64 + 4)).min(u64::from(NIL) - 1) as u32;
+        let chunks_off = align64(chunk_next_off + u64::from(chunk_count) * 4);
+        let g = Geometry {
+            total_size,
+            entry_capacity,
+            entry_buckets,
+            room_capacity,
+            room_buckets,
+            chunk_count,
+            _pad: 0,
+            entries_off,
+            entry_buckets_off,
+            rooms_off,
+            room_names_off,
+            room_buckets_off,
+            chunk_next_off,
+            chunks_off,
+        };
+        (g.end_of_chunks() <= total_size && chunk_count >= entry_capacity).then_some(g)
+    }
+
+    pub fn end_of_chunks(&self) -> u64 {
+        self.chunks_off + u64::from(self.chunk_count) * CHUNK_SIZE as u64
+    }
+}
+
+// Compile-time layout checks: a change here is a change of LAYOUT_VERSION.
+const _: () = assert!(size_of::<EntryRec>() == 80 && align_of::<EntryRec>() == 8);
+const _: () = assert!(size_of::<RoomRec>() == 40 && align_of::<RoomRec>() == 8);
+const _: () = assert!(size_of::<Geometry>() == 88);
+const _: () = assert!(size_of::<Counters>() == 88);
+const _: () = assert!(size_of::<Header>() as u64 <= HEADER_SIZE);
+const _: () = assert!(size_of::<libc::pthread_mutex_t>() <= size_of::<LockSpace>());
+const _: () = assert!(align_of::<libc::pthread_mutex_t>() <= align_of::<LockSpace>());
+const _: () = assert!(std::mem::offset_of!(Header, lock) % 64 == 0);
+const _: () = assert!(ROOM_NAME_BYTES > MAX_KEY_BYTES);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_fits_and_is_deterministic() {
+        for size in [MIN_SEGMENT, 1 << 20, 32 << 20, (32 << 20) + 7, 600 << 20] {
+            let g = Geometry::for_size(size).expect("supported size");
+            assert_eq!(Some(g), Geometry::for_size(size));
+            assert!(g.end_of_chunks() <= size);
+            assert!(g.entry_buckets.is_power_of_two() && g.entry_buckets >= g.entry_capacity);
+            assert!(g.chunk_count >= g.entry_capacity);
+            assert_eq!(g.chunks_off % 64, 0);
+        }
+        assert!(Geometry::for_size(MIN_SEGMENT - 1).is_none());
+        let g = Geometry::for_size(32 << 20).unwrap();
+        assert!(g.entry_capacity > 50_000, "32 MiB holds {} entries", g.entry_capacity);
+    }
+}

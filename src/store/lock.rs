@@ -1,0 +1,102 @@
+//! The segment lock: a `pthread_mutex_t` living in the shared header, process-shared and robust,
+//! so that when its holder dies (SIGKILL, segfault) the kernel hands it to the next waiter with
+//! `EOWNERDEAD` instead of leaving everyone blocked.
+//!
+//! Protocol: `acquire` → (on `OwnerDied`: mark consistent at once, then the caller repairs the
+//! table) → work → `release`. Marking consistent before repairing means a process that dies while
+//! repairing hands `EOWNERDEAD` to the next one, which repairs again.
+
+use std::time::Duration;
+
+use libc::{c_int, pthread_mutex_t};
+
+/// What the caller must do after taking the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Acquired {
+    /// The previous holder released it normally.
+    Clean,
+    /// The previous holder died while holding it: the table may be half-written.
+    OwnerDied,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LockError {
+    Timeout,
+    /// A holder died and nobody marked the mutex consistent: it can never be locked again.
+    NotRecoverable,
+    Os(c_int),
+}
+
+/// Initialises a process-shared, robust, error-checking mutex at `m`.
+///
+/// # Safety
+/// `m` must point to writable memory of at least `size_of::<pthread_mutex_t>()` bytes, suitably
+/// aligned, that no other process or thread uses until this returns.
+pub(crate) unsafe fn init(m: *mut pthread_mutex_t) -> Result<(), LockError> {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_mutexattr_t>::uninit();
+    // SAFETY: attr is local storage for the attribute object, initialised by this call.
+    check(unsafe { libc::pthread_mutexattr_init(attr.as_mut_ptr()) })?;
+    let attr_ptr = attr.as_mut_ptr();
+    // SAFETY: attr was initialised above; each call sets one attribute on it.
+    let set = unsafe {
+        [
+            libc::pthread_mutexattr_setpshared(attr_ptr, libc::PTHREAD_PROCESS_SHARED),
+            libc::pthread_mutexattr_setrobust(attr_ptr, libc::PTHREAD_MUTEX_ROBUST),
+            libc::pthread_mutexattr_settype(attr_ptr, libc::PTHREAD_MUTEX_ERRORCHECK),
+        ]
+    };
+    // SAFETY: the caller guarantees `m` is valid, aligned and exclusively ours; attr is initialised.
+    let rc = unsafe { libc::pthread_mutex_init(m, attr_ptr) };
+    // SAFETY: attr was initialised and is not used after this.
+    unsafe { libc::pthread_mutexattr_destroy(attr_ptr) };
+    for r in set {
+        check(r)?;
+    }
+    check(rc)
+}
+
+/// Takes the lock, waiting at most `timeout`.
+///
+/// # Safety
+/// `m` must point to a mutex initialised by [`init`] inside a live mapping.
+pub(crate) unsafe fn acquire(m: *mut pthread_mutex_t, timeout: Duration) -> Result<Acquired, LockError> {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid out-parameter.
+    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
+    let nanos = now.tv_nsec as u64 + u64::from(timeout.subsec_nanos());
+    let deadline = libc::timespec {
+        tv_sec: now.tv_sec + timeout.as_secs() as libc::time_t + (nanos / 1_000_000_000) as libc::time_t,
+        tv_nsec: (nanos % 1_000_000_000) as libc::c_long,
+    };
+    // SAFETY: the caller guarantees `m` is an initialised mutex in mapped memory.
+    match unsafe { libc::pthread_mutex_timedlock(m, &deadline) } {
+        0 => Ok(Acquired::Clean),
+        libc::EOWNERDEAD => {
+            // SAFETY: we now own the mutex (EOWNERDEAD hands it over); marking it consistent is
+            // the documented way to keep it usable.
+            check(unsafe { libc::pthread_mutex_consistent(m) })?;
+            Ok(Acquired::OwnerDied)
+        }
+        libc::ETIMEDOUT => Err(LockError::Timeout),
+        libc::ENOTRECOVERABLE => Err(LockError::NotRecoverable),
+        rc => Err(LockError::Os(rc)),
+    }
+}
+
+/// Releases the lock.
+///
+/// # Safety
+/// The calling thread must hold `m`, acquired by [`acquire`].
+pub(crate) unsafe fn release(m: *mut pthread_mutex_t) {
+    // SAFETY: the caller holds the mutex. An error (EPERM) would mean we did not hold it, which
+    // the guard type rules out; there is nothing useful to do with it in a destructor.
+    unsafe { libc::pthread_mutex_unlock(m) };
+}
+
+fn check(rc: c_int) -> Result<(), LockError> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(LockError::Os(rc))
+    }
+}

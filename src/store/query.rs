@@ -1,0 +1,202 @@
+//! Reads and bulk operations on the table: room reads (with lazy expiry), counts, versions, and
+//! the scans behind per-user, per-prefix, gc and flush. All run under the lock ([`Locked`]); they
+//! only copy bytes out — decoding happens after the lock is released.
+
+use super::api::{EntryList, RoomSummary};
+use super::error::Corrupt;
+use super::layout::*;
+use super::table::{Locked, Reason};
+
+impl Locked<'_> {
+    /// Walks room `ri` newest first, removing expired entries, calling `f` on live ones. Returns
+    /// false if the room disappeared (its last entry expired).
+    fn walk_room(&mut self, ri: u32, now_us: u64, mut f: impl FnMut(&Self, &EntryRec) -> Result<bool, Corrupt>) -> Result<bool, Corrupt> {
+        let r = self.seg.room(ri)?;
+        let mut i = r.head;
+        let mut keep_going = true;
+        for _ in 0..=self.geo().entry_capacity {
+            if i == NIL {
+                return Ok(true);
+            }
+            let e = self.seg.entry(i)?;
+            if e.used != USED || e.room != ri {
+                return Err(Corrupt);
+            }
+            let next = e.room_next;
+            if e.expires_us <= now_us {
+                let last = self.seg.room(ri)?.count == 1;
+                self.remove_entry(i, Reason::Expired)?;
+                if last {
+                    return Ok(false);
+                }
+            } else if keep_going {
+                keep_going = f(self, &e)?;
+            }
+            i = next;
+        }
+        Err(Corrupt)
+    }
+
+    /// Live entries of a room updated at or after `min_updated_us`, newest first, at most `limit`.
+    pub(crate) fn read_room(
+        &mut self,
+        room: &[u8],
+        room_hash: u64,
+        now_us: u64,
+        min_updated_us: u64,
+        limit: usize,
+        out: &mut EntryList,
+    ) -> Result<(), Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(()) };
+        let room_range = out.push_bytes(room);
+        self.walk_room(ri, now_us, |t, e| {
+            if e.updated_us >= min_updated_us {
+                if out.len() >= limit {
+                    return Ok(false);
+                }
+                t.copy_out(e, room_range, out)?;
+            }
+            Ok(true)
+        })?;
+        Ok(())
+    }
+
+    fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
+        let start = out.buf.len();
+        self.read_content(e, e.content_len(), &mut out.buf)?;
+        out.push_entry(room, start, e.client_len as usize, e.state_len as usize, e.user_id, e.updated_us);
+        Ok(())
+    }
+
+    /// Number of live entries of a room updated at or after `min_updated_us`.
+    pub(crate) fn count_room(&mut self, room: &[u8], room_hash: u64, now_us: u64, min_updated_us: u64) -> Result<u64, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(0) };
+        let mut n = 0;
+        self.walk_room(ri, now_us, |_, e| {
+            n += u64::from(e.updated_us >= min_updated_us);
+            Ok(true)
+        })?;
+        Ok(n)
+    }
+
+    /// The room's version after expired entries are removed (0 for a room with no entries).
+    pub(crate) fn room_version(&mut self, room: &[u8], room_hash: u64, now_us: u64) -> Result<u64, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(0) };
+        if !self.walk_room(ri, now_us, |_, _| Ok(false))? {
+            return Ok(0);
+        }
+        Ok(self.seg.room(ri)?.version)
+    }
+
+    /// Removes one entry; true if it existed.
+    pub(crate) fn remove(&mut self, room: &[u8], room_hash: u64, key_hash: u64, client: &[u8]) -> Result<bool, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(false) };
+        let Some(i) = self.find_entry(ri, key_hash, client)? else { return Ok(false) };
+        self.remove_entry(i, Reason::Removed)?;
+        Ok(true)
+    }
+
+    fn room_name_starts_with(&self, ri: u32, r: &RoomRec, prefix: &[u8], buf: &mut [u8; ROOM_NAME_BYTES]) -> Result<Option<usize>, Corrupt> {
+        if (r.name_len as usize) < prefix.len() {
+            return Ok(None);
+        }
+        let n = self.room_name(ri, r, buf)?;
+        Ok(buf[..n].starts_with(prefix).then_some(n))
+    }
+
+    /// Every live entry of a user (scan of all entry records), newest first.
+    pub(crate) fn read_user(&mut self, user_id: u64, now_us: u64, min_updated_us: u64, out: &mut EntryList) -> Result<(), Corrupt> {
+        let mut buf = [0u8; ROOM_NAME_BYTES];
+        for i in 0..self.geo().entry_capacity {
+            let e = self.seg.entry(i)?;
+            if e.used != USED || e.user_id != user_id {
+                continue;
+            }
+            if e.expires_us <= now_us {
+                self.remove_entry(i, Reason::Expired)?;
+            } else if e.updated_us >= min_updated_us {
+                let r = self.seg.room(e.room)?;
+                let n = self.room_name(e.room, &r, &mut buf)?;
+                let room = out.push_bytes(&buf[..n]);
+                self.copy_out(&e, room, out)?;
+            }
+        }
+        out.sort_newest_first();
+        Ok(())
+    }
+
+    /// Removes every entry of a user in rooms starting with `prefix` (scan of all entry records).
+    pub(crate) fn remove_user(&mut self, user_id: u64, prefix: &[u8]) -> Result<u64, Corrupt> {
+        let mut buf = [0u8; ROOM_NAME_BYTES];
+        let mut removed = 0;
+        for i in 0..self.geo().entry_capacity {
+            let e = self.seg.entry(i)?;
+            if e.used != USED || e.user_id != user_id {
+                continue;
+            }
+            let r = self.seg.room(e.room)?;
+            if self.room_name_starts_with(e.room, &r, prefix, &mut buf)?.is_some() {
+                self.remove_entry(i, Reason::Removed)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Rooms whose name starts with `prefix`, with their live entries and distinct users
+    /// (scan of all room records, then each matching room's list).
+    pub(crate) fn rooms(&mut self, prefix: &[u8], now_us: u64, min_updated_us: u64) -> Result<Vec<RoomSummary>, Corrupt> {
+        let mut buf = [0u8; ROOM_NAME_BYTES];
+        let mut out = Vec::new();
+        for ri in 0..self.geo().room_capacity {
+            let r = self.seg.room(ri)?;
+            if r.used != USED {
+                continue;
+            }
+            let Some(n) = self.room_name_starts_with(ri, &r, prefix, &mut buf)? else { continue };
+            let name = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let mut users = Vec::new();
+            let mut entries = 0u64;
+            self.walk_room(ri, now_us, |_, e| {
+                if e.updated_us >= min_updated_us {
+                    entries += 1;
+                    users.push(e.user_id);
+                }
+                Ok(true)
+            })?;
+            if entries > 0 {
+                users.sort_unstable();
+                users.dedup();
+                out.push(RoomSummary { room: name, entries, users: users.len() as u64 });
+            }
+        }
+        out.sort_by(|a, b| a.room.cmp(&b.room));
+        Ok(out)
+    }
+
+    /// Removes every expired entry (scan of all entry records).
+    pub(crate) fn gc(&mut self, now_us: u64) -> Result<u64, Corrupt> {
+        self.sweep(now_us, self.geo().entry_capacity)
+    }
+
+    /// Removes every entry of rooms starting with `prefix` (non-empty).
+    pub(crate) fn flush_prefix(&mut self, prefix: &[u8]) -> Result<u64, Corrupt> {
+        let mut buf = [0u8; ROOM_NAME_BYTES];
+        let mut removed = 0;
+        for ri in 0..self.geo().room_capacity {
+            let r = self.seg.room(ri)?;
+            if r.used != USED || self.room_name_starts_with(ri, &r, prefix, &mut buf)?.is_none() {
+                continue;
+            }
+            for _ in 0..r.count {
+                let head = self.seg.room(ri)?.head;
+                if head == NIL {
+                    break;
+                }
+                self.remove_entry(head, Reason::Removed)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,625 @@
+//! The table inside the segment: rooms, entries, their chains and lists, and the writes on them.
+//! Everything here runs while holding the segment lock, which the [`Locked`] guard proves: every
+//! function that reads or changes the table takes it.
+//!
+//! Structures (all indices, `NIL` for none):
+//! - rooms: hash chains from `room_buckets`; each room keeps a doubly linked list of its entries,
+//!   newest write first, so a room read is O(entries in that room) and `$limit` stops early;
+//! - entries: hash chains from `entry_buckets` keyed by (room, client id); a global doubly linked
+//!   list in write order (`lru_head` = least recently written, evicted first);
+//! - content (client id bytes then state bytes) lives in a chain of fixed 128-byte chunks;
+//! - free entries, rooms and chunks are singly linked free lists.
+//!
+//! Any index read back from the segment is checked; a broken invariant returns [`Corrupt`] and the
+//! caller rebuilds every structure from the entry records (`repair.rs`).
+
+use super::error::Corrupt;
+use super::hash;
+use super::layout::*;
+use super::lock::{self, Acquired, LockError};
+use super::segment::Segment;
+use std::time::Duration;
+
+/// Entries the expiry sweep examines on each write.
+pub(crate) const SWEEP_PER_WRITE: u32 = 4;
+/// Entries examined by the sweep that runs before a write evicts live entries for space.
+const SWEEP_BEFORE_EVICT: u32 = 256;
+
+/// Proof that this thread holds the segment lock, with the counters cached for the operation.
+/// Dropping it writes the counters back and releases the lock.
+pub(crate) struct Locked<'a> {
+    pub(crate) seg: &'a Segment,
+    pub(crate) c: Counters,
+    geo: Geometry,
+}
+
+/// What a write did, which decides whether the room's version moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A new entry joined the room.
+    Joined,
+    /// An existing entry got another state or user.
+    Changed,
+    /// Same state and user: only the times moved (the room version stays).
+    Refreshed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteResult {
+    Done(Written),
+    Full,
+}
+
+/// A write prepared before taking the lock (validated, encoded, hashed).
+pub(crate) struct Prepared<'a> {
+    pub room: &'a [u8],
+    pub room_hash: u64,
+    pub client: &'a [u8],
+    pub key_hash: u64,
+    pub state: &'a [u8],
+    pub checksum: u64,
+    pub user_id: u64,
+    pub now_us: u64,
+    pub expires_us: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reason {
+    Expired,
+    Evicted,
+    Removed,
+}
+
+impl<'a> Locked<'a> {
+    /// Takes the lock. `needs_repair` tells the caller the previous holder died or panicked
+    /// mid-operation: it must call `repair::rebuild` before anything else.
+    pub(crate) fn acquire(seg: &'a Segment, timeout: Duration) -> Result<(Locked<'a>, bool), LockError> {
+        // SAFETY: the lock lives in the header of a mapping validated at attach time and
+        // initialised by `lock::init` before the header was marked ready.
+        let how = unsafe { lock::acquire(seg.lock_ptr(), timeout) }?;
+        let mut c = seg.counters();
+        let needs_repair = how == Acquired::OwnerDied || c.in_progress != 0;
+        if how == Acquired::OwnerDied {
+            c.lock_recoveries += 1;
+        }
+        // Marked in the segment itself, so that a holder that panics leaves the mark behind.
+        c.in_progress = 1;
+        seg.set_counters(&c);
+        Ok((Locked { seg, c, geo: *seg.geometry() }, needs_repair))
+    }
+
+    pub(crate) fn geo(&self) -> &Geometry {
+        &self.geo
+    }
+
+    pub(crate) fn bump_version(&mut self) -> u64 {
+        self.c.version_clock += 1;
+        self.c.version_clock
+    }
+
+    // ---------------------------------------------------------------- rooms
+
+    fn room_bucket_of(&self, name_hash: u64) -> u32 {
+        (name_hash & u64::from(self.geo.room_buckets - 1)) as u32
+    }
+
+    /// Index of the live room named `name`.
+    pub(crate) fn find_room(&self, name: &[u8], name_hash: u64) -> Result<Option<u32>, Corrupt> {
+        let mut i = self.seg.room_bucket(self.room_bucket_of(name_hash))?;
+        let mut buf = [0u8; ROOM_NAME_BYTES];
+        for _ in 0..=self.geo.room_capacity {
+            if i == NIL {
+                return Ok(None);
+            }
+            let r = self.seg.room(i)?;
+            if r.used != USED {
+                return Err(Corrupt);
+            }
+            if r.name_hash == name_hash && r.name_len as usize == name.len() {
+                let n = self.seg.room_name(i, r.name_len, &mut buf)?;
+                if &buf[..n] == name {
+                    return Ok(Some(i));
+                }
+            }
+            i = r.hash_next;
+        }
+        Err(Corrupt)
+    }
+
+    /// Creates an empty room; `None` when every room record is in use.
+    pub(crate) fn create_room(&mut self, name: &[u8], name_hash: u64) -> Result<Option<u32>, Corrupt> {
+        let i = self.c.free_room_head;
+        if i == NIL {
+            return Ok(None);
+        }
+        let free = self.seg.room(i)?;
+        if free.used == USED {
+            return Err(Corrupt);
+        }
+        let b = self.room_bucket_of(name_hash);
+        let rec = RoomRec {
+            used: USED,
+            name_len: name.len() as u32,
+            name_hash,
+            version: self.bump_version(),
+            head: NIL,
+            tail: NIL,
+            count: 0,
+            hash_next: self.seg.room_bucket(b)?,
+        };
+        self.c.free_room_head = free.hash_next;
+        self.seg.set_room_name(i, name)?;
+        self.seg.set_room(i, &rec)?;
+        self.seg.set_room_bucket(b, i)?;
+        self.c.live_rooms += 1;
+        Ok(Some(i))
+    }
+
+    /// Unlinks an (empty) room from its hash chain and returns it to the free list.
+    pub(crate) fn free_room(&mut self, i: u32) -> Result<(), Corrupt> {
+        let r = self.seg.room(i)?;
+        let b = self.room_bucket_of(r.name_hash);
+        let mut cur = self.seg.room_bucket(b)?;
+        let mut prev = NIL;
+        for _ in 0..=self.geo.room_capacity {
+            if cur == NIL {
+                return Err(Corrupt);
+            }
+            let cr = self.seg.room(cur)?;
+            if cur == i {
+                if prev == NIL {
+                    self.seg.set_room_bucket(b, cr.hash_next)?;
+                } else {
+                    let mut pr = self.seg.room(prev)?;
+                    pr.hash_next = cr.hash_next;
+                    self.seg.set_room(prev, &pr)?;
+                }
+                self.seg.set_room(i, &RoomRec { hash_next: self.c.free_room_head, ..RoomRec::FREE })?;
+                self.c.free_room_head = i;
+                self.c.live_rooms = self.c.live_rooms.saturating_sub(1);
+                return Ok(());
+            }
+            prev = cur;
+            cur = cr.hash_next;
+        }
+        Err(Corrupt)
+    }
+
+    /// Copies a room's name out.
+    pub(crate) fn room_name(&self, i: u32, r: &RoomRec, buf: &mut [u8; ROOM_NAME_BYTES]) -> Result<usize, Corrupt> {
+        self.seg.room_name(i, r.name_len, buf)
+    }
+
+    // ---------------------------------------------------------------- entry lookup
+
+    fn entry_bucket_of(&self, key_hash: u64) -> u32 {
+        (key_hash & u64::from(self.geo.entry_buckets - 1)) as u32
+    }
+
+    pub(crate) fn find_entry(&self, room: u32, key_hash: u64, client: &[u8]) -> Result<Option<u32>, Corrupt> {
+        let mut i = self.seg.entry_bucket(self.entry_bucket_of(key_hash))?;
+        for _ in 0..=self.geo.entry_capacity {
+            if i == NIL {
+                return Ok(None);
+            }
+            let e = self.seg.entry(i)?;
+            if e.used != USED {
+                return Err(Corrupt);
+            }
+            if e.key_hash == key_hash && e.room == room && e.client_len as usize == client.len() {
+                let mut content = Vec::with_capacity(client.len());
+                self.read_content(&e, client.len(), &mut content)?;
+                if content == client {
+                    return Ok(Some(i));
+                }
+            }
+            i = e.hash_next;
+        }
+        Err(Corrupt)
+    }
+
+    // ---------------------------------------------------------------- content chunks
+
+    /// The chunk indices of an entry's content, checked for range and length.
+    pub(crate) fn chain(&self, e: &EntryRec) -> Result<Vec<u32>, Corrupt> {
+        let n = chunks_for(e.content_len());
+        if n > self.geo.chunk_count as usize {
+            return Err(Corrupt);
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut c = e.first_chunk;
+        for _ in 0..n {
+            if c >= self.geo.chunk_count {
+                return Err(Corrupt);
+            }
+            out.push(c);
+            c = self.seg.chunk_next(c)?;
+        }
+        Ok(out)
+    }
+
+    /// Appends the first `len` bytes of an entry's content (client id, then state) to `out`.
+    pub(crate) fn read_content(&self, e: &EntryRec, len: usize, out: &mut Vec<u8>) -> Result<(), Corrupt> {
+        let len = len.min(e.content_len());
+        let mut c = e.first_chunk;
+        let mut left = len;
+        let mut buf = [0u8; CHUNK_SIZE];
+        for _ in 0..chunks_for(len) {
+            let take = left.min(CHUNK_SIZE);
+            self.seg.read_chunk(c, &mut buf[..take])?;
+            out.extend_from_slice(&buf[..take]);
+            left -= take;
+            if left == 0 {
+                break;
+            }
+            c = self.seg.chunk_next(c)?;
+        }
+        Ok(())
+    }
+
+    fn content_equals(&self, e: &EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
+        if e.client_len as usize != client.len() || e.state_len as usize != state.len() {
+            return Ok(false);
+        }
+        let mut stored = Vec::with_capacity(e.content_len());
+        self.read_content(e, e.content_len(), &mut stored)?;
+        Ok(stored.len() == client.len() + state.len() && stored[..client.len()] == *client && stored[client.len()..] == *state)
+    }
+
+    /// Writes `client ++ state` into `e`'s chain, reusing its chunks and taking or returning the
+    /// difference from the free list. Returns false (changing nothing) if chunks are short.
+    fn write_content(&mut self, e: &mut EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
+        let needed = chunks_for(client.len() + state.len());
+        let mut chain = if e.first_chunk == NIL { Vec::new() } else { self.chain(e)? };
+        if needed > chain.len() && ((needed - chain.len()) as u64) > u64::from(self.c.free_chunks) {
+            return Ok(false);
+        }
+        while chain.len() < needed {
+            let c = self.c.free_chunk_head;
+            if c == NIL {
+                return Err(Corrupt);
+            }
+            self.c.free_chunk_head = self.seg.chunk_next(c)?;
+            self.c.free_chunks -= 1;
+            chain.push(c);
+        }
+        while chain.len() > needed {
+            if let Some(c) = chain.pop() {
+                self.push_free_chunk(c)?;
+            }
+        }
+        for (k, &c) in chain.iter().enumerate() {
+            self.seg.set_chunk_next(c, chain.get(k + 1).copied().unwrap_or(NIL))?;
+        }
+        let mut piece = [0u8; CHUNK_SIZE];
+        let total = client.len() + state.len();
+        for (k, &c) in chain.iter().enumerate() {
+            let start = k * CHUNK_SIZE;
+            let end = (start + CHUNK_SIZE).min(total);
+            for (j, p) in (start..end).enumerate() {
+                piece[j] = if p < client.len() { client[p] } else { state[p - client.len()] };
+            }
+            self.seg.write_chunk(c, &piece[..end - start])?;
+        }
+        e.first_chunk = chain[0];
+        e.client_len = client.len() as u32;
+        e.state_len = state.len() as u32;
+        Ok(true)
+    }
+
+    fn push_free_chunk(&mut self, c: u32) -> Result<(), Corrupt> {
+        self.seg.set_chunk_next(c, self.c.free_chunk_head)?;
+        self.c.free_chunk_head = c;
+        self.c.free_chunks += 1;
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- lists
+
+    /// Puts entry `i` (whose record the caller holds in `e`) at the head of room `r`'s list.
+    pub(crate) fn room_push_front(&mut self, r: &mut RoomRec, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
+        e.room_prev = NIL;
+        e.room_next = r.head;
+        if r.head != NIL {
+            let mut h = self.seg.entry(r.head)?;
+            h.room_prev = i;
+            self.seg.set_entry(r.head, &h)?;
+        } else {
+            r.tail = i;
+        }
+        r.head = i;
+        Ok(())
+    }
+
+    fn room_unlink(&mut self, r: &mut RoomRec, e: &EntryRec) -> Result<(), Corrupt> {
+        if e.room_prev == NIL {
+            r.head = e.room_next;
+        } else {
+            let mut p = self.seg.entry(e.room_prev)?;
+            p.room_next = e.room_next;
+            self.seg.set_entry(e.room_prev, &p)?;
+        }
+        if e.room_next == NIL {
+            r.tail = e.room_prev;
+        } else {
+            let mut n = self.seg.entry(e.room_next)?;
+            n.room_prev = e.room_prev;
+            self.seg.set_entry(e.room_next, &n)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn lru_push_back(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
+        e.lru_next = NIL;
+        e.lru_prev = self.c.lru_tail;
+        if self.c.lru_tail != NIL {
+            let mut t = self.seg.entry(self.c.lru_tail)?;
+            t.lru_next = i;
+            self.seg.set_entry(self.c.lru_tail, &t)?;
+        } else {
+            self.c.lru_head = i;
+        }
+        self.c.lru_tail = i;
+        Ok(())
+    }
+
+    fn lru_unlink(&mut self, e: &EntryRec) -> Result<(), Corrupt> {
+        if e.lru_prev == NIL {
+            self.c.lru_head = e.lru_next;
+        } else {
+            let mut p = self.seg.entry(e.lru_prev)?;
+            p.lru_next = e.lru_next;
+            self.seg.set_entry(e.lru_prev, &p)?;
+        }
+        if e.lru_next == NIL {
+            self.c.lru_tail = e.lru_prev;
+        } else {
+            let mut n = self.seg.entry(e.lru_next)?;
+            n.lru_prev = e.lru_prev;
+            self.seg.set_entry(e.lru_next, &n)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn hash_push(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
+        let b = self.entry_bucket_of(e.key_hash);
+        e.hash_next = self.seg.entry_bucket(b)?;
+        self.seg.set_entry_bucket(b, i)
+    }
+
+    fn hash_unlink(&mut self, i: u32, e: &EntryRec) -> Result<(), Corrupt> {
+        let b = self.entry_bucket_of(e.key_hash);
+        let mut cur = self.seg.entry_bucket(b)?;
+        let mut prev = NIL;
+        for _ in 0..=self.geo.entry_capacity {
+            if cur == NIL {
+                return Err(Corrupt);
+            }
+            let next = if cur == i { e.hash_next } else { self.seg.entry(cur)?.hash_next };
+            if cur == i {
+                if prev == NIL {
+                    self.seg.set_entry_bucket(b, next)?;
+                } else {
+                    let mut p = self.seg.entry(prev)?;
+                    p.hash_next = next;
+                    self.seg.set_entry(prev, &p)?;
+                }
+                return Ok(());
+            }
+            prev = cur;
+            cur = next;
+        }
+        Err(Corrupt)
+    }
+
+    // ---------------------------------------------------------------- removal and eviction
+
+    /// Removes live entry `i` from every structure; frees its room when it was the last one.
+    pub(crate) fn remove_entry(&mut self, i: u32, reason: Reason) -> Result<(), Corrupt> {
+        let e = self.seg.entry(i)?;
+        if e.used != USED {
+            return Err(Corrupt);
+        }
+        let mut r = self.seg.room(e.room)?;
+        if r.used != USED || r.count == 0 {
+            return Err(Corrupt);
+        }
+        self.hash_unlink(i, &e)?;
+        self.room_unlink(&mut r, &e)?;
+        self.lru_unlink(&e)?;
+        for c in self.chain(&e)? {
+            self.push_free_chunk(c)?;
+        }
+        r.count -= 1;
+        r.version = self.bump_version();
+        self.seg.set_room(e.room, &r)?;
+        if r.count == 0 {
+            self.free_room(e.room)?;
+        }
+        self.seg.set_entry(i, &EntryRec { hash_next: self.c.free_entry_head, ..EntryRec::FREE })?;
+        self.c.free_entry_head = i;
+        self.c.live_entries = self.c.live_entries.saturating_sub(1);
+        match reason {
+            Reason::Expired => self.c.evicted_expired += 1,
+            Reason::Evicted => self.c.evicted_lru += 1,
+            Reason::Removed => {}
+        }
+        Ok(())
+    }
+
+    /// Removes the least recently written entry; false when there is none.
+    fn evict_oldest(&mut self, now_us: u64) -> Result<bool, Corrupt> {
+        let i = self.c.lru_head;
+        if i == NIL {
+            return Ok(false);
+        }
+        let e = self.seg.entry(i)?;
+        self.remove_entry(i, if e.expires_us <= now_us { Reason::Expired } else { Reason::Evicted })?;
+        Ok(true)
+    }
+
+    /// Looks at the next `n` entry records and removes those that have expired.
+    pub(crate) fn sweep(&mut self, now_us: u64, n: u32) -> Result<u64, Corrupt> {
+        let cap = self.geo.entry_capacity;
+        let mut removed = 0;
+        for _ in 0..n.min(cap) {
+            let i = if self.c.sweep_cursor < cap { self.c.sweep_cursor } else { 0 };
+            self.c.sweep_cursor = if i + 1 < cap { i + 1 } else { 0 };
+            let e = self.seg.entry(i)?;
+            if e.used == USED && e.expires_us <= now_us {
+                self.remove_entry(i, Reason::Expired)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Frees space until `ok` holds: first a sweep for expired entries, then the least recently
+    /// written ones. False when nothing is left to evict.
+    fn make_room(&mut self, now_us: u64, ok: impl Fn(&Self) -> bool) -> Result<bool, Corrupt> {
+        if ok(self) {
+            return Ok(true);
+        }
+        self.sweep(now_us, SWEEP_BEFORE_EVICT)?;
+        while !ok(self) {
+            if !self.evict_oldest(now_us)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    // ---------------------------------------------------------------- upsert
+
+    pub(crate) fn upsert(&mut self, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+        self.sweep(w.now_us, SWEEP_PER_WRITE)?;
+        let existing_room = self.find_room(w.room, w.room_hash)?;
+        if let Some(ri) = existing_room {
+            if let Some(i) = self.find_entry(ri, w.key_hash, w.client)? {
+                return self.update_entry(ri, i, w);
+            }
+        }
+        let ri = match existing_room {
+            Some(ri) => ri,
+            None => {
+                let mut created = None;
+                while created.is_none() {
+                    created = self.create_room(w.room, w.room_hash)?;
+                    if created.is_none() && !self.evict_oldest(w.now_us)? {
+                        self.c.rejected_full += 1;
+                        return Ok(WriteResult::Full);
+                    }
+                }
+                created.ok_or(Corrupt)?
+            }
+        };
+        // Pin the room (a phantom member) so evictions below cannot free it under us.
+        self.add_to_room_count(ri, 1)?;
+        let needed = chunks_for(w.client.len() + w.state.len()) as u64;
+        let fits = self.make_room(w.now_us, |t| t.c.free_entry_head != NIL && u64::from(t.c.free_chunks) >= needed)?;
+        if !fits {
+            self.add_to_room_count(ri, -1)?;
+            if self.seg.room(ri)?.count == 0 {
+                self.free_room(ri)?;
+            }
+            self.c.rejected_full += 1;
+            return Ok(WriteResult::Full);
+        }
+        let i = self.c.free_entry_head;
+        let free = self.seg.entry(i)?;
+        if free.used == USED {
+            return Err(Corrupt);
+        }
+        self.c.free_entry_head = free.hash_next;
+        let mut e = EntryRec {
+            used: USED,
+            room: ri,
+            key_hash: w.key_hash,
+            user_id: w.user_id,
+            updated_us: w.now_us,
+            expires_us: w.expires_us,
+            checksum: w.checksum,
+            ..EntryRec::FREE
+        };
+        if !self.write_content(&mut e, w.client, w.state)? {
+            return Err(Corrupt); // make_room guaranteed the chunks
+        }
+        self.hash_push(i, &mut e)?;
+        let mut r = self.seg.room(ri)?;
+        self.room_push_front(&mut r, i, &mut e)?;
+        self.lru_push_back(i, &mut e)?;
+        self.seg.set_entry(i, &e)?;
+        r.version = self.bump_version(); // the pin becomes the real member: count stays
+        self.seg.set_room(ri, &r)?;
+        self.c.live_entries += 1;
+        Ok(WriteResult::Done(Written::Joined))
+    }
+
+    fn add_to_room_count(&mut self, ri: u32, delta: i32) -> Result<(), Corrupt> {
+        let mut r = self.seg.room(ri)?;
+        r.count = r.count.checked_add_signed(delta).ok_or(Corrupt)?;
+        self.seg.set_room(ri, &r)
+    }
+
+    fn update_entry(&mut self, ri: u32, i: u32, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+        let mut e = self.seg.entry(i)?;
+        let unchanged =
+            e.user_id == w.user_id && e.checksum == w.checksum && self.content_equals(&e, w.client, w.state)?;
+        // Out of the write-order list while we may evict, so the eviction never picks this entry.
+        self.lru_unlink(&e)?;
+        let mut outcome = Written::Refreshed;
+        if !unchanged {
+            let have = chunks_for(e.content_len()) as u64;
+            let needed = chunks_for(w.client.len() + w.state.len()) as u64;
+            let fits = self.make_room(w.now_us, |t| u64::from(t.c.free_chunks) + have >= needed)?;
+            // Evictions may have moved this entry's neighbours: read it again.
+            e = self.seg.entry(i)?;
+            if !fits || !self.write_content(&mut e, w.client, w.state)? {
+                self.lru_push_back(i, &mut e)?;
+                self.seg.set_entry(i, &e)?;
+                self.c.rejected_full += 1;
+                return Ok(WriteResult::Full);
+            }
+            e.user_id = w.user_id;
+            e.checksum = w.checksum;
+            outcome = Written::Changed;
+        }
+        e.updated_us = w.now_us;
+        e.expires_us = w.expires_us;
+        let mut r = self.seg.room(ri)?;
+        self.room_unlink(&mut r, &e)?;
+        self.room_push_front(&mut r, i, &mut e)?;
+        self.lru_push_back(i, &mut e)?;
+        self.seg.set_entry(i, &e)?;
+        if outcome == Written::Changed {
+            r.version = self.bump_version();
+        }
+        self.seg.set_room(ri, &r)?;
+        Ok(WriteResult::Done(outcome))
+    }
+
+    /// Marks the operation finished; the guard then writes the counters back and unlocks.
+    pub(crate) fn finish(mut self) {
+        self.c.in_progress = 0;
+        // Drop does the rest.
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // Leave the in-progress mark set in the segment: the next holder repairs.
+            // SAFETY: this guard holds the lock.
+            unsafe { lock::release(self.seg.lock_ptr()) };
+            return;
+        }
+        self.seg.set_counters(&self.c);
+        // SAFETY: this guard holds the lock, acquired in `acquire`.
+        unsafe { lock::release(self.seg.lock_ptr()) };
+    }
+}
+
+/// Hash of a key, computed before the lock is taken.
+pub(crate) fn room_hash(room: &[u8]) -> u64 {
+    hash::hash_bytes(room)
+}
