@@ -25,11 +25,13 @@ mod shm;
 mod table;
 
 pub use api::{
-    validate_key, validate_prefix, validate_seconds, validate_user_id, Entry, EntryList, PresenceStore, RoomSummary,
-    Stats, MAX_SECONDS,
+    validate_key, validate_prefix, validate_seconds, validate_user_id, Entry, EntryList,
+    PresenceStore, RoomSummary, Stats, MAX_SECONDS,
 };
 pub use clock::{format_gmt, Clock, ManualClock, SystemClock};
 pub use error::{Result, StoreError};
 pub use segment::Segment;
 pub use shm::{ShmConfig, ShmStore};
 pub use table::Written;
+/// The segment layout version, for display.
+pub const LAYOUT_VERSION_INFO: u32 = layout::LAYOUT_VERSION;

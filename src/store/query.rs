@@ -10,7 +10,12 @@ use super::table::{Locked, Reason};
 impl Locked<'_> {
     /// Walks room `ri` newest first, removing expired entries, calling `f` on live ones. Returns
     /// false if the room disappeared (its last entry expired).
-    fn walk_room(&mut self, ri: u32, now_us: u64, mut f: impl FnMut(&Self, &EntryRec) -> Result<bool, Corrupt>) -> Result<bool, Corrupt> {
+    fn walk_room(
+        &mut self,
+        ri: u32,
+        now_us: u64,
+        mut f: impl FnMut(&Self, &EntryRec) -> Result<bool, Corrupt>,
+    ) -> Result<bool, Corrupt> {
         let r = self.seg.room(ri)?;
         let mut i = r.head;
         let mut keep_going = true;
@@ -47,7 +52,9 @@ impl Locked<'_> {
         limit: usize,
         out: &mut EntryList,
     ) -> Result<(), Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(()) };
+        let Some(ri) = self.find_room(room, room_hash)? else {
+            return Ok(());
+        };
         let room_range = out.push_bytes(room);
         self.walk_room(ri, now_us, |t, e| {
             if e.updated_us >= min_updated_us {
@@ -64,13 +71,28 @@ impl Locked<'_> {
     fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
         let start = out.buf.len();
         self.read_content(e, e.content_len(), &mut out.buf)?;
-        out.push_entry(room, start, e.client_len as usize, e.state_len as usize, e.user_id, e.updated_us);
+        out.push_entry(
+            room,
+            start,
+            e.client_len as usize,
+            e.state_len as usize,
+            e.user_id,
+            e.updated_us,
+        );
         Ok(())
     }
 
     /// Number of live entries of a room updated at or after `min_updated_us`.
-    pub(crate) fn count_room(&mut self, room: &[u8], room_hash: u64, now_us: u64, min_updated_us: u64) -> Result<u64, Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(0) };
+    pub(crate) fn count_room(
+        &mut self,
+        room: &[u8],
+        room_hash: u64,
+        now_us: u64,
+        min_updated_us: u64,
+    ) -> Result<u64, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else {
+            return Ok(0);
+        };
         let mut n = 0;
         self.walk_room(ri, now_us, |_, e| {
             n += u64::from(e.updated_us >= min_updated_us);
@@ -80,8 +102,15 @@ impl Locked<'_> {
     }
 
     /// The room's version after expired entries are removed (0 for a room with no entries).
-    pub(crate) fn room_version(&mut self, room: &[u8], room_hash: u64, now_us: u64) -> Result<u64, Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(0) };
+    pub(crate) fn room_version(
+        &mut self,
+        room: &[u8],
+        room_hash: u64,
+        now_us: u64,
+    ) -> Result<u64, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else {
+            return Ok(0);
+        };
         if !self.walk_room(ri, now_us, |_, _| Ok(false))? {
             return Ok(0);
         }
@@ -89,14 +118,30 @@ impl Locked<'_> {
     }
 
     /// Removes one entry; true if it existed.
-    pub(crate) fn remove(&mut self, room: &[u8], room_hash: u64, key_hash: u64, client: &[u8]) -> Result<bool, Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(false) };
-        let Some(i) = self.find_entry(ri, key_hash, client)? else { return Ok(false) };
+    pub(crate) fn remove(
+        &mut self,
+        room: &[u8],
+        room_hash: u64,
+        key_hash: u64,
+        client: &[u8],
+    ) -> Result<bool, Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else {
+            return Ok(false);
+        };
+        let Some(i) = self.find_entry(ri, key_hash, client)? else {
+            return Ok(false);
+        };
         self.remove_entry(i, Reason::Removed)?;
         Ok(true)
     }
 
-    fn room_name_starts_with(&self, ri: u32, r: &RoomRec, prefix: &[u8], buf: &mut [u8; ROOM_NAME_BYTES]) -> Result<Option<usize>, Corrupt> {
+    fn room_name_starts_with(
+        &self,
+        ri: u32,
+        r: &RoomRec,
+        prefix: &[u8],
+        buf: &mut [u8; ROOM_NAME_BYTES],
+    ) -> Result<Option<usize>, Corrupt> {
         if (r.name_len as usize) < prefix.len() {
             return Ok(None);
         }
@@ -105,7 +150,13 @@ impl Locked<'_> {
     }
 
     /// Every live entry of a user (scan of all entry records), newest first.
-    pub(crate) fn read_user(&mut self, user_id: u64, now_us: u64, min_updated_us: u64, out: &mut EntryList) -> Result<(), Corrupt> {
+    pub(crate) fn read_user(
+        &mut self,
+        user_id: u64,
+        now_us: u64,
+        min_updated_us: u64,
+        out: &mut EntryList,
+    ) -> Result<(), Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         for i in 0..self.geo().entry_capacity {
             let e = self.seg.entry(i)?;
@@ -135,7 +186,10 @@ impl Locked<'_> {
                 continue;
             }
             let r = self.seg.room(e.room)?;
-            if self.room_name_starts_with(e.room, &r, prefix, &mut buf)?.is_some() {
+            if self
+                .room_name_starts_with(e.room, &r, prefix, &mut buf)?
+                .is_some()
+            {
                 self.remove_entry(i, Reason::Removed)?;
                 removed += 1;
             }
@@ -145,7 +199,12 @@ impl Locked<'_> {
 
     /// Rooms whose name starts with `prefix`, with their live entries and distinct users
     /// (scan of all room records, then each matching room's list).
-    pub(crate) fn rooms(&mut self, prefix: &[u8], now_us: u64, min_updated_us: u64) -> Result<Vec<RoomSummary>, Corrupt> {
+    pub(crate) fn rooms(
+        &mut self,
+        prefix: &[u8],
+        now_us: u64,
+        min_updated_us: u64,
+    ) -> Result<Vec<RoomSummary>, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut out = Vec::new();
         for ri in 0..self.geo().room_capacity {
@@ -153,7 +212,9 @@ impl Locked<'_> {
             if r.used != USED {
                 continue;
             }
-            let Some(n) = self.room_name_starts_with(ri, &r, prefix, &mut buf)? else { continue };
+            let Some(n) = self.room_name_starts_with(ri, &r, prefix, &mut buf)? else {
+                continue;
+            };
             let name = String::from_utf8_lossy(&buf[..n]).into_owned();
             let mut users = Vec::new();
             let mut entries = 0u64;
@@ -167,7 +228,11 @@ impl Locked<'_> {
             if entries > 0 {
                 users.sort_unstable();
                 users.dedup();
-                out.push(RoomSummary { room: name, entries, users: users.len() as u64 });
+                out.push(RoomSummary {
+                    room: name,
+                    entries,
+                    users: users.len() as u64,
+                });
             }
         }
         out.sort_by(|a, b| a.room.cmp(&b.room));
@@ -185,7 +250,11 @@ impl Locked<'_> {
         let mut removed = 0;
         for ri in 0..self.geo().room_capacity {
             let r = self.seg.room(ri)?;
-            if r.used != USED || self.room_name_starts_with(ri, &r, prefix, &mut buf)?.is_none() {
+            if r.used != USED
+                || self
+                    .room_name_starts_with(ri, &r, prefix, &mut buf)?
+                    .is_none()
+            {
                 continue;
             }
             for _ in 0..r.count {

@@ -55,8 +55,19 @@ pub struct ShmStore {
 impl ShmStore {
     /// A store that attaches on first use.
     pub fn new(cfg: ShmConfig, clock: Arc<dyn Clock>) -> Self {
-        let cfg = ShmConfig { max_state_bytes: cfg.max_state_bytes.min(layout::MAX_STATE_LIMIT), ..cfg };
-        ShmStore { cfg, clock, attached: Mutex::new(Attached { segment: None, checked: Instant::now(), ever_attached: false }) }
+        let cfg = ShmConfig {
+            max_state_bytes: cfg.max_state_bytes.min(layout::MAX_STATE_LIMIT),
+            ..cfg
+        };
+        ShmStore {
+            cfg,
+            clock,
+            attached: Mutex::new(Attached {
+                segment: None,
+                checked: Instant::now(),
+                ever_attached: false,
+            }),
+        }
     }
 
     /// A store attached now (errors surface here rather than on first use).
@@ -81,7 +92,11 @@ impl ShmStore {
                 return Ok(seg);
             }
         }
-        let policy = if a.ever_attached { SizePolicy::Existing } else { SizePolicy::Requested };
+        let policy = if a.ever_attached {
+            SizePolicy::Existing
+        } else {
+            SizePolicy::Requested
+        };
         let seg = Arc::new(Segment::attach(&self.cfg.path, self.cfg.size, policy)?);
         a.segment = Some(seg.clone());
         a.checked = Instant::now();
@@ -91,7 +106,10 @@ impl ShmStore {
 
     /// Runs `op` under the segment lock: repairs first if the previous holder died, repairs and
     /// retries once if `op` finds the table inconsistent, and empties it as the last resort.
-    fn with_table<R>(&self, mut op: impl FnMut(&mut Locked<'_>) -> std::result::Result<R, Corrupt>) -> Result<R> {
+    fn with_table<R>(
+        &self,
+        mut op: impl FnMut(&mut Locked<'_>) -> std::result::Result<R, Corrupt>,
+    ) -> Result<R> {
         let seg = self.segment()?;
         let (mut t, needs_repair) = match Locked::acquire(&seg, self.cfg.lock_timeout) {
             Ok(x) => x,
@@ -99,7 +117,9 @@ impl ShmStore {
             Err(e) => {
                 return Err(StoreError::Attach {
                     path: self.cfg.path.display().to_string(),
-                    message: format!("segment lock unusable ({e:?}); delete the file to start over"),
+                    message: format!(
+                        "segment lock unusable ({e:?}); delete the file to start over"
+                    ),
                 })
             }
         };
@@ -144,14 +164,24 @@ impl ShmStore {
 }
 
 impl PresenceStore for ShmStore {
-    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
+    fn upsert(
+        &self,
+        room: &str,
+        client_id: &str,
+        state: &[u8],
+        user_id: u64,
+        ttl_secs: u32,
+    ) -> Result<Written> {
         validate_key("room", room)?;
         validate_key("client_id", client_id)?;
         validate_seconds("ttl", i64::from(ttl_secs))?;
         if state.len() > self.cfg.max_state_bytes {
             return Err(StoreError::invalid(
                 "state",
-                format!("is larger than presence.max_state_bytes ({} bytes) when encoded", self.cfg.max_state_bytes),
+                format!(
+                    "is larger than presence.max_state_bytes ({} bytes) when encoded",
+                    self.cfg.max_state_bytes
+                ),
             ));
         }
         let room_hash = table::room_hash(room.as_bytes());
@@ -169,11 +199,18 @@ impl PresenceStore for ShmStore {
         };
         match self.with_table(|t| t.upsert(&w))? {
             WriteResult::Done(written) => Ok(written),
-            WriteResult::Full => Err(StoreError::Full { needed_bytes: room.len() + client_id.len() + state.len() }),
+            WriteResult::Full => Err(StoreError::Full {
+                needed_bytes: room.len() + client_id.len() + state.len(),
+            }),
         }
     }
 
-    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
+    fn room(
+        &self,
+        room: &str,
+        max_age_secs: Option<u32>,
+        limit: Option<usize>,
+    ) -> Result<EntryList> {
         validate_key("room", room)?;
         let room_hash = table::room_hash(room.as_bytes());
         let now_us = self.clock.now_us();
@@ -238,7 +275,13 @@ impl PresenceStore for ShmStore {
 
     fn flush(&self, prefix: &str) -> Result<u64> {
         validate_prefix("prefix", prefix)?;
-        self.with_table(|t| if prefix.is_empty() { Ok(t.reset_all()) } else { t.flush_prefix(prefix.as_bytes()) })
+        self.with_table(|t| {
+            if prefix.is_empty() {
+                Ok(t.reset_all())
+            } else {
+                t.flush_prefix(prefix.as_bytes())
+            }
+        })
     }
 
     fn stats(&self) -> Result<Stats> {
@@ -246,7 +289,9 @@ impl PresenceStore for ShmStore {
         let g = *seg.geometry();
         let c = self.with_table(|t| Ok(t.c))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
-        let fixed = g.chunks_off - u64::from(g.entry_capacity) * 80 - u64::from(g.room_capacity) * (40 + 192);
+        let fixed = g.chunks_off
+            - u64::from(g.entry_capacity) * 80
+            - u64::from(g.room_capacity) * (40 + 192);
         Ok(Stats {
             backend: "shm",
             path: self.cfg.path.display().to_string(),

@@ -1,0 +1,27 @@
+//! The PHP binding: the only code that imports `ext_php_rs`. The module builder registers;
+//! start-up declares the ini entries and interns result keys; it never touches the segment
+//! (php-fpm's master runs it as root, before forking: workers attach on first use).
+
+mod convert;
+mod errors;
+mod functions;
+mod info;
+mod ini;
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::zend::IniEntryDef;
+
+pub extern "C" fn startup(_ty: i32, module_number: i32) -> i32 {
+    IniEntryDef::register(ini::INI_ENTRIES.as_slice(), module_number);
+    convert::intern_keys();
+    0
+}
+
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    functions::register(
+        module
+            .startup_function(startup)
+            .info_function(info::module_info),
+    )
+}
