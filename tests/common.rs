@@ -19,12 +19,7 @@ pub fn temp_path(name: &str) -> PathBuf {
 }
 
 pub fn config(path: PathBuf, size: u64) -> ShmConfig {
-    ShmConfig {
-        path,
-        size,
-        max_state_bytes: 8192,
-        lock_timeout: Duration::from_secs(5),
-    }
+    ShmConfig { path, size, max_state_bytes: 8192, lock_timeout: Duration::from_secs(5) }
 }
 
 pub fn store(name: &str, size: u64) -> (ShmStore, Arc<ManualClock>) {
@@ -34,12 +29,7 @@ pub fn store(name: &str, size: u64) -> (ShmStore, Arc<ManualClock>) {
 }
 
 pub fn state(pairs: &[(&str, &str)]) -> Vec<u8> {
-    Value::Array(
-        pairs
-            .iter()
-            .map(|(k, v)| (Key::Str((*k).into()), Value::Str((*v).into())))
-            .collect(),
-    )
-    .encode(1 << 20)
-    .unwrap()
+    Value::Array(pairs.iter().map(|(k, v)| (Key::Str((*k).into()), Value::Str((*v).into()))).collect())
+        .encode(1 << 20)
+        .unwrap()
 }

@@ -10,28 +10,15 @@ use presence::store::{PresenceStore, StoreError, Written};
 #[test]
 fn upsert_then_read_newest_first() {
     let (s, clock) = store("read", 1 << 20);
-    assert_eq!(
-        s.upsert("room/a", "c1", &state(&[("screen", "dashboard")]), 7, 60)
-            .unwrap(),
-        Written::Joined
-    );
+    assert_eq!(s.upsert("room/a", "c1", &state(&[("screen", "dashboard")]), 7, 60).unwrap(), Written::Joined);
     clock.advance_secs(1);
     s.upsert("room/a", "c2", &state(&[]), 8, 60).unwrap();
     s.upsert("room/b", "c1", &state(&[]), 7, 60).unwrap();
     let room = s.room("room/a", None, None).unwrap();
-    let got: Vec<_> = room
-        .iter()
-        .map(|e| (e.room, e.client_id, e.user_id, e.updated_us))
-        .collect();
-    assert_eq!(
-        got,
-        vec![("room/a", "c2", 8, T0 + 1_000_000), ("room/a", "c1", 7, T0)]
-    );
+    let got: Vec<_> = room.iter().map(|e| (e.room, e.client_id, e.user_id, e.updated_us)).collect();
+    assert_eq!(got, vec![("room/a", "c2", 8, T0 + 1_000_000), ("room/a", "c1", 7, T0)]);
     let first = room.get(1).unwrap();
-    assert_eq!(
-        Value::decode(first.state).unwrap(),
-        Value::decode(&state(&[("screen", "dashboard")])).unwrap()
-    );
+    assert_eq!(Value::decode(first.state).unwrap(), Value::decode(&state(&[("screen", "dashboard")])).unwrap());
     assert_eq!(s.room_count("room/a", None).unwrap(), 2);
     assert_eq!(s.room("nowhere", None, None).unwrap().len(), 0);
     assert!(s.check_integrity().unwrap().is_ok());
@@ -41,15 +28,11 @@ fn upsert_then_read_newest_first() {
 fn limit_and_max_age_filter_reads() {
     let (s, clock) = store("limit", 1 << 20);
     for i in 0..10 {
-        s.upsert("r", &format!("c{i}"), &state(&[]), i, 600)
-            .unwrap();
+        s.upsert("r", &format!("c{i}"), &state(&[]), i, 600).unwrap();
         clock.advance_secs(10);
     }
     let three = s.room("r", None, Some(3)).unwrap();
-    assert_eq!(
-        three.iter().map(|e| e.client_id).collect::<Vec<_>>(),
-        ["c9", "c8", "c7"]
-    );
+    assert_eq!(three.iter().map(|e| e.client_id).collect::<Vec<_>>(), ["c9", "c8", "c7"]);
     // now = T0 + 100 s; c9 written at +90 s, c5 at +50 s.
     assert_eq!(s.room("r", Some(50), None).unwrap().len(), 5);
     assert_eq!(s.room_count("r", Some(50)).unwrap(), 5);
@@ -64,14 +47,7 @@ fn entries_expire_by_ttl_without_sleeping() {
     clock.advance_secs(29);
     assert_eq!(s.room_count("r", None).unwrap(), 2);
     clock.advance_secs(1);
-    assert_eq!(
-        s.room("r", None, None)
-            .unwrap()
-            .iter()
-            .map(|e| e.client_id)
-            .collect::<Vec<_>>(),
-        ["long"]
-    );
+    assert_eq!(s.room("r", None, None).unwrap().iter().map(|e| e.client_id).collect::<Vec<_>>(), ["long"]);
     clock.advance_secs(300);
     assert_eq!(s.room_count("r", None).unwrap(), 0);
     assert_eq!(s.room_version("r").unwrap(), 0);
@@ -87,26 +63,12 @@ fn version_moves_on_join_leave_and_change_but_not_on_refresh() {
     let v1 = s.room_version("r").unwrap();
     assert_ne!(v1, 0);
     clock.advance_secs(5);
-    assert_eq!(
-        s.upsert("r", "a", &state(&[("x", "1")]), 1, 100).unwrap(),
-        Written::Refreshed
-    );
-    assert_eq!(
-        s.room_version("r").unwrap(),
-        v1,
-        "a refresh keeps the version"
-    );
-    assert_eq!(
-        s.upsert("r", "a", &state(&[("x", "2")]), 1, 100).unwrap(),
-        Written::Changed
-    );
+    assert_eq!(s.upsert("r", "a", &state(&[("x", "1")]), 1, 100).unwrap(), Written::Refreshed);
+    assert_eq!(s.room_version("r").unwrap(), v1, "a refresh keeps the version");
+    assert_eq!(s.upsert("r", "a", &state(&[("x", "2")]), 1, 100).unwrap(), Written::Changed);
     let v2 = s.room_version("r").unwrap();
     assert_ne!(v2, v1);
-    assert_eq!(
-        s.upsert("r", "a", &state(&[("x", "2")]), 9, 100).unwrap(),
-        Written::Changed,
-        "new user"
-    );
+    assert_eq!(s.upsert("r", "a", &state(&[("x", "2")]), 9, 100).unwrap(), Written::Changed, "new user");
     let v3 = s.room_version("r").unwrap();
     assert_ne!(v3, v2);
     s.upsert("r", "b", &state(&[]), 2, 10).unwrap();
@@ -124,41 +86,24 @@ fn version_moves_on_join_leave_and_change_but_not_on_refresh() {
     s.upsert("q", "new", &state(&[]), 1, 100).unwrap();
     clock.advance_secs(1);
     s.upsert("q", "old", &state(&[]), 1, 100).unwrap();
-    assert_eq!(
-        s.room("q", None, None).unwrap().get(0).unwrap().client_id,
-        "old"
-    );
+    assert_eq!(s.room("q", None, None).unwrap().get(0).unwrap().client_id, "old");
 }
 
 #[test]
 fn users_prefixes_rooms_gc_and_flush() {
     let (s, clock) = store("scans", 1 << 20);
-    s.upsert("site1/admin/online", "user-1", &state(&[]), 1, 100)
-        .unwrap();
-    s.upsert("site1/post:5", "user-1", &state(&[]), 1, 100)
-        .unwrap();
-    s.upsert("site1/post:5", "user-2", &state(&[]), 2, 100)
-        .unwrap();
-    s.upsert("site2/admin/online", "user-1", &state(&[]), 1, 10)
-        .unwrap();
+    s.upsert("site1/admin/online", "user-1", &state(&[]), 1, 100).unwrap();
+    s.upsert("site1/post:5", "user-1", &state(&[]), 1, 100).unwrap();
+    s.upsert("site1/post:5", "user-2", &state(&[]), 2, 100).unwrap();
+    s.upsert("site2/admin/online", "user-1", &state(&[]), 1, 10).unwrap();
     assert_eq!(s.user(1, None).unwrap().len(), 3);
     let rooms = s.rooms("site1/", None).unwrap();
     assert_eq!(
-        rooms
-            .iter()
-            .map(|r| (r.room.as_str(), r.entries, r.users))
-            .collect::<Vec<_>>(),
+        rooms.iter().map(|r| (r.room.as_str(), r.entries, r.users)).collect::<Vec<_>>(),
         [("site1/admin/online", 1, 1), ("site1/post:5", 2, 2)]
     );
     assert_eq!(s.remove_user(1, "site1/").unwrap(), 2);
-    assert_eq!(
-        s.user(1, None)
-            .unwrap()
-            .iter()
-            .map(|e| e.room)
-            .collect::<Vec<_>>(),
-        ["site2/admin/online"]
-    );
+    assert_eq!(s.user(1, None).unwrap().iter().map(|e| e.room).collect::<Vec<_>>(), ["site2/admin/online"]);
     clock.advance_secs(20);
     assert_eq!(s.gc().unwrap(), 1);
     assert_eq!(s.flush("site1/").unwrap(), 1);
@@ -179,43 +124,14 @@ fn bad_arguments_are_refused_and_store_nothing() {
         StoreError::InvalidArgument { argument, .. } => argument,
         other => panic!("unexpected {other:?}"),
     };
-    assert_eq!(
-        arg(s.upsert("", "c", &state(&[]), 1, 100).unwrap_err()),
-        "room"
-    );
-    assert_eq!(
-        arg(s.upsert(&long, "c", &state(&[]), 1, 100).unwrap_err()),
-        "room"
-    );
-    assert_eq!(
-        arg(s.upsert("r", "", &state(&[]), 1, 100).unwrap_err()),
-        "client_id"
-    );
-    assert_eq!(
-        arg(s.upsert("r", "c", &state(&[]), 1, 0).unwrap_err()),
-        "ttl"
-    );
-    assert_eq!(
-        arg(s.upsert("r", "c", &state(&[]), 1, 86_401).unwrap_err()),
-        "ttl"
-    );
-    assert_eq!(
-        arg(s.upsert("r", "c", &vec![0; 9000], 1, 100).unwrap_err()),
-        "state"
-    );
-    assert_eq!(
-        s.room("r", None, None)
-            .unwrap()
-            .iter()
-            .map(|e| e.client_id)
-            .collect::<Vec<_>>(),
-        ["keep"]
-    );
-    assert_eq!(
-        s.upsert(&"y".repeat(191), &"z".repeat(191), &state(&[]), 1, 100)
-            .unwrap(),
-        Written::Joined
-    );
+    assert_eq!(arg(s.upsert("", "c", &state(&[]), 1, 100).unwrap_err()), "room");
+    assert_eq!(arg(s.upsert(&long, "c", &state(&[]), 1, 100).unwrap_err()), "room");
+    assert_eq!(arg(s.upsert("r", "", &state(&[]), 1, 100).unwrap_err()), "client_id");
+    assert_eq!(arg(s.upsert("r", "c", &state(&[]), 1, 0).unwrap_err()), "ttl");
+    assert_eq!(arg(s.upsert("r", "c", &state(&[]), 1, 86_401).unwrap_err()), "ttl");
+    assert_eq!(arg(s.upsert("r", "c", &vec![0; 9000], 1, 100).unwrap_err()), "state");
+    assert_eq!(s.room("r", None, None).unwrap().iter().map(|e| e.client_id).collect::<Vec<_>>(), ["keep"]);
+    assert_eq!(s.upsert(&"y".repeat(191), &"z".repeat(191), &state(&[]), 1, 100).unwrap(), Written::Joined);
 }
 
 #[test]
@@ -224,20 +140,12 @@ fn full_segment_evicts_oldest_then_refuses_what_cannot_fit() {
     let cap = s.stats().unwrap().capacity;
     for i in 0..cap + 50 {
         clock.set_us(T0 + i);
-        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000)
-            .unwrap();
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000).unwrap();
     }
     let st = s.stats().unwrap();
     assert_eq!(st.live_entries, cap);
     assert_eq!(st.evicted_lru, 50);
-    assert_eq!(
-        s.room("r", None, Some(1))
-            .unwrap()
-            .get(0)
-            .unwrap()
-            .client_id,
-        format!("c{}", cap + 49)
-    );
+    assert_eq!(s.room("r", None, Some(1)).unwrap().get(0).unwrap().client_id, format!("c{}", cap + 49));
     assert_eq!(s.room_count("r", None).unwrap(), cap);
     // The oldest went first.
     assert!(!s.remove("r", "c0").unwrap());
@@ -249,9 +157,7 @@ fn full_segment_evicts_oldest_then_refuses_what_cannot_fit() {
     }
     assert!(s.check_integrity().unwrap().is_ok());
     let tiny = common::config(temp_path("tiny"), 256 * 1024);
-    let t =
-        presence::store::ShmStore::open(tiny, std::sync::Arc::new(presence::store::SystemClock))
-            .unwrap();
+    let t = presence::store::ShmStore::open(tiny, std::sync::Arc::new(presence::store::SystemClock)).unwrap();
     assert!(t.upsert("r", "c", &state(&[]), 1, 100).is_ok());
 }
 
@@ -270,15 +176,12 @@ fn two_stores_on_one_path_share_entries() {
 #[test]
 fn foreign_truncated_or_garbage_files_are_replaced_not_misread() {
     let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
-    for (name, bytes) in [
-        ("garbage", vec![0xAB; 300 * 1024]),
-        ("truncated", vec![0; 100]),
-        ("short-header", b"PRESNCE\x01".to_vec()),
-    ] {
+    for (name, bytes) in
+        [("garbage", vec![0xAB; 300 * 1024]), ("truncated", vec![0; 100]), ("short-header", b"PRESNCE\x01".to_vec())]
+    {
         let path = temp_path(name);
         std::fs::write(&path, &bytes).unwrap();
-        let s =
-            presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+        let s = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
         s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
         assert_eq!(s.room_count("r", None).unwrap(), 1, "{name}");
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 1 << 20, "{name}");
@@ -286,19 +189,14 @@ fn foreign_truncated_or_garbage_files_are_replaced_not_misread() {
     // Another layout version: same size, valid magic, version 99.
     let path = temp_path("other-version");
     {
-        let s =
-            presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+        let s = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
         s.upsert("r", "old", &state(&[]), 1, 100).unwrap();
     }
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
     let s = presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap();
-    assert_eq!(
-        s.room_count("r", None).unwrap(),
-        0,
-        "a foreign layout is never read"
-    );
+    assert_eq!(s.room_count("r", None).unwrap(), 0, "a foreign layout is never read");
 }
 
 #[test]
@@ -311,11 +209,7 @@ fn a_process_asking_for_another_size_replaces_the_segment_and_others_follow() {
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 2 << 20);
     b.upsert("r", "b", &state(&[]), 1, 100).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100)); // a's stale-file check runs once a second
-    assert_eq!(
-        a.room_count("r", None).unwrap(),
-        1,
-        "a re-attached to the new file"
-    );
+    assert_eq!(a.room_count("r", None).unwrap(), 1, "a re-attached to the new file");
     assert_eq!(a.stats().unwrap().bytes_total, 2 << 20);
 }
 
@@ -323,14 +217,7 @@ fn a_process_asking_for_another_size_replaces_the_segment_and_others_follow() {
 fn scribbled_segment_is_repaired_without_crashing() {
     let (s, _) = store("scribble", 1 << 20);
     for i in 0..200 {
-        s.upsert(
-            &format!("room{}", i % 7),
-            &format!("c{i}"),
-            &state(&[("k", "v")]),
-            i,
-            100,
-        )
-        .unwrap();
+        s.upsert(&format!("room{}", i % 7), &format!("c{i}"), &state(&[("k", "v")]), i, 100).unwrap();
     }
     let seg = s.testing_segment().unwrap();
     let g = *seg.geometry();
@@ -344,8 +231,5 @@ fn scribbled_segment_is_repaired_without_crashing() {
     s.upsert("room1", "after", &state(&[]), 1, 100).unwrap();
     assert!(s.check_integrity().unwrap().is_ok());
     assert!(s.stats().unwrap().repairs >= 1);
-    assert!(
-        s.stats().unwrap().live_entries > 150,
-        "only damaged records are dropped"
-    );
+    assert!(s.stats().unwrap().live_entries > 150, "only damaged records are dropped");
 }

@@ -31,11 +31,7 @@ pub fn encode_state(state: Option<&ZendHashTable>, limit: usize) -> Result<Vec<u
     Ok(enc.finish())
 }
 
-fn encode_array(
-    enc: &mut Encoder,
-    ht: &ZendHashTable,
-    path: &mut String,
-) -> Result<(), StateError> {
+fn encode_array(enc: &mut Encoder, ht: &ZendHashTable, path: &mut String) -> Result<(), StateError> {
     // begin_array checks the depth before we recurse: a cyclic or 10 000-deep array stops here.
     enc.begin_array(ht.len()).map_err(StateError::Codec)?;
     let mut it = ht.iter();
@@ -69,15 +65,8 @@ fn encode_value(enc: &mut Encoder, v: &Zval, path: &mut String) -> Result<(), St
     } else if let Some(ht) = v.array() {
         return encode_array(enc, ht, path);
     } else {
-        let found = if v.is_object() {
-            "an object"
-        } else {
-            "a value of another type"
-        };
-        return Err(StateError::Type {
-            found,
-            path: path.clone(),
-        });
+        let found = if v.is_object() { "an object" } else { "a value of another type" };
+        return Err(StateError::Type { found, path: path.clone() });
     };
     r.map_err(StateError::Codec)
 }
@@ -86,18 +75,12 @@ fn encode_value(enc: &mut Encoder, v: &Zval, path: &mut String) -> Result<(), St
 pub fn decode_state(bytes: &[u8]) -> ZBox<ZendHashTable> {
     let mut dec = Decoder::new(bytes);
     match dec.next() {
-        Ok(Token::Array(len)) => {
-            decode_array(&mut dec, len, 1).unwrap_or_else(|_| ZendHashTable::new())
-        }
+        Ok(Token::Array(len)) => decode_array(&mut dec, len, 1).unwrap_or_else(|_| ZendHashTable::new()),
         _ => ZendHashTable::new(),
     }
 }
 
-fn decode_array(
-    dec: &mut Decoder<'_>,
-    len: usize,
-    depth: usize,
-) -> Result<ZBox<ZendHashTable>, CodecError> {
+fn decode_array(dec: &mut Decoder<'_>, len: usize, depth: usize) -> Result<ZBox<ZendHashTable>, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep);
     }

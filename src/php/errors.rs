@@ -25,27 +25,17 @@ impl Sig {
     }
 
     pub fn value_error(&self, argument: &str, message: impl std::fmt::Display) -> PhpException {
-        PhpException::new(
-            format!("{} {message}", self.arg(argument)),
-            0,
-            ce::value_error(),
-        )
+        PhpException::new(format!("{} {message}", self.arg(argument)), 0, ce::value_error())
     }
 
     pub fn type_error(&self, argument: &str, message: impl std::fmt::Display) -> PhpException {
-        PhpException::new(
-            format!("{} {message}", self.arg(argument)),
-            0,
-            ce::type_error(),
-        )
+        PhpException::new(format!("{} {message}", self.arg(argument)), 0, ce::type_error())
     }
 
     /// An argument error becomes an exception; anything else a warning, answered by `fallback`.
     pub fn fail<T>(&self, err: StoreError, fallback: T) -> Result<T, PhpException> {
         match err {
-            StoreError::InvalidArgument { argument, message } => {
-                Err(self.value_error(argument, message))
-            }
+            StoreError::InvalidArgument { argument, message } => Err(self.value_error(argument, message)),
             other => {
                 php_error(&ErrorType::Warning, &format!("{}(): {other}", self.name));
                 Ok(fallback)

@@ -15,8 +15,7 @@ use super::errors::Sig;
 use super::ini::Settings;
 use crate::store::codec::CodecError;
 use crate::store::{
-    validate_key, validate_prefix, validate_seconds, validate_user_id, PresenceStore, ShmStore,
-    Stats, SystemClock,
+    validate_key, validate_prefix, validate_seconds, validate_user_id, PresenceStore, ShmStore, Stats, SystemClock,
 };
 
 /// This process's settings and store, created on first use.
@@ -56,12 +55,7 @@ impl<'a> From<&'a str> for PhpStr<'a> {
 
 impl StubLiteral for PhpStr<'_> {
     fn stub_literal(&self) -> String {
-        format!(
-            "'{}'",
-            String::from_utf8_lossy(self.0)
-                .replace('\\', "\\\\")
-                .replace('\'', "\\'")
-        )
+        format!("'{}'", String::from_utf8_lossy(self.0).replace('\\', "\\\\").replace('\'', "\\'"))
     }
 }
 
@@ -85,8 +79,7 @@ impl<'a> PhpStr<'a> {
 }
 
 fn seconds(sig: &Sig, argument: &'static str, v: Option<i64>) -> PhpResult<Option<u32>> {
-    v.map(|v| validate_seconds(argument, v).or_else(|e| sig.fail(e, 0)))
-        .transpose()
+    v.map(|v| validate_seconds(argument, v).or_else(|e| sig.fail(e, 0))).transpose()
 }
 
 fn user(sig: &Sig, v: i64) -> PhpResult<u64> {
@@ -101,10 +94,7 @@ fn limit(sig: &Sig, v: Option<i64>) -> PhpResult<Option<usize>> {
     }
 }
 
-const UPSERT: Sig = Sig {
-    name: "presence_upsert",
-    params: &["room", "client_id", "state", "user_id", "ttl"],
-};
+const UPSERT: Sig = Sig { name: "presence_upsert", params: &["room", "client_id", "state", "user_id", "ttl"] };
 
 /// Inserts or replaces the entry `($room, $client_id)` and refreshes its expiry.
 #[php_function]
@@ -139,18 +129,11 @@ pub fn presence_upsert(
     }
 }
 
-const ROOM: Sig = Sig {
-    name: "presence_room",
-    params: &["room", "max_age", "limit"],
-};
+const ROOM: Sig = Sig { name: "presence_room", params: &["room", "max_age", "limit"] };
 
 /// Live entries of a room, newest first.
 #[php_function]
-pub fn presence_room(
-    room: PhpStr,
-    max_age: Option<i64>,
-    limit: Option<i64>,
-) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn presence_room(room: PhpStr, max_age: Option<i64>, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &ROOM;
     let room = room.key(sig, "room")?;
     let max_age = seconds(sig, "max_age", max_age)?;
@@ -161,10 +144,7 @@ pub fn presence_room(
     }
 }
 
-const ROOM_COUNT: Sig = Sig {
-    name: "presence_room_count",
-    params: &["room", "max_age"],
-};
+const ROOM_COUNT: Sig = Sig { name: "presence_room_count", params: &["room", "max_age"] };
 
 /// Number of live entries in a room.
 #[php_function]
@@ -172,17 +152,10 @@ pub fn presence_room_count(room: PhpStr, max_age: Option<i64>) -> PhpResult<i64>
     let sig = &ROOM_COUNT;
     let room = room.key(sig, "room")?;
     let max_age = seconds(sig, "max_age", max_age)?;
-    global()
-        .store
-        .room_count(room, max_age)
-        .map(|n| n as i64)
-        .or_else(|e| sig.fail(e, 0))
+    global().store.room_count(room, max_age).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
 
-const REMOVE: Sig = Sig {
-    name: "presence_remove",
-    params: &["room", "client_id"],
-};
+const REMOVE: Sig = Sig { name: "presence_remove", params: &["room", "client_id"] };
 
 /// Removes one entry; true when it existed.
 #[php_function]
@@ -190,16 +163,10 @@ pub fn presence_remove(room: PhpStr, client_id: PhpStr) -> PhpResult<bool> {
     let sig = &REMOVE;
     let room = room.key(sig, "room")?;
     let client_id = client_id.key(sig, "client_id")?;
-    global()
-        .store
-        .remove(room, client_id)
-        .or_else(|e| sig.fail(e, false))
+    global().store.remove(room, client_id).or_else(|e| sig.fail(e, false))
 }
 
-const REMOVE_USER: Sig = Sig {
-    name: "presence_remove_user",
-    params: &["user_id", "room_prefix"],
-};
+const REMOVE_USER: Sig = Sig { name: "presence_remove_user", params: &["user_id", "room_prefix"] };
 
 /// Removes every entry of a user in rooms starting with `$room_prefix`; returns how many.
 #[php_function]
@@ -208,17 +175,10 @@ pub fn presence_remove_user(user_id: i64, room_prefix: PhpStr) -> PhpResult<i64>
     let sig = &REMOVE_USER;
     let user_id = user(sig, user_id)?;
     let prefix = room_prefix.prefix(sig, "room_prefix")?;
-    global()
-        .store
-        .remove_user(user_id, prefix)
-        .map(|n| n as i64)
-        .or_else(|e| sig.fail(e, 0))
+    global().store.remove_user(user_id, prefix).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
 
-const USER: Sig = Sig {
-    name: "presence_user",
-    params: &["user_id", "max_age"],
-};
+const USER: Sig = Sig { name: "presence_user", params: &["user_id", "max_age"] };
 
 /// Every live entry of a user, newest first.
 #[php_function]
@@ -232,10 +192,7 @@ pub fn presence_user(user_id: i64, max_age: Option<i64>) -> PhpResult<ZBox<ZendH
     }
 }
 
-const ROOMS: Sig = Sig {
-    name: "presence_rooms",
-    params: &["prefix", "max_age"],
-};
+const ROOMS: Sig = Sig { name: "presence_rooms", params: &["prefix", "max_age"] };
 
 /// Rooms starting with `$prefix` that have live entries: room => ['entries' => int, 'users' => int].
 #[php_function]
@@ -258,42 +215,25 @@ pub fn presence_rooms(prefix: PhpStr, max_age: Option<i64>) -> PhpResult<ZBox<Ze
     Ok(out)
 }
 
-const VERSION: Sig = Sig {
-    name: "presence_room_version",
-    params: &["room"],
-};
+const VERSION: Sig = Sig { name: "presence_room_version", params: &["room"] };
 
 /// Changes when an entry joins, leaves or changes state or user; 0 for an empty room.
 #[php_function]
 pub fn presence_room_version(room: PhpStr) -> PhpResult<i64> {
     let sig = &VERSION;
     let room = room.key(sig, "room")?;
-    global()
-        .store
-        .room_version(room)
-        .map(|v| v as i64)
-        .or_else(|e| sig.fail(e, 0))
+    global().store.room_version(room).map(|v| v as i64).or_else(|e| sig.fail(e, 0))
 }
 
-const GC: Sig = Sig {
-    name: "presence_gc",
-    params: &[],
-};
+const GC: Sig = Sig { name: "presence_gc", params: &[] };
 
 /// Removes expired entries now; returns how many.
 #[php_function]
 pub fn presence_gc() -> PhpResult<i64> {
-    global()
-        .store
-        .gc()
-        .map(|n| n as i64)
-        .or_else(|e| GC.fail(e, 0))
+    global().store.gc().map(|n| n as i64).or_else(|e| GC.fail(e, 0))
 }
 
-const FLUSH: Sig = Sig {
-    name: "presence_flush",
-    params: &["prefix"],
-};
+const FLUSH: Sig = Sig { name: "presence_flush", params: &["prefix"] };
 
 /// Removes every entry of rooms starting with `$prefix` (all entries when empty); returns how many.
 #[php_function]
@@ -301,17 +241,10 @@ const FLUSH: Sig = Sig {
 pub fn presence_flush(prefix: PhpStr) -> PhpResult<i64> {
     let sig = &FLUSH;
     let prefix = prefix.prefix(sig, "prefix")?;
-    global()
-        .store
-        .flush(prefix)
-        .map(|n| n as i64)
-        .or_else(|e| sig.fail(e, 0))
+    global().store.flush(prefix).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
 
-const STATS: Sig = Sig {
-    name: "presence_stats",
-    params: &[],
-};
+const STATS: Sig = Sig { name: "presence_stats", params: &[] };
 
 /// Capacity, usage, evictions, lock recoveries and settings of the store.
 #[php_function]

@@ -19,11 +19,7 @@ pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
     IniEntryDef::new(c"presence.shm_path", c"", IniEntryPermission::System),
     IniEntryDef::new(c"presence.shm_size", c"32M", IniEntryPermission::System),
     IniEntryDef::new(c"presence.default_ttl", c"150", IniEntryPermission::System),
-    IniEntryDef::new(
-        c"presence.max_state_bytes",
-        c"8K",
-        IniEntryPermission::System,
-    ),
+    IniEntryDef::new(c"presence.max_state_bytes", c"8K", IniEntryPermission::System),
     IniEntryDef::end(),
 ]);
 
@@ -54,11 +50,7 @@ impl Settings {
         let path = get(SHM_PATH);
         Settings {
             shm: ShmConfig {
-                path: if path.trim().is_empty() {
-                    ShmConfig::default_path()
-                } else {
-                    PathBuf::from(path.trim())
-                },
+                path: if path.trim().is_empty() { ShmConfig::default_path() } else { PathBuf::from(path.trim()) },
                 size: parse_size(&get(SHM_SIZE)).unwrap_or(32 << 20),
                 max_state_bytes: parse_size(&get(MAX_STATE_BYTES)).unwrap_or(8 << 10) as usize,
                 lock_timeout: Duration::from_secs(2),

@@ -19,9 +19,5 @@ pub extern "C" fn startup(_ty: i32, module_number: i32) -> i32 {
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    functions::register(
-        module
-            .startup_function(startup)
-            .info_function(info::module_info),
-    )
+    functions::register(module.startup_function(startup).info_function(info::module_info))
 }

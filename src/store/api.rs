@@ -13,21 +13,9 @@ pub const MAX_SECONDS: i64 = 86_400;
 /// (see [`crate::store::codec`]) and an expiry.
 pub trait PresenceStore: Send + Sync {
     /// Inserts or replaces an entry and refreshes its times. `state` is already encoded.
-    fn upsert(
-        &self,
-        room: &str,
-        client_id: &str,
-        state: &[u8],
-        user_id: u64,
-        ttl_secs: u32,
-    ) -> Result<Written>;
+    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written>;
     /// Live entries of a room, newest first, updated within `max_age_secs`, at most `limit`.
-    fn room(
-        &self,
-        room: &str,
-        max_age_secs: Option<u32>,
-        limit: Option<usize>,
-    ) -> Result<EntryList>;
+    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList>;
     fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64>;
     /// True when the entry existed.
     fn remove(&self, room: &str, client_id: &str) -> Result<bool>;
@@ -127,13 +115,7 @@ impl EntryList {
             self.buf.truncate(start); // short read from a damaged chain: drop the entry
             return;
         }
-        self.items.push(Item {
-            room,
-            client: (s, c),
-            state: (c, end),
-            user_id,
-            updated_us,
-        });
+        self.items.push(Item { room, client: (s, c), state: (c, end), user_id, updated_us });
     }
 
     pub(crate) fn sort_newest_first(&mut self) {
@@ -188,18 +170,14 @@ pub fn validate_key(argument: &'static str, value: &str) -> Result<()> {
 /// Checks a TTL or max age in seconds: 1..=86400.
 pub fn validate_seconds(argument: &'static str, value: i64) -> Result<u32> {
     if !(1..=MAX_SECONDS).contains(&value) {
-        return Err(StoreError::invalid(
-            argument,
-            format!("must be between 1 and {MAX_SECONDS} seconds, got {value}"),
-        ));
+        return Err(StoreError::invalid(argument, format!("must be between 1 and {MAX_SECONDS} seconds, got {value}")));
     }
     Ok(value as u32)
 }
 
 /// Checks a user id: ≥ 0.
 pub fn validate_user_id(argument: &'static str, value: i64) -> Result<u64> {
-    u64::try_from(value)
-        .map_err(|_| StoreError::invalid(argument, format!("must be 0 or greater, got {value}")))
+    u64::try_from(value).map_err(|_| StoreError::invalid(argument, format!("must be 0 or greater, got {value}")))
 }
 
 /// Checks a prefix: at most 191 bytes (may be empty).

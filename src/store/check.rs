@@ -20,17 +20,12 @@ impl Locked<'_> {
                 continue;
             }
             live += 1;
-            let r = seg
-                .room(e.room)
-                .map_err(|_| format!("entry {i}: room {} out of range", e.room))?;
+            let r = seg.room(e.room).map_err(|_| format!("entry {i}: room {} out of range", e.room))?;
             if r.used != USED {
                 return err(format!("entry {i} is in free room {}", e.room));
             }
             room_members[e.room as usize] += 1;
-            for ch in self
-                .chain(&e)
-                .map_err(|_| format!("entry {i}: broken chain"))?
-            {
+            for ch in self.chain(&e).map_err(|_| format!("entry {i}: broken chain"))? {
                 if std::mem::replace(&mut chunk_owner[ch as usize], true) {
                     return err(format!("chunk {ch} owned twice"));
                 }
@@ -50,10 +45,7 @@ impl Locked<'_> {
             }
         }
         if live != c.live_entries {
-            return err(format!(
-                "live_entries {} but {live} records in use",
-                c.live_entries
-            ));
+            return err(format!("live_entries {} but {live} records in use", c.live_entries));
         }
         let mut rooms = 0u32;
         for ri in 0..g.room_capacity {
@@ -63,20 +55,13 @@ impl Locked<'_> {
             }
             rooms += 1;
             if r.count == 0 || r.count != room_members[ri as usize] {
-                return err(format!(
-                    "room {ri}: count {} but {} members",
-                    r.count, room_members[ri as usize]
-                ));
+                return err(format!("room {ri}: count {} but {} members", r.count, room_members[ri as usize]));
             }
             let (mut i, mut prev, mut n, mut last_t) = (r.head, NIL, 0u32, u64::MAX);
             while i != NIL {
-                let e = seg
-                    .entry(i)
-                    .map_err(|_| format!("room {ri}: link {i} out of range"))?;
+                let e = seg.entry(i).map_err(|_| format!("room {ri}: link {i} out of range"))?;
                 if e.room != ri || e.room_prev != prev || e.updated_us > last_t {
-                    return err(format!(
-                        "room {ri}: list broken or out of order at entry {i}"
-                    ));
+                    return err(format!("room {ri}: list broken or out of order at entry {i}"));
                 }
                 n += 1;
                 if n > r.count {
@@ -90,24 +75,17 @@ impl Locked<'_> {
                 return err(format!("room {ri}: list of {n} vs count {}", r.count));
             }
             let mut buf = [0u8; ROOM_NAME_BYTES];
-            let len = self
-                .room_name(ri, &r, &mut buf)
-                .map_err(|_| format!("room {ri}: bad name"))?;
+            let len = self.room_name(ri, &r, &mut buf).map_err(|_| format!("room {ri}: bad name"))?;
             if !matches!(self.find_room(&buf[..len], r.name_hash), Ok(Some(j)) if j == ri) {
                 return err(format!("room {ri}: not found through its hash chain"));
             }
         }
         if rooms != c.live_rooms {
-            return err(format!(
-                "live_rooms {} but {rooms} records in use",
-                c.live_rooms
-            ));
+            return err(format!("live_rooms {} but {rooms} records in use", c.live_rooms));
         }
         let (mut i, mut prev, mut n) = (c.lru_head, NIL, 0u32);
         while i != NIL {
-            let e = seg
-                .entry(i)
-                .map_err(|_| format!("lru link {i} out of range"))?;
+            let e = seg.entry(i).map_err(|_| format!("lru link {i} out of range"))?;
             if e.used != USED || e.lru_prev != prev {
                 return err(format!("write-order list broken at {i}"));
             }
@@ -128,43 +106,26 @@ impl Locked<'_> {
                 return err(format!("free chunk {f} out of range or in use"));
             }
             free += 1;
-            f = seg
-                .chunk_next(f)
-                .map_err(|_| "chunk link out of range".to_string())?;
+            f = seg.chunk_next(f).map_err(|_| "chunk link out of range".to_string())?;
         }
         if free != c.free_chunks || chunk_owner.iter().any(|o| !o) {
-            return err(format!(
-                "free chunks {free} (counter {}), some chunks lost",
-                c.free_chunks
-            ));
+            return err(format!("free chunks {free} (counter {}), some chunks lost", c.free_chunks));
         }
         let (mut fe, mut f) = (0u32, c.free_entry_head);
         while f != NIL && fe <= g.entry_capacity {
             fe += 1;
-            f = seg
-                .entry(f)
-                .map_err(|_| "free entry link out of range".to_string())?
-                .hash_next;
+            f = seg.entry(f).map_err(|_| "free entry link out of range".to_string())?.hash_next;
         }
         if fe + live != g.entry_capacity {
-            return err(format!(
-                "{fe} free + {live} live entries != capacity {}",
-                g.entry_capacity
-            ));
+            return err(format!("{fe} free + {live} live entries != capacity {}", g.entry_capacity));
         }
         let (mut fr, mut f) = (0u32, c.free_room_head);
         while f != NIL && fr <= g.room_capacity {
             fr += 1;
-            f = seg
-                .room(f)
-                .map_err(|_| "free room link out of range".to_string())?
-                .hash_next;
+            f = seg.room(f).map_err(|_| "free room link out of range".to_string())?.hash_next;
         }
         if fr + rooms != g.room_capacity {
-            return err(format!(
-                "{fr} free + {rooms} live rooms != capacity {}",
-                g.room_capacity
-            ));
+            return err(format!("{fr} free + {rooms} live rooms != capacity {}", g.room_capacity));
         }
         Ok(())
     }

@@ -14,10 +14,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_us(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_micros() as u64)
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
     }
 }
 
@@ -29,9 +26,7 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start_us: u64) -> Self {
-        ManualClock {
-            now_us: AtomicU64::new(start_us),
-        }
+        ManualClock { now_us: AtomicU64::new(start_us) }
     }
     pub fn advance_secs(&self, secs: u64) {
         self.now_us.fetch_add(secs * 1_000_000, Ordering::SeqCst);
@@ -53,12 +48,7 @@ pub fn format_gmt(unix_us: u64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), by eras of 400 years.

@@ -40,10 +40,7 @@ impl fmt::Display for CodecError {
             CodecError::TooLarge { limit } => {
                 write!(f, "is larger than {limit} bytes when encoded")
             }
-            CodecError::TooDeep => write!(
-                f,
-                "nests arrays deeper than {MAX_DEPTH} levels (or is cyclic)"
-            ),
+            CodecError::TooDeep => write!(f, "nests arrays deeper than {MAX_DEPTH} levels (or is cyclic)"),
             CodecError::InvalidUtf8 => write!(f, "contains a string that is not valid UTF-8"),
             CodecError::Malformed => write!(f, "is not a valid encoded state"),
         }
@@ -61,11 +58,7 @@ pub struct Encoder {
 
 impl Encoder {
     pub fn new(limit: usize) -> Self {
-        Encoder {
-            buf: Vec::with_capacity(limit.min(256)),
-            limit,
-            depth: 0,
-        }
+        Encoder { buf: Vec::with_capacity(limit.min(256)), limit, depth: 0 }
     }
 
     fn check(&self) -> Result<(), CodecError> {
@@ -325,10 +318,7 @@ mod tests {
             (Key::Str("t".into()), Value::Bool(true)),
             (Key::Str("f".into()), Value::Bool(false)),
             (Key::Str("n".into()), Value::Null),
-            (
-                Key::Str("nested".into()),
-                arr(vec![(Key::Int(0), Value::Int(i64::MAX))]),
-            ),
+            (Key::Str("nested".into()), arr(vec![(Key::Int(0), Value::Int(i64::MAX))])),
         ]);
         let bytes = v.encode(1024).unwrap();
         assert_eq!(Value::decode(&bytes).unwrap(), v);
@@ -349,9 +339,7 @@ mod tests {
 
     #[test]
     fn rejects_damaged_bytes_without_panicking() {
-        let good = arr(vec![(Key::Str("a".into()), Value::Str("hello".into()))])
-            .encode(100)
-            .unwrap();
+        let good = arr(vec![(Key::Str("a".into()), Value::Str("hello".into()))]).encode(100).unwrap();
         for cut in 0..good.len() {
             assert!(Value::decode(&good[..cut]).is_err());
         }

@@ -6,10 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
     /// An argument broke a documented limit; `argument` is its PHP parameter name.
-    InvalidArgument {
-        argument: &'static str,
-        message: String,
-    },
+    InvalidArgument { argument: &'static str, message: String },
     /// The segment has no room for this entry even after evicting expired and old entries.
     Full { needed_bytes: usize },
     /// The cross-process lock could not be taken in time (a live holder is stuck).
@@ -20,10 +17,7 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn invalid(argument: &'static str, message: impl Into<String>) -> Self {
-        StoreError::InvalidArgument {
-            argument,
-            message: message.into(),
-        }
+        StoreError::InvalidArgument { argument, message: message.into() }
     }
 }
 

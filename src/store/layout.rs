@@ -207,16 +207,8 @@ impl EntryRec {
 }
 
 impl RoomRec {
-    pub const FREE: RoomRec = RoomRec {
-        used: 0,
-        name_len: 0,
-        name_hash: 0,
-        version: 0,
-        head: NIL,
-        tail: NIL,
-        count: 0,
-        hash_next: NIL,
-    };
+    pub const FREE: RoomRec =
+        RoomRec { used: 0, name_len: 0, name_hash: 0, version: 0, head: NIL, tail: NIL, count: 0, hash_next: NIL };
 }
 
 /// Chunks needed to hold `len` content bytes (at least one).
@@ -238,23 +230,18 @@ impl Geometry {
         if !(MIN_SEGMENT..=MAX_SEGMENT).contains(&total_size) {
             return None;
         }
-        let entry_capacity =
-            ((total_size - HEADER_SIZE) / BUDGET_PER_ENTRY).min(u64::from(NIL) / 2) as u32;
+        let entry_capacity = ((total_size - HEADER_SIZE) / BUDGET_PER_ENTRY).min(u64::from(NIL) / 2) as u32;
         let entry_buckets = entry_capacity.next_power_of_two();
         let room_capacity = (entry_capacity / 4).max(16);
         let room_buckets = room_capacity.next_power_of_two();
         let entries_off = align64(HEADER_SIZE);
-        let entry_buckets_off =
-            align64(entries_off + u64::from(entry_capacity) * size_of::<EntryRec>() as u64);
+        let entry_buckets_off = align64(entries_off + u64::from(entry_capacity) * size_of::<EntryRec>() as u64);
         let rooms_off = align64(entry_buckets_off + u64::from(entry_buckets) * 4);
-        let room_names_off =
-            align64(rooms_off + u64::from(room_capacity) * size_of::<RoomRec>() as u64);
-        let room_buckets_off =
-            align64(room_names_off + u64::from(room_capacity) * ROOM_NAME_BYTES as u64);
+        let room_names_off = align64(rooms_off + u64::from(room_capacity) * size_of::<RoomRec>() as u64);
+        let room_buckets_off = align64(room_names_off + u64::from(room_capacity) * ROOM_NAME_BYTES as u64);
         let chunk_next_off = align64(room_buckets_off + u64::from(room_buckets) * 4);
         let left = total_size.checked_sub(chunk_next_off)?;
-        let chunk_count =
-            ((left.saturating_sub(64)) / (CHUNK_SIZE as u64 + 4)).min(u64::from(NIL) - 1) as u32;
+        let chunk_count = ((left.saturating_sub(64)) / (CHUNK_SIZE as u64 + 4)).min(u64::from(NIL) - 1) as u32;
         let chunks_off = align64(chunk_next_off + u64::from(chunk_count) * 4);
         let g = Geometry {
             total_size,
@@ -307,10 +294,6 @@ mod tests {
         }
         assert!(Geometry::for_size(MIN_SEGMENT - 1).is_none());
         let g = Geometry::for_size(32 << 20).unwrap();
-        assert!(
-            g.entry_capacity > 50_000,
-            "32 MiB holds {} entries",
-            g.entry_capacity
-        );
+        assert!(g.entry_capacity > 50_000, "32 MiB holds {} entries", g.entry_capacity);
     }
 }

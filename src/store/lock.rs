@@ -59,21 +59,13 @@ pub(crate) unsafe fn init(m: *mut pthread_mutex_t) -> Result<(), LockError> {
 ///
 /// # Safety
 /// `m` must point to a mutex initialised by [`init`] inside a live mapping.
-pub(crate) unsafe fn acquire(
-    m: *mut pthread_mutex_t,
-    timeout: Duration,
-) -> Result<Acquired, LockError> {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+pub(crate) unsafe fn acquire(m: *mut pthread_mutex_t, timeout: Duration) -> Result<Acquired, LockError> {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a valid out-parameter.
     unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
     let nanos = now.tv_nsec as u64 + u64::from(timeout.subsec_nanos());
     let deadline = libc::timespec {
-        tv_sec: now.tv_sec
-            + timeout.as_secs() as libc::time_t
-            + (nanos / 1_000_000_000) as libc::time_t,
+        tv_sec: now.tv_sec + timeout.as_secs() as libc::time_t + (nanos / 1_000_000_000) as libc::time_t,
         tv_nsec: (nanos % 1_000_000_000) as libc::c_long,
     };
     // SAFETY: the caller guarantees `m` is an initialised mutex in mapped memory.

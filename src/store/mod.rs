@@ -25,8 +25,8 @@ mod shm;
 mod table;
 
 pub use api::{
-    validate_key, validate_prefix, validate_seconds, validate_user_id, Entry, EntryList,
-    PresenceStore, RoomSummary, Stats, MAX_SECONDS,
+    validate_key, validate_prefix, validate_seconds, validate_user_id, Entry, EntryList, PresenceStore, RoomSummary,
+    Stats, MAX_SECONDS,
 };
 pub use clock::{format_gmt, Clock, ManualClock, SystemClock};
 pub use error::{Result, StoreError};

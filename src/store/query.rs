@@ -71,14 +71,7 @@ impl Locked<'_> {
     fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
         let start = out.buf.len();
         self.read_content(e, e.content_len(), &mut out.buf)?;
-        out.push_entry(
-            room,
-            start,
-            e.client_len as usize,
-            e.state_len as usize,
-            e.user_id,
-            e.updated_us,
-        );
+        out.push_entry(room, start, e.client_len as usize, e.state_len as usize, e.user_id, e.updated_us);
         Ok(())
     }
 
@@ -102,12 +95,7 @@ impl Locked<'_> {
     }
 
     /// The room's version after expired entries are removed (0 for a room with no entries).
-    pub(crate) fn room_version(
-        &mut self,
-        room: &[u8],
-        room_hash: u64,
-        now_us: u64,
-    ) -> Result<u64, Corrupt> {
+    pub(crate) fn room_version(&mut self, room: &[u8], room_hash: u64, now_us: u64) -> Result<u64, Corrupt> {
         let Some(ri) = self.find_room(room, room_hash)? else {
             return Ok(0);
         };
@@ -117,22 +105,19 @@ impl Locked<'_> {
         Ok(self.seg.room(ri)?.version)
     }
 
-    /// Removes one entry; true if it existed.
+    /// Removes one entry; true if it existed and had not expired.
     pub(crate) fn remove(
         &mut self,
         room: &[u8],
         room_hash: u64,
         key_hash: u64,
         client: &[u8],
+        now_us: u64,
     ) -> Result<bool, Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else {
-            return Ok(false);
-        };
-        let Some(i) = self.find_entry(ri, key_hash, client)? else {
-            return Ok(false);
-        };
-        self.remove_entry(i, Reason::Removed)?;
-        Ok(true)
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(false) };
+        let Some(i) = self.find_entry(ri, key_hash, client)? else { return Ok(false) };
+        let e = self.seg.entry(i)?;
+        Ok(self.remove_live_or_expired(i, &e, now_us)? == 1)
     }
 
     fn room_name_starts_with(
@@ -177,7 +162,8 @@ impl Locked<'_> {
     }
 
     /// Removes every entry of a user in rooms starting with `prefix` (scan of all entry records).
-    pub(crate) fn remove_user(&mut self, user_id: u64, prefix: &[u8]) -> Result<u64, Corrupt> {
+    /// Entries that had already expired are removed as expirations and not counted.
+    pub(crate) fn remove_user(&mut self, user_id: u64, prefix: &[u8], now_us: u64) -> Result<u64, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut removed = 0;
         for i in 0..self.geo().entry_capacity {
@@ -186,12 +172,8 @@ impl Locked<'_> {
                 continue;
             }
             let r = self.seg.room(e.room)?;
-            if self
-                .room_name_starts_with(e.room, &r, prefix, &mut buf)?
-                .is_some()
-            {
-                self.remove_entry(i, Reason::Removed)?;
-                removed += 1;
+            if self.room_name_starts_with(e.room, &r, prefix, &mut buf)?.is_some() {
+                removed += self.remove_live_or_expired(i, &e, now_us)?;
             }
         }
         Ok(removed)
@@ -228,11 +210,7 @@ impl Locked<'_> {
             if entries > 0 {
                 users.sort_unstable();
                 users.dedup();
-                out.push(RoomSummary {
-                    room: name,
-                    entries,
-                    users: users.len() as u64,
-                });
+                out.push(RoomSummary { room: name, entries, users: users.len() as u64 });
             }
         }
         out.sort_by(|a, b| a.room.cmp(&b.room));
@@ -244,17 +222,20 @@ impl Locked<'_> {
         self.sweep(now_us, self.geo().entry_capacity)
     }
 
-    /// Removes every entry of rooms starting with `prefix` (non-empty).
-    pub(crate) fn flush_prefix(&mut self, prefix: &[u8]) -> Result<u64, Corrupt> {
+    /// Removes an entry on request; returns 1 if it was live, 0 if it had expired already.
+    fn remove_live_or_expired(&mut self, i: u32, e: &EntryRec, now_us: u64) -> Result<u64, Corrupt> {
+        let live = e.expires_us > now_us;
+        self.remove_entry(i, if live { Reason::Removed } else { Reason::Expired })?;
+        Ok(u64::from(live))
+    }
+
+    /// Removes every entry of rooms starting with `prefix` (non-empty); counts the live ones.
+    pub(crate) fn flush_prefix(&mut self, prefix: &[u8], now_us: u64) -> Result<u64, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut removed = 0;
         for ri in 0..self.geo().room_capacity {
             let r = self.seg.room(ri)?;
-            if r.used != USED
-                || self
-                    .room_name_starts_with(ri, &r, prefix, &mut buf)?
-                    .is_none()
-            {
+            if r.used != USED || self.room_name_starts_with(ri, &r, prefix, &mut buf)?.is_none() {
                 continue;
             }
             for _ in 0..r.count {
@@ -262,8 +243,8 @@ impl Locked<'_> {
                 if head == NIL {
                     break;
                 }
-                self.remove_entry(head, Reason::Removed)?;
-                removed += 1;
+                let e = self.seg.entry(head)?;
+                removed += self.remove_live_or_expired(head, &e, now_us)?;
             }
         }
         Ok(removed)

@@ -18,32 +18,12 @@ pub(crate) fn reset(seg: &Segment) {
     seg.fill_buckets_nil();
     // Writes below cannot fail: every index is < its section's count by construction.
     for i in 0..geo.entry_capacity {
-        let next = if i + 1 < geo.entry_capacity {
-            i + 1
-        } else {
-            NIL
-        };
-        let _ = seg.set_entry(
-            i,
-            &EntryRec {
-                hash_next: next,
-                ..EntryRec::FREE
-            },
-        );
+        let next = if i + 1 < geo.entry_capacity { i + 1 } else { NIL };
+        let _ = seg.set_entry(i, &EntryRec { hash_next: next, ..EntryRec::FREE });
     }
     for i in 0..geo.room_capacity {
-        let next = if i + 1 < geo.room_capacity {
-            i + 1
-        } else {
-            NIL
-        };
-        let _ = seg.set_room(
-            i,
-            &RoomRec {
-                hash_next: next,
-                ..RoomRec::FREE
-            },
-        );
+        let next = if i + 1 < geo.room_capacity { i + 1 } else { NIL };
+        let _ = seg.set_room(i, &RoomRec { hash_next: next, ..RoomRec::FREE });
     }
     for i in 0..geo.chunk_count {
         let _ = seg.set_chunk_next(i, if i + 1 < geo.chunk_count { i + 1 } else { NIL });
@@ -67,9 +47,15 @@ pub(crate) fn reset(seg: &Segment) {
 }
 
 impl Locked<'_> {
-    /// Empties the whole table (the caller holds the lock), keeping the statistics.
-    pub(crate) fn reset_all(&mut self) -> u64 {
-        let removed = u64::from(self.c.live_entries);
+    /// Empties the whole table (the caller holds the lock), keeping the statistics. Returns the
+    /// number of entries that had not expired.
+    pub(crate) fn reset_all(&mut self, now_us: u64) -> u64 {
+        let mut removed = 0;
+        for i in 0..self.geo().entry_capacity {
+            if let Ok(e) = self.seg.entry(i) {
+                removed += u64::from(e.used == USED && e.expires_us > now_us);
+            }
+        }
         self.seg.set_counters(&self.c);
         reset(self.seg);
         self.c = self.seg.counters();
@@ -98,9 +84,10 @@ impl Locked<'_> {
             if r.used != USED {
                 continue;
             }
-            let name_ok = seg.room_name(ri, r.name_len, &mut buf).ok().filter(|&n| {
-                std::str::from_utf8(&buf[..n]).is_ok() && hash::hash_bytes(&buf[..n]) == r.name_hash
-            });
+            let name_ok = seg
+                .room_name(ri, r.name_len, &mut buf)
+                .ok()
+                .filter(|&n| std::str::from_utf8(&buf[..n]).is_ok() && hash::hash_bytes(&buf[..n]) == r.name_hash);
             let unique = match name_ok {
                 Some(n) => matches!(self.find_room(&buf[..n], r.name_hash), Ok(None)),
                 None => false,
@@ -109,17 +96,7 @@ impl Locked<'_> {
                 let b = (r.name_hash & u64::from(geo.room_buckets - 1)) as u32;
                 let version = self.bump_version();
                 let head = seg.room_bucket(b).unwrap_or(NIL);
-                let _ = seg.set_room(
-                    ri,
-                    &RoomRec {
-                        head: NIL,
-                        tail: NIL,
-                        count: 0,
-                        version,
-                        hash_next: head,
-                        ..r
-                    },
-                );
+                let _ = seg.set_room(ri, &RoomRec { head: NIL, tail: NIL, count: 0, version, hash_next: head, ..r });
                 let _ = seg.set_room_bucket(b, ri);
                 room_ok[ri as usize] = true;
             } else {
@@ -150,14 +127,10 @@ impl Locked<'_> {
         // Oldest first: each goes to the front of its room and the back of the write order.
         kept.sort_unstable();
         for &(_, i) in &kept {
-            let (Ok(mut e), Ok(mut r)) =
-                (seg.entry(i), seg.entry(i).and_then(|e| seg.room(e.room)))
-            else {
+            let (Ok(mut e), Ok(mut r)) = (seg.entry(i), seg.entry(i).and_then(|e| seg.room(e.room))) else {
                 continue;
             };
-            if self.room_push_front(&mut r, i, &mut e).is_ok()
-                && self.lru_push_back(i, &mut e).is_ok()
-            {
+            if self.room_push_front(&mut r, i, &mut e).is_ok() && self.lru_push_back(i, &mut e).is_ok() {
                 r.count += 1;
                 let _ = seg.set_entry(i, &e);
                 let _ = seg.set_room(e.room, &r);
@@ -169,13 +142,7 @@ impl Locked<'_> {
         self.c.free_entry_head = NIL;
         for i in (0..geo.entry_capacity).rev() {
             if seg.entry(i).map(|e| e.used != USED).unwrap_or(false) {
-                let _ = seg.set_entry(
-                    i,
-                    &EntryRec {
-                        hash_next: self.c.free_entry_head,
-                        ..EntryRec::FREE
-                    },
-                );
+                let _ = seg.set_entry(i, &EntryRec { hash_next: self.c.free_entry_head, ..EntryRec::FREE });
                 self.c.free_entry_head = i;
             }
         }
@@ -185,24 +152,14 @@ impl Locked<'_> {
             match seg.room(ri) {
                 Ok(r) if r.used == USED => self.c.live_rooms += 1,
                 _ => {
-                    let _ = seg.set_room(
-                        ri,
-                        &RoomRec {
-                            hash_next: self.c.free_room_head,
-                            ..RoomRec::FREE
-                        },
-                    );
+                    let _ = seg.set_room(ri, &RoomRec { hash_next: self.c.free_room_head, ..RoomRec::FREE });
                     self.c.free_room_head = ri;
                 }
             }
         }
         // Rooms whose entries were all dropped: unlinked and freed like any emptied room.
         for ri in 0..geo.room_capacity {
-            if seg
-                .room(ri)
-                .map(|r| r.used == USED && r.count == 0)
-                .unwrap_or(false)
-            {
+            if seg.room(ri).map(|r| r.used == USED && r.count == 0).unwrap_or(false) {
                 let _ = self.free_room(ri);
             }
         }
@@ -218,13 +175,7 @@ impl Locked<'_> {
         u64::from(self.c.live_entries)
     }
 
-    fn entry_checks_out(
-        &self,
-        e: &EntryRec,
-        room_ok: &[bool],
-        claimed: &[bool],
-        content: &mut Vec<u8>,
-    ) -> bool {
+    fn entry_checks_out(&self, e: &EntryRec, room_ok: &[bool], claimed: &[bool], content: &mut Vec<u8>) -> bool {
         if !room_ok.get(e.room as usize).copied().unwrap_or(false)
             || e.client_len == 0
             || e.client_len as usize > MAX_KEY_BYTES
@@ -242,15 +193,11 @@ impl Locked<'_> {
             return false;
         }
         content.clear();
-        if self.read_content(e, e.content_len(), content).is_err()
-            || content.len() != e.content_len()
-        {
+        if self.read_content(e, e.content_len(), content).is_err() || content.len() != e.content_len() {
             return false;
         }
         let (client, state) = content.split_at(e.client_len as usize);
-        if std::str::from_utf8(client).is_err()
-            || hash::content_checksum(e.user_id, client, state) != e.checksum
-        {
+        if std::str::from_utf8(client).is_err() || hash::content_checksum(e.user_id, client, state) != e.checksum {
             return false;
         }
         let Ok(r) = self.seg.room(e.room) else {

@@ -98,13 +98,7 @@ fn stat_path(cpath: &CString) -> Option<libc::stat> {
 
 fn open_file(cpath: &CString, path: &Path, extra: libc::c_int) -> Result<Fd, StoreError> {
     // SAFETY: cpath is NUL-terminated; the flags and mode are plain integers.
-    let fd = unsafe {
-        libc::open(
-            cpath.as_ptr(),
-            libc::O_RDWR | libc::O_CLOEXEC | libc::O_NOFOLLOW | extra,
-            0o600,
-        )
-    };
+    let fd = unsafe { libc::open(cpath.as_ptr(), libc::O_RDWR | libc::O_CLOEXEC | libc::O_NOFOLLOW | extra, 0o600) };
     if fd < 0 {
         Err(os_err(path, "open"))
     } else {
@@ -167,10 +161,7 @@ impl Segment {
             }
             return Self::replace(path, geo);
         }
-        Err(StoreError::Attach {
-            path: path.display().to_string(),
-            message: "the file kept being replaced".into(),
-        })
+        Err(StoreError::Attach { path: path.display().to_string(), message: "the file kept being replaced".into() })
     }
 
     /// Creates a fresh segment beside `path` and renames it over whatever is there.
@@ -198,12 +189,7 @@ impl Segment {
         seg
     }
 
-    fn create_in(
-        fd: &Fd,
-        path: &Path,
-        geo: Geometry,
-        st: &libc::stat,
-    ) -> Result<Segment, StoreError> {
+    fn create_in(fd: &Fd, path: &Path, geo: Geometry, st: &libc::stat) -> Result<Segment, StoreError> {
         // SAFETY: fd is open for writing; the size was validated by Geometry::for_size.
         if unsafe { libc::ftruncate(fd.0, geo.total_size as libc::off_t) } != 0 {
             return Err(os_err(path, "sizing the segment"));
@@ -217,27 +203,12 @@ impl Segment {
         let len = geo.total_size as usize;
         // SAFETY: mapping `len` bytes of an open file that is at least that long (its size was
         // read by fstat or set by ftruncate just before); the kernel picks the address.
-        let base = unsafe {
-            libc::mmap(
-                ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                fd.0,
-                0,
-            )
-        };
+        let base =
+            unsafe { libc::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.0, 0) };
         if base == libc::MAP_FAILED {
             return Err(os_err(path, "mmap"));
         }
-        Ok(Segment {
-            base: base.cast(),
-            len,
-            geo,
-            dev: st.st_dev,
-            ino: st.st_ino,
-            path: path.to_owned(),
-        })
+        Ok(Segment { base: base.cast(), len, geo, dev: st.st_dev, ino: st.st_ino, path: path.to_owned() })
     }
 
     fn header(&self) -> *mut Header {
@@ -269,11 +240,9 @@ impl Segment {
         }
         // SAFETY: the lock space is inside the header, 64-byte aligned (asserted in layout.rs),
         // large enough for a pthread_mutex_t, and not yet visible to any other process.
-        unsafe { lock::init(ptr::addr_of_mut!((*h).lock).cast()) }.map_err(|e| {
-            StoreError::Attach {
-                path: self.path.display().to_string(),
-                message: format!("initialising the lock: {e:?}"),
-            }
+        unsafe { lock::init(ptr::addr_of_mut!((*h).lock).cast()) }.map_err(|e| StoreError::Attach {
+            path: self.path.display().to_string(),
+            message: format!("initialising the lock: {e:?}"),
         })?;
         super::repair::reset(self);
         // SAFETY: header fields inside the mapping; `ready` is written last, after a fence, so a
@@ -360,18 +329,12 @@ impl Segment {
     }
 
     /// Copies room `i`'s name (of `len` bytes, checked) into `dst`.
-    pub(crate) fn room_name(
-        &self,
-        i: u32,
-        len: u32,
-        dst: &mut [u8; ROOM_NAME_BYTES],
-    ) -> Result<usize, Corrupt> {
+    pub(crate) fn room_name(&self, i: u32, len: u32, dst: &mut [u8; ROOM_NAME_BYTES]) -> Result<usize, Corrupt> {
         let len = len as usize;
         if len == 0 || len > MAX_KEY_BYTES {
             return Err(Corrupt);
         }
-        let p =
-            self.elem::<[u8; ROOM_NAME_BYTES]>(self.geo.room_names_off, self.geo.room_capacity, i)?;
+        let p = self.elem::<[u8; ROOM_NAME_BYTES]>(self.geo.room_names_off, self.geo.room_capacity, i)?;
         // SAFETY: p addresses ROOM_NAME_BYTES in bounds; len <= MAX_KEY_BYTES < ROOM_NAME_BYTES.
         unsafe { ptr::copy_nonoverlapping(p.cast::<u8>(), dst.as_mut_ptr(), len) };
         Ok(len)
@@ -381,8 +344,7 @@ impl Segment {
         if name.len() > MAX_KEY_BYTES {
             return Err(Corrupt);
         }
-        let p =
-            self.elem::<[u8; ROOM_NAME_BYTES]>(self.geo.room_names_off, self.geo.room_capacity, i)?;
+        let p = self.elem::<[u8; ROOM_NAME_BYTES]>(self.geo.room_names_off, self.geo.room_capacity, i)?;
         // SAFETY: p addresses ROOM_NAME_BYTES in bounds; name is shorter; the lock is held.
         unsafe { ptr::copy_nonoverlapping(name.as_ptr(), p.cast::<u8>(), name.len()) };
         Ok(())
@@ -451,10 +413,9 @@ impl Segment {
 
     /// Fills a whole section with 0xFF bytes (every u32 becomes NIL). Used by `reset`.
     pub(crate) fn fill_buckets_nil(&self) {
-        for (off, count) in [
-            (self.geo.entry_buckets_off, self.geo.entry_buckets),
-            (self.geo.room_buckets_off, self.geo.room_buckets),
-        ] {
+        for (off, count) in
+            [(self.geo.entry_buckets_off, self.geo.entry_buckets), (self.geo.room_buckets_off, self.geo.room_buckets)]
+        {
             debug_assert!(off as usize + count as usize * 4 <= self.len);
             // SAFETY: the geometry places `count` u32 buckets at `off`, inside the mapping.
             unsafe { ptr::write_bytes(self.base.add(off as usize), 0xFF, count as usize * 4) };
@@ -464,10 +425,7 @@ impl Segment {
     /// Scribbles over bytes of the segment: only for tests that prove damage is survived.
     #[doc(hidden)]
     pub fn testing_scribble(&self, offset: usize, bytes: &[u8]) {
-        if offset
-            .checked_add(bytes.len())
-            .is_some_and(|end| end <= self.len)
-        {
+        if offset.checked_add(bytes.len()).is_some_and(|end| end <= self.len) {
             // SAFETY: the range was checked against the mapping's length just above.
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.base.add(offset), bytes.len()) };
         }

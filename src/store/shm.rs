@@ -55,18 +55,11 @@ pub struct ShmStore {
 impl ShmStore {
     /// A store that attaches on first use.
     pub fn new(cfg: ShmConfig, clock: Arc<dyn Clock>) -> Self {
-        let cfg = ShmConfig {
-            max_state_bytes: cfg.max_state_bytes.min(layout::MAX_STATE_LIMIT),
-            ..cfg
-        };
+        let cfg = ShmConfig { max_state_bytes: cfg.max_state_bytes.min(layout::MAX_STATE_LIMIT), ..cfg };
         ShmStore {
             cfg,
             clock,
-            attached: Mutex::new(Attached {
-                segment: None,
-                checked: Instant::now(),
-                ever_attached: false,
-            }),
+            attached: Mutex::new(Attached { segment: None, checked: Instant::now(), ever_attached: false }),
         }
     }
 
@@ -92,11 +85,7 @@ impl ShmStore {
                 return Ok(seg);
             }
         }
-        let policy = if a.ever_attached {
-            SizePolicy::Existing
-        } else {
-            SizePolicy::Requested
-        };
+        let policy = if a.ever_attached { SizePolicy::Existing } else { SizePolicy::Requested };
         let seg = Arc::new(Segment::attach(&self.cfg.path, self.cfg.size, policy)?);
         a.segment = Some(seg.clone());
         a.checked = Instant::now();
@@ -106,10 +95,7 @@ impl ShmStore {
 
     /// Runs `op` under the segment lock: repairs first if the previous holder died, repairs and
     /// retries once if `op` finds the table inconsistent, and empties it as the last resort.
-    fn with_table<R>(
-        &self,
-        mut op: impl FnMut(&mut Locked<'_>) -> std::result::Result<R, Corrupt>,
-    ) -> Result<R> {
+    fn with_table<R>(&self, mut op: impl FnMut(&mut Locked<'_>) -> std::result::Result<R, Corrupt>) -> Result<R> {
         let seg = self.segment()?;
         let (mut t, needs_repair) = match Locked::acquire(&seg, self.cfg.lock_timeout) {
             Ok(x) => x,
@@ -117,9 +103,7 @@ impl ShmStore {
             Err(e) => {
                 return Err(StoreError::Attach {
                     path: self.cfg.path.display().to_string(),
-                    message: format!(
-                        "segment lock unusable ({e:?}); delete the file to start over"
-                    ),
+                    message: format!("segment lock unusable ({e:?}); delete the file to start over"),
                 })
             }
         };
@@ -133,7 +117,7 @@ impl ShmStore {
                 match op(&mut t) {
                     Ok(r) => r,
                     Err(Corrupt) => {
-                        t.reset_all();
+                        t.reset_all(0);
                         op(&mut t).map_err(|_| StoreError::Attach {
                             path: self.cfg.path.display().to_string(),
                             message: "segment is damaged beyond repair".into(),
@@ -156,6 +140,19 @@ impl ShmStore {
         self.with_table(|t| Ok(t.check_integrity()))
     }
 
+    /// Takes the lock, leaves the table half-written (a room's and an entry's links pointing
+    /// nowhere, counters off) and calls `hold` without releasing it: what a process SIGKILLed in
+    /// the middle of a write leaves behind. Only for tests, which kill the process inside `hold`.
+    #[doc(hidden)]
+    pub fn testing_die_mid_write(&self, hold: impl FnOnce()) -> Result<()> {
+        let seg = self.segment()?;
+        let (mut t, _) = Locked::acquire(&seg, self.cfg.lock_timeout).map_err(|_| StoreError::LockTimeout)?;
+        t.testing_tear();
+        hold();
+        t.finish();
+        Ok(())
+    }
+
     /// The mapped segment, for tests that damage it on purpose.
     #[doc(hidden)]
     pub fn testing_segment(&self) -> Result<Arc<Segment>> {
@@ -164,24 +161,14 @@ impl ShmStore {
 }
 
 impl PresenceStore for ShmStore {
-    fn upsert(
-        &self,
-        room: &str,
-        client_id: &str,
-        state: &[u8],
-        user_id: u64,
-        ttl_secs: u32,
-    ) -> Result<Written> {
+    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
         validate_key("room", room)?;
         validate_key("client_id", client_id)?;
         validate_seconds("ttl", i64::from(ttl_secs))?;
         if state.len() > self.cfg.max_state_bytes {
             return Err(StoreError::invalid(
                 "state",
-                format!(
-                    "is larger than presence.max_state_bytes ({} bytes) when encoded",
-                    self.cfg.max_state_bytes
-                ),
+                format!("is larger than presence.max_state_bytes ({} bytes) when encoded", self.cfg.max_state_bytes),
             ));
         }
         let room_hash = table::room_hash(room.as_bytes());
@@ -199,18 +186,11 @@ impl PresenceStore for ShmStore {
         };
         match self.with_table(|t| t.upsert(&w))? {
             WriteResult::Done(written) => Ok(written),
-            WriteResult::Full => Err(StoreError::Full {
-                needed_bytes: room.len() + client_id.len() + state.len(),
-            }),
+            WriteResult::Full => Err(StoreError::Full { needed_bytes: room.len() + client_id.len() + state.len() }),
         }
     }
 
-    fn room(
-        &self,
-        room: &str,
-        max_age_secs: Option<u32>,
-        limit: Option<usize>,
-    ) -> Result<EntryList> {
+    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
         validate_key("room", room)?;
         let room_hash = table::room_hash(room.as_bytes());
         let now_us = self.clock.now_us();
@@ -236,12 +216,14 @@ impl PresenceStore for ShmStore {
         validate_key("client_id", client_id)?;
         let room_hash = table::room_hash(room.as_bytes());
         let key_hash = hash::entry_key(room_hash, client_id.as_bytes());
-        self.with_table(|t| t.remove(room.as_bytes(), room_hash, key_hash, client_id.as_bytes()))
+        let now_us = self.clock.now_us();
+        self.with_table(|t| t.remove(room.as_bytes(), room_hash, key_hash, client_id.as_bytes(), now_us))
     }
 
     fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64> {
         validate_prefix("room_prefix", room_prefix)?;
-        self.with_table(|t| t.remove_user(user_id, room_prefix.as_bytes()))
+        let now_us = self.clock.now_us();
+        self.with_table(|t| t.remove_user(user_id, room_prefix.as_bytes(), now_us))
     }
 
     fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList> {
@@ -275,11 +257,12 @@ impl PresenceStore for ShmStore {
 
     fn flush(&self, prefix: &str) -> Result<u64> {
         validate_prefix("prefix", prefix)?;
+        let now_us = self.clock.now_us();
         self.with_table(|t| {
             if prefix.is_empty() {
-                Ok(t.reset_all())
+                Ok(t.reset_all(now_us))
             } else {
-                t.flush_prefix(prefix.as_bytes())
+                t.flush_prefix(prefix.as_bytes(), now_us)
             }
         })
     }
@@ -289,9 +272,7 @@ impl PresenceStore for ShmStore {
         let g = *seg.geometry();
         let c = self.with_table(|t| Ok(t.c))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
-        let fixed = g.chunks_off
-            - u64::from(g.entry_capacity) * 80
-            - u64::from(g.room_capacity) * (40 + 192);
+        let fixed = g.chunks_off - u64::from(g.entry_capacity) * 80 - u64::from(g.room_capacity) * (40 + 192);
         Ok(Stats {
             backend: "shm",
             path: self.cfg.path.display().to_string(),

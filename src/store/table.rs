@@ -73,10 +73,7 @@ pub(crate) enum Reason {
 impl<'a> Locked<'a> {
     /// Takes the lock. `needs_repair` tells the caller the previous holder died or panicked
     /// mid-operation: it must call `repair::rebuild` before anything else.
-    pub(crate) fn acquire(
-        seg: &'a Segment,
-        timeout: Duration,
-    ) -> Result<(Locked<'a>, bool), LockError> {
+    pub(crate) fn acquire(seg: &'a Segment, timeout: Duration) -> Result<(Locked<'a>, bool), LockError> {
         // SAFETY: the lock lives in the header of a mapping validated at attach time and
         // initialised by `lock::init` before the header was marked ready.
         let how = unsafe { lock::acquire(seg.lock_ptr(), timeout) }?;
@@ -88,14 +85,7 @@ impl<'a> Locked<'a> {
         // Marked in the segment itself, so that a holder that panics leaves the mark behind.
         c.in_progress = 1;
         seg.set_counters(&c);
-        Ok((
-            Locked {
-                seg,
-                c,
-                geo: *seg.geometry(),
-            },
-            needs_repair,
-        ))
+        Ok((Locked { seg, c, geo: *seg.geometry() }, needs_repair))
     }
 
     pub(crate) fn geo(&self) -> &Geometry {
@@ -137,11 +127,7 @@ impl<'a> Locked<'a> {
     }
 
     /// Creates an empty room; `None` when every room record is in use.
-    pub(crate) fn create_room(
-        &mut self,
-        name: &[u8],
-        name_hash: u64,
-    ) -> Result<Option<u32>, Corrupt> {
+    pub(crate) fn create_room(&mut self, name: &[u8], name_hash: u64) -> Result<Option<u32>, Corrupt> {
         let i = self.c.free_room_head;
         if i == NIL {
             return Ok(None);
@@ -188,13 +174,7 @@ impl<'a> Locked<'a> {
                     pr.hash_next = cr.hash_next;
                     self.seg.set_room(prev, &pr)?;
                 }
-                self.seg.set_room(
-                    i,
-                    &RoomRec {
-                        hash_next: self.c.free_room_head,
-                        ..RoomRec::FREE
-                    },
-                )?;
+                self.seg.set_room(i, &RoomRec { hash_next: self.c.free_room_head, ..RoomRec::FREE })?;
                 self.c.free_room_head = i;
                 self.c.live_rooms = self.c.live_rooms.saturating_sub(1);
                 return Ok(());
@@ -206,12 +186,7 @@ impl<'a> Locked<'a> {
     }
 
     /// Copies a room's name out.
-    pub(crate) fn room_name(
-        &self,
-        i: u32,
-        r: &RoomRec,
-        buf: &mut [u8; ROOM_NAME_BYTES],
-    ) -> Result<usize, Corrupt> {
+    pub(crate) fn room_name(&self, i: u32, r: &RoomRec, buf: &mut [u8; ROOM_NAME_BYTES]) -> Result<usize, Corrupt> {
         self.seg.room_name(i, r.name_len, buf)
     }
 
@@ -221,12 +196,7 @@ impl<'a> Locked<'a> {
         (key_hash & u64::from(self.geo.entry_buckets - 1)) as u32
     }
 
-    pub(crate) fn find_entry(
-        &self,
-        room: u32,
-        key_hash: u64,
-        client: &[u8],
-    ) -> Result<Option<u32>, Corrupt> {
+    pub(crate) fn find_entry(&self, room: u32, key_hash: u64, client: &[u8]) -> Result<Option<u32>, Corrupt> {
         let mut i = self.seg.entry_bucket(self.entry_bucket_of(key_hash))?;
         for _ in 0..=self.geo.entry_capacity {
             if i == NIL {
@@ -269,12 +239,7 @@ impl<'a> Locked<'a> {
     }
 
     /// Appends the first `len` bytes of an entry's content (client id, then state) to `out`.
-    pub(crate) fn read_content(
-        &self,
-        e: &EntryRec,
-        len: usize,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Corrupt> {
+    pub(crate) fn read_content(&self, e: &EntryRec, len: usize, out: &mut Vec<u8>) -> Result<(), Corrupt> {
         let len = len.min(e.content_len());
         let mut c = e.first_chunk;
         let mut left = len;
@@ -305,18 +270,9 @@ impl<'a> Locked<'a> {
 
     /// Writes `client ++ state` into `e`'s chain, reusing its chunks and taking or returning the
     /// difference from the free list. Returns false (changing nothing) if chunks are short.
-    fn write_content(
-        &mut self,
-        e: &mut EntryRec,
-        client: &[u8],
-        state: &[u8],
-    ) -> Result<bool, Corrupt> {
+    fn write_content(&mut self, e: &mut EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
         let needed = chunks_for(client.len() + state.len());
-        let mut chain = if e.first_chunk == NIL {
-            Vec::new()
-        } else {
-            self.chain(e)?
-        };
+        let mut chain = if e.first_chunk == NIL { Vec::new() } else { self.chain(e)? };
         if needed > chain.len() && ((needed - chain.len()) as u64) > u64::from(self.c.free_chunks) {
             return Ok(false);
         }
@@ -335,8 +291,7 @@ impl<'a> Locked<'a> {
             }
         }
         for (k, &c) in chain.iter().enumerate() {
-            self.seg
-                .set_chunk_next(c, chain.get(k + 1).copied().unwrap_or(NIL))?;
+            self.seg.set_chunk_next(c, chain.get(k + 1).copied().unwrap_or(NIL))?;
         }
         let mut piece = [0u8; CHUNK_SIZE];
         let total = client.len() + state.len();
@@ -344,11 +299,7 @@ impl<'a> Locked<'a> {
             let start = k * CHUNK_SIZE;
             let end = (start + CHUNK_SIZE).min(total);
             for (j, p) in (start..end).enumerate() {
-                piece[j] = if p < client.len() {
-                    client[p]
-                } else {
-                    state[p - client.len()]
-                };
+                piece[j] = if p < client.len() { client[p] } else { state[p - client.len()] };
             }
             self.seg.write_chunk(c, &piece[..end - start])?;
         }
@@ -368,12 +319,7 @@ impl<'a> Locked<'a> {
     // ---------------------------------------------------------------- lists
 
     /// Puts entry `i` (whose record the caller holds in `e`) at the head of room `r`'s list.
-    pub(crate) fn room_push_front(
-        &mut self,
-        r: &mut RoomRec,
-        i: u32,
-        e: &mut EntryRec,
-    ) -> Result<(), Corrupt> {
+    pub(crate) fn room_push_front(&mut self, r: &mut RoomRec, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
         e.room_prev = NIL;
         e.room_next = r.head;
         if r.head != NIL {
@@ -451,11 +397,7 @@ impl<'a> Locked<'a> {
             if cur == NIL {
                 return Err(Corrupt);
             }
-            let next = if cur == i {
-                e.hash_next
-            } else {
-                self.seg.entry(cur)?.hash_next
-            };
+            let next = if cur == i { e.hash_next } else { self.seg.entry(cur)?.hash_next };
             if cur == i {
                 if prev == NIL {
                     self.seg.set_entry_bucket(b, next)?;
@@ -496,13 +438,7 @@ impl<'a> Locked<'a> {
         if r.count == 0 {
             self.free_room(e.room)?;
         }
-        self.seg.set_entry(
-            i,
-            &EntryRec {
-                hash_next: self.c.free_entry_head,
-                ..EntryRec::FREE
-            },
-        )?;
+        self.seg.set_entry(i, &EntryRec { hash_next: self.c.free_entry_head, ..EntryRec::FREE })?;
         self.c.free_entry_head = i;
         self.c.live_entries = self.c.live_entries.saturating_sub(1);
         match reason {
@@ -520,14 +456,7 @@ impl<'a> Locked<'a> {
             return Ok(false);
         }
         let e = self.seg.entry(i)?;
-        self.remove_entry(
-            i,
-            if e.expires_us <= now_us {
-                Reason::Expired
-            } else {
-                Reason::Evicted
-            },
-        )?;
+        self.remove_entry(i, if e.expires_us <= now_us { Reason::Expired } else { Reason::Evicted })?;
         Ok(true)
     }
 
@@ -536,11 +465,7 @@ impl<'a> Locked<'a> {
         let cap = self.geo.entry_capacity;
         let mut removed = 0;
         for _ in 0..n.min(cap) {
-            let i = if self.c.sweep_cursor < cap {
-                self.c.sweep_cursor
-            } else {
-                0
-            };
+            let i = if self.c.sweep_cursor < cap { self.c.sweep_cursor } else { 0 };
             self.c.sweep_cursor = if i + 1 < cap { i + 1 } else { 0 };
             let e = self.seg.entry(i)?;
             if e.used == USED && e.expires_us <= now_us {
@@ -573,9 +498,22 @@ impl<'a> Locked<'a> {
         let existing_room = self.find_room(w.room, w.room_hash)?;
         if let Some(ri) = existing_room {
             if let Some(i) = self.find_entry(ri, w.key_hash, w.client)? {
-                return self.update_entry(ri, i, w);
+                if self.seg.entry(i)?.expires_us > w.now_us {
+                    return self.update_entry(ri, i, w);
+                }
+                // It expired and was not swept yet: it left, and this write is a new join.
+                let last = self.seg.room(ri)?.count == 1;
+                self.remove_entry(i, Reason::Expired)?;
+                if last {
+                    return self.insert_entry(None, w);
+                }
             }
         }
+        self.insert_entry(existing_room, w)
+    }
+
+    /// Inserts a new entry (creating its room when `existing_room` is `None`).
+    fn insert_entry(&mut self, existing_room: Option<u32>, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
         let ri = match existing_room {
             Some(ri) => ri,
             None => {
@@ -593,9 +531,7 @@ impl<'a> Locked<'a> {
         // Pin the room (a phantom member) so evictions below cannot free it under us.
         self.add_to_room_count(ri, 1)?;
         let needed = chunks_for(w.client.len() + w.state.len()) as u64;
-        let fits = self.make_room(w.now_us, |t| {
-            t.c.free_entry_head != NIL && u64::from(t.c.free_chunks) >= needed
-        })?;
+        let fits = self.make_room(w.now_us, |t| t.c.free_entry_head != NIL && u64::from(t.c.free_chunks) >= needed)?;
         if !fits {
             self.add_to_room_count(ri, -1)?;
             if self.seg.room(ri)?.count == 0 {
@@ -642,9 +578,8 @@ impl<'a> Locked<'a> {
 
     fn update_entry(&mut self, ri: u32, i: u32, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
         let mut e = self.seg.entry(i)?;
-        let unchanged = e.user_id == w.user_id
-            && e.checksum == w.checksum
-            && self.content_equals(&e, w.client, w.state)?;
+        let unchanged =
+            e.user_id == w.user_id && e.checksum == w.checksum && self.content_equals(&e, w.client, w.state)?;
         // Out of the write-order list while we may evict, so the eviction never picks this entry.
         self.lru_unlink(&e)?;
         let mut outcome = Written::Refreshed;
@@ -676,6 +611,28 @@ impl<'a> Locked<'a> {
         }
         self.seg.set_room(ri, &r)?;
         Ok(WriteResult::Done(outcome))
+    }
+
+    /// Half-writes the table as a killed writer would (see `ShmStore::testing_die_mid_write`).
+    pub(crate) fn testing_tear(&mut self) {
+        let mut c = self.c;
+        c.live_entries += 3;
+        c.free_chunks = c.free_chunks.saturating_sub(7);
+        self.seg.set_counters(&c);
+        for ri in 0..self.geo.room_capacity {
+            if let Ok(mut r) = self.seg.room(ri) {
+                if r.used == USED && r.head != NIL {
+                    if let Ok(mut e) = self.seg.entry(r.head) {
+                        e.room_next = self.geo.entry_capacity + 5;
+                        e.lru_prev = r.head;
+                        let _ = self.seg.set_entry(r.head, &e);
+                    }
+                    r.head = NIL;
+                    let _ = self.seg.set_room(ri, &r);
+                    return;
+                }
+            }
+        }
     }
 
     /// Marks the operation finished; the guard then writes the counters back and unlocks.
