@@ -1,0 +1,67 @@
+<?php
+/**
+ * TTL and max age with real time: the PHP API has no test clock, so these two tests sleep just
+ * past a one-second TTL (the core's own tests move a test clock instead).
+ */
+
+declare(strict_types=1);
+
+final class ExpiryTest extends PresenceTestCase
+{
+	private const PAST_ONE_SECOND = 1_150_000;
+
+	public function testExpiredEntriesDisappearFromEveryReadAndGcCountsThem(): void
+	{
+		presence_upsert('r', 'short', ['t' => 1], 1, 1);
+		presence_upsert('r', 'long', ['t' => 60], 1, 60);
+		presence_upsert('gc/a', 'x', [], 2, 1);
+		presence_upsert('gc/b', 'y', [], 2, 1);
+		self::assertSame(4, presence_stats()['live_entries']);
+		$expiredBefore = presence_stats()['evictions']['expired'];
+
+		usleep(self::PAST_ONE_SECOND);
+
+		self::assertSame(3, presence_gc(), 'gc removes exactly the three entries whose ttl ran out');
+		self::assertSame(0, presence_gc());
+		$stats = presence_stats();
+		self::assertSame(1, $stats['live_entries']);
+		self::assertSame($expiredBefore + 3, $stats['evictions']['expired']);
+		self::assertSame(['long'], self::clients(presence_room('r')));
+		self::assertSame([], presence_user(2));
+		self::assertSame(['r'], array_keys(presence_rooms()));
+
+		// max_age: 'long' was written more than a second ago, 'fresh' just now.
+		presence_upsert('r', 'fresh', [], 1, 60);
+		self::assertSame(['fresh'], self::clients(presence_room('r', 1)));
+		self::assertSame(['fresh', 'long'], self::clients(presence_room('r', 2)));
+		self::assertSame(1, presence_room_count('r', 1));
+		self::assertSame(2, presence_room_count('r'));
+		self::assertSame(['fresh'], self::clients(presence_user(1, 1)));
+		self::assertSame(['r' => ['entries' => 1, 'users' => 1]], presence_rooms('', 1));
+		self::assertSame(['r' => ['entries' => 2, 'users' => 1]], presence_rooms('', 2));
+	}
+
+	public function testExpiryIsALeaveForReadsAndTheRoomVersion(): void
+	{
+		presence_upsert('r', 'short', ['t' => 1], 1, 1);
+		presence_upsert('r', 'long', ['t' => 60], 2, 60);
+		presence_upsert('alone', 'short', [], 3, 1);
+		$v = presence_room_version('r');
+		self::assertSame(2, presence_room_count('r'));
+
+		usleep(self::PAST_ONE_SECOND);
+
+		// No gc: reads expire lazily.
+		self::assertNotSame($v, presence_room_version('r'), 'an expired member left the room');
+		self::assertSame(1, presence_room_count('r'));
+		self::assertSame(['long'], self::clients(presence_room('r')));
+		self::assertSame(0, presence_room_version('alone'));
+		self::assertSame([], presence_room('alone'));
+
+		// Writing an expired entry again is a new join with the new state.
+		$v2 = presence_room_version('r');
+		presence_upsert('r', 'short', ['t' => 1], 1, 60);
+		self::assertNotSame($v2, presence_room_version('r'));
+		self::assertSame(['short', 'long'], self::clients(presence_room('r')));
+	}
+}
