@@ -10,7 +10,7 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
 use crate::store::codec::{CodecError, Decoder, Encoder, Token, MAX_DEPTH};
-use crate::store::{format_gmt, Entry, EntryList};
+use crate::store::{format_gmt_bytes, EntryList};
 
 /// Why a state could not be encoded, with the path to the offending element.
 pub enum StateError {
@@ -71,35 +71,77 @@ fn encode_value(enc: &mut Encoder, v: &Zval, path: &mut String) -> Result<(), St
     r.map_err(StateError::Codec)
 }
 
+/// String keys already made while converting one result: the same few keys (`screen`,
+/// `display_name` …) recur in every entry of a room, so each becomes one zend_string shared by
+/// reference count instead of one allocation and one hash per entry.
+#[derive(Default)]
+pub struct KeyCache {
+    keys: Vec<ZBox<ZendStr>>,
+}
+
+const KEY_CACHE_SIZE: usize = 32;
+
+impl KeyCache {
+    fn get(&mut self, bytes: &[u8]) -> Option<&ZendStr> {
+        let i = match self.keys.iter().position(|k| k.as_bytes() == bytes) {
+            Some(i) => i,
+            None if self.keys.len() < KEY_CACHE_SIZE && bytes.len() <= 64 => {
+                self.keys.push(ZendStr::new(bytes, false));
+                self.keys.len() - 1
+            }
+            None => return None,
+        };
+        Some(&self.keys[i])
+    }
+}
+
+fn bytes_zval(bytes: &[u8]) -> Zval {
+    let mut z = Zval::new();
+    z.set_zend_string(ZendStr::new(bytes, false));
+    z
+}
+
 /// Decodes stored state bytes into a PHP array; damaged bytes give an empty array.
-pub fn decode_state(bytes: &[u8]) -> ZBox<ZendHashTable> {
+pub fn decode_state(bytes: &[u8], keys: &mut KeyCache) -> ZBox<ZendHashTable> {
     let mut dec = Decoder::new(bytes);
     match dec.next() {
-        Ok(Token::Array(len)) => decode_array(&mut dec, len, 1).unwrap_or_else(|_| ZendHashTable::new()),
+        Ok(Token::Array(len)) => decode_array(&mut dec, len, 1, keys).unwrap_or_else(|_| ZendHashTable::new()),
         _ => ZendHashTable::new(),
     }
 }
 
-fn decode_array(dec: &mut Decoder<'_>, len: usize, depth: usize) -> Result<ZBox<ZendHashTable>, CodecError> {
+fn decode_array(
+    dec: &mut Decoder<'_>,
+    len: usize,
+    depth: usize,
+    keys: &mut KeyCache,
+) -> Result<ZBox<ZendHashTable>, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep);
     }
     let mut ht = ZendHashTable::with_capacity(len.min(1024) as u32);
     for _ in 0..len {
-        let key = match dec.next()? {
-            Token::Int(i) => ArrayKey::Long(i),
-            Token::Str(s) => ArrayKey::Str(s),
-            _ => return Err(CodecError::Malformed),
-        };
+        let key = dec.next()?;
         let value: Zval = match dec.next()? {
             Token::Null => Zval::null(),
             Token::Bool(b) => zval(b),
             Token::Int(i) => zval(i),
             Token::Float(f) => zval(f),
-            Token::Str(s) => zval(s),
-            Token::Array(n) => zval(decode_array(dec, n, depth + 1)?),
+            Token::Str(s) => bytes_zval(s),
+            Token::Array(n) => zval(decode_array(dec, n, depth + 1, keys)?),
         };
-        ht.insert(key, value).map_err(|_| CodecError::Malformed)?;
+        let inserted = match key {
+            Token::Int(i) => ht.insert(ArrayKey::Long(i), value),
+            Token::Str(s) => match keys.get(s) {
+                Some(k) => ht.insert(ArrayKey::ZendString(k), value),
+                None => {
+                    let k = ZendStr::new(s, false);
+                    ht.insert(ArrayKey::ZendString(&k), value)
+                }
+            },
+            _ => return Err(CodecError::Malformed),
+        };
+        inserted.map_err(|_| CodecError::Malformed)?;
     }
     Ok(ht)
 }
@@ -148,32 +190,51 @@ fn key(p: *mut ZendStr) -> ArrayKey<'static> {
 pub fn entries_to_array(list: &EntryList) -> ZBox<ZendHashTable> {
     let mut out = ZendHashTable::with_capacity(list.len() as u32);
     let keys = KEYS.with(|k| k.get());
+    let mut data_keys = KeyCache::default();
+    // Consecutive entries of a room share the room string (and often the second of date_gmt):
+    // one zend_string each, shared by reference count.
+    let mut room: Option<(&str, Zval)> = None;
+    let mut date: Option<(u64, Zval)> = None;
     for e in list.iter() {
-        let _ = out.push(entry_to_array(&e, keys));
+        let room_z = match &room {
+            Some((r, z)) if *r == e.room => z.shallow_clone(),
+            _ => {
+                let z = bytes_zval(e.room.as_bytes());
+                let c = z.shallow_clone();
+                room = Some((e.room, z));
+                c
+            }
+        };
+        let secs = e.updated_us / 1_000_000;
+        let date_z = match &date {
+            Some((s, z)) if *s == secs => z.shallow_clone(),
+            _ => {
+                let z = bytes_zval(&format_gmt_bytes(e.updated_us));
+                let c = z.shallow_clone();
+                date = Some((secs, z));
+                c
+            }
+        };
+        let mut a = ZendHashTable::with_capacity(6);
+        let data = decode_state(e.state, &mut data_keys);
+        let updated = e.updated_us as f64 / 1_000_000.0;
+        let _ = match keys {
+            Some(k) => a
+                .insert(key(k.room), room_z)
+                .and_then(|_| a.insert(key(k.client_id), bytes_zval(e.client_id.as_bytes())))
+                .and_then(|_| a.insert(key(k.user_id), e.user_id as i64))
+                .and_then(|_| a.insert(key(k.data), data))
+                .and_then(|_| a.insert(key(k.date_gmt), date_z))
+                .and_then(|_| a.insert(key(k.updated_at), updated)),
+            None => a
+                .insert("room", room_z)
+                .and_then(|_| a.insert("client_id", e.client_id))
+                .and_then(|_| a.insert("user_id", e.user_id as i64))
+                .and_then(|_| a.insert("data", data))
+                .and_then(|_| a.insert("date_gmt", date_z))
+                .and_then(|_| a.insert("updated_at", updated)),
+        };
+        let _ = out.push(a);
     }
     out
-}
-
-fn entry_to_array(e: &Entry<'_>, keys: Option<&'static Keys>) -> ZBox<ZendHashTable> {
-    let mut a = ZendHashTable::with_capacity(6);
-    let date = format_gmt(e.updated_us);
-    let updated = e.updated_us as f64 / 1_000_000.0;
-    let data = decode_state(e.state);
-    let _ = match keys {
-        Some(k) => a
-            .insert(key(k.room), e.room)
-            .and_then(|_| a.insert(key(k.client_id), e.client_id))
-            .and_then(|_| a.insert(key(k.user_id), e.user_id as i64))
-            .and_then(|_| a.insert(key(k.data), data))
-            .and_then(|_| a.insert(key(k.date_gmt), date.as_str()))
-            .and_then(|_| a.insert(key(k.updated_at), updated)),
-        None => a
-            .insert("room", e.room)
-            .and_then(|_| a.insert("client_id", e.client_id))
-            .and_then(|_| a.insert("user_id", e.user_id as i64))
-            .and_then(|_| a.insert("data", data))
-            .and_then(|_| a.insert("date_gmt", date.as_str()))
-            .and_then(|_| a.insert("updated_at", updated)),
-    };
-    a
 }

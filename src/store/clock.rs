@@ -44,11 +44,31 @@ impl Clock for ManualClock {
 
 /// Formats a Unix time (µs) as `Y-m-d H:i:s` in UTC, the `date_gmt` format of WordPress.
 pub fn format_gmt(unix_us: u64) -> String {
+    String::from_utf8_lossy(&format_gmt_bytes(unix_us)).into_owned()
+}
+
+/// [`format_gmt`] into a fixed buffer, without allocating (it runs once per entry read).
+pub fn format_gmt_bytes(unix_us: u64) -> [u8; 19] {
     let secs = (unix_us / 1_000_000) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, (rem % 3600) / 60, rem % 60)
+    let mut out = *b"0000-00-00 00:00:00";
+    let y = y.clamp(0, 9999) as u32;
+    let digits = |out: &mut [u8; 19], at: usize, v: u32, n: usize| {
+        let mut v = v;
+        for i in (0..n).rev() {
+            out[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    digits(&mut out, 0, y, 4);
+    digits(&mut out, 5, m, 2);
+    digits(&mut out, 8, d, 2);
+    digits(&mut out, 11, (rem / 3600) as u32, 2);
+    digits(&mut out, 14, ((rem % 3600) / 60) as u32, 2);
+    digits(&mut out, 17, (rem % 60) as u32, 2);
+    out
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), by eras of 400 years.

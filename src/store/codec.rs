@@ -132,7 +132,9 @@ pub enum Token<'a> {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(&'a str),
+    /// String bytes as stored: valid UTF-8 when written, but not re-checked here (callers that
+    /// need `&str` check; PHP strings are bytes).
+    Str(&'a [u8]),
     Array(usize),
 }
 
@@ -188,7 +190,7 @@ impl<'a> Decoder<'a> {
                 let end = self.pos.checked_add(len).ok_or(CodecError::Malformed)?;
                 let bytes = self.buf.get(self.pos..end).ok_or(CodecError::Malformed)?;
                 self.pos = end;
-                Token::Str(std::str::from_utf8(bytes).map_err(|_| CodecError::InvalidUtf8)?)
+                Token::Str(bytes)
             }
             T_ARRAY => {
                 let len = usize::try_from(self.varint()?).map_err(|_| CodecError::Malformed)?;
@@ -265,7 +267,7 @@ impl Value {
             Token::Bool(b) => Value::Bool(b),
             Token::Int(i) => Value::Int(i),
             Token::Float(f) => Value::Float(f),
-            Token::Str(s) => Value::Str(s.to_owned()),
+            Token::Str(s) => Value::Str(utf8(s)?.to_owned()),
             Token::Array(len) => {
                 if depth >= MAX_DEPTH {
                     return Err(CodecError::TooDeep);
@@ -274,7 +276,7 @@ impl Value {
                 for _ in 0..len {
                     let key = match dec.next()? {
                         Token::Int(i) => Key::Int(i),
-                        Token::Str(s) => Key::Str(s.to_owned()),
+                        Token::Str(s) => Key::Str(utf8(s)?.to_owned()),
                         _ => return Err(CodecError::Malformed),
                     };
                     items.push((key, Self::decode_from(dec, depth + 1)?));
@@ -283,6 +285,10 @@ impl Value {
             }
         })
     }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, CodecError> {
+    std::str::from_utf8(bytes).map_err(|_| CodecError::InvalidUtf8)
 }
 
 fn zigzag(v: i64) -> u64 {

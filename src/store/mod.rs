@@ -28,7 +28,7 @@ pub use api::{
     validate_key, validate_prefix, validate_seconds, validate_user_id, Entry, EntryList, PresenceStore, RoomSummary,
     Stats, MAX_SECONDS,
 };
-pub use clock::{format_gmt, Clock, ManualClock, SystemClock};
+pub use clock::{format_gmt, format_gmt_bytes, Clock, ManualClock, SystemClock};
 pub use error::{Result, StoreError};
 pub use segment::Segment;
 pub use shm::{ShmConfig, ShmStore};
