@@ -34,6 +34,27 @@ final class ReadWriteTest extends PresenceTestCase
 		self::assertSame(gmdate('Y-m-d H:i:s', (int) floor($e['updated_at'])), $e['date_gmt']);
 	}
 
+	public function testStateRoundTripsExactlyIncludingEdgeValuesKeysAndOrder(): void
+	{
+		$x = 5;
+		$state = [
+			'inf' => INF, 'ninf' => -INF, 'negzero' => -0.0, 'float' => 0.1 + 0.2,
+			'min' => PHP_INT_MIN, 'max' => PHP_INT_MAX, '' => 'empty key', 'empty' => '',
+			'nul' => "a\0b", -7 => 'negative key', '01' => 'numeric-looking string key',
+			'ref' => &$x, 'sparse' => [3 => 'a', 1 => 'b'], 'emoji' => "\u{1F600}",
+		];
+		self::assertTrue(presence_upsert("a\0b", "c\0d", $state, 1));
+		$e = presence_room("a\0b")[0];
+		self::assertSame("a\0b", $e['room']);
+		self::assertSame("c\0d", $e['client_id']);
+		self::assertSame(array_keys($state), array_keys($e['data']), 'keys and their order');
+		self::assertSame($state, $e['data']);
+		self::assertSame('-0', (string) $e['data']['negzero']);
+		self::assertSame(["a\0b"], array_keys(presence_rooms()));
+		self::assertTrue(presence_upsert('nan', 'c', ['n' => NAN]));
+		self::assertNan(presence_room('nan')[0]['data']['n']);
+	}
+
 	public function testDefaultsStoreAnEmptyStateForUserZero(): void
 	{
 		self::assertTrue(presence_upsert('r', 'a'));
@@ -176,7 +197,7 @@ final class ReadWriteTest extends PresenceTestCase
 		presence_upsert('b/2', 'c2', [], 1);
 		presence_upsert('b/2', 'c3', [], 2);
 		presence_upsert('a/1', 'c1', [], 3);
-		presence_upsert('c/3', 'c1', [], 0);
+		presence_upsert('c/3', 'c1', [], 9);
 
 		$all = presence_rooms();
 		self::assertSame(['a/1', 'b/2', 'c/3'], array_keys($all));
