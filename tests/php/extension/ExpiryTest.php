@@ -12,6 +12,15 @@ final class ExpiryTest extends PresenceTestCase
 
 	public function testExpiredEntriesDisappearFromEveryReadAndGcCountsThem(): void
 	{
+		// Meanwhile a child with presence.default_ttl=1 checks that a write without $ttl uses it.
+		$child = self::startChild(<<<'PHP'
+			presence_upsert('default-ttl', 'no-ttl', [], 1);
+			presence_upsert('default-ttl', 'ttl-60', [], 1, 60);
+			$result = ['setting' => presence_stats()['default_ttl'], 'before' => presence_room_count('default-ttl')];
+			usleep(1_150_000);
+			$result['after'] = array_column(presence_room('default-ttl'), 'client_id');
+			PHP, ['presence.default_ttl' => '1', 'presence.shm_path' => $this->privateSegmentPath('default-ttl')]);
+
 		presence_upsert('r', 'short', ['t' => 1], 1, 1);
 		presence_upsert('r', 'long', ['t' => 60], 1, 60);
 		presence_upsert('gc/a', 'x', [], 2, 1);
@@ -39,6 +48,23 @@ final class ExpiryTest extends PresenceTestCase
 		self::assertSame(['fresh'], self::clients(presence_user(1, 1)));
 		self::assertSame(['r' => ['entries' => 1, 'users' => 1]], presence_rooms('', 1));
 		self::assertSame(['r' => ['entries' => 2, 'users' => 1]], presence_rooms('', 2));
+
+		self::assertSame(['setting' => 1, 'before' => 2, 'after' => ['ttl-60']], self::finishChild($child));
+	}
+
+	public function testAnOutOfRangeDefaultTtlSettingFallsBackTo150(): void
+	{
+		foreach (['0', '86401', 'abc'] as $setting) {
+			$r = self::runChild('$result = presence_stats()["default_ttl"];', [
+				'presence.default_ttl' => $setting,
+				'presence.shm_path' => $this->privateSegmentPath('bad-ttl'),
+			]);
+			self::assertSame(150, $r, "presence.default_ttl=$setting");
+		}
+		self::assertSame(86400, self::runChild('$result = presence_stats()["default_ttl"];', [
+			'presence.default_ttl' => '86400',
+			'presence.shm_path' => $this->privateSegmentPath('max-ttl'),
+		]));
 	}
 
 	public function testExpiryIsALeaveForReadsAndTheRoomVersion(): void
