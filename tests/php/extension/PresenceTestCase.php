@@ -148,6 +148,29 @@ abstract class PresenceTestCase extends TestCase
 	}
 
 	/**
+	 * Runs a child `php` with extra command-line arguments and returns its exit status and output.
+	 *
+	 * @param list<string>          $args
+	 * @param array<string, string> $ini
+	 * @return array{0: int, 1: string, 2: string} exit status, stdout, stderr
+	 */
+	protected static function runPhp(array $args, array $ini = []): array
+	{
+		$proc = proc_open(
+			array_merge(self::childCommand($ini), $args),
+			[0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+			$pipes
+		);
+		self::assertIsResource($proc, 'proc_open of a child php failed');
+		fclose($pipes[0]);
+		$stdout = (string) stream_get_contents($pipes[1]);
+		$stderr = (string) stream_get_contents($pipes[2]);
+		fclose($pipes[1]);
+		fclose($pipes[2]);
+		return [proc_close($proc), $stdout, $stderr];
+	}
+
+	/**
 	 * Everything the store says about a room, to prove that a failed call changed nothing.
 	 *
 	 * @return array<string, mixed>

@@ -90,17 +90,8 @@ final class StubsTest extends PresenceTestCase
 		self::assertStringContainsString('Never include or require it at runtime', $header);
 		self::assertStringNotContainsString('function_exists', $source, 'plain declarations, no guards');
 
-		$proc = proc_open(
-			array_merge(self::childCommand(), [self::stubFile()]),
-			[0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-			$pipes
-		);
-		self::assertIsResource($proc);
-		fclose($pipes[0]);
-		$out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
-		fclose($pipes[1]);
-		fclose($pipes[2]);
-		self::assertNotSame(0, proc_close($proc));
-		self::assertStringContainsString('Cannot redeclare', $out);
+		[$status, $stdout, $stderr] = self::runPhp([self::stubFile()]);
+		self::assertNotSame(0, $status);
+		self::assertStringContainsString('Cannot redeclare', $stdout . $stderr);
 	}
 }
