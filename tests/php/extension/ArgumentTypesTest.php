@@ -1,0 +1,81 @@
+<?php
+/**
+ * Arguments of the wrong PHP type. The functions declare ordinary PHP parameter types
+ * (`string $room`, `int $user_id`, `?int $limit` …), so they should follow PHP's own rules for
+ * internal functions: in a file without strict_types a numeric string or an integral float is
+ * converted (WordPress hands over `$post->post_author` and request values as numeric strings),
+ * and what cannot be converted is a TypeError worded like PHP's own, naming the argument.
+ */
+
+declare(strict_types=1);
+
+final class ArgumentTypesTest extends PresenceTestCase
+{
+	/**
+	 * BUG: every scalar of another type is refused, also where PHP converts it, e.g.
+	 * presence_upsert('r', 'c', [], '7') throws "TypeError: Invalid value given for argument
+	 * `user_id`." where PHP's own functions accept '7' as 7 in coercive mode.
+	 */
+	public function testCoerciveModeConvertsScalarsLikePhpsOwnFunctions(): void
+	{
+		// The child's code has no strict_types declaration: PHP's coercive mode.
+		$r = self::runChild(<<<'PHP'
+			$result = [];
+			$try = static function (string $label, callable $call) use (&$result): void {
+				try {
+					$result[$label] = $call();
+				} catch (Throwable $e) {
+					$result[$label] = get_class($e) . ': ' . $e->getMessage();
+				}
+			};
+			$try('php itself', fn () => str_repeat('a', '3'));
+			$try('upsert numeric-string user_id and ttl', fn () => presence_upsert('r', 'c', [], '7', '60'));
+			$try('upsert integral float user_id', fn () => presence_upsert('r', 'd', [], 8.0));
+			$try('upsert int room', fn () => presence_upsert(123, 'c'));
+			$try('room numeric-string limit', fn () => count(presence_room('r', null, '1')));
+			$try('user numeric-string user_id', fn () => count(presence_user('7')));
+			$try('stored user', fn () => array_column(presence_room('r'), 'user_id', 'client_id'));
+			PHP);
+
+		self::assertSame('aaa', $r['php itself']);
+		self::assertTrue($r['upsert numeric-string user_id and ttl']);
+		self::assertTrue($r['upsert integral float user_id']);
+		self::assertTrue($r['upsert int room']);
+		self::assertSame(1, $r['room numeric-string limit']);
+		self::assertSame(1, $r['user numeric-string user_id']);
+		self::assertSame(['d' => 8, 'c' => 7], $r['stored user']);
+	}
+
+	/**
+	 * BUG: a value that cannot be converted gets ext-php-rs's generic message ("Invalid value
+	 * given for argument `state`.") instead of PHP's wording with the argument's position.
+	 *
+	 * @return array<string, array{0: callable(): mixed, 1: string}>
+	 */
+	public function unconvertible(): array
+	{
+		return [
+			'state as a string' => [fn () => presence_upsert('r', 'c', 'x'), 'presence_upsert(): Argument #3 ($state) must be of type ?array, string given'],
+			'room as an array' => [fn () => presence_room([]), 'presence_room(): Argument #1 ($room) must be of type string, array given'],
+			'user_id as a non-numeric string' => [fn () => presence_user('seven'), 'presence_user(): Argument #1 ($user_id) must be of type int, string given'],
+			'user_id as null' => [fn () => presence_upsert('r', 'c', [], null), 'presence_upsert(): Argument #4 ($user_id) must be of type int, null given'],
+		];
+	}
+
+	/**
+	 * @dataProvider unconvertible
+	 * @param callable(): mixed $call
+	 */
+	public function testAnUnconvertibleValueIsATypeErrorWordedLikePhps(callable $call, string $message): void
+	{
+		presence_upsert('r', 'c', ['keep' => 1], 1);
+		$before = self::snapshot('r');
+		try {
+			$call();
+			self::fail('expected TypeError');
+		} catch (TypeError $e) {
+			self::assertSame($message, $e->getMessage());
+		}
+		self::assertSame($before, self::snapshot('r'));
+	}
+}
