@@ -76,6 +76,26 @@ function wpp_site_status_tests( $tests ) {
 function wpp_site_health_backend_test(): array {
 	$why = __( 'Every logged-in editor sends a heartbeat about once a minute (every 15 seconds in the editor). With the presence PHP extension those writes and reads go to one shared-memory table that every PHP worker sees: no database query, microseconds per heartbeat. Without it, each heartbeat costs several queries on the presence table.', 'presence' );
 
+	if ( 'native' === wpp_backend()->name() && WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
+		return array(
+			'label'       => __( 'Presence uses the shared-memory store, but it refuses large presence states', 'presence' ),
+			'status'      => 'recommended',
+			'badge'       => array(
+				'label' => __( 'Performance', 'presence' ),
+				'color' => 'orange',
+			),
+			'description' => '<p>' . esc_html(
+				sprintf(
+					/* translators: 1: ini value, 2: size in KB. */
+					__( 'presence.max_state_bytes is %1$s. Presence accepts states of up to 10 KB (as JSON), which the extension can need up to %2$d KB to store; larger ones are refused with an error.', 'presence' ),
+					(string) ini_get( 'presence.max_state_bytes' ),
+					WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES / 1024
+				)
+			) . '</p><p>' . esc_html( $why ) . '</p>',
+			'actions'     => '<p>' . esc_html__( 'Set presence.max_state_bytes = 32K in php.ini and restart PHP.', 'presence' ) . '</p>',
+			'test'        => 'wpp_backend',
+		);
+	}
 	if ( 'native' === wpp_backend()->name() ) {
 		return array(
 			'label'       => __( 'Presence uses the shared-memory store of the presence extension', 'presence' ),

@@ -55,8 +55,14 @@ function wpp_set_entry( $room, $client_id, $state, int $user_id = 0, ?int $ttl =
 	if ( $user_id < 0 ) {
 		return new WP_Error( 'wpp_invalid_user_id', __( 'user_id must not be negative.', 'presence' ), array( 'status' => 400 ) );
 	}
-	if ( ! wpp_backend()->set( $room, $client_id, $state, $user_id, wpp_clamp_age( $ttl ?? wpp_default_ttl() ) ) ) {
-		return new WP_Error( 'wpp_store_failed', __( 'The presence entry could not be stored.', 'presence' ), array( 'status' => 500 ) );
+	$backend = wpp_backend();
+	if ( ! $backend->set( $room, $client_id, $state, $user_id, wpp_clamp_age( $ttl ?? wpp_default_ttl() ) ) ) {
+		$why = $backend instanceof WPP_Native_Backend ? $backend->last_error() : '';
+		return new WP_Error(
+			'wpp_store_failed',
+			trim( __( 'The presence entry could not be stored.', 'presence' ) . ' ' . $why ),
+			array( 'status' => 500 )
+		);
 	}
 
 	/**

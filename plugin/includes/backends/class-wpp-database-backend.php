@@ -200,7 +200,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	/** @inheritDoc */
 	public function rooms( int $max_age ): array {
 		global $wpdb;
-		$sql  = "SELECT room, COUNT(*) AS entries, COUNT(DISTINCT NULLIF(user_id, 0)) AS users FROM {$this->table()} WHERE "
+		$sql  = "SELECT room, COUNT(*) AS entries, COUNT(DISTINCT user_id) AS users FROM {$this->table()} WHERE "
 			. $this->live( $max_age ) . ' GROUP BY room ORDER BY room';
 		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
 		$out  = array();

@@ -36,6 +36,22 @@ final class WPP_Native_Backend implements WPP_Backend {
 	private ?string $install_key;
 
 	/**
+	 * Message of the last error the extension raised in set(), '' when the last write worked.
+	 *
+	 * @var string
+	 */
+	private string $last_error = '';
+
+	/**
+	 * presence.max_state_bytes at which every state the plugin accepts (≤ 10 KB as JSON, 3 levels)
+	 * fits the extension's encoding, which can take up to 2.5 times the JSON size (lists of small
+	 * integers). Below it, large states are refused by the extension; Site Health says so.
+	 *
+	 * @since 0.1.0
+	 */
+	public const RECOMMENDED_MAX_STATE_BYTES = 32768;
+
+	/**
 	 * @since 0.1.0
 	 *
 	 * @param string|null $install_key Namespace of this install; null for wpp_install_key().
@@ -94,11 +110,40 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return false;
 		}
+		$this->last_error = '';
 		try {
 			return (bool) presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) );
 		} catch ( \Throwable $e ) {
-			return false; // ValueError/TypeError from the extension: nothing was stored.
+			$this->last_error = $e->getMessage(); // ValueError/TypeError: nothing was stored.
+			return false;
 		}
+	}
+
+	/**
+	 * Why the last set() failed, as the extension said it ('' when it did not fail or said nothing).
+	 *
+	 * @since 0.1.0
+	 */
+	public function last_error(): string {
+		return $this->last_error;
+	}
+
+	/**
+	 * The extension's presence.max_state_bytes in bytes (ini value with K/M suffix).
+	 *
+	 * @since 0.1.0
+	 */
+	public static function max_state_bytes(): int {
+		$value = trim( (string) ini_get( 'presence.max_state_bytes' ) );
+		$bytes = (int) $value;
+		switch ( strtoupper( substr( $value, -1 ) ) ) {
+			case 'M':
+				$bytes *= 1024;
+				// Fall through.
+			case 'K':
+				$bytes *= 1024;
+		}
+		return $bytes;
 	}
 
 	/** @inheritDoc */

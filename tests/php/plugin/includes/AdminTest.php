@@ -65,8 +65,13 @@ class AdminTest extends WPP_TestCase {
 		}
 		wpp_use_backend( new WPP_Native_Backend() );
 		$result = wpp_site_health_backend_test();
-		$this->assertSame( 'good', $result['status'] );
 		$this->assertStringContainsString( 'shared-memory', $result['label'] );
+		if ( WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
+			$this->assertSame( 'recommended', $result['status'] );
+			$this->assertStringContainsString( 'presence.max_state_bytes = 32K', $result['actions'] );
+		} else {
+			$this->assertSame( 'good', $result['status'] );
+		}
 	}
 
 	public function test_debug_information_names_backend_and_namespace(): void {

@@ -145,12 +145,15 @@ abstract class WPP_Backend_Contract_TestCase extends WPP_TestCase {
 		$b->set( 'r1', 'b', array(), 1, 150 );
 		$b->set( 'r1', 'c', array(), 2, 150 );
 		$b->set( 'r2', 'a', array(), 3, 150 );
+		$b->set( 'r3', 'a', array(), 0, 150 );
+		$b->set( 'r3', 'b', array(), 0, 150 );
 		$rooms = $b->rooms( 150 );
 		ksort( $rooms );
 		$this->assertSame(
 			array(
 				'r1' => array( 'entries' => 3, 'users' => 2 ),
 				'r2' => array( 'entries' => 1, 'users' => 1 ),
+				'r3' => array( 'entries' => 2, 'users' => 1 ), // User 0 (no user) counts once.
 			),
 			$rooms
 		);
