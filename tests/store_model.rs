@@ -137,7 +137,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let min = max_age.map_or(0, |a| now.saturating_sub(u64::from(a) * 1_000_000));
                 let mut want: Vec<_> =
                     m.entries.iter().filter(|(k, e)| k.0 == room && e.updated >= min).collect::<Vec<_>>();
-                want.sort_by(|a, b| (b.1.updated, b.1.seq).cmp(&(a.1.updated, a.1.seq)));
+                want.sort_by_key(|e| std::cmp::Reverse((e.1.updated, e.1.seq)));
                 want.truncate(limit.unwrap_or(usize::MAX));
                 let got = s.room(room, max_age, limit).unwrap();
                 let got: Vec<_> =

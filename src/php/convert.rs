@@ -104,7 +104,7 @@ fn bytes_zval(bytes: &[u8]) -> Zval {
 /// Decodes stored state bytes into a PHP array; damaged bytes give an empty array.
 pub fn decode_state(bytes: &[u8], keys: &mut KeyCache) -> ZBox<ZendHashTable> {
     let mut dec = Decoder::new(bytes);
-    match dec.next() {
+    match dec.next_token() {
         Ok(Token::Array(len)) => decode_array(&mut dec, len, 1, keys).unwrap_or_else(|_| ZendHashTable::new()),
         _ => ZendHashTable::new(),
     }
@@ -121,8 +121,8 @@ fn decode_array(
     }
     let mut ht = ZendHashTable::with_capacity(len.min(1024) as u32);
     for _ in 0..len {
-        let key = dec.next()?;
-        let value: Zval = match dec.next()? {
+        let key = dec.next_token()?;
+        let value: Zval = match dec.next_token()? {
             Token::Null => Zval::null(),
             Token::Bool(b) => zval(b),
             Token::Int(i) => zval(i),

@@ -119,7 +119,7 @@ impl EntryList {
     }
 
     pub(crate) fn sort_newest_first(&mut self) {
-        self.items.sort_by(|a, b| b.updated_us.cmp(&a.updated_us));
+        self.items.sort_by_key(|it| std::cmp::Reverse(it.updated_us));
     }
 }
 

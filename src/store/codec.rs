@@ -171,7 +171,7 @@ impl<'a> Decoder<'a> {
         Err(CodecError::Malformed)
     }
 
-    pub fn next(&mut self) -> Result<Token<'a>, CodecError> {
+    pub fn next_token(&mut self) -> Result<Token<'a>, CodecError> {
         Ok(match self.byte()? {
             T_NULL => Token::Null,
             T_FALSE => Token::Bool(false),
@@ -262,7 +262,7 @@ impl Value {
     }
 
     fn decode_from(dec: &mut Decoder<'_>, depth: usize) -> Result<Value, CodecError> {
-        Ok(match dec.next()? {
+        Ok(match dec.next_token()? {
             Token::Null => Value::Null,
             Token::Bool(b) => Value::Bool(b),
             Token::Int(i) => Value::Int(i),
@@ -274,7 +274,7 @@ impl Value {
                 }
                 let mut items = Vec::with_capacity(len);
                 for _ in 0..len {
-                    let key = match dec.next()? {
+                    let key = match dec.next_token()? {
                         Token::Int(i) => Key::Int(i),
                         Token::Str(s) => Key::Str(utf8(s)?.to_owned()),
                         _ => return Err(CodecError::Malformed),
