@@ -171,7 +171,8 @@ function presence_rooms(string $prefix = '', ?int $max_age = null): array
  * with the same state and user. Compare it with a value seen earlier to skip resending an
  * unchanged room.
  *
- * Cost: O(1) on average, plus removing entries of the room that have expired.
+ * Cost: O(entries in the room): the room is walked once to drop expired members first, so that
+ * an expiry counts as a leave. No arrays are built.
  *
  * @param string $room Room name (1..191 bytes of UTF-8).
  *
@@ -198,11 +199,12 @@ function presence_gc(): int
 /**
  * Removes every entry of the rooms whose name starts with $prefix; everything when empty.
  *
- * Cost: a scan of every room record for a prefix; emptying the whole table otherwise.
+ * Cost: a scan of every room record plus the entries of the matching rooms for a prefix; a
+ * scan of every entry record and a reset of the table when empty.
  *
  * @param string $prefix Only rooms starting with this (all rooms when empty).
  *
- * @return int Number of entries removed.
+ * @return int Number of live entries removed (expired ones go too but are not counted).
  *
  * @throws ValueError On an invalid prefix.
  * @throws TypeError  On an argument of the wrong type.

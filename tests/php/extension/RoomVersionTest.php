@@ -88,6 +88,12 @@ final class RoomVersionTest extends PresenceTestCase
 		presence_flush('site/');
 		self::assertSame(0, presence_room_version('site/r'));
 		presence_upsert('site/r', 'a');
-		self::assertNotContains(presence_room_version('site/r'), [0, $v]);
+		$v2 = presence_room_version('site/r');
+		self::assertNotContains($v2, [0, $v]);
+
+		presence_flush();
+		self::assertSame(0, presence_room_version('site/r'));
+		presence_upsert('site/r', 'b', ['other' => 'state']);
+		self::assertNotContains(presence_room_version('site/r'), [0, $v, $v2], 'emptying the whole store never reuses a version');
 	}
 }
