@@ -204,7 +204,7 @@ function presence_gc(): int
  *
  * @param string $prefix Only rooms starting with this (all rooms when empty).
  *
- * @return int Number of live entries removed (expired ones go too but are not counted).
+ * @return int Number of entries removed.
  *
  * @throws ValueError On an invalid prefix.
  * @throws TypeError  On an argument of the wrong type.
