@@ -29,6 +29,11 @@ class UninstallTest extends WPP_TestCase {
 	public function test_uninstall_drops_the_table_option_and_event(): void {
 		$this->assertTrue( wpp_table_exists() );
 		wpp_schedule_gc();
+		$native = function_exists( 'presence_upsert' );
+		if ( $native ) {
+			$this->assertTrue( ( new WPP_Native_Backend() )->set( 'admin/online', 'c', array(), 1, 150 ) );
+			$this->assertTrue( ( new WPP_Native_Backend( 'othersite00' ) )->set( 'admin/online', 'c', array(), 1, 150 ) );
+		}
 		if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
 			define( 'WP_UNINSTALL_PLUGIN', 'presence/presence.php' );
 		}
@@ -37,6 +42,12 @@ class UninstallTest extends WPP_TestCase {
 		$this->assertFalse( wpp_table_exists() );
 		$this->assertFalse( get_option( 'wpp_db_version' ) );
 		$this->assertFalse( wp_next_scheduled( 'wpp_gc' ) );
+		if ( $native ) {
+			$this->assertSame( array(), ( new WPP_Native_Backend() )->get_room( 'admin/online', 150 ), 'this site\'s entries are gone' );
+			$other = new WPP_Native_Backend( 'othersite00' );
+			$this->assertCount( 1, $other->get_room( 'admin/online', 150 ), 'another install keeps its entries' );
+			$other->flush();
+		}
 
 		if ( is_multisite() ) {
 			switch_to_blog( self::other_blog_id() );
