@@ -143,6 +143,26 @@ final class ValidationTest extends PresenceTestCase
 		self::assertSame($nested, presence_room('deep')[0]['data']);
 	}
 
+	public function testStateNestingStopsAtTheDocumentedThirtyTwoLevels(): void
+	{
+		$nest = static function (int $levels): array {
+			$a = [];
+			for ($i = 1; $i < $levels; $i++) {
+				$a = [$a];
+			}
+			return $a;
+		};
+		self::assertTrue(presence_upsert('r', 'c', $nest(32)), 'the state array itself is level one');
+		self::assertSame($nest(32), presence_room('r')[0]['data']);
+		try {
+			presence_upsert('r', 'c', $nest(33));
+			self::fail('expected ValueError');
+		} catch (ValueError $e) {
+			self::assertSame('presence_upsert(): Argument #3 ($state) nests arrays deeper than 32 levels (or is cyclic)', $e->getMessage());
+		}
+		self::assertSame($nest(32), presence_room('r')[0]['data']);
+	}
+
 	public function testAStateJustUnderMaxStateBytesIsStored(): void
 	{
 		$max = (int) presence_stats()['max_state_bytes'];
