@@ -25,11 +25,13 @@ define( 'WPP_VERSION', '0.1.0' );
 define( 'WPP_FILE', __FILE__ );
 define( 'WPP_DIR', __DIR__ );
 
-if ( version_compare( PHP_VERSION, '8.1', '<' ) ) {
+// Requirement check. Its notice is the one hook registered outside hooks.php: the includes below
+// are never loaded on an unsupported PHP or WordPress.
+if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp_version'] ?? '0', '6.1', '<' ) ) {
 	add_action(
 		'admin_notices',
 		static function () {
-			echo '<div class="notice notice-error"><p>' . esc_html__( 'Presence requires PHP 8.1 or newer; the plugin is inactive.', 'presence' ) . '</p></div>';
+			echo '<div class="notice notice-error"><p>' . esc_html__( 'Presence requires PHP 8.1 and WordPress 6.1 or newer; the plugin is inactive.', 'presence' ) . '</p></div>';
 		}
 	);
 	return;
