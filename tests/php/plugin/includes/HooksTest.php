@@ -41,6 +41,30 @@ class HooksTest extends WPP_TestCase {
 		}
 	}
 
+	/**
+	 * Every wpp_* callback registered anywhere is in the list above, or belongs to the heartbeat
+	 * section (wpp_heartbeat_*, wpp_surfaces_*), whose test is heartbeat/'s.
+	 */
+	public function test_no_core_hook_is_left_out_of_the_list(): void {
+		$listed = array();
+		foreach ( $this->core_hooks() as list( $hook, $callback, $priority ) ) {
+			$listed[] = "$hook|$callback|$priority";
+		}
+		$unlisted = array();
+		foreach ( $GLOBALS['wp_filter'] as $hook => $wp_hook ) {
+			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
+				foreach ( $callbacks as $callback ) {
+					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
+					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces)_/', $name )
+						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
+						$unlisted[] = "$hook|$name|$priority";
+					}
+				}
+			}
+		}
+		$this->assertSame( array(), $unlisted );
+	}
+
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_on_login']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
