@@ -233,3 +233,41 @@ fn scribbled_segment_is_repaired_without_crashing() {
     assert!(s.stats().unwrap().repairs >= 1);
     assert!(s.stats().unwrap().live_entries > 150, "only damaged records are dropped");
 }
+
+#[test]
+fn damaged_entry_content_is_never_returned() {
+    let (s, _) = store("damaged-content", 1 << 20);
+    let want = state(&[("screen", "dashboard"), ("title", "A post")]);
+    for i in 0..100 {
+        s.upsert("room", &format!("c{i}"), &want, i, 100).unwrap();
+    }
+    let seg = s.testing_segment().unwrap();
+    let g = *seg.geometry();
+    // Flip one byte in each of the first 10 chunks: client ids or states of 10 entries.
+    for c in 0..10usize {
+        seg.testing_scribble(g.chunks_off as usize + c * 128 + 20, &[0x5A]);
+    }
+    let room = s.room("room", None, None).unwrap();
+    assert!(room.len() >= 90 && room.len() < 100, "damaged entries dropped, others kept: {}", room.len());
+    for e in room.iter() {
+        assert_eq!(e.state, &want[..], "{} came back altered", e.client_id);
+        assert!(e.client_id.starts_with('c'));
+    }
+    assert!(s.stats().unwrap().repairs >= 1);
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
+}
+
+#[test]
+fn a_write_that_can_never_fit_evicts_nothing() {
+    let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
+    let cfg = presence::store::ShmConfig { max_state_bytes: 1 << 20, ..config(temp_path("never-fits"), 256 * 1024) };
+    let s = presence::store::ShmStore::open(cfg, clock).unwrap();
+    for i in 0..10 {
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 100).unwrap();
+    }
+    let huge = state(&[("blob", &"y".repeat(400_000))]);
+    assert!(matches!(s.upsert("big", "c", &huge, 1, 100), Err(StoreError::Full { .. })));
+    assert_eq!(s.room_count("r", None).unwrap(), 10);
+    let st = s.stats().unwrap();
+    assert_eq!((st.evicted_lru, st.rejected_full), (0, 1));
+}

@@ -37,7 +37,8 @@ impl Sig {
         match err {
             StoreError::InvalidArgument { argument, message } => Err(self.value_error(argument, message)),
             other => {
-                php_error(&ErrorType::Warning, &format!("{}(): {other}", self.name));
+                // php_error_docref prefixes the function name itself.
+                php_error(&ErrorType::Warning, &other.to_string());
                 Ok(fallback)
             }
         }

@@ -4,19 +4,17 @@
 use std::sync::OnceLock;
 
 use ext_php_rs::boxed::ZBox;
-use ext_php_rs::convert::{FromZval, StubLiteral};
 use ext_php_rs::exception::PhpResult;
-use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::ZendHashTable;
+
+use super::args::{opt_array, opt_int, ArrayArg, IntArg, StrArg};
 
 use super::convert::{encode_state, entries_to_array, StateError};
 use super::errors::Sig;
 use super::ini::Settings;
 use crate::store::codec::CodecError;
-use crate::store::{
-    validate_key, validate_prefix, validate_seconds, validate_user_id, PresenceStore, ShmStore, Stats, SystemClock,
-};
+use crate::store::{validate_seconds, validate_user_id, PresenceStore, ShmStore, Stats, SystemClock};
 
 /// This process's settings and store, created on first use.
 pub struct Global {
@@ -34,60 +32,17 @@ pub fn global() -> &'static Global {
     })
 }
 
-/// A PHP string argument taken as bytes, so that invalid UTF-8 gets our `ValueError` naming the
-/// argument instead of a confusing type error.
-pub struct PhpStr<'a>(&'a [u8]);
-
-impl<'a> FromZval<'a> for PhpStr<'a> {
-    const TYPE: DataType = DataType::String;
-
-    fn from_zval(zval: &'a Zval) -> Option<Self> {
-        zval.zend_str().map(|s| PhpStr(s.as_bytes()))
-    }
+fn seconds(sig: &Sig, argument: &'static str, v: Option<IntArg>) -> PhpResult<Option<u32>> {
+    opt_int(&v, sig, argument)?.map(|v| validate_seconds(argument, v).or_else(|e| sig.fail(e, 0))).transpose()
 }
 
-/// The default of an optional string parameter (`''`).
-impl<'a> From<&'a str> for PhpStr<'a> {
-    fn from(s: &'a str) -> Self {
-        PhpStr(s.as_bytes())
-    }
-}
-
-impl StubLiteral for PhpStr<'_> {
-    fn stub_literal(&self) -> String {
-        format!("'{}'", String::from_utf8_lossy(self.0).replace('\\', "\\\\").replace('\'', "\\'"))
-    }
-}
-
-impl<'a> PhpStr<'a> {
-    fn utf8(&self, sig: &Sig, argument: &'static str) -> PhpResult<&'a str> {
-        std::str::from_utf8(self.0).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
-    }
-
-    /// A room name or client id: valid UTF-8, 1..=191 bytes.
-    fn key(&self, sig: &Sig, argument: &'static str) -> PhpResult<&'a str> {
-        let s = self.utf8(sig, argument)?;
-        validate_key(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
-    }
-
-    fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<&'a str> {
-        let s = self.utf8(sig, argument)?;
-        validate_prefix(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
-    }
-}
-
-fn seconds(sig: &Sig, argument: &'static str, v: Option<i64>) -> PhpResult<Option<u32>> {
-    v.map(|v| validate_seconds(argument, v).or_else(|e| sig.fail(e, 0))).transpose()
-}
-
-fn user(sig: &Sig, v: i64) -> PhpResult<u64> {
+fn user(sig: &Sig, v: IntArg) -> PhpResult<u64> {
+    let v = v.get(sig, "user_id", "int")?;
     validate_user_id("user_id", v).or_else(|e| sig.fail(e, 0))
 }
 
-fn limit(sig: &Sig, v: Option<i64>) -> PhpResult<Option<usize>> {
-    match v {
+fn limit(sig: &Sig, v: Option<IntArg>) -> PhpResult<Option<usize>> {
+    match opt_int(&v, sig, "limit")? {
         Some(n) if n < 1 => Err(sig.value_error("limit", format!("must be 1 or greater, got {n}"))),
         Some(n) => Ok(Some(n as usize)),
         None => Ok(None),
@@ -100,11 +55,11 @@ const UPSERT: Sig = Sig { name: "presence_upsert", params: &["room", "client_id"
 #[php_function]
 #[php(defaults(user_id = 0))]
 pub fn presence_upsert(
-    room: PhpStr,
-    client_id: PhpStr,
-    state: Option<&ZendHashTable>,
-    user_id: i64,
-    ttl: Option<i64>,
+    room: StrArg,
+    client_id: StrArg,
+    state: Option<ArrayArg>,
+    user_id: IntArg,
+    ttl: Option<IntArg>,
 ) -> PhpResult<bool> {
     let sig = &UPSERT;
     let room = room.key(sig, "room")?;
@@ -113,6 +68,7 @@ pub fn presence_upsert(
     let g = global();
     let ttl = seconds(sig, "ttl", ttl)?.unwrap_or(g.settings.default_ttl);
     let limit = g.store.config().max_state_bytes;
+    let state = opt_array(&state, sig, "state")?;
     let bytes = encode_state(state, limit).map_err(|e| match e {
         StateError::Type { found, path } => sig.type_error(
             "state",
@@ -133,7 +89,7 @@ const ROOM: Sig = Sig { name: "presence_room", params: &["room", "max_age", "lim
 
 /// Live entries of a room, newest first.
 #[php_function]
-pub fn presence_room(room: PhpStr, max_age: Option<i64>, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn presence_room(room: StrArg, max_age: Option<IntArg>, limit: Option<IntArg>) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &ROOM;
     let room = room.key(sig, "room")?;
     let max_age = seconds(sig, "max_age", max_age)?;
@@ -148,7 +104,7 @@ const ROOM_COUNT: Sig = Sig { name: "presence_room_count", params: &["room", "ma
 
 /// Number of live entries in a room.
 #[php_function]
-pub fn presence_room_count(room: PhpStr, max_age: Option<i64>) -> PhpResult<i64> {
+pub fn presence_room_count(room: StrArg, max_age: Option<IntArg>) -> PhpResult<i64> {
     let sig = &ROOM_COUNT;
     let room = room.key(sig, "room")?;
     let max_age = seconds(sig, "max_age", max_age)?;
@@ -159,7 +115,7 @@ const REMOVE: Sig = Sig { name: "presence_remove", params: &["room", "client_id"
 
 /// Removes one entry; true when it existed.
 #[php_function]
-pub fn presence_remove(room: PhpStr, client_id: PhpStr) -> PhpResult<bool> {
+pub fn presence_remove(room: StrArg, client_id: StrArg) -> PhpResult<bool> {
     let sig = &REMOVE;
     let room = room.key(sig, "room")?;
     let client_id = client_id.key(sig, "client_id")?;
@@ -171,7 +127,7 @@ const REMOVE_USER: Sig = Sig { name: "presence_remove_user", params: &["user_id"
 /// Removes every entry of a user in rooms starting with `$room_prefix`; returns how many.
 #[php_function]
 #[php(defaults(room_prefix = "\"\""))]
-pub fn presence_remove_user(user_id: i64, room_prefix: PhpStr) -> PhpResult<i64> {
+pub fn presence_remove_user(user_id: IntArg, room_prefix: StrArg) -> PhpResult<i64> {
     let sig = &REMOVE_USER;
     let user_id = user(sig, user_id)?;
     let prefix = room_prefix.prefix(sig, "room_prefix")?;
@@ -182,7 +138,7 @@ const USER: Sig = Sig { name: "presence_user", params: &["user_id", "max_age"] }
 
 /// Every live entry of a user, newest first.
 #[php_function]
-pub fn presence_user(user_id: i64, max_age: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn presence_user(user_id: IntArg, max_age: Option<IntArg>) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &USER;
     let user_id = user(sig, user_id)?;
     let max_age = seconds(sig, "max_age", max_age)?;
@@ -197,7 +153,7 @@ const ROOMS: Sig = Sig { name: "presence_rooms", params: &["prefix", "max_age"] 
 /// Rooms starting with `$prefix` that have live entries: room => ['entries' => int, 'users' => int].
 #[php_function]
 #[php(defaults(prefix = "\"\""))]
-pub fn presence_rooms(prefix: PhpStr, max_age: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn presence_rooms(prefix: StrArg, max_age: Option<IntArg>) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &ROOMS;
     let prefix = prefix.prefix(sig, "prefix")?;
     let max_age = seconds(sig, "max_age", max_age)?;
@@ -219,7 +175,7 @@ const VERSION: Sig = Sig { name: "presence_room_version", params: &["room"] };
 
 /// Changes when an entry joins, leaves or changes state or user; 0 for an empty room.
 #[php_function]
-pub fn presence_room_version(room: PhpStr) -> PhpResult<i64> {
+pub fn presence_room_version(room: StrArg) -> PhpResult<i64> {
     let sig = &VERSION;
     let room = room.key(sig, "room")?;
     global().store.room_version(room).map(|v| v as i64).or_else(|e| sig.fail(e, 0))
@@ -238,7 +194,7 @@ const FLUSH: Sig = Sig { name: "presence_flush", params: &["prefix"] };
 /// Removes every entry of rooms starting with `$prefix` (all entries when empty); returns how many.
 #[php_function]
 #[php(defaults(prefix = "\"\""))]
-pub fn presence_flush(prefix: PhpStr) -> PhpResult<i64> {
+pub fn presence_flush(prefix: StrArg) -> PhpResult<i64> {
     let sig = &FLUSH;
     let prefix = prefix.prefix(sig, "prefix")?;
     global().store.flush(prefix).map(|n| n as i64).or_else(|e| sig.fail(e, 0))

@@ -2,6 +2,7 @@
 //! start-up declares the ini entries and interns result keys; it never touches the segment
 //! (php-fpm's master runs it as root, before forking: workers attach on first use).
 
+mod args;
 mod convert;
 mod errors;
 mod functions;

@@ -4,6 +4,7 @@
 
 use super::api::{EntryList, RoomSummary};
 use super::error::Corrupt;
+use super::hash;
 use super::layout::*;
 use super::table::{Locked, Reason};
 
@@ -68,9 +69,20 @@ impl Locked<'_> {
         Ok(())
     }
 
+    /// Copies an entry out, after checking its content against its checksum: a record damaged in
+    /// the segment is never returned (the caller rebuilds the table, which drops it).
     fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
         let start = out.buf.len();
         self.read_content(e, e.content_len(), &mut out.buf)?;
+        let content = &out.buf[start..];
+        if content.len() != e.content_len() {
+            return Err(Corrupt);
+        }
+        let (client, state) = content.split_at(e.client_len as usize);
+        if hash::content_checksum(e.user_id, client, state) != e.checksum {
+            out.buf.truncate(start);
+            return Err(Corrupt);
+        }
         out.push_entry(room, start, e.client_len as usize, e.state_len as usize, e.user_id, e.updated_us);
         Ok(())
     }

@@ -494,6 +494,12 @@ impl<'a> Locked<'a> {
     // ---------------------------------------------------------------- upsert
 
     pub(crate) fn upsert(&mut self, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+        // A write that could not fit even in an empty segment is refused before anything is
+        // evicted for it: nothing already stored is lost to a write that fails anyway.
+        if chunks_for(w.client.len() + w.state.len()) as u64 > u64::from(self.geo.chunk_count) {
+            self.c.rejected_full += 1;
+            return Ok(WriteResult::Full);
+        }
         self.sweep(w.now_us, SWEEP_PER_WRITE)?;
         let existing_room = self.find_room(w.room, w.room_hash)?;
         if let Some(ri) = existing_room {

@@ -120,7 +120,7 @@ final class FullSegmentTest extends PresenceTestCase
 	}
 
 	/**
-	 * BUG: a write larger than the whole segment first evicts every entry, then fails. The
+	 * A write larger than the whole segment is refused before anything is evicted for it. The
 	 * store's own contract (StoreError: "Nothing stored is lost by any of these") says a refused
 	 * write loses nothing; a single oversized heartbeat must not empty every site's presence.
 	 */
@@ -144,7 +144,7 @@ final class FullSegmentTest extends PresenceTestCase
 		self::assertSame($r['before'], $r['after']);
 	}
 
-	/** BUG: the warning repeats the function name: "presence_upsert(): presence_upsert(): …". */
+	/** The warning names the function once (PHP adds the prefix itself). */
 	public function testTheFullWarningNamesTheFunctionOnce(): void
 	{
 		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'

@@ -126,10 +126,9 @@ final class SegmentFileTest extends PresenceTestCase
 	}
 
 	/**
-	 * BUG: damaged entry content is read back as if it were valid. Entries carry a checksum of
-	 * their user id, client id and state, yet a state whose bytes were overwritten in the file is
-	 * returned with the garbage in it (even as invalid UTF-8, which no write can store). Issue 2:
-	 * a corrupted file is "detected and replaced, never misread".
+	 * Damaged entry content is never returned: entries carry a checksum of their user id, client
+	 * id and state, checked on every read; a damaged entry is dropped when the table is rebuilt.
+	 * Issue 2: a corrupted file is "detected and replaced, never misread".
 	 */
 	public function testDamagedEntryContentIsNeverReturned(): void
 	{

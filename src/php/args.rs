@@ -1,0 +1,215 @@
+//! Argument types with PHP's own conversion rules for internal functions in coercive mode
+//! (a numeric string or an integral float for an `int`, an int for a `string`), and PHP-worded
+//! `TypeError`s for what cannot be converted: `presence_user(): Argument #1 ($user_id) must be of
+//! type int, string given`. ext-php-rs's default conversion refuses every other type with a
+//! generic message, and WordPress hands over ids as numeric strings (`$post->post_author`).
+//!
+//! Each type converts from any value and remembers what was given; the function body raises the
+//! error, because only it knows the argument's position. (Coercion also applies under
+//! `strict_types`, which the binding cannot see; an explicit `null` for a non-nullable parameter
+//! is refused by ext-php-rs itself, with its own message naming the argument.)
+
+use std::borrow::Cow;
+
+use ext_php_rs::convert::{FromZval, StubLiteral};
+use ext_php_rs::exception::{PhpException, PhpResult};
+use ext_php_rs::flags::DataType;
+use ext_php_rs::types::{ZendHashTable, Zval};
+
+use super::errors::Sig;
+use crate::store::{validate_key, validate_prefix};
+
+/// PHP's name of a value's type, as in its TypeError messages.
+fn type_name(z: &Zval) -> &'static str {
+    if z.is_null() {
+        "null"
+    } else if z.is_bool() {
+        "bool"
+    } else if z.is_long() {
+        "int"
+    } else if z.is_double() {
+        "float"
+    } else if z.is_string() {
+        "string"
+    } else if z.is_array() {
+        "array"
+    } else if z.is_object() {
+        "object"
+    } else {
+        "resource"
+    }
+}
+
+/// A `string` parameter, as bytes (invalid UTF-8 gets our `ValueError`, not a type error).
+pub enum StrArg<'a> {
+    Ok(Cow<'a, [u8]>),
+    Given(&'static str),
+}
+
+impl<'a> FromZval<'a> for StrArg<'a> {
+    const TYPE: DataType = DataType::String;
+
+    fn from_zval(z: &'a Zval) -> Option<Self> {
+        if z.is_null() {
+            return None; // `Option<StrArg>` reads it as null; a required argument is refused
+        }
+        Some(if let Some(s) = z.zend_str() {
+            StrArg::Ok(Cow::Borrowed(s.as_bytes()))
+        } else if let Some(i) = z.long() {
+            StrArg::Ok(Cow::Owned(i.to_string().into_bytes()))
+        } else if let Some(f) = z.double().filter(|f| f.is_finite()) {
+            let text = if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") };
+            StrArg::Ok(Cow::Owned(text.into_bytes()))
+        } else if let Some(b) = z.bool() {
+            StrArg::Ok(Cow::Borrowed(if b { b"1" } else { b"" }))
+        } else {
+            StrArg::Given(type_name(z))
+        })
+    }
+}
+
+/// The default of an optional string parameter (`''`).
+impl<'a> From<&'a str> for StrArg<'a> {
+    fn from(s: &'a str) -> Self {
+        StrArg::Ok(Cow::Borrowed(s.as_bytes()))
+    }
+}
+
+impl StubLiteral for StrArg<'_> {
+    fn stub_literal(&self) -> String {
+        match self {
+            StrArg::Ok(b) => format!("'{}'", String::from_utf8_lossy(b).replace('\\', "\\\\").replace('\'', "\\'")),
+            StrArg::Given(_) => "''".into(),
+        }
+    }
+}
+
+impl StrArg<'_> {
+    fn utf8(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
+        match self {
+            StrArg::Ok(b) => std::str::from_utf8(b).map_err(|_| sig.value_error(argument, "must be valid UTF-8")),
+            StrArg::Given(t) => Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
+        }
+    }
+
+    /// A room name or client id: valid UTF-8, 1..=191 bytes.
+    pub fn key(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
+        let s = self.utf8(sig, argument)?;
+        validate_key(argument, s).or_else(|e| sig.fail(e, ()))?;
+        Ok(s)
+    }
+
+    /// A prefix: valid UTF-8, at most 191 bytes, may be empty.
+    pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
+        let s = self.utf8(sig, argument)?;
+        validate_prefix(argument, s).or_else(|e| sig.fail(e, ()))?;
+        Ok(s)
+    }
+}
+
+/// An `int` parameter.
+pub enum IntArg {
+    Ok(i64),
+    Given(&'static str),
+}
+
+/// PHP's numeric-string rule: optional surrounding whitespace around an integer or a float
+/// literal; a float must be integral to become an int here.
+fn int_from_numeric_string(s: &[u8]) -> Option<i64> {
+    let t =
+        std::str::from_utf8(s).ok()?.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+    if let Ok(i) = t.parse::<i64>() {
+        return Some(i);
+    }
+    let f = t.parse::<f64>().ok().filter(|_| t.bytes().any(|b| b.is_ascii_digit()))?;
+    integral(f)
+}
+
+fn integral(f: f64) -> Option<i64> {
+    (f.is_finite() && f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64).then_some(f as i64)
+}
+
+impl<'a> FromZval<'a> for IntArg {
+    const TYPE: DataType = DataType::Long;
+
+    fn from_zval(z: &'a Zval) -> Option<Self> {
+        if z.is_null() {
+            return None; // `Option<IntArg>` reads it as null; a required argument is refused
+        }
+        Some(if let Some(i) = z.long() {
+            IntArg::Ok(i)
+        } else if let Some(f) = z.double() {
+            integral(f).map_or(IntArg::Given("float"), IntArg::Ok)
+        } else if let Some(s) = z.zend_str() {
+            int_from_numeric_string(s.as_bytes()).map_or(IntArg::Given("string"), IntArg::Ok)
+        } else if let Some(b) = z.bool() {
+            IntArg::Ok(i64::from(b))
+        } else {
+            IntArg::Given(type_name(z))
+        })
+    }
+}
+
+/// The default of an optional int parameter (`0`).
+impl From<i32> for IntArg {
+    fn from(v: i32) -> Self {
+        IntArg::Ok(i64::from(v))
+    }
+}
+
+impl StubLiteral for IntArg {
+    fn stub_literal(&self) -> String {
+        match self {
+            IntArg::Ok(i) => i.to_string(),
+            IntArg::Given(_) => "0".into(),
+        }
+    }
+}
+
+impl IntArg {
+    /// The value, or PHP's TypeError; `expected` is the declared type (`int`, `?int`).
+    pub fn get(&self, sig: &Sig, argument: &'static str, expected: &str) -> PhpResult<i64> {
+        match self {
+            IntArg::Ok(i) => Ok(*i),
+            IntArg::Given(t) => Err(sig.type_error(argument, format!("must be of type {expected}, {t} given"))),
+        }
+    }
+}
+
+/// Reads an optional `?int` parameter.
+pub fn opt_int(v: &Option<IntArg>, sig: &Sig, argument: &'static str) -> PhpResult<Option<i64>> {
+    v.as_ref().map(|v| v.get(sig, argument, "?int")).transpose()
+}
+
+/// An `array` parameter (no conversion exists for arrays).
+pub enum ArrayArg<'a> {
+    Ok(&'a ZendHashTable),
+    Given(&'static str),
+}
+
+impl<'a> FromZval<'a> for ArrayArg<'a> {
+    const TYPE: DataType = DataType::Array;
+
+    fn from_zval(z: &'a Zval) -> Option<Self> {
+        if z.is_null() {
+            return None; // `Option<ArrayArg>` reads it as null
+        }
+        Some(match z.array() {
+            Some(ht) => ArrayArg::Ok(ht),
+            None => ArrayArg::Given(type_name(z)),
+        })
+    }
+}
+
+/// Reads an optional `?array` parameter.
+pub fn opt_array<'a>(
+    v: &Option<ArrayArg<'a>>,
+    sig: &Sig,
+    argument: &'static str,
+) -> Result<Option<&'a ZendHashTable>, PhpException> {
+    match v {
+        None => Ok(None),
+        Some(ArrayArg::Ok(ht)) => Ok(Some(ht)),
+        Some(ArrayArg::Given(t)) => Err(sig.type_error(argument, format!("must be of type ?array, {t} given"))),
+    }
+}
