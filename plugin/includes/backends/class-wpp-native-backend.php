@@ -110,17 +110,39 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return false;
 		}
+		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) ), false );
+	}
+
+	/**
+	 * Calls the extension. A ValueError/TypeError (nothing was stored) becomes $fallback; an
+	 * E_WARNING (segment full, or it cannot be attached: wrong presence.shm_size or path) is kept
+	 * as the reason instead of reaching the output of a heartbeat or REST response.
+	 *
+	 * @param callable $call     The presence_*() call.
+	 * @param mixed    $fallback Result when it throws.
+	 * @return mixed
+	 */
+	private function call( callable $call, $fallback ) {
 		$this->last_error = '';
+		set_error_handler(
+			function ( int $errno, string $message ): bool {
+				$this->last_error = $message;
+				return true;
+			},
+			E_WARNING | E_NOTICE
+		);
 		try {
-			return (bool) presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) );
+			return $call();
 		} catch ( \Throwable $e ) {
-			$this->last_error = $e->getMessage(); // ValueError/TypeError: nothing was stored.
-			return false;
+			$this->last_error = $e->getMessage();
+			return $fallback;
+		} finally {
+			restore_error_handler();
 		}
 	}
 
 	/**
-	 * Why the last set() failed, as the extension said it ('' when it did not fail or said nothing).
+	 * Why the last extension call failed, as the extension said it ('' when it did not fail).
 	 *
 	 * @since 0.1.0
 	 */
@@ -152,12 +174,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
 			return array();
 		}
-		try {
-			$entries = presence_room( $stored, wpp_clamp_age( $max_age ), $limit );
-		} catch ( \Throwable $e ) {
-			return array();
-		}
-		return $this->publish( $entries, $this->prefix() );
+		$entries = $this->call( fn() => presence_room( $stored, wpp_clamp_age( $max_age ), $limit ), array() );
+		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
@@ -166,11 +184,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return 0;
 		}
-		try {
-			return (int) presence_room_count( $stored, wpp_clamp_age( $max_age ) );
-		} catch ( \Throwable $e ) {
-			return 0;
-		}
+		return (int) $this->call( fn() => presence_room_count( $stored, wpp_clamp_age( $max_age ) ), 0 );
 	}
 
 	/** @inheritDoc */
@@ -179,11 +193,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return 0;
 		}
-		try {
-			return (int) presence_room_version( $stored );
-		} catch ( \Throwable $e ) {
-			return 0;
-		}
+		return (int) $this->call( fn() => presence_room_version( $stored ), 0 );
 	}
 
 	/** @inheritDoc */
@@ -192,11 +202,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return false;
 		}
-		try {
-			return (bool) presence_remove( $stored, $client_id );
-		} catch ( \Throwable $e ) {
-			return false;
-		}
+		return (bool) $this->call( fn() => presence_remove( $stored, $client_id ), false );
 	}
 
 	/** @inheritDoc */
@@ -204,11 +210,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( $user_id <= 0 ) {
 			return 0;
 		}
-		try {
-			return (int) presence_remove_user( $user_id, $this->prefix() );
-		} catch ( \Throwable $e ) {
-			return 0;
-		}
+		return (int) $this->call( fn() => presence_remove_user( $user_id, $this->prefix() ), 0 );
 	}
 
 	/** @inheritDoc */
@@ -216,24 +218,16 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( $user_id <= 0 ) {
 			return array();
 		}
-		try {
-			$entries = presence_user( $user_id, wpp_clamp_age( $max_age ) );
-		} catch ( \Throwable $e ) {
-			return array();
-		}
-		return $this->publish( $entries, $this->prefix() );
+		$entries = $this->call( fn() => presence_user( $user_id, wpp_clamp_age( $max_age ) ), array() );
+		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
 	public function rooms( int $max_age ): array {
 		$prefix = $this->prefix();
-		try {
-			$rooms = presence_rooms( $prefix, wpp_clamp_age( $max_age ) );
-		} catch ( \Throwable $e ) {
-			return array();
-		}
-		$out = array();
-		foreach ( $rooms as $room => $counts ) {
+		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_clamp_age( $max_age ) ), array() );
+		$out   = array();
+		foreach ( (array) $rooms as $room => $counts ) {
 			$room = (string) $room;
 			if ( str_starts_with( $room, $prefix ) ) {
 				$out[ substr( $room, strlen( $prefix ) ) ] = array(
@@ -248,11 +242,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 
 	/** @inheritDoc */
 	public function gc(): int {
-		try {
-			return (int) presence_gc();
-		} catch ( \Throwable $e ) {
-			return 0;
-		}
+		return (int) $this->call( fn() => presence_gc(), 0 );
 	}
 
 	/**
@@ -263,10 +253,6 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 * @return int Entries removed.
 	 */
 	public function flush(): int {
-		try {
-			return (int) presence_flush( $this->prefix() );
-		} catch ( \Throwable $e ) {
-			return 0;
-		}
+		return (int) $this->call( fn() => presence_flush( $this->prefix() ), 0 );
 	}
 }

@@ -1,0 +1,38 @@
+<?php
+/**
+ * Child process of NativeBackendTest: the extension is loaded with a segment it cannot attach.
+ * Prints a JSON report of what the plugin's API gives and what was printed meanwhile.
+ *
+ * @package Presence
+ */
+
+// phpcs:disable
+$_SERVER['HTTP_HOST']   = getenv( 'PRESENCE_TEST_HOST' ) ?: 'localhost';
+$_SERVER['REQUEST_URI'] = '/';
+$GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
+	'function'      => static function () {
+		require_once dirname( __DIR__, 4 ) . '/plugin/presence.php';
+	},
+	'accepted_args' => 0,
+);
+require rtrim( getenv( 'PRESENCE_TEST_DOCROOT' ), '/' ) . '/wp-load.php';
+ini_set( 'display_errors', '1' ); // As a misconfigured site would: any warning would be printed.
+
+ob_start();
+$set   = wpp_set_entry( 'admin/online', 'c', array( 'a' => 1 ), 1 );
+$room  = wpp_backend()->get_room( 'admin/online', 150 );
+$count = wpp_backend()->count_room( 'admin/online', 150 );
+wpp_backend()->rooms( 150 );
+wpp_backend()->remove_user( 1 );
+$printed = ob_get_clean();
+
+echo json_encode(
+	array(
+		'backend' => wpp_backend()->name(),
+		'set'     => ! is_wp_error( $set ),
+		'error'   => is_wp_error( $set ) ? $set->get_error_message() : '',
+		'room'    => $room,
+		'count'   => $count,
+		'printed' => $printed,
+	)
+);
