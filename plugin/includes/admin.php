@@ -76,7 +76,28 @@ function wpp_site_status_tests( $tests ) {
 function wpp_site_health_backend_test(): array {
 	$why = __( 'Every logged-in editor sends a heartbeat about once a minute (every 15 seconds in the editor). With the presence PHP extension those writes and reads go to one shared-memory table that every PHP worker sees: no database query, microseconds per heartbeat. Without it, each heartbeat costs several queries on the presence table.', 'presence' );
 
-	if ( 'native' === wpp_backend()->name() && WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
+	$backend = wpp_backend();
+	$broken  = $backend instanceof WPP_Native_Backend ? $backend->segment_error() : '';
+	if ( '' !== $broken ) {
+		return array(
+			'label'       => __( 'The presence extension is loaded but cannot use its shared memory', 'presence' ),
+			'status'      => 'critical',
+			'badge'       => array(
+				'label' => __( 'Performance', 'presence' ),
+				'color' => 'red',
+			),
+			'description' => '<p>' . esc_html(
+				sprintf(
+					/* translators: %s: the extension's error message. */
+					__( 'Nobody appears online while this lasts. The extension says: %s', 'presence' ),
+					$broken
+				)
+			) . '</p>',
+			'actions'     => '<p>' . esc_html__( 'Check presence.shm_path and presence.shm_size in php.ini, then restart PHP.', 'presence' ) . '</p>',
+			'test'        => 'wpp_backend',
+		);
+	}
+	if ( 'native' === $backend->name() && WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
 		return array(
 			'label'       => __( 'Presence uses the shared-memory store, but it refuses large presence states', 'presence' ),
 			'status'      => 'recommended',
@@ -96,7 +117,7 @@ function wpp_site_health_backend_test(): array {
 			'test'        => 'wpp_backend',
 		);
 	}
-	if ( 'native' === wpp_backend()->name() ) {
+	if ( 'native' === $backend->name() ) {
 		return array(
 			'label'       => __( 'Presence uses the shared-memory store of the presence extension', 'presence' ),
 			'status'      => 'good',

@@ -151,6 +151,17 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
+	 * Whether the extension can use its segment: '' when it can, else its reason (such as a
+	 * presence.shm_size out of range or a shm_path it cannot open). For Site Health.
+	 *
+	 * @since 0.1.0
+	 */
+	public function segment_error(): string {
+		$this->call( fn() => presence_stats(), array() );
+		return $this->last_error;
+	}
+
+	/**
 	 * The extension's presence.max_state_bytes in bytes (ini value with K/M suffix).
 	 *
 	 * @since 0.1.0

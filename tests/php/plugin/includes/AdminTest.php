@@ -63,7 +63,9 @@ class AdminTest extends WPP_TestCase {
 		if ( ! function_exists( 'presence_upsert' ) ) {
 			$this->markTestSkipped( 'The presence extension is not loaded in this run.' );
 		}
-		wpp_use_backend( new WPP_Native_Backend() );
+		$backend = new WPP_Native_Backend();
+		wpp_use_backend( $backend );
+		$this->assertSame( '', $backend->segment_error() );
 		$result = wpp_site_health_backend_test();
 		$this->assertStringContainsString( 'shared-memory', $result['label'] );
 		if ( WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {

@@ -24,6 +24,7 @@ $room  = wpp_backend()->get_room( 'admin/online', 150 );
 $count = wpp_backend()->count_room( 'admin/online', 150 );
 wpp_backend()->rooms( 150 );
 wpp_backend()->remove_user( 1 );
+$health  = wpp_site_health_backend_test();
 $printed = ob_get_clean();
 
 echo json_encode(
@@ -34,5 +35,6 @@ echo json_encode(
 		'room'    => $room,
 		'count'   => $count,
 		'printed' => $printed,
+		'health'  => $health['status'],
 	)
 );

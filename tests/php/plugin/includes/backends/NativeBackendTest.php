@@ -123,6 +123,7 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( array(), $res['room'] );
 		$this->assertSame( 0, $res['count'] );
 		$this->assertSame( '', $res['printed'], 'nothing printed' );
+		$this->assertSame( 'critical', $res['health'], 'Site Health says so' );
 	}
 
 	/**
