@@ -57,6 +57,8 @@ write_extension_ini() {
 			; Written by tools/site/site.sh for the site "$SITE_NAME".
 			extension=$PRESENCE_SO
 			presence.shm_path=$SHM_PATH
+			; The plugin accepts states up to 10 KB of JSON, which encode into more than the 8K default.
+			presence.max_state_bytes=32K
 		INI
 	else
 		rm -f "$PRESENCE_SO"
