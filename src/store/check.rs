@@ -43,6 +43,28 @@ impl Locked<'_> {
             if !matches!(self.find_entry(e.room, e.key_hash, client), Ok(Some(j)) if j == i) {
                 return err(format!("entry {i}: not found through its hash chain"));
             }
+            if !self.user_entries(e.user_id).is_ok_and(|l| l.iter().filter(|&&j| j == i).count() == 1) {
+                return err(format!("entry {i}: not exactly once in its user list"));
+            }
+        }
+        let mut in_user_lists = 0u32;
+        for b in 0..g.entry_buckets {
+            let (mut i, mut prev) = (seg.user_bucket(b).map_err(|_| "user bucket unreadable".to_string())?, NIL);
+            while i != NIL {
+                let e = seg.entry(i).map_err(|_| format!("user list link {i} out of range"))?;
+                if e.used != USED || e.user_prev != prev || self.user_bucket_of(e.user_id) != b {
+                    return err(format!("user list {b} broken at entry {i}"));
+                }
+                in_user_lists += 1;
+                if in_user_lists > live {
+                    return err("user lists hold more entries than are live (a cycle?)".into());
+                }
+                prev = i;
+                i = e.user_next;
+            }
+        }
+        if in_user_lists != live {
+            return err(format!("user lists hold {in_user_lists} of {live} entries"));
         }
         if live != c.live_entries {
             return err(format!("live_entries {} but {live} records in use", c.live_entries));

@@ -27,6 +27,11 @@ pub fn entry_key(room_hash: u64, client_id: &[u8]) -> u64 {
     fmix(room_hash.rotate_left(17) ^ hash_bytes(client_id).wrapping_mul(K))
 }
 
+/// The key of a user id in the per-user index.
+pub fn user_key(user_id: u64) -> u64 {
+    fmix(user_id ^ K)
+}
+
 /// Checksum of an entry's content, checked when the table is rebuilt after a crash so that a
 /// record torn by a killed writer is dropped instead of served.
 pub fn content_checksum(user_id: u64, client_id: &[u8], state: &[u8]) -> u64 {

@@ -10,8 +10,9 @@
 //!
 //! ```text
 //! offset 0        Header (4 KiB): magic, version, size, geometry, robust mutex, counters
-//! entries_off     EntryRec × entry_capacity        (80 B each)
+//! entries_off     EntryRec × entry_capacity        (88 B each)
 //! entry_bkt_off   u32 × entry_buckets             (head of each entry hash chain)
+//! user_bkt_off    u32 × entry_buckets             (head of each user list: entries by user id)
 //! rooms_off       RoomRec × room_capacity          (40 B each)
 //! room_names_off  [u8; 192] × room_capacity        (name bytes of room i)
 //! room_bkt_off    u32 × room_buckets              (head of each room hash chain)
@@ -24,7 +25,7 @@ use std::mem::{align_of, size_of};
 /// "PRESENCE" with its last byte replaced by the layout generation marker.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
 /// Bumped whenever anything below (or the hash/codec) changes meaning.
-pub const LAYOUT_VERSION: u32 = 1;
+pub const LAYOUT_VERSION: u32 = 2;
 /// Written last during initialisation: a file without it was never finished.
 pub const READY: u32 = 0x5245_4459;
 pub const HEADER_SIZE: u64 = 4096;
@@ -61,6 +62,8 @@ pub struct Geometry {
     pub _pad: u32,
     pub entries_off: u64,
     pub entry_buckets_off: u64,
+    /// Heads of the per-user lists (as many as entry buckets).
+    pub user_buckets_off: u64,
     pub rooms_off: u64,
     pub room_names_off: u64,
     pub room_buckets_off: u64,
@@ -159,6 +162,9 @@ pub struct EntryRec {
     pub state_len: u32,
     /// [`crate::store::hash::content_checksum`] of user id, client id and state.
     pub checksum: u64,
+    /// Neighbours in the list of its user bucket (entries whose user id hashes alike).
+    pub user_prev: u32,
+    pub user_next: u32,
 }
 
 /// One room. Free records have `used != USED` and are linked through `hash_next`.
@@ -199,6 +205,8 @@ impl EntryRec {
         client_len: 0,
         state_len: 0,
         checksum: 0,
+        user_prev: NIL,
+        user_next: NIL,
     };
 
     pub fn content_len(&self) -> usize {
@@ -216,9 +224,10 @@ pub fn chunks_for(len: usize) -> usize {
     len.div_ceil(CHUNK_SIZE).max(1)
 }
 
-/// Bytes of segment budgeted per entry when sizing: its record, its share of buckets and rooms
+/// Bytes of segment budgeted per entry when sizing: its record, its share of buckets (entry and
+/// user) and rooms
 /// (one room per four entries), and three chunks of content (a typical heartbeat state).
-const BUDGET_PER_ENTRY: u64 = 80 + 8 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
+const BUDGET_PER_ENTRY: u64 = 88 + 16 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
 
 fn align64(v: u64) -> u64 {
     (v + 63) & !63
@@ -236,7 +245,8 @@ impl Geometry {
         let room_buckets = room_capacity.next_power_of_two();
         let entries_off = align64(HEADER_SIZE);
         let entry_buckets_off = align64(entries_off + u64::from(entry_capacity) * size_of::<EntryRec>() as u64);
-        let rooms_off = align64(entry_buckets_off + u64::from(entry_buckets) * 4);
+        let user_buckets_off = align64(entry_buckets_off + u64::from(entry_buckets) * 4);
+        let rooms_off = align64(user_buckets_off + u64::from(entry_buckets) * 4);
         let room_names_off = align64(rooms_off + u64::from(room_capacity) * size_of::<RoomRec>() as u64);
         let room_buckets_off = align64(room_names_off + u64::from(room_capacity) * ROOM_NAME_BYTES as u64);
         let chunk_next_off = align64(room_buckets_off + u64::from(room_buckets) * 4);
@@ -253,6 +263,7 @@ impl Geometry {
             _pad: 0,
             entries_off,
             entry_buckets_off,
+            user_buckets_off,
             rooms_off,
             room_names_off,
             room_buckets_off,
@@ -268,9 +279,9 @@ impl Geometry {
 }
 
 // Compile-time layout checks: a change here is a change of LAYOUT_VERSION.
-const _: () = assert!(size_of::<EntryRec>() == 80 && align_of::<EntryRec>() == 8);
+const _: () = assert!(size_of::<EntryRec>() == 88 && align_of::<EntryRec>() == 8);
 const _: () = assert!(size_of::<RoomRec>() == 40 && align_of::<RoomRec>() == 8);
-const _: () = assert!(size_of::<Geometry>() == 88);
+const _: () = assert!(size_of::<Geometry>() == 96);
 const _: () = assert!(size_of::<Counters>() == 88);
 const _: () = assert!(size_of::<Header>() as u64 <= HEADER_SIZE);
 const _: () = assert!(size_of::<libc::pthread_mutex_t>() <= size_of::<LockSpace>());

@@ -146,7 +146,7 @@ impl Locked<'_> {
         Ok(buf[..n].starts_with(prefix).then_some(n))
     }
 
-    /// Every live entry of a user (scan of all entry records), newest first.
+    /// Every live entry of a user (through the per-user index), newest first.
     pub(crate) fn read_user(
         &mut self,
         user_id: u64,
@@ -155,11 +155,8 @@ impl Locked<'_> {
         out: &mut EntryList,
     ) -> Result<(), Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
-        for i in 0..self.geo().entry_capacity {
+        for i in self.user_entries(user_id)? {
             let e = self.seg.entry(i)?;
-            if e.used != USED || e.user_id != user_id {
-                continue;
-            }
             if e.expires_us <= now_us {
                 self.remove_entry(i, Reason::Expired)?;
             } else if e.updated_us >= min_updated_us {
@@ -173,16 +170,13 @@ impl Locked<'_> {
         Ok(())
     }
 
-    /// Removes every entry of a user in rooms starting with `prefix` (scan of all entry records).
-    /// Entries that had already expired are removed as expirations and not counted.
+    /// Removes every entry of a user in rooms starting with `prefix` (through the per-user
+    /// index). Entries that had already expired are removed as expirations and not counted.
     pub(crate) fn remove_user(&mut self, user_id: u64, prefix: &[u8], now_us: u64) -> Result<u64, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut removed = 0;
-        for i in 0..self.geo().entry_capacity {
+        for i in self.user_entries(user_id)? {
             let e = self.seg.entry(i)?;
-            if e.used != USED || e.user_id != user_id {
-                continue;
-            }
             let r = self.seg.room(e.room)?;
             if self.room_name_starts_with(e.room, &r, prefix, &mut buf)?.is_some() {
                 removed += self.remove_live_or_expired(i, &e, now_us)?;

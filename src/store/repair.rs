@@ -1,5 +1,5 @@
 //! Putting the table back in order: `reset` lays out an empty table, `rebuild` reconstructs every
-//! index, list and free list from the entry and room records alone after a holder died (or
+//! index (entry and user hash lists too), list and free list from the entry and room records alone after a holder died (or
 //! panicked) mid-write, or after an inconsistency was found. A record that does not check out —
 //! an index out of range, a chunk claimed twice, a checksum that does not match its content (a
 //! write torn by SIGKILL) — is dropped: presence data comes back with the next heartbeat, a
@@ -116,7 +116,10 @@ impl Locked<'_> {
                 for c in self.chain(&e).unwrap_or_default() {
                     claimed[c as usize] = true;
                 }
-                if self.hash_push(i, &mut e).is_ok() && seg.set_entry(i, &e).is_ok() {
+                if self.hash_push(i, &mut e).is_ok()
+                    && self.user_push(i, &mut e).is_ok()
+                    && seg.set_entry(i, &e).is_ok()
+                {
                     kept.push((e.updated_us, i));
                     continue;
                 }

@@ -363,6 +363,19 @@ impl Segment {
         Ok(())
     }
 
+    pub(crate) fn user_bucket(&self, b: u32) -> Result<u32, Corrupt> {
+        let p = self.elem::<u32>(self.geo.user_buckets_off, self.geo.entry_buckets, b)?;
+        // SAFETY: in bounds and aligned (elem).
+        Ok(unsafe { p.read() })
+    }
+
+    pub(crate) fn set_user_bucket(&self, b: u32, head: u32) -> Result<(), Corrupt> {
+        let p = self.elem::<u32>(self.geo.user_buckets_off, self.geo.entry_buckets, b)?;
+        // SAFETY: in bounds and aligned (elem); the lock is held.
+        unsafe { p.write(head) };
+        Ok(())
+    }
+
     pub(crate) fn room_bucket(&self, b: u32) -> Result<u32, Corrupt> {
         let p = self.elem::<u32>(self.geo.room_buckets_off, self.geo.room_buckets, b)?;
         // SAFETY: in bounds and aligned (elem).
@@ -413,9 +426,11 @@ impl Segment {
 
     /// Fills a whole section with 0xFF bytes (every u32 becomes NIL). Used by `reset`.
     pub(crate) fn fill_buckets_nil(&self) {
-        for (off, count) in
-            [(self.geo.entry_buckets_off, self.geo.entry_buckets), (self.geo.room_buckets_off, self.geo.room_buckets)]
-        {
+        for (off, count) in [
+            (self.geo.entry_buckets_off, self.geo.entry_buckets),
+            (self.geo.user_buckets_off, self.geo.entry_buckets),
+            (self.geo.room_buckets_off, self.geo.room_buckets),
+        ] {
             debug_assert!(off as usize + count as usize * 4 <= self.len);
             // SAFETY: the geometry places `count` u32 buckets at `off`, inside the mapping.
             unsafe { ptr::write_bytes(self.base.add(off as usize), 0xFF, count as usize * 4) };

@@ -272,15 +272,17 @@ impl PresenceStore for ShmStore {
         let g = *seg.geometry();
         let c = self.with_table(|t| Ok(t.c))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
-        let fixed = g.chunks_off - u64::from(g.entry_capacity) * 80 - u64::from(g.room_capacity) * (40 + 192);
+        let entry_bytes = std::mem::size_of::<layout::EntryRec>() as u64;
+        let room_bytes = (std::mem::size_of::<layout::RoomRec>() + layout::ROOM_NAME_BYTES) as u64;
+        let fixed = g.chunks_off - u64::from(g.entry_capacity) * entry_bytes - u64::from(g.room_capacity) * room_bytes;
         Ok(Stats {
             backend: "shm",
             path: self.cfg.path.display().to_string(),
             layout_version: LAYOUT_VERSION,
             bytes_total: g.total_size,
             bytes_used: fixed
-                + u64::from(c.live_entries) * 80
-                + u64::from(c.live_rooms) * (40 + 192)
+                + u64::from(c.live_entries) * entry_bytes
+                + u64::from(c.live_rooms) * room_bytes
                 + used_chunks * CHUNK_SIZE as u64,
             capacity: u64::from(g.entry_capacity),
             live_entries: u64::from(c.live_entries),

@@ -6,7 +6,9 @@
 //! - rooms: hash chains from `room_buckets`; each room keeps a doubly linked list of its entries,
 //!   newest write first, so a room read is O(entries in that room) and `$limit` stops early;
 //! - entries: hash chains from `entry_buckets` keyed by (room, client id); a global doubly linked
-//!   list in write order (`lru_head` = least recently written, evicted first);
+//!   list in write order (`lru_head` = least recently written, evicted first); a doubly linked
+//!   list per user bucket (`user_buckets`, by user id), so per-user reads and removals are
+//!   O(that user's entries);
 //! - content (client id bytes then state bytes) lives in a chain of fixed 128-byte chunks;
 //! - free entries, rooms and chunks are singly linked free lists.
 //!
@@ -414,6 +416,60 @@ impl<'a> Locked<'a> {
         Err(Corrupt)
     }
 
+    pub(crate) fn user_bucket_of(&self, user_id: u64) -> u32 {
+        (hash::user_key(user_id) & u64::from(self.geo.entry_buckets - 1)) as u32
+    }
+
+    /// Puts entry `i` (held by the caller in `e`) at the head of its user bucket's list.
+    pub(crate) fn user_push(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
+        let b = self.user_bucket_of(e.user_id);
+        let head = self.seg.user_bucket(b)?;
+        e.user_prev = NIL;
+        e.user_next = head;
+        if head != NIL {
+            let mut h = self.seg.entry(head)?;
+            h.user_prev = i;
+            self.seg.set_entry(head, &h)?;
+        }
+        self.seg.set_user_bucket(b, i)
+    }
+
+    fn user_unlink(&mut self, e: &EntryRec) -> Result<(), Corrupt> {
+        if e.user_prev == NIL {
+            self.seg.set_user_bucket(self.user_bucket_of(e.user_id), e.user_next)?;
+        } else {
+            let mut p = self.seg.entry(e.user_prev)?;
+            p.user_next = e.user_next;
+            self.seg.set_entry(e.user_prev, &p)?;
+        }
+        if e.user_next != NIL {
+            let mut n = self.seg.entry(e.user_next)?;
+            n.user_prev = e.user_prev;
+            self.seg.set_entry(e.user_next, &n)?;
+        }
+        Ok(())
+    }
+
+    /// The entries in user `user_id`'s bucket list that belong to that user (bounded walk).
+    pub(crate) fn user_entries(&self, user_id: u64) -> Result<Vec<u32>, Corrupt> {
+        let mut out = Vec::new();
+        let mut i = self.seg.user_bucket(self.user_bucket_of(user_id))?;
+        for _ in 0..=self.geo.entry_capacity {
+            if i == NIL {
+                return Ok(out);
+            }
+            let e = self.seg.entry(i)?;
+            if e.used != USED {
+                return Err(Corrupt);
+            }
+            if e.user_id == user_id {
+                out.push(i);
+            }
+            i = e.user_next;
+        }
+        Err(Corrupt)
+    }
+
     // ---------------------------------------------------------------- removal and eviction
 
     /// Removes live entry `i` from every structure; frees its room when it was the last one.
@@ -429,6 +485,7 @@ impl<'a> Locked<'a> {
         self.hash_unlink(i, &e)?;
         self.room_unlink(&mut r, &e)?;
         self.lru_unlink(&e)?;
+        self.user_unlink(&e)?;
         for c in self.chain(&e)? {
             self.push_free_chunk(c)?;
         }
@@ -566,6 +623,7 @@ impl<'a> Locked<'a> {
             return Err(Corrupt); // make_room guaranteed the chunks
         }
         self.hash_push(i, &mut e)?;
+        self.user_push(i, &mut e)?;
         let mut r = self.seg.room(ri)?;
         self.room_push_front(&mut r, i, &mut e)?;
         self.lru_push_back(i, &mut e)?;
@@ -601,7 +659,11 @@ impl<'a> Locked<'a> {
                 self.c.rejected_full += 1;
                 return Ok(WriteResult::Full);
             }
-            e.user_id = w.user_id;
+            if e.user_id != w.user_id {
+                self.user_unlink(&e)?;
+                e.user_id = w.user_id;
+                self.user_push(i, &mut e)?;
+            }
             e.checksum = w.checksum;
             outcome = Written::Changed;
         }
