@@ -232,8 +232,13 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$backend  = wpp_backend();
 		$ttl      = wpp_default_ttl();
 
-		$total   = $backend->count_room( $room, $ttl );
-		$entries = array_slice( $backend->get_room( $room, $ttl, $page * $per_page ), ( $page - 1 ) * $per_page, $per_page );
+		$total = $backend->count_room( $room, $ttl );
+		// Compared before multiplying: page * per_page can overflow into a float for a huge page.
+		$entries = $page > intdiv( $total, $per_page ) + 1 ? array() : array_slice(
+			$backend->get_room( $room, $ttl, $page * $per_page ),
+			( $page - 1 ) * $per_page,
+			$per_page
+		);
 
 		cache_users( array_filter( array_unique( wp_list_pluck( $entries, 'user_id' ) ) ) );
 		$items = array();

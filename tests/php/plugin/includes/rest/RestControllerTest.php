@@ -102,6 +102,19 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertError( 400, 'rest_invalid_param', $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'page' => 0 ) ) );
 	}
 
+	public function test_a_page_far_past_the_end_is_empty_not_an_error(): void {
+		$editor = self::user( 'editor' );
+		self::log_in( $editor );
+		wpp_set_entry( 'admin/online', 'c1', array(), $editor->ID );
+		// page * per_page overflows a PHP int: it must not reach the backend's ?int $limit.
+		foreach ( array( 1000000, PHP_INT_MAX ) as $page ) {
+			$response = $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 100, 'page' => $page ) );
+			$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
+			$this->assertSame( array(), $response->get_data() );
+			$this->assertSame( '1', $response->get_headers()['X-WP-Total'] );
+		}
+	}
+
 	public function test_logged_out_requests_are_401(): void {
 		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) ) );
 		$this->assertError( 401, 'rest_not_logged_in', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c' ) ) );
