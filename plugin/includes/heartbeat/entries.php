@@ -27,6 +27,20 @@ function wpp_heartbeat_client_id( int $user_id ): string {
 }
 
 /**
+ * Whether a client id is of the form the heartbeat writes (`user-{digits}`). Such entries carry
+ * the display name and avatar URL every other editor is shown, so only the user's own heartbeat
+ * and login write them; the REST API refuses them (see WPP_REST_Controller::create_item()).
+ *
+ * @since 0.1.0
+ *
+ * @param string $client_id Client id.
+ * @return bool
+ */
+function wpp_heartbeat_is_client_id( string $client_id ): bool {
+	return 1 === preg_match( '/^user-[0-9]+$/D', $client_id );
+}
+
+/**
  * What every reader needs to show a user, taken from the user object the request already holds.
  *
  * @since 0.1.0

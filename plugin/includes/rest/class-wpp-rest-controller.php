@@ -255,8 +255,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	/**
 	 * POST /presence: writes an entry owned by the current user.
 	 *
-	 * 409 when another user owns that client id in the room; 429 when the user already holds
-	 * MAX_ENTRIES_PER_USER live entries on this site.
+	 * 403 for the heartbeat's client ids (`user-{id}`); 409 when another user owns that client id
+	 * in the room; 429 when the user already holds MAX_ENTRIES_PER_USER live entries on this site.
 	 *
 	 * @since 0.1.0
 	 *
@@ -269,6 +269,11 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$data      = (array) $request['data']; // A JSON object arrives as an array (a stdClass from some clients).
 		$user_id   = get_current_user_id();
 
+		if ( wpp_heartbeat_is_client_id( $client_id ) ) {
+			// The heartbeat's own entries: what they hold is shown to others as this user's name
+			// and avatar, so it comes from the user's account, never from a request body.
+			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} are reserved for the heartbeat.', 'presence' ), array( 'status' => 403 ) );
+		}
 		$existing = wpp_find_entry( $room, $client_id );
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
 			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );

@@ -174,6 +174,24 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertSame( array( 'who' => 'alice' ), wpp_find_entry( 'admin/online', 'shared' )['data'] );
 	}
 
+	public function test_the_heartbeat_entries_cannot_be_written_over_rest(): void {
+		// `user-{id}` entries carry the display name and avatar every other editor is shown; over
+		// REST an editor could otherwise appear to the others under any name and picture.
+		$alice = self::user( 'editor' );
+		$bob   = self::user( 'editor' );
+		$post  = self::post( array( 'post_author' => $alice->ID ) );
+		self::log_in( $alice );
+		$fake = array( 'display_name' => 'Administrator', 'avatar_url' => 'https://example.com/a.png', 'screen' => 'dashboard' );
+		foreach ( array( 'admin/online', 'postType/post:' . $post->ID ) as $room ) {
+			foreach ( array( $alice->ID, $bob->ID ) as $owner ) {
+				$response = $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => 'user-' . $owner, 'data' => $fake ) );
+				$this->assertError( 403, 'wpp_client_id_reserved', $response );
+			}
+		}
+		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
+		$this->assertSame( 201, $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'user-tab' ) )->get_status(), 'other ids are fine' );
+	}
+
 	public function test_more_than_50_live_entries_per_user_is_429(): void {
 		$editor = self::user( 'editor' );
 		self::log_in( $editor );
