@@ -26,11 +26,17 @@ process_running() {
 	[[ $state != Z && $state != X ]]
 }
 
-# names_site_dir PID — true when the command line of PID mentions this site's directory.
+# names_site_dir PID — true when the command line of PID mentions this site's directory. Read a
+# few times: it is briefly empty or partial while a process execs or rewrites its title (php-fpm
+# and nginx do, at start-up).
 names_site_dir() {
-	local cmdline
-	cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
-	[[ $cmdline == *"$SITE_DIR/"* ]]
+	local cmdline tries
+	for tries in 1 2 3 4 5 6 7 8 9 10; do
+		cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+		[[ $cmdline == *"$SITE_DIR/"* ]] && return 0
+		((tries < 10)) && sleep 0.02
+	done
+	return 1
 }
 
 service_running() { service_pid "$1" >/dev/null; }
@@ -46,7 +52,6 @@ start_service() {
 	# before the daemon installs its handlers would be lost: give it the default dispositions.
 	setsid env --default-signal=INT,QUIT "$@" </dev/null >>"$log" 2>&1 &
 	pid=$!
-	disown "$pid"
 	echo "$pid" >"$(pid_file "$name")"
 	# Until the forked shell has exec'd, its command line is site.sh's own.
 	while process_running "$pid" && ! names_site_dir "$pid" && ((tries++ < 50)); do
@@ -75,6 +80,8 @@ stop_service() {
 	if process_group_exists "$pid"; then
 		kill -KILL -- "-$pid" 2>/dev/null || true
 	fi
+	# Reap it when this shell started it (foreground mode), without a job notice.
+	wait "$pid" 2>/dev/null || true
 	rm -f "$(pid_file "$name")"
 }
 
@@ -97,10 +104,25 @@ wait_until() {
 	local seconds=$1 name=$2 log=$3 tries=0
 	shift 3
 	until "$@" >/dev/null 2>&1; do
-		service_running "$name" || die_with_log "$name exited while starting" "$log"
+		if ! service_running "$name"; then
+			die_with_log "$name exited while starting ($(exit_reason "$(<"$(pid_file "$name")")"))" "$log"
+		fi
 		((tries++ < seconds * 10)) || die_with_log "$name did not come up within ${seconds}s" "$log"
 		sleep 0.1
 	done
+}
+
+# exit_reason PID — how a daemon this shell started ended ("exit status 1", "killed by signal 11").
+exit_reason() {
+	local status=0
+	wait "$1" 2>/dev/null || status=$?
+	if ((status == 127)); then
+		echo "it is not a child of this shell; its exit status is unknown"
+	elif ((status > 128)); then
+		echo "killed by signal $((status - 128))"
+	else
+		echo "exit status $status"
+	fi
 }
 
 # port_in_use PORT — true when something on this machine accepts connections on 127.0.0.1:PORT.
