@@ -153,18 +153,14 @@ function wpp_heartbeat_online_payload( ?int $known_version, float $now ): array 
 		);
 	}
 
-	$ttl     = wpp_default_ttl();
-	$limit   = wpp_heartbeat_online_limit();
-	$entries = $backend->get_room( WPP_ADMIN_ROOM, $ttl, $limit );
-	$users   = array();
-	foreach ( wpp_heartbeat_unique_users( $entries ) as $entry ) {
+	list( $entries, $total ) = wpp_heartbeat_read_users( WPP_ADMIN_ROOM, wpp_heartbeat_online_limit(), 0 );
+	$users                   = array();
+	foreach ( $entries as $entry ) {
 		$users[] = wpp_heartbeat_user_item( $entry, $now ) + array(
 			'screen' => (string) ( $entry['data']['screen'] ?? '' ),
 			'title'  => (string) ( $entry['data']['title'] ?? '' ),
 		);
 	}
-	// The whole room fit in one read: the total is exact. Otherwise the room's entry count.
-	$total = count( $entries ) < $limit ? count( $users ) : max( count( $users ), $backend->count_room( WPP_ADMIN_ROOM, $ttl ) );
 
 	return array(
 		'version' => $version,
@@ -197,18 +193,49 @@ function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id
 		return $head + array( 'unchanged' => true );
 	}
 
-	$users = array();
-	foreach ( wpp_heartbeat_unique_users( $backend->get_room( $room, wpp_default_ttl(), wpp_heartbeat_online_limit() + 1 ) ) as $entry ) {
-		if ( (int) $entry['user_id'] !== $user_id ) {
-			$users[] = wpp_heartbeat_user_item( $entry, $now );
-		}
+	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
+	$users                   = array();
+	foreach ( $entries as $entry ) {
+		$users[] = wpp_heartbeat_user_item( $entry, $now );
 	}
-	$users = array_slice( $users, 0, wpp_heartbeat_online_limit() );
 
 	return $head + array(
-		'total' => count( $users ),
+		'total' => $total,
 		'users' => $users,
 	);
+}
+
+/**
+ * The heartbeat's user entries of a room, most recent first, at most $limit of them, and how many
+ * there are in all.
+ *
+ * One read of $limit (+1 for the left-out user) entries is enough while the room holds only
+ * heartbeat entries. Entries other code writes into the same room (a REST client's tabs, say)
+ * are not users: when they took places in that read, the whole room is read, so they can never
+ * push users out of the list.
+ *
+ * @since 0.1.0
+ *
+ * @param string $room    Room name.
+ * @param int    $limit   Most users returned.
+ * @param int    $exclude User left out (the current user in the editors list); 0 for none.
+ * @return array{0:array[],1:int} [entries, total number of users].
+ */
+function wpp_heartbeat_read_users( string $room, int $limit, int $exclude ): array {
+	$backend = wpp_backend();
+	$ttl     = wpp_default_ttl();
+	$read    = $limit + ( $exclude > 0 ? 1 : 0 );
+	$entries = $backend->get_room( $room, $ttl, $read );
+	$users   = wpp_heartbeat_unique_users( $entries, $exclude );
+	$full    = count( $entries ) >= $read;
+	$others  = count( $entries ) - count( wpp_heartbeat_unique_users( $entries ) );
+	if ( $full && $others > 0 && count( $users ) < $limit ) {
+		$users = wpp_heartbeat_unique_users( $backend->get_room( $room, $ttl ), $exclude );
+		$full  = false;
+	}
+	// The whole room was read: the total is exact. Otherwise it is the room's entry count.
+	$total = $full ? max( count( $users ), $backend->count_room( $room, $ttl ) - ( $exclude > 0 ? 1 : 0 ) ) : count( $users );
+	return array( array_slice( $users, 0, $limit ), $total );
 }
 
 /**
@@ -233,13 +260,14 @@ function wpp_heartbeat_version( int $version ): int {
  * @since 0.1.0
  *
  * @param array $entries Backend entries.
+ * @param int   $exclude User to leave out; 0 for none.
  * @return array
  */
-function wpp_heartbeat_unique_users( array $entries ): array {
+function wpp_heartbeat_unique_users( array $entries, int $exclude = 0 ): array {
 	$out = array();
 	foreach ( $entries as $entry ) {
 		$user_id = (int) ( $entry['user_id'] ?? 0 );
-		if ( $user_id > 0 && wpp_heartbeat_client_id( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
+		if ( $user_id > 0 && $user_id !== $exclude && wpp_heartbeat_client_id( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
 			$out[] = $entry;
 		}
 	}

@@ -96,6 +96,27 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 1, $online['total'] );
 	}
 
+	public function test_other_writers_entries_do_not_push_users_out_of_the_capped_lists(): void {
+		$one = self::user( 'editor' );
+		$two = self::user( 'editor' );
+		$this->heartbeat( $one, $this->editor_data( $this->post_id ), 'post' );
+		usleep( 5000 );
+		// One editor's REST client fills both rooms with entries newer than everyone's heartbeat
+		// (50 is what the REST API lets a user hold, and the list cap).
+		$spammer = self::user( 'editor' );
+		for ( $i = 0; $i < 25; $i++ ) {
+			wpp_backend()->set( 'admin/online', "tab-$i", array(), $spammer->ID, 150 );
+			wpp_backend()->set( $this->post_room(), "tab-$i", array(), $spammer->ID, 150 );
+		}
+		add_filter( 'wpp_presence_online_limit', static fn() => 20 );
+
+		$response = $this->heartbeat( $two, $this->editor_data( $this->post_id ), 'post' );
+		$this->assertSame( array( $two->ID, $one->ID ), $this->ids( $response['presence-online'] ) );
+		$this->assertSame( 2, $response['presence-online']['total'] );
+		$this->assertSame( array( $one->ID ), $this->ids( $response['presence-editors'] ) );
+		$this->assertSame( 1, $response['presence-editors']['total'] );
+	}
+
 	public function test_default_cap_is_50(): void {
 		$this->assertSame( 50, wpp_heartbeat_online_limit() );
 	}
