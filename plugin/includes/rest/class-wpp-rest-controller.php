@@ -305,10 +305,13 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$client_id = (string) $request['client_id'];
 
 		$existing = wpp_find_entry( $room, $client_id );
-		if ( null === $existing ) {
+		$own      = null !== $existing && $existing['user_id'] === get_current_user_id();
+		// Someone else's entry in a room the user may not see reads as missing: a 403 would tell
+		// them it exists (who is editing which post).
+		if ( null === $existing || ( ! $own && ! current_user_can( 'manage_options' ) && ! wpp_can_access_room( $room ) ) ) {
 			return new WP_Error( 'wpp_not_found', __( 'No such presence entry.', 'presence' ), array( 'status' => 404 ) );
 		}
-		if ( $existing['user_id'] !== get_current_user_id() && ! current_user_can( 'manage_options' ) ) {
+		if ( ! $own && ! current_user_can( 'manage_options' ) ) {
 			return new WP_Error( 'wpp_cannot_delete', __( 'Sorry, you may only remove your own presence entries.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$previous = $this->prepare_item_for_response( $existing, $request )->get_data();

@@ -224,6 +224,24 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertError( 400, 'rest_missing_callback_param', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online' ) ) );
 	}
 
+	public function test_delete_does_not_reveal_entries_of_rooms_the_user_may_not_see(): void {
+		// 403 for an existing entry but 404 for a missing one would tell a contributor who is
+		// editing a post they cannot open (postType/post:{id}, client user-{id}).
+		$editor      = self::user( 'editor' );
+		$contributor = self::user( 'contributor' );
+		$room        = 'postType/post:' . self::post( array( 'post_author' => $editor->ID ) )->ID;
+		wpp_set_entry( $room, 'user-' . $editor->ID, array(), $editor->ID );
+
+		self::log_in( $contributor );
+		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-' . $editor->ID ) ) );
+		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-1234567' ) ) );
+		$this->assertNotNull( wpp_find_entry( $room, 'user-' . $editor->ID ) );
+
+		// An own entry in a room the user may no longer see can still be removed.
+		wpp_set_entry( $room, 'mine', array(), $contributor->ID );
+		$this->assertSame( 200, $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'mine' ) )->get_status() );
+	}
+
 	public function test_rooms_lists_only_accessible_rooms(): void {
 		$editor      = self::user( 'editor' );
 		$contributor = self::user( 'contributor' );
