@@ -125,8 +125,12 @@ function wpp_heartbeat_clean_text( $value, int $chars ): string {
 	if ( ! is_string( $value ) && ! is_int( $value ) ) {
 		return '';
 	}
-	// Invalid UTF-8 (including a character cut by the byte cap) becomes '?', without warnings.
-	$text = mb_scrub( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), 'UTF-8' );
+	// Invalid UTF-8 (including a character cut by the byte cap) becomes U+FFFD, without warnings
+	// and without mbstring, which WordPress does not require (mb_substr() has a core fallback).
+	$text = htmlspecialchars_decode(
+		htmlspecialchars( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8' ),
+		ENT_NOQUOTES
+	);
 	$text = sanitize_text_field( $text );
 	return trim( mb_substr( $text, 0, $chars, 'UTF-8' ) );
 }

@@ -5,9 +5,7 @@
  * @package Presence
  */
 
-use PHPUnit\Framework\TestCase;
-
-final class WPP_Heartbeat_Ping_Test extends TestCase {
+final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 
 	public function test_no_ping_or_not_an_array(): void {
 		$this->assertNull( wpp_heartbeat_read_ping( array(), 'dashboard' ) );
@@ -56,6 +54,34 @@ final class WPP_Heartbeat_Ping_Test extends TestCase {
 		$this->assertSame( 100, mb_strlen( $read( str_repeat( '€', 2000 ) ) ), 'cut inside a character' );
 		$this->assertSame( '', $read( array( 'nested' ) ) );
 		$this->assertSame( '', $read( str_repeat( ' ', 10 ) ) );
+	}
+
+	public function test_title_is_read_without_mbstring(): void {
+		// WordPress runs without mbstring; a heartbeat must not die of an undefined mb_* function.
+		$dir = sys_get_temp_dir() . '/wpp-no-mbstring-' . getmypid();
+		if ( ! is_dir( $dir ) ) {
+			mkdir( $dir );
+		}
+		foreach ( explode( PATH_SEPARATOR, (string) getenv( 'PHP_INI_SCAN_DIR' ) ) as $scan ) {
+			foreach ( glob( rtrim( $scan, '/' ) . '/*.ini' ) ?: array() as $ini ) {
+				if ( ! str_contains( basename( $ini ), 'mbstring' ) && ! file_exists( $dir . '/' . basename( $ini ) ) ) {
+					symlink( $ini, $dir . '/' . basename( $ini ) );
+				}
+			}
+		}
+		$before = getenv( 'PHP_INI_SCAN_DIR' );
+		putenv( 'PHP_INI_SCAN_DIR=' . $dir );
+		try {
+			list( $out, $err ) = self::run_child( 'no-mbstring-child.php' );
+		} finally {
+			putenv( false === $before ? 'PHP_INI_SCAN_DIR' : 'PHP_INI_SCAN_DIR=' . $before );
+			array_map( 'unlink', glob( $dir . '/*.ini' ) ?: array() );
+			rmdir( $dir );
+		}
+		$result = json_decode( $out, true );
+		$this->assertIsArray( $result, $out . "\n" . $err );
+		$this->assertFalse( $result[0], 'the child ran without mbstring' );
+		$this->assertSame( 'Déjà vu ' . str_repeat( '€', 92 ), $result[1] );
 	}
 
 	public function test_ids_and_versions(): void {
