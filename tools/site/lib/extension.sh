@@ -37,14 +37,17 @@ extension_load_error() {
 	esac
 }
 
-# install_extension_copy — copy the build into the site (atomically) and check that it loads.
+# install_extension_copy — copy the build into the site, check that the copy loads, then move it
+# in place atomically (cargo may rewrite target/ at any moment: the copy is what gets checked).
 install_extension_copy() {
 	local problem
-	problem=$(extension_load_error "$PRESENCE_SO_BUILT")
-	[[ -z $problem ]] ||
-		die "the extension $PRESENCE_SO_BUILT does not load into PHP ($problem); to run without it: PRESENCE_EXTENSION=0"
 	mkdir -p "$PHP_DIR"
 	cp "$PRESENCE_SO_BUILT" "$PRESENCE_SO.tmp"
+	problem=$(extension_load_error "$PRESENCE_SO.tmp")
+	if [[ -n $problem ]]; then
+		rm -f "$PRESENCE_SO.tmp"
+		die "the extension $PRESENCE_SO_BUILT does not load into PHP ($problem); to run without it: PRESENCE_EXTENSION=0"
+	fi
 	mv -f "$PRESENCE_SO.tmp" "$PRESENCE_SO"
 }
 
