@@ -50,6 +50,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
 	 * Current unix time from the clock.
+	 *
+	 * @since 0.1.0
 	 */
 	private function now(): float {
 		return (float) ( $this->clock )();
@@ -57,6 +59,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
 	 * The table of the current site (follows switch_to_blog()).
+	 *
+	 * @since 0.1.0
 	 */
 	private function table(): string {
 		return wpp_table_name();
@@ -64,6 +68,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
 	 * Decodes rows into entries.
+	 *
+	 * @since 0.1.0
 	 *
 	 * @param array $rows Rows with room, client_id, user_id, data, updated_at.
 	 */
@@ -86,6 +92,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
 	 * The SQL condition selecting live rows updated within $max_age seconds.
+	 *
+	 * @since 0.1.0
 	 */
 	private function live( int $max_age ): string {
 		global $wpdb;
@@ -150,6 +158,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 	/**
 	 * A hash of the live rows' (client_id, user_id, data): it changes exactly when an entry
 	 * joins, leaves or changes, and not when one is only refreshed. 0 for an empty room.
+	 *
+	 * @since 0.1.0
 	 */
 	public function room_version( string $room ): int {
 		global $wpdb;
@@ -234,6 +244,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
 	 * Runs a query with errors suppressed: a missing table reads as empty instead of printing.
+	 *
+	 * @since 0.1.0
 	 *
 	 * @param callable $query Runs the query.
 	 * @return mixed Its result.

@@ -79,6 +79,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 
 	/**
 	 * The stored name of a public room, or null when it would be too long.
+	 *
+	 * @since 0.1.0
 	 */
 	private function stored_room( string $room ): ?string {
 		$stored = $this->prefix() . $room;
@@ -87,6 +89,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 
 	/**
 	 * Entries from the extension with their room names made public again.
+	 *
+	 * @since 0.1.0
 	 */
 	private function publish( array $entries, string $prefix ): array {
 		$out    = array();
@@ -117,6 +121,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 * Calls the extension. A ValueError/TypeError (nothing was stored) becomes $fallback; an
 	 * E_WARNING (segment full, or it cannot be attached: wrong presence.shm_size or path) is kept
 	 * as the reason instead of reaching the output of a heartbeat or REST response.
+	 *
+	 * @since 0.1.0
 	 *
 	 * @param callable $call     The presence_*() call.
 	 * @param mixed    $fallback Result when it throws.

@@ -113,6 +113,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	/**
 	 * A required string argument for a room or client id.
 	 *
+	 * @since 0.1.0
+	 *
 	 * @param string $what        'room' or 'client_id'.
 	 * @param string $description Description.
 	 */
