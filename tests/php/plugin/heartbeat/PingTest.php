@@ -62,7 +62,9 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 		if ( ! is_dir( $dir ) ) {
 			mkdir( $dir );
 		}
-		foreach ( explode( PATH_SEPARATOR, (string) getenv( 'PHP_INI_SCAN_DIR' ) ) as $scan ) {
+		// The directories this PHP reads, less mbstring's ini (wp-env's images build it in: skipped below).
+		$scan_dirs = (string) getenv( 'PHP_INI_SCAN_DIR' );
+		foreach ( explode( PATH_SEPARATOR, '' !== $scan_dirs ? $scan_dirs : PHP_CONFIG_FILE_SCAN_DIR ) as $scan ) {
 			foreach ( glob( rtrim( $scan, '/' ) . '/*.ini' ) ?: array() as $ini ) {
 				if ( ! str_contains( basename( $ini ), 'mbstring' ) && ! file_exists( $dir . '/' . basename( $ini ) ) ) {
 					symlink( $ini, $dir . '/' . basename( $ini ) );
@@ -80,7 +82,9 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 		}
 		$result = json_decode( $out, true );
 		$this->assertIsArray( $result, $out . "\n" . $err );
-		$this->assertFalse( $result[0], 'the child ran without mbstring' );
+		if ( $result[0] ) {
+			$this->markTestSkipped( 'mbstring is built into this PHP; it cannot be left out.' );
+		}
 		$this->assertSame( 'Déjà vu ' . str_repeat( '€', 92 ), $result[1] );
 	}
 
