@@ -80,6 +80,10 @@ function presence_ensure_user( string $login, string $password, string $role, st
 	if ( ! in_array( $role, $user->roles, true ) ) {
 		$user->set_role( $role );
 	}
+	// wp_install() names the administrator after its login; give it the documented name.
+	if ( $user->display_name === $login ) {
+		wp_update_user( array( 'ID' => $user->ID, 'display_name' => $display_name, 'first_name' => $display_name ) );
+	}
 	return $user->ID;
 }
 
