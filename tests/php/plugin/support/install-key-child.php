@@ -7,13 +7,5 @@
  */
 
 // phpcs:disable
-$_SERVER['HTTP_HOST']   = getenv( 'PRESENCE_TEST_HOST' ) ?: 'localhost';
-$_SERVER['REQUEST_URI'] = '/';
-$GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
-	'function'      => static function () {
-		require_once dirname( __DIR__, 4 ) . '/plugin/presence.php';
-	},
-	'accepted_args' => 0,
-);
-require rtrim( getenv( 'PRESENCE_TEST_DOCROOT' ), '/' ) . '/wp-load.php';
+require __DIR__ . '/load-wordpress-with-plugin.php';
 echo wpp_install_key();
