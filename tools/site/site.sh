@@ -85,6 +85,7 @@ start_site() {
 	ensure_database
 	write_wp_config
 	install_wordpress
+	install_network
 	link_test_mu_plugins
 	activate_presence_plugin
 	start_php_fpm

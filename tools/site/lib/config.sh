@@ -11,6 +11,7 @@ default_ports() {
 		test) echo "8091 3308" ;;
 		e2e) echo "8092 3309" ;;
 		test61) echo "8093 3310" ;;
+		testms) echo "8094 3311" ;;
 		*) echo "8080 3307" ;;
 	esac
 }
@@ -28,6 +29,7 @@ load_config() {
 	WP_BRANCH=${PRESENCE_WP:-6.8}
 	EXTENSION=${PRESENCE_EXTENSION:-1}
 	TEST_MODE=${PRESENCE_TEST_MODE:-0}
+	MULTISITE=${PRESENCE_MULTISITE:-0}
 
 	[[ $HTTP_PORT =~ ^[0-9]+$ && $HTTP_PORT -ge 1024 && $HTTP_PORT -le 65535 ]] ||
 		die "PRESENCE_PORT must be a port number 1024..65535, got '$HTTP_PORT'"
@@ -40,6 +42,7 @@ load_config() {
 		die "PRESENCE_WP must be 6.8 (Debian trixie) or 6.1 (Debian bookworm), got '$WP_BRANCH'"
 	[[ $EXTENSION == 0 || $EXTENSION == 1 ]] || die "PRESENCE_EXTENSION must be 1 or 0, got '$EXTENSION'"
 	[[ $TEST_MODE == 0 || $TEST_MODE == 1 ]] || die "PRESENCE_TEST_MODE must be 1 or 0, got '$TEST_MODE'"
+	[[ $MULTISITE == 0 || $MULTISITE == 1 ]] || die "PRESENCE_MULTISITE must be 1 or 0, got '$MULTISITE'"
 
 	STATE_ROOT=$REPO_ROOT/.site
 	CACHE_DIR=$STATE_ROOT/cache
@@ -51,6 +54,8 @@ load_config() {
 	DB_DATA_DIR=$SITE_DIR/mariadb
 	PHP_DIR=$SITE_DIR/php
 	STATE_FILE=$SITE_DIR/site.env
+	# Present once the site was turned into a multisite network (PRESENCE_MULTISITE=1).
+	NETWORK_MARKER=$SITE_DIR/network-installed
 	DB_SOCKET=$RUN_DIR/mysqld.sock
 	FPM_SOCKET=$RUN_DIR/php-fpm.sock
 	# Unix socket paths are limited to 107 bytes.
@@ -67,6 +72,17 @@ load_config() {
 	PHP_CLI_CONF_D=/etc/php/8.2/cli/conf.d
 	PHP_FPM_CONF_D=/etc/php/8.2/fpm/conf.d
 	PHP_SITE_CONF_D=$PHP_DIR/conf.d
+}
+
+# php_host — the HTTP_HOST under which PHP loads this site's WordPress. nginx passes `$host`,
+# without the port, and a multisite network is looked up by it: 127.0.0.1 once the site is a
+# network; before that (and on a single site) the host with the port, as its URLs have it.
+php_host() {
+	if [[ $MULTISITE == 1 && -f $NETWORK_MARKER ]]; then
+		echo 127.0.0.1
+	else
+		echo "127.0.0.1:$HTTP_PORT"
+	fi
 }
 
 # write_state — record what `up` configured, for `env`, `status` and `down`.
@@ -93,6 +109,8 @@ write_state() {
 		state_line PRESENCE_SO "$extension_so"
 		state_line SHM_PATH "$SHM_PATH"
 		state_line TEST_MODE "$TEST_MODE"
+		state_line MULTISITE "$MULTISITE"
+		state_line PHP_HOST "$(php_host)"
 		state_line LOG_DIR "$LOG_DIR"
 		state_line PHP_INI_SCAN_DIR "$PHP_CLI_CONF_D:$PHP_SITE_CONF_D"
 		state_line PHP_INI_SCAN_DIR_NO_EXTENSION "$PHP_CLI_CONF_D"

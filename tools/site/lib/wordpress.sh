@@ -118,6 +118,19 @@ write_wp_config() {
 	if [[ $TEST_MODE == 1 ]]; then
 		test_mode_line="define( 'PRESENCE_TEST_MODE', true );"
 	fi
+	# Single site: the URL follows the port. A network's domain is 127.0.0.1 (PHP sees the host
+	# without the port, see install-network.php); its sites' URLs, with the port, are in its tables,
+	# so a network's port is fixed at install, like the WordPress version.
+	local url_lines="define( 'WP_HOME', '$URL' ); define( 'WP_SITEURL', '$URL' );" network_lines=""
+	if [[ $MULTISITE == 1 ]]; then
+		network_lines="define( 'WP_ALLOW_MULTISITE', true );"
+		if [[ -f $NETWORK_MARKER ]]; then
+			url_lines=""
+			network_lines+=" define( 'MULTISITE', true ); define( 'SUBDOMAIN_INSTALL', false );"
+			network_lines+=" define( 'DOMAIN_CURRENT_SITE', '127.0.0.1' ); define( 'PATH_CURRENT_SITE', '/' );"
+			network_lines+=" define( 'SITE_ID_CURRENT_SITE', 1 ); define( 'BLOG_ID_CURRENT_SITE', 1 );"
+		fi
+	fi
 	cat >"$DOCROOT/wp-config.php" <<-PHP
 		<?php
 		// Written by tools/site/site.sh for the site "$SITE_NAME" on every \`up\`: edits are lost.
@@ -130,8 +143,8 @@ write_wp_config() {
 		$(cat "$salts")
 		\$table_prefix = 'wp_';
 
-		define( 'WP_HOME', '$URL' );
-		define( 'WP_SITEURL', '$URL' );
+		$url_lines
+		$network_lines
 		define( 'WP_ENVIRONMENT_TYPE', 'local' );
 		// Only Debian's archive is reachable here: never wait on wordpress.org.
 		define( 'WP_HTTP_BLOCK_EXTERNAL', true );
@@ -158,8 +171,19 @@ run_site_php() {
 # install_wordpress — core install (skipped when installed), demo users and the demo draft.
 install_wordpress() {
 	local log=$LOG_DIR/provision.log
-	run_site_php "$SITE_LIB/../php/provision-site.php" "$DOCROOT" "127.0.0.1:$HTTP_PORT" >>"$log" 2>&1 ||
+	run_site_php "$SITE_LIB/../php/provision-site.php" "$DOCROOT" "$(php_host)" >>"$log" 2>&1 ||
 		die_with_log "installing WordPress failed" "$log"
+}
+
+# install_network — with PRESENCE_MULTISITE=1, turns the installed site into a multisite network
+# (subdirectories) once, then rewrites wp-config.php with the network's constants.
+install_network() {
+	[[ $MULTISITE == 1 && ! -f $NETWORK_MARKER ]] || return 0
+	local log=$LOG_DIR/provision.log
+	run_site_php "$SITE_LIB/../php/install-network.php" "$DOCROOT" "$(php_host)" >>"$log" 2>&1 ||
+		die_with_log "turning WordPress into a multisite network failed" "$log"
+	touch "$NETWORK_MARKER"
+	write_wp_config
 }
 
 # activate_presence_plugin — link plugin/ into wp-content/plugins/presence and activate it.
@@ -170,7 +194,7 @@ activate_presence_plugin() {
 		warn "plugin/presence.php does not exist yet; the site runs without the presence plugin"
 		return 0
 	fi
-	run_site_php "$SITE_LIB/../php/activate-plugin.php" "$DOCROOT" "127.0.0.1:$HTTP_PORT" presence/presence.php >>"$log" 2>&1 ||
+	run_site_php "$SITE_LIB/../php/activate-plugin.php" "$DOCROOT" "$(php_host)" presence/presence.php >>"$log" 2>&1 ||
 		die_with_log "activating the presence plugin failed" "$log"
 }
 

@@ -24,11 +24,13 @@ if ( $presence_admin ) {
 	wp_set_current_user( $presence_admin->ID );
 }
 
-if ( is_plugin_active( $presence_plugin ) ) {
+// On a multisite network the plugin is activated for the whole network.
+$presence_network = is_multisite();
+if ( $presence_network ? is_plugin_active_for_network( $presence_plugin ) : is_plugin_active( $presence_plugin ) ) {
 	echo "$presence_plugin is active\n";
 	exit( 0 );
 }
-$presence_result = activate_plugin( $presence_plugin );
+$presence_result = activate_plugin( $presence_plugin, '', $presence_network );
 if ( is_wp_error( $presence_result ) ) {
 	fwrite( STDERR, "activating $presence_plugin failed: " . $presence_result->get_error_message() . "\n" );
 	exit( 1 );
