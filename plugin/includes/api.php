@@ -12,12 +12,14 @@
  * - wp_presence_admin_room(): string
  * - filter wp_presence_default_ttl
  *
- * The functions themselves are in api-functions.php, which this file includes only when none of
- * them exists yet: when another plugin (or core) already defines any of them, none of ours is
- * declared (mixing two implementations would split entries between two stores) and an admin
- * notice says so; see wpp_api_conflicts(). (They cannot live in this file behind a `return`:
- * PHP declares a file's top-level functions when it compiles the file.) The plugin's own code
- * never calls the wp_* functions.
+ * The functions themselves are in api-functions.php, which wpp_declare_public_api() includes
+ * only when none of them exists yet: when another plugin (or core) already defines any of them,
+ * none of ours is declared (mixing two implementations would split entries between two stores)
+ * and an admin notice says so; see wpp_api_conflicts(). It runs first thing on plugins_loaded,
+ * once every plugin file is loaded, so a plugin loaded after this one that declares the API
+ * without a function_exists() guard wins instead of dying on a redeclared function. (They cannot
+ * live in this file behind a `return`: PHP declares a file's top-level functions when it compiles
+ * the file.) The plugin's own code never calls the wp_* functions.
  *
  * @package Presence
  * @since   0.1.0
@@ -41,8 +43,8 @@ const WPP_API_FUNCTIONS = array(
 );
 
 /**
- * The API functions some other code declared before this file was loaded (computed once, when
- * the file is included).
+ * The API functions some other code declared before Presence declared its own (computed once, by
+ * wpp_declare_public_api()).
  *
  * @since 0.1.0
  *
@@ -56,10 +58,18 @@ function wpp_api_conflicts(): array {
 	return $conflicts;
 }
 
-if ( ! defined( 'WP_PRESENCE_DEFAULT_TTL' ) ) {
-	define( 'WP_PRESENCE_DEFAULT_TTL', 150 );
-}
-
-if ( array() === wpp_api_conflicts() ) {
-	require_once __DIR__ . '/api-functions.php';
+/**
+ * Declares WP_PRESENCE_DEFAULT_TTL and the wp_* functions, unless other code already did.
+ * Hooked first on plugins_loaded (see hooks.php), or called directly when the plugin is loaded
+ * after that action (the request that activates it).
+ *
+ * @since 0.1.0
+ */
+function wpp_declare_public_api(): void {
+	if ( ! defined( 'WP_PRESENCE_DEFAULT_TTL' ) ) {
+		define( 'WP_PRESENCE_DEFAULT_TTL', 150 );
+	}
+	if ( array() === wpp_api_conflicts() ) {
+		require_once __DIR__ . '/api-functions.php';
+	}
 }

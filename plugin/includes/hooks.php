@@ -18,6 +18,14 @@ defined( 'ABSPATH' ) || exit;
  */
 function wpp_register_hooks(): void {
 	// --- Core (plugin core) ---
+	// The public wp_* API, declared once every plugin file is loaded (PHP_INT_MIN: before any
+	// plugins_loaded callback may call it), so that another plugin defining it wins wherever it
+	// sorts. A plugin included after plugins_loaded (its activation request) declares it now.
+	add_action( 'plugins_loaded', 'wpp_declare_public_api', PHP_INT_MIN );
+	if ( did_action( 'plugins_loaded' ) ) {
+		wpp_declare_public_api();
+	}
+
 	// Lifecycle of the plugin itself (these are add_action() on activate_/deactivate_{plugin}).
 	register_activation_hook( WPP_FILE, 'wpp_activate' );
 	register_deactivation_hook( WPP_FILE, 'wpp_deactivate' );

@@ -180,7 +180,7 @@ function wpp_default_ttl(): int {
 	 *
 	 * @param int $ttl Seconds. Default WP_PRESENCE_DEFAULT_TTL (150).
 	 */
-	$ttl = (int) apply_filters( 'wp_presence_default_ttl', WP_PRESENCE_DEFAULT_TTL );
+	$ttl = (int) apply_filters( 'wp_presence_default_ttl', defined( 'WP_PRESENCE_DEFAULT_TTL' ) ? WP_PRESENCE_DEFAULT_TTL : 150 );
 	return max( 1, min( 86400, $ttl ) );
 }
 

@@ -244,9 +244,22 @@ class ApiTest extends WPP_TestCase {
 	 * undeclared.
 	 */
 	public function test_an_api_defined_elsewhere_is_not_redeclared(): void {
+		$this->assert_other_plugins_api_wins( 'early' );
+	}
+
+	/**
+	 * The same when the other plugin loads after Presence (its directory sorts after presence/)
+	 * and declares the API without a function_exists() guard: Presence declares its own only on
+	 * plugins_loaded, so there is no "cannot redeclare" fatal error.
+	 */
+	public function test_an_api_defined_by_a_plugin_loaded_later_is_not_redeclared(): void {
+		$this->assert_other_plugins_api_wins( 'late' );
+	}
+
+	private function assert_other_plugins_api_wins( string $order ): void {
 		// The child inherits the environment (PRESENCE_TEST_DOCROOT, PHP_INI_SCAN_DIR); which
 		// backend it gets does not matter here.
-		list( $out, $err ) = self::run_child( 'api-conflict-child.php' );
+		list( $out, $err ) = self::run_child( 'api-conflict-child.php', array(), array( $order ) );
 		$res               = json_decode( $out, true );
 		$this->assertIsArray( $res, "child output: $out $err" );
 		$this->assertSame( array( 'wp_get_presence' ), $res['conflicts'] );

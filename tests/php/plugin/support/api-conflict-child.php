@@ -1,23 +1,32 @@
 <?php
 /**
- * Child process of ApiTest::test_an_api_defined_elsewhere_is_not_redeclared(): another plugin
- * declares wp_get_presence() before Presence loads. Prints a JSON report.
+ * Child process of ApiTest's conflict tests: another plugin declares wp_get_presence() (without a
+ * function_exists() guard), loaded before or after Presence (argument `early` or `late`). Prints
+ * a JSON report.
  *
  * @package Presence
  */
 
 // phpcs:disable
 
-/** The other plugin's function. */
-function wp_get_presence( $room, $timeout = 150 ) {
-	return 'other plugin';
+// `early`: the other plugin's file is loaded before Presence; `late`: after it, as a plugin whose
+// directory sorts after presence/ would be (still before plugins_loaded).
+$other_plugin_loads = ( $argv[1] ?? 'early' );
+$declare_other      = static function () {
+	require __DIR__ . '/api-other-plugin.php';
+};
+if ( 'early' === $other_plugin_loads ) {
+	$declare_other();
 }
 
 $_SERVER['HTTP_HOST']   = getenv( 'PRESENCE_TEST_HOST' ) ?: 'localhost';
 $_SERVER['REQUEST_URI'] = '/wp-admin/';
 $GLOBALS['wp_filter']['muplugins_loaded'][10][] = array(
-	'function'      => static function () {
+	'function'      => static function () use ( $other_plugin_loads, $declare_other ) {
 		require dirname( __DIR__, 4 ) . '/plugin/presence.php';
+		if ( 'late' === $other_plugin_loads ) {
+			$declare_other();
+		}
 	},
 	'accepted_args' => 0,
 );

@@ -82,12 +82,13 @@ abstract class WPP_TestCase extends TestCase {
 	 * deprecation notices of WordPress core with WP_DEBUG on) is returned with stderr.
 	 *
 	 * @param string   $script   File name in support/.
-	 * @param string[] $php_args More arguments for php (such as '-d', 'name=value').
+	 * @param string[] $php_args    More arguments for php (such as '-d', 'name=value').
+	 * @param string[] $script_args Arguments for the script.
 	 * @return array{0:string,1:string} [last line of stdout, everything else].
 	 */
-	protected static function run_child( string $script, array $php_args = array() ): array {
+	protected static function run_child( string $script, array $php_args = array(), array $script_args = array() ): array {
 		$process = proc_open(
-			array_merge( array( PHP_BINARY, '-d', 'display_errors=stderr' ), $php_args, array( __DIR__ . '/' . $script ) ),
+			array_merge( array( PHP_BINARY, '-d', 'display_errors=stderr' ), $php_args, array( __DIR__ . '/' . $script ), $script_args ),
 			array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ),
 			$pipes
 		);
