@@ -22,15 +22,12 @@ function wpp_on_login( $user_login, $user = null ): void {
 	if ( ! $user instanceof WP_User || ! user_can( $user, 'edit_posts' ) ) {
 		return;
 	}
-	$avatar = get_avatar_url( $user, array( 'size' => 64 ) );
 	wpp_set_entry(
 		WPP_ADMIN_ROOM,
 		'user-' . $user->ID,
-		array(
-			'display_name' => (string) $user->display_name,
-			'avatar_url'   => is_string( $avatar ) ? $avatar : '',
-			'screen'       => 'login',
-			'title'        => '',
+		wpp_heartbeat_user_fields( $user ) + array(
+			'screen' => 'login',
+			'title'  => '',
 		),
 		$user->ID
 	);

@@ -43,6 +43,9 @@ function wpp_heartbeat_is_client_id( string $client_id ): bool {
 /**
  * What every reader needs to show a user, taken from the user object the request already holds.
  *
+ * The display name is stored as plain text: WordPress keeps it HTML-escaped (`&amp;`), and the
+ * surfaces put it into the page as text, which would show the entities.
+ *
  * @since 0.1.0
  *
  * @param WP_User $user The current user.
@@ -52,7 +55,7 @@ function wpp_heartbeat_user_fields( WP_User $user ): array {
 	// Passing the WP_User (not its id) lets get_avatar_url() use the object as it is.
 	$avatar = get_avatar_url( $user, array( 'size' => 64 ) );
 	return array(
-		'display_name' => (string) $user->display_name,
+		'display_name' => wp_specialchars_decode( (string) $user->display_name, ENT_QUOTES ),
 		'avatar_url'   => is_string( $avatar ) ? $avatar : '',
 	);
 }

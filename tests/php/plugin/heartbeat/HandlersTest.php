@@ -18,7 +18,8 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$this->assertCount( 1, $entries );
 		$this->assertSame( 'user-' . $editor->ID, $entries[0]['client_id'] );
 		$this->assertSame( $editor->ID, $entries[0]['user_id'] );
-		$this->assertSame( $editor->display_name, $entries[0]['data']['display_name'], 'stored as WordPress has it, escaped when shown' );
+		$this->assertSame( 'Ed "Itor" &amp; Co', $editor->display_name, 'WordPress keeps it escaped' );
+		$this->assertSame( 'Ed "Itor" & Co', $entries[0]['data']['display_name'], 'stored as text: the surfaces show it as text' );
 		$this->assertStringStartsWith( 'http', $entries[0]['data']['avatar_url'] );
 		$this->assertSame( 'dashboard', $entries[0]['data']['screen'] );
 		$this->assertSame( 'Posts', $entries[0]['data']['title'] );
