@@ -5,19 +5,40 @@
 //! generic message, and WordPress hands over ids as numeric strings (`$post->post_author`).
 //!
 //! Each type converts from any value and remembers what was given; the function body raises the
-//! error, because only it knows the argument's position. (Coercion also applies under
-//! `strict_types`, which the binding cannot see; an explicit `null` for a non-nullable parameter
-//! is refused by ext-php-rs itself, with its own message naming the argument.)
+//! error, because only it knows the argument's position. A converted value is refused when the
+//! calling code declared `strict_types=1`, as PHP refuses it. (An explicit `null` for a
+//! non-nullable parameter is refused by ext-php-rs itself, with its own message naming the
+//! argument.)
 
 use std::borrow::Cow;
 
 use ext_php_rs::convert::{FromZval, StubLiteral};
 use ext_php_rs::exception::{PhpException, PhpResult};
+use ext_php_rs::ffi::ZEND_ACC_STRICT_TYPES;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::zend::ExecutorGlobals;
 
 use super::errors::Sig;
 use crate::store::{validate_key, validate_prefix};
+
+/// Whether the PHP code that called the running function declared `strict_types=1`: PHP's own
+/// `ZEND_ARG_USES_STRICT_TYPES()`, the flags of the caller's function. Read only when an argument
+/// needed converting.
+fn caller_uses_strict_types() -> bool {
+    let globals = ExecutorGlobals::get();
+    let frame = globals.current_execute_data;
+    // SAFETY: while an internal function runs, EG(current_execute_data) is its call frame, and
+    // prev_execute_data / func are the engine's frame and function of the caller, valid for the
+    // duration of the call; each pointer is checked for null before it is followed. `common` is
+    // the member of the zend_function union that every kind of function starts with.
+    unsafe {
+        let Some(frame) = frame.as_ref() else { return false };
+        let Some(caller) = frame.prev_execute_data.as_ref() else { return false };
+        let Some(func) = caller.func.as_ref() else { return false };
+        func.common.fn_flags & ZEND_ACC_STRICT_TYPES != 0
+    }
+}
 
 /// PHP's name of a value's type, as in its TypeError messages.
 fn type_name(z: &Zval) -> &'static str {
@@ -43,6 +64,8 @@ fn type_name(z: &Zval) -> &'static str {
 /// A `string` parameter, as bytes (invalid UTF-8 gets our `ValueError`, not a type error).
 pub enum StrArg<'a> {
     Ok(Cow<'a, [u8]>),
+    /// Converted from a value of another type (named), as coercive mode allows.
+    Coerced(Cow<'a, [u8]>, &'static str),
     Given(&'static str),
 }
 
@@ -56,12 +79,12 @@ impl<'a> FromZval<'a> for StrArg<'a> {
         Some(if let Some(s) = z.zend_str() {
             StrArg::Ok(Cow::Borrowed(s.as_bytes()))
         } else if let Some(i) = z.long() {
-            StrArg::Ok(Cow::Owned(i.to_string().into_bytes()))
+            StrArg::Coerced(Cow::Owned(i.to_string().into_bytes()), "int")
         } else if let Some(f) = z.double().filter(|f| f.is_finite()) {
             let text = if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") };
-            StrArg::Ok(Cow::Owned(text.into_bytes()))
+            StrArg::Coerced(Cow::Owned(text.into_bytes()), "float")
         } else if let Some(b) = z.bool() {
-            StrArg::Ok(Cow::Borrowed(if b { b"1" } else { b"" }))
+            StrArg::Coerced(Cow::Borrowed(if b { b"1" } else { b"" }), "bool")
         } else {
             StrArg::Given(type_name(z))
         })
@@ -78,7 +101,9 @@ impl<'a> From<&'a str> for StrArg<'a> {
 impl StubLiteral for StrArg<'_> {
     fn stub_literal(&self) -> String {
         match self {
-            StrArg::Ok(b) => format!("'{}'", String::from_utf8_lossy(b).replace('\\', "\\\\").replace('\'', "\\'")),
+            StrArg::Ok(b) | StrArg::Coerced(b, _) => {
+                format!("'{}'", String::from_utf8_lossy(b).replace('\\', "\\\\").replace('\'', "\\'"))
+            }
             StrArg::Given(_) => "''".into(),
         }
     }
@@ -86,10 +111,17 @@ impl StubLiteral for StrArg<'_> {
 
 impl StrArg<'_> {
     fn utf8(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        match self {
-            StrArg::Ok(b) => std::str::from_utf8(b).map_err(|_| sig.value_error(argument, "must be valid UTF-8")),
-            StrArg::Given(t) => Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
-        }
+        let bytes = match self {
+            StrArg::Ok(b) => b,
+            StrArg::Coerced(b, given) => {
+                if caller_uses_strict_types() {
+                    return Err(sig.type_error(argument, format!("must be of type string, {given} given")));
+                }
+                b
+            }
+            StrArg::Given(t) => return Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
+        };
+        std::str::from_utf8(bytes).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
     }
 
     /// A room name or client id: valid UTF-8, 1..=191 bytes.
@@ -110,6 +142,8 @@ impl StrArg<'_> {
 /// An `int` parameter.
 pub enum IntArg {
     Ok(i64),
+    /// Converted from a value of another type (named), as coercive mode allows.
+    Coerced(i64, &'static str),
     Given(&'static str),
 }
 
@@ -139,11 +173,11 @@ impl<'a> FromZval<'a> for IntArg {
         Some(if let Some(i) = z.long() {
             IntArg::Ok(i)
         } else if let Some(f) = z.double() {
-            integral(f).map_or(IntArg::Given("float"), IntArg::Ok)
+            integral(f).map_or(IntArg::Given("float"), |i| IntArg::Coerced(i, "float"))
         } else if let Some(s) = z.zend_str() {
-            int_from_numeric_string(s.as_bytes()).map_or(IntArg::Given("string"), IntArg::Ok)
+            int_from_numeric_string(s.as_bytes()).map_or(IntArg::Given("string"), |i| IntArg::Coerced(i, "string"))
         } else if let Some(b) = z.bool() {
-            IntArg::Ok(i64::from(b))
+            IntArg::Coerced(i64::from(b), "bool")
         } else {
             IntArg::Given(type_name(z))
         })
@@ -160,7 +194,7 @@ impl From<i32> for IntArg {
 impl StubLiteral for IntArg {
     fn stub_literal(&self) -> String {
         match self {
-            IntArg::Ok(i) => i.to_string(),
+            IntArg::Ok(i) | IntArg::Coerced(i, _) => i.to_string(),
             IntArg::Given(_) => "0".into(),
         }
     }
@@ -171,6 +205,13 @@ impl IntArg {
     pub fn get(&self, sig: &Sig, argument: &'static str, expected: &str) -> PhpResult<i64> {
         match self {
             IntArg::Ok(i) => Ok(*i),
+            IntArg::Coerced(i, given) => {
+                if caller_uses_strict_types() {
+                    Err(sig.type_error(argument, format!("must be of type {expected}, {given} given")))
+                } else {
+                    Ok(*i)
+                }
+            }
             IntArg::Given(t) => Err(sig.type_error(argument, format!("must be of type {expected}, {t} given"))),
         }
     }

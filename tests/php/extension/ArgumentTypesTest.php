@@ -46,6 +46,32 @@ final class ArgumentTypesTest extends PresenceTestCase
 	}
 
 	/**
+	 * Under strict_types (this file declares it) PHP refuses what coercive mode converts, and so
+	 * do the extension's functions: the caller's mode is read from its call frame.
+	 */
+	public function testStrictTypesRefuseWhatCoerciveModeConverts(): void
+	{
+		presence_upsert('r', 'c', ['keep' => 1], 1);
+		$before = self::snapshot('r');
+		$calls = [
+			'presence_upsert(): Argument #4 ($user_id) must be of type int, string given' => fn () => presence_upsert('r', 'c', [], '7'),
+			'presence_upsert(): Argument #4 ($user_id) must be of type int, float given' => fn () => presence_upsert('r', 'c', [], 8.0),
+			'presence_upsert(): Argument #5 ($ttl) must be of type ?int, bool given' => fn () => presence_upsert('r', 'c', [], 1, true),
+			'presence_room(): Argument #1 ($room) must be of type string, int given' => fn () => presence_room(123),
+			'presence_room(): Argument #3 ($limit) must be of type ?int, string given' => fn () => presence_room('r', null, '1'),
+		];
+		foreach ($calls as $message => $call) {
+			try {
+				$call();
+				self::fail("expected TypeError: $message");
+			} catch (TypeError $e) {
+				self::assertSame($message, $e->getMessage());
+			}
+		}
+		self::assertSame($before, self::snapshot('r'));
+	}
+
+	/**
 	 * An explicit null for `int $user_id = 0` is refused by code ext-php-rs generates before the
 	 * extension's own conversion runs, so its wording is ext-php-rs's, not PHP's: still a
 	 * TypeError that names the argument, and nothing is stored (README, "Not done yet").
