@@ -6,17 +6,20 @@
 //! - [`Clock`] is the time source ([`SystemClock`], or [`ManualClock`] in tests).
 //!
 //! Files by layer: `layout` (binary format) → `segment` (file, mapping, bounds-checked access) and
-//! `lock` (robust process-shared mutex) → `table` (structures and writes), `query` (reads and
-//! scans), `repair` (reset and rebuild after a crash), `check` (invariants) → `shm` (the backend)
-//! → `api` (trait, results, validation).
+//! `lock` (robust process-shared mutex) → `table` (rooms, upsert, eviction) with `content` (chunk
+//! chains) and `lists` (linked lists, hash chains), `query` (reads and scans), `repair` (reset and
+//! rebuild after a crash), `check` (invariants) → `shm` (the backend) → `api` (trait, results,
+//! validation).
 
 mod api;
 mod check;
 mod clock;
 pub mod codec;
+mod content;
 mod error;
 mod hash;
 pub mod layout;
+mod lists;
 mod lock;
 mod query;
 mod repair;

@@ -13,7 +13,8 @@
 //! - free entries, rooms and chunks are singly linked free lists.
 //!
 //! Any index read back from the segment is checked; a broken invariant returns [`Corrupt`] and the
-//! caller rebuilds every structure from the entry records (`repair.rs`).
+//! caller rebuilds every structure from the entry records (`repair.rs`). The chunk chains live in
+//! `content.rs`, the list operations in `lists.rs`.
 
 use super::error::Corrupt;
 use super::hash;
@@ -32,7 +33,7 @@ const SWEEP_BEFORE_EVICT: u32 = 256;
 pub(crate) struct Locked<'a> {
     pub(crate) seg: &'a Segment,
     pub(crate) c: Counters,
-    geo: Geometry,
+    pub(crate) geo: Geometry,
 }
 
 /// What a write did, which decides whether the room's version moves.
@@ -101,7 +102,7 @@ impl<'a> Locked<'a> {
 
     // ---------------------------------------------------------------- rooms
 
-    fn room_bucket_of(&self, name_hash: u64) -> u32 {
+    pub(crate) fn room_bucket_of(&self, name_hash: u64) -> u32 {
         (name_hash & u64::from(self.geo.room_buckets - 1)) as u32
     }
 
@@ -194,7 +195,7 @@ impl<'a> Locked<'a> {
 
     // ---------------------------------------------------------------- entry lookup
 
-    fn entry_bucket_of(&self, key_hash: u64) -> u32 {
+    pub(crate) fn entry_bucket_of(&self, key_hash: u64) -> u32 {
         (key_hash & u64::from(self.geo.entry_buckets - 1)) as u32
     }
 
@@ -216,256 +217,6 @@ impl<'a> Locked<'a> {
                 }
             }
             i = e.hash_next;
-        }
-        Err(Corrupt)
-    }
-
-    // ---------------------------------------------------------------- content chunks
-
-    /// The chunk indices of an entry's content, checked for range and length.
-    pub(crate) fn chain(&self, e: &EntryRec) -> Result<Vec<u32>, Corrupt> {
-        let n = chunks_for(e.content_len());
-        if n > self.geo.chunk_count as usize {
-            return Err(Corrupt);
-        }
-        let mut out = Vec::with_capacity(n);
-        let mut c = e.first_chunk;
-        for _ in 0..n {
-            if c >= self.geo.chunk_count {
-                return Err(Corrupt);
-            }
-            out.push(c);
-            c = self.seg.chunk_next(c)?;
-        }
-        Ok(out)
-    }
-
-    /// Appends the first `len` bytes of an entry's content (client id, then state) to `out`.
-    pub(crate) fn read_content(&self, e: &EntryRec, len: usize, out: &mut Vec<u8>) -> Result<(), Corrupt> {
-        let len = len.min(e.content_len());
-        let mut c = e.first_chunk;
-        let mut left = len;
-        let mut buf = [0u8; CHUNK_SIZE];
-        for _ in 0..chunks_for(len) {
-            let take = left.min(CHUNK_SIZE);
-            self.seg.read_chunk(c, &mut buf[..take])?;
-            out.extend_from_slice(&buf[..take]);
-            left -= take;
-            if left == 0 {
-                break;
-            }
-            c = self.seg.chunk_next(c)?;
-        }
-        Ok(())
-    }
-
-    fn content_equals(&self, e: &EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
-        if e.client_len as usize != client.len() || e.state_len as usize != state.len() {
-            return Ok(false);
-        }
-        let mut stored = Vec::with_capacity(e.content_len());
-        self.read_content(e, e.content_len(), &mut stored)?;
-        Ok(stored.len() == client.len() + state.len()
-            && stored[..client.len()] == *client
-            && stored[client.len()..] == *state)
-    }
-
-    /// Writes `client ++ state` into `e`'s chain, reusing its chunks and taking or returning the
-    /// difference from the free list. Returns false (changing nothing) if chunks are short.
-    fn write_content(&mut self, e: &mut EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
-        let needed = chunks_for(client.len() + state.len());
-        let mut chain = if e.first_chunk == NIL { Vec::new() } else { self.chain(e)? };
-        if needed > chain.len() && ((needed - chain.len()) as u64) > u64::from(self.c.free_chunks) {
-            return Ok(false);
-        }
-        while chain.len() < needed {
-            let c = self.c.free_chunk_head;
-            if c == NIL {
-                return Err(Corrupt);
-            }
-            self.c.free_chunk_head = self.seg.chunk_next(c)?;
-            self.c.free_chunks -= 1;
-            chain.push(c);
-        }
-        while chain.len() > needed {
-            if let Some(c) = chain.pop() {
-                self.push_free_chunk(c)?;
-            }
-        }
-        for (k, &c) in chain.iter().enumerate() {
-            self.seg.set_chunk_next(c, chain.get(k + 1).copied().unwrap_or(NIL))?;
-        }
-        let mut piece = [0u8; CHUNK_SIZE];
-        let total = client.len() + state.len();
-        for (k, &c) in chain.iter().enumerate() {
-            let start = k * CHUNK_SIZE;
-            let end = (start + CHUNK_SIZE).min(total);
-            for (j, p) in (start..end).enumerate() {
-                piece[j] = if p < client.len() { client[p] } else { state[p - client.len()] };
-            }
-            self.seg.write_chunk(c, &piece[..end - start])?;
-        }
-        e.first_chunk = chain[0];
-        e.client_len = client.len() as u32;
-        e.state_len = state.len() as u32;
-        Ok(true)
-    }
-
-    fn push_free_chunk(&mut self, c: u32) -> Result<(), Corrupt> {
-        self.seg.set_chunk_next(c, self.c.free_chunk_head)?;
-        self.c.free_chunk_head = c;
-        self.c.free_chunks += 1;
-        Ok(())
-    }
-
-    // ---------------------------------------------------------------- lists
-
-    /// Puts entry `i` (whose record the caller holds in `e`) at the head of room `r`'s list.
-    pub(crate) fn room_push_front(&mut self, r: &mut RoomRec, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        e.room_prev = NIL;
-        e.room_next = r.head;
-        if r.head != NIL {
-            let mut h = self.seg.entry(r.head)?;
-            h.room_prev = i;
-            self.seg.set_entry(r.head, &h)?;
-        } else {
-            r.tail = i;
-        }
-        r.head = i;
-        Ok(())
-    }
-
-    fn room_unlink(&mut self, r: &mut RoomRec, e: &EntryRec) -> Result<(), Corrupt> {
-        if e.room_prev == NIL {
-            r.head = e.room_next;
-        } else {
-            let mut p = self.seg.entry(e.room_prev)?;
-            p.room_next = e.room_next;
-            self.seg.set_entry(e.room_prev, &p)?;
-        }
-        if e.room_next == NIL {
-            r.tail = e.room_prev;
-        } else {
-            let mut n = self.seg.entry(e.room_next)?;
-            n.room_prev = e.room_prev;
-            self.seg.set_entry(e.room_next, &n)?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn lru_push_back(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        e.lru_next = NIL;
-        e.lru_prev = self.c.lru_tail;
-        if self.c.lru_tail != NIL {
-            let mut t = self.seg.entry(self.c.lru_tail)?;
-            t.lru_next = i;
-            self.seg.set_entry(self.c.lru_tail, &t)?;
-        } else {
-            self.c.lru_head = i;
-        }
-        self.c.lru_tail = i;
-        Ok(())
-    }
-
-    fn lru_unlink(&mut self, e: &EntryRec) -> Result<(), Corrupt> {
-        if e.lru_prev == NIL {
-            self.c.lru_head = e.lru_next;
-        } else {
-            let mut p = self.seg.entry(e.lru_prev)?;
-            p.lru_next = e.lru_next;
-            self.seg.set_entry(e.lru_prev, &p)?;
-        }
-        if e.lru_next == NIL {
-            self.c.lru_tail = e.lru_prev;
-        } else {
-            let mut n = self.seg.entry(e.lru_next)?;
-            n.lru_prev = e.lru_prev;
-            self.seg.set_entry(e.lru_next, &n)?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn hash_push(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        let b = self.entry_bucket_of(e.key_hash);
-        e.hash_next = self.seg.entry_bucket(b)?;
-        self.seg.set_entry_bucket(b, i)
-    }
-
-    fn hash_unlink(&mut self, i: u32, e: &EntryRec) -> Result<(), Corrupt> {
-        let b = self.entry_bucket_of(e.key_hash);
-        let mut cur = self.seg.entry_bucket(b)?;
-        let mut prev = NIL;
-        for _ in 0..=self.geo.entry_capacity {
-            if cur == NIL {
-                return Err(Corrupt);
-            }
-            let next = if cur == i { e.hash_next } else { self.seg.entry(cur)?.hash_next };
-            if cur == i {
-                if prev == NIL {
-                    self.seg.set_entry_bucket(b, next)?;
-                } else {
-                    let mut p = self.seg.entry(prev)?;
-                    p.hash_next = next;
-                    self.seg.set_entry(prev, &p)?;
-                }
-                return Ok(());
-            }
-            prev = cur;
-            cur = next;
-        }
-        Err(Corrupt)
-    }
-
-    pub(crate) fn user_bucket_of(&self, user_id: u64) -> u32 {
-        (hash::user_key(user_id) & u64::from(self.geo.entry_buckets - 1)) as u32
-    }
-
-    /// Puts entry `i` (held by the caller in `e`) at the head of its user bucket's list.
-    pub(crate) fn user_push(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        let b = self.user_bucket_of(e.user_id);
-        let head = self.seg.user_bucket(b)?;
-        e.user_prev = NIL;
-        e.user_next = head;
-        if head != NIL {
-            let mut h = self.seg.entry(head)?;
-            h.user_prev = i;
-            self.seg.set_entry(head, &h)?;
-        }
-        self.seg.set_user_bucket(b, i)
-    }
-
-    fn user_unlink(&mut self, e: &EntryRec) -> Result<(), Corrupt> {
-        if e.user_prev == NIL {
-            self.seg.set_user_bucket(self.user_bucket_of(e.user_id), e.user_next)?;
-        } else {
-            let mut p = self.seg.entry(e.user_prev)?;
-            p.user_next = e.user_next;
-            self.seg.set_entry(e.user_prev, &p)?;
-        }
-        if e.user_next != NIL {
-            let mut n = self.seg.entry(e.user_next)?;
-            n.user_prev = e.user_prev;
-            self.seg.set_entry(e.user_next, &n)?;
-        }
-        Ok(())
-    }
-
-    /// The entries in user `user_id`'s bucket list that belong to that user (bounded walk).
-    pub(crate) fn user_entries(&self, user_id: u64) -> Result<Vec<u32>, Corrupt> {
-        let mut out = Vec::new();
-        let mut i = self.seg.user_bucket(self.user_bucket_of(user_id))?;
-        for _ in 0..=self.geo.entry_capacity {
-            if i == NIL {
-                return Ok(out);
-            }
-            let e = self.seg.entry(i)?;
-            if e.used != USED {
-                return Err(Corrupt);
-            }
-            if e.user_id == user_id {
-                out.push(i);
-            }
-            i = e.user_next;
         }
         Err(Corrupt)
     }
