@@ -43,6 +43,7 @@ function wpp_register_hooks(): void {
 	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
 	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );
 	add_filter( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100, 3 );
+	add_filter( 'rest_post_dispatch', 'wpp_rest_no_store', 100, 3 ); // Also unknown routes (404).
 
 	// Admin: notices for administrators, Site Health.
 	add_action( 'admin_notices', 'wpp_admin_notices', 10 );

@@ -19,18 +19,24 @@ function wpp_register_rest_routes(): void {
 }
 
 /**
- * Adds `Cache-Control: no-store` to every `wp-presence/v1` response, errors included (permission
- * and argument errors also pass through here). Hooked to `rest_request_after_callbacks`.
+ * Adds `Cache-Control: no-store` to every `wp-presence/v1` response, errors included. Hooked to
+ * `rest_request_after_callbacks` (matched routes, also inside rest_do_request(); permission and
+ * argument errors pass through it) and to `rest_post_dispatch` (every response served over HTTP,
+ * also the 404 of an unknown route and the namespace index).
  *
  * @since 0.1.0
  *
  * @param WP_REST_Response|WP_HTTP_Response|WP_Error|mixed $response Result of the handler.
- * @param array                                            $handler  Route handler.
+ * @param array|WP_REST_Server|mixed                       $handler  Route handler, or the server.
  * @param WP_REST_Request                                  $request  Request.
  * @return WP_REST_Response|mixed
  */
 function wpp_rest_no_store( $response, $handler, $request ) {
-	if ( ! $request instanceof WP_REST_Request || ! str_starts_with( $request->get_route(), '/wp-presence/v1/' ) ) {
+	if ( ! $request instanceof WP_REST_Request ) {
+		return $response;
+	}
+	$route = $request->get_route();
+	if ( '/wp-presence/v1' !== $route && ! str_starts_with( $route, '/wp-presence/v1/' ) ) {
 		return $response;
 	}
 	$response = is_wp_error( $response ) ? rest_convert_error_to_response( $response ) : rest_ensure_response( $response );

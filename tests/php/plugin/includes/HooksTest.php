@@ -29,6 +29,7 @@ class HooksTest extends WPP_TestCase {
 			array( 'deleted_user', 'wpp_on_deleted_user', 10 ),
 			array( 'rest_api_init', 'wpp_register_rest_routes', 10 ),
 			array( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100 ),
+			array( 'rest_post_dispatch', 'wpp_rest_no_store', 100 ),
 			array( 'admin_notices', 'wpp_admin_notices', 10 ),
 			array( 'network_admin_notices', 'wpp_admin_notices', 10 ),
 			array( 'site_status_tests', 'wpp_site_status_tests', 10 ),

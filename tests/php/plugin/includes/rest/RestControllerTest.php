@@ -272,6 +272,20 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertSame( array(), $this->request( 'GET', '/presence/rooms' )->get_data() );
 	}
 
+	/**
+	 * What WP_REST_Server::serve_request() does after dispatching: an unknown route of ours (404,
+	 * before any route callback) and the namespace index also get no-store.
+	 */
+	public function test_unknown_routes_and_the_index_of_our_namespace_are_no_store_too(): void {
+		self::log_in( self::user( 'editor' ) );
+		foreach ( array( '/wp-presence/v1/presence/nope', '/wp-presence/v1' ) as $route ) {
+			$request  = new WP_REST_Request( 'GET', $route );
+			$response = apply_filters( 'rest_post_dispatch', rest_get_server()->dispatch( $request ), rest_get_server(), $request );
+			$this->assertSame( 'no-store', $response->get_headers()['Cache-Control'] ?? null, $route );
+		}
+		$this->assertSame( 404, rest_get_server()->dispatch( new WP_REST_Request( 'GET', '/wp-presence/v1/presence/nope' ) )->get_status() );
+	}
+
 	public function test_other_namespaces_get_no_header_from_us(): void {
 		self::log_in( self::user( 'editor' ) );
 		$response = rest_get_server()->dispatch( new WP_REST_Request( 'GET', '/wp/v2/types' ) );
