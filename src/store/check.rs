@@ -7,7 +7,7 @@ use super::table::Locked;
 
 impl Locked<'_> {
     pub(crate) fn check_integrity(&self) -> Result<(), String> {
-        let g = *self.geo();
+        let g = self.geo;
         let seg = self.seg;
         let c = &self.c;
         let err = |m: String| Err(m);

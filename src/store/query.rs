@@ -20,7 +20,7 @@ impl Locked<'_> {
         let r = self.seg.room(ri)?;
         let mut i = r.head;
         let mut keep_going = true;
-        for _ in 0..=self.geo().entry_capacity {
+        for _ in 0..=self.geo.entry_capacity {
             if i == NIL {
                 return Ok(true);
             }
@@ -195,7 +195,7 @@ impl Locked<'_> {
     ) -> Result<Vec<RoomSummary>, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut out = Vec::new();
-        for ri in 0..self.geo().room_capacity {
+        for ri in 0..self.geo.room_capacity {
             let r = self.seg.room(ri)?;
             if r.used != USED {
                 continue;
@@ -225,7 +225,7 @@ impl Locked<'_> {
 
     /// Removes every expired entry (scan of all entry records).
     pub(crate) fn gc(&mut self, now_us: u64) -> Result<u64, Corrupt> {
-        self.sweep(now_us, self.geo().entry_capacity)
+        self.sweep(now_us, self.geo.entry_capacity)
     }
 
     /// Removes an entry on request; returns 1 if it was live, 0 if it had expired already.
@@ -239,7 +239,7 @@ impl Locked<'_> {
     pub(crate) fn flush_prefix(&mut self, prefix: &[u8], now_us: u64) -> Result<u64, Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         let mut removed = 0;
-        for ri in 0..self.geo().room_capacity {
+        for ri in 0..self.geo.room_capacity {
             let r = self.seg.room(ri)?;
             if r.used != USED || self.room_name_starts_with(ri, &r, prefix, &mut buf)?.is_none() {
                 continue;

@@ -51,7 +51,7 @@ impl Locked<'_> {
     /// number of entries that had not expired.
     pub(crate) fn reset_all(&mut self, now_us: u64) -> u64 {
         let mut removed = 0;
-        for i in 0..self.geo().entry_capacity {
+        for i in 0..self.geo.entry_capacity {
             if let Ok(e) = self.seg.entry(i) {
                 removed += u64::from(e.used == USED && e.expires_us > now_us);
             }
@@ -65,7 +65,7 @@ impl Locked<'_> {
     /// Rebuilds every structure from the records. Never fails: whatever cannot be trusted is
     /// dropped. Returns the number of entries kept.
     pub(crate) fn rebuild(&mut self) -> u64 {
-        let geo = *self.geo();
+        let geo = self.geo;
         let seg = self.seg;
         seg.fill_buckets_nil();
         self.c.repairs += 1;

@@ -268,9 +268,8 @@ impl PresenceStore for ShmStore {
     }
 
     fn stats(&self) -> Result<Stats> {
-        let seg = self.segment()?;
-        let g = *seg.geometry();
-        let c = self.with_table(|t| Ok(t.c))?;
+        // Geometry and counters from one lock hold, so both describe the same file.
+        let (g, c) = self.with_table(|t| Ok((t.geo, t.c)))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
         let entry_bytes = std::mem::size_of::<layout::EntryRec>() as u64;
         let room_bytes = (std::mem::size_of::<layout::RoomRec>() + layout::ROOM_NAME_BYTES) as u64;

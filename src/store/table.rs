@@ -91,10 +91,6 @@ impl<'a> Locked<'a> {
         Ok((Locked { seg, c, geo: *seg.geometry() }, needs_repair))
     }
 
-    pub(crate) fn geo(&self) -> &Geometry {
-        &self.geo
-    }
-
     pub(crate) fn bump_version(&mut self) -> u64 {
         self.c.version_clock += 1;
         self.c.version_clock
