@@ -9,15 +9,6 @@ declare(strict_types=1);
 
 final class FullSegmentTest extends PresenceTestCase
 {
-	/** Child code that records every PHP error instead of printing it. */
-	private const CATCH_ERRORS = <<<'PHP'
-		$errors = [];
-		set_error_handler(static function (int $no, string $msg) use (&$errors): bool {
-			$errors[] = [$no, $msg];
-			return true;
-		});
-		PHP;
-
 	/** @return array<string, string> */
 	private function tinySegment(string $label, array $more = []): array
 	{

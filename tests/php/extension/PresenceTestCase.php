@@ -10,6 +10,15 @@ use PHPUnit\Framework\TestCase;
 
 abstract class PresenceTestCase extends TestCase
 {
+	/** Child code that records every PHP error instead of printing it. */
+	protected const CATCH_ERRORS = <<<'PHP'
+		$errors = [];
+		set_error_handler(static function (int $no, string $msg) use (&$errors): bool {
+			$errors[] = [$no, $msg];
+			return true;
+		});
+		PHP;
+
 	/** The presence.* settings a child inherits unless a test overrides them. */
 	private const INHERITED_INI = [
 		'presence.shm_path',

@@ -11,15 +11,6 @@ final class SegmentFileTest extends PresenceTestCase
 {
 	private const SIZE = 262144;
 
-	/** Child code that records every PHP error instead of printing it. */
-	private const CATCH_ERRORS = <<<'PHP'
-		$errors = [];
-		set_error_handler(static function (int $no, string $msg) use (&$errors): bool {
-			$errors[] = [$no, $msg];
-			return true;
-		});
-		PHP;
-
 	/** @return array<string, array{0: string}> */
 	public function foreignFiles(): array
 	{
