@@ -3,8 +3,22 @@
 //! validation shared by every backend.
 
 use super::error::{Result, StoreError};
-use super::layout::MAX_KEY_BYTES;
-use super::table::Written;
+
+/// Longest room name or client id, in bytes (a MySQL utf8mb4 index prefix, as WordPress uses).
+pub const MAX_KEY_BYTES: usize = 191;
+/// Largest encoded state any configuration may allow (`presence.max_state_bytes` is capped here).
+pub const MAX_STATE_LIMIT: usize = 1 << 20;
+
+/// What a write did, which decides whether the room's version moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A new entry joined the room.
+    Joined,
+    /// An existing entry got another state or user.
+    Changed,
+    /// Same state and user: only the times moved (the room version stays).
+    Refreshed,
+}
 
 /// Longest TTL or max age, in seconds (one day).
 pub const MAX_SECONDS: i64 = 86_400;

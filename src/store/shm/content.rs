@@ -2,9 +2,9 @@
 //! of fixed 128-byte chunks (`chunk_next` links them), and the free chunk list. Runs under the
 //! segment lock ([`Locked`]); every chunk index read back is range-checked.
 
-use super::error::Corrupt;
 use super::layout::*;
 use super::table::Locked;
+use crate::store::error::Corrupt;
 
 impl Locked<'_> {
     /// The chunk indices of an entry's content, checked for range and length.

@@ -16,11 +16,12 @@
 //! caller rebuilds every structure from the entry records (`repair.rs`). The chunk chains live in
 //! `content.rs`, the list operations in `lists.rs`.
 
-use super::error::Corrupt;
 use super::hash;
 use super::layout::*;
 use super::lock::{self, Acquired, LockError};
 use super::segment::Segment;
+use crate::store::api::Written;
+use crate::store::error::Corrupt;
 use std::time::Duration;
 
 /// Entries the expiry sweep examines on each write.
@@ -34,17 +35,6 @@ pub(crate) struct Locked<'a> {
     pub(crate) seg: &'a Segment,
     pub(crate) c: Counters,
     pub(crate) geo: Geometry,
-}
-
-/// What a write did, which decides whether the room's version moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// A new entry joined the room.
-    Joined,
-    /// An existing entry got another state or user.
-    Changed,
-    /// Same state and user: only the times moved (the room version stays).
-    Refreshed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,14 +7,25 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::api::*;
-use super::clock::Clock;
-use super::error::{Corrupt, Result, StoreError};
-use super::hash;
-use super::layout::{self, CHUNK_SIZE, LAYOUT_VERSION};
-use super::lock::LockError;
-use super::segment::{Segment, SizePolicy};
-use super::table::{self, Locked, Prepared, WriteResult, Written};
+mod check;
+mod content;
+mod hash;
+pub mod layout;
+mod lists;
+mod lock;
+mod query;
+mod repair;
+mod segment;
+mod table;
+
+use crate::store::api::*;
+use crate::store::clock::Clock;
+use crate::store::error::{Corrupt, Result, StoreError};
+use layout::{CHUNK_SIZE, LAYOUT_VERSION};
+use lock::LockError;
+pub use segment::Segment;
+use segment::SizePolicy;
+use table::{Locked, Prepared, WriteResult};
 
 /// How often a process checks that the file at its path is still the one it mapped.
 const STALE_CHECK_EVERY: Duration = Duration::from_secs(1);

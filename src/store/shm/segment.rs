@@ -16,9 +16,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::ptr;
 
-use super::error::{Corrupt, StoreError};
 use super::layout::*;
 use super::lock;
+use crate::store::error::{Corrupt, StoreError};
 
 /// A mapped segment. Shared content is only ever reached through raw pointers, one read or write
 /// at a time, after an index check against the geometry this process validated at attach time

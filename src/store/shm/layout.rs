@@ -22,6 +22,8 @@
 
 use std::mem::{align_of, size_of};
 
+pub use crate::store::api::{MAX_KEY_BYTES, MAX_STATE_LIMIT};
+
 /// "PRESENCE" with its last byte replaced by the layout generation marker.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
 /// Bumped whenever anything below (or the hash/codec) changes meaning.
@@ -33,11 +35,7 @@ pub const HEADER_SIZE: u64 = 4096;
 pub const NIL: u32 = u32::MAX;
 /// Payload bytes of one chunk.
 pub const CHUNK_SIZE: usize = 128;
-/// Longest room name or client id, in bytes (a MySQL utf8mb4 index prefix, as WordPress uses).
-pub const MAX_KEY_BYTES: usize = 191;
 pub const ROOM_NAME_BYTES: usize = 192;
-/// Largest encoded state any configuration may allow (`presence.max_state_bytes` is capped here).
-pub const MAX_STATE_LIMIT: usize = 1 << 20;
 /// `used` value of a live record; anything else is free.
 pub const USED: u32 = 0x4C49_5645;
 pub const MIN_SEGMENT: u64 = 256 * 1024;
@@ -138,7 +136,7 @@ pub struct EntryRec {
     pub used: u32,
     /// Index of its room record.
     pub room: u32,
-    /// [`crate::store::hash::entry_key`] of (room, client id).
+    /// [`crate::store::shm::hash::entry_key`] of (room, client id).
     pub key_hash: u64,
     /// WordPress user id (0 for none).
     pub user_id: u64,
@@ -160,7 +158,7 @@ pub struct EntryRec {
     pub client_len: u32,
     /// Length of the encoded state.
     pub state_len: u32,
-    /// [`crate::store::hash::content_checksum`] of user id, client id and state.
+    /// [`crate::store::shm::hash::content_checksum`] of user id, client id and state.
     pub checksum: u64,
     /// Neighbours in the list of its user bucket (entries whose user id hashes alike).
     pub user_prev: u32,
@@ -175,7 +173,7 @@ pub struct RoomRec {
     pub used: u32,
     /// Length of the name in the room-names section, 1..=MAX_KEY_BYTES.
     pub name_len: u32,
-    /// [`crate::store::hash::hash_bytes`] of the name.
+    /// [`crate::store::shm::hash::hash_bytes`] of the name.
     pub name_hash: u64,
     /// Value of `version_clock` at the last membership or state change.
     pub version: u64,

@@ -2,11 +2,11 @@
 //! the scans behind per-user, per-prefix, gc and flush. All run under the lock ([`Locked`]); they
 //! only copy bytes out — decoding happens after the lock is released.
 
-use super::api::{EntryList, RoomSummary};
-use super::error::Corrupt;
 use super::hash;
 use super::layout::*;
 use super::table::{Locked, Reason};
+use crate::store::api::{EntryList, RoomSummary};
+use crate::store::error::Corrupt;
 
 impl Locked<'_> {
     /// Walks room `ri` newest first, removing expired entries, calling `f` on live ones. Returns

@@ -3,10 +3,10 @@
 //! written at the head, evicted first), the per-user lists, and the entry hash chains. Runs under
 //! the segment lock ([`Locked`]).
 
-use super::error::Corrupt;
 use super::hash;
 use super::layout::*;
 use super::table::Locked;
+use crate::store::error::Corrupt;
 
 impl Locked<'_> {
     /// Puts entry `i` (whose record the caller holds in `e`) at the head of room `r`'s list.
