@@ -21,10 +21,11 @@ load_config() {
 	[[ $SITE_NAME =~ ^[a-z0-9][a-z0-9_-]{0,30}$ ]] ||
 		die "PRESENCE_SITE must be a short lowercase name ([a-z0-9_-]), got '$SITE_NAME'"
 
-	local ports
+	local ports offset=${PRESENCE_PORT_OFFSET:-0}
+	[[ $offset =~ ^[0-9]{1,4}$ ]] || die "PRESENCE_PORT_OFFSET must be a number 0..9999, got '$offset'"
 	read -r -a ports <<<"$(default_ports "$SITE_NAME")"
-	HTTP_PORT=${PRESENCE_PORT:-${ports[0]}}
-	DB_PORT=${PRESENCE_DB_PORT:-${ports[1]}}
+	HTTP_PORT=${PRESENCE_PORT:-$((ports[0] + offset))}
+	DB_PORT=${PRESENCE_DB_PORT:-$((ports[1] + offset))}
 	WORKERS=${PRESENCE_WORKERS:-4}
 	WP_BRANCH=${PRESENCE_WP:-6.8}
 	EXTENSION=${PRESENCE_EXTENSION:-1}
