@@ -47,6 +47,12 @@ require_once WPP_DIR . '/includes/schema.php';
 require_once WPP_DIR . '/includes/entries.php';
 require_once WPP_DIR . '/includes/api.php';
 require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/feature-plugin.php';
+require_once WPP_DIR . '/includes/i18n.php';
+require_once WPP_DIR . '/includes/cli/functions.php';
+if ( defined( 'WP_CLI' ) && WP_CLI ) {
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+}
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 require_once WPP_DIR . '/includes/admin.php';

@@ -21,7 +21,7 @@ class SchemaTest extends WPP_TestCase {
 	public function test_the_table_has_a_unique_room_client_key_and_binary_names(): void {
 		global $wpdb;
 		$this->assertTrue( wpp_table_exists() );
-		$this->assertSame( $wpdb->prefix . 'presence', wpp_table_name() );
+		$this->assertSame( $wpdb->prefix . 'wpp_presence', wpp_table_name() );
 		$unique = $wpdb->get_col( $wpdb->prepare( 'SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s ORDER BY seq_in_index', wpp_table_name(), 'room_client' ) );
 		$this->assertSame( array( 'room', 'client_id' ), array_map( 'strtolower', $unique ) );
 		$this->assertSame( '0', $wpdb->get_var( $wpdb->prepare( 'SELECT non_unique FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s LIMIT 1', wpp_table_name(), 'room_client' ) ) );
