@@ -100,6 +100,9 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	/**
 	 * Writes (or refreshes) an entry.
 	 *
+	 * The entry's owner is the user given with WP-CLI's global `--user=<id|login|email>`; without
+	 * it, none (user id 0).
+	 *
 	 * ## OPTIONS
 	 *
 	 * <room>
@@ -110,9 +113,6 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 *
 	 * [--data=<json>]
 	 * : The entry's state, a JSON object.
-	 *
-	 * [--user=<id|login>]
-	 * : Owner of the entry. Default: the user WP-CLI runs as (none: 0).
 	 *
 	 * [--ttl=<seconds>]
 	 * : Seconds until it expires (1 to 86400). Default: the site's TTL (150).
@@ -128,10 +128,10 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function set( $args, $assoc_args ) {
-		$user_id = isset( $assoc_args['user'] ) ? wpp_cli_resolve_user( $assoc_args['user'] ) : get_current_user_id();
+		$user_id = get_current_user_id(); // WP-CLI's global --user.
 		$state   = wpp_cli_parse_state( $assoc_args['data'] ?? null );
 		$ttl     = wpp_cli_parse_ttl( $assoc_args['ttl'] ?? null );
-		foreach ( array( $user_id, $state, $ttl ) as $parsed ) {
+		foreach ( array( $state, $ttl ) as $parsed ) {
 			if ( is_wp_error( $parsed ) ) {
 				WP_CLI::error( $parsed->get_error_message() );
 			}

@@ -61,27 +61,6 @@ function wpp_rooms_summary(): array {
 }
 
 /**
- * The user an entry is written for, from an id or a login.
- *
- * @since 0.2.0
- *
- * @param mixed $user User id or login; '0' for no user.
- * @return int|WP_Error User id (0 for none), or WP_Error when no such user exists.
- */
-function wpp_cli_resolve_user( $user ) {
-	$user = trim( (string) $user );
-	if ( '0' === $user ) {
-		return 0;
-	}
-	$found = ctype_digit( $user ) ? get_user_by( 'id', (int) $user ) : get_user_by( 'login', $user );
-	if ( ! $found ) {
-		/* translators: %s: user id or login. */
-		return new WP_Error( 'wpp_cli_no_user', sprintf( __( 'No user with the id or login "%s".', 'presence' ), $user ) );
-	}
-	return (int) $found->ID;
-}
-
-/**
  * The state given with --data: a JSON object (or array).
  *
  * @since 0.2.0
