@@ -17,11 +17,13 @@ fail() { echo "check-deb: FAILED: $*" >&2; exit 1; }
 enabled_links() { find "$php_conf" -path '*/conf.d/*' -xtype l -o -path '*/conf.d/*' -type l 2>/dev/null | while read -r link; do
 	[[ $(basename "$(readlink -m "$link")") == presence.ini ]] && echo "$link"; done; true; }
 
-if dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+if [[ $(dpkg-query -W -f '${Status}' "$package" 2>/dev/null || true) == 'install ok installed' ]]; then
 	echo "check-deb: $package is installed on this machine already: not touching it" >&2
 	exit 3
 fi
-if php -m 2>/dev/null | grep -qx presence || [[ -n $(enabled_links) ]]; then
+# (Whole outputs are captured before grep: `grep -q` closing a pipe early fails it under pipefail.)
+modules=$(php -m 2>/dev/null || true)
+if grep -qx presence <<<"$modules" || [[ -n $(enabled_links) ]]; then
 	echo "check-deb: this machine's PHP loads presence already: not touching it" >&2
 	exit 3
 fi
@@ -48,7 +50,8 @@ grep -q 'presence.max_state_bytes => 32768' <<<"$info" || fail "presence.ini's s
 echo "check-deb: installed; php --ri presence:"
 sed 's/^/  /' <<<"$info"
 if command -v php-fpm8.2 >/dev/null; then
-	php-fpm8.2 -m 2>/dev/null | grep -qx presence || fail "php-fpm8.2 -m does not list presence"
+	fpm_modules=$(php-fpm8.2 -m 2>/dev/null) || fail "php-fpm8.2 -m"
+	grep -qx presence <<<"$fpm_modules" || fail "php-fpm8.2 -m does not list presence"
 	echo "check-deb: php-fpm8.2 loads it too"
 fi
 
