@@ -30,7 +30,7 @@ function wpp_admin_notices(): void {
 	$here   = $screen && in_array( $screen->id, WPP_NOTICE_SCREENS, true );
 
 	$conflicts = wpp_api_conflicts();
-	if ( $conflicts && $here ) {
+	if ( $conflicts && $here && ! wpp_feature_plugin_active() ) { // Else wpp_feature_plugin_notice() says it.
 		printf(
 			'<div class="notice notice-warning"><p>%s</p></div>',
 			esc_html(

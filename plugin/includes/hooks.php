@@ -34,11 +34,22 @@ function wpp_register_hooks(): void {
 	add_action( 'init', 'wpp_schedule_gc', 10 );
 	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
 	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.
+	add_action( 'init', 'wpp_load_textdomain', 10 );
+
+	// The Presence API feature plugin: its live entries follow it when it is deactivated.
+	add_action( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10, 2 );
+	add_action( 'admin_notices', 'wpp_feature_plugin_notice', 10 );
+	add_action( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 );
 
 	// Entries that follow the user's session.
 	add_action( 'wp_login', 'wpp_on_login', 10, 2 );
 	add_action( 'wp_logout', 'wpp_on_logout', 10, 1 );
 	add_action( 'deleted_user', 'wpp_on_deleted_user', 10, 1 );
+
+	// WP-CLI: `wp presence`.
+	if ( defined( 'WP_CLI' ) && WP_CLI ) {
+		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
+	}
 
 	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
 	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );

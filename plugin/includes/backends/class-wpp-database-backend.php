@@ -1,6 +1,6 @@
 <?php
 /**
- * Fallback backend on the `{prefix}presence` table, used when the extension is not loaded.
+ * Fallback backend on the `{prefix}wpp_presence` table, used when the extension is not loaded.
  *
  * @package Presence
  * @since   0.1.0
@@ -9,7 +9,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Entries in `{$wpdb->prefix}presence` (see schema.php).
+ * Entries in `{$wpdb->prefix}wpp_presence` (see schema.php). The name is the plugin's own:
+ * `{prefix}presence` belongs to the Presence API feature plugin (see feature-plugin.php).
  *
  * Each site of a network has its own table, so the table prefix is the namespace. An upsert is
  * one `INSERT … ON DUPLICATE KEY UPDATE`; rows expire by `expires_at` (never read once past it)
@@ -33,6 +34,13 @@ final class WPP_Database_Backend implements WPP_Backend {
 	 * @var bool
 	 */
 	private bool $repaired = false;
+
+	/**
+	 * The database's error for the last write or removal that failed; '' when it worked.
+	 *
+	 * @var string
+	 */
+	private string $last_error = '';
 
 	/**
 	 * @since 0.1.0
@@ -132,8 +140,18 @@ final class WPP_Database_Backend implements WPP_Backend {
 			wpp_install_table();
 			$result = $wpdb->query( $sql );
 		}
+		$this->last_error = false === $result ? (string) $wpdb->last_error : '';
 		$wpdb->suppress_errors( $suppress );
 		return false !== $result;
+	}
+
+	/**
+	 * Why the last write or removal failed, as the database said it ('' when it worked).
+	 *
+	 * @since 0.2.0
+	 */
+	public function last_error(): string {
+		return $this->last_error;
 	}
 
 	/** @inheritDoc */
@@ -183,7 +201,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	public function remove( string $room, string $client_id ): bool {
 		global $wpdb;
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE room = %s AND client_id = %s AND expires_at > %d", $room, $client_id, (int) floor( $this->now() ) );
-		return (int) $this->quiet( fn() => $wpdb->query( $sql ) ) > 0;
+		return (int) $this->write( fn() => $wpdb->query( $sql ) ) > 0;
 	}
 
 	/** @inheritDoc */
@@ -193,7 +211,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 			return 0;
 		}
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE user_id = %d AND expires_at > %d", $user_id, (int) floor( $this->now() ) );
-		return (int) $this->quiet( fn() => $wpdb->query( $sql ) );
+		return (int) $this->write( fn() => $wpdb->query( $sql ) );
 	}
 
 	/** @inheritDoc */
@@ -231,15 +249,59 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Removes every row of this site (tests).
+	 * Removes every row of this site, or those of the rooms starting with $room_prefix.
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 The `$room_prefix` parameter.
 	 *
+	 * @param string $room_prefix Only rooms whose name starts with this; '' for all.
 	 * @return int Rows removed.
 	 */
-	public function flush(): int {
+	public function flush( string $room_prefix = '' ): int {
 		global $wpdb;
-		return (int) $this->quiet( fn() => $wpdb->query( "DELETE FROM {$this->table()}" ) );
+		$where = '' === $room_prefix ? '' : $wpdb->prepare( ' WHERE room LIKE %s', $wpdb->esc_like( $room_prefix ) . '%' );
+		return (int) $this->write( fn() => $wpdb->query( "DELETE FROM {$this->table()}" . $where ) );
+	}
+
+	/**
+	 * Figures of the table: its name, rows, live rows, expired rows not yet deleted, rooms.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array<string,int|string>
+	 */
+	public function stats(): array {
+		global $wpdb;
+		$now = (int) floor( $this->now() );
+		$row = $this->quiet(
+			fn() => $wpdb->get_row(
+				$wpdb->prepare( "SELECT COUNT(*) AS total_rows, COALESCE(SUM(expires_at > %d), 0) AS live_entries, COUNT(DISTINCT IF(expires_at > %d, room, NULL)) AS rooms FROM {$this->table()}", $now, $now ),
+				ARRAY_A
+			)
+		);
+		$row = is_array( $row ) ? $row : array( 'total_rows' => 0, 'live_entries' => 0, 'rooms' => 0 );
+		return array(
+			'backend'      => 'database',
+			'table'        => $this->table(),
+			'live_entries' => (int) $row['live_entries'],
+			'expired_rows' => (int) $row['total_rows'] - (int) $row['live_entries'],
+			'rooms'        => (int) $row['rooms'],
+		);
+	}
+
+	/**
+	 * Runs a writing query quietly and keeps the database's error when it fails (last_error()).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param callable $query Runs the query.
+	 * @return mixed Its result.
+	 */
+	private function write( callable $query ) {
+		global $wpdb;
+		$result           = $this->quiet( $query );
+		$this->last_error = false === $result ? (string) $wpdb->last_error : '';
+		return $result;
 	}
 
 	/**

@@ -263,13 +263,34 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Removes every entry of this site (tests and uninstall).
+	 * Removes every entry of this site, or those of the rooms starting with $room_prefix
+	 * (tests, uninstall, `wp presence flush`).
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 The `$room_prefix` parameter.
 	 *
+	 * @param string $room_prefix Only rooms whose public name starts with this; '' for all.
 	 * @return int Entries removed.
 	 */
-	public function flush(): int {
-		return (int) $this->call( fn() => presence_flush( $this->prefix() ), 0 );
+	public function flush( string $room_prefix = '' ): int {
+		return (int) $this->call( fn() => presence_flush( $this->prefix() . $room_prefix ), 0 );
+	}
+
+	/**
+	 * The store's figures as presence_stats() gives them (what `php --ri presence` shows), with
+	 * this site's live entries and rooms beside the whole segment's.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array
+	 */
+	public function stats(): array {
+		$stats = (array) $this->call( fn() => presence_stats(), array() );
+		$rooms = $this->rooms( 86400 );
+		return array(
+			'site_live_entries' => array_sum( array_column( $rooms, 'entries' ) ),
+			'site_rooms'        => count( $rooms ),
+			'site_prefix'       => $this->prefix(),
+		) + $stats;
 	}
 }

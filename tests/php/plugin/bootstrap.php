@@ -106,3 +106,5 @@ fwrite(
 
 require __DIR__ . '/support/class-wpp-testcase.php';
 require __DIR__ . '/support/class-wpp-backend-contract-testcase.php';
+require __DIR__ . '/support/class-wpp-test-failing-backend.php';
+require __DIR__ . '/support/class-wpp-legacy-tables.php';
