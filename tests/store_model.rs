@@ -106,7 +106,7 @@ fn run(f: Fixture, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 s.upsert(&room, &client, &state, user, ttl).unwrap();
                 m.seq += 1;
                 let key = (room.clone(), client);
-                let changed = m.entries.get(&key).map_or(true, |e| e.user != user || e.state != state);
+                let changed = m.entries.get(&key).is_none_or(|e| e.user != user || e.state != state);
                 m.entries.insert(
                     key,
                     M { user, state, updated: now, expires: now + u64::from(ttl) * 1_000_000, seq: m.seq },
