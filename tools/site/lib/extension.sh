@@ -63,6 +63,13 @@ write_extension_ini() {
 			; The plugin accepts states up to 10 KB of JSON, which encode into more than the 8K default.
 			presence.max_state_bytes=32K
 		INI
+		if [[ -n $REDIS_URL ]]; then
+			cat >>"$PHP_SITE_CONF_D/90-presence.ini" <<-INI
+				; PRESENCE_BACKEND: every machine of the site shares the entries in this Redis.
+				presence.backend=$REDIS_URL
+				presence.key_prefix=$KEY_PREFIX
+			INI
+		fi
 	else
 		rm -f "$PRESENCE_SO"
 	fi
@@ -70,5 +77,5 @@ write_extension_ini() {
 
 # remove_shm_segment — the segment holds only presence entries; a new build may change its layout.
 remove_shm_segment() {
-	rm -f -- "$SHM_PATH" "$SHM_PATH".*
+	rm -f -- "$SHM_PATH" "$SHM_PATH".* "$SHM_PATH"-m[2-4] "$SHM_PATH"-m[2-4].*
 }
