@@ -13,6 +13,7 @@ default_ports() {
 		test61) echo "8093 3310" ;;
 		testms) echo "8094 3311" ;;
 		fleet) echo "8095 3312" ;;
+		bench) echo "8096 3313" ;;
 		*) echo "8080 3307" ;;
 	esac
 }
