@@ -14,8 +14,11 @@
 //!
 //! The braces are Redis Cluster hash tags: the four keys of a room always share one slot, so
 //! every per-room operation is one script on one slot. The two kinds of index live in slots of
-//! their own and are written by separate commands of the same pipeline; they may list more than
-//! exists (readers check the room), never less while an entry is live. See `lua/index_add.lua`.
+//! their own and are written by plain commands (ZADD, ZADD GT for the rooms) ahead of the room's
+//! script in the same pipeline. An index score is a time by which the member's entries have
+//! expired, plus a margin: members are dropped only once it has passed, when an index is read,
+//! so an index may name more than exists (readers check the room), never less while an entry
+//! lives. Index keys expire a day after their last write.
 
 /// Escapes a room name for use inside a hash tag: `{`, `}` and `%` become `%7B`, `%7D`, `%25`,
 /// so the tag always ends at the brace this module put after it and distinct rooms never share

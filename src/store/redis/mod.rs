@@ -26,7 +26,7 @@ mod scripts;
 pub mod target;
 
 use crate::store::api::*;
-use crate::store::clock::Clock;
+use crate::store::clock::{Clock, SystemClock};
 use crate::store::error::{Result, StoreError};
 use connection::Link;
 pub use connection::LinkState;
@@ -36,8 +36,12 @@ use keys::{parse_user_member, user_member, Keys};
 /// deletes a room that nobody reads or collects any more (expiry is decided by the scripts).
 const BACKSTOP_MARGIN_MS: u64 = 10 * 60 * 1000;
 /// An index keeps a member this much longer than the entry written with it, so that it never
-/// drops a member whose entry still lives, whatever the small delay between the two writes.
+/// drops a member whose entry still lives: the score comes from this process's clock, the
+/// entry's expiry from the server's, so this covers their skew (and the delay between writes).
 const INDEX_MARGIN_US: u64 = 60 * 1_000_000;
+/// An index key lives this long after its last write (the longest ttl, plus the margin): Redis
+/// deletes the index of a user who stopped writing a day ago. Members go earlier, when read.
+const INDEX_KEEP_MS: u64 = (MAX_SECONDS as u64) * 1000 + BACKSTOP_MARGIN_MS;
 /// How long the version an upsert returned may answer the `room_version()` that follows it.
 const HINT_FOR: Duration = Duration::from_millis(100);
 
@@ -135,6 +139,14 @@ impl RedisStore {
     /// The time passed to the scripts: 0 lets the server's clock decide.
     fn now_arg(&self) -> u64 {
         self.clock.as_ref().map_or(0, |c| c.now_us().max(1))
+    }
+
+    /// This process's time: the given clock, else the system's.
+    fn clock_us(&self) -> u64 {
+        match &self.clock {
+            Some(c) => c.now_us(),
+            None => SystemClock.now_us(),
+        }
     }
 
     fn take_hint(&self) -> Option<Hint> {
@@ -240,18 +252,22 @@ impl PresenceStore for RedisStore {
         let now = self.now_arg();
         let ttl_us = u64::from(ttl_secs) * 1_000_000;
         let keep_ms = u64::from(ttl_secs) * 1000 + BACKSTOP_MARGIN_MS;
-        let mut by_user = scripts::INDEX_ADD.prepare_invoke();
-        by_user.key(self.keys.user(user_id)).arg(now).arg(user_member(room, client_id));
-        by_user.arg(ttl_us + INDEX_MARGIN_US).arg(keep_ms);
-        let mut by_room = scripts::INDEX_ADD.prepare_invoke();
-        by_room.key(self.keys.rooms()).arg(now).arg(room).arg(ttl_us + INDEX_MARGIN_US).arg(keep_ms);
+        // The indexes' scores: this process's idea of the entry's expiry, plus a margin for the
+        // time between the two writes and for clock skew (see INDEX_MARGIN_US).
+        let indexed_until = self.clock_us() + ttl_us + INDEX_MARGIN_US;
         let mut write = self.on_room(&scripts::UPSERT, room);
         write.arg(now).arg(client_id).arg(user_id).arg(ttl_us).arg(state).arg(keep_ms);
+        let (user_index, room_index) = (self.keys.user(user_id), self.keys.rooms());
         // The indexes first: should the pipeline break in between, an index names an entry that
-        // does not exist (harmless), never the other way round.
+        // does not exist (harmless), never the other way round. Plain commands, not scripts:
+        // each script call costs the server far more than a ZADD.
         let (outcome, version, _expired): (u8, u64, u64) = self.link.call(|c: &mut Connection| {
-            let mut p = Pipeline::with_capacity(3);
-            p.invoke_script(&by_user).ignore().invoke_script(&by_room).ignore().invoke_script(&write);
+            let mut p = Pipeline::with_capacity(5);
+            p.cmd("ZADD").arg(&user_index).arg(indexed_until).arg(user_member(room, client_id)).ignore();
+            p.cmd("PEXPIRE").arg(&user_index).arg(INDEX_KEEP_MS).ignore();
+            p.cmd("ZADD").arg(&room_index).arg("GT").arg(indexed_until).arg(room).ignore();
+            p.cmd("PEXPIRE").arg(&room_index).arg(INDEX_KEEP_MS).ignore();
+            p.invoke_script(&write);
             let (reply,): ((u8, u64, u64),) = p.query(c)?;
             RedisResult::Ok(reply)
         })?;
@@ -368,9 +384,27 @@ impl PresenceStore for RedisStore {
 
     fn gc(&self) -> Result<u64> {
         self.take_hint();
-        // Not pruned: a room the index would drop holds only expired entries, which gc removes.
+        // Not pruned first: a room the index would drop holds only expired entries, which gc
+        // removes. Then the rooms index drops the rooms whose time passed a margin ago (by this
+        // process's clock, which wrote those times).
         let rooms = self.indexed_rooms("", false)?;
-        self.sum_over_rooms(&scripts::EXPIRE, &rooms)
+        let now = self.now_arg();
+        let mut invs: Vec<_> = Vec::with_capacity(rooms.len());
+        for r in &rooms {
+            let mut inv = self.on_room(&scripts::EXPIRE, r);
+            inv.arg(now);
+            invs.push(inv);
+        }
+        let stale_before = self.clock_us().saturating_sub(INDEX_MARGIN_US);
+        let room_index = self.keys.rooms();
+        self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(invs.len() + 1);
+            for inv in &invs {
+                p.invoke_script(inv);
+            }
+            p.cmd("ZREMRANGEBYSCORE").arg(&room_index).arg("-inf").arg(format!("({stale_before}")).ignore();
+            Ok(p.query::<Vec<u64>>(c)?.into_iter().sum())
+        })
     }
 
     fn flush(&self, prefix: &str) -> Result<u64> {

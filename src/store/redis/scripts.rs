@@ -30,10 +30,9 @@ pub(super) static PICK: LazyLock<Script> = room_script!("lua/pick.lua");
 pub(super) static SUMMARY: LazyLock<Script> = room_script!("lua/summary.lua");
 pub(super) static EXPIRE: LazyLock<Script> = room_script!("lua/expire.lua");
 pub(super) static FLUSH: LazyLock<Script> = room_script!("lua/flush.lua");
-pub(super) static INDEX_ADD: LazyLock<Script> = index_script!("lua/index_add.lua");
 pub(super) static INDEX_LIST: LazyLock<Script> = index_script!("lua/index_list.lua");
 
 /// Every script, for loading them all on a new connection.
-pub(super) fn all() -> [&'static Script; 12] {
-    [&UPSERT, &READ, &COUNT, &VERSION, &REMOVE, &REMOVE_USER, &PICK, &SUMMARY, &EXPIRE, &FLUSH, &INDEX_ADD, &INDEX_LIST]
+pub(super) fn all() -> [&'static Script; 11] {
+    [&UPSERT, &READ, &COUNT, &VERSION, &REMOVE, &REMOVE_USER, &PICK, &SUMMARY, &EXPIRE, &FLUSH, &INDEX_LIST]
 }

@@ -1,5 +1,5 @@
 -- index_list: the members of an index that start with a prefix, after dropping those whose time
--- has passed (see index_add.lua).
+-- has passed (an entry's expiry plus a margin; see mod.rs).
 --
 -- KEYS[1] the index zset
 -- ARGV[1] now µs, "0" for the server's clock

@@ -6,8 +6,8 @@
 -- ARGV[3] user id (decimal)
 -- ARGV[4] ttl µs
 -- ARGV[5] encoded state
--- ARGV[6] backstop ms: the room's keys are kept at least this long (longer than the ttl), so a
---         room nobody touches again is deleted by Redis itself even if nobody runs gc.
+-- ARGV[6] backstop ms: the room's keys are kept at least this long less a minute (longer than
+--         the ttl), so a room nobody touches again is deleted by Redis itself even without gc.
 -- Returns {outcome, version, expired}: outcome 0 joined, 1 changed (state or user), 2 refreshed;
 -- the room version after the write; how many expired entries were removed on the way.
 local now = now_us(ARGV[1])
@@ -28,9 +28,10 @@ if outcome ~= 2 or expired > 0 then
 else
   v = tonumber(redis.call('HGET', M, 'v')) or bump(now)
 end
+-- Extended when it ran down by a minute or more (not on every write: four PEXPIREs each).
 local keep = tonumber(ARGV[6])
 local pttl = redis.call('PTTL', E)
-if pttl == -1 or pttl < keep then
+if pttl == -1 or pttl < keep - 60000 then
   redis.call('PEXPIRE', E, keep)
   redis.call('PEXPIRE', O, keep)
   redis.call('PEXPIRE', X, keep)
