@@ -6,7 +6,7 @@ require_cargo() {
 		PATH=$HOME/.cargo/bin:$PATH
 	fi
 	command -v cargo >/dev/null 2>&1 ||
-		die "cargo not found: install Rust >= 1.80 (rustup), or run without the extension: PRESENCE_EXTENSION=0"
+		die "cargo not found: install Rust >= 1.88 (rustup), or run without the extension: PRESENCE_EXTENSION=0"
 }
 
 # build_extension — `cargo build --release` (waits for cargo's lock if another build runs).
