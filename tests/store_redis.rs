@@ -159,6 +159,25 @@ fn a_restart_between_requests_is_invisible() {
 }
 
 #[test]
+fn a_server_demoted_to_replica_is_left_and_the_next_primary_used() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 200);
+    s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
+    // A failover as a managed service does it: the node this process talks to becomes a replica.
+    let _: () = redis::cmd("REPLICAOF").arg("127.0.0.1").arg(1).query(&mut server.connection()).unwrap();
+    let msg = unavailable(s.upsert("r", "c", &state(&[]), 1, 100));
+    assert!(msg.contains("ReadOnly: You can't write against a read only replica"), "{msg}");
+    assert!(!msg.contains("Pipeline"), "one error, not one per command of the pipeline: {msg}");
+    let _: () = redis::cmd("REPLICAOF").arg("NO").arg("ONE").query(&mut server.connection()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while s.upsert("r", "c", &state(&[]), 1, 100).is_err() {
+        assert!(Instant::now() < deadline, "never wrote again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.connects(), 2, "the demoted node's connection was closed, a new one opened");
+}
+
+#[test]
 fn scripts_flushed_from_the_server_are_loaded_again() {
     let server = RedisServer::start();
     let (s, _) = store_on(&server, 1000);

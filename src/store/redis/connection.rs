@@ -8,6 +8,7 @@
 //!   round trip; a NOSCRIPT answer later (SCRIPT FLUSH) reloads them and retries once.
 //! - A connection the server closed (restart, idle timeout) is replaced at once and the call
 //!   retried once; a timeout is not retried (the call already used its time).
+//! - A server that answers READONLY was demoted by a failover: its connection is closed too.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -163,10 +164,13 @@ impl Link {
         }
     }
 
-    /// Records a failed call: a broken or timed-out connection is closed and the back-off starts.
+    /// Records a failed call: a broken or timed-out connection is closed and the back-off starts,
+    /// and so is a connection to a server that is no longer the primary (after a failover, the
+    /// server's name may lead to another one: the next attempt connects anew).
     fn failed(&self, st: &mut State, err: &RedisError) -> StoreError {
         let message = describe(err);
-        if err.is_io_error() || err.is_timeout() || err.is_unrecoverable_error() {
+        let demoted = matches!(err.kind(), ErrorKind::Server(ServerErrorKind::ReadOnly | ServerErrorKind::MasterDown));
+        if err.is_io_error() || err.is_timeout() || err.is_unrecoverable_error() || demoted {
             st.open = None;
             self.back_off(st);
         }
@@ -251,6 +255,10 @@ fn server_version(info: &str) -> String {
 fn describe(err: &RedisError) -> String {
     if err.is_timeout() {
         return "no answer within presence.redis_timeout_ms".into();
+    }
+    // A pipeline lists every command's error; the first one says what happened.
+    if let Some(first) = err.clone().into_server_errors().and_then(|all| all.first().map(|(_, e)| e.to_string())) {
+        return first;
     }
     err.to_string()
 }
