@@ -98,7 +98,7 @@ fn a_frozen_server_costs_one_timeout_then_the_same_store_recovers() {
     // The next calls do not wait again while the back-off lasts.
     let t = Instant::now();
     unavailable(s.room_count("r", None));
-    assert!(t.elapsed() < Duration::from_millis(50), "{:?}", t.elapsed());
+    assert!(t.elapsed() < Duration::from_millis(90), "less than the timeout: {:?}", t.elapsed());
     server.signal(libc::SIGCONT);
     let deadline = Instant::now() + Duration::from_secs(5);
     let back = loop {

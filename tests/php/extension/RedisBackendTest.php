@@ -132,8 +132,8 @@ final class RedisBackendTest extends PresenceTestCase
 		self::assertTrue($r['ok']);
 		self::assertSame([[], 0], [$r['room'], $r['count']]);
 		self::assertGreaterThanOrEqual(0.09, $r['first'], 'the first call waited for its answer');
-		self::assertLessThan(0.6, $r['first'], 'for about presence.redis_timeout_ms, not more');
-		self::assertLessThan(0.05, $r['second'], 'later calls do not wait again');
+		self::assertLessThan(1.0, $r['first'], 'for about presence.redis_timeout_ms, not more (room for a loaded machine)');
+		self::assertLessThan(0.09, $r['second'], 'later calls do not wait for the timeout again');
 		self::assertSame(['before'], $r['back'], 'the same process reads again once Redis answers');
 		self::assertLessThan(3.0, $r['recovered_after']);
 		self::assertSame(2, $r['connects']);
@@ -166,7 +166,7 @@ final class RedisBackendTest extends PresenceTestCase
 
 		self::assertMatchesRegularExpression('/^1{10,}0{10,}1{10,}$/', $r['log'], 'up, down while killed, up again: ' . $r['log']);
 		self::assertSame(2, $r['connects'], 'the same process connected again by itself');
-		self::assertLessThan(0.5, $r['slowest'], 'no call hung');
+		self::assertLessThan(1.0, $r['slowest'], 'no call hung');
 		self::assertCount(1, $r['errors'], 'one warning: this is one request');
 		self::assertCount(5, $r['room'], 'written again after the restart, which lost everything');
 	}

@@ -186,7 +186,8 @@ final class FleetTest extends TestCase
 		foreach ($frozen as $p) {
 			self::assertSame(['upsert' => false, 'count' => 0, 'version' => 0], $p['answers']);
 			self::assertCount(1, $p['warnings'], 'one warning per request: ' . json_encode($p['warnings']));
-			self::assertLessThan(0.5, $p['seconds'], 'no call waits much longer than the timeout');
+			// 100 ms of timeout; the rest is room for a machine as loaded as CI's.
+			self::assertLessThan(1.0, $p['seconds'], 'no call waits much longer than the timeout');
 		}
 
 		// Killed: every request answers at once, with one warning each, also on a worker that
@@ -201,7 +202,7 @@ final class FleetTest extends TestCase
 			self::assertSame(['upsert' => false, 'count' => 0, 'version' => 0], $p['answers']);
 			self::assertCount(1, $p['warnings'], 'one warning per request: ' . json_encode($p['warnings']));
 			self::assertStringContainsString('is unavailable', $p['warnings'][0]);
-			self::assertLessThan(0.5, $p['seconds']);
+			self::assertLessThan(1.0, $p['seconds'], 'a refused connection costs no timeout');
 		}
 		$answeredBy = array_count_values(array_column($down, 'pid'));
 		self::assertGreaterThan(1, max($answeredBy), 'some worker answered several of those requests');
