@@ -1,6 +1,7 @@
 <?php
 /**
- * Backend on the presence PHP extension (shared memory). The only code that calls presence_*().
+ * Backend on the presence PHP extension (shared memory, or Redis with presence.backend). The only
+ * code that calls presence_*().
  *
  * @package Presence
  * @since   0.1.0
@@ -157,14 +158,39 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Whether the extension can use its segment: '' when it can, else its reason (such as a
-	 * presence.shm_size out of range or a shm_path it cannot open). For Site Health.
+	 * Whether the extension can use its store: '' when it can, else its reason (such as a
+	 * presence.shm_size out of range, a shm_path it cannot open, or a Redis server it cannot
+	 * reach). For Site Health.
 	 *
 	 * @since 0.1.0
 	 */
 	public function segment_error(): string {
-		$this->call( fn() => presence_stats(), array() );
+		$stats = $this->call( fn() => presence_stats(), array() );
+		if ( '' === $this->last_error && ( ! is_array( $stats ) || array() === $stats ) ) {
+			// The extension warns about an unreachable Redis once per request: an earlier call
+			// of this request may have had the warning.
+			$this->last_error = __( 'the store did not answer.', 'presence' );
+		}
 		return $this->last_error;
+	}
+
+	/**
+	 * Where the extension keeps the entries, from presence_stats(): `backend` ('shm' or
+	 * 'redis'), and `segment_path`, or `server` and `server_version`. Empty when it cannot say.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return array<string, string>
+	 */
+	public function store_info(): array {
+		$stats = $this->call( fn() => presence_stats(), array() );
+		$info  = array();
+		foreach ( array( 'backend', 'segment_path', 'server', 'server_version' ) as $key ) {
+			if ( is_array( $stats ) && isset( $stats[ $key ] ) && is_string( $stats[ $key ] ) ) {
+				$info[ $key ] = $stats[ $key ];
+			}
+		}
+		return $info;
 	}
 
 	/**
