@@ -53,9 +53,11 @@ require_once WPP_DIR . '/includes/admin.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
 // --- Heartbeat and surfaces (heartbeat helper) ---
+require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
 require_once WPP_DIR . '/includes/heartbeat/entries.php';
 require_once WPP_DIR . '/includes/heartbeat/handlers.php';
+require_once WPP_DIR . '/includes/surfaces/screens.php';
 require_once WPP_DIR . '/includes/surfaces/assets.php';
 require_once WPP_DIR . '/includes/surfaces/page-view.php';
 require_once WPP_DIR . '/includes/surfaces/dashboard-widget.php';

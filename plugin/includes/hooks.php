@@ -52,6 +52,9 @@ function wpp_register_hooks(): void {
 	add_filter( 'debug_information', 'wpp_debug_information', 10 );
 
 	// --- Heartbeat and surfaces (heartbeat helper) ---
+	// Privacy: internal rooms stay out of the public API. 1, before site filters (10) may widen it.
+	add_filter( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1, 3 );
+
 	// Heartbeat: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
 	// already loaded when presence checks access to the post's room (no query of its own).
 	add_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20, 3 );

@@ -15,8 +15,6 @@
 		return;
 	}
 
-	var TITLE_CHARS = 100;
-
 	var state = ( window.wppPresence = {
 		config: config,
 		online: null,
@@ -32,27 +30,6 @@
 			return state.serverNow() - user.updated_at > config.idleAfter ? 'idle' : 'active';
 		},
 	} );
-
-	/**
-	 * What the user is looking at, as a short title.
-	 *
-	 * @return {string}
-	 */
-	function currentTitle() {
-		var title = '';
-		if ( config.isEditor ) {
-			var select = window.wp && wp.data && wp.data.select;
-			var editor = select && select( 'core/editor' );
-			if ( editor && editor.getEditedPostAttribute ) {
-				title = editor.getEditedPostAttribute( 'title' ) || '';
-			} else {
-				title = $( '#title' ).val() || '';
-			}
-		} else {
-			title = config.title || document.title || '';
-		}
-		return String( title ).replace( /\s+/g, ' ' ).trim().slice( 0, TITLE_CHARS );
-	}
 
 	/**
 	 * The version of a room the browser holds, if it is recent enough to be answered with
@@ -108,12 +85,9 @@
 		if ( document.hidden ) {
 			return; // Hidden tabs are not "there": their entries age into idle and expire.
 		}
-		var ping = { screen: config.screen, versions: {} };
-		var title = currentTitle();
+		// No title: what others read about a post comes from the server's copy of it.
+		var ping = { screen: config.screen, tab: config.tab, versions: {} };
 		var online = knownVersion( 'online' );
-		if ( title ) {
-			ping.title = title;
-		}
 		if ( online !== undefined ) {
 			ping.versions.online = online;
 		}

@@ -33,7 +33,7 @@
 			name.appendChild( ui.el( 'span', 'wpp-online__you', ' ' + __( '(you)', 'presence' ) ) );
 		}
 		text.appendChild( name );
-		text.appendChild( ui.el( 'span', 'wpp-online__doing', ui.doing( user ) ) );
+		text.appendChild( ui.where( user, 'wpp-online__doing' ) );
 
 		li.appendChild( ui.avatar( user, 32, '' ) );
 		li.appendChild( text );

@@ -89,26 +89,22 @@
 	}
 
 	/**
-	 * What a user is doing, in words, from the screen and title their own heartbeat stored.
+	 * Where a user is: the label the server built for this viewer ("Editing “Title”", "On the
+	 * dashboard"), as a link when the server gave one. Text only; the link must be http(s).
 	 *
-	 * @param {Object} user Online user item.
-	 * @return {string}
+	 * @param {Object} user      Online user item.
+	 * @param {string} className Class of the element.
+	 * @return {HTMLElement}
 	 */
-	function doing( user ) {
-		var screen = String( user.screen || '' );
-		var title = String( user.title || '' );
-		if ( screen === 'dashboard' ) {
-			return __( 'On the dashboard', 'presence' );
+	function where( user, className ) {
+		var label = String( user.label || __( 'Elsewhere in the admin', 'presence' ) );
+		var url = String( user.url || '' );
+		if ( ! /^https?:\/\//i.test( url ) ) {
+			return el( 'span', className, label );
 		}
-		if ( ( config.editorScreens || [] ).indexOf( screen ) !== -1 ) {
-			/* translators: %s: post title. */
-			return title ? sprintf( __( 'Editing “%s”', 'presence' ), title ) : __( 'Editing a post', 'presence' );
-		}
-		if ( screen === 'front' && title ) {
-			/* translators: %s: title of a page of the site. */
-			return sprintf( __( 'Viewing “%s”', 'presence' ), title );
-		}
-		return title || __( 'In the admin', 'presence' );
+		var link = el( 'a', className, label );
+		link.href = url;
+		return link;
 	}
 
 	function statusLabel( status ) {
@@ -169,7 +165,7 @@
 	presence.ui = {
 		el: el,
 		avatar: avatar,
-		doing: doing,
+		where: where,
 		statusLabel: statusLabel,
 		announce: announce,
 		subscribe: subscribe,

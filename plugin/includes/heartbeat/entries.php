@@ -2,9 +2,11 @@
 /**
  * Writing the heartbeat's presence entries and turning rooms into the payloads the browser gets.
  *
- * Everything a reader shows (display name, avatar URL, screen, title) is stored in the entry's
- * data when the user's own heartbeat writes it, so building a payload never looks up a user.
- * With the native backend a heartbeat therefore costs presence no database query at all.
+ * Who someone is (display name, avatar URL) and where (screen id, post id) is stored in the
+ * entry's data when the user's own heartbeat writes it, so building a payload never looks up a
+ * user. What a viewer reads about the post (its title, its edit link) is built on read, for that
+ * viewer, after wpp_privacy_entry_for_viewer(); the posts are loaded in one query first. With the
+ * native backend an unchanged answer costs presence no database query, a full one at most one.
  *
  * @package Presence
  * @since   0.1.0
@@ -61,18 +63,24 @@ function wpp_heartbeat_user_fields( WP_User $user ): array {
 }
 
 /**
- * Writes (or refreshes) the user's `admin/online` entry.
+ * Writes (or refreshes) the user's `admin/online` entry: who they are, the screen they are on,
+ * the post they are editing (only one the caller checked they may edit; 0 for none) and the
+ * page (tab) that wrote it, so that page's leaving removes it only while it is still its own.
  *
  * @since 0.1.0
+ * @since 0.2.0 Stores the post id and tab instead of a title the browser sent.
  *
- * @param WP_User $user Current user.
- * @param array   $ping Parsed ping (wpp_heartbeat_read_ping()).
+ * @param WP_User $user    Current user.
+ * @param string  $screen  Screen id (a clean key).
+ * @param int     $post_id Post being edited, already checked; 0 for none.
+ * @param string  $tab     Tab id of the page ('' when unknown).
  * @return bool Whether the backend stored it.
  */
-function wpp_heartbeat_write_online( WP_User $user, array $ping ): bool {
+function wpp_heartbeat_write_online( WP_User $user, string $screen, int $post_id = 0, string $tab = '' ): bool {
 	$data = wpp_heartbeat_user_fields( $user ) + array(
-		'screen' => $ping['screen'],
-		'title'  => $ping['title'],
+		'screen'  => $screen,
+		'post_id' => max( 0, $post_id ),
+		'tab'     => $tab,
 	);
 	return wpp_backend()->set( WPP_ADMIN_ROOM, wpp_heartbeat_client_id( $user->ID ), $data, $user->ID, wpp_default_ttl() );
 }
@@ -138,36 +146,72 @@ function wpp_heartbeat_online_limit(): int {
 }
 
 /**
- * The `presence-online` payload.
+ * The `presence-online` payload, as the viewer may see it.
  *
  * @since 0.1.0
+ * @since 0.2.0 Built for a viewer: each user's place is a label from wpp_screens_where().
  *
  * @param int|null $known_version Version the browser already has, null if none.
  * @param float    $now           Current unix time.
+ * @param WP_User  $viewer        The person who gets the answer.
  * @return array `{version, unchanged: true}` or `{version, total, users: [...]}`.
  */
-function wpp_heartbeat_online_payload( ?int $known_version, float $now ): array {
-	$backend = wpp_backend();
-	$version = wpp_heartbeat_version( $backend->room_version( WPP_ADMIN_ROOM ) );
+function wpp_heartbeat_online_payload( ?int $known_version, float $now, WP_User $viewer ): array {
+	$read = wpp_heartbeat_online_read( $known_version );
+	if ( isset( $read['unchanged'] ) ) {
+		return $read;
+	}
+	wpp_privacy_prime_posts( $read['entries'] );
+	return wpp_heartbeat_online_build( $read, $now, $viewer );
+}
+
+/**
+ * First half of the `presence-online` payload: the room's version and, when the browser does not
+ * hold it, its user entries. No database query with the native backend.
+ *
+ * @since 0.2.0
+ *
+ * @param int|null $known_version Version the browser already has, null if none.
+ * @return array `{version, unchanged: true}` or `{version, total, entries}`.
+ */
+function wpp_heartbeat_online_read( ?int $known_version ): array {
+	$version = wpp_heartbeat_version( wpp_backend()->room_version( WPP_ADMIN_ROOM ) );
 	if ( null !== $known_version && $known_version === $version ) {
 		return array(
 			'version'   => $version,
 			'unchanged' => true,
 		);
 	}
-
 	list( $entries, $total ) = wpp_heartbeat_read_users( WPP_ADMIN_ROOM, wpp_heartbeat_online_limit(), 0 );
-	$users                   = array();
-	foreach ( $entries as $entry ) {
-		$users[] = wpp_heartbeat_user_item( $entry, $now ) + array(
-			'screen' => (string) ( $entry['data']['screen'] ?? '' ),
-			'title'  => (string) ( $entry['data']['title'] ?? '' ),
-		);
-	}
-
 	return array(
 		'version' => $version,
 		'total'   => $total,
+		'entries' => $entries,
+	);
+}
+
+/**
+ * Second half of the `presence-online` payload: each entry as the viewer may see it. The posts
+ * the entries name must be loaded already (wpp_privacy_prime_posts()).
+ *
+ * @since 0.2.0
+ *
+ * @param array   $read   What wpp_heartbeat_online_read() returned (not unchanged).
+ * @param float   $now    Current unix time.
+ * @param WP_User $viewer The person who gets the answer.
+ * @return array `{version, total, users: [...]}`.
+ */
+function wpp_heartbeat_online_build( array $read, float $now, WP_User $viewer ): array {
+	$users = array();
+	foreach ( $read['entries'] as $entry ) {
+		$visible = wpp_privacy_entry_for_viewer( $entry, $viewer );
+		if ( null !== $visible ) {
+			$users[] = wpp_heartbeat_user_item( $visible, $now ) + wpp_screens_where( $visible['data'], $viewer );
+		}
+	}
+	return array(
+		'version' => $read['version'],
+		'total'   => $read['total'],
 		'users'   => $users,
 	);
 }
@@ -197,9 +241,14 @@ function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id
 	}
 
 	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
+	$viewer                  = get_userdata( $user_id );
 	$users                   = array();
 	foreach ( $entries as $entry ) {
-		$users[] = wpp_heartbeat_user_item( $entry, $now );
+		// The caller checked the viewer may be in this room; the gate is asked anyway, as every
+		// surface asks it, so a filter on room access is honoured here too.
+		if ( $viewer && null !== wpp_privacy_entry_for_viewer( $entry, $viewer ) ) {
+			$users[] = wpp_heartbeat_user_item( $entry, $now );
+		}
 	}
 
 	return $head + array(

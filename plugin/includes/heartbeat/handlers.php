@@ -41,17 +41,18 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		$now = microtime( true );
+		$now  = microtime( true );
+		$room = $editor_post > 0 ? wpp_heartbeat_write_editor( $user, $editor_post ) : false;
 		if ( null !== $ping ) {
-			wpp_heartbeat_write_online( $user, $ping );
-			$response['presence-online'] = wpp_heartbeat_online_payload( $ping['versions']['online'], $now );
+			// The online entry names the post only when the user may be in its room (checked
+			// just above); any other post id the browser sent is dropped.
+			$post_id = false !== $room && $ping['post_id'] === $editor_post ? $editor_post : 0;
+			wpp_heartbeat_write_online( $user, $ping['screen'], $post_id, $ping['tab'] );
+			$response['presence-online'] = wpp_heartbeat_online_payload( $ping['versions']['online'], $now, $user );
 		}
-		if ( $editor_post > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $editor_post );
-			if ( false !== $room ) {
-				$known                        = null !== $ping ? $ping['versions']['editors'] : null;
-				$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
-			}
+		if ( false !== $room ) {
+			$known                        = null !== $ping ? $ping['versions']['editors'] : null;
+			$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
 		}
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );

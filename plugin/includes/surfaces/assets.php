@@ -45,19 +45,17 @@ function wpp_surfaces_enqueue_admin(): void {
 		return;
 	}
 
-	$post_id   = wpp_surfaces_editor_post_id( $screen );
-	$dashboard = 'dashboard' === $screen->id;
-	$config    = array(
-		'screen'      => $screen->id,
-		'title'       => wp_strip_all_tags( (string) get_admin_page_title() ),
-		'postId'      => $post_id,
-		'isEditor'    => $post_id > 0,
-		'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
+	$post_id = wpp_surfaces_editor_post_id( $screen );
+	wpp_surfaces_enqueue_client(
+		array(
+			'screen'      => wpp_heartbeat_clean_key( $screen->id ),
+			'postId'      => $post_id,
+			'isEditor'    => $post_id > 0,
+			'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
+			'initial'     => wpp_surfaces_initial_state( $post_id ),
+		)
 	);
-	$config['initial'] = wpp_surfaces_initial_state( $dashboard, $post_id );
-
-	wpp_surfaces_enqueue_client( $config );
-	if ( $dashboard ) {
+	if ( 'dashboard' === $screen->id ) {
 		wp_enqueue_script( 'wpp-presence-online' );
 	}
 	if ( $post_id > 0 ) {
@@ -77,11 +75,10 @@ function wpp_surfaces_enqueue_front(): void {
 	wpp_surfaces_enqueue_client(
 		array(
 			'screen'      => 'front',
-			'title'       => wp_strip_all_tags( wp_get_document_title() ),
 			'postId'      => 0,
 			'isEditor'    => false,
 			'blockEditor' => false,
-			'initial'     => array(),
+			'initial'     => array( 'online' => wpp_surfaces_online_state() ),
 		)
 	);
 }
@@ -95,32 +92,16 @@ function wpp_surfaces_enqueue_front(): void {
  */
 function wpp_surfaces_enqueue_client( array $page ): void {
 	$config = $page + array(
-		'userId'        => get_current_user_id(),
-		'idleAfter'     => wpp_heartbeat_idle_after(),
+		'userId'       => get_current_user_id(),
+		'tab'          => wpp_surfaces_tab_id(),
+		'idleAfter'    => wpp_heartbeat_idle_after(),
 		// Room versions older than this are not sent back, so the timestamps the browser holds
 		// (from which it re-evaluates active/idle) are at most this old plus one tick.
-		'refreshAfter'  => 30,
-		'serverTime'    => microtime( true ),
-		'editorScreens' => array_values( get_post_types( array( 'show_ui' => true ) ) ),
+		'refreshAfter' => 30,
+		'serverTime'   => microtime( true ),
 	);
 
 	wp_enqueue_script( 'wpp-presence' );
 	wp_add_inline_script( 'wpp-presence', 'var wppPresenceConfig = ' . wp_json_encode( $config ) . ';', 'before' );
 	wp_enqueue_style( 'wpp-presence' );
-}
-
-/**
- * The post being edited on this screen (block or classic editor), 0 elsewhere.
- *
- * @since 0.1.0
- *
- * @param WP_Screen $screen Current screen.
- * @return int
- */
-function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
-	$post = $GLOBALS['post'] ?? null;
-	if ( 'post' !== $screen->base || ! $post instanceof WP_Post || false === wpp_post_room( $post ) ) {
-		return 0;
-	}
-	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
 }

@@ -10,17 +10,6 @@ require_once __DIR__ . '/HeartbeatTestCase.php';
 
 final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 
-	protected function tearDown(): void {
-		foreach ( array( 'wpp-presence', 'wpp-presence-ui', 'wpp-presence-online', 'wpp-presence-editors' ) as $handle ) {
-			wp_dequeue_script( $handle );
-			wp_deregister_script( $handle );
-		}
-		wp_dequeue_style( 'wpp-presence' );
-		wp_deregister_style( 'wpp-presence' );
-		unset( $GLOBALS['current_screen'], $GLOBALS['post'] );
-		parent::tearDown();
-	}
-
 	/**
 	 * @dataProvider hooks
 	 */
@@ -38,38 +27,12 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 ),
 			array( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 ),
 			array( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 ),
+			array( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1 ),
 		);
 	}
 
 	public function test_post_lock_refresh_runs_before_presence(): void {
 		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
-	}
-
-	/**
-	 * Sets up the admin screen $id as admin.php would, and runs the enqueue hooks.
-	 */
-	private function open_admin_screen( WP_User $user, string $id, ?WP_Post $post = null ): array {
-		wp_set_current_user( $user->ID );
-		if ( $post ) {
-			$GLOBALS['post'] = $post;
-		}
-		set_current_screen( $id );
-		wpp_surfaces_register_assets();
-		wpp_surfaces_enqueue_admin();
-		$before = $this->inline_before();
-		if ( ! $before ) {
-			return array();
-		}
-		$this->assertCount( 1, $before, 'one inline configuration' );
-		$this->assertMatchesRegularExpression( '/^var wppPresenceConfig = \{.*\};$/s', $before[0] );
-		return json_decode( substr( $before[0], strlen( 'var wppPresenceConfig = ' ), -1 ), true );
-	}
-
-	/**
-	 * Inline scripts printed before the client (WordPress keeps a leading `false` in the list).
-	 */
-	private function inline_before(): array {
-		return array_values( array_filter( (array) wp_scripts()->get_data( 'wpp-presence', 'before' ) ) );
 	}
 
 	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
@@ -83,7 +46,8 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( $editor->ID, $config['userId'] );
 		$this->assertFalse( $config['isEditor'] );
 		$this->assertSame( 90, $config['idleAfter'] );
-		$this->assertContains( 'post', $config['editorScreens'] );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{12}$/', $config['tab'] );
+		$this->assertSame( $config['tab'], wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'], 'the page view is this tab' );
 		$this->assertContains( 'wp-i18n', wp_scripts()->registered['wpp-presence-ui']->deps );
 		$this->assertSame( 'presence', wp_scripts()->registered['wpp-presence-online']->textdomain );
 		$this->assertSame( array( $editor->ID ), $this->ids( $config['initial']['online'] ), 'the page view was written first' );
