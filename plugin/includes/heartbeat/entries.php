@@ -86,22 +86,33 @@ function wpp_heartbeat_write_online( WP_User $user, string $screen, int $post_id
 }
 
 /**
- * Writes (or refreshes) the user's entry in a post's room. The editor ping and the post-lock
- * bridge both come here, with the same client id and the same data (nothing that depends on the
- * source), so one user has one entry per post and a tick never flips its state (or the version).
+ * Writes (or refreshes) the user's entry in a post's room. The editor ping, the editor's page load
+ * and the post-lock bridge all come here, with the same client id and the same data, so one user
+ * has one entry per post and a tick never flips its state (or the version).
+ *
+ * The entry carries the tab (page load) that has the editor open, so that page's leaving removes
+ * it only while it is still its own (surfaces/leave.php). The post-lock bridge does not know the
+ * tab: it passes null and keeps the tab the entry has.
  *
  * @since 0.1.0
+ * @since 0.2.0 The tab.
  *
- * @param WP_User $user    Current user.
- * @param int     $post_id Post being edited.
+ * @param WP_User     $user    Current user.
+ * @param int         $post_id Post being edited.
+ * @param string|null $tab     Tab id ('' when unknown); null to keep the entry's own.
  * @return string|false The post's room when the user may be in it, false otherwise.
  */
-function wpp_heartbeat_write_editor( WP_User $user, int $post_id ) {
+function wpp_heartbeat_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
 	$room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
 	if ( false === $room || ! wpp_can_access_room( $room, $user->ID ) ) {
 		return false;
 	}
-	wpp_backend()->set( $room, wpp_heartbeat_client_id( $user->ID ), wpp_heartbeat_user_fields( $user ), $user->ID, wpp_default_ttl() );
+	$client = wpp_heartbeat_client_id( $user->ID );
+	if ( null === $tab ) {
+		$entry = wpp_find_entry( $room, $client );
+		$tab   = (string) ( $entry['data']['tab'] ?? '' );
+	}
+	wpp_backend()->set( $room, $client, wpp_heartbeat_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_default_ttl() );
 	return $room;
 }
 
@@ -345,5 +356,36 @@ function wpp_heartbeat_user_item( array $entry, float $now ): array {
 		'date_gmt'     => (string) ( $entry['date_gmt'] ?? '' ),
 		'updated_at'   => $updated_at,
 		'status'       => $now - $updated_at > wpp_heartbeat_idle_after() ? 'idle' : 'active',
+	);
+}
+
+/**
+ * The heartbeat users of several rooms, and one version over all of them that changes when any
+ * of them joins, leaves or changes (not when they only tick), for the surfaces that show many
+ * rooms at once (Active posts, the posts list).
+ *
+ * @since 0.2.0
+ *
+ * @param array<string,array[]> $rooms   room => entries (WPP_Backend::get_rooms()).
+ * @param int                   $exclude User left out; 0 for none.
+ * @return array{version:int,people:array<string,array[]>} people: room => user entries, for the
+ *                                                          rooms that have any.
+ */
+function wpp_heartbeat_rooms_people( array $rooms, int $exclude = 0 ): array {
+	$people = array();
+	$hash   = hash_init( 'sha256' );
+	foreach ( $rooms as $room => $entries ) {
+		$users = wpp_heartbeat_unique_users( $entries, $exclude );
+		if ( ! $users ) {
+			continue;
+		}
+		$people[ $room ] = $users;
+		foreach ( $users as $entry ) {
+			hash_update( $hash, $room . "\0" . $entry['user_id'] . "\0" . wp_json_encode( $entry['data'] ) . "\n" );
+		}
+	}
+	return array(
+		'version' => $people ? wpp_heartbeat_version( (int) hexdec( substr( hash_final( $hash ), 0, 15 ) ) ) : 0,
+		'people'  => $people,
 	);
 }

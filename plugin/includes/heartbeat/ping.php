@@ -159,3 +159,70 @@ function wpp_heartbeat_clean_version( $value ): ?int {
 	}
 	return null;
 }
+
+/**
+ * Parses `presence-active-posts` (`{version?: int}`), sent by a page showing the Active posts
+ * widget.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['version' => ?int], or null when not asked.
+ */
+function wpp_heartbeat_read_active_posts( array $data ): ?array {
+	$ask = $data['presence-active-posts'] ?? null;
+	if ( ! is_array( $ask ) ) {
+		return null;
+	}
+	return array( 'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ) );
+}
+
+/**
+ * Parses `presence-post-rows` (`{rooms: string[], nonce: string, version?: int}`), sent by a posts
+ * list: the rooms of its rows as the page was served, signed for the user.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['rooms' => string[], 'nonce' => string, 'version' => ?int], or null when not
+ *                    asked or malformed (a room that is not a post room, too many rooms).
+ */
+function wpp_heartbeat_read_post_rows( array $data ): ?array {
+	$ask = $data['presence-post-rows'] ?? null;
+	if ( ! is_array( $ask ) || ! is_array( $ask['rooms'] ?? null ) || ! is_string( $ask['nonce'] ?? null ) || count( $ask['rooms'] ) > WPP_POSTS_ROWS_MAX ) {
+		return null;
+	}
+	$rooms = array();
+	foreach ( $ask['rooms'] as $room ) {
+		if ( ! is_string( $room ) || null === wpp_parse_post_room( $room ) ) {
+			return null;
+		}
+		$rooms[] = $room;
+	}
+	return array(
+		'rooms'   => $rooms,
+		'nonce'   => substr( $ask['nonce'], 0, 64 ),
+		'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ),
+	);
+}
+
+/**
+ * Parses `presence-screen` (`{key: string, since: number}`): the stale-screen key of the page and
+ * the unix time it was served.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['key' => string, 'since' => float], or null when not sent or invalid.
+ */
+function wpp_heartbeat_read_screen( array $data ): ?array {
+	$ask   = $data['presence-screen'] ?? null;
+	$since = is_array( $ask ) ? ( $ask['since'] ?? null ) : null;
+	if ( ! is_array( $ask ) || ! wpp_stale_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
+		return null;
+	}
+	return array(
+		'key'   => $ask['key'],
+		'since' => (float) $since,
+	);
+}

@@ -77,7 +77,7 @@ function wpp_surfaces_initial_state( int $post_id ): array {
 	try {
 		$now = microtime( true );
 		if ( $post_id > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $post_id );
+			$room = wpp_heartbeat_write_editor( $user, $post_id, wpp_surfaces_tab_id() );
 			if ( false !== $room ) {
 				$initial['editors'] = wpp_heartbeat_editors_payload( $room, $post_id, $user->ID, null, $now );
 			}
@@ -125,6 +125,7 @@ function wpp_surfaces_note_page_view( $screen ): void {
 		// The same screen, post and tab the client script sends from this page, so its first
 		// tick does not change the entry again.
 		wpp_heartbeat_write_online( $user, wpp_heartbeat_clean_key( $screen->id ), wpp_surfaces_editor_post_id( $screen ), wpp_surfaces_tab_id() );
+		wpp_surfaces_note_last_seen( $user->ID );
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}

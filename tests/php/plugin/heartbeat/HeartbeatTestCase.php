@@ -61,6 +61,7 @@ abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 		wp_dequeue_style( 'wpp-presence' );
 		wp_deregister_style( 'wpp-presence' );
 		unset( $GLOBALS['current_screen'], $GLOBALS['post'] );
+		$GLOBALS['wp_query'] = $GLOBALS['wp_the_query']; // The posts list's tests set a query of their own.
 	}
 
 	/**
@@ -89,6 +90,21 @@ abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 	 */
 	protected function inline_before(): array {
 		return array_values( array_filter( (array) wp_scripts()->get_data( 'wpp-presence', 'before' ) ) );
+	}
+
+	/**
+	 * An editor whose display name, and a post (the test's) whose title, are markup — written
+	 * straight to the database as an import or another plugin could, past WordPress's own
+	 * sanitizing — so the surfaces' own escaping is what is tested.
+	 */
+	protected function hostile_editor_of_a_hostile_post(): WP_User {
+		global $wpdb;
+		$user = self::user( 'editor' );
+		$wpdb->update( $wpdb->users, array( 'display_name' => '<img src=x onerror=alert(1)>"\'&amp;' ), array( 'ID' => $user->ID ) );
+		$wpdb->update( $wpdb->posts, array( 'post_title' => '</a><script>alert(2)</script>' ), array( 'ID' => $this->post_id ) );
+		clean_user_cache( $user->ID );
+		clean_post_cache( $this->post_id );
+		return get_userdata( $user->ID );
 	}
 
 	/**

@@ -143,6 +143,23 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( array( 'Editing a post' ), array_values( array_unique( array_column( $others, 'label' ) ) ) );
 	}
 
+	public function test_a_dashboard_tick_with_active_posts_loads_the_posts_of_both_answers_in_one_query(): void {
+		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		$this->crowd();
+		$me   = self::user( 'editor' );
+		$data = $this->ping() + array( 'presence-active-posts' => array( 'version' => '' ) );
+
+		list( $full, $response ) = $this->presence_queries( $me, $data, 'dashboard' );
+		$this->assertSame( 1, $full );
+		$this->assertCount( 3, $response['presence-active-posts']['posts'] );
+
+		$data['presence-ping']['versions']['online']   = $response['presence-online']['version'];
+		$data['presence-active-posts']['version']      = (string) $response['presence-active-posts']['version'];
+		list( $unchanged, $again )                     = $this->presence_queries( $me, $data, 'dashboard' );
+		$this->assertSame( 0, $unchanged );
+		$this->assertTrue( $again['presence-active-posts']['unchanged'] );
+	}
+
 	public function test_database_backend_queries_do_not_grow_with_the_number_of_users_or_posts(): void {
 		wpp_use_backend( new WPP_Database_Backend() );
 		$me = self::user( 'editor' );

@@ -28,7 +28,50 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 ),
 			array( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 ),
 			array( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1 ),
+			array( 'admin_bar_menu', 'wpp_surfaces_admin_bar', 80 ),
+			array( 'views_users', 'wpp_surfaces_users_views', 10 ),
+			array( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 ),
+			array( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 ),
+			array( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10 ),
+			array( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 ), // After wpp_on_logout (10).
+			array( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10 ),
+			array( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10 ),
+			array( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10 ),
+			array( 'manage_pages_custom_column', 'wpp_surfaces_posts_column', 10 ),
+			array( 'wp_after_insert_post', 'wpp_surfaces_stale_post_saved', 10 ),
+			array( 'edited_term', 'wpp_surfaces_stale_term_saved', 10 ),
+			array( 'profile_update', 'wpp_surfaces_stale_user_saved', 10 ),
+			array( 'rest_pre_insert_user', 'wpp_surfaces_stale_rest_user', 10 ),
+			array( 'edit_comment', 'wpp_surfaces_stale_comment_saved', 10 ),
+			array( 'wp_set_comment_status', 'wpp_surfaces_stale_comment_saved', 10 ),
+			array( 'updated_option', 'wpp_surfaces_stale_option_saved', 10 ),
+			array( 'added_option', 'wpp_surfaces_stale_option_saved', 10 ),
+			array( 'wpp_mark_screen_stale', 'wpp_surfaces_stale_mark_action', 10 ),
+			array( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 ),
+			array( 'admin_menu', 'wpp_surfaces_add_inspector', 10 ),
+			array( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 ),
 		);
+	}
+
+	/**
+	 * Every wpp_heartbeat_*, wpp_surfaces_* and wpp_privacy_* callback registered anywhere is in
+	 * the list above (the plugin row's link is checked by the inspector's test: its hook name
+	 * holds the plugin's path).
+	 */
+	public function test_no_surface_hook_is_left_out_of_the_list(): void {
+		$listed = array_map( static fn( $h ) => "$h[0]|$h[1]|$h[2]", self::hooks() );
+		$found  = array();
+		foreach ( $GLOBALS['wp_filter'] as $hook => $wp_hook ) {
+			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
+				foreach ( $callbacks as $callback ) {
+					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
+					if ( preg_match( '/^wpp_(heartbeat|surfaces|privacy)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
+						$found[] = "$hook|$name|$priority";
+					}
+				}
+			}
+		}
+		$this->assertSame( array(), array_values( array_diff( $found, $listed ) ) );
 	}
 
 	public function test_post_lock_refresh_runs_before_presence(): void {

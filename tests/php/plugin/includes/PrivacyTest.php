@@ -11,6 +11,7 @@
 
 require_once dirname( __DIR__ ) . '/heartbeat/HeartbeatTestCase.php';
 require_once dirname( __DIR__ ) . '/support/trait-wpp-privacy-fixture.php';
+require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
 
 /**
  * @covers ::wpp_privacy_entry_for_viewer
@@ -18,6 +19,7 @@ require_once dirname( __DIR__ ) . '/support/trait-wpp-privacy-fixture.php';
  */
 final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
 	use WPP_Privacy_Fixture;
+	use WPP_Surfaces_Render;
 
 	protected function setUp(): void {
 		parent::setUp();
@@ -46,9 +48,15 @@ final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
 	 */
 	private function seen_by( WP_User $viewer ): array {
 		$json = static fn( $value ) => (string) wp_json_encode( $value, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES );
+		$asks = $this->ping() + array( 'presence-active-posts' => array( 'version' => '' ) );
 		$seen = array(
-			'heartbeat answer' => $json( $this->heartbeat( $viewer, $this->ping() ) ),
-			'page state'       => $json( $this->open_admin_screen( $viewer, 'dashboard' ) ),
+			'heartbeat answer'  => $json( $this->heartbeat( $viewer, $asks ) ),
+			'page state'        => $json( $this->open_admin_screen( $viewer, 'dashboard' ) ),
+			'admin bar'         => $this->render_admin_bar( $viewer ),
+			'admin bar (front)' => $this->render_admin_bar( $viewer, 'front' ),
+			'dashboard widgets' => $this->render_dashboard_widgets( $viewer ),
+			'posts list'        => $this->render_posts_cells( $viewer, array_values( $this->posts ) ),
+			'users list'        => $this->render_users_list( $viewer, array_map( static fn( $u ) => $u->ID, $this->people ) ),
 		);
 		wp_set_current_user( $viewer->ID );
 		$seen['REST admin/online'] = $json( self::rest_get( '/presence', array( 'room' => 'admin/online' ) ) );
@@ -72,7 +80,9 @@ final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
 			if ( str_starts_with( $path, 'REST room of' ) || 'REST rooms' === $path ) {
 				continue; // Rooms are all or nothing; see the next test.
 			}
-			$this->assert_shows_only_allowed_posts( $viewer, $seen, $path );
+			// The posts list and the users list name no post: they show people (the list shows
+			// the titles itself); the privacy check is that they say nothing about hidden ones.
+			$this->assert_shows_only_allowed_posts( $viewer, $seen, $path, ! in_array( $path, array( 'posts list', 'users list' ), true ) && 'subscriber' !== $viewer );
 		}
 	}
 
