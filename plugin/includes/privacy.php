@@ -7,7 +7,8 @@
  * wpp_can_access_room() on the post's room, so the `wpp_can_access_room` filter applies too).
  * Entries about anything else stay visible to every user who can `edit_posts`.
  *
- * Every path that shows entries to a person goes through wpp_privacy_entry_for_viewer(): the
+ * Every path that shows entries to a person goes through wpp_privacy_entry_for_viewer() (or its
+ * list form, wpp_privacy_entries_for_viewer()): the
  * heartbeat answers and the page's initial state (heartbeat/entries.php), the REST API, the
  * admin bar, the dashboard widgets and the list columns. Labels ("Editing “Title”") are built
  * after it, from what it kept, so they cannot say more than it allowed.
@@ -85,22 +86,54 @@ function wpp_privacy_can_see_post( int $post_id, WP_User $viewer ): bool {
  * @return array|null
  */
 function wpp_privacy_entry_for_viewer( array $entry, WP_User $viewer ): ?array {
-	$room = (string) ( $entry['room'] ?? '' );
-	if ( ! $viewer->exists() || ( '' !== $room && ! wpp_can_access_room( $room, $viewer->ID ) ) ) {
-		return null;
+	return wpp_privacy_entries_for_viewer( array( $entry ), $viewer )[0] ?? null;
+}
+
+/**
+ * Entries as a viewer may see them (wpp_privacy_entry_for_viewer() for each; entries they may see
+ * nothing of are left out, keys kept). Each room and each post is checked once per call, so a
+ * list of fifty entries costs one check of their room.
+ *
+ * @since 0.2.0
+ *
+ * @param array[] $entries Entries (see WPP_Backend).
+ * @param WP_User $viewer  The person who would see them.
+ * @return array[]
+ */
+function wpp_privacy_entries_for_viewer( array $entries, WP_User $viewer ): array {
+	if ( ! $viewer->exists() ) {
+		return array();
 	}
-	$data    = is_array( $entry['data'] ?? null ) ? $entry['data'] : array();
-	$post_id = wpp_privacy_data_post_id( $data );
-	if ( null !== $post_id && ! wpp_privacy_can_see_post( $post_id, $viewer ) ) {
-		foreach ( WPP_PRIVACY_POST_KEYS as $key ) {
-			unset( $data[ $key ] );
+	$rooms = array();
+	$posts = array();
+	$out   = array();
+	foreach ( $entries as $key => $entry ) {
+		$room = (string) ( $entry['room'] ?? '' );
+		if ( ! isset( $rooms[ $room ] ) ) {
+			$rooms[ $room ] = '' === $room || wpp_can_access_room( $room, $viewer->ID );
 		}
-		if ( isset( $data['screen'] ) ) {
-			$data['screen'] = WPP_PRIVACY_HIDDEN_SCREEN;
+		if ( ! $rooms[ $room ] ) {
+			continue;
 		}
-		$entry['data'] = $data;
+		$data    = is_array( $entry['data'] ?? null ) ? $entry['data'] : array();
+		$post_id = wpp_privacy_data_post_id( $data );
+		if ( null !== $post_id ) {
+			if ( ! isset( $posts[ $post_id ] ) ) {
+				$posts[ $post_id ] = wpp_privacy_can_see_post( $post_id, $viewer );
+			}
+			if ( ! $posts[ $post_id ] ) {
+				foreach ( WPP_PRIVACY_POST_KEYS as $post_key ) {
+					unset( $data[ $post_key ] );
+				}
+				if ( isset( $data['screen'] ) ) {
+					$data['screen'] = WPP_PRIVACY_HIDDEN_SCREEN;
+				}
+				$entry['data'] = $data;
+			}
+		}
+		$out[ $key ] = $entry;
 	}
-	return $entry;
+	return $out;
 }
 
 /**

@@ -144,13 +144,16 @@
 	}
 
 	/**
-	 * "2 mins ago" for a server unix time.
+	 * "2 mins ago" ("just now" for the last few seconds) for a server unix time.
 	 *
 	 * @param {number} time
 	 * @return {string}
 	 */
 	function timeAgo( time ) {
 		var seconds = Math.max( 0, Math.round( presence.serverNow() - Number( time ) ) );
+		if ( seconds < 5 ) {
+			return __( 'just now', 'presence' );
+		}
 		if ( seconds < 60 ) {
 			/* translators: %d: number of seconds. */
 			return sprintf( _n( '%d second ago', '%d seconds ago', seconds, 'presence' ), seconds );

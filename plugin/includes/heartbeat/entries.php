@@ -214,11 +214,13 @@ function wpp_heartbeat_online_read( ?int $known_version ): array {
  */
 function wpp_heartbeat_online_build( array $read, float $now, WP_User $viewer ): array {
 	$users = array();
-	foreach ( $read['entries'] as $entry ) {
-		$visible = wpp_privacy_entry_for_viewer( $entry, $viewer );
-		if ( null !== $visible ) {
-			$users[] = wpp_heartbeat_user_item( $visible, $now ) + wpp_screens_where( $visible['data'], $viewer );
+	$where = array(); // Many people are on the same screen: each label is built once.
+	foreach ( wpp_privacy_entries_for_viewer( $read['entries'], $viewer ) as $visible ) {
+		$place = ( $visible['data']['screen'] ?? '' ) . '|' . ( $visible['data']['post_id'] ?? '' );
+		if ( ! isset( $where[ $place ] ) ) {
+			$where[ $place ] = wpp_screens_where( $visible['data'], $viewer );
 		}
+		$users[] = wpp_heartbeat_user_item( $visible, $now ) + $where[ $place ];
 	}
 	return array(
 		'version' => $read['version'],
@@ -254,12 +256,10 @@ function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id
 	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
 	$viewer                  = get_userdata( $user_id );
 	$users                   = array();
-	foreach ( $entries as $entry ) {
-		// The caller checked the viewer may be in this room; the gate is asked anyway, as every
-		// surface asks it, so a filter on room access is honoured here too.
-		if ( $viewer && null !== wpp_privacy_entry_for_viewer( $entry, $viewer ) ) {
-			$users[] = wpp_heartbeat_user_item( $entry, $now );
-		}
+	// The caller checked the viewer may be in this room; the gate is asked anyway, as every
+	// surface asks it, so a filter on room access is honoured here too.
+	foreach ( $viewer ? wpp_privacy_entries_for_viewer( $entries, $viewer ) : array() as $entry ) {
+		$users[] = wpp_heartbeat_user_item( $entry, $now );
 	}
 
 	return $head + array(

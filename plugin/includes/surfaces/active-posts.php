@@ -82,11 +82,8 @@ function wpp_active_posts_build( array $read, float $now, WP_User $viewer ): arr
 	$posts = array();
 	foreach ( $read['rooms'] as $room => $entries ) {
 		$users = array();
-		foreach ( $entries as $entry ) {
-			$visible = wpp_privacy_entry_for_viewer( $entry, $viewer );
-			if ( null !== $visible ) {
-				$users[] = wpp_heartbeat_user_item( $visible, $now );
-			}
+		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
+			$users[] = wpp_heartbeat_user_item( $visible, $now );
 		}
 		$parsed = wpp_parse_post_room( (string) $room );
 		$post   = $parsed ? get_post( $parsed[1] ) : null;

@@ -93,11 +93,8 @@ function wpp_posts_list_people( array $rooms, WP_User $viewer, float $now ): arr
 	$read = wpp_heartbeat_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_default_ttl() ) : array(), $viewer->ID );
 	$rows = array();
 	foreach ( $read['people'] as $room => $entries ) {
-		foreach ( $entries as $entry ) {
-			$visible = wpp_privacy_entry_for_viewer( $entry, $viewer );
-			if ( null !== $visible ) {
-				$rows[ $room ][] = wpp_heartbeat_user_item( $visible, $now );
-			}
+		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
+			$rows[ $room ][] = wpp_heartbeat_user_item( $visible, $now );
 		}
 	}
 	return array(
@@ -263,11 +260,9 @@ function wpp_posts_list_build( array $read, float $now, WP_User $viewer ): array
 			$rows[ $room ] = array();
 		}
 	}
-	foreach ( $read['entries'] as $entry ) {
-		$visible = isset( $rows[ $entry['room'] ] ) ? wpp_privacy_entry_for_viewer( $entry, $viewer ) : null;
-		if ( null !== $visible ) {
-			$rows[ $entry['room'] ][] = wpp_heartbeat_user_item( $visible, $now );
-		}
+	$allowed = array_filter( $read['entries'], static fn( array $entry ) => isset( $rows[ $entry['room'] ] ) );
+	foreach ( wpp_privacy_entries_for_viewer( $allowed, $viewer ) as $visible ) {
+		$rows[ $visible['room'] ][] = wpp_heartbeat_user_item( $visible, $now );
 	}
 	return array(
 		'version' => $read['version'],

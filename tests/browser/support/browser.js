@@ -183,6 +183,71 @@ class Browser {
 	}
 
 	/**
+	 * The admin bar's presence node: its count text, and the user ids of its two groups.
+	 */
+	async adminBar() {
+		return this.page.evaluate( () => {
+			const node = document.getElementById( 'wp-admin-bar-wpp-online' );
+			const ids = ( group ) => Array.from(
+				document.querySelectorAll( `#wp-admin-bar-wpp-online-${ group } li.wpp-ab-user` )
+			).map( ( li ) => Number( li.id.replace( /.*-user-/, '' ) ) );
+			return node ? {
+				count: node.querySelector( '.wpp-ab-count' ).textContent,
+				here: ids( 'here' ),
+				elsewhere: ids( 'elsewhere' ),
+				text: node.querySelector( '.ab-sub-wrapper' ).innerText,
+			} : null;
+		} );
+	}
+
+	/**
+	 * Opens the admin bar's presence menu (hover, as a mouse user would).
+	 */
+	async openAdminBarMenu() {
+		await this.page.hover( '#wp-admin-bar-wpp-online > .ab-item' );
+		await this.page.waitForSelector( '#wp-admin-bar-wpp-online .ab-sub-wrapper', { state: 'visible' } );
+	}
+
+	/**
+	 * User ids shown in the "Editing now" cell of a room on the posts list.
+	 */
+	async postsListCell( room ) {
+		return this.page.evaluate( ( wanted ) => {
+			const cell = document.querySelector( `.wpp-editing[data-wpp-room="${ wanted }"]` );
+			return cell ? Array.from( cell.querySelectorAll( '.wpp-avatars:not([hidden]) li[data-user-id]' ) ).map( ( li ) => Number( li.dataset.userId ) ) : null;
+		}, room );
+	}
+
+	/**
+	 * Changes the title in the block editor and saves the post (a REST save).
+	 */
+	async saveInBlockEditor( title ) {
+		await this.page.evaluate( async ( newTitle ) => {
+			const { dispatch, select } = window.wp.data;
+			dispatch( 'core/editor' ).editPost( { title: newTitle } );
+			await dispatch( 'core/editor' ).savePost();
+			if ( select( 'core/editor' ).didPostSaveRequestFail() ) {
+				throw new Error( 'the save failed' );
+			}
+		}, title );
+	}
+
+	/**
+	 * Text of the stale-screen notice (admin notice, or the block editor's), '' when none.
+	 */
+	async staleNotice() {
+		return this.page.evaluate( () => {
+			const banner = document.getElementById( 'wpp-stale-screen' );
+			if ( banner ) {
+				return banner.textContent;
+			}
+			const notices = window.wp && window.wp.data && window.wp.data.select( 'core/notices' );
+			const notice = notices && notices.getNotices().find( ( n ) => n.id === 'wpp-stale-screen' );
+			return notice ? notice.content : '';
+		} );
+	}
+
+	/**
 	 * The edit link of the draft with this title, from the posts list.
 	 */
 	async demoPostEditUrl( title ) {
