@@ -2,8 +2,9 @@
 /**
  * What a dashboard heartbeat answer costs the server with the surfaces: 201 people online, 50 of
  * them each editing a post; the viewer an administrator on the dashboard (Who's online, the
- * admin bar and Active posts). Prints, for a full answer and an unchanged one: time (best of 30,
- * each a cold object cache as in a new request), database queries, and bytes of JSON.
+ * admin bar and Active posts), then on another screen (the admin bar only). Prints, for a full
+ * answer and an unchanged one: time (best of 30, each a cold object cache as in a new request),
+ * database queries, and bytes of JSON.
  *
  * Runs against a site of the harness, inside a transaction that is rolled back, on a private
  * namespace of its store (flushed afterwards):
@@ -32,8 +33,9 @@ $posts = array();
 for ( $i = 0; $i < 50; $i++ ) {
 	$posts[] = wp_insert_post( array( 'post_title' => "Measured post $i", 'post_status' => 'draft', 'post_author' => $admin->ID ) );
 }
+// The editing people write last: they are the 50 most recent, the ones Who's online lists.
 for ( $u = 1000; $u < 1200; $u++ ) {
-	$post   = $u < 1050 ? $posts[ $u - 1000 ] : 0;
+	$post   = $u >= 1150 ? $posts[ $u - 1150 ] : 0;
 	$person = array( 'display_name' => "Person $u", 'avatar_url' => "https://example.org/avatar/$u.png" );
 	$backend->set( 'admin/online', "user-$u", $person + array( 'screen' => $post ? 'post' : 'dashboard', 'post_id' => $post, 'tab' => 'bench' ), $u, 150 );
 	if ( $post ) {
@@ -74,12 +76,20 @@ printf(
 	count( $response['presence-online']['users'] ),
 	$response['presence-active-posts']['total']
 );
-printf( "full answer:      %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+printf( "dashboard, full:        %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
 
 $data['presence-ping']['versions']['online'] = $response['presence-online']['version'];
 $data['presence-active-posts']['version']    = (string) $response['presence-active-posts']['version'];
 list( $time, $queries, $bytes ) = wpp_bench_answer( $data, 30, $admin->ID );
-printf( "unchanged answer: %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+printf( "dashboard, unchanged:   %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+
+// Another page than the dashboard: Who's online data for the admin bar only.
+$online = array( 'presence-ping' => array( 'screen' => 'edit-post', 'tab' => 'benchviewer' ) );
+list( $time, $queries, $bytes, $response ) = wpp_bench_answer( $online, 30, $admin->ID );
+printf( "online only, full:      %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+$online['presence-ping']['versions']['online'] = $response['presence-online']['version'];
+list( $time, $queries, $bytes ) = wpp_bench_answer( $online, 30, $admin->ID );
+printf( "online only, unchanged: %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
 
 $wpdb->query( 'ROLLBACK' );
 if ( $backend instanceof WPP_Native_Backend ) {

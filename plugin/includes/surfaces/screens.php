@@ -33,7 +33,8 @@ function wpp_screens_where( array $data, WP_User $viewer ): array {
 		$where = array(
 			/* translators: %s: post title. */
 			'label' => sprintf( __( 'Editing “%s”', 'presence' ), wpp_screens_post_title( $post ) ),
-			'url'   => user_can( $viewer, 'edit_post', $post->ID ) ? (string) get_edit_post_link( $post, 'raw' ) : '',
+			// get_edit_post_link() checks the current user's right to edit; another viewer's here.
+			'url'   => get_current_user_id() === $viewer->ID || user_can( $viewer, 'edit_post', $post->ID ) ? (string) get_edit_post_link( $post, 'raw' ) : '',
 		);
 	} else {
 		$post_id = 0;
