@@ -142,7 +142,20 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 1, wpp_backend()->count_room( 'admin/online', 150 ) );
 	}
 
-	public function test_dashboard_widget_is_added_for_editors_and_prints_an_empty_frame(): void {
+	public function test_the_editors_page_view_names_the_post_before_post_php_loads_it(): void {
+		$_GET['post'] = (string) $this->post_id; // current_screen fires before post.php sets $post.
+		wp_set_current_user( self::user( 'editor' )->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'post' ) );
+		$contributor = self::user( 'contributor' );
+		wp_set_current_user( $contributor->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'post' ) );
+
+		$posts = array_column( array_column( wpp_backend()->get_room( 'admin/online', 150 ), 'data', 'user_id' ), 'post_id' );
+		$this->assertContains( $this->post_id, $posts );
+		$this->assertSame( 0, array_column( wpp_backend()->get_room( 'admin/online', 150 ), 'data', 'user_id' )[ $contributor->ID ]['post_id'], 'not a post they may not edit' );
+	}
+
+	public function test_dashboard_widget_is_added_for_editors_and_prints_its_list(): void {
 		global $wp_meta_boxes;
 		require_once ABSPATH . 'wp-admin/includes/dashboard.php';
 		wp_set_current_user( self::user( 'editor' )->ID );
