@@ -27,7 +27,7 @@ final class WPP_Surfaces_Screens_Test extends WPP_TestCase {
 			'edit-comments'   => array( 'Moderating comments', 'edit-comments.php', 'edit-comments.php' ),
 			'upload'          => array( 'In the media library', 'upload.php', 'upload.php' ),
 			'users'           => array( 'Managing users', 'users.php', '' ),
-			'plugins'         => array( 'Managing plugins', 'plugins.php', '' ),
+			'plugins'         => array( 'Managing plugins', is_multisite() ? '' : 'plugins.php', '' ), // A network's plugins are its own.
 			'options-general' => array( 'Changing settings', 'options-general.php', '' ),
 			'edit-post'       => array( 'Browsing Posts', 'edit.php?post_type=post', 'edit.php?post_type=post' ),
 			'edit-page'       => array( 'Browsing Pages', 'edit.php?post_type=page', '' ),
