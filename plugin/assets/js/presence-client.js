@@ -235,11 +235,21 @@
 		};
 	}
 
+	// Logging out removes every entry of the user on the server: no leave request then (it would
+	// arrive logged out and be refused).
+	var loggingOut = false;
+	document.addEventListener( 'click', function ( event ) {
+		var link = event.target && event.target.closest ? event.target.closest( 'a[href*="action=logout"]' ) : null;
+		if ( link ) {
+			loggingOut = true;
+		}
+	} );
+
 	/**
 	 * Tells the server this page is going away (also into the back/forward cache).
 	 */
 	function leave() {
-		if ( ! config.restUrl || ! config.tab ) {
+		if ( ! config.restUrl || ! config.tab || loggingOut ) {
 			return;
 		}
 		var url = config.restUrl + 'leave';
@@ -267,6 +277,7 @@
 
 	window.addEventListener( 'pagehide', leave );
 	window.addEventListener( 'pageshow', function ( event ) {
+		loggingOut = false;
 		if ( event.persisted ) {
 			// Back from the back/forward cache: everything held may be old; ask for it all.
 			state.receivedAt = {};

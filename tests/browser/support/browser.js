@@ -69,14 +69,27 @@ class Browser {
 		}
 	}
 
+	/**
+	 * Logs in through the login form. On a loaded machine Chromium now and then drops the form's
+	 * submission (the server never sees the POST); the form is then filled and sent once more.
+	 */
 	async logIn( login, password ) {
-		await this.page.goto( this.base + '/wp-login.php' );
-		await this.page.fill( '#user_login', login );
-		await this.page.fill( '#user_pass', password );
-		await Promise.all( [
-			this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/ ),
-			this.page.click( '#wp-submit' ),
-		] );
+		for ( let attempt = 1; ; attempt++ ) {
+			await this.page.goto( this.base + '/wp-login.php' );
+			await this.page.fill( '#user_login', login );
+			await this.page.fill( '#user_pass', password );
+			try {
+				await Promise.all( [
+					this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/, { timeout: 15000 } ),
+					this.page.click( '#wp-submit' ),
+				] );
+				break;
+			} catch ( error ) {
+				if ( attempt >= 2 || ! /wp-login\.php/.test( this.page.url() ) ) {
+					throw error;
+				}
+			}
+		}
 		await this.waitForPresence();
 	}
 
