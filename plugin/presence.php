@@ -64,12 +64,23 @@ require_once WPP_DIR . '/includes/admin.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
 // --- Heartbeat and surfaces (heartbeat helper) ---
+require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
 require_once WPP_DIR . '/includes/heartbeat/entries.php';
 require_once WPP_DIR . '/includes/heartbeat/handlers.php';
+require_once WPP_DIR . '/includes/surfaces/screens.php';
+require_once WPP_DIR . '/includes/surfaces/render.php';
 require_once WPP_DIR . '/includes/surfaces/assets.php';
 require_once WPP_DIR . '/includes/surfaces/page-view.php';
 require_once WPP_DIR . '/includes/surfaces/dashboard-widget.php';
+require_once WPP_DIR . '/includes/surfaces/active-posts.php';
+require_once WPP_DIR . '/includes/surfaces/admin-bar.php';
+require_once WPP_DIR . '/includes/surfaces/users-list.php';
+require_once WPP_DIR . '/includes/surfaces/posts-list.php';
+require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
+require_once WPP_DIR . '/includes/surfaces/leave.php';
+require_once WPP_DIR . '/includes/surfaces/inspector.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
 
 // --- End of load list ---
 

@@ -46,8 +46,8 @@ function wpp_feature_plugin_active(): bool {
  * row that is not a client (the feature plugin's own bookkeeping: client ids starting with `_`).
  *
  * The feature plugin's heartbeat entries become Presence's own, so they show at once in Presence's
- * screens: `user-{id}` in `admin/online` keeps its screen and title and gets the user's display
- * name and avatar; `editor-{id}` in a post's room becomes `user-{id}` (one entry per user per
+ * screens: `user-{id}` in `admin/online` keeps its screen and the post it names when the user may
+ * edit it (never its browser-sent title) and gets the user's display name and avatar; `editor-{id}` in a post's room becomes `user-{id}` (one entry per user per
  * post, as Presence's heartbeat writes it). Any other entry is copied as it is.
  *
  * @since 0.2.0
@@ -69,13 +69,18 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 
 	$user = $user_id > 0 ? get_userdata( $user_id ) : false;
 	if ( $user && WPP_ADMIN_ROOM === $room && 'user-' . $user_id === $client_id ) {
-		$data = wpp_heartbeat_user_fields( $user ) + array(
-			'screen' => is_string( $data['screen'] ?? null ) ? $data['screen'] : '',
-			'title'  => is_string( $data['title'] ?? null ) ? $data['title'] : '',
+		// As Presence's heartbeat writes it: no title a browser sent (others are shown the server's
+		// post title, and only when they may edit it), a post only when this user may edit it.
+		$post_id   = wpp_heartbeat_clean_id( $data['post_id'] ?? 0 );
+		$post_room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
+		$data      = wpp_heartbeat_user_fields( $user ) + array(
+			'screen'  => wpp_heartbeat_clean_key( $data['screen'] ?? '' ),
+			'post_id' => false !== $post_room && wpp_can_access_room( $post_room, $user_id ) ? $post_id : 0,
+			'tab'     => '',
 		);
 	} elseif ( $user && null !== wpp_parse_post_room( $room ) && 'editor-' . $user_id === $client_id ) {
 		$client_id = wpp_heartbeat_client_id( $user_id );
-		$data      = wpp_heartbeat_user_fields( $user );
+		$data      = wpp_heartbeat_user_fields( $user ) + array( 'tab' => '' );
 	}
 	return array(
 		'room'      => $room,

@@ -242,6 +242,54 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/** @inheritDoc */
+	public function get_rooms( array $rooms, int $max_age ): array {
+		global $wpdb;
+		$out   = array();
+		$valid = array();
+		foreach ( $rooms as $room ) {
+			$room         = (string) $room;
+			$out[ $room ] = array();
+			if ( '' !== $room && strlen( $room ) <= 191 ) {
+				$valid[] = $room;
+			}
+		}
+		if ( ! $valid ) {
+			return $out;
+		}
+		$valid = array_values( array_unique( $valid ) );
+		$in    = implode( ', ', array_fill( 0, count( $valid ), '%s' ) );
+		$sql   = $wpdb->prepare( "SELECT room, client_id, user_id, data, updated_at FROM {$this->table()} WHERE room IN ($in) AND ", $valid ) // phpcs:ignore WordPress.DB.PreparedSQLPlaceholders
+			. $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC';
+		foreach ( $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) ) as $entry ) {
+			$out[ $entry['room'] ][] = $entry;
+		}
+		return $out;
+	}
+
+	/**
+	 * Live and expired (not yet deleted) rows of this site's table, its rooms, and its name.
+	 *
+	 * @since 0.2.0
+	 */
+	public function stats(): array {
+		global $wpdb;
+		$now = (int) floor( $this->now() );
+		$sql = $wpdb->prepare(
+			"SELECT SUM(expires_at > %d) AS live, SUM(expires_at <= %d) AS expired, COUNT(DISTINCT IF(expires_at > %d, room, NULL)) AS rooms FROM {$this->table()}",
+			$now,
+			$now,
+			$now
+		);
+		$row = $this->quiet( fn() => $wpdb->get_row( $sql ) );
+		return array(
+			'live_entries'    => (int) ( $row->live ?? 0 ),
+			'expired_entries' => (int) ( $row->expired ?? 0 ),
+			'rooms'           => (int) ( $row->rooms ?? 0 ),
+			'table'           => $this->table(),
+		);
+	}
+
+	/** @inheritDoc */
 	public function gc(): int {
 		global $wpdb;
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE expires_at <= %d", (int) floor( $this->now() ) );
@@ -261,32 +309,6 @@ final class WPP_Database_Backend implements WPP_Backend {
 		global $wpdb;
 		$where = '' === $room_prefix ? '' : $wpdb->prepare( ' WHERE room LIKE %s', $wpdb->esc_like( $room_prefix ) . '%' );
 		return (int) $this->write( fn() => $wpdb->query( "DELETE FROM {$this->table()}" . $where ) );
-	}
-
-	/**
-	 * Figures of the table: its name, rows, live rows, expired rows not yet deleted, rooms.
-	 *
-	 * @since 0.2.0
-	 *
-	 * @return array<string,int|string>
-	 */
-	public function stats(): array {
-		global $wpdb;
-		$now = (int) floor( $this->now() );
-		$row = $this->quiet(
-			fn() => $wpdb->get_row(
-				$wpdb->prepare( "SELECT COUNT(*) AS total_rows, COALESCE(SUM(expires_at > %d), 0) AS live_entries, COUNT(DISTINCT IF(expires_at > %d, room, NULL)) AS rooms FROM {$this->table()}", $now, $now ),
-				ARRAY_A
-			)
-		);
-		$row = is_array( $row ) ? $row : array( 'total_rows' => 0, 'live_entries' => 0, 'rooms' => 0 );
-		return array(
-			'backend'      => 'database',
-			'table'        => $this->table(),
-			'live_entries' => (int) $row['live_entries'],
-			'expired_rows' => (int) $row['total_rows'] - (int) $row['live_entries'],
-			'rooms'        => (int) $row['rooms'],
-		);
 	}
 
 	/**

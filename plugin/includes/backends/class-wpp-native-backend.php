@@ -289,6 +289,45 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
+	 * One read per room, each O(entries of that room): the extension has no multi-room read, and
+	 * a room read costs microseconds.
+	 *
+	 * @since 0.2.0
+	 */
+	public function get_rooms( array $rooms, int $max_age ): array {
+		$out = array();
+		foreach ( $rooms as $room ) {
+			$room         = (string) $room;
+			$out[ $room ] = $this->get_room( $room, $max_age );
+		}
+		return $out;
+	}
+
+	/**
+	 * The extension's presence_stats() for the whole segment (shared by every site using it),
+	 * flattened (`evictions.expired`), plus this site's `live_entries` and `rooms`.
+	 *
+	 * @since 0.2.0
+	 */
+	public function stats(): array {
+		$stats = $this->call( fn() => presence_stats(), array() );
+		$out   = array();
+		foreach ( (array) $stats as $name => $value ) {
+			if ( is_array( $value ) ) {
+				foreach ( $value as $sub => $sub_value ) {
+					$out[ $name . '.' . $sub ] = is_scalar( $sub_value ) ? $sub_value : '';
+				}
+			} elseif ( is_scalar( $value ) ) {
+				$out[ 'live_entries' === $name ? 'segment.live_entries' : ( 'rooms' === $name ? 'segment.rooms' : $name ) ] = $value;
+			}
+		}
+		$rooms               = $this->rooms( 86400 );
+		$out['live_entries'] = (int) array_sum( array_column( $rooms, 'entries' ) );
+		$out['rooms']        = count( $rooms );
+		return $out;
+	}
+
+	/**
 	 * Removes every entry of this site, or those of the rooms starting with $room_prefix
 	 * (tests, uninstall, `wp presence flush`).
 	 *
@@ -300,23 +339,5 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 */
 	public function flush( string $room_prefix = '' ): int {
 		return (int) $this->call( fn() => presence_flush( $this->prefix() . $room_prefix ), 0 );
-	}
-
-	/**
-	 * The store's figures as presence_stats() gives them (what `php --ri presence` shows), with
-	 * this site's live entries and rooms beside the whole segment's.
-	 *
-	 * @since 0.2.0
-	 *
-	 * @return array
-	 */
-	public function stats(): array {
-		$stats = (array) $this->call( fn() => presence_stats(), array() );
-		$rooms = $this->rooms( 86400 );
-		return array(
-			'site_live_entries' => array_sum( array_column( $rooms, 'entries' ) ),
-			'site_rooms'        => count( $rooms ),
-			'site_prefix'       => $this->prefix(),
-		) + $stats;
 	}
 }

@@ -127,8 +127,9 @@ function wpp_flush_entries( string $room_prefix = '' ) {
 }
 
 /**
- * The store's figures as `field`/`value` rows: for the native backend those of presence_stats()
- * (what `php --ri presence` shows) and this site's share; for the database backend its table's.
+ * The store's figures as `field`/`value` rows (WPP_Backend::stats()): for the native backend
+ * those of presence_stats() (what `php --ri presence` shows) with this site's live entries and
+ * rooms; for the database backend its table's.
  *
  * @since 0.2.0
  *
@@ -136,10 +137,9 @@ function wpp_flush_entries( string $room_prefix = '' ) {
  */
 function wpp_store_stats(): array {
 	$backend = wpp_backend();
-	$stats   = $backend instanceof WPP_Native_Backend || $backend instanceof WPP_Database_Backend
-		? $backend->stats()
-		: array( 'backend' => $backend->name() );
-	$rows    = array();
+	// The extension names its own store ('shm', 'redis'); the database backend gets its name.
+	$stats = $backend->stats() + array( 'backend' => $backend->name() );
+	$rows  = array();
 	foreach ( $stats as $field => $value ) {
 		foreach ( is_array( $value ) ? $value : array( '' => $value ) as $sub => $item ) {
 			$rows[] = array(

@@ -277,6 +277,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		);
 
 		cache_users( array_filter( array_unique( wp_list_pluck( $entries, 'user_id' ) ) ) );
+		// The posts the entries name, in one query, for the privacy check of each entry.
+		wpp_privacy_prime_posts( $entries );
 		$items = array();
 		foreach ( $entries as $entry ) {
 			$items[] = $this->prepare_response_for_collection( $this->prepare_item_for_response( $entry, $request ) );
@@ -398,7 +400,9 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$ttl      = wpp_default_ttl();
 
 		$rooms = array();
-		foreach ( $backend->rooms( $ttl ) as $room => $counts ) {
+		$all   = $backend->rooms( $ttl );
+		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
+		foreach ( $all as $room => $counts ) {
 			if ( wpp_can_access_room( (string) $room ) ) {
 				$rooms[ (string) $room ] = $counts['entries'];
 			}
@@ -444,15 +448,19 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * An entry as the REST API shows it, with the owner's display name and avatar.
+	 * An entry as the REST API shows it, with the owner's display name and avatar. Its data is
+	 * what the current user may see of it (wpp_privacy_entry_for_viewer()): nothing about a post
+	 * they may not edit.
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 Data filtered for the current user.
 	 *
 	 * @param array           $item    Entry (see WPP_Backend).
 	 * @param WP_REST_Request $request Request.
 	 * @return WP_REST_Response
 	 */
 	public function prepare_item_for_response( $item, $request ) {
+		$item = wpp_privacy_entry_for_viewer( (array) $item, wp_get_current_user() ) ?? array_merge( (array) $item, array( 'data' => array() ) );
 		$user_id = (int) ( $item['user_id'] ?? 0 );
 		$user    = $user_id > 0 ? get_userdata( $user_id ) : false;
 		return rest_ensure_response(

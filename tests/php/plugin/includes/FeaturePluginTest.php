@@ -27,12 +27,25 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$online = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'edit-post', 'title' => 'Posts', 'post_status' => 'x' ) ), $now + 90, $now );
 		$this->assertSame( 'user-' . $editor->ID, $online['client_id'] );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'screen' => 'edit-post', 'title' => 'Posts' ), $online['data'] );
+		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'screen' => 'edit-post', 'post_id' => 0, 'tab' => '' ), $online['data'], 'no browser-sent title is carried over' );
 		$this->assertSame( 90, $online['ttl'] );
+
+		// A post the user may edit is kept (its title is the server's, built on read); one that
+		// does not exist, or that they may not edit, is not.
+		$post    = self::post( array( 'post_author' => $editor->ID, 'post_status' => 'draft' ) )->ID;
+		$private = self::post( array( 'post_author' => self::user( 'administrator' )->ID, 'post_status' => 'draft' ) )->ID;
+		$editing = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'post', 'post_id' => $post, 'title' => 'Sent by a browser' ) ), $now + 90, $now );
+		$this->assertSame( $post, $editing['data']['post_id'] );
+		$this->assertArrayNotHasKey( 'title', $editing['data'] );
+		$author = self::user( 'author' );
+		$denied = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $author->ID, $author->ID, array( 'screen' => 'post', 'post_id' => $private ) ), $now + 90, $now );
+		$this->assertSame( 0, $denied['data']['post_id'], 'an author may not edit an administrator\'s draft' );
+		$missing = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'post', 'post_id' => 999999 ) ), $now + 90, $now );
+		$this->assertSame( 0, $missing['data']['post_id'] );
 
 		$editing = wpp_feature_plugin_entry( $row( 'postType/post:12', 'editor-' . $editor->ID, $editor->ID, array( 'locked' => true ) ), $now + 30, $now );
 		$this->assertSame( 'user-' . $editor->ID, $editing['client_id'], 'one entry per user per post, as the heartbeat writes it' );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ), $editing['data'] );
+		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
 
 		$other = wpp_feature_plugin_entry( $row( 'admin/online', 'tab-1', $editor->ID, array( 'a' => array( 'b' => 1 ) ) ), $now + 30, $now );
 		$this->assertSame( array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'a' => array( 'b' => 1 ) ), 'user_id' => $editor->ID, 'ttl' => 30 ), $other );

@@ -49,7 +49,8 @@ class HooksTest extends WPP_TestCase {
 
 	/**
 	 * Every wpp_* callback registered anywhere is in the list above, or belongs to the heartbeat
-	 * section (wpp_heartbeat_*, wpp_surfaces_*), whose test is heartbeat/'s.
+	 * and surfaces section (wpp_heartbeat_*, wpp_surfaces_*, wpp_privacy_*), whose test is
+	 * heartbeat/SurfacesTest.php's.
 	 */
 	public function test_no_core_hook_is_left_out_of_the_list(): void {
 		$listed = array();
@@ -61,7 +62,7 @@ class HooksTest extends WPP_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces)_/', $name )
+					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces|privacy)_/', $name )
 						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
 						$unlisted[] = "$hook|$name|$priority";
 					}

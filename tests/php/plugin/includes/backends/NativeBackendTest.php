@@ -37,6 +37,19 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $b->prefix() );
 	}
 
+	public function test_stats_carry_the_segment_figures_and_count_only_this_site(): void {
+		$here  = new WPP_Native_Backend();
+		$there = new WPP_Native_Backend( 'othersite00' );
+		$here->set( 'admin/online', 'a', array(), 1, 150 );
+		$there->set( 'admin/online', 'a', array(), 1, 150 );
+		$stats = $here->stats();
+		$this->assertSame( 1, $stats['live_entries'], 'this site only' );
+		$this->assertGreaterThanOrEqual( 2, $stats['segment.live_entries'], 'the whole segment' );
+		foreach ( array( 'capacity', 'room_capacity', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $figure ) {
+			$this->assertArrayHasKey( $figure, $stats );
+		}
+	}
+
 	public function test_rooms_are_stored_under_the_site_prefix(): void {
 		$b = new WPP_Native_Backend();
 		$b->set( 'admin/online', 'c', array(), 1, 150 );

@@ -79,11 +79,11 @@ class CliFunctionsTest extends WPP_TestCase {
 		$stats = array_column( wpp_store_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
 			// The figures `php --ri presence` shows, from presence_stats().
-			foreach ( array( 'capacity', 'live_entries', 'rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries', 'segment_path' ) as $field ) {
+			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries', 'segment_path' ) as $field ) {
 				$this->assertArrayHasKey( $field, $stats );
 			}
 			$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );
-			$this->assertSame( '1', $stats['site_live_entries'] );
+			$this->assertSame( '1', $stats['live_entries'], 'this site only' );
 		} else {
 			$this->assertSame( 'database', $stats['backend'] );
 			$this->assertSame( wpp_table_name(), $stats['table'] );
