@@ -1,6 +1,9 @@
 //! Helpers shared by the store tests: a unique segment path per test and a store on a test clock.
 #![allow(dead_code)]
 
+#[cfg(not(feature = "testing"))]
+compile_error!("the store tests use test hooks: cargo test --no-default-features --features testing");
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
