@@ -41,7 +41,7 @@ pub const USED: u32 = 0x4C49_5645;
 pub const MIN_SEGMENT: u64 = 256 * 1024;
 /// Largest supported segment: a rebuild after a crash (O(size), under the lock) must finish well
 /// within the 2 s lock timeout; see the README's measurements.
-pub const MAX_SEGMENT: u64 = 4 << 30;
+pub const MAX_SEGMENT: u64 = 1 << 30;
 /// Room versions stay below this (2^53), so JavaScript's numbers hold them exactly.
 pub const MAX_VERSION: u64 = 1 << 53;
 
