@@ -13,6 +13,8 @@ write_php_fpm_config() {
 		pid = $RUN_DIR/php-fpm.own.pid
 		error_log = $LOG_DIR/php-fpm.log
 		daemonize = no
+		; A reload (USR2) lets workers finish their requests instead of killing them (502s).
+		process_control_timeout = 10s
 
 		[presence-$SITE_NAME]
 		$user_lines
