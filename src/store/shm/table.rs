@@ -276,13 +276,20 @@ impl<'a> Locked<'a> {
     }
 
     /// Notices a wall clock stepped back (now more than a second before the latest time a holder
-    /// saw): caps every entry's expiry at `now + TTL` at once, so none outlives its TTL, even one
-    /// nobody reads. Then records `now` as the latest time.
+    /// saw): removes the entries that had expired by that latest time (not yet swept, they must
+    /// not come back to life) and caps every other expiry at `now + TTL`, so none outlives its
+    /// TTL, even one nobody reads. Then records `now` as the latest time.
     pub(crate) fn notice_clock(&mut self, now_us: u64) -> Result<(), Corrupt> {
-        if now_us.saturating_add(1_000_000) < self.c.clock_high_us {
+        let high = self.c.clock_high_us;
+        if now_us.saturating_add(1_000_000) < high {
             for i in 0..self.geo.entry_capacity {
                 let mut e = self.seg.entry(i)?;
-                if e.used == USED {
+                if e.used != USED {
+                    continue;
+                }
+                if e.expires_us <= high {
+                    self.remove_entry(i, Reason::Expired)?;
+                } else {
                     self.settle(i, &mut e, now_us)?;
                 }
             }
