@@ -32,8 +32,8 @@ login() {
 	curl -sS --max-time 30 -c "$jar" -b "$jar" -o /dev/null "$URL/wp-login.php"
 	curl -sS --max-time 30 -c "$jar" -b "$jar" -o /dev/null --data-urlencode "log=$1" --data-urlencode "pwd=$1" \
 		-d testcookie=1 "$URL/wp-login.php"
-	curl -sS --max-time 30 -c "$jar" -b "$jar" "$URL/wp-admin/" |
-		grep -m1 -o 'heartbeatSettings = {"nonce":"[0-9a-f]*"' | cut -d'"' -f4
+	curl -sS --max-time 30 -c "$jar" -b "$jar" -o "$WORK/$1-dashboard.html" "$URL/wp-admin/"
+	grep -m1 -o 'heartbeatSettings = {"nonce":"[0-9a-f]*"' "$WORK/$1-dashboard.html" | cut -d'"' -f4 || true
 }
 
 # heartbeat USER NONCE OUT — one heartbeat; prints the HTTP status, the answer goes to OUT.
