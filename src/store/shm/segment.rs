@@ -186,12 +186,13 @@ impl Segment {
                 Some(existing_geo) => Some(Self::map(&fd, path, existing_geo, &st)?),
                 None => None,
             };
-            if let Some(seg) = old.as_ref().filter(|seg| !is_condemned && seg.header_is_valid()) {
-                let adopted_size = (seg.geo.total_size != size).then_some(seg.geo.total_size);
-                return Ok((old.expect("checked above"), AttachNote { adopted_size }));
-            }
-            let seg = Self::replace(path, geo, now_us, old.as_ref())?;
-            return Ok((seg, AttachNote::default()));
+            return match old {
+                Some(seg) if !is_condemned && seg.header_is_valid() => {
+                    let adopted_size = (seg.geo.total_size != size).then_some(seg.geo.total_size);
+                    Ok((seg, AttachNote { adopted_size }))
+                }
+                old => Ok((Self::replace(path, geo, now_us, old.as_ref())?, AttachNote::default())),
+            };
         }
         Err(StoreError::Attach { path: path.display().to_string(), message: "the file kept being replaced".into() })
     }
