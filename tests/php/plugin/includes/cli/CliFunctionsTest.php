@@ -79,10 +79,16 @@ class CliFunctionsTest extends WPP_TestCase {
 		$stats = array_column( wpp_store_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
 			// The figures `php --ri presence` shows, from presence_stats().
-			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries', 'segment_path' ) as $field ) {
+			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $field ) {
 				$this->assertArrayHasKey( $field, $stats );
 			}
-			$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );
+			if ( 'redis' === $stats['backend'] ) {
+				$this->assertSame( (string) ini_get( 'presence.key_prefix' ), $stats['key_prefix'] );
+				$this->assertNotSame( '', $stats['server_version'] );
+			} else {
+				$this->assertSame( 'shm', $stats['backend'] );
+				$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );
+			}
 			$this->assertSame( '1', $stats['live_entries'], 'this site only' );
 		} else {
 			$this->assertSame( 'database', $stats['backend'] );
