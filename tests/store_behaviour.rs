@@ -29,6 +29,7 @@ on_both_backends!(
     users_prefixes_rooms_gc_and_flush,
     bad_arguments_are_refused_and_store_nothing,
     two_stores_share_entries,
+    a_limit_of_zero_reads_nothing,
 );
 
 fn upsert_then_read_newest_first(b: Backend) {
@@ -61,6 +62,15 @@ fn limit_and_max_age_filter_reads(b: Backend) {
     assert_eq!(s.room("r", Some(50), None).unwrap().len(), 5);
     assert_eq!(s.room_count("r", Some(50)).unwrap(), 5);
     assert_eq!(s.room_count("r", None).unwrap(), 10);
+}
+
+fn a_limit_of_zero_reads_nothing(b: Backend) {
+    let f = open_store(b, "limit-zero", 1 << 20);
+    let s = &f.store;
+    s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 100).unwrap();
+    assert_eq!(s.room("r", None, Some(0)).unwrap().len(), 0, "at most `limit` entries");
+    assert_eq!(s.room("r", None, Some(1)).unwrap().len(), 1);
 }
 
 fn entries_expire_by_ttl_without_sleeping(b: Backend) {

@@ -283,6 +283,10 @@ impl PresenceStore for RedisStore {
     fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
         self.take_hint();
         validate_key("room", room)?;
+        if limit == Some(0) {
+            // At most none (the script reads its 0 as "no limit").
+            return Ok(EntryList::default());
+        }
         let mut inv = self.on_room(&scripts::READ, room);
         inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs)).arg(limit.unwrap_or(0).min(u32::MAX as usize));
         let flat: Vec<Vec<u8>> = self.run(&inv)?;
