@@ -50,6 +50,9 @@ struct Hint {
     room: String,
     version: u64,
     at: Instant,
+    /// The time the write passed to its script ([`RedisStore::now_arg`]): a given clock that
+    /// moved since may have expired entries, so the hint no longer answers.
+    now_arg: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -272,7 +275,7 @@ impl PresenceStore for RedisStore {
             RedisResult::Ok(reply)
         })?;
         *self.hint.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(Hint { room: room.to_string(), version, at: Instant::now() });
+            Some(Hint { room: room.to_string(), version, at: Instant::now(), now_arg: now });
         Ok(match outcome {
             0 => Written::Joined,
             1 => Written::Changed,
@@ -377,7 +380,7 @@ impl PresenceStore for RedisStore {
         let hint = self.take_hint();
         validate_key("room", room)?;
         if let Some(h) = hint {
-            if h.room == room && h.at.elapsed() < HINT_FOR {
+            if h.room == room && h.at.elapsed() < HINT_FOR && h.now_arg == self.now_arg() {
                 return Ok(h.version);
             }
         }
