@@ -246,3 +246,31 @@ fn a_temporary_file_left_by_a_crashed_replace_is_removed() {
     s.upsert("r", "c", &state(&[]), 1, 600).unwrap();
     assert!(!leftover.exists(), "{} is left behind", leftover.display());
 }
+
+#[test]
+fn a_damaged_version_clock_neither_panics_nor_hands_out_versions_javascript_cannot_hold() {
+    use presence::store::shm::layout::{Counters, Header};
+    let (s, _) = store("version-clock", 1 << 20);
+    s.upsert("r", "a", &state(&[]), 1, 600).unwrap();
+    let before = s.room_version("r").unwrap();
+    let at = offset_of!(Header, counters) + offset_of!(Counters, version_clock);
+    s.testing_segment().unwrap().testing_scribble(at, &u64::MAX.to_le_bytes());
+    let mut seen = vec![before];
+    for i in 0..3 {
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 600).unwrap();
+        s.upsert(&format!("new{i}"), "c", &state(&[]), 1, 600).unwrap();
+        for room in ["r".to_string(), format!("new{i}")] {
+            let v = s.room_version(&room).unwrap();
+            assert!(v != 0 && v < 1 << 53, "room {room} has version {v}");
+            assert!(!seen.contains(&v), "version {v} handed out twice");
+            seen.push(v);
+        }
+    }
+    // A room record's version scribbled out of range is not handed out either.
+    let g = *s.testing_segment().unwrap().geometry();
+    let room_version = g.rooms_off as usize + offset_of!(presence::store::shm::layout::RoomRec, version);
+    s.testing_segment().unwrap().testing_scribble(room_version, &(1u64 << 60).to_le_bytes());
+    let v = s.room_version("r").unwrap();
+    assert!(v != 0 && v < 1 << 53 && !seen.contains(&v), "room r has version {v}");
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
+}

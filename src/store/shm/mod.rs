@@ -199,7 +199,8 @@ impl ShmStore {
         op: &mut impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>,
     ) -> Result<R> {
         let now_us = self.clock.now_us();
-        if needs_repair || t.notice_clock(now_us).is_err() {
+        let damaged_clock = t.reseed_damaged_version_clock(now_us);
+        if needs_repair || damaged_clock || t.notice_clock(now_us).is_err() {
             t.repair(now_us);
         }
         let result = match op(&mut t, now_us) {
