@@ -274,3 +274,19 @@ fn a_damaged_version_clock_neither_panics_nor_hands_out_versions_javascript_cann
     assert!(v != 0 && v < 1 << 53 && !seen.contains(&v), "room r has version {v}");
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
+
+#[test]
+fn a_lock_left_unrecoverable_gets_the_file_replaced() {
+    let path = temp_path("unrecoverable");
+    let clock = Arc::new(ManualClock::new(T0));
+    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
+    let old_inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
+    a.testing_make_lock_unrecoverable().unwrap();
+    assert!(b.upsert("r", "after", &state(&[]), 1, 600).is_ok(), "the next locker replaces the file");
+    assert_ne!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()), old_inode);
+    assert_eq!(clients(&b, "r"), ["after"]);
+    assert_eq!(clients(&a, "r"), ["after"], "the other process follows to the new file");
+    assert_eq!(a.check_integrity().unwrap(), Ok(()));
+}

@@ -239,6 +239,15 @@ impl ShmStore {
         Ok(())
     }
 
+    /// Leaves the segment lock unrecoverable (what a failed `pthread_mutex_consistent` leaves).
+    #[cfg(feature = "testing")]
+    pub fn testing_make_lock_unrecoverable(&self) -> Result<()> {
+        let seg = self.segment()?;
+        // SAFETY: the lock of a mapping validated at attach time; this process does not hold it.
+        unsafe { lock::testing_make_unrecoverable(seg.lock_ptr()) };
+        Ok(())
+    }
+
     /// The mapped segment, for tests that damage it on purpose.
     #[cfg(feature = "testing")]
     pub fn testing_segment(&self) -> Result<Arc<Segment>> {
