@@ -290,3 +290,18 @@ fn a_lock_left_unrecoverable_gets_the_file_replaced() {
     assert_eq!(clients(&a, "r"), ["after"], "the other process follows to the new file");
     assert_eq!(a.check_integrity().unwrap(), Ok(()));
 }
+
+#[test]
+fn a_deleted_file_is_noticed_within_a_second() {
+    let path = temp_path("deleted");
+    let clock = Arc::new(ManualClock::new(T0));
+    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    // The check runs at most once a second, on the real clock (a stat of the path).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a.upsert("r", "after", &state(&[]), 1, 600).unwrap();
+    assert_eq!(clients(&b, "r"), ["after"], "`a` moved to the file now at the path");
+    assert_eq!(clients(&a, "r"), ["after"]);
+}
