@@ -25,6 +25,7 @@ final class IniSettingsTest extends PresenceTestCase
 	/** @dataProvider sizes */
 	public function testShmSizeIsReadAsPhpIniUsersWriteIt(string $setting, int $bytes): void
 	{
+		self::requireShm();
 		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'
 			$result = ['stats' => presence_stats(), 'errors' => $errors];
 			PHP, ['presence.shm_path' => $this->privateSegmentPath('size'), 'presence.shm_size' => $setting]);
@@ -42,6 +43,7 @@ final class IniSettingsTest extends PresenceTestCase
 	/** @dataProvider badSizes */
 	public function testAnUnreadableShmSizeWarnsAndUsesTheDefault(string $setting): void
 	{
+		self::requireShm();
 		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'
 			$result = ['written' => presence_upsert('r', 'c'), 'stats' => presence_stats(), 'errors' => $errors];
 			PHP, ['presence.shm_path' => $this->privateSegmentPath('badsize'), 'presence.shm_size' => $setting]);
@@ -103,6 +105,7 @@ final class IniSettingsTest extends PresenceTestCase
 	 */
 	public function testAProcessWithAnotherShmSizeAdoptsTheLiveSegmentWithAWarning(): void
 	{
+		self::requireShm();
 		$path = $this->privateSegmentPath('adopt');
 		self::runChild('presence_upsert("r", "first", ["a" => 1]);', ['presence.shm_path' => $path, 'presence.shm_size' => '1M']);
 

@@ -11,6 +11,7 @@ final class SmallTmpfsTest extends PresenceTestCase
 {
 	public function testASegmentLargerThanItsTmpfsIsAWarningAndFalse(): void
 	{
+		self::requireShm();
 		if (trim((string) shell_exec('id -u')) !== '0') {
 			self::markTestSkipped('mounting a small tmpfs needs root (CI runs as root)');
 		}
