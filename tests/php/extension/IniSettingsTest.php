@@ -62,6 +62,7 @@ final class IniSettingsTest extends PresenceTestCase
 	 */
 	public function testAShmSizeOutsideTheBoundsIsCappedWithOneWarning(): void
 	{
+		self::requireShm();
 		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'
 			$result = ['written' => presence_upsert('r', 'c'), 'again' => presence_upsert('r', 'd'),
 				'stats' => presence_stats(), 'errors' => $errors];
