@@ -112,7 +112,7 @@ impl Settings {
     }
 
     /// Anything but `shm` (or empty) is a Redis URL; one that cannot be used makes every call
-    /// warn with the reason.
+    /// fail with the reason (one warning per request), never fall back to shared memory.
     fn redis(get: &impl Fn(&str) -> String, max_state_bytes: usize, warnings: &mut Vec<String>) -> Option<RedisConfig> {
         let backend = get(BACKEND).trim().to_string();
         if backend.is_empty() || backend.eq_ignore_ascii_case("shm") {
