@@ -246,3 +246,62 @@ fn a_temporary_file_left_by_a_crashed_replace_is_removed() {
     s.upsert("r", "c", &state(&[]), 1, 600).unwrap();
     assert!(!leftover.exists(), "{} is left behind", leftover.display());
 }
+
+#[test]
+fn a_damaged_version_clock_neither_panics_nor_hands_out_versions_javascript_cannot_hold() {
+    use presence::store::shm::layout::{Counters, Header};
+    let (s, _) = store("version-clock", 1 << 20);
+    s.upsert("r", "a", &state(&[]), 1, 600).unwrap();
+    let before = s.room_version("r").unwrap();
+    let at = offset_of!(Header, counters) + offset_of!(Counters, version_clock);
+    s.testing_segment().unwrap().testing_scribble(at, &u64::MAX.to_le_bytes());
+    let mut seen = vec![before];
+    for i in 0..3 {
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 600).unwrap();
+        s.upsert(&format!("new{i}"), "c", &state(&[]), 1, 600).unwrap();
+        for room in ["r".to_string(), format!("new{i}")] {
+            let v = s.room_version(&room).unwrap();
+            assert!(v != 0 && v < 1 << 53, "room {room} has version {v}");
+            assert!(!seen.contains(&v), "version {v} handed out twice");
+            seen.push(v);
+        }
+    }
+    // A room record's version scribbled out of range is not handed out either.
+    let g = *s.testing_segment().unwrap().geometry();
+    let room_version = g.rooms_off as usize + offset_of!(presence::store::shm::layout::RoomRec, version);
+    s.testing_segment().unwrap().testing_scribble(room_version, &(1u64 << 60).to_le_bytes());
+    let v = s.room_version("r").unwrap();
+    assert!(v != 0 && v < 1 << 53 && !seen.contains(&v), "room r has version {v}");
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
+}
+
+#[test]
+fn a_lock_left_unrecoverable_gets_the_file_replaced() {
+    let path = temp_path("unrecoverable");
+    let clock = Arc::new(ManualClock::new(T0));
+    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
+    let old_inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
+    a.testing_make_lock_unrecoverable().unwrap();
+    assert!(b.upsert("r", "after", &state(&[]), 1, 600).is_ok(), "the next locker replaces the file");
+    assert_ne!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()), old_inode);
+    assert_eq!(clients(&b, "r"), ["after"]);
+    assert_eq!(clients(&a, "r"), ["after"], "the other process follows to the new file");
+    assert_eq!(a.check_integrity().unwrap(), Ok(()));
+}
+
+#[test]
+fn a_deleted_file_is_noticed_within_a_second() {
+    let path = temp_path("deleted");
+    let clock = Arc::new(ManualClock::new(T0));
+    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    // The check runs at most once a second, on the real clock (a stat of the path).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a.upsert("r", "after", &state(&[]), 1, 600).unwrap();
+    assert_eq!(clients(&b, "r"), ["after"], "`a` moved to the file now at the path");
+    assert_eq!(clients(&a, "r"), ["after"]);
+}

@@ -29,6 +29,8 @@ on_both_backends!(
     users_prefixes_rooms_gc_and_flush,
     bad_arguments_are_refused_and_store_nothing,
     two_stores_share_entries,
+    a_limit_of_zero_reads_nothing,
+    a_version_read_right_after_a_write_sees_the_clock_move,
 );
 
 fn upsert_then_read_newest_first(b: Backend) {
@@ -61,6 +63,15 @@ fn limit_and_max_age_filter_reads(b: Backend) {
     assert_eq!(s.room("r", Some(50), None).unwrap().len(), 5);
     assert_eq!(s.room_count("r", Some(50)).unwrap(), 5);
     assert_eq!(s.room_count("r", None).unwrap(), 10);
+}
+
+fn a_limit_of_zero_reads_nothing(b: Backend) {
+    let f = open_store(b, "limit-zero", 1 << 20);
+    let s = &f.store;
+    s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 100).unwrap();
+    assert_eq!(s.room("r", None, Some(0)).unwrap().len(), 0, "at most `limit` entries");
+    assert_eq!(s.room("r", None, Some(1)).unwrap().len(), 1);
 }
 
 fn entries_expire_by_ttl_without_sleeping(b: Backend) {
@@ -115,6 +126,22 @@ fn version_moves_on_join_leave_and_change_but_not_on_refresh(b: Backend) {
     clock.advance_secs(1);
     s.upsert("q", "old", &state(&[]), 1, 100).unwrap();
     assert_eq!(s.room("q", None, None).unwrap().get(0).unwrap().client_id, "old");
+}
+
+/// The clock the store was given decides, also for the version read right after a write (which
+/// Redis answers from the write's reply while nothing else happened in between).
+fn a_version_read_right_after_a_write_sees_the_clock_move(b: Backend) {
+    let f = open_store(b, "version-after-write", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("r", "short", &state(&[]), 1, 10).unwrap();
+    clock.advance_secs(11);
+    assert_eq!(s.room_version("r").unwrap(), 0, "its only entry expired: the room is empty");
+    s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 10).unwrap();
+    let with_b = s.room_version("r").unwrap();
+    s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
+    clock.advance_secs(11);
+    assert_ne!(s.room_version("r").unwrap(), with_b, "b expired: that is a leave");
 }
 
 fn users_prefixes_rooms_gc_and_flush(b: Backend) {

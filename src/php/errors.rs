@@ -3,6 +3,7 @@
 //! unavailable) are an `E_WARNING` and a falsy return, so a heartbeat never dies of them. A Redis
 //! outage warns once per request, however many calls it fails.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ext_php_rs::error::php_error;
@@ -41,12 +42,26 @@ impl Sig {
             StoreError::InvalidArgument { argument, message } => Err(self.value_error(argument, message)),
             StoreError::Unavailable { .. } if UNAVAILABLE_WARNED.swap(true, Ordering::Relaxed) => Ok(fallback),
             other => {
-                // php_error_docref prefixes the function name itself.
-                php_error(&ErrorType::Warning, &other.to_string());
+                warning(&other.to_string());
                 Ok(fallback)
             }
         }
     }
+}
+
+/// Text for the engine's C strings: a NUL byte (which a server's answer may hold) would cut the
+/// text short, or make ext-php-rs drop a warning or panic; it becomes U+FFFD.
+pub fn c_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// An `E_WARNING` from the running presence_* function (php_error_docref prefixes its name).
+pub fn warning(message: &str) {
+    php_error(&ErrorType::Warning, &c_text(message));
 }
 
 /// Whether this request already warned that the backend is unavailable.

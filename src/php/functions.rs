@@ -4,9 +4,7 @@
 use std::sync::OnceLock;
 
 use ext_php_rs::boxed::ZBox;
-use ext_php_rs::error::php_error;
 use ext_php_rs::exception::PhpResult;
-use ext_php_rs::flags::ErrorType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
@@ -76,7 +74,7 @@ pub fn global() -> &'static Global {
 
 /// An `E_WARNING` from the running presence_* function (the store calls it with no lock held).
 fn warn(message: &str) {
-    php_error(&ErrorType::Warning, message);
+    super::errors::warning(message);
 }
 
 fn seconds(sig: &Sig, argument: &'static str, v: Option<IntArg>) -> PhpResult<Option<u32>> {

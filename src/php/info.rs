@@ -4,6 +4,8 @@
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
+use super::errors::c_text;
+
 use super::functions::{global, Store};
 use crate::store::{LinkState, PresenceStore, RedisStore, LAYOUT_VERSION_INFO};
 
@@ -11,16 +13,16 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     let g = global();
     let s = &g.settings;
     info_table_start!();
-    info_table_row!("presence support", "enabled");
-    info_table_row!("version", env!("CARGO_PKG_VERSION"));
-    info_table_row!("presence.default_ttl", s.default_ttl.to_string());
-    info_table_row!("presence.max_state_bytes", g.store.max_state_bytes().to_string());
+    row("presence support", "enabled");
+    row("version", env!("CARGO_PKG_VERSION"));
+    row("presence.default_ttl", s.default_ttl.to_string());
+    row("presence.max_state_bytes", g.store.max_state_bytes().to_string());
     match &g.store {
         Store::Shm(shm) => {
-            info_table_row!("presence.backend", "shm");
-            info_table_row!("segment layout version", LAYOUT_VERSION_INFO.to_string());
-            info_table_row!("presence.shm_path", s.shm.path.display().to_string());
-            info_table_row!("presence.shm_size", s.shm.size.to_string());
+            row("presence.backend", "shm");
+            row("segment layout version", LAYOUT_VERSION_INFO.to_string());
+            row("presence.shm_path", s.shm.path.display().to_string());
+            row("presence.shm_size", s.shm.size.to_string());
             shm_state(shm);
         }
         Store::Redis(redis) => redis_state(redis),
@@ -28,25 +30,31 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_end!();
 }
 
+/// One row. Values come from php.ini and from the server, and may hold a NUL byte, on which
+/// `info_table_row!` panics (here, in a C callback, that aborts the process): `c_text` first.
+fn row(name: &str, value: impl AsRef<str>) {
+    info_table_row!(name, c_text(value.as_ref()).as_ref());
+}
+
 fn shm_state(store: &dyn PresenceStore) {
     match store.stats() {
         Ok(st) => {
-            info_table_row!("entries (live / capacity)", format!("{} / {}", st.live_entries, st.capacity));
-            info_table_row!("rooms (live / capacity)", format!("{} / {}", st.rooms, st.room_capacity));
-            info_table_row!("bytes (used / total)", format!("{} / {}", st.bytes_used, st.bytes_total));
-            info_table_row!("evictions (expired / lru)", format!("{} / {}", st.evicted_expired, st.evicted_lru));
-            info_table_row!("writes refused (full)", st.rejected_full.to_string());
-            info_table_row!("lock recoveries / repairs", format!("{} / {}", st.lock_recoveries, st.repairs));
+            row("entries (live / capacity)", format!("{} / {}", st.live_entries, st.capacity));
+            row("rooms (live / capacity)", format!("{} / {}", st.rooms, st.room_capacity));
+            row("bytes (used / total)", format!("{} / {}", st.bytes_used, st.bytes_total));
+            row("evictions (expired / lru)", format!("{} / {}", st.evicted_expired, st.evicted_lru));
+            row("writes refused (full)", st.rejected_full.to_string());
+            row("lock recoveries / repairs", format!("{} / {}", st.lock_recoveries, st.repairs));
         }
-        Err(e) => info_table_row!("segment", format!("not attached: {e}")),
+        Err(e) => row("segment", format!("not attached: {e}")),
     }
 }
 
 fn redis_state(redis: &RedisStore) {
     let cfg = redis.config();
-    info_table_row!("presence.backend", redis.server());
-    info_table_row!("presence.key_prefix", cfg.key_prefix.as_str());
-    info_table_row!("presence.redis_timeout_ms", cfg.timeout.as_millis().to_string());
+    row("presence.backend", redis.server());
+    row("presence.key_prefix", cfg.key_prefix.as_str());
+    row("presence.redis_timeout_ms", cfg.timeout.as_millis().to_string());
     // Asking for the counts connects, so the connection row below says how that went.
     let stats = redis.stats();
     let state = match redis.link_state() {
@@ -56,10 +64,10 @@ fn redis_state(redis: &RedisStore) {
             format!("unavailable: {error}; next attempt in {} ms", retry_in.as_millis())
         }
     };
-    info_table_row!("connection", state);
+    row("connection", state);
     if let Ok(st) = stats {
-        info_table_row!("entries (live) / rooms", format!("{} / {}", st.live_entries, st.rooms));
-        info_table_row!("server memory (used / maxmemory)", format!("{} / {}", st.bytes_used, st.bytes_total));
-        info_table_row!("key layout version", st.layout_version.to_string());
+        row("entries (live) / rooms", format!("{} / {}", st.live_entries, st.rooms));
+        row("server memory (used / maxmemory)", format!("{} / {}", st.bytes_used, st.bytes_total));
+        row("key layout version", st.layout_version.to_string());
     }
 }

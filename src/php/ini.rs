@@ -7,6 +7,7 @@ use std::time::Duration;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
 
+use crate::store::shm::layout::{MAX_SEGMENT, MIN_SEGMENT};
 use crate::store::{RedisConfig, ShmConfig, MAX_STATE_LIMIT};
 
 pub const SHM_PATH: &str = "presence.shm_path";
@@ -73,8 +74,15 @@ impl Settings {
                 default
             })
         };
-        let shm_size = size(SHM_SIZE, 32 << 20, "32M");
+        let mut shm_size = size(SHM_SIZE, 32 << 20, "32M");
         let mut max_state_bytes = size(MAX_STATE_BYTES, 8 << 10, "8K");
+        let bounded = shm_size.clamp(MIN_SEGMENT, MAX_SEGMENT);
+        if bounded != shm_size {
+            warnings.push(format!(
+                "{SHM_SIZE} is {shm_size} bytes; segments are {MIN_SEGMENT} to {MAX_SEGMENT} bytes, so {bounded} applies"
+            ));
+            shm_size = bounded;
+        }
         if max_state_bytes > MAX_STATE_LIMIT as u64 {
             warnings.push(format!(
                 "{MAX_STATE_BYTES} is {max_state_bytes} bytes; the largest state the store accepts is {MAX_STATE_LIMIT} bytes, which applies"
@@ -104,7 +112,7 @@ impl Settings {
     }
 
     /// Anything but `shm` (or empty) is a Redis URL; one that cannot be used makes every call
-    /// warn with the reason.
+    /// fail with the reason (one warning per request), never fall back to shared memory.
     fn redis(get: &impl Fn(&str) -> String, max_state_bytes: usize, warnings: &mut Vec<String>) -> Option<RedisConfig> {
         let backend = get(BACKEND).trim().to_string();
         if backend.is_empty() || backend.eq_ignore_ascii_case("shm") {

@@ -50,6 +50,9 @@ struct Hint {
     room: String,
     version: u64,
     at: Instant,
+    /// The time the write passed to its script ([`RedisStore::now_arg`]): a given clock that
+    /// moved since may have expired entries, so the hint no longer answers.
+    now_arg: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -272,7 +275,7 @@ impl PresenceStore for RedisStore {
             RedisResult::Ok(reply)
         })?;
         *self.hint.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(Hint { room: room.to_string(), version, at: Instant::now() });
+            Some(Hint { room: room.to_string(), version, at: Instant::now(), now_arg: now });
         Ok(match outcome {
             0 => Written::Joined,
             1 => Written::Changed,
@@ -283,6 +286,10 @@ impl PresenceStore for RedisStore {
     fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
         self.take_hint();
         validate_key("room", room)?;
+        if limit == Some(0) {
+            // At most none (the script reads its 0 as "no limit").
+            return Ok(EntryList::default());
+        }
         let mut inv = self.on_room(&scripts::READ, room);
         inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs)).arg(limit.unwrap_or(0).min(u32::MAX as usize));
         let flat: Vec<Vec<u8>> = self.run(&inv)?;
@@ -373,7 +380,7 @@ impl PresenceStore for RedisStore {
         let hint = self.take_hint();
         validate_key("room", room)?;
         if let Some(h) = hint {
-            if h.room == room && h.at.elapsed() < HINT_FOR {
+            if h.room == room && h.at.elapsed() < HINT_FOR && h.now_arg == self.now_arg() {
                 return Ok(h.version);
             }
         }

@@ -26,16 +26,34 @@ pub(super) fn parse(url: &str) -> Result<ConnectionInfo, String> {
     Ok(info)
 }
 
-/// The URL as shown in warnings and `php --ri`: the user and password left out.
+/// The URL as shown in warnings and `php --ri`: the user and password left out — those before
+/// an `@`, and the query's (a unix socket's `?user=`, `?pass=`): of the query only `db` and
+/// `protocol` are kept.
 pub fn shown(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.chars().take(64).collect();
+        let after_at = url.rfind('@').map_or(url, |at| &url[at + 1..]);
+        return after_at.chars().take(64).collect();
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = authority.rfind('@').map_or(authority, |at| &authority[at + 1..]);
+    let (tail, fragment) = tail.split_once('#').map_or((tail, None), |(t, f)| (t, Some(f)));
+    let (path, query) = tail.split_once('?').map_or((tail, None), |(p, q)| (p, Some(q)));
+    let mut out = format!("{scheme}://{host}{path}");
+    let kept: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| matches!(pair.split('=').next(), Some("db" | "protocol")))
+        .collect();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
     }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -48,6 +66,20 @@ mod tests {
         assert_eq!(shown("redis://:secret@127.0.0.1"), "redis://127.0.0.1");
         assert_eq!(shown("unix:///run/redis.sock?db=3"), "unix:///run/redis.sock?db=3");
         assert_eq!(shown("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
+    }
+
+    #[test]
+    fn a_password_in_the_query_is_never_shown() {
+        // redis-rs reads a unix socket's credentials from `?user=` and `?pass=`.
+        assert_eq!(shown("unix:///run/redis.sock?db=3&pass=s3cret"), "unix:///run/redis.sock?db=3");
+        assert_eq!(shown("unix:///run/redis.sock?user=app&pass=s3cret&db=1"), "unix:///run/redis.sock?db=1");
+        assert_eq!(shown("unix:///run/redis.sock?pass=s3cret"), "unix:///run/redis.sock");
+        assert_eq!(
+            shown("rediss://u:p@cache:6380/2?protocol=resp3#insecure"),
+            "rediss://cache:6380/2?protocol=resp3#insecure"
+        );
+        // Not a URL at all (a typo): still nothing before an `@`.
+        assert!(!shown("redis:/:s3cret@127.0.0.1").contains("s3cret"));
     }
 
     #[test]

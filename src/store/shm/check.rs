@@ -88,6 +88,9 @@ impl Locked<'_> {
                 continue;
             }
             rooms += 1;
+            if r.version == 0 || r.version > c.version_clock || c.version_clock >= MAX_VERSION {
+                return err(format!("room {ri}: version {} outside 1..={}", r.version, c.version_clock));
+            }
             if r.count == 0 || r.count != room_members[ri as usize] {
                 return err(format!("room {ri}: count {} but {} members", r.count, room_members[ri as usize]));
             }

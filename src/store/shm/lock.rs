@@ -124,6 +124,26 @@ pub(crate) unsafe fn release(m: *mut pthread_mutex_t) {
     unsafe { libc::pthread_mutex_unlock(m) };
 }
 
+/// Leaves `m` unrecoverable, as a failed `pthread_mutex_consistent` does: a thread takes it and
+/// exits holding it, then it is taken (`EOWNERDEAD`) and released without being made consistent.
+///
+/// # Safety
+/// As [`acquire`]; nobody holds `m`.
+#[cfg(feature = "testing")]
+pub(crate) unsafe fn testing_make_unrecoverable(m: *mut pthread_mutex_t) {
+    let addr = m as usize;
+    let _ = std::thread::spawn(move || {
+        // SAFETY: passed on from the caller; this thread exits holding the mutex.
+        unsafe { libc::pthread_mutex_lock(addr as *mut pthread_mutex_t) };
+    })
+    .join();
+    // SAFETY: as above; EOWNERDEAD hands it to us, and we release it as it is.
+    if unsafe { libc::pthread_mutex_lock(m) } == libc::EOWNERDEAD {
+        // SAFETY: we hold it since EOWNERDEAD.
+        unsafe { libc::pthread_mutex_unlock(m) };
+    }
+}
+
 fn check(rc: c_int) -> Result<(), LockError> {
     if rc == 0 {
         Ok(())

@@ -199,7 +199,8 @@ impl ShmStore {
         op: &mut impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>,
     ) -> Result<R> {
         let now_us = self.clock.now_us();
-        if needs_repair || t.notice_clock(now_us).is_err() {
+        let damaged_clock = t.reseed_damaged_version_clock(now_us);
+        if needs_repair || damaged_clock || t.notice_clock(now_us).is_err() {
             t.repair(now_us);
         }
         let result = match op(&mut t, now_us) {
@@ -235,6 +236,15 @@ impl ShmStore {
         t.testing_tear();
         hold();
         t.finish();
+        Ok(())
+    }
+
+    /// Leaves the segment lock unrecoverable (what a failed `pthread_mutex_consistent` leaves).
+    #[cfg(feature = "testing")]
+    pub fn testing_make_lock_unrecoverable(&self) -> Result<()> {
+        let seg = self.segment()?;
+        // SAFETY: the lock of a mapping validated at attach time; this process does not hold it.
+        unsafe { lock::testing_make_unrecoverable(seg.lock_ptr()) };
         Ok(())
     }
 

@@ -115,7 +115,12 @@ impl Locked<'_> {
         if !self.walk_room(ri, now_us, |_, _| Ok(false))? {
             return Ok(0);
         }
-        Ok(self.seg.room(ri)?.version)
+        let version = self.seg.room(ri)?.version;
+        // Handed out by the version clock, so never above it (nor 0): anything else is damage.
+        if version == 0 || version > self.c.version_clock {
+            return Err(Corrupt);
+        }
+        Ok(version)
     }
 
     /// Removes one entry; true if it existed and had not expired.

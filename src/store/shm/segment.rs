@@ -41,7 +41,9 @@ pub struct Segment {
 
 // SAFETY: the mapping is shared memory, valid for the life of the Segment; every access to its
 // mutable content happens while holding the process-shared segment lock, which also serialises
-// threads of one process.
+// threads of one process — except the attach's reads of the header without it: fields written
+// once before the ready mark, and two single aligned words (`retired_unlocked`,
+// `version_clock_unlocked`) read whole with volatile reads.
 unsafe impl Send for Segment {}
 // SAFETY: as above: concurrent `&Segment` users synchronise through the segment lock.
 unsafe impl Sync for Segment {}
@@ -294,7 +296,7 @@ impl Segment {
     /// The version a file replacing this one starts at: above every version this one handed out,
     /// unless that would leave JavaScript's exact range (a damaged counter).
     fn next_version_seed(&self) -> u64 {
-        let v = self.counters().version_clock.saturating_add(1 << 20);
+        let v = self.version_clock_unlocked().saturating_add(1 << 20);
         if v < MAX_VERSION / 2 {
             v
         } else {
@@ -339,7 +341,22 @@ impl Segment {
             && version == LAYOUT_VERSION
             && ready == READY
             && geometry == self.geo
-            && self.counters().retired == 0
+            && self.retired_unlocked() == 0
+    }
+
+    /// The retired mark, read without the segment lock (an attach holds only the file's flock).
+    fn retired_unlocked(&self) -> u32 {
+        // SAFETY: a field projection inside the mapped header (no reference is formed). Holders
+        // write it under the segment lock, which we do not hold: one aligned u32 read with one
+        // volatile load sees their write whole or not at all.
+        unsafe { ptr::addr_of!((*self.header()).counters.retired).read_volatile() }
+    }
+
+    /// The version clock, read without the segment lock (see `retired_unlocked`): a value a
+    /// holder may raise a little after we read it, which the seed's margin covers.
+    fn version_clock_unlocked(&self) -> u64 {
+        // SAFETY: as in `retired_unlocked`; an aligned u64, read with one volatile load.
+        unsafe { ptr::addr_of!((*self.header()).counters.version_clock).read_volatile() }
     }
 
     /// Writes a fresh header, mutex and empty table, its room versions starting at
@@ -407,7 +424,8 @@ impl Segment {
     }
 
     pub(crate) fn counters(&self) -> Counters {
-        // SAFETY: the counters lie inside the mapped header; the lock is held by the caller.
+        // SAFETY: the counters lie inside the mapped header; the caller holds the segment lock,
+        // or owns the file alone (initialisation), so nobody writes them meanwhile.
         unsafe { ptr::addr_of!((*self.header()).counters).read() }
     }
 

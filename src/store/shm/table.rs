@@ -26,6 +26,9 @@ use std::time::Duration;
 
 /// Entries the expiry sweep examines on each write.
 pub(crate) const SWEEP_PER_WRITE: u32 = 4;
+/// A version clock at or above this was damaged (see `reseed_damaged_version_clock`); the room
+/// versions it hands out must stay below [`MAX_VERSION`], JavaScript's exact integers.
+const VERSION_CLOCK_LIMIT: u64 = MAX_VERSION - (1 << 32);
 /// Longest TTL an entry record may carry (one day, as the API allows).
 pub(crate) const MAX_TTL_SECS: u32 = crate::store::api::MAX_SECONDS as u32;
 
@@ -92,6 +95,17 @@ impl<'a> Locked<'a> {
         c.in_progress = 1;
         seg.set_counters(&c);
         Ok((Locked { seg, c, geo: *seg.geometry() }, needs_repair))
+    }
+
+    /// Restarts a version clock found out of its range — it starts at the file's creation time
+    /// in µs and moves by one per change, so only damage brings it near 2^53 — at `now_us`.
+    /// True when it did: the caller then rebuilds, which gives every room a version above it.
+    pub(crate) fn reseed_damaged_version_clock(&mut self, now_us: u64) -> bool {
+        if self.c.version_clock < VERSION_CLOCK_LIMIT {
+            return false;
+        }
+        self.c.version_clock = now_us.min(MAX_VERSION / 2);
+        true
     }
 
     pub(crate) fn bump_version(&mut self) -> u64 {

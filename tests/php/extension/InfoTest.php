@@ -6,6 +6,8 @@
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/support/FakeRedis.php';
+
 final class InfoTest extends PresenceTestCase
 {
 	public function testRiShowsTheSettingsAndTheLiveStats(): void
@@ -59,5 +61,14 @@ final class InfoTest extends PresenceTestCase
 		self::assertMatchesRegularExpression('~^presence\.backend => redis://127\.0\.0\.1:1/0$~m', $out);
 		self::assertMatchesRegularExpression('/^connection => unavailable: .+; next attempt in \d+ ms$/m', $out);
 		self::assertStringNotContainsString('s3cret', $out . $err);
+	}
+
+	public function testRiSurvivesAServerWhoseErrorHoldsANulByte(): void
+	{
+		$server = new FakeRedis("-ERR bad\0byte\r\n");
+		[$status, $out, $err] = self::runPhp(['--ri', 'presence'], ['presence.backend' => $server->url()]);
+
+		self::assertSame(0, $status, $err);
+		self::assertMatchesRegularExpression('/^connection => unavailable: .*bad.*; next attempt in \d+ ms$/m', $out);
 	}
 }

@@ -56,6 +56,26 @@ final class IniSettingsTest extends PresenceTestCase
 		self::assertStringContainsString($setting, $r['errors'][0][1]);
 	}
 
+	/**
+	 * A size outside 256K…1G is read, then brought within the bounds with one warning, as
+	 * max_state_bytes is capped: the store keeps working instead of failing every call.
+	 */
+	public function testAShmSizeOutsideTheBoundsIsCappedWithOneWarning(): void
+	{
+		self::requireShm();
+		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'
+			$result = ['written' => presence_upsert('r', 'c'), 'again' => presence_upsert('r', 'd'),
+				'stats' => presence_stats(), 'errors' => $errors];
+			PHP, ['presence.shm_path' => $this->privateSegmentPath('small'), 'presence.shm_size' => '100K']);
+
+		self::assertTrue($r['written']);
+		self::assertTrue($r['again']);
+		self::assertSame(256 << 10, $r['stats']['bytes_total']);
+		self::assertCount(1, $r['errors'], 'one warning, once per process: ' . json_encode($r['errors']));
+		self::assertStringContainsString('presence.shm_size', $r['errors'][0][1]);
+		self::assertStringContainsString('262144', $r['errors'][0][1]);
+	}
+
 	public function testMaxStateBytesIsReportedAsEnforced(): void
 	{
 		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'

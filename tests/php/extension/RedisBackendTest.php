@@ -10,6 +10,7 @@
 declare(strict_types=1);
 
 require_once __DIR__ . '/support/RedisServer.php';
+require_once __DIR__ . '/support/FakeRedis.php';
 
 final class RedisBackendTest extends PresenceTestCase
 {
@@ -104,6 +105,19 @@ final class RedisBackendTest extends PresenceTestCase
 		self::assertSame(self::EMPTY_ANSWERS, $r['answers']);
 		self::assertCount(1, $r['errors']);
 		self::assertStringContainsString('presence.backend must be shm, redis://', $r['errors'][0][1]);
+	}
+
+	/** PHP cannot print a message holding a NUL byte: the warning says so in another way. */
+	public function testAnErrorAnswerHoldingANulByteStillWarnsOnce(): void
+	{
+		$server = new FakeRedis("-ERR bad\0byte\r\n");
+		$r = self::runChild(self::CATCH_ERRORS . self::EVERY_FUNCTION . '$result["errors"] = $errors;', [
+			'presence.backend' => $server->url(),
+		]);
+		self::assertSame(self::EMPTY_ANSWERS, $r['answers']);
+		self::assertCount(1, $r['errors'], 'one warning for the request: ' . json_encode($r['errors']));
+		self::assertStringContainsString("presence backend {$server->url()} is unavailable: ", $r['errors'][0][1]);
+		self::assertStringContainsString('bad', $r['errors'][0][1]);
 	}
 
 	public function testAFrozenRedisCostsOneTimeoutThenCallsFailAtOnceAndTheProcessRecovers(): void
