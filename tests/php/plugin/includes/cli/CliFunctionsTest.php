@@ -78,11 +78,19 @@ class CliFunctionsTest extends WPP_TestCase {
 		wpp_set_entry( 'admin/online', 'a', array(), 1 );
 		$stats = array_column( wpp_store_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
-			// The figures `php --ri presence` shows, from presence_stats().
-			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries', 'segment_path' ) as $field ) {
+			// The figures `php --ri presence` shows, from presence_stats(): the same on both stores,
+			// then where the store is (a segment file, or a Redis server).
+			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $field ) {
 				$this->assertArrayHasKey( $field, $stats );
 			}
-			$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );
+			if ( 'redis' === $stats['backend'] ) {
+				$this->assertSame( (string) ini_get( 'presence.key_prefix' ), $stats['key_prefix'] );
+				$this->assertMatchesRegularExpression( '/^redis:\/\//', $stats['server'] );
+				$this->assertMatchesRegularExpression( '/^(redis|valkey) /', $stats['server_version'] );
+			} else {
+				$this->assertSame( 'shm', $stats['backend'] );
+				$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );
+			}
 			$this->assertSame( '1', $stats['live_entries'], 'this site only' );
 		} else {
 			$this->assertSame( 'database', $stats['backend'] );
