@@ -40,7 +40,7 @@ function wp_get_presence( $room, $timeout = WP_PRESENCE_DEFAULT_TTL ) {
  *
  * @since 0.1.0
  *
- * @param string $room      Room name (1..160 bytes, no control characters).
+ * @param string $room      Room name (1..160 bytes, no control characters, no space at the end).
  * @param string $client_id Client id, unique within the room (1..128 bytes).
  * @param array  $state     Data: scalars and arrays, at most 10 KB as JSON, 3 levels deep.
  * @param int    $user_id   Owner. Default 0 = the current user.

@@ -43,12 +43,16 @@ function wpp_feature_plugin_active(): bool {
 
 /**
  * Turns one live row of the feature plugin's table into the entry Presence stores, or null for a
- * row that is not a client (the feature plugin's own bookkeeping: client ids starting with `_`).
+ * row that is not a client (the feature plugin's own bookkeeping: client ids starting with `_`)
+ * or that would pose as one of Presence's own entries (below).
  *
  * The feature plugin's heartbeat entries become Presence's own, so they show at once in Presence's
  * screens: `user-{id}` in `admin/online` keeps its screen and the post it names when the user may
  * edit it (never its browser-sent title) and gets the user's display name and avatar; `editor-{id}` in a post's room becomes `user-{id}` (one entry per user per
- * post, as Presence's heartbeat writes it). Any other entry is copied as it is.
+ * post, as Presence's heartbeat writes it). Any other entry is copied as it is, except those
+ * that would pose as Presence's own: another `user-{id}` (the surfaces show such an entry with
+ * the name and avatar its data holds, and the feature plugin lets any editor write one over
+ * REST), and entries of Presence's internal rooms (screen revisions, last seen).
  *
  * @since 0.2.0
  *
@@ -81,6 +85,8 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 	} elseif ( $user && null !== wpp_parse_post_room( $room ) && 'editor-' . $user_id === $client_id ) {
 		$client_id = wpp_heartbeat_client_id( $user_id );
 		$data      = wpp_heartbeat_user_fields( $user ) + array( 'tab' => '' );
+	} elseif ( wpp_heartbeat_is_client_id( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
+		return null;
 	}
 	return array(
 		'room'      => $room,

@@ -50,11 +50,14 @@ const WPP_ADMIN_ROOM = 'admin/online';
 
 /**
  * Pattern shared by the PHP API and the REST arguments for room names and client ids:
- * any printable character, no control characters.
+ * any printable character, no control characters, and no space at the end: MySQL compares
+ * VARCHARs without their trailing spaces (PAD SPACE, binary collations too), so in the database
+ * backend `user-1 ` would be the entry `user-1`, while the extension would keep them apart.
  *
  * @since 0.1.0
+ * @since 0.2.0 No trailing space.
  */
-const WPP_NAME_PATTERN = '^[^\x00-\x1F\x7F]+$';
+const WPP_NAME_PATTERN = '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F ]$';
 
 /**
  * Validates a room name or a client id.
@@ -77,7 +80,7 @@ function wpp_validate_name( $value, string $what = 'room' ) {
 	}
 	if ( ! preg_match( '/' . WPP_NAME_PATTERN . '/uD', $value ) ) { // D: $ must not match before a final newline.
 		/* translators: %s: argument name. */
-		return new WP_Error( 'wpp_invalid_' . $what, sprintf( __( '%s must be valid UTF-8 without control characters.', 'presence' ), $what ), array( 'status' => 400 ) );
+		return new WP_Error( 'wpp_invalid_' . $what, sprintf( __( '%s must be valid UTF-8 without control characters, and must not end in a space.', 'presence' ), $what ), array( 'status' => 400 ) );
 	}
 	return true;
 }

@@ -139,7 +139,9 @@ function wpp_table_exists(): bool {
  * layout version changes (or on a first install), the live entries of this plugin's 0.1 table
  * move over (wpp_migrate_legacy_table()).
  *
- * Room names and client ids compare byte for byte (binary collation), as in the extension.
+ * Room names and client ids compare byte for byte (binary collation), as in the extension, but
+ * for trailing spaces, which MySQL ignores in any collation of this kind (PAD SPACE): names
+ * ending in a space are refused before they get here (WPP_NAME_PATTERN).
  *
  * @since 0.1.0
  */

@@ -157,6 +157,23 @@ test( 'a settings page saved by another administrator, the users list and Tools 
 
 		await admin.tick();
 		assert.match( await admin.staleNotice(), /Admin Two saved this page (just now|\d+ seconds? ago) — reload to see the changes\./ );
+
+		// Later ticks ask only about newer saves: the notice stays, and the server neither sends it
+		// again nor checks the screen again for it (for a term or a comment, a query each tick).
+		const next = await admin.page.evaluate( () => new Promise( ( resolve ) => {
+			const $ = window.jQuery;
+			let sent = null;
+			$( document ).one( 'heartbeat-send.wppE2E', ( event, data ) => {
+				sent = data[ 'presence-screen' ];
+			} );
+			$( document ).one( 'heartbeat-tick.wppE2E', ( event, data ) => {
+				resolve( { sent, answered: data[ 'presence-stale' ] || null, shown: window.wppPresence.stale.saved_at } );
+			} );
+			window.wp.heartbeat.connectNow();
+		} ) );
+		assert.equal( next.sent.since, next.shown, 'the tick asks about saves after the one shown' );
+		assert.equal( next.answered, null );
+		assert.match( await admin.staleNotice(), /Admin Two saved this page/ );
 		await admin2.tick();
 		assert.equal( await admin2.staleNotice(), '', 'the page served after the save is current' );
 		await admin.page.screenshot( { path: SCREENSHOTS + '/stale-settings.png', clip: { x: 0, y: 0, width: 1280, height: 360 } } );

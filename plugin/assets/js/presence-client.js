@@ -175,7 +175,11 @@
 		}
 		var key = screenKey();
 		if ( key && config.screenSince ) {
-			data[ 'presence-screen' ] = { key: key, since: config.screenSince };
+			// Only saves newer than the one already shown: the server answers nothing for it
+			// again, so a tick under the notice stays free (its check of the screen's object,
+			// a term or a comment, costs a query).
+			var since = state.stale && state.stale.key === key ? Math.max( config.screenSince, Number( state.stale.saved_at ) || 0 ) : config.screenSince;
+			data[ 'presence-screen' ] = { key: key, since: since };
 		}
 	} );
 

@@ -139,7 +139,10 @@ function wpp_surfaces_enqueue_client( array $page ): void {
 	);
 
 	wp_enqueue_script( 'wpp-presence' );
-	wp_add_inline_script( 'wpp-presence', 'var wppPresenceConfig = ' . wp_json_encode( $config ) . ';', 'before' );
+	// JSON_HEX_TAG: no `<` or `>` in the script element at all. Escaped slashes keep `</script>`
+	// out, but names and titles other users wrote could still open `<!--<script>`, after which
+	// the element's own end tag no longer ends it and the rest of the page is read as script.
+	wp_add_inline_script( 'wpp-presence', 'var wppPresenceConfig = ' . wp_json_encode( $config, JSON_HEX_TAG | JSON_HEX_AMP ) . ';', 'before' );
 	wp_enqueue_style( 'wpp-presence' );
 	if ( is_admin_bar_showing() ) {
 		wp_enqueue_script( 'wpp-presence-admin-bar' );

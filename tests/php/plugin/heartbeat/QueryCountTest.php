@@ -20,8 +20,10 @@
  */
 
 require_once __DIR__ . '/HeartbeatTestCase.php';
+require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
 
 final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
+	use WPP_Surfaces_Render;
 
 	/**
 	 * One heartbeat as a fresh request; returns the queries run by callbacks at priority 20 and
@@ -158,6 +160,31 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 		list( $unchanged, $again )                     = $this->presence_queries( $me, $data, 'dashboard' );
 		$this->assertSame( 0, $unchanged );
 		$this->assertTrue( $again['presence-active-posts']['unchanged'] );
+	}
+
+	public function test_a_posts_list_tick_loads_the_posts_of_both_answers_in_one_query(): void {
+		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		$posts = array_map( 'get_post', $this->crowd() );
+		$me    = self::user( 'editor' );
+		$this->render_posts_cells( $me, $posts );
+		$config = wpp_posts_list_client_config();
+		$data   = $this->ping( array( 'screen' => 'edit-post' ) ) + array(
+			'presence-post-rows' => array(
+				'rooms'   => $config['rooms'],
+				'nonce'   => $config['nonce'],
+				'version' => '',
+			),
+		);
+
+		list( $full, $response ) = $this->presence_queries( $me, $data, 'edit-post' );
+		$this->assertSame( 1, $full, 'the online list\'s posts and the rows\' posts together' );
+		$this->assertCount( 3, array_filter( (array) $response['presence-post-rows']['rows'] ) );
+
+		$data['presence-ping']['versions']['online'] = $response['presence-online']['version'];
+		$data['presence-post-rows']['version']       = (string) $response['presence-post-rows']['version'];
+		list( $unchanged, $again )                   = $this->presence_queries( $me, $data, 'edit-post' );
+		$this->assertSame( 0, $unchanged );
+		$this->assertTrue( $again['presence-post-rows']['unchanged'] );
 	}
 
 	public function test_database_backend_queries_do_not_grow_with_the_number_of_users_or_posts(): void {

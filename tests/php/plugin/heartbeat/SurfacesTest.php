@@ -129,6 +129,22 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertStringNotContainsString( '</script>', implode( '', $this->inline_before() ) );
 	}
 
+	public function test_config_json_cannot_open_a_comment_that_swallows_the_end_tag(): void {
+		// Inside a script element, `<!--` then `<script` puts the HTML parser in a state where the
+		// element's own `</script>` no longer ends it: the rest of the page is read as script. A
+		// title anyone who writes posts may type (it decodes to `<!--<script>`) and the editors
+		// who may edit that post get it in their page's configuration.
+		$author = self::user( 'author' );
+		$post   = self::post( array( 'post_title' => '&lt;!--&lt;script&gt;', 'post_status' => 'draft', 'post_author' => $author->ID ) );
+		$this->heartbeat( $author, $this->editor_data( $post->ID ), 'post' );
+
+		$config = $this->open_admin_screen( self::user( 'editor' ), 'dashboard' );
+		$inline = implode( '', $this->inline_before() );
+		$this->assertContains( 'Editing “<!--<script>”', array_column( $config['initial']['online']['users'], 'label' ), 'the title still reads as typed' );
+		$this->assertStringNotContainsString( '<!--', $inline );
+		$this->assertStringNotContainsString( '<script', $inline );
+	}
+
 	public function test_page_view_writes_admin_online_but_not_from_ajax(): void {
 		$editor = self::user( 'editor' );
 		wp_set_current_user( $editor->ID );

@@ -52,7 +52,42 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$this->assertNull( wpp_feature_plugin_entry( $row( 'admin/online', '_screen-revisions', 0 ), $now + 30, $now ), 'its own bookkeeping' );
 		$this->assertNull( wpp_feature_plugin_entry( $row( 'admin/online', 'tab-2', 1 ), $now, $now ), 'expired' );
-		$this->assertSame( 'user-999999', wpp_feature_plugin_entry( $row( 'admin/online', 'user-999999', 999999 ), $now + 5, $now )['client_id'], 'a deleted user: copied as it is' );
+	}
+
+	/**
+	 * The feature plugin lets any user who can edit posts write any client id into any room that
+	 * is not a post's. Presence's surfaces show a `user-{id}` entry with the display name and
+	 * avatar its data holds, and read its own internal rooms (screen revisions, last seen) as
+	 * written by Presence alone: rows that would pose as either are not imported.
+	 */
+	public function test_rows_posing_as_presences_own_entries_are_not_imported(): void {
+		$editor = self::user( 'editor' );
+		$other  = self::user( 'editor' );
+		$post   = self::post( array( 'post_author' => $editor->ID, 'post_status' => 'draft' ) )->ID;
+		$now    = time();
+		$fake   = array( 'display_name' => 'Site Administrator', 'avatar_url' => 'https://tracker.example/p.png', 'screen' => 'dashboard' );
+		$row    = static fn( $room, $client, $user, $data ) => (object) array( 'room' => $room, 'client_id' => $client, 'user_id' => $user, 'data' => wp_json_encode( $data ) );
+		$import = static fn( $room, $client, $user, $data = array() ) => wpp_feature_plugin_entry( $row( $room, $client, $user, $data ), $now + 60, $now );
+
+		$this->assertNull( $import( "postType/post:$post", 'user-' . $editor->ID, $editor->ID, $fake ), 'a heartbeat id in a post room, data of its own' );
+		$this->assertNull( $import( 'admin/online', 'user-' . $other->ID, $editor->ID, $fake ), 'another user\'s heartbeat id' );
+		$this->assertNull( $import( 'admin/online', 'user-999999', 999999, $fake ), 'the heartbeat id of a deleted user' );
+		$this->assertNull( $import( 'some/room', 'user-' . $editor->ID, $editor->ID, $fake ), 'a heartbeat id elsewhere' );
+		$this->assertNull( $import( 'screens/options/general', 'revision', $editor->ID, array( 'user_id' => 1, 'display_name' => 'Site Administrator' ) ), 'a screen revision' );
+		$this->assertNull( $import( 'users/last-seen', 'user-1', $editor->ID ), 'a last-seen time' );
+		$this->assertSame( 'tab-9', $import( 'some/room', 'tab-9', $editor->ID, $fake )['client_id'], 'any other entry is still copied' );
+
+		// Through the whole import: what Who's online and the editor's list then show.
+		try {
+			WPP_Legacy_Tables::create( 'presence-api' );
+			WPP_Legacy_Tables::insert_theirs( "postType/post:$post", 'user-' . $editor->ID, $editor->ID, $fake, 100 );
+			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-' . $other->ID, $editor->ID, $fake, 100 );
+			WPP_Legacy_Tables::insert_theirs( 'screens/options/general', 'revision', $editor->ID, array( 'user_id' => 1 ), 100 );
+			wpp_import_feature_plugin_entries();
+			$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
 	}
 
 	/**

@@ -22,6 +22,15 @@ class RoomsTest extends WPP_TestCase {
 		$this->assertSame( 'wpp_data_too_large', wpp_validate_state( array( str_repeat( 'x', WPP_MAX_STATE_BYTES ) ) )->get_error_code() );
 	}
 
+	public function test_names_may_not_end_in_a_space(): void {
+		// MySQL would take `a ` for `a` (PAD SPACE): refused on every backend alike.
+		$this->assertSame( 'wpp_invalid_room', wpp_validate_name( 'admin/online ', 'room' )->get_error_code() );
+		$this->assertSame( 'wpp_invalid_client_id', wpp_validate_name( 'user-1 ', 'client_id' )->get_error_code() );
+		$this->assertTrue( wpp_validate_name( 'a b', 'room' ) );
+		$this->assertTrue( wpp_validate_name( ' a', 'client_id' ) );
+		$this->assertInstanceOf( WP_Error::class, wpp_validate_name( ' ', 'room' ) );
+	}
+
 	public function test_depth_counting_stops_early_on_deep_input(): void {
 		$deep = array();
 		for ( $i = 0; $i < 10000; $i++ ) {

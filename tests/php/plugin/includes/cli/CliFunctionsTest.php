@@ -78,13 +78,15 @@ class CliFunctionsTest extends WPP_TestCase {
 		wpp_set_entry( 'admin/online', 'a', array(), 1 );
 		$stats = array_column( wpp_store_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
-			// The figures `php --ri presence` shows, from presence_stats().
+			// The figures `php --ri presence` shows, from presence_stats(): the same on both stores,
+			// then where the store is (a segment file, or a Redis server).
 			foreach ( array( 'backend', 'capacity', 'segment.live_entries', 'segment.rooms', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $field ) {
 				$this->assertArrayHasKey( $field, $stats );
 			}
 			if ( 'redis' === $stats['backend'] ) {
 				$this->assertSame( (string) ini_get( 'presence.key_prefix' ), $stats['key_prefix'] );
-				$this->assertNotSame( '', $stats['server_version'] );
+				$this->assertMatchesRegularExpression( '/^redis:\/\//', $stats['server'] );
+				$this->assertMatchesRegularExpression( '/^(redis|valkey) /', $stats['server_version'] );
 			} else {
 				$this->assertSame( 'shm', $stats['backend'] );
 				$this->assertSame( (string) ini_get( 'presence.shm_path' ), $stats['segment_path'] );

@@ -157,6 +157,8 @@ class RestControllerTest extends WPP_TestCase {
 			'room too long'      => array( array( 'room' => str_repeat( 'r', 161 ), 'client_id' => 'c' ) ),
 			'room 161 bytes'     => array( array( 'room' => str_repeat( 'é', 80 ) . 'r', 'client_id' => 'c' ) ),
 			'control character'  => array( array( 'room' => "admin/online\n", 'client_id' => 'c' ) ),
+			'room ends in space' => array( array( 'room' => 'admin/online ', 'client_id' => 'c' ) ),
+			'client id in space' => array( array( 'room' => 'admin/online', 'client_id' => 'c ' ) ),
 			'client id too long' => array( array( 'room' => 'admin/online', 'client_id' => str_repeat( 'c', 129 ) ) ),
 			'data not an object' => array( array( 'room' => 'admin/online', 'client_id' => 'c', 'data' => 'x' ) ),
 			'data too deep'      => array( array( 'room' => 'admin/online', 'client_id' => 'c', 'data' => array( 'a' => array( 'b' => array( 'c' => array( 'd' => 1 ) ) ) ) ) ),
@@ -190,6 +192,25 @@ class RestControllerTest extends WPP_TestCase {
 		}
 		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
 		$this->assertSame( 201, $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'user-tab' ) )->get_status(), 'other ids are fine' );
+	}
+
+	public function test_a_name_ending_in_a_space_is_refused_as_the_database_takes_it_for_another(): void {
+		// MySQL compares VARCHARs without their trailing spaces (PAD SPACE, utf8mb4_bin too): in the
+		// database backend `user-{id} ` is the heartbeat's own `user-{id}`, and writing it would set
+		// the name and avatar every other editor is shown for that user.
+		$editor = self::user( 'editor' );
+		wpp_heartbeat_write_online( $editor, 'dashboard' );
+		self::log_in( $editor );
+		$fake = array( 'display_name' => 'Site Administrator', 'avatar_url' => 'https://tracker.example/p.png' );
+		foreach ( array( array( 'admin/online', 'user-' . $editor->ID . ' ' ), array( 'admin/online ', 'user-' . $editor->ID ) ) as list( $room, $client ) ) {
+			$response = $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => $client, 'data' => $fake ) );
+			$this->assertSame( 400, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		}
+		$online = wpp_find_entry( 'admin/online', 'user-' . $editor->ID );
+		$this->assertSame( $editor->ID, $online['user_id'] );
+		$this->assertSame( $editor->display_name, $online['data']['display_name'] );
+		$this->assertSame( array( 'admin/online' ), array_keys( wpp_backend()->rooms( 86400 ) ) );
+		$this->assertSame( 1, wpp_backend()->count_room( 'admin/online', 86400 ) );
 	}
 
 	public function test_more_than_50_live_entries_per_user_is_429(): void {

@@ -222,6 +222,29 @@ final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 0, $wpdb->num_queries - $before );
 	}
 
+	public function test_a_tick_that_already_shows_the_save_costs_no_query(): void {
+		// The client asks about saves after the one it shows (`since` = its `saved_at`): the
+		// server answers nothing and checks nothing, where the check of a term costs a query.
+		if ( 'native' !== wpp_backend()->name() ) {
+			$this->markTestSkipped( 'The database backend reads its table.' );
+		}
+		global $wpdb;
+		$reader = self::user( 'editor' );
+		$term   = wp_insert_term( 'Busy term', 'category' );
+		$key    = 'term/' . $term['term_id'];
+		wp_set_current_user( self::user( 'editor' )->ID );
+		wpp_stale_mark( $key );
+		$shown = $this->tick( $reader, $key, microtime( true ) - 60 );
+		$this->assertNotNull( $shown );
+
+		wp_cache_flush();
+		wp_set_current_user( $reader->ID );
+		wp_get_current_user()->get_role_caps();
+		$before = $wpdb->num_queries;
+		$this->assertNull( wpp_stale_check( $key, (float) wp_json_encode( $shown['saved_at'] ), $reader ), 'the saved_at the browser got, and sends back' );
+		$this->assertSame( 0, $wpdb->num_queries - $before );
+	}
+
 	public function test_the_ask_is_checked(): void {
 		$read = static fn( $ask ) => wpp_heartbeat_read_screen( array( 'presence-screen' => $ask ) );
 		$this->assertSame( array( 'key' => 'post/1', 'since' => 12.5 ), $read( array( 'key' => 'post/1', 'since' => '12.5' ) ) );
