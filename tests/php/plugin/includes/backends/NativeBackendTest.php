@@ -118,16 +118,14 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 	}
 
 	/**
-	 * An extension that cannot attach its segment (here: presence.shm_size below its minimum)
-	 * warns on every call. The backend turns that into false / empty results and a reason, and
-	 * nothing reaches the output (a heartbeat or REST response would be broken by it).
+	 * An extension that cannot attach its segment (here: presence.shm_path in a directory that
+	 * does not exist) warns on every call. The backend turns that into false / empty results and a
+	 * reason, and nothing reaches the output (a heartbeat or REST response would be broken by it).
 	 */
 	public function test_a_segment_that_cannot_be_attached_fails_quietly_with_a_reason(): void {
-		$path = '/dev/shm/wpp-plugin-test-bad-' . getmypid();
-		list( $out, $err ) = self::run_child( 'native-misconfigured-child.php', array( '-d', 'presence.backend=shm', '-d', 'presence.shm_size=64K', '-d', 'presence.shm_path=' . $path ) );
-		foreach ( glob( $path . '*' ) as $file ) {
-			unlink( $file );
-		}
+		$path = '/dev/shm/wpp-plugin-test-no-such-dir-' . getmypid() . '/segment';
+		list( $out, $err ) = self::run_child( 'native-misconfigured-child.php', array( '-d', 'presence.backend=shm', '-d', 'presence.shm_path=' . $path ) );
+		$this->assertFileDoesNotExist( dirname( $path ) );
 		$res = json_decode( $out, true );
 		$this->assertIsArray( $res, "child output: $out $err" );
 		$this->assertSame( 'native', $res['backend'] );
