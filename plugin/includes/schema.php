@@ -176,13 +176,16 @@ function wpp_install_table(): void {
 }
 
 /**
- * Repairs the table when it is missing or of an older layout. Hooked to `admin_init`; costs one
- * autoloaded option read when all is well.
+ * Repairs the table when it is missing or of an older layout. Hooked to `admin_init`, which also
+ * runs for admin-ajax.php, so for every heartbeat: there only the layout version is checked (an
+ * autoloaded option, no query); looking for the table is a query, made on page loads. A write that
+ * finds the table missing repairs it anyway (WPP_Database_Backend::set()).
  *
  * @since 0.1.0
+ * @since 0.2.0 No query on AJAX requests.
  */
 function wpp_maybe_repair_table(): void {
-	if ( WPP_DB_VERSION !== get_option( 'wpp_db_version' ) || ! wpp_table_exists() ) {
+	if ( WPP_DB_VERSION !== get_option( 'wpp_db_version' ) || ( ! wp_doing_ajax() && ! wpp_table_exists() ) ) {
 		wpp_install_table();
 	}
 }

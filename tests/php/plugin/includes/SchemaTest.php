@@ -45,6 +45,21 @@ class SchemaTest extends WPP_TestCase {
 		$wpdb->query( 'START TRANSACTION' );
 	}
 
+	/**
+	 * admin_init also runs for admin-ajax.php, so for every heartbeat: there the check must not
+	 * cost the query that looking for the table is (a write that finds it missing repairs it).
+	 */
+	public function test_admin_init_of_an_ajax_request_makes_no_query(): void {
+		global $wpdb;
+		add_filter( 'wp_doing_ajax', '__return_true' );
+		wp_load_alloptions(); // Loaded long before admin_init in a real request.
+		$before = $wpdb->num_queries;
+		wpp_maybe_repair_table();
+		$queries = $wpdb->num_queries - $before;
+		remove_filter( 'wp_doing_ajax', '__return_true' );
+		$this->assertSame( 0, $queries );
+	}
+
 	public function test_an_old_layout_version_is_upgraded(): void {
 		update_option( 'wpp_db_version', '0' );
 		wpp_maybe_repair_table();
