@@ -305,6 +305,24 @@ function scale_comparison( array $sizes ): array {
 	return $rows;
 }
 
+/** Profile mode (benches/profile): the heartbeat comparison's rooms, then only room reads. */
+function profile_room_reads( int $n ): void {
+	presence_flush( 'bench/' );
+	for ( $r = 0; $r < ROOMS; $r++ ) {
+		for ( $c = 0; $c < CLIENTS; $c++ ) {
+			native_heartbeat( $r, $c );
+		}
+	}
+	mt_srand( 42 );
+	for ( $i = 0; $i < $n; $i++ ) {
+		presence_room( 'bench/room-' . mt_rand( 0, ROOMS - 1 ) );
+	}
+}
+
+if ( ( $argv[1] ?? '' ) === 'profile-room' ) {
+	profile_room_reads( (int) ( $argv[2] ?? 50000 ) );
+	exit( 0 );
+}
 if ( ( $argv[1] ?? '' ) === 'scale-child' ) {
 	scale_child( (int) $argv[2], $argv[3] ?? 'small' );
 	exit( 0 );
