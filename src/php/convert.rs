@@ -91,7 +91,7 @@ struct CachedKey {
 }
 
 /// Most keys cached, and the longest key or value cached: keys that repeat are short and few.
-const CACHED_KEYS: usize = 32;
+const CACHED_KEYS: usize = 32; // a bit each in `decode_array`'s `seen: u32`
 const CACHED_MAX_LEN: usize = 64;
 
 impl Caches {
@@ -161,6 +161,9 @@ fn decode_array(
     }
     // Uninitialised: the first key makes it a packed list or a hash, as in PHP.
     let mut ht = zend_array::with_capacity(len.min(1024) as u32);
+    // Cached keys already in this array: a key seen for the first time is added without a
+    // lookup; a repeated one (only damaged or forged bytes have them) replaces, as PHP would.
+    let mut seen: u32 = 0;
     for _ in 0..len {
         let key = dec.next_token()?;
         let cached = match key {
@@ -184,6 +187,10 @@ fn decode_array(
         };
         match (key, cached) {
             (Token::Int(i), _) => zend_array::update_index(&mut ht, i, value),
+            (Token::Str(_), Some(i)) if seen & (1 << i) == 0 => {
+                seen |= 1 << i;
+                zend_array::add_new_counted(&mut ht, &mut caches.keys[i].key, value)
+            }
             (Token::Str(_), Some(i)) => zend_array::update(&mut ht, &mut caches.keys[i].key, value),
             (Token::Str(k), None) => zend_array::update(&mut ht, &mut ZendStr::new(k, false), value),
             _ => return Err(CodecError::Malformed),

@@ -59,6 +59,17 @@ pub fn add_new(map: &mut ZendHashTable, key: &ZendStr, mut value: Zval) {
     own_moved(value, stored);
 }
 
+/// Adds `key => value` to a hash that does not hold `key` yet (no lookup first), for a key that
+/// is not interned: the engine takes a reference to it and caches its hash in it, hence `&mut`.
+pub fn add_new_counted(map: &mut ZendHashTable, key: &mut ZendStr, mut value: Zval) {
+    debug_assert!(map.get(ArrayKey::ZendString(key)).is_none(), "add_new with a key already present");
+    // SAFETY: `map` is a live array we own exclusively, `key` a live zend_string we may write
+    // to. (A key already present would only give a second element of that key, never unsound
+    // memory; the caller rules it out.)
+    let stored = unsafe { zend_hash_add_new(map, key, &mut value) };
+    own_moved(value, stored);
+}
+
 /// Sets `key => value`, replacing an existing element of that key (keys read from stored bytes,
 /// which are not trusted to be distinct). The engine caches the key's hash in it and, for a
 /// non-interned key, takes a reference: hence `&mut`.
