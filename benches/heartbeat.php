@@ -332,7 +332,11 @@ if ( ! function_exists( 'presence_upsert' ) || ! function_exists( 'apcu_add' ) |
 	exit( 1 );
 }
 $quick  = getenv( 'PRESENCE_BENCH_QUICK' ) === '1';
+$load   = sys_getloadavg();
 $result = array(
+	'date'      => gmdate( 'Y-m-d' ),
+	// The machine's 1-minute load average when the run started (this process not yet counted).
+	'load'      => $load ? $load[0] : null,
 	'php'       => PHP_VERSION,
 	'apcu'      => phpversion( 'apcu' ),
 	'quick'     => $quick,

@@ -56,6 +56,10 @@ def fmt_int(n):
     return f"{n:,.0f}".replace(",", " ")
 
 
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def fmt_ns(ns):
     return f"{ns / 1000:.1f} µs" if ns >= 10_000 else f"{fmt_int(ns)} ns"
 
@@ -124,6 +128,10 @@ def micro_text(micro):
         f"**{r['apcu_over_unchanged']:.1f}× faster than APCu** |",
         f"| APCu, one locked array per room | {fmt_ns(m['apcu'])} | |",
         f"| floor — PHP building the same 20 entries, date formatted once | {fmt_ns(m['floor'])} | |",
+        "",
+        f"Measured {micro.get('date', '?')}: PHP {micro['php']}, APCu {micro['apcu']}, release build, "
+        f"median of {plural(hb['rounds'], 'round')} of {fmt_int(hb['per_round'])}; load average at the start "
+        f"{micro.get('load') or 0:.1f}{' (a busy machine: other work was running)' if (micro.get('load') or 0) > 1.5 else ''}.",
     ]
     return "\n".join(lines)
 
@@ -225,6 +233,10 @@ def load_chart(load, path):
     plt.close(fig)
 
 
+def qcount(n):
+    return "?" if n is None else str(n)
+
+
 def load_text(load):
     rows = load_rows(load)
     variants = load_variants(load)
@@ -250,7 +262,13 @@ def load_text(load):
 
     errors = sum(r["errors"] for r in rows)
     requests = sum(r["requests"] for r in rows)
+    meta = load["meta"]
     parts = [
+        f"Measured {meta['date']}: PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
+        f"with MariaDB, nginx and wrk ({meta['connections']} connections), median of {plural(meta['rounds'], 'round')} of "
+        f"{meta['seconds_per_run']:.0f} s; load average before a run up to {meta.get('load_max', 0):.1f}"
+        f"{' (a busy machine: other work was running)' if meta.get('load_max', 0) > 2 * meta['cores'] else ''}.",
+        "",
         "Requests per second (× bare WordPress, the ratio of each round's pair, median over rounds):",
         "",
         table(rps),
@@ -259,9 +277,10 @@ def load_text(load):
         "",
         table(lambda r: f"{r['p50_ms']:.0f} / {r['p99_ms']:.0f}"),
         "",
-        "Bytes per answer, and database queries run inside `heartbeat_received` (core's post lock included):",
+        "Bytes per answer; database queries run inside `heartbeat_received` (core's post lock included) / in the "
+        "whole request:",
         "",
-        table(lambda r: f"{fmt_int(r['bytes'])} B, {r['queries_received'] if r['queries_received'] is not None else '?'} q"),
+        table(lambda r: f"{fmt_int(r['bytes'])} B; {qcount(r['queries_received'])} / {qcount(r['queries_total'])} queries"),
         "",
         f"{fmt_int(requests)} heartbeats measured, {errors} errors (non-200 answers, socket errors, timeouts, or "
         "an answer without what it must contain).",

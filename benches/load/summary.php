@@ -119,6 +119,9 @@ $result = array(
 		'quick'          => '1' === $quick,
 		'php'            => PHP_VERSION,
 		'date'           => gmdate( 'Y-m-d' ),
+		// The 1-minute load average before each run (harness included): a quiet machine shows
+		// about what the benchmark itself puts on it.
+		'load_max'       => max( array_map( fn( $r ) => (float) ( $r['load_before'] ?? 0 ), $runs ) ),
 	),
 	'rows' => $rows,
 	'runs' => $runs,
