@@ -297,16 +297,6 @@ def load_goal_text(load):
             f"rate: this run {verdict} the goal of ≥ 0.97× in every kind of tick.")
 
 
-def answer_sizes_text(load):
-    rows = {(r["online"], r["scenario"], r["variant"]): r for r in load_rows(load)}
-    full = rows.get((200, "dashboard-first", "native"))
-    steady = rows.get((200, "dashboard-steady", "native"))
-    if not full or not steady:
-        return "(the load results do not include 200 online)"
-    return (f"With 200 users online, a full `presence-online` answer makes the heartbeat response "
-            f"{fmt_int(full['bytes'])} bytes and an unchanged one {fmt_int(steady['bytes'])} bytes")
-
-
 # --- README --------------------------------------------------------------------------------------
 
 
@@ -351,7 +341,6 @@ def main():
         load_chart(load, os.path.join(a.out, "load.png"))
         blocks["load"] = load_text(load)
         blocks["load-goal"] = load_goal_text(load)
-        blocks["answer-sizes"] = answer_sizes_text(load)
     if a.readme:
         rewrite_readme(a.readme, blocks)
     print(f"charts in {a.out}" + (f"; {a.readme} rewritten ({', '.join(blocks)})" if a.readme else ""))

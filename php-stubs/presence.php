@@ -20,9 +20,15 @@
  *   message naming it, like `presence_upsert(): Argument #1 ($room) must not be empty`, and
  *   changes nothing in the store.
  * - An operational failure (segment full after eviction, lock not released in time, segment file
- *   unusable) is an E_WARNING and a falsy result (false, 0 or []), never an exception.
+ *   unusable, Redis unreachable or not answering within `presence.redis_timeout_ms`) is an
+ *   E_WARNING and a falsy result (false, 0 or []), never an exception. An unreachable Redis
+ *   warns once per request, however many calls fail.
  * - The store is one table in shared memory at `presence.shm_path`, shared by every process of
  *   the machine that uses the same path. Costs below are for the work under its lock.
+ * - With `presence.backend = redis://…` (or `rediss://…`, `unix://…`) the store is in Redis,
+ *   shared by every machine using that server and `presence.key_prefix`; the functions answer
+ *   the same. Each call on one room is one atomic script and one round trip; calls across rooms
+ *   (users, rooms by prefix, gc, flush) are two.
  *
  * @package presence
  */
@@ -233,10 +239,20 @@ function presence_flush(string $prefix = ''): int
  *     max_state_bytes: int,
  *     evictions: array{expired: int, lru: int},
  *     backend: string,
- *     segment_path: string
- * } `capacity`/`room_capacity` are the most entries/rooms the segment can hold, `bytes_*`
- *   its size and use, `rejected_full` writes refused for lack of space, `lock_recoveries` locks
- *   taken over from a process that died holding them, `repairs` table rebuilds.
+ *     segment_path?: string,
+ *     server?: string,
+ *     server_version?: string,
+ *     key_prefix?: string,
+ *     round_trips?: int,
+ *     connects?: int
+ * } `backend` is `shm` or `redis`. On `shm`: `capacity`/`room_capacity` are the most
+ *   entries/rooms the segment can hold, `bytes_*` its size and use, `rejected_full` writes
+ *   refused for lack of space, `lock_recoveries` locks taken over from a process that died
+ *   holding them, `repairs` table rebuilds, `segment_path` its file. On `redis`: `server` (the
+ *   URL without credentials), `server_version` (`redis 7.0.15`), `key_prefix`, and this
+ *   process's `round_trips` and `connects`; `bytes_used`/`bytes_total` are the server's
+ *   used_memory/maxmemory, `live_entries`/`rooms` count this prefix's, and the capacity, eviction
+ *   and lock counters are 0. On Redis this costs two round trips and O(rooms).
  */
 function presence_stats(): array
 {

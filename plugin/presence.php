@@ -1,12 +1,17 @@
 <?php
 /**
  * Plugin Name:       Presence
- * Description:       Who is where in wp-admin, kept in shared memory by the presence PHP extension (with a database fallback). Offers the Presence API (wp_get_presence() and friends).
- * Version:           0.1.0
+ * Plugin URI:        https://presence.example.org/
+ * Description:       Who is where in wp-admin, kept in shared memory by the presence PHP extension (with a database fallback). A drop-in replacement for the Presence API feature plugin: the same wp_*_presence() functions, REST routes and WP-CLI commands.
+ * Version:           0.2.0
  * Requires at least: 6.1
  * Requires PHP:      8.1
+ * Author:            The Presence contributors
  * License:           GPL-2.0-or-later
+ * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
  * Text Domain:       presence
+ * Domain Path:       /languages
+ * Update URI:        https://presence.example.org/
  *
  * Bootstrap only: guard, requirement check, load list, hand over to wpp_register_hooks().
  * Including any file below registers nothing by itself.
@@ -21,7 +26,7 @@ if ( defined( 'WPP_VERSION' ) ) {
 	return; // Loaded twice (e.g. copied into mu-plugins too): the first copy wins.
 }
 
-define( 'WPP_VERSION', '0.1.0' );
+define( 'WPP_VERSION', '0.2.0' );
 define( 'WPP_FILE', __FILE__ );
 define( 'WPP_DIR', __DIR__ );
 
@@ -47,18 +52,35 @@ require_once WPP_DIR . '/includes/schema.php';
 require_once WPP_DIR . '/includes/entries.php';
 require_once WPP_DIR . '/includes/api.php';
 require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/feature-plugin.php';
+require_once WPP_DIR . '/includes/i18n.php';
+require_once WPP_DIR . '/includes/cli/functions.php';
+if ( defined( 'WP_CLI' ) && WP_CLI ) {
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+}
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 require_once WPP_DIR . '/includes/admin.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
 // --- Heartbeat and surfaces (heartbeat helper) ---
+require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
 require_once WPP_DIR . '/includes/heartbeat/entries.php';
 require_once WPP_DIR . '/includes/heartbeat/handlers.php';
+require_once WPP_DIR . '/includes/surfaces/screens.php';
+require_once WPP_DIR . '/includes/surfaces/render.php';
 require_once WPP_DIR . '/includes/surfaces/assets.php';
 require_once WPP_DIR . '/includes/surfaces/page-view.php';
 require_once WPP_DIR . '/includes/surfaces/dashboard-widget.php';
+require_once WPP_DIR . '/includes/surfaces/active-posts.php';
+require_once WPP_DIR . '/includes/surfaces/admin-bar.php';
+require_once WPP_DIR . '/includes/surfaces/users-list.php';
+require_once WPP_DIR . '/includes/surfaces/posts-list.php';
+require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
+require_once WPP_DIR . '/includes/surfaces/leave.php';
+require_once WPP_DIR . '/includes/surfaces/inspector.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
 
 // --- End of load list ---
 

@@ -2,10 +2,11 @@
 /**
  * Uninstall: drops the presence table and options on every site of the network (or the one site),
  * clears the scheduled event, and, when the extension is loaded, removes the sites' entries from
- * shared memory (they would expire within the TTL anyway).
+ * shared memory (they would expire within the TTL anyway). A table this plugin did not create is
+ * never dropped (see wpp_uninstall_site()).
  *
- * WordPress runs this file on its own, without loading the plugin; it loads only the native
- * backend's files, which declare functions and a class and register nothing.
+ * WordPress runs this file on its own, without loading the plugin; it loads only files that
+ * declare functions, constants and classes and register nothing.
  *
  * @package Presence
  * @since   0.1.0
@@ -13,26 +14,13 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
+require_once __DIR__ . '/includes/schema.php';
+require_once __DIR__ . '/includes/uninstall-site.php';
 if ( function_exists( 'presence_flush' ) ) {
 	require_once __DIR__ . '/includes/rooms.php';
 	require_once __DIR__ . '/includes/backends/interface-wpp-backend.php';
 	require_once __DIR__ . '/includes/backends/class-wpp-native-backend.php';
 	require_once __DIR__ . '/includes/backend.php';
-}
-
-/**
- * Removes what the plugin stored on the current site.
- *
- * @since 0.1.0
- */
-function wpp_uninstall_site(): void {
-	global $wpdb;
-	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}presence" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
-	delete_option( 'wpp_db_version' );
-	wp_clear_scheduled_hook( 'wpp_gc' );
-	if ( class_exists( 'WPP_Native_Backend' ) && function_exists( 'presence_flush' ) ) {
-		( new WPP_Native_Backend() )->flush(); // This site's namespace only.
-	}
 }
 
 if ( is_multisite() ) {

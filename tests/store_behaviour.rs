@@ -1,5 +1,7 @@
-//! Behaviour of the shared-memory store through its public API: entries, expiry by a moved
-//! clock, versions, limits, eviction when full, validation, and damaged or foreign files.
+//! Behaviour of the stores through their public API: entries, expiry by a moved clock,
+//! versions, limits, prefixes, validation — on both backends (shared memory, and a real
+//! redis-server per test) — then what only the shared-memory one has: eviction when full, and
+//! damaged or foreign files.
 
 mod common;
 
@@ -7,9 +9,31 @@ use common::*;
 use presence::store::codec::Value;
 use presence::store::{PresenceStore, StoreError, Written};
 
-#[test]
-fn upsert_then_read_newest_first() {
-    let (s, clock) = store("read", 1 << 20);
+/// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod shm {
+            $( #[test] fn $name() { super::$name(super::Backend::Shm) } )*
+        }
+        mod redis {
+            $( #[test] fn $name() { super::$name(super::Backend::Redis) } )*
+        }
+    };
+}
+
+on_both_backends!(
+    upsert_then_read_newest_first,
+    limit_and_max_age_filter_reads,
+    entries_expire_by_ttl_without_sleeping,
+    version_moves_on_join_leave_and_change_but_not_on_refresh,
+    users_prefixes_rooms_gc_and_flush,
+    bad_arguments_are_refused_and_store_nothing,
+    two_stores_share_entries,
+);
+
+fn upsert_then_read_newest_first(b: Backend) {
+    let f = open_store(b, "read", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
     assert_eq!(s.upsert("room/a", "c1", &state(&[("screen", "dashboard")]), 7, 60).unwrap(), Written::Joined);
     clock.advance_secs(1);
     s.upsert("room/a", "c2", &state(&[]), 8, 60).unwrap();
@@ -21,12 +45,12 @@ fn upsert_then_read_newest_first() {
     assert_eq!(Value::decode(first.state).unwrap(), Value::decode(&state(&[("screen", "dashboard")])).unwrap());
     assert_eq!(s.room_count("room/a", None).unwrap(), 2);
     assert_eq!(s.room("nowhere", None, None).unwrap().len(), 0);
-    assert!(s.check_integrity().unwrap().is_ok());
+    assert_eq!(f.check(), Ok(()));
 }
 
-#[test]
-fn limit_and_max_age_filter_reads() {
-    let (s, clock) = store("limit", 1 << 20);
+fn limit_and_max_age_filter_reads(b: Backend) {
+    let f = open_store(b, "limit", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
     for i in 0..10 {
         s.upsert("r", &format!("c{i}"), &state(&[]), i, 600).unwrap();
         clock.advance_secs(10);
@@ -39,9 +63,9 @@ fn limit_and_max_age_filter_reads() {
     assert_eq!(s.room_count("r", None).unwrap(), 10);
 }
 
-#[test]
-fn entries_expire_by_ttl_without_sleeping() {
-    let (s, clock) = store("ttl", 1 << 20);
+fn entries_expire_by_ttl_without_sleeping(b: Backend) {
+    let f = open_store(b, "ttl", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
     s.upsert("r", "short", &state(&[]), 1, 30).unwrap();
     s.upsert("r", "long", &state(&[]), 2, 300).unwrap();
     clock.advance_secs(29);
@@ -52,12 +76,16 @@ fn entries_expire_by_ttl_without_sleeping() {
     assert_eq!(s.room_count("r", None).unwrap(), 0);
     assert_eq!(s.room_version("r").unwrap(), 0);
     let st = s.stats().unwrap();
-    assert_eq!((st.live_entries, st.rooms, st.evicted_expired), (0, 0, 2));
+    assert_eq!((st.live_entries, st.rooms), (0, 0));
+    if b == Backend::Shm {
+        assert_eq!(st.evicted_expired, 2);
+    }
+    assert_eq!(f.check(), Ok(()));
 }
 
-#[test]
-fn version_moves_on_join_leave_and_change_but_not_on_refresh() {
-    let (s, clock) = store("version", 1 << 20);
+fn version_moves_on_join_leave_and_change_but_not_on_refresh(b: Backend) {
+    let f = open_store(b, "version", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
     assert_eq!(s.room_version("r").unwrap(), 0);
     s.upsert("r", "a", &state(&[("x", "1")]), 1, 100).unwrap();
     let v1 = s.room_version("r").unwrap();
@@ -89,9 +117,9 @@ fn version_moves_on_join_leave_and_change_but_not_on_refresh() {
     assert_eq!(s.room("q", None, None).unwrap().get(0).unwrap().client_id, "old");
 }
 
-#[test]
-fn users_prefixes_rooms_gc_and_flush() {
-    let (s, clock) = store("scans", 1 << 20);
+fn users_prefixes_rooms_gc_and_flush(b: Backend) {
+    let f = open_store(b, "scans", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
     s.upsert("site1/admin/online", "user-1", &state(&[]), 1, 100).unwrap();
     s.upsert("site1/post:5", "user-1", &state(&[]), 1, 100).unwrap();
     s.upsert("site1/post:5", "user-2", &state(&[]), 2, 100).unwrap();
@@ -112,12 +140,12 @@ fn users_prefixes_rooms_gc_and_flush() {
     s.upsert("b", "1", &state(&[]), 1, 100).unwrap();
     assert_eq!(s.flush("").unwrap(), 2);
     assert_eq!(s.room_count("a", None).unwrap(), 0);
-    assert!(s.check_integrity().unwrap().is_ok());
+    assert_eq!(f.check(), Ok(()));
 }
 
-#[test]
-fn bad_arguments_are_refused_and_store_nothing() {
-    let (s, _) = store("validation", 1 << 20);
+fn bad_arguments_are_refused_and_store_nothing(b: Backend) {
+    let f = open_store(b, "validation", 1 << 20);
+    let s = &f.store;
     s.upsert("r", "keep", &state(&[]), 1, 100).unwrap();
     let long = "x".repeat(192);
     let arg = |e: StoreError| match e {
@@ -161,12 +189,20 @@ fn full_segment_evicts_oldest_then_refuses_what_cannot_fit() {
     assert!(t.upsert("r", "c", &state(&[]), 1, 100).is_ok());
 }
 
-#[test]
-fn two_stores_on_one_path_share_entries() {
+/// Two stores on one segment path (two processes of a machine), or on one Redis (two machines).
+fn two_stores_share_entries(backend: Backend) {
     let path = temp_path("shared");
     let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
-    let a = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
-    let b = presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap();
+    let server = (backend == Backend::Redis).then(RedisServer::start);
+    let open = || -> Box<dyn PresenceStore> {
+        match &server {
+            None => Box::new(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap()),
+            Some(r) => {
+                Box::new(presence::store::RedisStore::new(redis_config(r.url(), "presence:"), Some(clock.clone())))
+            }
+        }
+    };
+    let (a, b) = (open(), open());
     a.upsert("r", "from-a", &state(&[]), 1, 100).unwrap();
     b.upsert("r", "from-b", &state(&[]), 2, 100).unwrap();
     assert_eq!(a.room_count("r", None).unwrap(), 2);

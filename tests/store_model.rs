@@ -1,6 +1,7 @@
-//! Property test: random sequences of operations on the shared-memory store, checked after every
-//! step against a plain in-memory model (a map), including expiry by a moved clock and the room
-//! version rule. The table's full invariant check runs after every sequence.
+//! Property test: random sequences of operations on each store, checked after every step against a
+//! plain in-memory model (a map), including expiry by a moved clock and the room version rule.
+//! The backend's own invariant check (the table's, or the Redis key layout's) runs after every
+//! sequence. The Redis runs share one redis-server, each sequence under a key prefix of its own.
 
 mod common;
 
@@ -8,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use presence::store::codec::{Key, Value};
-use presence::store::PresenceStore;
 use proptest::prelude::*;
 
 const ROOMS: [&str; 4] = ["site/a", "site/b", "other/c", "site/a/long-room-name-that-is-different"];
@@ -93,8 +93,8 @@ impl Model {
     }
 }
 
-fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let (s, clock) = store("model", 1 << 20);
+fn run(f: Fixture, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let (s, clock) = (&f.store, &f.clock);
     let mut m = Model::default();
     let mut seen_version: BTreeMap<String, u64> = BTreeMap::new();
     let mut now = T0;
@@ -106,7 +106,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 s.upsert(&room, &client, &state, user, ttl).unwrap();
                 m.seq += 1;
                 let key = (room.clone(), client);
-                let changed = m.entries.get(&key).map_or(true, |e| e.user != user || e.state != state);
+                let changed = m.entries.get(&key).is_none_or(|e| e.user != user || e.state != state);
                 m.entries.insert(
                     key,
                     M { user, state, updated: now, expires: now + u64::from(ttl) * 1_000_000, seq: m.seq },
@@ -194,14 +194,30 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         }
         prop_assert_eq!(s.stats().unwrap().live_entries >= m.entries.len() as u64, true);
     }
-    prop_assert_eq!(s.check_integrity().unwrap(), Ok(()));
+    prop_assert_eq!(f.check(), Ok(()));
     Ok(())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
     #[test]
-    fn store_matches_model(ops in proptest::collection::vec(op(), 1..80)) {
-        run(ops)?;
+    fn shm_store_matches_model(ops in proptest::collection::vec(op(), 1..80)) {
+        run(open_store(Backend::Shm, "model", 1 << 20), ops)?;
+    }
+}
+
+#[test]
+fn redis_store_matches_model() {
+    let server = RedisServer::start();
+    let case = std::sync::atomic::AtomicU32::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 256, ..ProptestConfig::default() });
+    let result = runner.run(&proptest::collection::vec(op(), 1..80), |ops| {
+        let prefix = format!("model{}:", case.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
+        let store = presence::store::RedisStore::new(redis_config(server.url(), &prefix), Some(clock.clone()));
+        run(Fixture { store: Box::new(store), clock, server: None }, ops)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }

@@ -55,26 +55,29 @@ function wp_set_presence( $room, $client_id, $state, $user_id = 0 ) {
  * Removes one entry.
  *
  * @since 0.1.0
+ * @since 0.2.0 True also when there was no such entry, as in the Presence API feature plugin.
  *
  * @param string $room      Room name.
  * @param string $client_id Client id.
- * @return bool True when an entry was removed.
+ * @return bool True when the entry is gone afterwards (also when it never existed); false when
+ *              the store failed, or for an invalid room or client id.
  */
 function wp_remove_presence( $room, $client_id ) {
-	return true === wpp_remove_entry( $room, $client_id );
+	return ! is_wp_error( wpp_remove_entry( $room, $client_id ) );
 }
 
 /**
  * Removes every entry of a user on this site.
  *
  * @since 0.1.0
+ * @since 0.2.0 True also when the user had no entries, as in the Presence API feature plugin.
  *
  * @param int $user_id User id.
- * @return bool True when at least one entry was removed.
+ * @return bool True when the user has no entries afterwards; false when the store failed, or
+ *              for a user id that is not a positive integer.
  */
 function wp_remove_user_presence( $user_id ) {
-	$removed = wpp_remove_user_entries( $user_id );
-	return ! is_wp_error( $removed ) && $removed > 0;
+	return ! is_wp_error( wpp_remove_user_entries( $user_id ) );
 }
 
 /**

@@ -42,7 +42,30 @@ function wpp_install_key(): string {
 }
 
 /**
- * The active backend: native when the extension is loaded, the database table otherwise.
+ * What the PRESENCE_BACKEND constant asks for: 'native' (the extension's store, whichever
+ * presence.backend gives it: shared memory or Redis), 'database' (the table, even with the
+ * extension loaded), or 'auto' (the default: the extension when it is loaded). Any other value
+ * is 'invalid' and chooses as 'auto' does; Site Health says so.
+ *
+ * A site served by several machines whose extension keeps presence in each machine's shared
+ * memory sets presence.backend to its Redis, or, without Redis, PRESENCE_BACKEND = 'database'.
+ *
+ * @since 0.1.0
+ *
+ * @return string 'auto', 'native', 'database' or 'invalid'.
+ */
+function wpp_backend_setting(): string {
+	if ( ! defined( 'PRESENCE_BACKEND' ) ) {
+		return 'auto';
+	}
+	$value = is_string( PRESENCE_BACKEND ) ? strtolower( trim( PRESENCE_BACKEND ) ) : '';
+	return in_array( $value, array( 'auto', 'native', 'database' ), true ) ? $value : 'invalid';
+}
+
+/**
+ * The active backend: native when the extension is loaded, the database table otherwise, or
+ * the database table whenever PRESENCE_BACKEND is 'database'. PRESENCE_BACKEND = 'native'
+ * without the extension still uses the table (nothing breaks), and Site Health reports it.
  *
  * @since 0.1.0
  *
@@ -51,7 +74,8 @@ function wpp_install_key(): string {
 function wpp_backend(): WPP_Backend {
 	$backend = wpp_use_backend();
 	if ( null === $backend ) {
-		$backend = wpp_native_available() ? new WPP_Native_Backend() : new WPP_Database_Backend();
+		$native  = wpp_native_available() && 'database' !== wpp_backend_setting();
+		$backend = $native ? new WPP_Native_Backend() : new WPP_Database_Backend();
 		wpp_use_backend( $backend );
 	}
 	return $backend;

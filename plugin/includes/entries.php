@@ -57,12 +57,7 @@ function wpp_set_entry( $room, $client_id, $state, int $user_id = 0, ?int $ttl =
 	}
 	$backend = wpp_backend();
 	if ( ! $backend->set( $room, $client_id, $state, $user_id, wpp_clamp_age( $ttl ?? wpp_default_ttl() ) ) ) {
-		$why = $backend instanceof WPP_Native_Backend ? $backend->last_error() : '';
-		return new WP_Error(
-			'wpp_store_failed',
-			trim( __( 'The presence entry could not be stored.', 'presence' ) . ' ' . $why ),
-			array( 'status' => 500 )
-		);
+		return wpp_store_error( __( 'The presence entry could not be stored.', 'presence' ), wpp_backend_last_error( $backend ) );
 	}
 
 	/**
@@ -83,10 +78,12 @@ function wpp_set_entry( $room, $client_id, $state, int $user_id = 0, ?int $ttl =
  * Removes one entry.
  *
  * @since 0.1.0
+ * @since 0.2.0 A store failure is a WP_Error, no longer false.
  *
  * @param mixed $room      Room name.
  * @param mixed $client_id Client id.
- * @return bool|WP_Error True when an entry was removed, false when there was none.
+ * @return bool|WP_Error True when an entry was removed, false when there was none, WP_Error for
+ *                       bad input or when the store failed.
  */
 function wpp_remove_entry( $room, $client_id ) {
 	foreach ( array( wpp_validate_name( $room, 'room' ), wpp_validate_name( $client_id, 'client_id' ) ) as $valid ) {
@@ -94,7 +91,12 @@ function wpp_remove_entry( $room, $client_id ) {
 			return $valid;
 		}
 	}
-	$removed = wpp_backend()->remove( $room, $client_id );
+	$backend = wpp_backend();
+	$removed = $backend->remove( $room, $client_id );
+	$failed  = wpp_backend_last_error( $backend );
+	if ( '' !== $failed ) {
+		return wpp_store_error( __( 'The presence entry could not be removed.', 'presence' ), $failed );
+	}
 	if ( $removed ) {
 		/**
 		 * Fires after a presence entry was removed.
@@ -113,15 +115,21 @@ function wpp_remove_entry( $room, $client_id ) {
  * Removes every entry of a user on this site.
  *
  * @since 0.1.0
+ * @since 0.2.0 A store failure is a WP_Error.
  *
  * @param mixed $user_id User id.
- * @return int|WP_Error Number of entries removed.
+ * @return int|WP_Error Number of entries removed; WP_Error for bad input or a store failure.
  */
 function wpp_remove_user_entries( $user_id ) {
 	if ( ! is_numeric( $user_id ) || (int) $user_id <= 0 ) {
 		return new WP_Error( 'wpp_invalid_user_id', __( 'user_id must be a positive integer.', 'presence' ), array( 'status' => 400 ) );
 	}
-	$removed = wpp_backend()->remove_user( (int) $user_id );
+	$backend = wpp_backend();
+	$removed = $backend->remove_user( (int) $user_id );
+	$failed  = wpp_backend_last_error( $backend );
+	if ( '' !== $failed ) {
+		return wpp_store_error( __( 'The presence entries of the user could not be removed.', 'presence' ), $failed );
+	}
 
 	/**
 	 * Fires after the entries of a user were removed from this site.
@@ -151,4 +159,30 @@ function wpp_find_entry( string $room, string $client_id ): ?array {
 		}
 	}
 	return null;
+}
+
+/**
+ * Why the last call on a backend failed, as the backend said it; '' when it did not fail (or the
+ * backend cannot tell).
+ *
+ * @since 0.2.0
+ *
+ * @param WPP_Backend $backend Backend just called.
+ * @return string
+ */
+function wpp_backend_last_error( WPP_Backend $backend ): string {
+	return method_exists( $backend, 'last_error' ) ? (string) $backend->last_error() : '';
+}
+
+/**
+ * A 500 WP_Error for a store failure, with the backend's reason appended.
+ *
+ * @since 0.2.0
+ *
+ * @param string $message What could not be done.
+ * @param string $why     The backend's reason ('' when unknown).
+ * @return WP_Error
+ */
+function wpp_store_error( string $message, string $why ): WP_Error {
+	return new WP_Error( 'wpp_store_failed', trim( $message . ' ' . $why ), array( 'status' => 500 ) );
 }

@@ -34,11 +34,22 @@ function wpp_register_hooks(): void {
 	add_action( 'init', 'wpp_schedule_gc', 10 );
 	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
 	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.
+	add_action( 'init', 'wpp_load_textdomain', 10 );
+
+	// The Presence API feature plugin: its live entries follow it when it is deactivated.
+	add_action( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10, 2 );
+	add_action( 'admin_notices', 'wpp_feature_plugin_notice', 10 );
+	add_action( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 );
 
 	// Entries that follow the user's session.
 	add_action( 'wp_login', 'wpp_on_login', 10, 2 );
 	add_action( 'wp_logout', 'wpp_on_logout', 10, 1 );
 	add_action( 'deleted_user', 'wpp_on_deleted_user', 10, 1 );
+
+	// WP-CLI: `wp presence`.
+	if ( defined( 'WP_CLI' ) && WP_CLI ) {
+		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
+	}
 
 	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
 	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );
@@ -52,6 +63,9 @@ function wpp_register_hooks(): void {
 	add_filter( 'debug_information', 'wpp_debug_information', 10 );
 
 	// --- Heartbeat and surfaces (heartbeat helper) ---
+	// Privacy: internal rooms stay out of the public API. 1, before site filters (10) may widen it.
+	add_filter( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1, 3 );
+
 	// Heartbeat: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
 	// already loaded when presence checks access to the post's room (no query of its own).
 	add_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20, 3 );
@@ -63,7 +77,40 @@ function wpp_register_hooks(): void {
 	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_enqueue_admin', 10 );
 	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
 	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 );
-	add_action( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 );
+	add_action( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 );     // Who's online, Active posts.
+	add_action( 'admin_bar_menu', 'wpp_surfaces_admin_bar', 80 );                  // After core's own nodes (≤ 70).
+
+	// Users list: the Online view and the Status column; last seen survives the logout's removal (10).
+	add_filter( 'views_users', 'wpp_surfaces_users_views', 10 );
+	add_filter( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 );
+	add_filter( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 );
+	add_filter( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10, 3 );
+	add_action( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 );
+
+	// Posts lists: the "Editing now" column.
+	add_filter( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10, 2 );
+	add_filter( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10, 1 );
+	add_action( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
+	add_action( 'manage_pages_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
+
+	// Stale-screen warning: saves record a revision of their screen.
+	add_action( 'wp_after_insert_post', 'wpp_surfaces_stale_post_saved', 10, 2 );
+	add_action( 'edited_term', 'wpp_surfaces_stale_term_saved', 10, 1 );
+	add_action( 'profile_update', 'wpp_surfaces_stale_user_saved', 10, 1 );
+	add_filter( 'rest_pre_insert_user', 'wpp_surfaces_stale_rest_user', 10, 1 ); // Preferences are no profile save.
+	add_action( 'edit_comment', 'wpp_surfaces_stale_comment_saved', 10, 1 );
+	add_action( 'wp_set_comment_status', 'wpp_surfaces_stale_comment_saved', 10, 1 );
+	add_action( 'updated_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
+	add_action( 'added_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
+	add_action( 'wpp_mark_screen_stale', 'wpp_surfaces_stale_mark_action', 10, 1 );
+
+	// Leaving a page and marking a screen stale from the browser.
+	add_action( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 );
+
+	// Tools → Presence, and the plugin row's link.
+	add_action( 'admin_menu', 'wpp_surfaces_add_inspector', 10 );
+	add_action( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 );
+	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_surfaces_plugin_action_links', 10 );
 
 	// --- End of hooks ---
 }

@@ -243,6 +243,8 @@ function wpp_parse_post_room( string $room ): ?array {
  */
 function wpp_can_access_room( $room, int $user_id = 0 ): bool {
 	$user_id = $user_id > 0 ? $user_id : get_current_user_id();
+	// The current user's object as it is: user_can() with an id builds a new WP_User every call.
+	$user = get_current_user_id() === $user_id ? wp_get_current_user() : $user_id;
 	if ( $user_id <= 0 || true !== wpp_validate_name( $room, 'room' ) ) {
 		$allowed = false;
 	} elseif ( str_starts_with( $room, 'postType/' ) ) {
@@ -250,9 +252,9 @@ function wpp_can_access_room( $room, int $user_id = 0 ): bool {
 		$post    = $parsed ? get_post( $parsed[1] ) : null;
 		$allowed = $post instanceof WP_Post
 			&& $post->post_type === $parsed[0]
-			&& user_can( $user_id, 'edit_post', $post->ID );
+			&& user_can( $user, 'edit_post', $post->ID );
 	} else {
-		$allowed = user_can( $user_id, 'edit_posts' );
+		$allowed = user_can( $user, 'edit_posts' );
 	}
 
 	/**

@@ -1,6 +1,11 @@
 <?php
 /**
- * The `{prefix}presence` table of the database backend: install, repair, expiry, activation.
+ * The `{prefix}wpp_presence` table of the database backend: install, repair, expiry, activation,
+ * and the move out of `{prefix}presence`, where version 0.1 of this plugin kept its entries.
+ *
+ * `{prefix}presence` is also the name of the Presence API feature plugin's table, with other
+ * columns. This plugin only ever drops that name when the table has exactly its own 0.1 layout,
+ * and never alters it (see wpp_legacy_table_owner()).
  *
  * @package Presence
  * @since   0.1.0
@@ -14,7 +19,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.1.0
  */
-const WPP_DB_VERSION = '1';
+const WPP_DB_VERSION = '2';
 
 /**
  * Name of the scheduled event that deletes expired entries.
@@ -27,10 +32,95 @@ const WPP_GC_EVENT = 'wpp_gc';
  * The table of the current site.
  *
  * @since 0.1.0
+ * @since 0.2.0 `{prefix}wpp_presence`, no longer `{prefix}presence`.
  */
 function wpp_table_name(): string {
 	global $wpdb;
+	return $wpdb->prefix . 'wpp_presence';
+}
+
+/**
+ * `{prefix}presence`: the table of this plugin's version 0.1, and of the feature plugin.
+ *
+ * @since 0.2.0
+ */
+function wpp_legacy_table_name(): string {
+	global $wpdb;
 	return $wpdb->prefix . 'presence';
+}
+
+/**
+ * Column names of a table of the current database, lowercased; empty when there is no such table.
+ *
+ * @since 0.2.0
+ *
+ * @param string $table Table name.
+ * @return string[]
+ */
+function wpp_table_columns( string $table ): array {
+	global $wpdb;
+	$columns = $wpdb->get_col( $wpdb->prepare( 'SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = %s', $table ) );
+	return array_map( 'strtolower', (array) $columns );
+}
+
+/**
+ * Whose `{prefix}presence` table this is, told by its columns.
+ *
+ * - 'presence':     this plugin's 0.1 layout (updated_at, expires_at; no date_gmt)
+ * - 'presence-api': the feature plugin's layout (date_gmt; no updated_at)
+ * - 'shared':       both (each plugin's dbDelta added its columns while both were active)
+ * - 'unknown':      a table of that name with neither layout
+ * - '':             no such table
+ *
+ * @since 0.2.0
+ *
+ * @return string
+ */
+function wpp_legacy_table_owner(): string {
+	$columns = wpp_table_columns( wpp_legacy_table_name() );
+	if ( array() === $columns ) {
+		return '';
+	}
+	$ours   = ! array_diff( array( 'room', 'client_id', 'user_id', 'data', 'updated_at', 'expires_at' ), $columns );
+	$theirs = ! array_diff( array( 'room', 'client_id', 'user_id', 'data', 'date_gmt' ), $columns );
+	if ( $ours && $theirs ) {
+		return 'shared';
+	}
+	if ( $ours ) {
+		return 'presence';
+	}
+	return $theirs ? 'presence-api' : 'unknown';
+}
+
+/**
+ * Moves the live entries of this plugin's 0.1 table (`{prefix}presence`) into the active backend,
+ * then drops that table when it is this plugin's alone. A table the feature plugin uses as well
+ * ('shared') keeps its rows and columns: only the entries this plugin wrote are copied.
+ *
+ * @since 0.2.0
+ *
+ * @return int Entries moved.
+ */
+function wpp_migrate_legacy_table(): int {
+	global $wpdb;
+	$owner = wpp_legacy_table_owner();
+	if ( 'presence' !== $owner && 'shared' !== $owner ) {
+		return 0;
+	}
+	$legacy = wpp_legacy_table_name();
+	$now    = time();
+	$rows   = (array) $wpdb->get_results( $wpdb->prepare( "SELECT room, client_id, user_id, data, expires_at FROM {$legacy} WHERE expires_at > %d", $now ) );
+	$moved  = 0;
+	foreach ( $rows as $row ) {
+		$data = json_decode( (string) $row->data, true );
+		if ( true === wpp_set_entry( (string) $row->room, (string) $row->client_id, is_array( $data ) ? $data : array(), (int) $row->user_id, max( 1, (int) $row->expires_at - $now ) ) ) {
+			++$moved;
+		}
+	}
+	if ( 'presence' === $owner ) {
+		$wpdb->query( "DROP TABLE IF EXISTS {$legacy}" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange -- Our own 0.1 table.
+	}
+	return $moved;
 }
 
 /**
@@ -45,7 +135,9 @@ function wpp_table_exists(): bool {
 }
 
 /**
- * Creates the table of the current site or brings it to the current layout (dbDelta).
+ * Creates the table of the current site or brings it to the current layout (dbDelta). When the
+ * layout version changes (or on a first install), the live entries of this plugin's 0.1 table
+ * move over (wpp_migrate_legacy_table()).
  *
  * Room names and client ids compare byte for byte (binary collation), as in the extension.
  *
@@ -74,7 +166,11 @@ function wpp_install_table(): void {
   KEY expires_at (expires_at)
 ) {$collate};"
 	);
+	$upgrading = WPP_DB_VERSION !== get_option( 'wpp_db_version' ); // Also a first install: 0.1 may have left its table.
 	update_option( 'wpp_db_version', WPP_DB_VERSION );
+	if ( $upgrading ) {
+		wpp_migrate_legacy_table();
+	}
 }
 
 /**
@@ -112,9 +208,11 @@ function wpp_run_gc(): int {
 }
 
 /**
- * Activation: creates the table on this site, or on every site when network-activated.
+ * Activation: creates the table and imports the feature plugin's live entries on this site, or
+ * on every site when network-activated.
  *
  * @since 0.1.0
+ * @since 0.2.0 Imports the live entries of the Presence API feature plugin's table.
  *
  * @param bool $network_wide Whether the plugin is network-activated.
  */
@@ -122,14 +220,23 @@ function wpp_activate( $network_wide = false ): void {
 	if ( is_multisite() && $network_wide ) {
 		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $blog_id ) {
 			switch_to_blog( (int) $blog_id );
-			wpp_install_table();
-			wpp_schedule_gc();
+			wpp_activate_site();
 			restore_current_blog();
 		}
 		return;
 	}
+	wpp_activate_site();
+}
+
+/**
+ * Activation on the current site.
+ *
+ * @since 0.2.0
+ */
+function wpp_activate_site(): void {
 	wpp_install_table();
 	wpp_schedule_gc();
+	wpp_import_feature_plugin_entries();
 }
 
 /**

@@ -1,6 +1,9 @@
 //! How store errors reach PHP: invalid arguments throw `ValueError`/`TypeError` naming the
-//! argument PHP-style; operational failures (segment full, lock timeout, file unusable) are an
-//! `E_WARNING` and a falsy return, so a heartbeat never dies of them.
+//! argument PHP-style; operational failures (segment full, lock timeout, file unusable, Redis
+//! unavailable) are an `E_WARNING` and a falsy return, so a heartbeat never dies of them. A Redis
+//! outage warns once per request, however many calls it fails.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ext_php_rs::error::php_error;
 use ext_php_rs::exception::PhpException;
@@ -36,6 +39,7 @@ impl Sig {
     pub fn fail<T>(&self, err: StoreError, fallback: T) -> Result<T, PhpException> {
         match err {
             StoreError::InvalidArgument { argument, message } => Err(self.value_error(argument, message)),
+            StoreError::Unavailable { .. } if UNAVAILABLE_WARNED.swap(true, Ordering::Relaxed) => Ok(fallback),
             other => {
                 // php_error_docref prefixes the function name itself.
                 php_error(&ErrorType::Warning, &other.to_string());
@@ -43,4 +47,12 @@ impl Sig {
             }
         }
     }
+}
+
+/// Whether this request already warned that the backend is unavailable.
+static UNAVAILABLE_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// A new request may warn again (called at request start-up).
+pub fn new_request() {
+    UNAVAILABLE_WARNED.store(false, Ordering::Relaxed);
 }

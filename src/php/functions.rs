@@ -14,12 +14,38 @@ use super::convert::{encode_state, entries_to_array, StateError};
 use super::errors::Sig;
 use super::ini::Settings;
 use crate::store::codec::CodecError;
-use crate::store::{validate_seconds, validate_user_id, PresenceStore, ShmStore, Stats, SystemClock};
+use crate::store::{validate_seconds, validate_user_id, PresenceStore, RedisStore, ShmStore, Stats, SystemClock};
+
+/// The backend `presence.backend` chose.
+pub enum Store {
+    Shm(ShmStore),
+    Redis(Box<RedisStore>),
+}
+
+impl std::ops::Deref for Store {
+    type Target = dyn PresenceStore;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Store::Shm(s) => s,
+            Store::Redis(r) => r.as_ref(),
+        }
+    }
+}
+
+impl Store {
+    /// Largest encoded state the backend accepts.
+    pub fn max_state_bytes(&self) -> usize {
+        match self {
+            Store::Shm(s) => s.config().max_state_bytes,
+            Store::Redis(r) => r.config().max_state_bytes,
+        }
+    }
+}
 
 /// This process's settings and store, created on first use.
 pub struct Global {
     pub settings: Settings,
-    pub store: ShmStore,
+    pub store: Store,
 }
 
 static GLOBAL: OnceLock<Global> = OnceLock::new();
@@ -27,7 +53,11 @@ static GLOBAL: OnceLock<Global> = OnceLock::new();
 pub fn global() -> &'static Global {
     GLOBAL.get_or_init(|| {
         let settings = Settings::from_ini();
-        let store = ShmStore::new(settings.shm.clone(), std::sync::Arc::new(SystemClock));
+        // Redis: no clock given, the server's decides (one clock for every machine of a fleet).
+        let store = match &settings.redis {
+            Some(cfg) => Store::Redis(Box::new(RedisStore::new(cfg.clone(), None))),
+            None => Store::Shm(ShmStore::new(settings.shm.clone(), std::sync::Arc::new(SystemClock))),
+        };
         Global { settings, store }
     })
 }
@@ -67,7 +97,7 @@ pub fn presence_upsert(
     let user_id = user(sig, user_id)?;
     let g = global();
     let ttl = seconds(sig, "ttl", ttl)?.unwrap_or(g.settings.default_ttl);
-    let limit = g.store.config().max_state_bytes;
+    let limit = g.store.max_state_bytes();
     let state = opt_array(&state, sig, "state")?;
     let bytes = encode_state(state, limit).map_err(|e| match e {
         StateError::Type { found, path } => sig.type_error(
@@ -210,10 +240,11 @@ pub fn presence_stats() -> PhpResult<ZBox<ZendHashTable>> {
         Ok(s) => s,
         Err(e) => return STATS.fail(e, ZendHashTable::new()),
     };
-    Ok(stats_array(&stats, &g.settings))
+    Ok(stats_array(&stats, g))
 }
 
-pub fn stats_array(s: &Stats, settings: &Settings) -> ZBox<ZendHashTable> {
+pub fn stats_array(s: &Stats, g: &Global) -> ZBox<ZendHashTable> {
+    let settings = &g.settings;
     let mut a = ZendHashTable::new();
     let mut evictions = ZendHashTable::with_capacity(2);
     let _ = evictions.insert("expired", s.evicted_expired as i64);
@@ -234,10 +265,21 @@ pub fn stats_array(s: &Stats, settings: &Settings) -> ZBox<ZendHashTable> {
     for (k, v) in rows {
         let _ = a.insert(k, v);
     }
-    let _ = a.insert("max_state_bytes", settings.shm.max_state_bytes as i64);
+    let _ = a.insert("max_state_bytes", g.store.max_state_bytes() as i64);
     let _ = a.insert("evictions", evictions);
     let _ = a.insert("backend", s.backend);
-    let _ = a.insert("segment_path", s.path.as_str());
+    match &g.store {
+        Store::Shm(_) => {
+            let _ = a.insert("segment_path", s.path.as_str());
+        }
+        Store::Redis(r) => {
+            let _ = a.insert("server", s.path.as_str());
+            let _ = a.insert("server_version", r.server_version().unwrap_or_default());
+            let _ = a.insert("key_prefix", r.config().key_prefix.as_str());
+            let _ = a.insert("round_trips", r.round_trips() as i64);
+            let _ = a.insert("connects", r.connects() as i64);
+        }
+    }
     a
 }
 

@@ -7,19 +7,25 @@ use std::time::Duration;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
 
-use crate::store::ShmConfig;
+use crate::store::{RedisConfig, ShmConfig};
 
 pub const SHM_PATH: &str = "presence.shm_path";
 pub const SHM_SIZE: &str = "presence.shm_size";
 pub const DEFAULT_TTL: &str = "presence.default_ttl";
 pub const MAX_STATE_BYTES: &str = "presence.max_state_bytes";
+pub const BACKEND: &str = "presence.backend";
+pub const KEY_PREFIX: &str = "presence.key_prefix";
+pub const REDIS_TIMEOUT_MS: &str = "presence.redis_timeout_ms";
 
 /// System-wide only: a script must not point the store at another file or resize it.
-pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
+pub static INI_ENTRIES: IniEntryDefs<8> = IniEntryDefs::new([
     IniEntryDef::new(c"presence.shm_path", c"", IniEntryPermission::System),
     IniEntryDef::new(c"presence.shm_size", c"32M", IniEntryPermission::System),
     IniEntryDef::new(c"presence.default_ttl", c"150", IniEntryPermission::System),
     IniEntryDef::new(c"presence.max_state_bytes", c"8K", IniEntryPermission::System),
+    IniEntryDef::new(c"presence.backend", c"shm", IniEntryPermission::System),
+    IniEntryDef::new(c"presence.key_prefix", c"presence:", IniEntryPermission::System),
+    IniEntryDef::new(c"presence.redis_timeout_ms", c"100", IniEntryPermission::System),
     IniEntryDef::end(),
 ]);
 
@@ -29,6 +35,8 @@ pub struct Settings {
     pub shm: ShmConfig,
     /// Seconds an entry lives when `$ttl` is not given.
     pub default_ttl: u32,
+    /// `presence.backend`: the shared-memory segment (`shm`), or a Redis server.
+    pub redis: Option<RedisConfig>,
 }
 
 /// Parses a php.ini size (`32M`, `8K`, `1G`, `4096`).
@@ -61,6 +69,23 @@ impl Settings {
                 .ok()
                 .filter(|t| (1..=86_400).contains(t))
                 .unwrap_or(150),
+            redis: Self::redis(&get),
         }
+    }
+
+    /// Anything but `shm` (or empty) is a Redis URL; one that cannot be used makes every call
+    /// warn with the reason.
+    fn redis(get: &impl Fn(&str) -> String) -> Option<RedisConfig> {
+        let backend = get(BACKEND).trim().to_string();
+        if backend.is_empty() || backend.eq_ignore_ascii_case("shm") {
+            return None;
+        }
+        let timeout_ms = get(REDIS_TIMEOUT_MS).trim().parse::<u64>().ok().filter(|t| (1..=60_000).contains(t));
+        Some(RedisConfig {
+            url: backend,
+            key_prefix: get(KEY_PREFIX),
+            timeout: Duration::from_millis(timeout_ms.unwrap_or(100)),
+            max_state_bytes: parse_size(&get(MAX_STATE_BYTES)).unwrap_or(8 << 10) as usize,
+        })
     }
 }

@@ -19,7 +19,14 @@ pub extern "C" fn startup(_ty: i32, module_number: i32) -> i32 {
     0
 }
 
+/// Request start-up: only resets the once-per-request warning (no store work).
+pub extern "C" fn request_startup(_ty: i32, _module_number: i32) -> i32 {
+    errors::new_request();
+    0
+}
+
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    functions::register(module.startup_function(startup).info_function(info::module_info))
+    let module = module.startup_function(startup).request_startup_function(request_startup);
+    functions::register(module.info_function(info::module_info))
 }

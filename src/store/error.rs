@@ -13,6 +13,9 @@ pub enum StoreError {
     LockTimeout,
     /// The segment file could not be opened, created, sized or mapped.
     Attach { path: String, message: String },
+    /// A server backend (Redis) could not be reached, did not answer within its timeout, or
+    /// answered with an error. `server` is its address without credentials.
+    Unavailable { server: String, message: String },
 }
 
 impl StoreError {
@@ -31,6 +34,7 @@ impl fmt::Display for StoreError {
             ),
             StoreError::LockTimeout => write!(f, "presence segment lock was not released in time"),
             StoreError::Attach { path, message } => write!(f, "cannot attach presence segment {path}: {message}"),
+            StoreError::Unavailable { server, message } => write!(f, "presence backend {server} is unavailable: {message}"),
         }
     }
 }

@@ -152,7 +152,7 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 				display_name: 'Ada Lovelace',
 				avatar_url: new URL( '/wp-includes/images/w-logo-blue.png', location.href ).href,
 				screen: 'dashboard',
-				title: '',
+				label: 'On the dashboard',
 				date_gmt: '',
 				updated_at: presence.serverNow(),
 				status: 'active',
@@ -170,6 +170,29 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 		assert.ok( shown.img, 'the loaded avatar replaced the initials' );
 	} );
 
+	await t.test( 'leaving the page tells the server at once; a page back from the back/forward cache pings again', async () => {
+		const left = new Promise( ( resolve ) => {
+			page.route( /\/wp-presence\/v1\/leave/, async ( route ) => {
+				const request = route.request();
+				resolve( { method: request.method(), nonce: request.headers()[ 'x-wp-nonce' ], body: request.postDataJSON() } );
+				await route.fulfill( { status: 200, contentType: 'application/json', body: '{"removed":0}' } ); // Stay listed.
+			} );
+		} );
+		const tab = await page.evaluate( () => {
+			window.dispatchEvent( new PageTransitionEvent( 'pagehide', { persisted: true } ) );
+			return window.wppPresence.config.tab;
+		} );
+		const leave = await left;
+		assert.equal( leave.method, 'POST' );
+		assert.ok( leave.nonce, 'with the REST nonce' );
+		assert.deepEqual( leave.body, { tab } );
+		await page.unroute( /\/wp-presence\/v1\/leave/ );
+
+		const pinged = page.waitForRequest( ( request ) => request.url().includes( 'admin-ajax.php' ) && String( request.postData() ).includes( 'presence-ping' ), { timeout: 10000 } );
+		await page.evaluate( () => window.dispatchEvent( new PageTransitionEvent( 'pageshow', { persisted: true } ) ) );
+		assert.match( decodeURIComponent( ( await pinged ).postData() ), new RegExp( `\\[tab\\]=${ tab }` ) );
+	} );
+
 	await t.test( 'names and titles from other users are shown as text, never as HTML', async () => {
 		const html = '<img src=x onerror="window.__xss=1">';
 		const rendered = await page.evaluate( ( hostile ) => {
@@ -182,7 +205,9 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 					display_name: hostile,
 					avatar_url: 'javascript:alert(1)',
 					screen: 'post',
-					title: hostile,
+					post_id: 1,
+					label: hostile,
+					url: 'javascript:alert(2)',
 					date_gmt: '',
 					updated_at: presence.serverNow(),
 					status: 'active',
@@ -193,11 +218,13 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 			return {
 				text: li.textContent,
 				images: li.querySelectorAll( 'img' ).length,
+				links: li.querySelectorAll( 'a' ).length,
 				xss: window.__xss || 0,
 			};
 		}, html );
 		assert.ok( rendered.text.includes( html ), 'the markup is visible as text' );
 		assert.equal( rendered.images, 0, 'no element was created from it, and no javascript: avatar' );
+		assert.equal( rendered.links, 0, 'no javascript: link' );
 		assert.equal( rendered.xss, 0 );
 	} );
 } );

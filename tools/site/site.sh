@@ -32,25 +32,28 @@ source "$SITE_LIB/mariadb.sh"
 source "$SITE_LIB/php_fpm.sh"
 # shellcheck source=lib/nginx.sh
 source "$SITE_LIB/nginx.sh"
+# shellcheck source=lib/redis.sh
+source "$SITE_LIB/redis.sh"
 
 usage() {
 	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 }
 
-SERVICES_START_ORDER=(mariadb php-fpm nginx)
-SERVICES_STOP_ORDER=(nginx php-fpm mariadb)
+# Every daemon a site may run, in stop order: `down` stops whatever of them runs, whatever the
+# settings of the `up` that started them.
+ALL_SERVICES_STOP_ORDER=(nginx php-fpm-4 php-fpm-3 php-fpm-2 php-fpm redis mariadb)
 
-# all_services_running — true when every daemon of the site is up.
+# all_services_running — true when every daemon of the site (as configured) is up.
 all_services_running() {
 	local service
-	for service in "${SERVICES_START_ORDER[@]}"; do
+	for service in $(site_services); do
 		service_running "$service" || return 1
 	done
 }
 
 any_service_running() {
 	local service
-	for service in "${SERVICES_START_ORDER[@]}"; do
+	for service in "${ALL_SERVICES_STOP_ORDER[@]}"; do
 		if service_running "$service"; then
 			return 0
 		fi
@@ -60,8 +63,11 @@ any_service_running() {
 
 stop_site() {
 	local service
-	for service in "${SERVICES_STOP_ORDER[@]}"; do
-		"stop_${service//-/_}"
+	for service in "${ALL_SERVICES_STOP_ORDER[@]}"; do
+		case $service in
+			php-fpm*) stop_php_fpm "$service" ;;
+			*) "stop_$service" ;;
+		esac
 	done
 	remove_shm_segment
 }
@@ -81,27 +87,40 @@ prepare_extension() {
 }
 
 start_site() {
+	local machine
 	start_mariadb
+	if [[ $BACKEND == redis ]]; then
+		start_redis
+	fi
 	ensure_database
 	write_wp_config
 	install_wordpress
 	install_network
 	link_test_mu_plugins
 	activate_presence_plugin
-	start_php_fpm
+	for ((machine = 1; machine <= MACHINES; machine++)); do
+		start_php_fpm "$machine"
+	done
 	start_nginx
 }
 
 # print_site — URL and logins, from the settings the running site was started with.
 print_site() {
 	local extension="not loaded (database backend)"
-	if [[ $(state_value EXTENSION) == 1 ]]; then
+	if [[ $(state_value EXTENSION) == 1 && -n $(state_value REDIS_URL) ]]; then
+		extension="loaded (Redis $(state_value REDIS_URL), key prefix $(state_value KEY_PREFIX))"
+	elif [[ $(state_value EXTENSION) == 1 ]]; then
 		extension="loaded (segment $(state_value SHM_PATH))"
+	fi
+	local machines="" count
+	count=$(state_value MACHINES)
+	if ((${count:-1} > 1)); then
+		machines=" on each of $count php-fpm masters (\"machines\", round-robin behind one nginx)"
 	fi
 	cat <<-TEXT
 
 		Presence site "$SITE_NAME" is up: $(state_value URL)/wp-admin/
-		  WordPress $(state_value WP_VERSION), $(state_value WORKERS) php-fpm workers, extension $extension
+		  WordPress $(state_value WP_VERSION), $(state_value WORKERS) php-fpm workers$machines, extension $extension
 		  Logins (user / password): admin / admin (administrator), editor1 / editor1, editor2 / editor2 (editors)
 		  Demo draft: "Presence demo post" (Posts > Drafts)
 		  Logs: $LOG_DIR/
@@ -125,6 +144,10 @@ cmd_up() {
 		require_free_port "$HTTP_PORT" "web server" PRESENCE_PORT
 		require_free_port "$DB_PORT" "MariaDB" PRESENCE_DB_PORT
 		ensure_packages "${SITE_PACKAGES[@]}"
+		if [[ $BACKEND == redis ]]; then
+			require_free_port "$REDIS_PORT" "Redis" PRESENCE_REDIS_PORT
+			ensure_packages "${REDIS_PACKAGES[@]}"
+		fi
 		prepare_site_dirs
 		prepare_extension
 		lay_out_docroot
@@ -178,10 +201,15 @@ cmd_status() {
 	if [[ ! -f $STATE_FILE ]]; then
 		echo "$SITE_NAME: never came up completely (see $LOG_DIR/)"
 	else
-		echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), test mode $(state_value TEST_MODE))"
+		echo "$SITE_NAME: $(state_value URL) (WordPress $(state_value WP_VERSION), $(state_value WORKERS) workers, extension $(state_value EXTENSION), backend $(state_value BACKEND), test mode $(state_value TEST_MODE))"
 	fi
-	local stopped=0
-	for service in "${SERVICES_START_ORDER[@]}"; do
+	local stopped=0 recorded
+	# The daemons of the settings the site was brought up with.
+	recorded=$(state_value BACKEND)
+	BACKEND=${recorded:-$BACKEND}
+	recorded=$(state_value MACHINES)
+	MACHINES=${recorded:-$MACHINES}
+	for service in $(site_services); do
 		if pid=$(service_pid "$service"); then
 			echo "  $service: running (pid $pid)"
 		else
@@ -207,7 +235,7 @@ cmd_env() {
 cmd_packages() {
 	local all=0
 	[[ ${1-} == --all ]] && all=1
-	ensure_packages "${SITE_PACKAGES[@]}" "${BUILD_PACKAGES[@]}" "${PHPUNIT_PACKAGES[@]}"
+	ensure_packages "${SITE_PACKAGES[@]}" "${BUILD_PACKAGES[@]}" "${PHPUNIT_PACKAGES[@]}" "${REDIS_PACKAGES[@]}"
 	if ((all)); then
 		ensure_packages "${BROWSER_PACKAGES[@]}"
 	fi

@@ -89,11 +89,7 @@
 		shown = editors.users.slice();
 	}
 
-	if ( document.readyState === 'loading' ) {
-		document.addEventListener( 'DOMContentLoaded', function () {
-			ui.subscribe( render );
-		} );
-	} else {
+	ui.ready( function () {
 		ui.subscribe( render );
-	}
+	} );
 } )( window.wppPresence );

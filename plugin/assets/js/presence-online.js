@@ -1,14 +1,14 @@
 /**
- * The dashboard's "Who's online" widget: fills the frame printed by
- * plugin/includes/surfaces/dashboard-widget.php from every presence update.
+ * The dashboard's "Who's online" widget: re-renders the list PHP printed
+ * (plugin/includes/surfaces/dashboard-widget.php) from every presence update, with the same
+ * markup. Joins and departures are announced by the admin bar where there is one, else here.
  *
  * @since 0.1.0
  */
 ( function ( presence ) {
 	'use strict';
 
-	var root = document.querySelector( '[data-wpp-online]' );
-	if ( ! presence || ! presence.ui || ! root ) {
+	if ( ! presence || ! presence.ui ) {
 		return;
 	}
 
@@ -16,9 +16,7 @@
 	var __ = wp.i18n.__;
 	var _n = wp.i18n._n;
 	var sprintf = wp.i18n.sprintf;
-	var list = root.querySelector( '.wpp-online__list' );
-	var summary = root.querySelector( '.wpp-online__summary' );
-	var more = root.querySelector( '.wpp-online__more' );
+	var SHOWN = 20; // WPP_WHOS_ONLINE_SHOWN.
 	var shown = null;
 
 	function item( user ) {
@@ -33,7 +31,7 @@
 			name.appendChild( ui.el( 'span', 'wpp-online__you', ' ' + __( '(you)', 'presence' ) ) );
 		}
 		text.appendChild( name );
-		text.appendChild( ui.el( 'span', 'wpp-online__doing', ui.doing( user ) ) );
+		text.appendChild( ui.where( user, 'wpp-online__doing' ) );
 
 		li.appendChild( ui.avatar( user, 32, '' ) );
 		li.appendChild( text );
@@ -41,40 +39,55 @@
 		return li;
 	}
 
-	function render( update ) {
-		var online = update.online;
-		if ( ! online ) {
+	ui.ready( function () {
+		var root = document.querySelector( '[data-wpp-online]' );
+		if ( ! root ) {
 			return;
 		}
-		var users = online.users;
-		var total = Math.max( online.total || 0, users.length );
+		var list = root.querySelector( '.wpp-online__list' );
+		var summary = root.querySelector( '.wpp-online__summary' );
+		var more = root.querySelector( '.wpp-online__more' );
+		var announces = ! document.getElementById( 'wp-admin-bar-wpp-online' );
 
-		list.textContent = '';
-		users.forEach( function ( user ) {
-			list.appendChild( item( user ) );
-		} );
-		summary.textContent = total > 1
-			/* translators: %d: number of people online. */
-			? sprintf( _n( '%d person online', '%d people online', total, 'presence' ), total )
-			: __( 'Only you are online.', 'presence' );
-		more.hidden = total <= users.length;
-		/* translators: %d: number of people online who are not listed. */
-		more.textContent = more.hidden ? '' : sprintf( _n( 'and %d more', 'and %d more', total - users.length, 'presence' ), total - users.length );
-
-		ui.announce(
-			shown,
-			users,
-			/* translators: %s: display name. */
-			function ( name ) {
-				return sprintf( __( '%s is online.', 'presence' ), name );
-			},
-			/* translators: %s: display name. */
-			function ( name ) {
-				return sprintf( __( '%s went offline.', 'presence' ), name );
+		ui.subscribe( function ( update ) {
+			var online = update.online;
+			if ( ! online ) {
+				return;
 			}
-		);
-		shown = users.slice();
-	}
+			var users = online.users.slice( 0, SHOWN );
+			var total = Math.max( online.total || 0, users.length );
 
-	ui.subscribe( render );
+			list.textContent = '';
+			users.forEach( function ( user ) {
+				list.appendChild( item( user ) );
+			} );
+			var text = total > 1
+				/* translators: %d: number of people online. */
+				? sprintf( _n( '%d person online', '%d people online', total, 'presence' ), total )
+				: __( 'Only you are online.', 'presence' );
+			if ( summary.textContent !== text ) {
+				summary.textContent = text;
+			}
+			more.textContent = '';
+			more.hidden = total <= users.length;
+			if ( ! more.hidden ) {
+				var link = ui.el(
+					'a',
+					'',
+					/* translators: %d: number of people online. */
+					sprintf( _n( 'See all %d person online', 'See all %d people online', total, 'presence' ), total )
+				);
+				link.href = presence.config.onlineUrl;
+				more.appendChild( link );
+			}
+
+			if ( announces ) {
+				var others = online.users.filter( function ( user ) {
+					return user.user_id !== presence.config.userId;
+				} );
+				ui.announceOnline( shown, others );
+				shown = others;
+			}
+		} );
+	} );
 } )( window.wppPresence );

@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the presence surfaces: DOM building (text nodes only: names and titles come
- * from other users and are never parsed as HTML), avatars with an initials fallback, labels, and
+ * from other users and are never parsed as HTML), avatars with an initials fallback (the same
+ * markup PHP prints in plugin/includes/surfaces/render.php), labels, "2 mins ago", and
  * screen-reader announcements of who came and went.
  *
  * @since 0.1.0
@@ -12,10 +13,12 @@
 		return;
 	}
 
-	var config = presence.config;
+	// Avatar colours in presence.css (.wpp-avatar--hue-0 …); as WPP_AVATAR_HUES in PHP.
+	var HUES = 8;
 	// Avatar URLs that have loaded once in this page.
 	var loadedAvatars = {};
 	var __ = i18n.__;
+	var _n = i18n._n;
 	var sprintf = i18n.sprintf;
 
 	/**
@@ -38,41 +41,31 @@
 	}
 
 	function initials( name ) {
-		var parts = String( name || '?' ).trim().split( /\s+/ );
+		var parts = String( name || '' ).trim().split( /\s+/ );
 		var first = Array.from( parts[ 0 ] || '?' )[ 0 ] || '?';
 		var last = parts.length > 1 ? Array.from( parts[ parts.length - 1 ] )[ 0 ] || '' : '';
 		return ( first + last ).toUpperCase();
 	}
 
 	/**
-	 * The user's initials at once, replaced by their avatar image once it has loaded (so a slow
-	 * or unreachable avatar service never leaves a blank or broken image).
+	 * Swaps an initials element for the avatar image once the image has loaded, so a slow or
+	 * unreachable avatar service never leaves a blank or broken image.
 	 *
-	 * @param {Object} user   Presence user item.
-	 * @param {number} size   Pixels.
-	 * @param {string} alt    Alternative text ('' when the name is printed next to it).
-	 * @return {HTMLElement}
+	 * @param {HTMLElement} fallback Initials element (carries data-avatar-url).
+	 * @param {number}      size     Pixels.
+	 * @return {HTMLElement} The image when it is known to load, else the initials.
 	 */
-	function avatar( user, size, alt ) {
-		var fallback = el( 'span', 'wpp-avatar wpp-avatar--initials', initials( user.display_name ) );
-		fallback.style.width = fallback.style.height = size + 'px';
-		fallback.style.lineHeight = size + 'px';
-		// Same hue for the same user everywhere.
-		fallback.style.backgroundColor = 'hsl(' + ( ( user.user_id * 67 ) % 360 ) + ', 45%, 40%)';
-		if ( alt ) {
-			fallback.setAttribute( 'role', 'img' );
-			fallback.setAttribute( 'aria-label', alt );
-		} else {
-			fallback.setAttribute( 'aria-hidden', 'true' );
-		}
-
-		var url = String( user.avatar_url || '' );
+	function upgrade( fallback, size ) {
+		var url = String( fallback.getAttribute( 'data-avatar-url' ) || '' );
 		if ( ! /^https?:\/\//i.test( url ) ) {
 			return fallback;
 		}
-		var img = el( 'img', 'wpp-avatar' );
+		var img = el( 'img', 'wpp-avatar wpp-avatar--' + size );
 		img.width = img.height = size;
-		img.alt = alt || '';
+		img.alt = fallback.getAttribute( 'aria-label' ) || '';
+		if ( ! img.alt ) {
+			img.setAttribute( 'aria-hidden', 'true' );
+		}
 		img.referrerPolicy = 'no-referrer';
 		if ( loadedAvatars[ url ] ) {
 			img.src = url;
@@ -89,30 +82,103 @@
 	}
 
 	/**
-	 * What a user is doing, in words, from the screen and title their own heartbeat stored.
+	 * The user's initials at once, their avatar image once it has loaded.
 	 *
-	 * @param {Object} user Online user item.
-	 * @return {string}
+	 * @param {Object} user   Presence user item.
+	 * @param {number} size   Pixels.
+	 * @param {string} alt    Alternative text ('' when the name is printed next to it).
+	 * @return {HTMLElement}
 	 */
-	function doing( user ) {
-		var screen = String( user.screen || '' );
-		var title = String( user.title || '' );
-		if ( screen === 'dashboard' ) {
-			return __( 'On the dashboard', 'presence' );
+	function avatar( user, size, alt ) {
+		var hue = Math.abs( parseInt( user.user_id, 10 ) || 0 ) % HUES;
+		var fallback = el( 'span', 'wpp-avatar wpp-avatar--initials wpp-avatar--' + size + ' wpp-avatar--hue-' + hue, initials( user.display_name ) );
+		if ( alt ) {
+			fallback.setAttribute( 'role', 'img' );
+			fallback.setAttribute( 'aria-label', alt );
+		} else {
+			fallback.setAttribute( 'aria-hidden', 'true' );
 		}
-		if ( ( config.editorScreens || [] ).indexOf( screen ) !== -1 ) {
-			/* translators: %s: post title. */
-			return title ? sprintf( __( 'Editing “%s”', 'presence' ), title ) : __( 'Editing a post', 'presence' );
+		var url = String( user.avatar_url || '' );
+		if ( /^https?:\/\//i.test( url ) ) {
+			fallback.setAttribute( 'data-avatar-url', url );
 		}
-		if ( screen === 'front' && title ) {
-			/* translators: %s: title of a page of the site. */
-			return sprintf( __( 'Viewing “%s”', 'presence' ), title );
+		return upgrade( fallback, size );
+	}
+
+	/**
+	 * Upgrades the initials PHP printed inside root to images once they load.
+	 *
+	 * @param {Element} root
+	 */
+	function upgradeAvatars( root ) {
+		Array.prototype.forEach.call( root.querySelectorAll( '.wpp-avatar--initials[data-avatar-url]' ), function ( node ) {
+			var size = parseInt( ( /wpp-avatar--(\d+)/.exec( node.className ) || [] )[ 1 ], 10 ) || 24;
+			var image = upgrade( node, size );
+			if ( image !== node ) {
+				node.parentNode.replaceChild( image, node );
+			}
+		} );
+	}
+
+	/**
+	 * Where a user is: the label the server built for this viewer ("Editing “Title”", "On the
+	 * dashboard"), as a link when the server gave one. Text only; the link must be http(s).
+	 *
+	 * @param {Object} user      Online user item.
+	 * @param {string} className Class of the element.
+	 * @return {HTMLElement}
+	 */
+	function where( user, className ) {
+		var label = String( user.label || __( 'Elsewhere in the admin', 'presence' ) );
+		var url = String( user.url || '' );
+		if ( ! /^https?:\/\//i.test( url ) ) {
+			return el( 'span', className, label );
 		}
-		return title || __( 'In the admin', 'presence' );
+		var link = el( 'a', className, label );
+		link.href = url;
+		return link;
 	}
 
 	function statusLabel( status ) {
 		return status === 'idle' ? __( 'Idle', 'presence' ) : __( 'Active', 'presence' );
+	}
+
+	/**
+	 * "2 mins ago" ("just now" for the last few seconds) for a server unix time.
+	 *
+	 * @param {number} time
+	 * @return {string}
+	 */
+	function timeAgo( time ) {
+		var seconds = Math.max( 0, Math.round( presence.serverNow() - Number( time ) ) );
+		if ( seconds < 5 ) {
+			return __( 'just now', 'presence' );
+		}
+		if ( seconds < 60 ) {
+			/* translators: %d: number of seconds. */
+			return sprintf( _n( '%d second ago', '%d seconds ago', seconds, 'presence' ), seconds );
+		}
+		var minutes = Math.round( seconds / 60 );
+		if ( minutes < 60 ) {
+			/* translators: %d: number of minutes. */
+			return sprintf( _n( '%d min ago', '%d mins ago', minutes, 'presence' ), minutes );
+		}
+		var hours = Math.round( minutes / 60 );
+		/* translators: %d: number of hours. */
+		return sprintf( _n( '%d hour ago', '%d hours ago', hours, 'presence' ), hours );
+	}
+
+	/**
+	 * A <time> element saying how long ago a server unix time was.
+	 *
+	 * @param {number} time
+	 * @return {HTMLElement}
+	 */
+	function timeEl( time ) {
+		var node = el( 'time', 'wpp-ago', timeAgo( time ) );
+		node.setAttribute( 'datetime', new Date( Number( time ) * 1000 ).toISOString() );
+		node.setAttribute( 'data-time', String( time ) );
+		return node;
 	}
 
 	/**
@@ -153,7 +219,29 @@
 	}
 
 	/**
-	 * Calls render( {online, editors} ) now with the state held, and on every update.
+	 * Announces who came online and who went offline, once per page whichever surface shows it
+	 * (the admin bar where there is one, else the Who's online widget).
+	 *
+	 * @param {Array|null} before Other users before.
+	 * @param {Array}      after  Other users now.
+	 */
+	function announceOnline( before, after ) {
+		announce(
+			before,
+			after,
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s is online.', 'presence' ), name );
+			},
+			/* translators: %s: display name. */
+			function ( name ) {
+				return sprintf( __( '%s went offline.', 'presence' ), name );
+			}
+		);
+	}
+
+	/**
+	 * Calls render( update ) now with the state held, and on every update.
 	 *
 	 * @param {Function} render
 	 */
@@ -161,17 +249,39 @@
 		window.jQuery( document ).on( 'wpp:presence', function ( event, update ) {
 			render( update );
 		} );
-		if ( presence.online || presence.editors ) {
-			render( { online: presence.online, editors: presence.editors } );
+		render( {
+			online: presence.online,
+			editors: presence.editors,
+			activePosts: presence.activePosts,
+			postRows: presence.postRows,
+			stale: presence.stale,
+		} );
+	}
+
+	/**
+	 * Runs fn once the DOM is ready.
+	 *
+	 * @param {Function} fn
+	 */
+	function ready( fn ) {
+		if ( document.readyState === 'loading' ) {
+			document.addEventListener( 'DOMContentLoaded', fn );
+		} else {
+			fn();
 		}
 	}
 
 	presence.ui = {
 		el: el,
 		avatar: avatar,
-		doing: doing,
+		upgradeAvatars: upgradeAvatars,
+		where: where,
 		statusLabel: statusLabel,
+		timeAgo: timeAgo,
+		timeEl: timeEl,
 		announce: announce,
+		announceOnline: announceOnline,
 		subscribe: subscribe,
+		ready: ready,
 	};
 } )( window.wppPresence, window.wp && window.wp.i18n );

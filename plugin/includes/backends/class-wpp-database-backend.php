@@ -1,6 +1,6 @@
 <?php
 /**
- * Fallback backend on the `{prefix}presence` table, used when the extension is not loaded.
+ * Fallback backend on the `{prefix}wpp_presence` table, used when the extension is not loaded.
  *
  * @package Presence
  * @since   0.1.0
@@ -9,7 +9,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Entries in `{$wpdb->prefix}presence` (see schema.php).
+ * Entries in `{$wpdb->prefix}wpp_presence` (see schema.php). The name is the plugin's own:
+ * `{prefix}presence` belongs to the Presence API feature plugin (see feature-plugin.php).
  *
  * Each site of a network has its own table, so the table prefix is the namespace. An upsert is
  * one `INSERT … ON DUPLICATE KEY UPDATE`; rows expire by `expires_at` (never read once past it)
@@ -33,6 +34,13 @@ final class WPP_Database_Backend implements WPP_Backend {
 	 * @var bool
 	 */
 	private bool $repaired = false;
+
+	/**
+	 * The database's error for the last write or removal that failed; '' when it worked.
+	 *
+	 * @var string
+	 */
+	private string $last_error = '';
 
 	/**
 	 * @since 0.1.0
@@ -132,8 +140,18 @@ final class WPP_Database_Backend implements WPP_Backend {
 			wpp_install_table();
 			$result = $wpdb->query( $sql );
 		}
+		$this->last_error = false === $result ? (string) $wpdb->last_error : '';
 		$wpdb->suppress_errors( $suppress );
 		return false !== $result;
+	}
+
+	/**
+	 * Why the last write or removal failed, as the database said it ('' when it worked).
+	 *
+	 * @since 0.2.0
+	 */
+	public function last_error(): string {
+		return $this->last_error;
 	}
 
 	/** @inheritDoc */
@@ -183,7 +201,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	public function remove( string $room, string $client_id ): bool {
 		global $wpdb;
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE room = %s AND client_id = %s AND expires_at > %d", $room, $client_id, (int) floor( $this->now() ) );
-		return (int) $this->quiet( fn() => $wpdb->query( $sql ) ) > 0;
+		return (int) $this->write( fn() => $wpdb->query( $sql ) ) > 0;
 	}
 
 	/** @inheritDoc */
@@ -193,7 +211,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 			return 0;
 		}
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE user_id = %d AND expires_at > %d", $user_id, (int) floor( $this->now() ) );
-		return (int) $this->quiet( fn() => $wpdb->query( $sql ) );
+		return (int) $this->write( fn() => $wpdb->query( $sql ) );
 	}
 
 	/** @inheritDoc */
@@ -224,6 +242,54 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/** @inheritDoc */
+	public function get_rooms( array $rooms, int $max_age ): array {
+		global $wpdb;
+		$out   = array();
+		$valid = array();
+		foreach ( $rooms as $room ) {
+			$room         = (string) $room;
+			$out[ $room ] = array();
+			if ( '' !== $room && strlen( $room ) <= 191 ) {
+				$valid[] = $room;
+			}
+		}
+		if ( ! $valid ) {
+			return $out;
+		}
+		$valid = array_values( array_unique( $valid ) );
+		$in    = implode( ', ', array_fill( 0, count( $valid ), '%s' ) );
+		$sql   = $wpdb->prepare( "SELECT room, client_id, user_id, data, updated_at FROM {$this->table()} WHERE room IN ($in) AND ", $valid ) // phpcs:ignore WordPress.DB.PreparedSQLPlaceholders
+			. $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC';
+		foreach ( $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) ) as $entry ) {
+			$out[ $entry['room'] ][] = $entry;
+		}
+		return $out;
+	}
+
+	/**
+	 * Live and expired (not yet deleted) rows of this site's table, its rooms, and its name.
+	 *
+	 * @since 0.2.0
+	 */
+	public function stats(): array {
+		global $wpdb;
+		$now = (int) floor( $this->now() );
+		$sql = $wpdb->prepare(
+			"SELECT SUM(expires_at > %d) AS live, SUM(expires_at <= %d) AS expired, COUNT(DISTINCT IF(expires_at > %d, room, NULL)) AS rooms FROM {$this->table()}",
+			$now,
+			$now,
+			$now
+		);
+		$row = $this->quiet( fn() => $wpdb->get_row( $sql ) );
+		return array(
+			'live_entries'    => (int) ( $row->live ?? 0 ),
+			'expired_entries' => (int) ( $row->expired ?? 0 ),
+			'rooms'           => (int) ( $row->rooms ?? 0 ),
+			'table'           => $this->table(),
+		);
+	}
+
+	/** @inheritDoc */
 	public function gc(): int {
 		global $wpdb;
 		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE expires_at <= %d", (int) floor( $this->now() ) );
@@ -231,15 +297,33 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Removes every row of this site (tests).
+	 * Removes every row of this site, or those of the rooms starting with $room_prefix.
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 The `$room_prefix` parameter.
 	 *
+	 * @param string $room_prefix Only rooms whose name starts with this; '' for all.
 	 * @return int Rows removed.
 	 */
-	public function flush(): int {
+	public function flush( string $room_prefix = '' ): int {
 		global $wpdb;
-		return (int) $this->quiet( fn() => $wpdb->query( "DELETE FROM {$this->table()}" ) );
+		$where = '' === $room_prefix ? '' : $wpdb->prepare( ' WHERE room LIKE %s', $wpdb->esc_like( $room_prefix ) . '%' );
+		return (int) $this->write( fn() => $wpdb->query( "DELETE FROM {$this->table()}" . $where ) );
+	}
+
+	/**
+	 * Runs a writing query quietly and keeps the database's error when it fails (last_error()).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param callable $query Runs the query.
+	 * @return mixed Its result.
+	 */
+	private function write( callable $query ) {
+		global $wpdb;
+		$result           = $this->quiet( $query );
+		$this->last_error = false === $result ? (string) $wpdb->last_error : '';
+		return $result;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 <?php
 /**
- * Backend on the presence PHP extension (shared memory). The only code that calls presence_*().
+ * Backend on the presence PHP extension (shared memory, or Redis with presence.backend). The only
+ * code that calls presence_*().
  *
  * @package Presence
  * @since   0.1.0
@@ -157,14 +158,39 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Whether the extension can use its segment: '' when it can, else its reason (such as a
-	 * presence.shm_size out of range or a shm_path it cannot open). For Site Health.
+	 * Whether the extension can use its store: '' when it can, else its reason (such as a
+	 * presence.shm_size out of range, a shm_path it cannot open, or a Redis server it cannot
+	 * reach). For Site Health.
 	 *
 	 * @since 0.1.0
 	 */
 	public function segment_error(): string {
-		$this->call( fn() => presence_stats(), array() );
+		$stats = $this->call( fn() => presence_stats(), array() );
+		if ( '' === $this->last_error && ( ! is_array( $stats ) || array() === $stats ) ) {
+			// The extension warns about an unreachable Redis once per request: an earlier call
+			// of this request may have had the warning.
+			$this->last_error = __( 'the store did not answer.', 'presence' );
+		}
 		return $this->last_error;
+	}
+
+	/**
+	 * Where the extension keeps the entries, from presence_stats(): `backend` ('shm' or
+	 * 'redis'), and `segment_path`, or `server` and `server_version`. Empty when it cannot say.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return array<string, string>
+	 */
+	public function store_info(): array {
+		$stats = $this->call( fn() => presence_stats(), array() );
+		$info  = array();
+		foreach ( array( 'backend', 'segment_path', 'server', 'server_version' ) as $key ) {
+			if ( is_array( $stats ) && isset( $stats[ $key ] ) && is_string( $stats[ $key ] ) ) {
+				$info[ $key ] = $stats[ $key ];
+			}
+		}
+		return $info;
 	}
 
 	/**
@@ -263,13 +289,55 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * Removes every entry of this site (tests and uninstall).
+	 * One read per room, each O(entries of that room): the extension has no multi-room read, and
+	 * a room read costs microseconds.
+	 *
+	 * @since 0.2.0
+	 */
+	public function get_rooms( array $rooms, int $max_age ): array {
+		$out = array();
+		foreach ( $rooms as $room ) {
+			$room         = (string) $room;
+			$out[ $room ] = $this->get_room( $room, $max_age );
+		}
+		return $out;
+	}
+
+	/**
+	 * The extension's presence_stats() for the whole segment (shared by every site using it),
+	 * flattened (`evictions.expired`), plus this site's `live_entries` and `rooms`.
+	 *
+	 * @since 0.2.0
+	 */
+	public function stats(): array {
+		$stats = $this->call( fn() => presence_stats(), array() );
+		$out   = array();
+		foreach ( (array) $stats as $name => $value ) {
+			if ( is_array( $value ) ) {
+				foreach ( $value as $sub => $sub_value ) {
+					$out[ $name . '.' . $sub ] = is_scalar( $sub_value ) ? $sub_value : '';
+				}
+			} elseif ( is_scalar( $value ) ) {
+				$out[ 'live_entries' === $name ? 'segment.live_entries' : ( 'rooms' === $name ? 'segment.rooms' : $name ) ] = $value;
+			}
+		}
+		$rooms               = $this->rooms( 86400 );
+		$out['live_entries'] = (int) array_sum( array_column( $rooms, 'entries' ) );
+		$out['rooms']        = count( $rooms );
+		return $out;
+	}
+
+	/**
+	 * Removes every entry of this site, or those of the rooms starting with $room_prefix
+	 * (tests, uninstall, `wp presence flush`).
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 The `$room_prefix` parameter.
 	 *
+	 * @param string $room_prefix Only rooms whose public name starts with this; '' for all.
 	 * @return int Entries removed.
 	 */
-	public function flush(): int {
-		return (int) $this->call( fn() => presence_flush( $this->prefix() ), 0 );
+	public function flush( string $room_prefix = '' ): int {
+		return (int) $this->call( fn() => presence_flush( $this->prefix() . $room_prefix ), 0 );
 	}
 }

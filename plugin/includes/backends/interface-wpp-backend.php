@@ -93,4 +93,28 @@ interface WPP_Backend {
 	 * @since 0.1.0
 	 */
 	public function gc(): int;
+
+	/**
+	 * Live entries of several rooms at once, for a screen that shows many rooms (the posts list,
+	 * Active posts): room => entries updated within $max_age seconds, newest first, for each
+	 * room asked, in the order asked (an empty list for a room without live entries or with an
+	 * invalid name). One query on the database backend.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string[] $rooms   Room names.
+	 * @param int      $max_age Seconds.
+	 * @return array<string,array[]>
+	 */
+	public function get_rooms( array $rooms, int $max_age ): array;
+
+	/**
+	 * Figures about the store for the Tools → Presence screen: name => int|float|string, at least
+	 * `live_entries` (live entries of this site) and `rooms` (rooms of this site with live entries).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array<string,int|float|string>
+	 */
+	public function stats(): array;
 }

@@ -2,9 +2,11 @@
 /**
  * Writing the heartbeat's presence entries and turning rooms into the payloads the browser gets.
  *
- * Everything a reader shows (display name, avatar URL, screen, title) is stored in the entry's
- * data when the user's own heartbeat writes it, so building a payload never looks up a user.
- * With the native backend a heartbeat therefore costs presence no database query at all.
+ * Who someone is (display name, avatar URL) and where (screen id, post id) is stored in the
+ * entry's data when the user's own heartbeat writes it, so building a payload never looks up a
+ * user. What a viewer reads about the post (its title, its edit link) is built on read, for that
+ * viewer, after wpp_privacy_entry_for_viewer(); the posts are loaded in one query first. With the
+ * native backend an unchanged answer costs presence no database query, a full one at most one.
  *
  * @package Presence
  * @since   0.1.0
@@ -61,39 +63,56 @@ function wpp_heartbeat_user_fields( WP_User $user ): array {
 }
 
 /**
- * Writes (or refreshes) the user's `admin/online` entry.
+ * Writes (or refreshes) the user's `admin/online` entry: who they are, the screen they are on,
+ * the post they are editing (only one the caller checked they may edit; 0 for none) and the
+ * page (tab) that wrote it, so that page's leaving removes it only while it is still its own.
  *
  * @since 0.1.0
+ * @since 0.2.0 Stores the post id and tab instead of a title the browser sent.
  *
- * @param WP_User $user Current user.
- * @param array   $ping Parsed ping (wpp_heartbeat_read_ping()).
+ * @param WP_User $user    Current user.
+ * @param string  $screen  Screen id (a clean key).
+ * @param int     $post_id Post being edited, already checked; 0 for none.
+ * @param string  $tab     Tab id of the page ('' when unknown).
  * @return bool Whether the backend stored it.
  */
-function wpp_heartbeat_write_online( WP_User $user, array $ping ): bool {
+function wpp_heartbeat_write_online( WP_User $user, string $screen, int $post_id = 0, string $tab = '' ): bool {
 	$data = wpp_heartbeat_user_fields( $user ) + array(
-		'screen' => $ping['screen'],
-		'title'  => $ping['title'],
+		'screen'  => $screen,
+		'post_id' => max( 0, $post_id ),
+		'tab'     => $tab,
 	);
 	return wpp_backend()->set( WPP_ADMIN_ROOM, wpp_heartbeat_client_id( $user->ID ), $data, $user->ID, wpp_default_ttl() );
 }
 
 /**
- * Writes (or refreshes) the user's entry in a post's room. The editor ping and the post-lock
- * bridge both come here, with the same client id and the same data (nothing that depends on the
- * source), so one user has one entry per post and a tick never flips its state (or the version).
+ * Writes (or refreshes) the user's entry in a post's room. The editor ping, the editor's page load
+ * and the post-lock bridge all come here, with the same client id and the same data, so one user
+ * has one entry per post and a tick never flips its state (or the version).
+ *
+ * The entry carries the tab (page load) that has the editor open, so that page's leaving removes
+ * it only while it is still its own (surfaces/leave.php). The post-lock bridge does not know the
+ * tab: it passes null and keeps the tab the entry has.
  *
  * @since 0.1.0
+ * @since 0.2.0 The tab.
  *
- * @param WP_User $user    Current user.
- * @param int     $post_id Post being edited.
+ * @param WP_User     $user    Current user.
+ * @param int         $post_id Post being edited.
+ * @param string|null $tab     Tab id ('' when unknown); null to keep the entry's own.
  * @return string|false The post's room when the user may be in it, false otherwise.
  */
-function wpp_heartbeat_write_editor( WP_User $user, int $post_id ) {
+function wpp_heartbeat_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
 	$room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
 	if ( false === $room || ! wpp_can_access_room( $room, $user->ID ) ) {
 		return false;
 	}
-	wpp_backend()->set( $room, wpp_heartbeat_client_id( $user->ID ), wpp_heartbeat_user_fields( $user ), $user->ID, wpp_default_ttl() );
+	$client = wpp_heartbeat_client_id( $user->ID );
+	if ( null === $tab ) {
+		$entry = wpp_find_entry( $room, $client );
+		$tab   = (string) ( $entry['data']['tab'] ?? '' );
+	}
+	wpp_backend()->set( $room, $client, wpp_heartbeat_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_default_ttl() );
 	return $room;
 }
 
@@ -138,36 +157,74 @@ function wpp_heartbeat_online_limit(): int {
 }
 
 /**
- * The `presence-online` payload.
+ * The `presence-online` payload, as the viewer may see it.
  *
  * @since 0.1.0
+ * @since 0.2.0 Built for a viewer: each user's place is a label from wpp_screens_where().
  *
  * @param int|null $known_version Version the browser already has, null if none.
  * @param float    $now           Current unix time.
+ * @param WP_User  $viewer        The person who gets the answer.
  * @return array `{version, unchanged: true}` or `{version, total, users: [...]}`.
  */
-function wpp_heartbeat_online_payload( ?int $known_version, float $now ): array {
-	$backend = wpp_backend();
-	$version = wpp_heartbeat_version( $backend->room_version( WPP_ADMIN_ROOM ) );
+function wpp_heartbeat_online_payload( ?int $known_version, float $now, WP_User $viewer ): array {
+	$read = wpp_heartbeat_online_read( $known_version );
+	if ( isset( $read['unchanged'] ) ) {
+		return $read;
+	}
+	wpp_privacy_prime_posts( $read['entries'] );
+	return wpp_heartbeat_online_build( $read, $now, $viewer );
+}
+
+/**
+ * First half of the `presence-online` payload: the room's version and, when the browser does not
+ * hold it, its user entries. No database query with the native backend.
+ *
+ * @since 0.2.0
+ *
+ * @param int|null $known_version Version the browser already has, null if none.
+ * @return array `{version, unchanged: true}` or `{version, total, entries}`.
+ */
+function wpp_heartbeat_online_read( ?int $known_version ): array {
+	$version = wpp_heartbeat_version( wpp_backend()->room_version( WPP_ADMIN_ROOM ) );
 	if ( null !== $known_version && $known_version === $version ) {
 		return array(
 			'version'   => $version,
 			'unchanged' => true,
 		);
 	}
-
 	list( $entries, $total ) = wpp_heartbeat_read_users( WPP_ADMIN_ROOM, wpp_heartbeat_online_limit(), 0 );
-	$users                   = array();
-	foreach ( $entries as $entry ) {
-		$users[] = wpp_heartbeat_user_item( $entry, $now ) + array(
-			'screen' => (string) ( $entry['data']['screen'] ?? '' ),
-			'title'  => (string) ( $entry['data']['title'] ?? '' ),
-		);
-	}
-
 	return array(
 		'version' => $version,
 		'total'   => $total,
+		'entries' => $entries,
+	);
+}
+
+/**
+ * Second half of the `presence-online` payload: each entry as the viewer may see it. The posts
+ * the entries name must be loaded already (wpp_privacy_prime_posts()).
+ *
+ * @since 0.2.0
+ *
+ * @param array   $read   What wpp_heartbeat_online_read() returned (not unchanged).
+ * @param float   $now    Current unix time.
+ * @param WP_User $viewer The person who gets the answer.
+ * @return array `{version, total, users: [...]}`.
+ */
+function wpp_heartbeat_online_build( array $read, float $now, WP_User $viewer ): array {
+	$users = array();
+	$where = array(); // Many people are on the same screen: each label is built once.
+	foreach ( wpp_privacy_entries_for_viewer( $read['entries'], $viewer ) as $visible ) {
+		$place = ( $visible['data']['screen'] ?? '' ) . '|' . ( $visible['data']['post_id'] ?? '' );
+		if ( ! isset( $where[ $place ] ) ) {
+			$where[ $place ] = wpp_screens_where( $visible['data'], $viewer );
+		}
+		$users[] = wpp_heartbeat_user_item( $visible, $now ) + $where[ $place ];
+	}
+	return array(
+		'version' => $read['version'],
+		'total'   => $read['total'],
 		'users'   => $users,
 	);
 }
@@ -197,8 +254,11 @@ function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id
 	}
 
 	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
+	$viewer                  = get_userdata( $user_id );
 	$users                   = array();
-	foreach ( $entries as $entry ) {
+	// The caller checked the viewer may be in this room; the gate is asked anyway, as every
+	// surface asks it, so a filter on room access is honoured here too.
+	foreach ( $viewer ? wpp_privacy_entries_for_viewer( $entries, $viewer ) : array() as $entry ) {
 		$users[] = wpp_heartbeat_user_item( $entry, $now );
 	}
 
@@ -296,5 +356,36 @@ function wpp_heartbeat_user_item( array $entry, float $now ): array {
 		'date_gmt'     => (string) ( $entry['date_gmt'] ?? '' ),
 		'updated_at'   => $updated_at,
 		'status'       => $now - $updated_at > wpp_heartbeat_idle_after() ? 'idle' : 'active',
+	);
+}
+
+/**
+ * The heartbeat users of several rooms, and one version over all of them that changes when any
+ * of them joins, leaves or changes (not when they only tick), for the surfaces that show many
+ * rooms at once (Active posts, the posts list).
+ *
+ * @since 0.2.0
+ *
+ * @param array<string,array[]> $rooms   room => entries (WPP_Backend::get_rooms()).
+ * @param int                   $exclude User left out; 0 for none.
+ * @return array{version:int,people:array<string,array[]>} people: room => user entries, for the
+ *                                                          rooms that have any.
+ */
+function wpp_heartbeat_rooms_people( array $rooms, int $exclude = 0 ): array {
+	$people = array();
+	$hash   = hash_init( 'sha256' );
+	foreach ( $rooms as $room => $entries ) {
+		$users = wpp_heartbeat_unique_users( $entries, $exclude );
+		if ( ! $users ) {
+			continue;
+		}
+		$people[ $room ] = $users;
+		foreach ( $users as $entry ) {
+			hash_update( $hash, $room . "\0" . $entry['user_id'] . "\0" . wp_json_encode( $entry['data'] ) . "\n" );
+		}
+	}
+	return array(
+		'version' => $people ? wpp_heartbeat_version( (int) hexdec( substr( hash_final( $hash ), 0, 15 ) ) ) : 0,
+		'people'  => $people,
 	);
 }

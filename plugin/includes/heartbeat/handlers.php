@@ -1,7 +1,8 @@
 <?php
 /**
  * The `heartbeat_received` callbacks: the presence ping (admin/online and the editor's post
- * room, with the response) and the post-lock bridge. Registered in hooks.php.
+ * room, with the answers of every surface on the page) and the post-lock bridge. Registered in
+ * hooks.php.
  *
  * Neither callback ever raises: a failing backend leaves the heartbeat response as it was.
  *
@@ -14,7 +15,9 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Handles `presence-ping` and `presence-editor-ping`: writes the user's entries, then answers
- * with `presence-online` and, in the editor, `presence-editors`.
+ * with `presence-online` and, in the editor, `presence-editors`; and what the page's surfaces
+ * ask: `presence-active-posts`, `presence-post-rows`, `presence-screen` (answered as
+ * `presence-stale` when someone else saved the screen since the page was served).
  *
  * Hooked to `heartbeat_received` after core's post-lock refresh (see hooks.php).
  *
@@ -31,7 +34,10 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 	}
 	$ping        = wpp_heartbeat_read_ping( $data, is_string( $screen_id ) ? $screen_id : '' );
 	$editor_post = wpp_heartbeat_read_editor_ping( $data );
-	if ( null === $ping && 0 === $editor_post ) {
+	$active      = wpp_heartbeat_read_active_posts( $data );
+	$rows        = wpp_heartbeat_read_post_rows( $data );
+	$screen      = wpp_heartbeat_read_screen( $data );
+	if ( null === $ping && 0 === $editor_post && null === $active && null === $rows && null === $screen ) {
 		return $response;
 	}
 
@@ -41,17 +47,47 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		$now = microtime( true );
+		$now  = microtime( true );
+		$room = $editor_post > 0 ? wpp_heartbeat_write_editor( $user, $editor_post, $ping['tab'] ?? '' ) : false;
 		if ( null !== $ping ) {
-			wpp_heartbeat_write_online( $user, $ping );
-			$response['presence-online'] = wpp_heartbeat_online_payload( $ping['versions']['online'], $now );
+			// The online entry names the post only when the user may be in its room (checked
+			// just above); any other post id the browser sent is dropped.
+			$post_id = false !== $room && $ping['post_id'] === $editor_post ? $editor_post : 0;
+			wpp_heartbeat_write_online( $user, $ping['screen'], $post_id, $ping['tab'] );
 		}
-		if ( $editor_post > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $editor_post );
-			if ( false !== $room ) {
-				$known                        = null !== $ping ? $ping['versions']['editors'] : null;
-				$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
-			}
+		if ( false !== $room ) {
+			$known                        = null !== $ping ? $ping['versions']['editors'] : null;
+			$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
+		}
+
+		// Every surface reads its rooms first; the posts they name are then loaded in one query
+		// (none when every answer is unchanged); each answer is built for this user after that.
+		$reads = array_filter(
+			array(
+				'presence-online'       => null !== $ping ? wpp_heartbeat_online_read( $ping['versions']['online'] ) : null,
+				'presence-active-posts' => null !== $active ? wpp_active_posts_read( $active['version'] ) : null,
+				'presence-post-rows'    => null !== $rows ? wpp_posts_list_read( $rows, $user ) : null,
+			)
+		);
+		$entries  = array();
+		$post_ids = array();
+		foreach ( $reads as $read ) {
+			$entries  = array_merge( $entries, $read['entries'] ?? array() );
+			$post_ids = array_merge( $post_ids, $read['post_ids'] ?? array() );
+		}
+		wpp_privacy_prime_posts( $entries, $post_ids );
+		$builders = array(
+			'presence-online'       => 'wpp_heartbeat_online_build',
+			'presence-active-posts' => 'wpp_active_posts_build',
+			'presence-post-rows'    => 'wpp_posts_list_build',
+		);
+		foreach ( $reads as $key => $read ) {
+			$response[ $key ] = isset( $read['unchanged'] ) ? $read : call_user_func( $builders[ $key ], $read, $now, $user );
+		}
+
+		$stale = null !== $screen ? wpp_stale_check( $screen['key'], $screen['since'], $user ) : null;
+		if ( null !== $stale ) {
+			$response['presence-stale'] = $stale;
 		}
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
@@ -89,7 +125,7 @@ function wpp_heartbeat_post_lock_bridge( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		wpp_heartbeat_write_editor( $user, $post_id );
+		wpp_heartbeat_write_editor( $user, $post_id, null ); // Keeps the tab a ping wrote.
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}

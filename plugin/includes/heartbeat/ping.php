@@ -19,11 +19,11 @@ defined( 'ABSPATH' ) || exit;
 const WPP_PING_SCREEN_CHARS = 64;
 
 /**
- * Longest title kept from a ping, in characters.
+ * Longest tab id kept from a ping, in characters (the server makes them 12 long).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-const WPP_PING_TITLE_CHARS = 100;
+const WPP_PING_TAB_CHARS = 32;
 
 /**
  * Largest raw string looked at at all, in bytes; longer input is cut before any other work so
@@ -36,14 +36,15 @@ const WPP_PING_RAW_BYTES = 1024;
 /**
  * Parses `presence-ping` from heartbeat data.
  *
- * Wire format: `{screen: string, title?: string, post_id?: int, versions?: {online?: int, editors?: int}}`.
+ * Wire format: `{screen: string, post_id?: int, tab?: string, versions?: {online?: int, editors?: int}}`.
+ * A `title` the browser may still send is ignored: titles others read come from the server's post.
  *
  * @since 0.1.0
  *
  * @param array  $data      Heartbeat data ($_POST['data'], unslashed by core).
  * @param string $screen_id Screen id core received with the tick (already sanitize_key()ed);
  *                          used when the ping names no screen.
- * @return array|null ['screen' => string, 'title' => string, 'post_id' => int,
+ * @return array|null ['screen' => string, 'post_id' => int, 'tab' => string,
  *                    'versions' => ['online' => ?int, 'editors' => ?int]], or null without a ping.
  */
 function wpp_heartbeat_read_ping( array $data, string $screen_id ): ?array {
@@ -61,8 +62,8 @@ function wpp_heartbeat_read_ping( array $data, string $screen_id ): ?array {
 
 	return array(
 		'screen'   => '' === $screen ? 'unknown' : $screen,
-		'title'    => wpp_heartbeat_clean_text( $ping['title'] ?? '', WPP_PING_TITLE_CHARS ),
 		'post_id'  => wpp_heartbeat_clean_id( $ping['post_id'] ?? 0 ),
+		'tab'      => wpp_heartbeat_clean_tab( $ping['tab'] ?? '' ),
 		'versions' => array(
 			'online'  => wpp_heartbeat_clean_version( $versions['online'] ?? null ),
 			'editors' => wpp_heartbeat_clean_version( $versions['editors'] ?? null ),
@@ -112,27 +113,15 @@ function wpp_heartbeat_clean_key( $value ): string {
 }
 
 /**
- * Plain one-line text (no tags, no control characters, collapsed whitespace), at most $chars
- * characters of valid UTF-8.
+ * A tab id: letters and digits, at most WPP_PING_TAB_CHARS; '' for anything else.
  *
- * @since 0.1.0
+ * @since 0.2.0
  *
  * @param mixed $value Raw value.
- * @param int   $chars Maximum length in characters.
- * @return string Possibly empty.
+ * @return string
  */
-function wpp_heartbeat_clean_text( $value, int $chars ): string {
-	if ( ! is_string( $value ) && ! is_int( $value ) ) {
-		return '';
-	}
-	// Invalid UTF-8 (including a character cut by the byte cap) becomes U+FFFD, without warnings
-	// and without mbstring, which WordPress does not require (mb_substr() has a core fallback).
-	$text = htmlspecialchars_decode(
-		htmlspecialchars( substr( (string) $value, 0, WPP_PING_RAW_BYTES ), ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8' ),
-		ENT_NOQUOTES
-	);
-	$text = sanitize_text_field( $text );
-	return trim( mb_substr( $text, 0, $chars, 'UTF-8' ) );
+function wpp_heartbeat_clean_tab( $value ): string {
+	return is_string( $value ) && 1 === preg_match( '/^[A-Za-z0-9]{1,' . WPP_PING_TAB_CHARS . '}$/D', $value ) ? $value : '';
 }
 
 /**
@@ -169,4 +158,71 @@ function wpp_heartbeat_clean_version( $value ): ?int {
 		return (int) $value;
 	}
 	return null;
+}
+
+/**
+ * Parses `presence-active-posts` (`{version?: int}`), sent by a page showing the Active posts
+ * widget.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['version' => ?int], or null when not asked.
+ */
+function wpp_heartbeat_read_active_posts( array $data ): ?array {
+	$ask = $data['presence-active-posts'] ?? null;
+	if ( ! is_array( $ask ) ) {
+		return null;
+	}
+	return array( 'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ) );
+}
+
+/**
+ * Parses `presence-post-rows` (`{rooms: string[], nonce: string, version?: int}`), sent by a posts
+ * list: the rooms of its rows as the page was served, signed for the user.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['rooms' => string[], 'nonce' => string, 'version' => ?int], or null when not
+ *                    asked or malformed (a room that is not a post room, too many rooms).
+ */
+function wpp_heartbeat_read_post_rows( array $data ): ?array {
+	$ask = $data['presence-post-rows'] ?? null;
+	if ( ! is_array( $ask ) || ! is_array( $ask['rooms'] ?? null ) || ! is_string( $ask['nonce'] ?? null ) || count( $ask['rooms'] ) > WPP_POSTS_ROWS_MAX ) {
+		return null;
+	}
+	$rooms = array();
+	foreach ( $ask['rooms'] as $room ) {
+		if ( ! is_string( $room ) || null === wpp_parse_post_room( $room ) ) {
+			return null;
+		}
+		$rooms[] = $room;
+	}
+	return array(
+		'rooms'   => $rooms,
+		'nonce'   => substr( $ask['nonce'], 0, 64 ),
+		'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ),
+	);
+}
+
+/**
+ * Parses `presence-screen` (`{key: string, since: number}`): the stale-screen key of the page and
+ * the unix time it was served.
+ *
+ * @since 0.2.0
+ *
+ * @param array $data Heartbeat data.
+ * @return array|null ['key' => string, 'since' => float], or null when not sent or invalid.
+ */
+function wpp_heartbeat_read_screen( array $data ): ?array {
+	$ask   = $data['presence-screen'] ?? null;
+	$since = is_array( $ask ) ? ( $ask['since'] ?? null ) : null;
+	if ( ! is_array( $ask ) || ! wpp_stale_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
+		return null;
+	}
+	return array(
+		'key'   => $ask['key'],
+		'since' => (float) $since,
+	);
 }

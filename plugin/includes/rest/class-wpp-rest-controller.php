@@ -14,7 +14,8 @@ defined( 'ABSPATH' ) || exit;
  * - GET    /presence?room=&page=&per_page=   entries of a room (room access), X-WP-Total headers
  * - POST   /presence  {room, client_id, data} write an entry owned by the current user
  * - DELETE /presence  {room, client_id}       remove an own entry (any entry with manage_options)
- * - GET    /presence/rooms                    rooms with live entries the user may access
+ * - GET    /presence/rooms?page=&per_page=    rooms with live entries the user may access, with
+ *                                             their users (edit_posts required)
  *
  * Every response, errors included, carries `Cache-Control: no-store` (wpp_rest_no_store()).
  *
@@ -62,7 +63,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 						'per_page' => array(
 							'description' => __( 'Entries per page.', 'presence' ),
 							'type'        => 'integer',
-							'default'     => 50,
+							'default'     => 100,
 							'minimum'     => 1,
 							'maximum'     => 100,
 						),
@@ -103,8 +104,22 @@ class WPP_REST_Controller extends WP_REST_Controller {
 				array(
 					'methods'             => WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_rooms' ),
-					'permission_callback' => array( $this, 'logged_in_check' ),
-					'args'                => array(),
+					'permission_callback' => array( $this, 'get_rooms_permissions_check' ),
+					'args'                => array(
+						'page'     => array(
+							'description' => __( 'Page of the list.', 'presence' ),
+							'type'        => 'integer',
+							'default'     => 1,
+							'minimum'     => 1,
+						),
+						'per_page' => array(
+							'description' => __( 'Rooms per page.', 'presence' ),
+							'type'        => 'integer',
+							'default'     => 50,
+							'minimum'     => 1,
+							'maximum'     => 100,
+						),
+					),
 				),
 			)
 		);
@@ -220,6 +235,25 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
+	 * Logged in and allowed to edit posts: the room list names who is where.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public function get_rooms_permissions_check( $request ) {
+		$logged_in = $this->logged_in_check();
+		if ( true !== $logged_in ) {
+			return $logged_in;
+		}
+		if ( ! current_user_can( 'edit_posts' ) ) {
+			return new WP_Error( 'wpp_rooms_forbidden', __( 'Sorry, you are not allowed to list presence rooms.', 'presence' ), array( 'status' => 403 ) );
+		}
+		return true;
+	}
+
+	/**
 	 * GET /presence: one page of a room's live entries, newest first.
 	 *
 	 * @since 0.1.0
@@ -243,6 +277,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		);
 
 		cache_users( array_filter( array_unique( wp_list_pluck( $entries, 'user_id' ) ) ) );
+		// The posts the entries name, in one query, for the privacy check of each entry.
+		wpp_privacy_prime_posts( $entries );
 		$items = array();
 		foreach ( $entries as $entry ) {
 			$items[] = $this->prepare_response_for_collection( $this->prepare_item_for_response( $entry, $request ) );
@@ -297,7 +333,13 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	/**
 	 * DELETE /presence: removes an own entry, or any entry for users with manage_options.
 	 *
+	 * `{deleted: true, room, previous}` when an entry was removed; `{deleted: false, room}` when
+	 * there was none, for a caller who may use the room (or has manage_options). To anyone else
+	 * a missing entry and someone else's entry both read 404: a 403 would tell them it exists
+	 * (who is editing which post).
+	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 A missing entry is 200 `{deleted: false, room}` for a caller allowed in the room.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @return WP_REST_Response|WP_Error
@@ -308,12 +350,19 @@ class WPP_REST_Controller extends WP_REST_Controller {
 
 		$existing = wpp_find_entry( $room, $client_id );
 		$own      = null !== $existing && $existing['user_id'] === get_current_user_id();
-		// Someone else's entry in a room the user may not see reads as missing: a 403 would tell
-		// them it exists (who is editing which post).
-		if ( null === $existing || ( ! $own && ! current_user_can( 'manage_options' ) && ! wpp_can_access_room( $room ) ) ) {
+		$admin    = current_user_can( 'manage_options' );
+		if ( ! $own && ! $admin && ! wpp_can_access_room( $room ) ) {
 			return new WP_Error( 'wpp_not_found', __( 'No such presence entry.', 'presence' ), array( 'status' => 404 ) );
 		}
-		if ( ! $own && ! current_user_can( 'manage_options' ) ) {
+		if ( null === $existing ) {
+			return rest_ensure_response(
+				array(
+					'deleted' => false,
+					'room'    => $room,
+				)
+			);
+		}
+		if ( ! $own && ! $admin ) {
 			return new WP_Error( 'wpp_cannot_delete', __( 'Sorry, you may only remove your own presence entries.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$previous = $this->prepare_item_for_response( $existing, $request )->get_data();
@@ -323,47 +372,97 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		}
 		return rest_ensure_response(
 			array(
-				'deleted'  => (bool) $removed,
+				'deleted'  => true,
+				'room'     => $room,
 				'previous' => $previous,
 			)
 		);
 	}
 
 	/**
-	 * GET /presence/rooms: rooms with live entries that the current user may access.
+	 * GET /presence/rooms: rooms with live entries that the current user may access, busiest
+	 * first, one page of them, each with the users in it.
+	 *
+	 * An item is `{room, user_count, users: [{user_id, display_name, avatar_url}], entries}`:
+	 * `users` are the room's users who still exist, by id; `entries` counts every live entry
+	 * (several tabs of one user, entries without a user).
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 Paginated; items list their users.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @return WP_REST_Response
 	 */
 	public function get_rooms( $request ) {
+		$page     = (int) $request['page'];
+		$per_page = (int) $request['per_page'];
+		$backend  = wpp_backend();
+		$ttl      = wpp_default_ttl();
+
 		$rooms = array();
-		foreach ( wpp_backend()->rooms( wpp_default_ttl() ) as $room => $counts ) {
+		$all   = $backend->rooms( $ttl );
+		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
+		foreach ( $all as $room => $counts ) {
 			if ( wpp_can_access_room( (string) $room ) ) {
-				$rooms[] = array(
-					'room'    => (string) $room,
-					'entries' => $counts['entries'],
-					'users'   => $counts['users'],
-				);
+				$rooms[ (string) $room ] = $counts['entries'];
 			}
 		}
-		return rest_ensure_response( $rooms );
+		uksort( $rooms, static fn( $a, $b ) => array( $rooms[ $b ], $a ) <=> array( $rooms[ $a ], $b ) );
+		$total = count( $rooms );
+		$paged = $page > intdiv( $total, $per_page ) + 1 ? array() : array_slice( $rooms, ( $page - 1 ) * $per_page, $per_page, true );
+
+		// Users only for the rooms of this page.
+		$user_ids = array();
+		foreach ( $paged as $room => $entries ) {
+			$ids               = array_unique( array_filter( array_map( 'intval', wp_list_pluck( $backend->get_room( (string) $room, $ttl ), 'user_id' ) ) ) );
+			$user_ids[ $room ] = $ids;
+		}
+		cache_users( array_unique( array_merge( array(), ...array_values( $user_ids ) ) ) );
+
+		$items = array();
+		foreach ( $paged as $room => $entries ) {
+			sort( $user_ids[ $room ] );
+			$users = array();
+			foreach ( $user_ids[ $room ] as $user_id ) {
+				$user = get_userdata( $user_id );
+				if ( $user ) {
+					$users[] = array(
+						'user_id'      => $user_id,
+						'display_name' => (string) $user->display_name,
+						'avatar_url'   => wpp_rest_avatar_url( $user_id ),
+					);
+				}
+			}
+			$items[] = array(
+				'room'       => (string) $room,
+				'user_count' => count( $users ),
+				'users'      => $users,
+				'entries'    => $entries,
+			);
+		}
+
+		$response = rest_ensure_response( $items );
+		$response->header( 'X-WP-Total', (string) $total );
+		$response->header( 'X-WP-TotalPages', (string) (int) ceil( $total / $per_page ) );
+		return $response;
 	}
 
 	/**
-	 * An entry as the REST API shows it, with the owner's display name and avatar.
+	 * An entry as the REST API shows it, with the owner's display name and avatar. Its data is
+	 * what the current user may see of it (wpp_privacy_entry_for_viewer()): nothing about a post
+	 * they may not edit.
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 Data filtered for the current user.
 	 *
 	 * @param array           $item    Entry (see WPP_Backend).
 	 * @param WP_REST_Request $request Request.
 	 * @return WP_REST_Response
 	 */
 	public function prepare_item_for_response( $item, $request ) {
+		$item = wpp_privacy_entry_for_viewer( (array) $item, wp_get_current_user() ) ?? array_merge( (array) $item, array( 'data' => array() ) );
 		$user_id = (int) ( $item['user_id'] ?? 0 );
 		$user    = $user_id > 0 ? get_userdata( $user_id ) : false;
-		$avatar  = $user ? get_avatar_url( $user, array( 'size' => 64 ) ) : '';
 		return rest_ensure_response(
 			array(
 				'room'         => (string) ( $item['room'] ?? '' ),
@@ -372,7 +471,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 				'data'         => (object) ( $item['data'] ?? array() ),
 				'date_gmt'     => (string) ( $item['date_gmt'] ?? '' ),
 				'display_name' => $user ? (string) $user->display_name : '',
-				'avatar_url'   => is_string( $avatar ) ? $avatar : '',
+				'avatar_url'   => $user ? wpp_rest_avatar_url( $user_id ) : '',
 			)
 		);
 	}

@@ -12,10 +12,32 @@ defined( 'ABSPATH' ) || exit;
 /**
  * Registers the `wp-presence/v1` routes. Hooked to `rest_api_init`.
  *
+ * Registers nothing while the Presence API feature plugin is active: it registers the same routes
+ * and its wp_*_presence() functions are the ones declared, so it serves the whole contract and no
+ * route is served by both (see feature-plugin.php).
+ *
  * @since 0.1.0
+ * @since 0.2.0 Stands back while the feature plugin is active.
  */
 function wpp_register_rest_routes(): void {
+	if ( wpp_feature_plugin_active() ) {
+		return;
+	}
 	( new WPP_REST_Controller() )->register_routes();
+}
+
+/**
+ * The avatar URL the REST API gives for a user: `get_avatar_url( $user_id, array( 'size' => 32 ) )`,
+ * as the Presence API feature plugin's REST API gives it; '' when there is none.
+ *
+ * @since 0.2.0
+ *
+ * @param int $user_id User id.
+ * @return string
+ */
+function wpp_rest_avatar_url( int $user_id ): string {
+	$url = get_avatar_url( $user_id, array( 'size' => 32 ) );
+	return is_string( $url ) ? $url : '';
 }
 
 /**

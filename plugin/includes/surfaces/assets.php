@@ -13,6 +13,20 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
+ * The surfaces' scripts: handle => file in assets/js/. Each needs the client and presence-ui.js.
+ *
+ * @since 0.2.0
+ */
+const WPP_SURFACE_SCRIPTS = array(
+	'wpp-presence-online'       => 'presence-online.js',
+	'wpp-presence-editors'      => 'presence-editors.js',
+	'wpp-presence-admin-bar'    => 'presence-admin-bar.js',
+	'wpp-presence-active-posts' => 'presence-active-posts.js',
+	'wpp-presence-posts-list'   => 'presence-posts-list.js',
+	'wpp-presence-stale'        => 'presence-stale.js',
+);
+
+/**
  * Registers the scripts and the stylesheet. Hooked to `admin_enqueue_scripts` and
  * `wp_enqueue_scripts` before the enqueue callbacks.
  *
@@ -24,11 +38,12 @@ function wpp_surfaces_register_assets(): void {
 
 	wp_register_script( 'wpp-presence', $url . 'js/presence-client.js', array( 'jquery', 'heartbeat' ), $ver, true );
 	wp_register_script( 'wpp-presence-ui', $url . 'js/presence-ui.js', array( 'wpp-presence', 'wp-a11y', 'wp-i18n' ), $ver, true );
-	wp_register_script( 'wpp-presence-online', $url . 'js/presence-online.js', array( 'wpp-presence-ui', 'wp-i18n' ), $ver, true );
-	wp_register_script( 'wpp-presence-editors', $url . 'js/presence-editors.js', array( 'wpp-presence-ui', 'wp-i18n' ), $ver, true );
+	foreach ( WPP_SURFACE_SCRIPTS as $handle => $file ) {
+		wp_register_script( $handle, $url . 'js/' . $file, array( 'wpp-presence-ui', 'wp-i18n' ), $ver, true );
+	}
 	wp_register_style( 'wpp-presence', $url . 'css/presence.css', array(), $ver );
 
-	foreach ( array( 'wpp-presence-ui', 'wpp-presence-online', 'wpp-presence-editors' ) as $handle ) {
+	foreach ( array_merge( array( 'wpp-presence-ui' ), array_keys( WPP_SURFACE_SCRIPTS ) ) as $handle ) {
 		wp_set_script_translations( $handle, 'presence', WPP_DIR . '/languages' );
 	}
 }
@@ -47,21 +62,33 @@ function wpp_surfaces_enqueue_admin(): void {
 
 	$post_id   = wpp_surfaces_editor_post_id( $screen );
 	$dashboard = 'dashboard' === $screen->id;
-	$config    = array(
-		'screen'      => $screen->id,
-		'title'       => wp_strip_all_tags( (string) get_admin_page_title() ),
-		'postId'      => $post_id,
-		'isEditor'    => $post_id > 0,
-		'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
+	$rows      = 'edit' === $screen->base && post_type_supports( (string) $screen->post_type, 'presence' ) ? wpp_posts_list_client_config() : null;
+	$initial   = wpp_surfaces_initial_state( $post_id );
+	if ( $dashboard ) {
+		$initial['activePosts'] = wpp_active_posts_state();
+	}
+	wpp_surfaces_enqueue_client(
+		array(
+			'screen'      => wpp_heartbeat_clean_key( $screen->id ),
+			'postId'      => $post_id,
+			'isEditor'    => $post_id > 0,
+			'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
+			'screenKey'   => wpp_stale_screen_key( $screen ),
+			'activePosts' => $dashboard,
+			'postRows'    => $rows,
+			'initial'     => $initial,
+		)
 	);
-	$config['initial'] = wpp_surfaces_initial_state( $dashboard, $post_id );
-
-	wpp_surfaces_enqueue_client( $config );
+	wp_enqueue_script( 'wpp-presence-stale' );
 	if ( $dashboard ) {
 		wp_enqueue_script( 'wpp-presence-online' );
+		wp_enqueue_script( 'wpp-presence-active-posts' );
 	}
 	if ( $post_id > 0 ) {
 		wp_enqueue_script( 'wpp-presence-editors' );
+	}
+	if ( null !== $rows ) {
+		wp_enqueue_script( 'wpp-presence-posts-list' );
 	}
 }
 
@@ -77,11 +104,13 @@ function wpp_surfaces_enqueue_front(): void {
 	wpp_surfaces_enqueue_client(
 		array(
 			'screen'      => 'front',
-			'title'       => wp_strip_all_tags( wp_get_document_title() ),
 			'postId'      => 0,
 			'isEditor'    => false,
 			'blockEditor' => false,
-			'initial'     => array(),
+			'screenKey'   => '',
+			'activePosts' => false,
+			'postRows'    => null,
+			'initial'     => array( 'online' => wpp_surfaces_online_state() ),
 		)
 	);
 }
@@ -95,32 +124,24 @@ function wpp_surfaces_enqueue_front(): void {
  */
 function wpp_surfaces_enqueue_client( array $page ): void {
 	$config = $page + array(
-		'userId'        => get_current_user_id(),
-		'idleAfter'     => wpp_heartbeat_idle_after(),
+		'userId'       => get_current_user_id(),
+		'tab'          => wpp_surfaces_tab_id(),
+		'idleAfter'    => wpp_heartbeat_idle_after(),
 		// Room versions older than this are not sent back, so the timestamps the browser holds
 		// (from which it re-evaluates active/idle) are at most this old plus one tick.
-		'refreshAfter'  => 30,
-		'serverTime'    => microtime( true ),
-		'editorScreens' => array_values( get_post_types( array( 'show_ui' => true ) ) ),
+		'refreshAfter' => 30,
+		'serverTime'   => microtime( true ),
+		// Saves after the request started may not be in the page: the stale check starts there.
+		'screenSince'  => (float) ( $_SERVER['REQUEST_TIME_FLOAT'] ?? microtime( true ) ),
+		'restUrl'      => esc_url_raw( rest_url( 'wp-presence/v1/' ) ),
+		'restNonce'    => wp_create_nonce( 'wp_rest' ),
+		'onlineUrl'    => wpp_surfaces_online_users_url(),
 	);
 
 	wp_enqueue_script( 'wpp-presence' );
 	wp_add_inline_script( 'wpp-presence', 'var wppPresenceConfig = ' . wp_json_encode( $config ) . ';', 'before' );
 	wp_enqueue_style( 'wpp-presence' );
-}
-
-/**
- * The post being edited on this screen (block or classic editor), 0 elsewhere.
- *
- * @since 0.1.0
- *
- * @param WP_Screen $screen Current screen.
- * @return int
- */
-function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
-	$post = $GLOBALS['post'] ?? null;
-	if ( 'post' !== $screen->base || ! $post instanceof WP_Post || false === wpp_post_room( $post ) ) {
-		return 0;
+	if ( is_admin_bar_showing() ) {
+		wp_enqueue_script( 'wpp-presence-admin-bar' );
 	}
-	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
 }

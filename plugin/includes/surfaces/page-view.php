@@ -4,6 +4,10 @@
  * loads (others see them at their next tick, not a minute later after this page's first tick),
  * and the surfaces get the rooms as they are now, in the heartbeat's own format.
  *
+ * Each page load is a "tab" with an id of its own, made here: the page's entries carry it, the
+ * client script sends it back with every ping, and leaving the page (surfaces/leave.php) removes
+ * the entries only while they still carry it.
+ *
  * @package Presence
  * @since   0.1.0
  * @access  private
@@ -12,35 +16,97 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * What the surfaces show before the first tick answers, in the heartbeat's own format.
+ * The id of this page load (12 hex digits), the same for every call in one request.
  *
- * Opening a page counts as being there: the user's entries are written first, so others see
- * them at their next tick rather than after this page's first tick (up to a minute later).
+ * @since 0.2.0
+ *
+ * @return string
+ */
+function wpp_surfaces_tab_id(): string {
+	static $tab = null;
+	if ( null === $tab ) {
+		$tab = bin2hex( random_bytes( 6 ) );
+	}
+	return $tab;
+}
+
+/**
+ * The post being edited on this screen (block or classic editor) when the user may edit it and
+ * its type has presence support; 0 elsewhere.
+ *
+ * Works from `current_screen` on, before post.php has set the global `$post`: it then reads
+ * the `post` query argument, as WP_Screen itself does.
  *
  * @since 0.1.0
+ * @since 0.2.0 Also before the global `$post` is set.
  *
- * @param bool $dashboard Whether this is the dashboard (which shows `admin/online`).
- * @param int  $post_id   Post being edited, 0 if none.
+ * @param WP_Screen $screen Current screen.
+ * @return int
+ */
+function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
+	if ( 'post' !== $screen->base ) {
+		return 0;
+	}
+	$post = $GLOBALS['post'] ?? null;
+	if ( ! $post instanceof WP_Post ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- reading which post is open.
+		$post = isset( $_GET['post'] ) ? get_post( absint( $_GET['post'] ) ) : null;
+	}
+	if ( ! $post instanceof WP_Post || false === wpp_post_room( $post ) ) {
+		return 0;
+	}
+	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
+}
+
+/**
+ * What the surfaces show before the first tick answers, in the heartbeat's own format: always
+ * `online` (the admin bar is on every page), `editors` in the post editor.
+ *
+ * Opening a page counts as being there: the user's editor entry is written first, so others see
+ * it at their next tick rather than after this page's first tick (up to a minute later).
+ *
+ * @since 0.1.0
+ * @since 0.2.0 `online` on every page, built for the current user.
+ *
+ * @param int $post_id Post being edited, 0 if none.
  * @return array `{online?, editors?}`.
  */
-function wpp_surfaces_initial_state( bool $dashboard, int $post_id ): array {
+function wpp_surfaces_initial_state( int $post_id ): array {
 	$user    = wp_get_current_user();
 	$initial = array();
 	try {
 		$now = microtime( true );
-		if ( $dashboard ) {
-			$initial['online'] = wpp_heartbeat_online_payload( null, $now );
-		}
 		if ( $post_id > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $post_id );
+			$room = wpp_heartbeat_write_editor( $user, $post_id, wpp_surfaces_tab_id() );
 			if ( false !== $room ) {
 				$initial['editors'] = wpp_heartbeat_editors_payload( $room, $post_id, $user->ID, null, $now );
 			}
 		}
+		$initial['online'] = wpp_surfaces_online_state();
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}
 	return $initial;
+}
+
+/**
+ * The `presence-online` payload for the current user as this page starts, shared by the client's
+ * initial state, the admin bar and the dashboard widget: built again only when the room changed
+ * since the last call in this request.
+ *
+ * @since 0.2.0
+ *
+ * @return array The payload (empty users for a logged-out user).
+ */
+function wpp_surfaces_online_state(): array {
+	static $state = array();
+	$user = wp_get_current_user();
+	$read = wpp_heartbeat_online_read( $state[ $user->ID ]['version'] ?? null );
+	if ( ! isset( $read['unchanged'] ) ) {
+		wpp_privacy_prime_posts( $read['entries'] );
+		$state[ $user->ID ] = wpp_heartbeat_online_build( $read, microtime( true ), $user );
+	}
+	return $state[ $user->ID ];
 }
 
 /**
@@ -56,15 +122,10 @@ function wpp_surfaces_note_page_view( $screen ): void {
 		return;
 	}
 	try {
-		wpp_heartbeat_write_online(
-			$user,
-			array(
-				'screen' => wpp_heartbeat_clean_key( $screen->id ),
-				// The title the client script sends from this page (its config `title`), so the
-				// first tick does not change the entry again.
-				'title'  => wpp_heartbeat_clean_text( wp_strip_all_tags( (string) get_admin_page_title() ), WPP_PING_TITLE_CHARS ),
-			)
-		);
+		// The same screen, post and tab the client script sends from this page, so its first
+		// tick does not change the entry again.
+		wpp_heartbeat_write_online( $user, wpp_heartbeat_clean_key( $screen->id ), wpp_surfaces_editor_post_id( $screen ), wpp_surfaces_tab_id() );
+		wpp_surfaces_note_last_seen( $user->ID );
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}

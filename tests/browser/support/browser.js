@@ -69,14 +69,27 @@ class Browser {
 		}
 	}
 
+	/**
+	 * Logs in through the login form. On a loaded machine Chromium now and then drops the form's
+	 * submission (the server never sees the POST); the form is then filled and sent once more.
+	 */
 	async logIn( login, password ) {
-		await this.page.goto( this.base + '/wp-login.php' );
-		await this.page.fill( '#user_login', login );
-		await this.page.fill( '#user_pass', password );
-		await Promise.all( [
-			this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/ ),
-			this.page.click( '#wp-submit' ),
-		] );
+		for ( let attempt = 1; ; attempt++ ) {
+			await this.page.goto( this.base + '/wp-login.php' );
+			await this.page.fill( '#user_login', login );
+			await this.page.fill( '#user_pass', password );
+			try {
+				await Promise.all( [
+					this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/, { timeout: 15000 } ),
+					this.page.click( '#wp-submit' ),
+				] );
+				break;
+			} catch ( error ) {
+				if ( attempt >= 2 || ! /wp-login\.php/.test( this.page.url() ) ) {
+					throw error;
+				}
+			}
+		}
 		await this.waitForPresence();
 	}
 
@@ -180,6 +193,71 @@ class Browser {
 
 	async editorsShow( userId ) {
 		return ( await this.page.locator( `.wpp-editors:not([hidden]) li[data-user-id="${ userId }"]` ).count() ) > 0;
+	}
+
+	/**
+	 * The admin bar's presence node: its count text, and the user ids of its two groups.
+	 */
+	async adminBar() {
+		return this.page.evaluate( () => {
+			const node = document.getElementById( 'wp-admin-bar-wpp-online' );
+			const ids = ( group ) => Array.from(
+				document.querySelectorAll( `#wp-admin-bar-wpp-online-${ group } li.wpp-ab-user` )
+			).map( ( li ) => Number( li.id.replace( /.*-user-/, '' ) ) );
+			return node ? {
+				count: node.querySelector( '.wpp-ab-count' ).textContent,
+				here: ids( 'here' ),
+				elsewhere: ids( 'elsewhere' ),
+				text: node.querySelector( '.ab-sub-wrapper' ).innerText,
+			} : null;
+		} );
+	}
+
+	/**
+	 * Opens the admin bar's presence menu (hover, as a mouse user would).
+	 */
+	async openAdminBarMenu() {
+		await this.page.hover( '#wp-admin-bar-wpp-online > .ab-item' );
+		await this.page.waitForSelector( '#wp-admin-bar-wpp-online .ab-sub-wrapper', { state: 'visible' } );
+	}
+
+	/**
+	 * User ids shown in the "Editing now" cell of a room on the posts list.
+	 */
+	async postsListCell( room ) {
+		return this.page.evaluate( ( wanted ) => {
+			const cell = document.querySelector( `.wpp-editing[data-wpp-room="${ wanted }"]` );
+			return cell ? Array.from( cell.querySelectorAll( '.wpp-avatars:not([hidden]) li[data-user-id]' ) ).map( ( li ) => Number( li.dataset.userId ) ) : null;
+		}, room );
+	}
+
+	/**
+	 * Changes the title in the block editor and saves the post (a REST save).
+	 */
+	async saveInBlockEditor( title ) {
+		await this.page.evaluate( async ( newTitle ) => {
+			const { dispatch, select } = window.wp.data;
+			dispatch( 'core/editor' ).editPost( { title: newTitle } );
+			await dispatch( 'core/editor' ).savePost();
+			if ( select( 'core/editor' ).didPostSaveRequestFail() ) {
+				throw new Error( 'the save failed' );
+			}
+		}, title );
+	}
+
+	/**
+	 * Text of the stale-screen notice (admin notice, or the block editor's), '' when none.
+	 */
+	async staleNotice() {
+		return this.page.evaluate( () => {
+			const banner = document.getElementById( 'wpp-stale-screen' );
+			if ( banner ) {
+				return banner.textContent;
+			}
+			const notices = window.wp && window.wp.data && window.wp.data.select( 'core/notices' );
+			const notice = notices && notices.getNotices().find( ( n ) => n.id === 'wpp-stale-screen' );
+			return notice ? notice.content : '';
+		} );
 	}
 
 	/**

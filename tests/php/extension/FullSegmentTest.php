@@ -9,6 +9,12 @@ declare(strict_types=1);
 
 final class FullSegmentTest extends PresenceTestCase
 {
+	protected function setUp(): void
+	{
+		self::requireShm();
+		parent::setUp();
+	}
+
 	/** @return array<string, string> */
 	private function tinySegment(string $label, array $more = []): array
 	{

@@ -82,7 +82,7 @@ final class MultiProcessTest extends PresenceTestCase
 				'version' => presence_room_version('site/post:7'),
 				'user' => presence_user(4),
 				'rooms' => presence_rooms('site/'),
-				'stats_path' => presence_stats()['segment_path'],
+				'stats' => presence_stats(),
 			];
 			PHP);
 
@@ -90,7 +90,8 @@ final class MultiProcessTest extends PresenceTestCase
 		self::assertSame(presence_room_version('site/post:7'), $child['version']);
 		self::assertSame(presence_user(4), $child['user']);
 		self::assertSame(['site/post:7' => ['entries' => 2, 'users' => 2]], $child['rooms']);
-		self::assertSame(ini_get('presence.shm_path'), $child['stats_path']);
+		$where = self::onRedis() ? 'server' : 'segment_path';
+		self::assertSame(presence_stats()[$where], $child['stats'][$where], 'the same store');
 	}
 
 	public function testAChildsRemovalsAndChangesReachTheParent(): void
@@ -118,28 +119,31 @@ final class MultiProcessTest extends PresenceTestCase
 		self::assertSame([], presence_rooms());
 	}
 
-	public function testAnotherShmPathIsAnotherStore(): void
+	public function testAnotherShmPathOrKeyPrefixIsAnotherStore(): void
 	{
 		presence_upsert('mine', 'parent', ['who' => 'parent'], 1, 600);
-		$other = $this->privateSegmentPath('other');
+		$other = $this->privateStore('other');
 
 		$first = self::runChild(<<<'PHP'
 			$result = [
 				'sees_parent' => presence_room('mine'),
 				'wrote' => presence_upsert('theirs', 'child', ['who' => 'child'], 2, 600),
-				'path' => presence_stats()['segment_path'],
-				'live' => presence_stats()['live_entries'],
+				'stats' => presence_stats(),
 			];
-			PHP, ['presence.shm_path' => $other]);
+			PHP, $other);
 		$second = self::runChild(<<<'PHP'
 			$result = ['theirs' => presence_room('theirs'), 'mine' => presence_room('mine')];
-			PHP, ['presence.shm_path' => $other]);
+			PHP, $other);
 
 		self::assertSame([], $first['sees_parent']);
 		self::assertTrue($first['wrote']);
-		self::assertSame($other, $first['path']);
-		self::assertSame(1, $first['live']);
-		self::assertFileExists($other);
+		self::assertSame(1, $first['stats']['live_entries']);
+		if (self::onRedis()) {
+			self::assertSame($other['presence.key_prefix'], $first['stats']['key_prefix']);
+		} else {
+			self::assertSame($other['presence.shm_path'], $first['stats']['segment_path']);
+			self::assertFileExists($other['presence.shm_path']);
+		}
 		self::assertSame([['who' => 'child']], array_column($second['theirs'], 'data'), 'a later process on that path sees it');
 		self::assertSame([], $second['mine']);
 		self::assertSame([], presence_room('theirs'), 'the parent never sees the other store');

@@ -2,6 +2,7 @@
 /**
  * Base class of the extension tests: an empty store before every test, and child `php`
  * processes that load the same extension with the same (or overridden) presence.* settings.
+ * The suite runs on the backend presence.backend names: the shared-memory segment, or Redis.
  */
 
 declare(strict_types=1);
@@ -25,6 +26,9 @@ abstract class PresenceTestCase extends TestCase
 		'presence.shm_size',
 		'presence.default_ttl',
 		'presence.max_state_bytes',
+		'presence.backend',
+		'presence.key_prefix',
+		'presence.redis_timeout_ms',
 	];
 
 	/** @var list<string> Segment files this test created; deleted in tearDown. */
@@ -46,6 +50,43 @@ abstract class PresenceTestCase extends TestCase
 		}
 		$this->extraSegments = [];
 		parent::tearDown();
+	}
+
+	/** Whether this run stores in Redis (presence.backend is a URL) rather than in a segment. */
+	protected static function onRedis(): bool
+	{
+		$backend = trim((string) ini_get('presence.backend'));
+		return $backend !== '' && strcasecmp($backend, 'shm') !== 0;
+	}
+
+	/** Skips a test about the shared-memory segment itself when this run is on Redis. */
+	protected static function requireShm(): void
+	{
+		if (self::onRedis()) {
+			self::markTestSkipped('about the shared-memory segment; this run uses presence.backend = ' . ini_get('presence.backend'));
+		}
+	}
+
+	/** Skips a test about the Redis backend when this run is on the shared-memory segment. */
+	protected static function requireRedis(): void
+	{
+		if (!self::onRedis()) {
+			self::markTestSkipped('about the Redis backend; this run uses the shared-memory segment');
+		}
+	}
+
+	/**
+	 * Settings for a child that must have a store of its own, empty and apart from this
+	 * process's: another segment file, or another key prefix on the same Redis.
+	 *
+	 * @return array<string, string>
+	 */
+	protected function privateStore(string $label): array
+	{
+		if (self::onRedis()) {
+			return ['presence.key_prefix' => sprintf('%s%s-%s:', ini_get('presence.key_prefix'), $label, bin2hex(random_bytes(4)))];
+		}
+		return ['presence.shm_path' => $this->privateSegmentPath($label)];
 	}
 
 	/** A fresh segment path of this test (deleted in tearDown). */

@@ -9,6 +9,12 @@ declare(strict_types=1);
 
 final class SegmentFileTest extends PresenceTestCase
 {
+	protected function setUp(): void
+	{
+		self::requireShm();
+		parent::setUp();
+	}
+
 	private const SIZE = 262144;
 
 	/** @return array<string, array{0: string}> */

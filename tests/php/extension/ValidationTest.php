@@ -183,7 +183,7 @@ final class ValidationTest extends PresenceTestCase
 				$result['large'] = $e->getMessage();
 			}
 			$result['kept'] = presence_room('r')[0]['data']['s'][0];
-			PHP, ['presence.max_state_bytes' => '1K', 'presence.shm_path' => $this->privateSegmentPath('max-state')]);
+			PHP, ['presence.max_state_bytes' => '1K'] + $this->privateStore('max-state'));
 
 		self::assertSame(1024, $result['max']);
 		self::assertTrue($result['small']);

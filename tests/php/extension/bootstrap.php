@@ -1,7 +1,8 @@
 <?php
 /**
  * Bootstrap of the extension suite: refuses to run unless the extension is loaded and pointed at
- * a private segment, then deletes that segment when the run ends.
+ * a private store — a private segment (deleted when the run ends), or, with presence.backend set
+ * to a Redis URL, a key prefix of its own — because every test empties the store.
  */
 
 declare(strict_types=1);
@@ -15,12 +16,21 @@ declare(strict_types=1);
 			. "  php -n -d extension=\$PWD/target/release/libpresence.so -d extension=dom -d extension=mbstring \\\n"
 			. "      -d extension=tokenizer -d extension=xml -d extension=xmlwriter \\\n"
 			. "      -d presence.shm_path=/dev/shm/presence-phpunit-\$\$.seg /usr/bin/phpunit -c tests/php/extension/phpunit.xml\n"
+			. "On Redis, instead of presence.shm_path:\n"
+			. "  -d presence.backend=redis://127.0.0.1:PORT -d presence.key_prefix=phpunit-\$\$:\n"
 		);
 		exit(1);
 	};
 
 	if (!extension_loaded('presence')) {
 		$fail('the presence extension is not loaded (add -d extension=/path/to/libpresence.so)');
+	}
+	$backend = trim((string) ini_get('presence.backend'));
+	if ($backend !== '' && strcasecmp($backend, 'shm') !== 0) {
+		if (ini_get('presence.key_prefix') === 'presence:') {
+			$fail('presence.key_prefix is the default one: the tests empty the store, so on Redis they need a prefix of their own');
+		}
+		return;
 	}
 	$path = trim((string) ini_get('presence.shm_path'));
 	if ($path === '') {

@@ -1,6 +1,7 @@
 <?php
 /**
- * plugin/uninstall.php: drops the table and the options (every site of a network).
+ * plugin/uninstall.php: drops the table and the options (every site of a network), and never a
+ * table the plugin did not create.
  *
  * Dropping the table is DDL, which commits the open transaction; the test creates nothing
  * before it and puts the table back afterwards.
@@ -54,6 +55,42 @@ class UninstallTest extends WPP_TestCase {
 			$this->assertFalse( wpp_table_exists(), 'every site of the network' );
 			$this->assertFalse( get_option( 'wpp_db_version' ) );
 			restore_current_blog();
+		}
+	}
+
+	/**
+	 * @dataProvider tables_of_others
+	 */
+	public function test_uninstall_never_drops_a_table_it_did_not_create( string $layout ): void {
+		require_once WPP_DIR . '/includes/uninstall-site.php';
+		try {
+			WPP_Legacy_Tables::create( $layout );
+			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-7', 7, array(), 100 );
+			$before = WPP_Legacy_Tables::definition();
+			wpp_uninstall_site();
+			$this->assertFalse( wpp_table_exists(), 'ours goes' );
+			$this->assertSame( $before, WPP_Legacy_Tables::definition(), 'theirs stays as it was' );
+			$this->assertCount( 1, WPP_Legacy_Tables::rows() );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
+	}
+
+	public static function tables_of_others(): array {
+		return array(
+			'the feature plugin\'s'  => array( 'presence-api' ),
+			'written by both plugins' => array( 'shared' ),
+		);
+	}
+
+	public function test_uninstall_drops_the_table_of_version_0_1(): void {
+		require_once WPP_DIR . '/includes/uninstall-site.php';
+		try {
+			WPP_Legacy_Tables::create( 'presence' );
+			wpp_uninstall_site();
+			$this->assertSame( '', WPP_Legacy_Tables::definition() );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
 		}
 	}
 }

@@ -91,6 +91,8 @@ if ( is_multisite() ) {
 	}
 }
 wpp_maybe_repair_table();
+// Tests create many users: bcrypt at its lowest cost (WordPress 6.8+) takes ~1 ms instead of ~140.
+add_filter( 'wp_hash_password_options', static fn( $options ) => array( 'cost' => 4 ) + (array) $options );
 wpp_use_backend( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
 
 fwrite(
@@ -106,3 +108,5 @@ fwrite(
 
 require __DIR__ . '/support/class-wpp-testcase.php';
 require __DIR__ . '/support/class-wpp-backend-contract-testcase.php';
+require __DIR__ . '/support/class-wpp-test-failing-backend.php';
+require __DIR__ . '/support/class-wpp-legacy-tables.php';

@@ -12,6 +12,8 @@ default_ports() {
 		e2e) echo "8092 3309" ;;
 		test61) echo "8093 3310" ;;
 		testms) echo "8094 3311" ;;
+		fleet) echo "8095 3312" ;;
+		bench) echo "8096 3313" ;;
 		*) echo "8080 3307" ;;
 	esac
 }
@@ -31,6 +33,11 @@ load_config() {
 	EXTENSION=${PRESENCE_EXTENSION:-1}
 	TEST_MODE=${PRESENCE_TEST_MODE:-0}
 	MULTISITE=${PRESENCE_MULTISITE:-0}
+	# shm, redis (a redis-server of the site's own) or the URL of a Redis to use.
+	BACKEND=${PRESENCE_BACKEND:-shm}
+	# php-fpm masters behind nginx, each with a segment of its own: "machines" of a fleet.
+	MACHINES=${PRESENCE_MACHINES:-1}
+	REDIS_PORT=${PRESENCE_REDIS_PORT:-$((HTTP_PORT - 2000))}
 
 	[[ $HTTP_PORT =~ ^[0-9]+$ && $HTTP_PORT -ge 1024 && $HTTP_PORT -le 65535 ]] ||
 		die "PRESENCE_PORT must be a port number 1024..65535, got '$HTTP_PORT'"
@@ -44,6 +51,11 @@ load_config() {
 	[[ $EXTENSION == 0 || $EXTENSION == 1 ]] || die "PRESENCE_EXTENSION must be 1 or 0, got '$EXTENSION'"
 	[[ $TEST_MODE == 0 || $TEST_MODE == 1 ]] || die "PRESENCE_TEST_MODE must be 1 or 0, got '$TEST_MODE'"
 	[[ $MULTISITE == 0 || $MULTISITE == 1 ]] || die "PRESENCE_MULTISITE must be 1 or 0, got '$MULTISITE'"
+	[[ $BACKEND =~ ^(shm|redis|redis://.+|rediss://.+|unix://.+)$ ]] ||
+		die "PRESENCE_BACKEND must be shm, redis (a server of the site's own) or a redis://, rediss:// or unix:// URL, got '$BACKEND'"
+	[[ $MACHINES =~ ^[1-4]$ ]] || die "PRESENCE_MACHINES must be 1..4, got '$MACHINES'"
+	[[ $REDIS_PORT =~ ^[0-9]+$ && $REDIS_PORT -ge 1024 && $REDIS_PORT -le 65535 ]] ||
+		die "PRESENCE_REDIS_PORT must be a port number 1024..65535, got '$REDIS_PORT'"
 
 	STATE_ROOT=$REPO_ROOT/.site
 	CACHE_DIR=$STATE_ROOT/cache
@@ -73,6 +85,31 @@ load_config() {
 	PHP_CLI_CONF_D=/etc/php/8.2/cli/conf.d
 	PHP_FPM_CONF_D=/etc/php/8.2/fpm/conf.d
 	PHP_SITE_CONF_D=$PHP_DIR/conf.d
+	case $BACKEND in
+		shm) REDIS_URL="" ;;
+		redis) REDIS_URL=redis://127.0.0.1:$REDIS_PORT ;;
+		*) REDIS_URL=$BACKEND ;;
+	esac
+	# Several sites may share one Redis: each keeps to a prefix of its own.
+	KEY_PREFIX=presence:$SITE_NAME:
+}
+
+# site_services — the daemons of the site as configured, in start order.
+site_services() {
+	local i
+	echo mariadb
+	if [[ $BACKEND == redis ]]; then
+		echo redis
+	fi
+	for ((i = 1; i <= MACHINES; i++)); do
+		fpm_service "$i"
+	done
+	echo nginx
+}
+
+# fpm_service N — the service name of machine N's php-fpm master.
+fpm_service() {
+	if (($1 == 1)); then echo php-fpm; else echo "php-fpm-$1"; fi
 }
 
 # php_host — the HTTP_HOST under which PHP loads this site's WordPress. nginx passes `$host`,
@@ -111,6 +148,10 @@ write_state() {
 		state_line SHM_PATH "$SHM_PATH"
 		state_line TEST_MODE "$TEST_MODE"
 		state_line MULTISITE "$MULTISITE"
+		state_line BACKEND "$BACKEND"
+		state_line REDIS_URL "$REDIS_URL"
+		state_line KEY_PREFIX "$KEY_PREFIX"
+		state_line MACHINES "$MACHINES"
 		state_line PHP_HOST "$(php_host)"
 		state_line LOG_DIR "$LOG_DIR"
 		state_line PHP_INI_SCAN_DIR "$PHP_CLI_CONF_D:$PHP_SITE_CONF_D"

@@ -6,7 +6,7 @@ require_cargo() {
 		PATH=$HOME/.cargo/bin:$PATH
 	fi
 	command -v cargo >/dev/null 2>&1 ||
-		die "cargo not found: install Rust >= 1.80 (rustup), or run without the extension: PRESENCE_EXTENSION=0"
+		die "cargo not found: install Rust >= 1.88 (rustup), or run without the extension: PRESENCE_EXTENSION=0"
 }
 
 # build_extension — `cargo build --release` (waits for cargo's lock if another build runs).
@@ -63,6 +63,13 @@ write_extension_ini() {
 			; The plugin accepts states up to 10 KB of JSON, which encode into more than the 8K default.
 			presence.max_state_bytes=32K
 		INI
+		if [[ -n $REDIS_URL ]]; then
+			cat >>"$PHP_SITE_CONF_D/90-presence.ini" <<-INI
+				; PRESENCE_BACKEND: every machine of the site shares the entries in this Redis.
+				presence.backend=$REDIS_URL
+				presence.key_prefix=$KEY_PREFIX
+			INI
+		fi
 	else
 		rm -f "$PRESENCE_SO"
 	fi
@@ -70,5 +77,5 @@ write_extension_ini() {
 
 # remove_shm_segment — the segment holds only presence entries; a new build may change its layout.
 remove_shm_segment() {
-	rm -f -- "$SHM_PATH" "$SHM_PATH".*
+	rm -f -- "$SHM_PATH" "$SHM_PATH".* "$SHM_PATH"-m[2-4] "$SHM_PATH"-m[2-4].*
 }

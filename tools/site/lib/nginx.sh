@@ -1,14 +1,20 @@
 # shellcheck shell=bash
 # nginx on 127.0.0.1:HTTP_PORT in front of the site's php-fpm; every temp path in the site dir.
+# With several machines, one upstream of their sockets, round-robin, and one nginx worker: it
+# hands consecutive requests to the machines in turn (several workers would each keep a turn).
 
 write_nginx_config() {
-	local user_line=""
+	local user_line="" workers=2 servers="" machine
 	((EUID == 0)) && user_line="user root;"
+	for ((machine = 1; machine <= MACHINES; machine++)); do
+		servers+="server unix:$(fpm_socket "$machine");"
+	done
+	((MACHINES > 1)) && workers=1
 	mkdir -p "$RUN_DIR/nginx"
 	cat >"$RUN_DIR/nginx.conf" <<-CONF
 		# Written by tools/site/site.sh for the site "$SITE_NAME" on every \`up\`.
 		$user_line
-		worker_processes 2;
+		worker_processes $workers;
 		pid $RUN_DIR/nginx.own.pid;
 		error_log $LOG_DIR/nginx-error.log warn;
 		events { worker_connections 512; }
@@ -21,6 +27,7 @@ write_nginx_config() {
 		    fastcgi_temp_path $RUN_DIR/nginx/fastcgi;
 		    uwsgi_temp_path $RUN_DIR/nginx/uwsgi;
 		    scgi_temp_path $RUN_DIR/nginx/scgi;
+		    upstream presence_php { $servers }
 		    sendfile on;
 		    client_max_body_size 64m;
 		    server {
@@ -35,7 +42,7 @@ write_nginx_config() {
 		            try_files \$uri =404;
 		            include /etc/nginx/fastcgi_params;
 		            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-		            fastcgi_pass unix:$FPM_SOCKET;
+		            fastcgi_pass presence_php;
 		            fastcgi_read_timeout 300;
 		        }
 		    }

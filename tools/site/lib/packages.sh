@@ -11,6 +11,8 @@ SITE_PACKAGES=(
 BUILD_PACKAGES=(php8.2-dev libclang-dev gcc libc6-dev)
 # Running the PHPUnit suites.
 PHPUNIT_PACKAGES=(phpunit)
+# The Redis backend: its tests, and sites with PRESENCE_BACKEND=redis.
+REDIS_PACKAGES=(redis-server)
 # Running the browser tests (playwright-core drives Debian's Chromium; no browser download).
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 

@@ -22,7 +22,8 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 'Ed "Itor" & Co', $entries[0]['data']['display_name'], 'stored as text: the surfaces show it as text' );
 		$this->assertStringStartsWith( 'http', $entries[0]['data']['avatar_url'] );
 		$this->assertSame( 'dashboard', $entries[0]['data']['screen'] );
-		$this->assertSame( 'Posts', $entries[0]['data']['title'] );
+		$this->assertArrayNotHasKey( 'title', $entries[0]['data'], 'no text from the browser is kept for others to read' );
+		$this->assertSame( 0, $entries[0]['data']['post_id'] );
 	}
 
 	public function test_response_lists_everyone_online_newest_first_with_the_contract_keys(): void {
@@ -38,10 +39,12 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 		$this->assertIsInt( $online['version'] );
 		$this->assertArrayNotHasKey( 'unchanged', $online );
 		$this->assertSame(
-			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status', 'screen', 'title' ),
+			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status', 'screen', 'post_id', 'label', 'url' ),
 			array_keys( $online['users'][0] )
 		);
 		$this->assertSame( 'edit-post', $online['users'][0]['screen'] );
+		$this->assertSame( 'Browsing Posts', $online['users'][0]['label'] );
+		$this->assertSame( admin_url( 'edit.php?post_type=post' ), $online['users'][0]['url'] );
 		$this->assertSame( 'active', $online['users'][0]['status'] );
 		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', $online['users'][0]['date_gmt'] );
 	}

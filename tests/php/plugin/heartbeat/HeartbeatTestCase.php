@@ -42,6 +42,71 @@ abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 		)->ID;
 	}
 
+	protected function tearDown(): void {
+		$this->reset_page();
+		parent::tearDown();
+	}
+
+	/**
+	 * Forgets what open_admin_screen() and the surfaces registered, enqueued and set, as a new
+	 * request would.
+	 */
+	protected function reset_page(): void {
+		foreach ( array_keys( wp_scripts()->registered ) as $handle ) {
+			if ( str_starts_with( $handle, 'wpp-' ) ) {
+				wp_dequeue_script( $handle );
+				wp_deregister_script( $handle );
+			}
+		}
+		wp_dequeue_style( 'wpp-presence' );
+		wp_deregister_style( 'wpp-presence' );
+		unset( $GLOBALS['current_screen'], $GLOBALS['post'] );
+		$GLOBALS['wp_query'] = $GLOBALS['wp_the_query']; // The posts list's tests set a query of their own.
+	}
+
+	/**
+	 * Sets up the admin screen $id as admin.php would, and runs the enqueue hooks.
+	 */
+	protected function open_admin_screen( WP_User $user, string $id, ?WP_Post $post = null ): array {
+		$this->reset_page();
+		wp_set_current_user( $user->ID );
+		if ( $post ) {
+			$GLOBALS['post'] = $post;
+		}
+		set_current_screen( $id );
+		wpp_surfaces_register_assets();
+		wpp_surfaces_enqueue_admin();
+		$before = $this->inline_before();
+		if ( ! $before ) {
+			return array();
+		}
+		$this->assertCount( 1, $before, 'one inline configuration' );
+		$this->assertMatchesRegularExpression( '/^var wppPresenceConfig = \{.*\};$/s', $before[0] );
+		return json_decode( substr( $before[0], strlen( 'var wppPresenceConfig = ' ), -1 ), true );
+	}
+
+	/**
+	 * Inline scripts printed before the client (WordPress keeps a leading `false` in the list).
+	 */
+	protected function inline_before(): array {
+		return array_values( array_filter( (array) wp_scripts()->get_data( 'wpp-presence', 'before' ) ) );
+	}
+
+	/**
+	 * An editor whose display name, and a post (the test's) whose title, are markup — written
+	 * straight to the database as an import or another plugin could, past WordPress's own
+	 * sanitizing — so the surfaces' own escaping is what is tested.
+	 */
+	protected function hostile_editor_of_a_hostile_post(): WP_User {
+		global $wpdb;
+		$user = self::user( 'editor' );
+		$wpdb->update( $wpdb->users, array( 'display_name' => '<img src=x onerror=alert(1)>"\'&amp;' ), array( 'ID' => $user->ID ) );
+		$wpdb->update( $wpdb->posts, array( 'post_title' => '</a><script>alert(2)</script>' ), array( 'ID' => $this->post_id ) );
+		clean_user_cache( $user->ID );
+		clean_post_cache( $this->post_id );
+		return get_userdata( $user->ID );
+	}
+
 	/**
 	 * A new user with a role and a display name.
 	 */

@@ -117,6 +117,22 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return 0;
 	}
 
+	public function get_rooms( array $rooms, int $max_age ): array {
+		$out = array();
+		foreach ( $rooms as $room ) {
+			$out[ (string) $room ] = $this->get_room( (string) $room, $max_age );
+		}
+		return $out;
+	}
+
+	public function stats(): array {
+		$rooms = $this->rooms( 86400 );
+		return array(
+			'live_entries' => (int) array_sum( array_column( $rooms, 'entries' ) ),
+			'rooms'        => count( $rooms ),
+		);
+	}
+
 	public function flush(): int {
 		$n           = array_sum( array_map( 'count', $this->rooms ) );
 		$this->rooms = array();

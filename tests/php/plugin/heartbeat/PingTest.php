@@ -19,6 +19,7 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 					'screen'   => 'edit-post',
 					'title'    => 'Posts',
 					'post_id'  => '12',
+					'tab'      => 'Ab3dEf9hIj2k',
 					'versions' => array( 'online' => '123', 'editors' => 7 ),
 				),
 			),
@@ -27,8 +28,8 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 		$this->assertSame(
 			array(
 				'screen'   => 'edit-post',
-				'title'    => 'Posts',
 				'post_id'  => 12,
+				'tab'      => 'Ab3dEf9hIj2k',
 				'versions' => array( 'online' => 123, 'editors' => 7 ),
 			),
 			$ping
@@ -44,19 +45,20 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 		$this->assertSame( 'unknown', $read( '', '' ) );
 	}
 
-	public function test_title_is_plain_capped_utf8(): void {
-		$read = static fn( $title ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'x', 'title' => $title ) ), '' )['title'];
-		$this->assertSame( 'Hello world', $read( "<b>Hello</b>\n\t world<script>x</script>" ) );
-		$this->assertSame( 100, mb_strlen( $read( str_repeat( 'é', 300 ) ) ) );
-		$this->assertSame( str_repeat( 'é', 100 ), $read( str_repeat( 'é', 300 ) ) );
-		$this->assertTrue( mb_check_encoding( $read( "ok\xff\xfe" ), 'UTF-8' ) );
-		$this->assertStringStartsWith( 'ok', $read( "ok\xff\xfe" ) );
-		$this->assertSame( 100, mb_strlen( $read( str_repeat( '€', 2000 ) ) ), 'cut inside a character' );
-		$this->assertSame( '', $read( array( 'nested' ) ) );
-		$this->assertSame( '', $read( str_repeat( ' ', 10 ) ) );
+	public function test_a_title_the_browser_sends_is_not_kept(): void {
+		$ping = wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'post', 'title' => 'Editing “Secret merger plan”' ) ), '' );
+		$this->assertArrayNotHasKey( 'title', $ping, 'what others read about a post comes from the server' );
 	}
 
-	public function test_title_is_read_without_mbstring(): void {
+	public function test_tab_is_letters_and_digits_or_nothing(): void {
+		$read = static fn( $tab ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'x', 'tab' => $tab ) ), '' )['tab'];
+		$this->assertSame( 'abc123XYZ', $read( 'abc123XYZ' ) );
+		foreach ( array( '', 'a b', '<b>', str_repeat( 'a', 33 ), array( 'a' ), 12, "abc\n" ) as $bad ) {
+			$this->assertSame( '', $read( $bad ), var_export( $bad, true ) );
+		}
+	}
+
+	public function test_labels_are_built_without_mbstring(): void {
 		// WordPress runs without mbstring; a heartbeat must not die of an undefined mb_* function.
 		$dir = sys_get_temp_dir() . '/wpp-no-mbstring-' . getmypid();
 		if ( ! is_dir( $dir ) ) {
@@ -85,7 +87,7 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 		if ( $result[0] ) {
 			$this->markTestSkipped( 'mbstring is built into this PHP; it cannot be left out.' );
 		}
-		$this->assertSame( 'Déjà vu ' . str_repeat( '€', 92 ), $result[1] );
+		$this->assertSame( 'Déjà & vu €€€', $result[1] );
 	}
 
 	public function test_ids_and_versions(): void {

@@ -1,6 +1,8 @@
 <?php
 /**
- * Zero database queries added by presence to a heartbeat (when the store is not the database).
+ * Database queries added by presence to a heartbeat (when the store is not the database): none
+ * for an unchanged answer, at most one for a full one (the posts the answer names, loaded in one
+ * query for the privacy checks and titles), however many users and posts it lists.
  *
  * What is fair to have loaded before the presence handlers run — exactly what a real
  * admin-ajax heartbeat has loaded by then, and nothing more:
@@ -8,9 +10,9 @@
  * - the current user with their meta and roles (auth cookie validation, before any handler);
  * - in the editor, the post and its meta: core's wp_refresh_post_lock() runs at priority 10 on
  *   the same filter, before presence (20), and loads them to check and set the lock.
- * Everything else is cold: the object cache is flushed first, so other users are NOT loaded —
- * the payload must come from what the entries carry — and the current user's avatar URL is not
- * computed beforehand.
+ * Everything else is cold: the object cache is flushed first, so other users and other posts are
+ * NOT loaded — the payload must come from what the entries carry, plus one batched post query —
+ * and the current user's avatar URL is not computed beforehand.
  * Queries are counted from priority 19 to 21 of `heartbeat_received`; presence's two handlers
  * are the only callbacks at 20 (asserted).
  *
@@ -22,9 +24,12 @@ require_once __DIR__ . '/HeartbeatTestCase.php';
 final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 
 	/**
-	 * One heartbeat as a fresh request; returns the queries run by callbacks at priority 20.
+	 * One heartbeat as a fresh request; returns the queries run by callbacks at priority 20 and
+	 * the response.
+	 *
+	 * @return array{0:int,1:array}
 	 */
-	private function presence_queries( WP_User $user, array $data, string $screen_id ): int {
+	private function presence_queries( WP_User $user, array $data, string $screen_id ): array {
 		global $wpdb, $wp_filter;
 		$this->assertSame(
 			array( 'wpp_heartbeat_post_lock_bridge', 'wpp_heartbeat_received' ),
@@ -56,48 +61,113 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 		remove_filter( 'heartbeat_received', $stop, 21 );
 
 		$this->assertArrayHasKey( 'presence-online', $response, 'presence did answer' );
-		return $after - $before;
+		return array( $after - $before, $response );
 	}
 
 	/**
-	 * Three other users online and editing, so reading them is part of what is counted.
+	 * $n other users online, each editing a post of their own (by another author), so the full
+	 * answer names $n posts whose titles the viewer may read.
+	 *
+	 * @return int[] The posts being edited.
 	 */
-	private function crowd(): WP_User {
-		for ( $i = 0; $i < 3; $i++ ) {
-			$this->heartbeat( self::user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
+	private function crowd( int $n = 3 ): array {
+		$posts = array();
+		for ( $i = 0; $i < $n; $i++ ) {
+			$posts[] = self::post( array( 'post_title' => "Crowd post $i", 'post_status' => 'draft' ) )->ID;
+			$this->heartbeat( self::user( 'editor' ), $this->editor_data( end( $posts ) ), 'post' );
 		}
-		return self::user( 'editor' );
+		return $posts;
 	}
 
-	public function test_dashboard_and_editor_ticks_add_no_query_with_a_store_outside_the_database(): void {
+	/**
+	 * The same tick, sending back the versions of the answer it got, so nothing changed.
+	 */
+	private function with_versions( array $data, array $response ): array {
+		$data['presence-ping']['versions'] = array_filter(
+			array(
+				'online'  => $response['presence-online']['version'] ?? null,
+				'editors' => $response['presence-editors']['version'] ?? null,
+			),
+			static fn( $v ) => null !== $v
+		);
+		return $data;
+	}
+
+	/**
+	 * Full answers: one query at most, and the titles are the server's; unchanged answers: none.
+	 */
+	private function assert_budget( WP_User $me ): void {
+		list( $full, $response ) = $this->presence_queries( $me, $this->ping(), 'dashboard' );
+		$this->assertSame( 1, $full, 'dashboard, full answer: the three posts in one query' );
+		$this->assertContains( 'Editing “Crowd post 2”', array_column( $response['presence-online']['users'], 'label' ) );
+
+		list( $unchanged, $again ) = $this->presence_queries( $me, $this->with_versions( $this->ping(), $response ), 'dashboard' );
+		$this->assertSame( 0, $unchanged, 'dashboard, unchanged answer' );
+		$this->assertTrue( $again['presence-online']['unchanged'] ?? false );
+
+		$editor                  = $this->editor_data( $this->post_id );
+		list( $full, $response ) = $this->presence_queries( $me, $editor, 'post' );
+		$this->assertLessThanOrEqual( 1, $full, 'editor, full answer' );
+		list( $unchanged, $again ) = $this->presence_queries( $me, $this->with_versions( $editor, $response ), 'post' );
+		$this->assertSame( 0, $unchanged, 'editor, unchanged answer' );
+		$this->assertTrue( $again['presence-editors']['unchanged'] ?? false );
+	}
+
+	public function test_full_answers_cost_one_query_and_unchanged_ones_none_with_a_store_outside_the_database(): void {
 		wpp_use_backend( new WPP_Test_Memory_Backend() );
-		$me = $this->crowd();
-
-		$this->assertSame( 0, $this->presence_queries( $me, $this->ping(), 'dashboard' ), 'dashboard, first tick' );
-		$this->assertSame( 0, $this->presence_queries( $me, $this->ping(), 'dashboard' ), 'dashboard, steady' );
-		$this->assertSame( 0, $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' ), 'editor' );
-		$this->assertSame( 0, $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' ), 'editor, steady' );
+		$this->crowd();
+		$this->assert_budget( self::user( 'editor' ) );
 	}
 
-	public function test_native_backend_adds_no_query(): void {
+	public function test_native_backend_full_answers_cost_one_query_and_unchanged_ones_none(): void {
 		if ( ! function_exists( 'presence_upsert' ) ) {
 			$this->markTestSkipped( 'The presence extension is not loaded in this PHP.' );
 		}
 		wpp_use_backend( new WPP_Native_Backend() );
-		$me = $this->crowd();
-		$this->assertSame( 0, $this->presence_queries( $me, $this->ping(), 'dashboard' ) );
-		$this->assertSame( 0, $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' ) );
+		$this->crowd();
+		$me = self::user( 'editor' );
+		$this->assert_budget( $me );
+		$this->heartbeat( self::user( 'editor' ), $this->editor_data( $this->post_id ), 'post' );
 		$editors = $this->heartbeat( $me, $this->editor_data( $this->post_id ), 'post' )['presence-editors'];
-		$this->assertCount( 3, $editors['users'] );
+		$this->assertCount( 1, $editors['users'] );
 	}
 
-	public function test_database_backend_queries_do_not_grow_with_the_number_of_users(): void {
+	public function test_the_full_answer_stays_one_query_for_a_contributor_who_may_see_no_title(): void {
+		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		$this->crowd();
+		$contributor                = self::user( 'contributor' );
+		list( $queries, $response ) = $this->presence_queries( $contributor, $this->ping(), 'dashboard' );
+		$this->assertSame( 1, $queries );
+		$others = array_filter( $response['presence-online']['users'], static fn( $u ) => $u['user_id'] !== $contributor->ID );
+		$this->assertCount( 3, $others );
+		$this->assertSame( array( 'Editing a post' ), array_values( array_unique( array_column( $others, 'label' ) ) ) );
+	}
+
+	public function test_a_dashboard_tick_with_active_posts_loads_the_posts_of_both_answers_in_one_query(): void {
+		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		$this->crowd();
+		$me   = self::user( 'editor' );
+		$data = $this->ping() + array( 'presence-active-posts' => array( 'version' => '' ) );
+
+		list( $full, $response ) = $this->presence_queries( $me, $data, 'dashboard' );
+		$this->assertSame( 1, $full );
+		$this->assertCount( 3, $response['presence-active-posts']['posts'] );
+
+		$data['presence-ping']['versions']['online']   = $response['presence-online']['version'];
+		$data['presence-active-posts']['version']      = (string) $response['presence-active-posts']['version'];
+		list( $unchanged, $again )                     = $this->presence_queries( $me, $data, 'dashboard' );
+		$this->assertSame( 0, $unchanged );
+		$this->assertTrue( $again['presence-active-posts']['unchanged'] );
+	}
+
+	public function test_database_backend_queries_do_not_grow_with_the_number_of_users_or_posts(): void {
 		wpp_use_backend( new WPP_Database_Backend() );
-		$me    = self::user( 'editor' );
-		$alone = $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' );
-		$this->assertGreaterThan( 0, $alone, 'the counter does see the queries of a backend that makes them' );
-		$this->crowd();
-		$this->crowd();
-		$this->assertSame( $alone, $this->presence_queries( $me, $this->editor_data( $this->post_id ), 'post' ) );
+		$me = self::user( 'editor' );
+		$this->crowd( 2 );
+		list( $few ) = $this->presence_queries( $me, $this->ping(), 'dashboard' );
+		$this->assertGreaterThan( 1, $few, 'the counter does see the queries of a backend that makes them' );
+		$this->crowd( 4 );
+		list( $many ) = $this->presence_queries( $me, $this->ping(), 'dashboard' );
+		$this->assertSame( $few, $many );
 	}
 }

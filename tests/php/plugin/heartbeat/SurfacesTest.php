@@ -10,17 +10,6 @@ require_once __DIR__ . '/HeartbeatTestCase.php';
 
 final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 
-	protected function tearDown(): void {
-		foreach ( array( 'wpp-presence', 'wpp-presence-ui', 'wpp-presence-online', 'wpp-presence-editors' ) as $handle ) {
-			wp_dequeue_script( $handle );
-			wp_deregister_script( $handle );
-		}
-		wp_dequeue_style( 'wpp-presence' );
-		wp_deregister_style( 'wpp-presence' );
-		unset( $GLOBALS['current_screen'], $GLOBALS['post'] );
-		parent::tearDown();
-	}
-
 	/**
 	 * @dataProvider hooks
 	 */
@@ -38,38 +27,55 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 ),
 			array( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 ),
 			array( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 ),
+			array( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1 ),
+			array( 'admin_bar_menu', 'wpp_surfaces_admin_bar', 80 ),
+			array( 'views_users', 'wpp_surfaces_users_views', 10 ),
+			array( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 ),
+			array( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 ),
+			array( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10 ),
+			array( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 ), // After wpp_on_logout (10).
+			array( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10 ),
+			array( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10 ),
+			array( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10 ),
+			array( 'manage_pages_custom_column', 'wpp_surfaces_posts_column', 10 ),
+			array( 'wp_after_insert_post', 'wpp_surfaces_stale_post_saved', 10 ),
+			array( 'edited_term', 'wpp_surfaces_stale_term_saved', 10 ),
+			array( 'profile_update', 'wpp_surfaces_stale_user_saved', 10 ),
+			array( 'rest_pre_insert_user', 'wpp_surfaces_stale_rest_user', 10 ),
+			array( 'edit_comment', 'wpp_surfaces_stale_comment_saved', 10 ),
+			array( 'wp_set_comment_status', 'wpp_surfaces_stale_comment_saved', 10 ),
+			array( 'updated_option', 'wpp_surfaces_stale_option_saved', 10 ),
+			array( 'added_option', 'wpp_surfaces_stale_option_saved', 10 ),
+			array( 'wpp_mark_screen_stale', 'wpp_surfaces_stale_mark_action', 10 ),
+			array( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 ),
+			array( 'admin_menu', 'wpp_surfaces_add_inspector', 10 ),
+			array( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 ),
 		);
+	}
+
+	/**
+	 * Every wpp_heartbeat_*, wpp_surfaces_* and wpp_privacy_* callback registered anywhere is in
+	 * the list above (the plugin row's link is checked by the inspector's test: its hook name
+	 * holds the plugin's path).
+	 */
+	public function test_no_surface_hook_is_left_out_of_the_list(): void {
+		$listed = array_map( static fn( $h ) => "$h[0]|$h[1]|$h[2]", self::hooks() );
+		$found  = array();
+		foreach ( $GLOBALS['wp_filter'] as $hook => $wp_hook ) {
+			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
+				foreach ( $callbacks as $callback ) {
+					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
+					if ( preg_match( '/^wpp_(heartbeat|surfaces|privacy)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
+						$found[] = "$hook|$name|$priority";
+					}
+				}
+			}
+		}
+		$this->assertSame( array(), array_values( array_diff( $found, $listed ) ) );
 	}
 
 	public function test_post_lock_refresh_runs_before_presence(): void {
 		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
-	}
-
-	/**
-	 * Sets up the admin screen $id as admin.php would, and runs the enqueue hooks.
-	 */
-	private function open_admin_screen( WP_User $user, string $id, ?WP_Post $post = null ): array {
-		wp_set_current_user( $user->ID );
-		if ( $post ) {
-			$GLOBALS['post'] = $post;
-		}
-		set_current_screen( $id );
-		wpp_surfaces_register_assets();
-		wpp_surfaces_enqueue_admin();
-		$before = $this->inline_before();
-		if ( ! $before ) {
-			return array();
-		}
-		$this->assertCount( 1, $before, 'one inline configuration' );
-		$this->assertMatchesRegularExpression( '/^var wppPresenceConfig = \{.*\};$/s', $before[0] );
-		return json_decode( substr( $before[0], strlen( 'var wppPresenceConfig = ' ), -1 ), true );
-	}
-
-	/**
-	 * Inline scripts printed before the client (WordPress keeps a leading `false` in the list).
-	 */
-	private function inline_before(): array {
-		return array_values( array_filter( (array) wp_scripts()->get_data( 'wpp-presence', 'before' ) ) );
 	}
 
 	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
@@ -83,7 +89,8 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( $editor->ID, $config['userId'] );
 		$this->assertFalse( $config['isEditor'] );
 		$this->assertSame( 90, $config['idleAfter'] );
-		$this->assertContains( 'post', $config['editorScreens'] );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{12}$/', $config['tab'] );
+		$this->assertSame( $config['tab'], wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'], 'the page view is this tab' );
 		$this->assertContains( 'wp-i18n', wp_scripts()->registered['wpp-presence-ui']->deps );
 		$this->assertSame( 'presence', wp_scripts()->registered['wpp-presence-online']->textdomain );
 		$this->assertSame( array( $editor->ID ), $this->ids( $config['initial']['online'] ), 'the page view was written first' );
@@ -135,7 +142,20 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 1, wpp_backend()->count_room( 'admin/online', 150 ) );
 	}
 
-	public function test_dashboard_widget_is_added_for_editors_and_prints_an_empty_frame(): void {
+	public function test_the_editors_page_view_names_the_post_before_post_php_loads_it(): void {
+		$_GET['post'] = (string) $this->post_id; // current_screen fires before post.php sets $post.
+		wp_set_current_user( self::user( 'editor' )->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'post' ) );
+		$contributor = self::user( 'contributor' );
+		wp_set_current_user( $contributor->ID );
+		wpp_surfaces_note_page_view( WP_Screen::get( 'post' ) );
+
+		$posts = array_column( array_column( wpp_backend()->get_room( 'admin/online', 150 ), 'data', 'user_id' ), 'post_id' );
+		$this->assertContains( $this->post_id, $posts );
+		$this->assertSame( 0, array_column( wpp_backend()->get_room( 'admin/online', 150 ), 'data', 'user_id' )[ $contributor->ID ]['post_id'], 'not a post they may not edit' );
+	}
+
+	public function test_dashboard_widget_is_added_for_editors_and_prints_its_list(): void {
 		global $wp_meta_boxes;
 		require_once ABSPATH . 'wp-admin/includes/dashboard.php';
 		wp_set_current_user( self::user( 'editor' )->ID );

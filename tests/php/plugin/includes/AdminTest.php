@@ -10,6 +10,8 @@
  * @covers ::wpp_site_status_tests
  * @covers ::wpp_site_health_backend_test
  * @covers ::wpp_debug_information
+ * @covers ::wpp_debug_store
+ * @covers ::wpp_native_store_kind
  */
 class AdminTest extends WPP_TestCase {
 
@@ -67,7 +69,7 @@ class AdminTest extends WPP_TestCase {
 		wpp_use_backend( $backend );
 		$this->assertSame( '', $backend->segment_error() );
 		$result = wpp_site_health_backend_test();
-		$this->assertStringContainsString( 'shared-memory', $result['label'] );
+		$this->assertStringContainsString( 'redis' === wpp_native_store_kind() ? 'Redis' : 'shared-memory', $result['label'] );
 		if ( WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
 			$this->assertSame( 'recommended', $result['status'] );
 			$this->assertStringContainsString( 'presence.max_state_bytes = 32K', $result['actions'] );
@@ -76,9 +78,33 @@ class AdminTest extends WPP_TestCase {
 		}
 	}
 
+	public function test_site_health_names_the_redis_server_and_the_fleet_needs_it(): void {
+		if ( ! function_exists( 'presence_upsert' ) ) {
+			$this->markTestSkipped( 'The presence extension is not loaded in this run.' );
+		}
+		wpp_use_backend( new WPP_Native_Backend() );
+		$result = wpp_site_health_backend_test();
+		if ( 'redis' !== wpp_native_store_kind() ) {
+			$this->assertStringContainsString( 'presence.backend', $result['description'], 'a shm site is told what a fleet needs' );
+			return;
+		}
+		$stats = presence_stats();
+		$this->assertStringContainsString( 'Redis', $result['label'] );
+		$this->assertStringContainsString( $stats['server'], $result['description'] );
+		$this->assertStringContainsString( $stats['server_version'], $result['description'] );
+	}
+
 	public function test_debug_information_names_backend_and_namespace(): void {
 		$info = apply_filters( 'debug_information', array() );
 		$this->assertSame( WPP_TEST_BACKEND, $info['presence']['fields']['backend']['value'] );
+		$store = $info['presence']['fields']['store']['value'];
+		if ( 'database' === WPP_TEST_BACKEND ) {
+			$this->assertSame( 'database table', $store );
+		} elseif ( 'redis' === wpp_native_store_kind() ) {
+			$this->assertSame( 'Redis ' . presence_stats()['server'] . ' (' . presence_stats()['server_version'] . ')', $store );
+		} else {
+			$this->assertSame( 'shared memory (' . presence_stats()['segment_path'] . ')', $store );
+		}
 		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $info['presence']['fields']['install_key']['value'] );
 	}
 }

@@ -72,22 +72,51 @@ class ApiTest extends WPP_TestCase {
 		$this->assertCount( 1, wp_get_presence( 'r', 'nonsense' ) );
 	}
 
-	public function test_remove_presence(): void {
+	public function test_remove_presence_is_true_when_the_entry_is_gone_afterwards(): void {
 		wp_set_presence( 'r', 'a', array(), 1 );
 		wp_set_presence( 'r', 'b', array(), 1 );
 		$this->assertTrue( wp_remove_presence( 'r', 'a' ) );
-		$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
+		$this->assertSame( array( 'b' ), wp_list_pluck( wp_get_presence( 'r' ), 'client_id' ) );
+		$this->assertTrue( wp_remove_presence( 'r', 'a' ), 'already gone: still true' );
+		$this->assertTrue( wp_remove_presence( 'never-used', 'x' ), 'never existed: true' );
 		$this->assertSame( array( 'b' ), wp_list_pluck( wp_get_presence( 'r' ), 'client_id' ) );
 	}
 
-	public function test_remove_user_presence(): void {
+	public function test_remove_user_presence_is_true_when_the_users_entries_are_gone(): void {
 		wp_set_presence( 'r1', 'a', array(), 5 );
 		wp_set_presence( 'r2', 'a', array(), 5 );
 		wp_set_presence( 'r2', 'b', array(), 6 );
 		$this->assertTrue( wp_remove_user_presence( 5 ) );
-		$this->assertFalse( wp_remove_user_presence( 5 ), 'nothing left to remove' );
+		$this->assertTrue( wp_remove_user_presence( 5 ), 'nothing left to remove: still true' );
 		$this->assertSame( array(), wp_get_presence( 'r1' ) );
 		$this->assertSame( array( 6 ), wp_list_pluck( wp_get_presence( 'r2' ), 'user_id' ) );
+	}
+
+	public function test_removals_are_false_only_when_the_store_fails(): void {
+		wp_set_presence( 'r', 'a', array(), 5 );
+		wpp_use_backend( new WPP_Test_Failing_Backend() );
+		$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
+		$this->assertFalse( wp_remove_user_presence( 5 ) );
+		$this->assertSame( 'wpp_store_failed', wpp_remove_entry( 'r', 'a' )->get_error_code() );
+		$this->assertStringContainsString( 'disk on fire', wpp_remove_user_entries( 5 )->get_error_message() );
+	}
+
+	public function test_a_database_that_refuses_the_delete_is_a_failure(): void {
+		if ( 'database' !== WPP_TEST_BACKEND ) {
+			$this->markTestSkipped( 'database backend runs only' );
+		}
+		global $wpdb;
+		wp_set_presence( 'r', 'a', array(), 5 );
+		// A table the database will not write to: a trigger that refuses every DELETE.
+		$this->assertNotFalse( $wpdb->query( 'CREATE TRIGGER wpp_test_refuse BEFORE DELETE ON ' . wpp_table_name() . " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by test'" ) );
+		try {
+			$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
+			$this->assertFalse( wp_remove_user_presence( 5 ) );
+			$this->assertStringContainsString( 'refused by test', wpp_remove_entry( 'r', 'a' )->get_error_message() );
+		} finally {
+			$wpdb->query( 'DROP TRIGGER wpp_test_refuse' );
+			$wpdb->query( 'START TRANSACTION' );
+		}
 	}
 
 	/**
@@ -147,6 +176,7 @@ class ApiTest extends WPP_TestCase {
 		$this->assertSame( array(), wp_get_presence( '' ) );
 		$this->assertSame( array(), wp_get_presence( array() ) );
 		$this->assertSame( array(), wp_get_presence( str_repeat( 'r', 500 ) ) );
+		// Refused, as an empty or too long room is everywhere (one of the documented differences).
 		$this->assertFalse( wp_remove_presence( '', 'c' ) );
 		$this->assertFalse( wp_remove_presence( 'r', null ) );
 		$this->assertFalse( wp_remove_user_presence( 0 ) );

@@ -24,6 +24,10 @@ class HooksTest extends WPP_TestCase {
 			array( 'init', 'wpp_schedule_gc', 10 ),
 			array( 'wpp_gc', 'wpp_run_gc', 10 ),
 			array( 'admin_init', 'wpp_maybe_repair_table', 10 ),
+			array( 'init', 'wpp_load_textdomain', 10 ),
+			array( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10 ),
+			array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
+			array( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 ),
 			array( 'wp_login', 'wpp_on_login', 10 ),
 			array( 'wp_logout', 'wpp_on_logout', 10 ),
 			array( 'deleted_user', 'wpp_on_deleted_user', 10 ),
@@ -45,7 +49,8 @@ class HooksTest extends WPP_TestCase {
 
 	/**
 	 * Every wpp_* callback registered anywhere is in the list above, or belongs to the heartbeat
-	 * section (wpp_heartbeat_*, wpp_surfaces_*), whose test is heartbeat/'s.
+	 * and surfaces section (wpp_heartbeat_*, wpp_surfaces_*, wpp_privacy_*), whose test is
+	 * heartbeat/SurfacesTest.php's.
 	 */
 	public function test_no_core_hook_is_left_out_of_the_list(): void {
 		$listed = array();
@@ -57,7 +62,7 @@ class HooksTest extends WPP_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces)_/', $name )
+					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces|privacy)_/', $name )
 						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
 						$unlisted[] = "$hook|$name|$priority";
 					}
@@ -70,6 +75,7 @@ class HooksTest extends WPP_TestCase {
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_on_login']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_on_deactivated_plugin']['accepted_args'] );
 	}
 
 	/**

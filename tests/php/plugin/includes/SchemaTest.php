@@ -21,7 +21,7 @@ class SchemaTest extends WPP_TestCase {
 	public function test_the_table_has_a_unique_room_client_key_and_binary_names(): void {
 		global $wpdb;
 		$this->assertTrue( wpp_table_exists() );
-		$this->assertSame( $wpdb->prefix . 'presence', wpp_table_name() );
+		$this->assertSame( $wpdb->prefix . 'wpp_presence', wpp_table_name() );
 		$unique = $wpdb->get_col( $wpdb->prepare( 'SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s ORDER BY seq_in_index', wpp_table_name(), 'room_client' ) );
 		$this->assertSame( array( 'room', 'client_id' ), array_map( 'strtolower', $unique ) );
 		$this->assertSame( '0', $wpdb->get_var( $wpdb->prepare( 'SELECT non_unique FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = %s AND index_name = %s LIMIT 1', wpp_table_name(), 'room_client' ) ) );
@@ -75,5 +75,89 @@ class SchemaTest extends WPP_TestCase {
 		do_action( 'deactivate_' . plugin_basename( WPP_FILE ), false );
 		$this->assertFalse( wp_next_scheduled( WPP_GC_EVENT ) );
 		$wpdb->query( 'START TRANSACTION' );
+	}
+
+	public function test_the_table_of_version_0_1_moves_its_live_entries_and_is_dropped(): void {
+		try {
+			WPP_Legacy_Tables::create( 'presence' );
+			WPP_Legacy_Tables::insert_ours( 'admin/online', 'user-7', 7, array( 'screen' => 'edit' ), 100 );
+			WPP_Legacy_Tables::insert_ours( 'admin/online', 'old', 7, array(), -10 );
+			$this->assertSame( 'presence', wpp_legacy_table_owner() );
+			update_option( 'wpp_db_version', '1' );
+
+			wpp_maybe_repair_table(); // What admin_init runs after the update.
+
+			$this->assertSame( '', wpp_legacy_table_owner(), 'our own old table is dropped' );
+			$this->assertSame( WPP_DB_VERSION, get_option( 'wpp_db_version' ) );
+			$entries = wpp_backend()->get_room( 'admin/online', 150 );
+			$this->assertSame( array( 'user-7' ), array_column( $entries, 'client_id' ), 'live entries only' );
+			$this->assertSame( array( 'screen' => 'edit' ), $entries[0]['data'] );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
+	}
+
+	/**
+	 * @dataProvider feature_plugin_layouts
+	 */
+	public function test_the_feature_plugins_table_is_never_altered_or_dropped( string $layout ): void {
+		try {
+			WPP_Legacy_Tables::create( $layout );
+			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-7', 7, array( 'screen' => 'edit' ), 100, 'presence-api' === $layout );
+			$before = WPP_Legacy_Tables::definition();
+			$rows   = WPP_Legacy_Tables::rows();
+			$this->assertSame( 'presence-api', wpp_legacy_table_owner() );
+
+			update_option( 'wpp_db_version', '1' );
+			wpp_maybe_repair_table();
+			wpp_install_table();
+
+			$this->assertSame( $before, WPP_Legacy_Tables::definition(), 'same columns and keys' );
+			$this->assertSame( $rows, WPP_Legacy_Tables::rows(), 'same rows' );
+			$this->assertTrue( wpp_table_exists(), 'ours is a table of its own' );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
+	}
+
+	public static function feature_plugin_layouts(): array {
+		return array(
+			'with expires_gmt'    => array( 'presence-api' ),
+			'without expires_gmt' => array( 'presence-api-v1' ),
+		);
+	}
+
+	public function test_a_table_both_plugins_wrote_keeps_its_rows_and_columns(): void {
+		try {
+			WPP_Legacy_Tables::create( 'shared' );
+			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'theirs', 8, array(), 100 );
+			$GLOBALS['wpdb']->update( WPP_Legacy_Tables::name(), array( 'expires_at' => time() + 100 ), array( 'client_id' => 'theirs' ) );
+			$before = WPP_Legacy_Tables::definition();
+			$rows   = WPP_Legacy_Tables::rows();
+			$this->assertSame( 'shared', wpp_legacy_table_owner() );
+
+			update_option( 'wpp_db_version', '1' );
+			wpp_maybe_repair_table();
+
+			$this->assertSame( $before, WPP_Legacy_Tables::definition() );
+			$this->assertSame( $rows, WPP_Legacy_Tables::rows() );
+			$this->assertSame( array( 'theirs' ), array_column( wpp_backend()->get_room( 'admin/online', 150 ), 'client_id' ), 'the live entry is copied' );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
+	}
+
+	public function test_a_foreign_table_of_that_name_is_left_alone(): void {
+		global $wpdb;
+		try {
+			WPP_Legacy_Tables::drop();
+			$wpdb->query( 'CREATE TABLE ' . WPP_Legacy_Tables::name() . ' (id int NOT NULL, note text, PRIMARY KEY (id))' );
+			$this->assertSame( 'unknown', wpp_legacy_table_owner() );
+			update_option( 'wpp_db_version', '1' );
+			wpp_maybe_repair_table();
+			$this->assertSame( 'unknown', wpp_legacy_table_owner() );
+		} finally {
+			WPP_Legacy_Tables::clean_up();
+		}
 	}
 }

@@ -176,6 +176,38 @@ abstract class WPP_Backend_Contract_TestCase extends WPP_TestCase {
 		$this->assertFalse( $b->remove( str_repeat( 'x', 300 ), 'c' ) );
 	}
 
+	public function test_get_rooms_reads_each_room_asked_in_order_newest_first(): void {
+		$b = $this->backend();
+		$b->set( 'postType/post:1', 'a', array( 'n' => 1 ), 1, 150 );
+		usleep( 2000 );
+		$b->set( 'postType/post:1', 'b', array( 'n' => 2 ), 2, 150 );
+		$b->set( 'postType/post:12', 'a', array(), 1, 150 );
+		$b->set( 'postType/post:3', 'a', array(), 3, 150 );
+
+		$rooms = $b->get_rooms( array( 'postType/post:12', 'postType/post:1', 'postType/post:99', str_repeat( 'x', 300 ), '' ), 150 );
+		$this->assertSame( array( 'postType/post:12', 'postType/post:1', 'postType/post:99', str_repeat( 'x', 300 ), '' ), array_keys( $rooms ) );
+		$this->assertSame( $b->get_room( 'postType/post:1', 150 ), $rooms['postType/post:1'], 'the same entries as one room read' );
+		$this->assertSame( array( 'b', 'a' ), array_column( $rooms['postType/post:1'], 'client_id' ) );
+		$this->assertSame( array( 1 ), array_column( $rooms['postType/post:12'], 'user_id' ), 'a room is not a prefix of another' );
+		$this->assertSame( array(), $rooms['postType/post:99'] );
+		$this->assertSame( array(), $rooms[''] );
+		$this->assertSame( array(), $b->get_rooms( array(), 150 ) );
+	}
+
+	public function test_stats_count_this_sites_live_entries_and_rooms_as_scalars(): void {
+		$b = $this->backend();
+		$b->set( 'r1', 'a', array(), 1, 150 );
+		$b->set( 'r1', 'b', array(), 2, 150 );
+		$b->set( 'r2', 'a', array(), 1, 150 );
+		$stats = $b->stats();
+		$this->assertSame( 3, $stats['live_entries'] );
+		$this->assertSame( 2, $stats['rooms'] );
+		foreach ( $stats as $name => $value ) {
+			$this->assertIsString( $name );
+			$this->assertTrue( is_scalar( $value ), "$name is a scalar" );
+		}
+	}
+
 	/**
 	 * Real expiry with a one-second TTL. The database backend also has a clock-driven test; the
 	 * extension's clock cannot be moved from PHP, so this one waits.

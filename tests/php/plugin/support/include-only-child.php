@@ -37,6 +37,10 @@ foreach ( $files as $file ) {
 	}
 }
 sort( $list );
+// The WP-CLI command class extends WP_CLI_Command, which only WP-CLI declares.
+if ( ! class_exists( 'WP_CLI_Command' ) ) {
+	class WP_CLI_Command {}
+}
 // Interfaces and helpers first so classes can be declared.
 usort( $list, static fn( $a, $b ) => ( str_contains( $b, 'interface-' ) <=> str_contains( $a, 'interface-' ) ) ?: strcmp( $a, $b ) );
 foreach ( $list as $path ) {

@@ -1,8 +1,8 @@
 <?php
 /**
  * Child process of PingTest, run on a PHP without the mbstring extension (WordPress does not
- * require it): reads a `presence-ping` with a title the way the heartbeat handler does, and
- * prints whether mbstring was loaded and the title kept, as JSON.
+ * require it): builds a label the way a heartbeat answer does (a post title with entities and
+ * multibyte characters), and prints whether mbstring was loaded and the label, as JSON.
  *
  * @package Presence
  */
@@ -10,8 +10,5 @@
 // phpcs:disable
 require __DIR__ . '/load-wordpress-with-plugin.php';
 
-$ping = wpp_heartbeat_read_ping(
-	array( 'presence-ping' => array( 'screen' => 'post', 'title' => '<b>Déjà</b> vu ' . str_repeat( '€', 400 ) . "\xff" ) ),
-	''
-);
-echo json_encode( array( extension_loaded( 'mbstring' ), $ping['title'] ) );
+$post = new WP_Post( (object) array( 'ID' => 0, 'post_title' => 'Déjà &amp; vu ' . str_repeat( '€', 3 ), 'post_status' => 'draft' ) );
+echo json_encode( array( extension_loaded( 'mbstring' ), wpp_screens_post_title( $post ) ) );

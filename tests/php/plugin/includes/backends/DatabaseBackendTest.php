@@ -72,6 +72,34 @@ class DatabaseBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( '1', $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . wpp_table_name() . ' WHERE room = %s', 'r' ) ) );
 	}
 
+	public function test_get_rooms_is_one_query_whatever_the_number_of_rooms(): void {
+		global $wpdb;
+		$b     = $this->backend();
+		$rooms = array();
+		for ( $i = 1; $i <= 20; $i++ ) {
+			$rooms[] = "postType/post:$i";
+			$b->set( "postType/post:$i", 'a', array(), $i, 150 );
+		}
+		$before = $wpdb->num_queries;
+		$read   = $b->get_rooms( $rooms, 150 );
+		$this->assertSame( 1, $wpdb->num_queries - $before );
+		$this->assertCount( 20, array_filter( $read ) );
+	}
+
+	public function test_get_rooms_and_stats_follow_the_clock(): void {
+		$b = $this->clocked();
+		$b->set( 'r', 'a', array(), 1, 10 );
+		$this->now += 5;
+		$b->set( 'r', 'b', array(), 1, 150 );
+		$this->assertSame( array( 'b' ), array_column( $b->get_rooms( array( 'r' ), 3 )['r'], 'client_id' ), 'max_age' );
+		$this->now += 10; // a expired, not yet deleted.
+		$this->assertSame( array( 'b' ), array_column( $b->get_rooms( array( 'r' ), 150 )['r'], 'client_id' ) );
+		$stats = $b->stats();
+		$this->assertSame( 1, $stats['live_entries'] );
+		$this->assertSame( 1, $stats['expired_entries'] );
+		$this->assertSame( wpp_table_name(), $stats['table'] );
+	}
+
 	public function test_a_refresh_does_not_change_the_version_even_as_time_passes(): void {
 		$b = $this->clocked();
 		$b->set( 'r', 'a', array( 'x' => 1 ), 1, 150 );

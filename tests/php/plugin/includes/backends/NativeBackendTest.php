@@ -37,6 +37,19 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $b->prefix() );
 	}
 
+	public function test_stats_carry_the_segment_figures_and_count_only_this_site(): void {
+		$here  = new WPP_Native_Backend();
+		$there = new WPP_Native_Backend( 'othersite00' );
+		$here->set( 'admin/online', 'a', array(), 1, 150 );
+		$there->set( 'admin/online', 'a', array(), 1, 150 );
+		$stats = $here->stats();
+		$this->assertSame( 1, $stats['live_entries'], 'this site only' );
+		$this->assertGreaterThanOrEqual( 2, $stats['segment.live_entries'], 'the whole segment' );
+		foreach ( array( 'capacity', 'room_capacity', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $figure ) {
+			$this->assertArrayHasKey( $figure, $stats );
+		}
+	}
+
 	public function test_rooms_are_stored_under_the_site_prefix(): void {
 		$b = new WPP_Native_Backend();
 		$b->set( 'admin/online', 'c', array(), 1, 150 );
@@ -111,7 +124,7 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 	 */
 	public function test_a_segment_that_cannot_be_attached_fails_quietly_with_a_reason(): void {
 		$path = '/dev/shm/wpp-plugin-test-bad-' . getmypid();
-		list( $out, $err ) = self::run_child( 'native-misconfigured-child.php', array( '-d', 'presence.shm_size=64K', '-d', 'presence.shm_path=' . $path ) );
+		list( $out, $err ) = self::run_child( 'native-misconfigured-child.php', array( '-d', 'presence.backend=shm', '-d', 'presence.shm_size=64K', '-d', 'presence.shm_path=' . $path ) );
 		foreach ( glob( $path . '*' ) as $file ) {
 			unlink( $file );
 		}
@@ -120,6 +133,24 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( 'native', $res['backend'] );
 		$this->assertFalse( $res['set'] );
 		$this->assertStringContainsString( 'cannot attach', $res['error'] );
+		$this->assertSame( array(), $res['room'] );
+		$this->assertSame( 0, $res['count'] );
+		$this->assertSame( '', $res['printed'], 'nothing printed' );
+		$this->assertSame( 'critical', $res['health'], 'Site Health says so' );
+	}
+
+	/**
+	 * An extension whose Redis does not answer warns once per request; every call of the
+	 * backend still answers false / empty, nothing is printed, and Site Health (asked after the
+	 * first warning of the request was spent) still sees it.
+	 */
+	public function test_an_unreachable_redis_fails_quietly_and_site_health_sees_it(): void {
+		list( $out, $err ) = self::run_child( 'native-misconfigured-child.php', array( '-d', 'presence.backend=redis://127.0.0.1:1', '-d', 'presence.redis_timeout_ms=100' ) );
+		$res = json_decode( $out, true );
+		$this->assertIsArray( $res, "child output: $out $err" );
+		$this->assertSame( 'native', $res['backend'] );
+		$this->assertFalse( $res['set'] );
+		$this->assertStringContainsString( 'redis://127.0.0.1:1 is unavailable', $res['error'] );
 		$this->assertSame( array(), $res['room'] );
 		$this->assertSame( 0, $res['count'] );
 		$this->assertSame( '', $res['printed'], 'nothing printed' );

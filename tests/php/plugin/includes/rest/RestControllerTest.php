@@ -214,9 +214,12 @@ class RestControllerTest extends WPP_TestCase {
 		$own = $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'a' ) );
 		$this->assertSame( 200, $own->get_status() );
 		$this->assertTrue( $own->get_data()['deleted'] );
+		$this->assertSame( 'admin/online', $own->get_data()['room'] );
 		$this->assertSame( 'a', $own->get_data()['previous']['client_id'] );
 		$this->assertSame( 'no-store', $own->get_headers()['Cache-Control'] );
-		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'a' ) ) );
+		$again = $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'a' ) );
+		$this->assertSame( 200, $again->get_status(), 'an entry that is not there: 200 for a caller allowed in the room' );
+		$this->assertSame( array( 'deleted' => false, 'room' => 'admin/online' ), $again->get_data() );
 
 		self::log_in( $admin );
 		$this->assertSame( 200, $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'b' ) )->get_status() );
@@ -237,39 +240,101 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-1234567' ) ) );
 		$this->assertNotNull( wpp_find_entry( $room, 'user-' . $editor->ID ) );
 
+		// Whoever may use the room learns that an entry is not there (it could see it anyway).
+		self::log_in( $editor );
+		$this->assertSame( array( 'deleted' => false, 'room' => $room ), $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-1234567' ) )->get_data() );
+		self::log_in( $contributor );
+
 		// An own entry in a room the user may no longer see can still be removed.
 		wpp_set_entry( $room, 'mine', array(), $contributor->ID );
 		$this->assertSame( 200, $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'mine' ) )->get_status() );
 	}
 
-	public function test_rooms_lists_only_accessible_rooms(): void {
+	public function test_rooms_lists_only_accessible_rooms_with_their_users(): void {
 		$editor      = self::user( 'editor' );
 		$contributor = self::user( 'contributor' );
-		$subscriber  = self::user( 'subscriber' );
 		$post        = self::post( array( 'post_author' => $editor->ID ) );
 		$post_room   = 'postType/post:' . $post->ID;
 		wpp_set_entry( 'admin/online', 'user-' . $editor->ID, array(), $editor->ID );
 		wpp_set_entry( 'admin/online', 'user-' . $contributor->ID, array(), $contributor->ID );
+		wpp_set_entry( 'admin/online', 'tab-2', array(), $contributor->ID );
+		wpp_set_entry( 'admin/online', 'gone', array(), 987654321 ); // A user who no longer exists.
 		wpp_set_entry( $post_room, 'user-' . $editor->ID, array(), $editor->ID );
 
 		self::log_in( $editor );
 		$rooms = $this->request( 'GET', '/presence/rooms' );
+		$this->assertSame( 200, $rooms->get_status() );
 		$this->assertSame( 'no-store', $rooms->get_headers()['Cache-Control'] );
-		$data = $rooms->get_data();
-		usort( $data, static fn( $a, $b ) => strcmp( $a['room'], $b['room'] ) );
+		$this->assertSame( '2', $rooms->get_headers()['X-WP-Total'] );
+		$this->assertSame( '1', $rooms->get_headers()['X-WP-TotalPages'] );
+		$user = static fn( WP_User $u ) => array(
+			'user_id'      => $u->ID,
+			'display_name' => $u->display_name,
+			'avatar_url'   => get_avatar_url( $u->ID, array( 'size' => 32 ) ),
+		);
 		$this->assertSame(
 			array(
-				array( 'room' => 'admin/online', 'entries' => 2, 'users' => 2 ),
-				array( 'room' => $post_room, 'entries' => 1, 'users' => 1 ),
+				// Busiest first; users by id, the deleted one left out; `entries` counts every entry.
+				array( 'room' => 'admin/online', 'user_count' => 2, 'users' => array( $user( $editor ), $user( $contributor ) ), 'entries' => 4 ),
+				array( 'room' => $post_room, 'user_count' => 1, 'users' => array( $user( $editor ) ), 'entries' => 1 ),
 			),
-			$data
+			$rooms->get_data()
 		);
 
 		self::log_in( $contributor );
 		$this->assertSame( array( 'admin/online' ), array_column( $this->request( 'GET', '/presence/rooms' )->get_data(), 'room' ) );
+	}
 
-		self::log_in( $subscriber );
-		$this->assertSame( array(), $this->request( 'GET', '/presence/rooms' )->get_data() );
+	public function test_rooms_is_403_without_edit_posts(): void {
+		wpp_set_entry( 'admin/online', 'c', array(), 1 );
+		self::log_in( self::user( 'subscriber' ) );
+		$this->assertError( 403, 'wpp_rooms_forbidden', $this->request( 'GET', '/presence/rooms' ) );
+	}
+
+	public function test_rooms_are_paginated(): void {
+		$editor = self::user( 'editor' );
+		foreach ( range( 1, 5 ) as $i ) {
+			foreach ( range( 1, $i ) as $c ) {
+				wpp_set_entry( "room-$i", "c$c", array(), $editor->ID );
+			}
+		}
+		self::log_in( $editor );
+		$page1 = $this->request( 'GET', '/presence/rooms', array( 'per_page' => 2 ) );
+		$page3 = $this->request( 'GET', '/presence/rooms', array( 'per_page' => 2, 'page' => 3 ) );
+		$this->assertSame( '5', $page1->get_headers()['X-WP-Total'] );
+		$this->assertSame( '3', $page1->get_headers()['X-WP-TotalPages'] );
+		$this->assertSame( array( 'room-5', 'room-4' ), array_column( $page1->get_data(), 'room' ) );
+		$this->assertSame( array( 'room-1' ), array_column( $page3->get_data(), 'room' ) );
+		$this->assertSame( array(), $this->request( 'GET', '/presence/rooms', array( 'per_page' => 2, 'page' => PHP_INT_MAX ) )->get_data() );
+		$this->assertError( 400, 'rest_invalid_param', $this->request( 'GET', '/presence/rooms', array( 'per_page' => 101 ) ) );
+		$this->assertSame( 50, rest_get_server()->get_routes( 'wp-presence/v1' )['/wp-presence/v1/presence/rooms'][0]['args']['per_page']['default'] );
+	}
+
+	public function test_entries_show_the_current_display_name_and_a_32px_avatar(): void {
+		$editor = self::user( 'editor' );
+		wpp_set_entry( 'admin/online', 'tab', array( 'display_name' => 'What the entry says' ), $editor->ID );
+		wpp_set_entry( 'admin/online', 'gone', array(), 987654321 );
+		wp_update_user( array( 'ID' => $editor->ID, 'display_name' => 'Renamed Editor' ) );
+
+		self::log_in( $editor );
+		$items = array_column( $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) )->get_data(), null, 'client_id' );
+		$this->assertSame( 'Renamed Editor', $items['tab']['display_name'] );
+		$this->assertSame( get_avatar_url( $editor->ID, array( 'size' => 32 ) ), $items['tab']['avatar_url'] );
+		$this->assertStringContainsString( 's=32', $items['tab']['avatar_url'] );
+		$this->assertSame( '', $items['gone']['display_name'], 'a user who no longer exists' );
+		$this->assertSame( '', $items['gone']['avatar_url'] );
+	}
+
+	public function test_per_page_defaults_to_100(): void {
+		$editor = self::user( 'editor' );
+		foreach ( range( 1, 101 ) as $i ) {
+			wpp_set_entry( 'admin/online', "c$i", array(), $editor->ID );
+		}
+		self::log_in( $editor );
+		$list = $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) );
+		$this->assertCount( 100, $list->get_data() );
+		$this->assertSame( '101', $list->get_headers()['X-WP-Total'] );
+		$this->assertSame( '2', $list->get_headers()['X-WP-TotalPages'] );
 	}
 
 	/**

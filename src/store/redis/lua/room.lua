@@ -1,0 +1,73 @@
+-- Prelude of every per-room script: the room's keys and the work every operation shares.
+--
+-- KEYS (all four share the room's hash tag, so one script touches one slot):
+--   KEYS[1] E  hash  client id -> "<updated µs>:<user id>:<encoded state>"
+--   KEYS[2] O  zset  client id scored by the room's write sequence (highest = written last)
+--   KEYS[3] X  zset  client id scored by its expiry time (µs)
+--   KEYS[4] M  hash  v = room version, s = write sequence
+-- E, O and X hold exactly the same client ids. When the last entry goes, E, O and X disappear
+-- and M stays for KEEP_VERSION_MS, so that a room that fills again never reuses a version.
+local E, O, X, M = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local KEEP_VERSION_MS = 86400000
+
+-- The parts of an entry's value: updated µs, user id (text), state (bytes).
+local function parse(value)
+  local a = string.find(value, ':', 1, true)
+  local b = string.find(value, ':', a + 1, true)
+  return tonumber(string.sub(value, 1, a - 1)), string.sub(value, a + 1, b - 1), string.sub(value, b + 1)
+end
+
+local function updated_of(value)
+  return tonumber(string.sub(value, 1, string.find(value, ':', 1, true) - 1))
+end
+
+-- Removes the given client ids from E, O and X.
+local function drop(ids)
+  if #ids > 0 then
+    sliced('HDEL', E, ids)
+    sliced('ZREM', O, ids)
+    sliced('ZREM', X, ids)
+  end
+end
+
+-- Removes every entry whose expiry is at or before now; returns how many left.
+local function expire(now)
+  local gone = redis.call('ZRANGEBYSCORE', X, '-inf', now)
+  drop(gone)
+  return #gone
+end
+
+-- Gives the room a new version: above the last one, and never below now (so that a room whose
+-- version key is gone still never repeats a version it had).
+local function bump(now)
+  local v = math.max((tonumber(redis.call('HGET', M, 'v')) or 0) + 1, now)
+  redis.call('HSET', M, 'v', int(v))
+  return v
+end
+
+-- After n entries left: a new version, and when the room is now empty, M's retention.
+local function left(now, n)
+  if n > 0 then
+    bump(now)
+    if redis.call('EXISTS', E) == 0 then
+      redis.call('PEXPIRE', M, KEEP_VERSION_MS)
+    end
+  end
+end
+
+-- The version a reader sees: 0 for an empty room.
+local function version()
+  if redis.call('EXISTS', E) == 0 then
+    return 0
+  end
+  return tonumber(redis.call('HGET', M, 'v')) or 0
+end
+
+-- Max age in µs (ARGV value, "0" for none) to the oldest `updated` a read keeps.
+local function oldest(now, max_age)
+  local a = tonumber(max_age)
+  if a and a > 0 then
+    return now - a
+  end
+  return nil
+end

@@ -1,0 +1,470 @@
+//! [`RedisStore`]: the Redis backend, for sites served by several machines. Every machine's PHP
+//! talks to one Redis (or Valkey, or a managed Redis) and sees the same entries.
+//!
+//! - Each room's entries live under keys that share one hash tag (`keys.rs`), and every
+//!   operation on a room is one Lua script (`lua/`, `scripts.rs`): atomic, and a room never lists
+//!   an entry whose data is gone.
+//! - Operations across rooms (a user's entries, rooms by prefix, gc, flush) read an index first,
+//!   then run the per-room script on each room the index names, in one pipeline: each room
+//!   changes atomically, the operation as a whole is not one snapshot (see the README).
+//! - The clock that decides expiry is the Redis server's (TIME inside the scripts), unless the
+//!   store is given a [`Clock`], whose time is then passed to every script (tests).
+//! - Round trips: an upsert is one (its index updates ride in the same pipeline), and its reply
+//!   carries the room's version, which answers a `room_version()` of the same room that follows
+//!   at once without asking again; a read, count, version or remove is one; the cross-room
+//!   operations are two.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use redis::{Connection, Pipeline, RedisResult, ScriptInvocation};
+
+mod connection;
+mod keys;
+mod scripts;
+pub mod target;
+
+use crate::store::api::*;
+use crate::store::clock::{Clock, SystemClock};
+use crate::store::error::{Result, StoreError};
+use connection::Link;
+pub use connection::LinkState;
+use keys::{parse_user_member, user_member, Keys};
+
+/// The room's keys are kept this much longer than the longest ttl written to it, so Redis itself
+/// deletes a room that nobody reads or collects any more (expiry is decided by the scripts).
+const BACKSTOP_MARGIN_MS: u64 = 10 * 60 * 1000;
+/// An index keeps a member this much longer than the entry written with it, so that it never
+/// drops a member whose entry still lives: the score comes from this process's clock, the
+/// entry's expiry from the server's, so this covers their skew (and the delay between writes).
+const INDEX_MARGIN_US: u64 = 60 * 1_000_000;
+/// An index key lives this long after its last write (the longest ttl, plus the margin): Redis
+/// deletes the index of a user who stopped writing a day ago. Members go earlier, when read.
+const INDEX_KEEP_MS: u64 = (MAX_SECONDS as u64) * 1000 + BACKSTOP_MARGIN_MS;
+/// How long the version an upsert returned may answer the `room_version()` that follows it.
+const HINT_FOR: Duration = Duration::from_millis(100);
+
+/// The version of a room as an upsert just left it, for the `room_version()` that follows.
+struct Hint {
+    room: String,
+    version: u64,
+    at: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    /// `redis://[[user]:password@]host[:port][/db]`, `rediss://…` or `unix:///path?db=N`.
+    pub url: String,
+    /// Start of every key, so several sites can share one Redis.
+    pub key_prefix: String,
+    /// Connect timeout, and the longest wait for any one answer.
+    pub timeout: Duration,
+    /// Largest encoded state accepted.
+    pub max_state_bytes: usize,
+}
+
+pub struct RedisStore {
+    cfg: RedisConfig,
+    keys: Keys,
+    link: Link,
+    /// `None`: the server's clock decides. `Some`: this clock's time is passed to every script.
+    clock: Option<Arc<dyn Clock>>,
+    hint: Mutex<Option<Hint>>,
+}
+
+/// One entry as a script returns it: `"<updated µs>:<user id>:<state>"`.
+fn parse_value(value: &[u8]) -> Option<(u64, u64, &[u8])> {
+    let mut parts = value.splitn(3, |&b| b == b':');
+    let updated = std::str::from_utf8(parts.next()?).ok()?.parse().ok()?;
+    let user = std::str::from_utf8(parts.next()?).ok()?.parse().ok()?;
+    Some((updated, user, parts.next()?))
+}
+
+/// Appends `[client id, value, …]` pairs of one room to `out`; a value this code did not write
+/// is left out.
+fn push_entries(out: &mut EntryList, room: &str, flat: &[Vec<u8>]) {
+    let room_range = out.push_bytes(room.as_bytes());
+    for pair in flat.chunks_exact(2) {
+        let (client, value) = (&pair[0], &pair[1]);
+        let Some((updated, user, state)) = parse_value(value) else { continue };
+        if std::str::from_utf8(client).is_err() {
+            continue;
+        }
+        let start = out.buf.len();
+        out.push_bytes(client);
+        out.push_bytes(state);
+        out.push_entry(room_range, start, client.len(), state.len(), user, updated);
+    }
+}
+
+impl RedisStore {
+    /// A store that connects on first use. A URL that cannot be used makes every call fail with
+    /// [`StoreError::Unavailable`] saying why.
+    pub fn new(cfg: RedisConfig, clock: Option<Arc<dyn Clock>>) -> Self {
+        let cfg = RedisConfig { max_state_bytes: cfg.max_state_bytes.min(MAX_STATE_LIMIT), ..cfg };
+        let link = Link::new(target::parse(&cfg.url), target::shown(&cfg.url), cfg.timeout);
+        RedisStore { keys: Keys::new(&cfg.key_prefix), cfg, link, clock, hint: Mutex::new(None) }
+    }
+
+    pub fn config(&self) -> &RedisConfig {
+        &self.cfg
+    }
+
+    /// The server, as shown to people: the URL without credentials.
+    pub fn server(&self) -> &str {
+        self.link.shown()
+    }
+
+    /// The connection as it stands (for `php --ri presence`).
+    pub fn link_state(&self) -> LinkState {
+        self.link.state()
+    }
+
+    /// The server's name and version (`redis 7.0.15`), once this process has connected.
+    pub fn server_version(&self) -> Option<String> {
+        self.link.server_version()
+    }
+
+    /// Round trips to Redis made for store calls by this process so far.
+    pub fn round_trips(&self) -> u64 {
+        self.link.round_trips()
+    }
+
+    /// Connections this process opened so far (1 while Redis stays up).
+    pub fn connects(&self) -> u64 {
+        self.link.connects()
+    }
+
+    /// The time passed to the scripts: 0 lets the server's clock decide.
+    fn now_arg(&self) -> u64 {
+        self.clock.as_ref().map_or(0, |c| c.now_us().max(1))
+    }
+
+    /// This process's time: the given clock, else the system's.
+    fn clock_us(&self) -> u64 {
+        match &self.clock {
+            Some(c) => c.now_us(),
+            None => SystemClock.now_us(),
+        }
+    }
+
+    fn take_hint(&self) -> Option<Hint> {
+        self.hint.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    fn max_age_us(max_age_secs: Option<u32>) -> u64 {
+        max_age_secs.map_or(0, |s| u64::from(s) * 1_000_000)
+    }
+
+    /// A per-room script with the room's keys and `args`.
+    fn on_room<'a>(&self, script: &'a redis::Script, room: &str) -> ScriptInvocation<'a> {
+        let mut inv = script.prepare_invoke();
+        for k in self.keys.room(room) {
+            inv.key(k);
+        }
+        inv
+    }
+
+    /// One round trip: a single script.
+    fn run<T: redis::FromRedisValue>(&self, inv: &ScriptInvocation<'_>) -> Result<T> {
+        self.link.call(|c: &mut Connection| inv.invoke(c))
+    }
+
+    /// One round trip: several script calls in one pipeline, their replies in order.
+    fn run_all<T: redis::FromRedisValue>(&self, invs: &[ScriptInvocation<'_>]) -> Result<Vec<T>> {
+        if invs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(invs.len());
+            for inv in invs {
+                p.invoke_script(inv);
+            }
+            p.query::<Vec<T>>(c)
+        })
+    }
+
+    /// The members of an index starting with `prefix` (one round trip); with `prune`, those
+    /// whose time has passed are dropped first.
+    fn index(&self, key: String, prefix: &str, prune: bool) -> Result<Vec<Vec<u8>>> {
+        let mut inv = scripts::INDEX_LIST.prepare_invoke();
+        inv.key(key).arg(self.now_arg()).arg(prefix).arg(u8::from(prune));
+        self.run(&inv)
+    }
+
+    /// Rooms named by the rooms index that start with `prefix`.
+    fn indexed_rooms(&self, prefix: &str, prune: bool) -> Result<Vec<String>> {
+        Ok(self
+            .index(self.keys.rooms(), prefix, prune)?
+            .into_iter()
+            .filter_map(|m| String::from_utf8(m).ok())
+            .collect())
+    }
+
+    /// A user's index, grouped by room: room → client ids (the entries may have gone or
+    /// changed owner since; the per-room scripts check).
+    fn indexed_user(&self, user_id: u64, room_prefix: &str) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut rooms: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for m in self.index(self.keys.user(user_id), "", true)? {
+            if let Some((room, client)) = parse_user_member(&m) {
+                if room.starts_with(room_prefix) {
+                    rooms.entry(room.to_string()).or_default().push(client.to_string());
+                }
+            }
+        }
+        Ok(rooms)
+    }
+
+    /// Runs a per-room script with `args` on every room of `rooms` (one round trip) and sums
+    /// the integer replies.
+    fn sum_over_rooms(&self, script: &redis::Script, rooms: &[String]) -> Result<u64> {
+        let now = self.now_arg();
+        let invs: Vec<_> = rooms
+            .iter()
+            .map(|r| {
+                let mut inv = self.on_room(script, r);
+                inv.arg(now);
+                inv
+            })
+            .collect();
+        Ok(self.run_all::<u64>(&invs)?.into_iter().sum())
+    }
+
+    fn check_upsert(&self, room: &str, client_id: &str, state: &[u8], ttl_secs: u32) -> Result<()> {
+        validate_key("room", room)?;
+        validate_key("client_id", client_id)?;
+        validate_seconds("ttl", i64::from(ttl_secs))?;
+        if state.len() > self.cfg.max_state_bytes {
+            return Err(StoreError::invalid(
+                "state",
+                format!("is larger than presence.max_state_bytes ({} bytes) when encoded", self.cfg.max_state_bytes),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl PresenceStore for RedisStore {
+    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
+        self.take_hint();
+        self.check_upsert(room, client_id, state, ttl_secs)?;
+        let now = self.now_arg();
+        let ttl_us = u64::from(ttl_secs) * 1_000_000;
+        let keep_ms = u64::from(ttl_secs) * 1000 + BACKSTOP_MARGIN_MS;
+        // The indexes' scores: this process's idea of the entry's expiry, plus a margin for the
+        // time between the two writes and for clock skew (see INDEX_MARGIN_US).
+        let indexed_until = self.clock_us() + ttl_us + INDEX_MARGIN_US;
+        let mut write = self.on_room(&scripts::UPSERT, room);
+        write.arg(now).arg(client_id).arg(user_id).arg(ttl_us).arg(state).arg(keep_ms);
+        let (user_index, room_index) = (self.keys.user(user_id), self.keys.rooms());
+        // The indexes first: should the pipeline break in between, an index names an entry that
+        // does not exist (harmless), never the other way round. Plain commands, not scripts:
+        // each script call costs the server far more than a ZADD.
+        let (outcome, version, _expired): (u8, u64, u64) = self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(5);
+            p.cmd("ZADD").arg(&user_index).arg(indexed_until).arg(user_member(room, client_id)).ignore();
+            p.cmd("PEXPIRE").arg(&user_index).arg(INDEX_KEEP_MS).ignore();
+            p.cmd("ZADD").arg(&room_index).arg("GT").arg(indexed_until).arg(room).ignore();
+            p.cmd("PEXPIRE").arg(&room_index).arg(INDEX_KEEP_MS).ignore();
+            p.invoke_script(&write);
+            let (reply,): ((u8, u64, u64),) = p.query(c)?;
+            RedisResult::Ok(reply)
+        })?;
+        *self.hint.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(Hint { room: room.to_string(), version, at: Instant::now() });
+        Ok(match outcome {
+            0 => Written::Joined,
+            1 => Written::Changed,
+            _ => Written::Refreshed,
+        })
+    }
+
+    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
+        self.take_hint();
+        validate_key("room", room)?;
+        let mut inv = self.on_room(&scripts::READ, room);
+        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs)).arg(limit.unwrap_or(0).min(u32::MAX as usize));
+        let flat: Vec<Vec<u8>> = self.run(&inv)?;
+        let mut out = EntryList::default();
+        push_entries(&mut out, room, &flat);
+        Ok(out)
+    }
+
+    fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64> {
+        self.take_hint();
+        validate_key("room", room)?;
+        let mut inv = self.on_room(&scripts::COUNT, room);
+        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs));
+        self.run(&inv)
+    }
+
+    fn remove(&self, room: &str, client_id: &str) -> Result<bool> {
+        self.take_hint();
+        validate_key("room", room)?;
+        validate_key("client_id", client_id)?;
+        let mut inv = self.on_room(&scripts::REMOVE, room);
+        inv.arg(self.now_arg()).arg(client_id);
+        Ok(self.run::<u8>(&inv)? == 1)
+    }
+
+    fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64> {
+        self.take_hint();
+        validate_prefix("room_prefix", room_prefix)?;
+        let now = self.now_arg();
+        let rooms = self.indexed_user(user_id, room_prefix)?;
+        let invs: Vec<_> = rooms
+            .iter()
+            .map(|(room, clients)| {
+                let mut inv = self.on_room(&scripts::REMOVE_USER, room);
+                inv.arg(now).arg(user_id).arg(clients.as_slice());
+                inv
+            })
+            .collect();
+        Ok(self.run_all::<u64>(&invs)?.into_iter().sum())
+    }
+
+    fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList> {
+        self.take_hint();
+        let now = self.now_arg();
+        let rooms = self.indexed_user(user_id, "")?;
+        let invs: Vec<_> = rooms
+            .iter()
+            .map(|(room, clients)| {
+                let mut inv = self.on_room(&scripts::PICK, room);
+                inv.arg(now).arg(Self::max_age_us(max_age_secs)).arg(user_id).arg(clients.as_slice());
+                inv
+            })
+            .collect();
+        let replies: Vec<Vec<Vec<u8>>> = self.run_all(&invs)?;
+        let mut out = EntryList::default();
+        for (room, flat) in rooms.keys().zip(&replies) {
+            push_entries(&mut out, room, flat);
+        }
+        out.sort_newest_first();
+        Ok(out)
+    }
+
+    fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> Result<Vec<RoomSummary>> {
+        self.take_hint();
+        validate_prefix("prefix", prefix)?;
+        let now = self.now_arg();
+        let names = self.indexed_rooms(prefix, true)?;
+        let invs: Vec<_> = names
+            .iter()
+            .map(|room| {
+                let mut inv = self.on_room(&scripts::SUMMARY, room);
+                inv.arg(now).arg(Self::max_age_us(max_age_secs));
+                inv
+            })
+            .collect();
+        let counts: Vec<(u64, u64)> = self.run_all(&invs)?;
+        let mut out: Vec<RoomSummary> = names
+            .into_iter()
+            .zip(counts)
+            .filter(|(_, (entries, _))| *entries > 0)
+            .map(|(room, (entries, users))| RoomSummary { room, entries, users })
+            .collect();
+        out.sort_by(|a, b| a.room.cmp(&b.room));
+        Ok(out)
+    }
+
+    fn room_version(&self, room: &str) -> Result<u64> {
+        let hint = self.take_hint();
+        validate_key("room", room)?;
+        if let Some(h) = hint {
+            if h.room == room && h.at.elapsed() < HINT_FOR {
+                return Ok(h.version);
+            }
+        }
+        let mut inv = self.on_room(&scripts::VERSION, room);
+        inv.arg(self.now_arg());
+        self.run(&inv)
+    }
+
+    fn gc(&self) -> Result<u64> {
+        self.take_hint();
+        // Not pruned first: a room the index would drop holds only expired entries, which gc
+        // removes. Then the rooms index drops the rooms whose time passed a margin ago (by this
+        // process's clock, which wrote those times).
+        let rooms = self.indexed_rooms("", false)?;
+        let now = self.now_arg();
+        let mut invs: Vec<_> = Vec::with_capacity(rooms.len());
+        for r in &rooms {
+            let mut inv = self.on_room(&scripts::EXPIRE, r);
+            inv.arg(now);
+            invs.push(inv);
+        }
+        let stale_before = self.clock_us().saturating_sub(INDEX_MARGIN_US);
+        let room_index = self.keys.rooms();
+        self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(invs.len() + 1);
+            for inv in &invs {
+                p.invoke_script(inv);
+            }
+            p.cmd("ZREMRANGEBYSCORE").arg(&room_index).arg("-inf").arg(format!("({stale_before}")).ignore();
+            Ok(p.query::<Vec<u64>>(c)?.into_iter().sum())
+        })
+    }
+
+    fn flush(&self, prefix: &str) -> Result<u64> {
+        self.take_hint();
+        validate_prefix("prefix", prefix)?;
+        let rooms = self.indexed_rooms(prefix, false)?;
+        self.sum_over_rooms(&scripts::FLUSH, &rooms)
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        self.take_hint();
+        // Not pruned: rooms whose entries all expired but were not removed yet still count, as
+        // they still hold memory.
+        let rooms = self.indexed_rooms("", false)?;
+        let (memory, lens): (String, Vec<u64>) = self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(rooms.len() + 1);
+            p.cmd("INFO").arg("memory");
+            for r in &rooms {
+                let [e, ..] = self.keys.room(r);
+                p.cmd("HLEN").arg(e);
+            }
+            let mut replies: Vec<redis::Value> = p.query(c)?;
+            let lens: Vec<u64> =
+                replies.split_off(1).into_iter().map(redis::from_redis_value).collect::<std::result::Result<_, _>>()?;
+            let memory: String = redis::from_redis_value(replies.remove(0))?;
+            RedisResult::Ok((memory, lens))
+        })?;
+        let field = |name: &str| {
+            memory
+                .lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(':')))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Ok(Stats {
+            backend: "redis",
+            path: self.server().to_string(),
+            layout_version: KEY_LAYOUT_VERSION,
+            bytes_total: field("maxmemory"),
+            bytes_used: field("used_memory"),
+            live_entries: lens.iter().sum(),
+            rooms: lens.iter().filter(|&&n| n > 0).count() as u64,
+            ..Stats::default()
+        })
+    }
+}
+
+/// The version of the key layout and value format in `keys.rs` and `lua/`.
+pub const KEY_LAYOUT_VERSION: u32 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::parse_value;
+
+    #[test]
+    fn values_split_into_time_user_and_state() {
+        assert_eq!(parse_value(b"1800000000000000:7:\x06\x00"), Some((1_800_000_000_000_000, 7, &b"\x06\x00"[..])));
+        assert_eq!(parse_value(b"1:2:a:b"), Some((1, 2, &b"a:b"[..])));
+        assert_eq!(parse_value(b"1:2:"), Some((1, 2, &b""[..])));
+        assert_eq!(parse_value(b"x:2:a"), None);
+        assert_eq!(parse_value(b"12"), None);
+    }
+}

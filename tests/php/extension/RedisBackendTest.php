@@ -1,0 +1,173 @@
+<?php
+/**
+ * The Redis backend (presence.backend = redis://…) on what only it has: its stats, the round
+ * trips a heartbeat costs, and Redis down, frozen, or killed and restarted under a running
+ * process — one E_WARNING per request, every call answering its empty value within
+ * presence.redis_timeout_ms, and the same process recovering by itself. The outage tests run
+ * children against a redis-server of their own.
+ */
+
+declare(strict_types=1);
+
+require_once __DIR__ . '/support/RedisServer.php';
+
+final class RedisBackendTest extends PresenceTestCase
+{
+	/** Every function once, with what it answered; the child's errors and the time it took. */
+	private const EVERY_FUNCTION = <<<'PHP'
+		$t = microtime(true);
+		$result = ['answers' => [
+			'upsert' => presence_upsert('r', 'c', ['a' => 1], 1, 60),
+			'room' => presence_room('r'),
+			'room_count' => presence_room_count('r'),
+			'remove' => presence_remove('r', 'c'),
+			'remove_user' => presence_remove_user(1),
+			'user' => presence_user(1),
+			'rooms' => presence_rooms(),
+			'room_version' => presence_room_version('r'),
+			'gc' => presence_gc(),
+			'flush' => presence_flush(),
+			'stats' => presence_stats(),
+		]];
+		$result['seconds'] = microtime(true) - $t;
+		PHP;
+
+	private const EMPTY_ANSWERS = [
+		'upsert' => false, 'room' => [], 'room_count' => 0, 'remove' => false, 'remove_user' => 0,
+		'user' => [], 'rooms' => [], 'room_version' => 0, 'gc' => 0, 'flush' => 0, 'stats' => [],
+	];
+
+	protected function setUp(): void
+	{
+		self::requireRedis();
+		parent::setUp();
+	}
+
+	public function testStatsNameTheServerAndAHeartbeatCostsOneRoundTripWhenNothingChanged(): void
+	{
+		$stats = presence_stats();
+		self::assertSame('redis', $stats['backend']);
+		self::assertSame(preg_replace('~//[^@/]*@~', '//', (string) ini_get('presence.backend')), $stats['server']);
+		self::assertMatchesRegularExpression('/^(redis|valkey) \d+\.\d+/', $stats['server_version']);
+		self::assertSame(ini_get('presence.key_prefix'), $stats['key_prefix']);
+		self::assertSame(1, $stats['connects'], 'one connection for the whole run');
+
+		// Round trips of what runs between two presence_stats() calls, less those of one of them.
+		$statsCost = -presence_stats()['round_trips'] + presence_stats()['round_trips'];
+		$roundTrips = static function (callable $work) use ($statsCost): int {
+			$before = presence_stats()['round_trips'];
+			$work();
+			return presence_stats()['round_trips'] - $before - $statsCost;
+		};
+		presence_upsert('hb', 'me', ['screen' => 'dashboard'], 1, 60);
+		$version = 0;
+		// A tick that changes nothing: the write, and the version from its reply.
+		self::assertSame(1, $roundTrips(static function () use (&$version): void {
+			presence_upsert('hb', 'me', ['screen' => 'dashboard'], 1, 60);
+			$version = presence_room_version('hb');
+		}));
+		// A tick after someone joined: the write, its new version, and the read of the room.
+		presence_upsert('hb', 'other', [], 2, 60);
+		self::assertSame(2, $roundTrips(static function () use ($version): void {
+			presence_upsert('hb', 'me', ['screen' => 'dashboard'], 1, 60);
+			self::assertNotSame($version, presence_room_version('hb'));
+			self::assertCount(2, presence_room('hb', 60, 50));
+		}));
+	}
+
+	public function testRedisDownWarnsOncePerRequestAndEveryCallAnswersItsEmptyValueAtOnce(): void
+	{
+		$server = new RedisServer();
+		$server->stop();
+		$r = self::runChild(self::CATCH_ERRORS . self::EVERY_FUNCTION . <<<'PHP'
+			try {
+				presence_upsert('', 'c');
+			} catch (ValueError $e) {
+				$result['still_validates'] = $e->getMessage();
+			}
+			$result['errors'] = $errors;
+			PHP, ['presence.backend' => $server->url(), 'presence.redis_timeout_ms' => '100']);
+
+		self::assertSame(self::EMPTY_ANSWERS, $r['answers']);
+		self::assertCount(1, $r['errors'], 'one warning for the whole request: ' . json_encode($r['errors']));
+		self::assertSame(E_WARNING, $r['errors'][0][0]);
+		self::assertStringContainsString("presence backend {$server->url()} is unavailable", $r['errors'][0][1]);
+		self::assertLessThan(1.0, $r['seconds']);
+		self::assertStringContainsString('Argument #1 ($room) must not be empty', $r['still_validates']);
+	}
+
+	public function testAnUnusableBackendSettingSaysWhyOnce(): void
+	{
+		$r = self::runChild(self::CATCH_ERRORS . self::EVERY_FUNCTION . '$result["errors"] = $errors;', [
+			'presence.backend' => 'memcached://127.0.0.1:11211',
+		]);
+		self::assertSame(self::EMPTY_ANSWERS, $r['answers']);
+		self::assertCount(1, $r['errors']);
+		self::assertStringContainsString('presence.backend must be shm, redis://', $r['errors'][0][1]);
+	}
+
+	public function testAFrozenRedisCostsOneTimeoutThenCallsFailAtOnceAndTheProcessRecovers(): void
+	{
+		$server = new RedisServer();
+		$r = self::runChild(self::CATCH_ERRORS . sprintf(<<<'PHP'
+			$ok = presence_upsert('r', 'before', [], 1, 60);
+			exec('kill -STOP %1$d');
+			$t = microtime(true);
+			$room = presence_room('r');
+			$first = microtime(true) - $t;
+			$t = microtime(true);
+			$count = presence_room_count('r');
+			$second = microtime(true) - $t;
+			exec('kill -CONT %1$d');
+			$t = microtime(true);
+			do {
+				usleep(20000);
+				$back = presence_room('r');
+			} while ($back === [] && microtime(true) - $t < 5);
+			$result = ['ok' => $ok, 'room' => $room, 'count' => $count, 'first' => $first, 'second' => $second,
+				'back' => array_column($back, 'client_id'), 'recovered_after' => microtime(true) - $t,
+				'connects' => presence_stats()['connects'], 'errors' => $errors];
+			PHP, $server->pid()), ['presence.backend' => $server->url(), 'presence.redis_timeout_ms' => '100']);
+
+		self::assertTrue($r['ok']);
+		self::assertSame([[], 0], [$r['room'], $r['count']]);
+		self::assertGreaterThanOrEqual(0.09, $r['first'], 'the first call waited for its answer');
+		self::assertLessThan(1.0, $r['first'], 'for about presence.redis_timeout_ms, not more (room for a loaded machine)');
+		self::assertLessThan(0.09, $r['second'], 'later calls do not wait for the timeout again');
+		self::assertSame(['before'], $r['back'], 'the same process reads again once Redis answers');
+		self::assertLessThan(3.0, $r['recovered_after']);
+		self::assertSame(2, $r['connects']);
+		self::assertCount(1, $r['errors']);
+		self::assertStringContainsString('no answer within presence.redis_timeout_ms', $r['errors'][0][1]);
+	}
+
+	public function testRedisKilledAndRestartedUnderARunningProcessWhichRecoversByItself(): void
+	{
+		$server = new RedisServer();
+		$child = self::startChild(self::CATCH_ERRORS . <<<'PHP'
+			$log = [];
+			$slowest = 0.0;
+			$end = microtime(true) + 3.5;
+			for ($i = 0; microtime(true) < $end; $i++) {
+				$t = microtime(true);
+				$ok = presence_upsert('r', 'c' . ($i % 5), ['i' => $i], 1, 60) && presence_room_count('r') > 0;
+				$slowest = max($slowest, microtime(true) - $t);
+				$log[] = $ok ? 1 : 0;
+				usleep(20000);
+			}
+			$result = ['log' => implode('', $log), 'slowest' => $slowest, 'connects' => presence_stats()['connects'],
+				'errors' => $errors, 'room' => array_column(presence_room('r'), 'client_id')];
+			PHP, ['presence.backend' => $server->url(), 'presence.redis_timeout_ms' => '100']);
+		usleep(700000);
+		$server->stop(true);
+		usleep(800000);
+		$server->restart();
+		$r = self::finishChild($child);
+
+		self::assertMatchesRegularExpression('/^1{10,}0{10,}1{10,}$/', $r['log'], 'up, down while killed, up again: ' . $r['log']);
+		self::assertSame(2, $r['connects'], 'the same process connected again by itself');
+		self::assertLessThan(1.0, $r['slowest'], 'no call hung');
+		self::assertCount(1, $r['errors'], 'one warning: this is one request');
+		self::assertCount(5, $r['room'], 'written again after the restart, which lost everything');
+	}
+}

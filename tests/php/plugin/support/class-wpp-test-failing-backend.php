@@ -1,0 +1,63 @@
+<?php
+/**
+ * A WPP_Backend whose store has failed: every write and removal fails with a reason, reads are
+ * empty (as the native backend behaves when its segment cannot be used).
+ *
+ * @package Presence
+ */
+
+class WPP_Test_Failing_Backend implements WPP_Backend {
+
+	/** Why the last call failed. */
+	private string $last_error = '';
+
+	public function name(): string {
+		return 'failing';
+	}
+
+	public function last_error(): string {
+		return $this->last_error;
+	}
+
+	private function fail() {
+		$this->last_error = 'disk on fire';
+		return false;
+	}
+
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+		return $this->fail();
+	}
+
+	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+		return array();
+	}
+
+	public function count_room( string $room, int $max_age ): int {
+		return 0;
+	}
+
+	public function room_version( string $room ): int {
+		return 0;
+	}
+
+	public function remove( string $room, string $client_id ): bool {
+		return $this->fail();
+	}
+
+	public function remove_user( int $user_id ): int {
+		$this->fail();
+		return 0;
+	}
+
+	public function user_entries( int $user_id, int $max_age ): array {
+		return array();
+	}
+
+	public function rooms( int $max_age ): array {
+		return array();
+	}
+
+	public function gc(): int {
+		return 0;
+	}
+}

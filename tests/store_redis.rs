@@ -1,0 +1,302 @@
+//! What only the Redis backend has, against a real redis-server per test: round trips per call,
+//! a server that is down, stopped mid-run, frozen (no answer) or restarted, scripts flushed
+//! away, a connection inherited across fork(), and the key layout itself.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use presence::store::{LinkState, ManualClock, PresenceStore, RedisStore, StoreError, Written};
+
+fn store_on(server: &RedisServer, timeout_ms: u64) -> (RedisStore, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(T0));
+    let cfg =
+        presence::store::RedisConfig { timeout: Duration::from_millis(timeout_ms), ..redis_config(server.url(), "p:") };
+    (RedisStore::new(cfg, Some(clock.clone())), clock)
+}
+
+fn unavailable<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+    match r {
+        Err(StoreError::Unavailable { server, message }) => format!("{server}: {message}"),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_heartbeat_is_one_round_trip_when_the_room_is_unchanged_and_two_when_it_changed() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 1000);
+    s.upsert("r", "other", &state(&[]), 2, 100).unwrap(); // connects
+    let rt = |f: &dyn Fn()| {
+        let before = s.round_trips();
+        f();
+        s.round_trips() - before
+    };
+    // A join: the upsert (with both index updates) is one; its reply answers the version.
+    assert_eq!(rt(&|| assert_eq!(s.upsert("r", "me", &state(&[]), 1, 100).unwrap(), Written::Joined)), 1);
+    let from_reply = std::cell::Cell::new(0);
+    assert_eq!(rt(&|| from_reply.set(s.room_version("r").unwrap())), 0);
+    let v1 = s.room_version("r").unwrap(); // asked again: now from the server
+    assert_eq!(v1, from_reply.get());
+    assert_eq!(rt(&|| assert_eq!(s.room("r", Some(100), Some(50)).unwrap().len(), 2)), 1);
+    // The next tick only refreshes: one round trip, and the version did not move.
+    clock.advance_secs(15);
+    assert_eq!(rt(&|| assert_eq!(s.upsert("r", "me", &state(&[]), 1, 100).unwrap(), Written::Refreshed)), 1);
+    assert_eq!(rt(&|| assert_eq!(s.room_version("r").unwrap(), v1)), 0);
+    // Any other call in between, or another room, asks the server.
+    s.upsert("r", "me", &state(&[]), 1, 100).unwrap();
+    assert_eq!(rt(&|| assert_eq!(s.room_version("elsewhere").unwrap(), 0)), 1);
+    s.upsert("r", "me", &state(&[]), 1, 100).unwrap();
+    s.room_count("r", None).unwrap();
+    assert_eq!(rt(&|| assert_ne!(s.room_version("r").unwrap(), 0)), 1);
+    assert_eq!(s.connects(), 1, "one connection kept across every call");
+}
+
+#[test]
+fn the_version_an_upsert_returns_is_the_rooms_version() {
+    let server = RedisServer::start();
+    let (a, _) = store_on(&server, 1000);
+    let (b, _) = store_on(&server, 1000);
+    a.upsert("r", "a", &state(&[("x", "1")]), 1, 100).unwrap();
+    let from_upsert = a.room_version("r").unwrap();
+    assert_eq!(from_upsert, b.room_version("r").unwrap());
+    // Another machine changes the room: the next version asked for is the server's.
+    b.upsert("r", "b", &state(&[]), 2, 100).unwrap();
+    assert_ne!(a.room_version("r").unwrap(), from_upsert);
+}
+
+#[test]
+fn a_server_that_is_down_costs_an_error_at_once_and_no_hang() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 100);
+    server.stop(false);
+    let t = Instant::now();
+    let msg = unavailable(s.upsert("r", "c", &state(&[]), 1, 100));
+    assert!(msg.contains(&format!("127.0.0.1:{}", server.port)), "{msg}");
+    // While the back-off lasts, calls fail without trying again.
+    for _ in 0..100 {
+        unavailable(s.room("r", None, None));
+    }
+    assert!(t.elapsed() < Duration::from_secs(1), "took {:?}", t.elapsed());
+    assert_eq!(s.connects(), 0);
+    assert!(matches!(s.link_state(), LinkState::Failing { .. }));
+}
+
+#[test]
+fn a_frozen_server_costs_one_timeout_then_the_same_store_recovers() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 100);
+    s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
+    server.signal(libc::SIGSTOP);
+    let t = Instant::now();
+    let msg = unavailable(s.room("r", None, None));
+    let waited = t.elapsed();
+    assert!(msg.contains("presence.redis_timeout_ms"), "{msg}");
+    assert!(waited >= Duration::from_millis(90) && waited < Duration::from_millis(1000), "waited {waited:?}");
+    // The next calls do not wait again while the back-off lasts.
+    let t = Instant::now();
+    unavailable(s.room_count("r", None));
+    assert!(t.elapsed() < Duration::from_millis(90), "less than the timeout: {:?}", t.elapsed());
+    server.signal(libc::SIGCONT);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let back = loop {
+        match s.room("r", None, None) {
+            Ok(list) => break list,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => panic!("did not recover: {e}"),
+        }
+    };
+    assert_eq!(back.len(), 1, "the entry written before the freeze is still there");
+}
+
+#[test]
+fn killed_and_restarted_mid_run_the_same_store_reconnects_by_itself() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 100);
+    let mut ok = 0;
+    let mut failed = 0;
+    let mut recovered_after = None;
+    for i in 0..400 {
+        if i == 100 {
+            server.stop(true); // SIGKILL: connections reset, data gone (nothing is persisted)
+        }
+        if i == 150 {
+            server.restart();
+        }
+        match s.upsert("r", &format!("c{}", i % 10), &state(&[]), 1, 100) {
+            Ok(_) => {
+                ok += 1;
+                if i >= 150 && recovered_after.is_none() {
+                    recovered_after = Some(i);
+                }
+            }
+            Err(StoreError::Unavailable { .. }) => failed += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(failed >= 50, "every call while it was down failed: {failed}");
+    let recovered_after = recovered_after.expect("never recovered");
+    // The back-off is at most 2 s; calls come every ~5 ms.
+    assert!(recovered_after < 150 + 2_100 / 5, "recovered only at call {recovered_after}");
+    assert!(ok >= 100 + 400 - recovered_after - 1);
+    assert_eq!(s.room_count("r", None).unwrap(), 10);
+    assert_eq!(s.connects(), 2);
+}
+
+#[test]
+fn a_restart_between_requests_is_invisible() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 100);
+    s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
+    server.stop(false);
+    server.restart();
+    // The kept connection was closed by the old server: replaced and retried within the call.
+    assert_eq!(s.upsert("r", "c", &state(&[]), 1, 100).unwrap(), Written::Joined, "a new server is empty");
+    assert_eq!(s.connects(), 2);
+}
+
+#[test]
+fn a_server_demoted_to_replica_is_left_and_the_next_primary_used() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 200);
+    s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
+    // A failover as a managed service does it: the node this process talks to becomes a replica.
+    let _: () = redis::cmd("REPLICAOF").arg("127.0.0.1").arg(1).query(&mut server.connection()).unwrap();
+    let msg = unavailable(s.upsert("r", "c", &state(&[]), 1, 100));
+    assert!(msg.contains("ReadOnly: You can't write against a read only replica"), "{msg}");
+    assert!(!msg.contains("Pipeline"), "one error, not one per command of the pipeline: {msg}");
+    let _: () = redis::cmd("REPLICAOF").arg("NO").arg("ONE").query(&mut server.connection()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while s.upsert("r", "c", &state(&[]), 1, 100).is_err() {
+        assert!(Instant::now() < deadline, "never wrote again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.connects(), 2, "the demoted node's connection was closed, a new one opened");
+}
+
+#[test]
+fn scripts_flushed_from_the_server_are_loaded_again() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 1000);
+    s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
+    let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut server.connection()).unwrap();
+    assert_eq!(s.upsert("r", "c", &state(&[]), 1, 100).unwrap(), Written::Refreshed);
+    let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut server.connection()).unwrap();
+    assert_eq!(s.user(1, None).unwrap().len(), 1);
+    assert_eq!(s.connects(), 1);
+}
+
+#[test]
+fn a_child_process_opens_its_own_connection() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 1000);
+    s.upsert("r", "parent", &state(&[]), 1, 100).unwrap();
+    // SAFETY: this test's thread forks; the child only uses the store and then _exits.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let ok = (0..50).all(|i| s.upsert("r", &format!("child{i}"), &state(&[]), 2, 100).is_ok()) && s.connects() == 2;
+        // SAFETY: leave without running the parent's destructors.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    for i in 0..50 {
+        s.upsert("r", &format!("parent{i}"), &state(&[]), 1, 100).unwrap();
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert_eq!(status, 0, "the child could not write on a connection of its own");
+    assert_eq!(s.room_count("r", None).unwrap(), 101, "no answer went to the wrong process");
+    assert_eq!(s.connects(), 1);
+}
+
+#[test]
+fn a_bad_url_or_server_fails_each_call_with_the_reason() {
+    let clock: Option<Arc<dyn presence::store::Clock>> = None;
+    let cfg = |url: &str| presence::store::RedisConfig {
+        timeout: Duration::from_millis(100),
+        ..redis_config(url.into(), "p:")
+    };
+    let s = RedisStore::new(cfg("memcached://127.0.0.1:11211"), clock.clone());
+    assert!(unavailable(s.room("r", None, None)).contains("presence.backend must be"));
+    let s = RedisStore::new(cfg("redis://:secret@127.0.0.1:1"), clock);
+    let msg = unavailable(s.upsert("r", "c", &state(&[]), 1, 100));
+    assert!(!msg.contains("secret"), "{msg}");
+    assert_eq!(s.server(), "redis://127.0.0.1:1");
+}
+
+#[test]
+fn the_servers_clock_decides_when_no_clock_is_given() {
+    let server = RedisServer::start();
+    let s = RedisStore::new(redis_config(server.url(), "p:"), None);
+    s.upsert("r", "c", &state(&[]), 1, 1).unwrap();
+    let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut server.connection()).unwrap();
+    let updated = s.room("r", None, None).unwrap().get(0).unwrap().updated_us;
+    let server_now = secs * 1_000_000 + micros;
+    assert!(updated <= server_now && server_now - updated < 1_000_000, "{updated} vs {server_now}");
+    // Expiry by the server's clock, to the millisecond: gone 1 s after the write.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(s.room_count("r", None).unwrap(), 0);
+}
+
+/// The Redis Cluster slot of a key: CRC16 (XMODEM) of its hash tag, or of the whole key.
+fn key_slot(key: &str) -> u16 {
+    let b = key.as_bytes();
+    let hashed = match b.iter().position(|&c| c == b'{') {
+        Some(open) => match b[open + 1..].iter().position(|&c| c == b'}') {
+            Some(len) if len > 0 => &b[open + 1..open + 1 + len],
+            _ => b,
+        },
+        None => b,
+    };
+    let mut crc: u16 = 0;
+    for &byte in hashed {
+        crc ^= u16::from(byte) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc % 16384
+}
+
+#[test]
+fn key_slots_follow_redis_cluster() {
+    // Values from CLUSTER KEYSLOT on a cluster node.
+    assert_eq!(key_slot("foo"), 12182);
+    assert_eq!(key_slot("somekey"), 11058);
+    assert_eq!(key_slot("{foo}.bar"), 12182);
+    assert_eq!(key_slot("foo{}{bar}"), key_slot("foo{}{bar}"));
+}
+
+#[test]
+fn key_layout_rooms_share_a_hash_tag_and_every_key_carries_the_prefix() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 1000);
+    s.upsert("site/{odd}%name", "c", &state(&[]), 7, 100).unwrap();
+    let (t, _) = store_on(&server, 1000);
+    let other = RedisStore::new(redis_config(server.url(), "other:"), None);
+    other.upsert("site/{odd}%name", "c", &state(&[]), 7, 100).unwrap();
+    let mut c = server.connection();
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("p:*").query(&mut c).unwrap();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "p:rooms",
+            "p:user:{7}",
+            "p:{site/%7Bodd%7D%25name}:e",
+            "p:{site/%7Bodd%7D%25name}:m",
+            "p:{site/%7Bodd%7D%25name}:o",
+            "p:{site/%7Bodd%7D%25name}:x"
+        ]
+    );
+    let slots: Vec<u16> = keys.iter().map(|k| key_slot(k)).collect();
+    assert!(slots[2..].iter().all(|&x| x == slots[2]), "a room's keys share one slot: {slots:?}");
+    assert_ne!(slots[0], slots[1], "the indexes are spread");
+    // The other prefix is another site: flushing one leaves the other.
+    assert_eq!(t.flush("").unwrap(), 1);
+    assert_eq!(other.room_count("site/{odd}%name", None).unwrap(), 1);
+}
