@@ -8,7 +8,8 @@
  *
  * Request headers (CLI: environment variables of the same meaning):
  *   X-Presence-Load-Plugin: off        WordPress without the presence plugin (PRESENCE_LOAD_PLUGIN)
- *   X-Presence-Load-Backend: NAME      defines PRESENCE_BACKEND = NAME (PRESENCE_LOAD_BACKEND)
+ *   X-Presence-Load-Backend: NAME      defines PRESENCE_BACKEND = NAME, which the plugin obeys
+ *                                      (native or database; PRESENCE_LOAD_BACKEND)
  *   X-Presence-Load-Verify: 1          adds X-Presence-Load-Queries-Received, -Queries-Total, -Store
  *
  * @package Presence\Benches
@@ -40,19 +41,6 @@ function presence_load_setting( string $name ): string {
  */
 function presence_load_without_plugin( $plugins ) {
 	return is_array( $plugins ) ? array_values( array_diff( $plugins, array( 'presence/presence.php' ) ) ) : $plugins;
-}
-
-/**
- * Pins the database backend when PRESENCE_BACKEND asks for it and the plugin did not (a plugin
- * that reads the constant itself has already chosen it; then this changes nothing).
- */
-function presence_load_pin_backend(): void {
-	if ( ! function_exists( 'wpp_backend' ) || ! defined( 'PRESENCE_BACKEND' ) ) {
-		return;
-	}
-	if ( 'database' === PRESENCE_BACKEND && ! wpp_backend() instanceof WPP_Database_Backend ) {
-		wpp_use_backend( new WPP_Database_Backend() );
-	}
 }
 
 /**
@@ -116,7 +104,6 @@ if ( '' !== $presence_load_backend && ! defined( 'PRESENCE_BACKEND' ) ) {
 	define( 'PRESENCE_BACKEND', $presence_load_backend );
 }
 unset( $presence_load_backend );
-add_action( 'plugins_loaded', 'presence_load_pin_backend', PHP_INT_MAX );
 if ( '1' === presence_load_setting( 'Verify' ) ) {
 	add_filter( 'heartbeat_received', 'presence_load_received_start', PHP_INT_MIN );
 	add_filter( 'heartbeat_received', 'presence_load_received_end', PHP_INT_MAX );
