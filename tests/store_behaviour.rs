@@ -236,20 +236,6 @@ fn foreign_truncated_or_garbage_files_are_replaced_not_misread() {
 }
 
 #[test]
-fn a_process_asking_for_another_size_replaces_the_segment_and_others_follow() {
-    let path = temp_path("resize");
-    let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
-    let a = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
-    a.upsert("r", "a", &state(&[]), 1, 100).unwrap();
-    let b = presence::store::ShmStore::open(config(path.clone(), 2 << 20), clock.clone()).unwrap();
-    assert_eq!(std::fs::metadata(&path).unwrap().len(), 2 << 20);
-    b.upsert("r", "b", &state(&[]), 1, 100).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100)); // a's stale-file check runs once a second
-    assert_eq!(a.room_count("r", None).unwrap(), 1, "a re-attached to the new file");
-    assert_eq!(a.stats().unwrap().bytes_total, 2 << 20);
-}
-
-#[test]
 fn scribbled_segment_is_repaired_without_crashing() {
     let (s, _) = store("scribble", 1 << 20);
     for i in 0..200 {

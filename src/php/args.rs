@@ -6,13 +6,15 @@
 //!
 //! Each type converts from any value and remembers what was given; the function body raises the
 //! error, because only it knows the argument's position. A converted value is refused when the
-//! calling code declared `strict_types=1`, as PHP refuses it. (An explicit `null` for a
+//! calling code declared `strict_types=1`, as PHP refuses it. A Stringable object for a `string`
+//! is converted with its `__toString()` in coercive mode and refused in strict mode, naming its
+//! class, as PHP does. (An explicit `null` for a
 //! non-nullable parameter is refused by ext-php-rs itself, with its own message naming the
 //! argument.)
 
 use std::borrow::Cow;
 
-use ext_php_rs::convert::{FromZval, StubLiteral};
+use ext_php_rs::convert::{FromZendObject, FromZval, StubLiteral};
 use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::ffi::ZEND_ACC_STRICT_TYPES;
 use ext_php_rs::flags::DataType;
@@ -40,8 +42,17 @@ fn caller_uses_strict_types() -> bool {
     }
 }
 
-/// PHP's name of a value's type, as in its TypeError messages.
-fn type_name(z: &Zval) -> &'static str {
+/// PHP's name of a value's type, as in its TypeError messages (an object's class name).
+fn type_name(z: &Zval) -> Cow<'static, str> {
+    if let Some(obj) = z.object() {
+        let name = obj.get_class_name().unwrap_or_else(|_| "object".into());
+        // An anonymous class's name continues after a NUL byte; PHP's messages stop there.
+        return Cow::Owned(name.split('\0').next().unwrap_or_default().to_owned());
+    }
+    Cow::Borrowed(scalar_type_name(z))
+}
+
+fn scalar_type_name(z: &Zval) -> &'static str {
     if z.is_null() {
         "null"
     } else if z.is_bool() {
@@ -66,7 +77,9 @@ pub enum StrArg<'a> {
     Ok(Cow<'a, [u8]>),
     /// Converted from a value of another type (named), as coercive mode allows.
     Coerced(Cow<'a, [u8]>, &'static str),
-    Given(&'static str),
+    Given(Cow<'static, str>),
+    /// A Stringable object whose `__toString()` threw (the exception is pending).
+    Threw,
 }
 
 impl<'a> FromZval<'a> for StrArg<'a> {
@@ -85,6 +98,14 @@ impl<'a> FromZval<'a> for StrArg<'a> {
             StrArg::Coerced(Cow::Owned(text.into_bytes()), "float")
         } else if let Some(b) = z.bool() {
             StrArg::Coerced(Cow::Borrowed(if b { b"1" } else { b"" }), "bool")
+        } else if let Some(obj) = z.object().filter(|_| !caller_uses_strict_types()) {
+            // Coercive mode converts a Stringable object with __toString(), as PHP's own
+            // functions do; strict mode refuses every object (PHP does not call __toString()).
+            match String::from_zend_object(obj) {
+                Ok(text) => StrArg::Ok(Cow::Owned(text.into_bytes())),
+                Err(ext_php_rs::error::Error::ExceptionPending { .. }) => StrArg::Threw,
+                Err(_) => StrArg::Given(type_name(z)),
+            }
         } else {
             StrArg::Given(type_name(z))
         })
@@ -104,7 +125,7 @@ impl StubLiteral for StrArg<'_> {
             StrArg::Ok(b) | StrArg::Coerced(b, _) => {
                 format!("'{}'", String::from_utf8_lossy(b).replace('\\', "\\\\").replace('\'', "\\'"))
             }
-            StrArg::Given(_) => "''".into(),
+            StrArg::Given(_) | StrArg::Threw => "''".into(),
         }
     }
 }
@@ -120,6 +141,7 @@ impl StrArg<'_> {
                 b
             }
             StrArg::Given(t) => return Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
+            StrArg::Threw => return Err(sig.type_error(argument, "could not be converted to string")),
         };
         std::str::from_utf8(bytes).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
     }
@@ -144,7 +166,7 @@ pub enum IntArg {
     Ok(i64),
     /// Converted from a value of another type (named), as coercive mode allows.
     Coerced(i64, &'static str),
-    Given(&'static str),
+    Given(Cow<'static, str>),
 }
 
 /// PHP's numeric-string rule: optional surrounding whitespace around an integer or a float
@@ -173,9 +195,10 @@ impl<'a> FromZval<'a> for IntArg {
         Some(if let Some(i) = z.long() {
             IntArg::Ok(i)
         } else if let Some(f) = z.double() {
-            integral(f).map_or(IntArg::Given("float"), |i| IntArg::Coerced(i, "float"))
+            integral(f).map_or(IntArg::Given(Cow::Borrowed("float")), |i| IntArg::Coerced(i, "float"))
         } else if let Some(s) = z.zend_str() {
-            int_from_numeric_string(s.as_bytes()).map_or(IntArg::Given("string"), |i| IntArg::Coerced(i, "string"))
+            int_from_numeric_string(s.as_bytes())
+                .map_or(IntArg::Given(Cow::Borrowed("string")), |i| IntArg::Coerced(i, "string"))
         } else if let Some(b) = z.bool() {
             IntArg::Coerced(i64::from(b), "bool")
         } else {
@@ -225,7 +248,7 @@ pub fn opt_int(v: &Option<IntArg>, sig: &Sig, argument: &'static str) -> PhpResu
 /// An `array` parameter (no conversion exists for arrays).
 pub enum ArrayArg<'a> {
     Ok(&'a ZendHashTable),
-    Given(&'static str),
+    Given(Cow<'static, str>),
 }
 
 impl<'a> FromZval<'a> for ArrayArg<'a> {

@@ -4,7 +4,9 @@
 use std::sync::OnceLock;
 
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::error::php_error;
 use ext_php_rs::exception::PhpResult;
+use ext_php_rs::flags::ErrorType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
@@ -49,17 +51,32 @@ pub struct Global {
 }
 
 static GLOBAL: OnceLock<Global> = OnceLock::new();
+static INI_WARNED: std::sync::Once = std::sync::Once::new();
 
 pub fn global() -> &'static Global {
-    GLOBAL.get_or_init(|| {
+    let g = GLOBAL.get_or_init(|| {
         let settings = Settings::from_ini();
         // Redis: no clock given, the server's decides (one clock for every machine of a fleet).
         let store = match &settings.redis {
             Some(cfg) => Store::Redis(Box::new(RedisStore::new(cfg.clone(), None))),
-            None => Store::Shm(ShmStore::new(settings.shm.clone(), std::sync::Arc::new(SystemClock))),
+            None => Store::Shm(ShmStore::new(settings.shm.clone(), std::sync::Arc::new(SystemClock)).on_warning(warn)),
         };
         Global { settings, store }
-    })
+    });
+    // Outside get_or_init: an error handler that calls presence_* again must find it done.
+    let mut first = false;
+    INI_WARNED.call_once(|| first = true);
+    if first {
+        for w in &g.settings.warnings {
+            warn(w);
+        }
+    }
+    g
+}
+
+/// An `E_WARNING` from the running presence_* function (the store calls it with no lock held).
+fn warn(message: &str) {
+    php_error(&ErrorType::Warning, message);
 }
 
 fn seconds(sig: &Sig, argument: &'static str, v: Option<IntArg>) -> PhpResult<Option<u32>> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
 
-use crate::store::{RedisConfig, ShmConfig};
+use crate::store::{RedisConfig, ShmConfig, MAX_STATE_LIMIT};
 
 pub const SHM_PATH: &str = "presence.shm_path";
 pub const SHM_SIZE: &str = "presence.shm_size";
@@ -37,55 +37,92 @@ pub struct Settings {
     pub default_ttl: u32,
     /// `presence.backend`: the shared-memory segment (`shm`), or a Redis server.
     pub redis: Option<RedisConfig>,
+    /// What was wrong with the php.ini values (each then replaced by its default), reported once
+    /// as `E_WARNING`s by the first presence_* call of the process.
+    pub warnings: Vec<String>,
 }
 
-/// Parses a php.ini size (`32M`, `8K`, `1G`, `4096`).
+/// Parses a php.ini size as php.ini users write it: a whole number of bytes, optionally followed
+/// by `K`, `M` or `G` (either case), spaces around allowed (`32M`, `65536k`, `4096`). Anything
+/// else (`64MB`, `1.5M`, `-1`) is `None`.
 pub fn parse_size(v: &str) -> Option<u64> {
     let v = v.trim();
-    let (num, mult) = match v.chars().last()? {
-        'k' | 'K' => (&v[..v.len() - 1], 1u64 << 10),
-        'm' | 'M' => (&v[..v.len() - 1], 1 << 20),
-        'g' | 'G' => (&v[..v.len() - 1], 1 << 30),
+    let (digits, mult) = match v.as_bytes().last()? {
+        b'k' | b'K' => (&v[..v.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&v[..v.len() - 1], 1 << 20),
+        b'g' | b'G' => (&v[..v.len() - 1], 1 << 30),
         _ => (v, 1),
     };
-    num.trim().parse::<u64>().ok()?.checked_mul(mult)
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(mult)
 }
 
 impl Settings {
     pub fn from_ini() -> Settings {
         let ini = ExecutorGlobals::get().ini_values();
         let get = |k: &str| ini.get(k).cloned().flatten().unwrap_or_default();
+        let mut warnings = Vec::new();
+        let mut size = |name: &str, default: u64, default_text: &str| {
+            let text = get(name);
+            parse_size(&text).unwrap_or_else(|| {
+                warnings.push(format!(
+                    "{name} \"{text}\" is not a size (bytes, or a number followed by K, M or G); using {default_text}"
+                ));
+                default
+            })
+        };
+        let shm_size = size(SHM_SIZE, 32 << 20, "32M");
+        let mut max_state_bytes = size(MAX_STATE_BYTES, 8 << 10, "8K");
+        if max_state_bytes > MAX_STATE_LIMIT as u64 {
+            warnings.push(format!(
+                "{MAX_STATE_BYTES} is {max_state_bytes} bytes; the largest state the store accepts is {MAX_STATE_LIMIT} bytes, which applies"
+            ));
+            max_state_bytes = MAX_STATE_LIMIT as u64;
+        }
+        let ttl_text = get(DEFAULT_TTL);
+        let default_ttl =
+            ttl_text.trim().parse::<u32>().ok().filter(|t| (1..=86_400).contains(t)).unwrap_or_else(|| {
+                warnings.push(format!(
+                    "{DEFAULT_TTL} \"{ttl_text}\" is not a number of seconds from 1 to 86400; using 150"
+                ));
+                150
+            });
         let path = get(SHM_PATH);
         Settings {
             shm: ShmConfig {
                 path: if path.trim().is_empty() { ShmConfig::default_path() } else { PathBuf::from(path.trim()) },
-                size: parse_size(&get(SHM_SIZE)).unwrap_or(32 << 20),
-                max_state_bytes: parse_size(&get(MAX_STATE_BYTES)).unwrap_or(8 << 10) as usize,
+                size: shm_size,
+                max_state_bytes: max_state_bytes as usize,
                 lock_timeout: Duration::from_secs(2),
             },
-            default_ttl: get(DEFAULT_TTL)
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|t| (1..=86_400).contains(t))
-                .unwrap_or(150),
-            redis: Self::redis(&get),
+            default_ttl,
+            redis: Self::redis(&get, max_state_bytes as usize, &mut warnings),
+            warnings,
         }
     }
 
     /// Anything but `shm` (or empty) is a Redis URL; one that cannot be used makes every call
     /// warn with the reason.
-    fn redis(get: &impl Fn(&str) -> String) -> Option<RedisConfig> {
+    fn redis(get: &impl Fn(&str) -> String, max_state_bytes: usize, warnings: &mut Vec<String>) -> Option<RedisConfig> {
         let backend = get(BACKEND).trim().to_string();
         if backend.is_empty() || backend.eq_ignore_ascii_case("shm") {
             return None;
         }
-        let timeout_ms = get(REDIS_TIMEOUT_MS).trim().parse::<u64>().ok().filter(|t| (1..=60_000).contains(t));
+        let timeout_text = get(REDIS_TIMEOUT_MS);
+        let timeout_ms =
+            timeout_text.trim().parse::<u64>().ok().filter(|t| (1..=60_000).contains(t)).unwrap_or_else(|| {
+                warnings.push(format!(
+                    "{REDIS_TIMEOUT_MS} \"{timeout_text}\" is not a number of milliseconds from 1 to 60000; using 100"
+                ));
+                100
+            });
         Some(RedisConfig {
             url: backend,
             key_prefix: get(KEY_PREFIX),
-            timeout: Duration::from_millis(timeout_ms.unwrap_or(100)),
-            max_state_bytes: parse_size(&get(MAX_STATE_BYTES)).unwrap_or(8 << 10) as usize,
+            timeout: Duration::from_millis(timeout_ms),
+            max_state_bytes,
         })
     }
 }

@@ -2,6 +2,9 @@
 //! on either backend (a real redis-server per test for Redis).
 #![allow(dead_code)]
 
+#[cfg(not(feature = "testing"))]
+compile_error!("the store tests use test hooks: cargo test --no-default-features --features testing");
+
 pub mod redis_layout;
 pub mod redis_server;
 

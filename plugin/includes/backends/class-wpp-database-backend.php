@@ -131,7 +131,8 @@ final class WPP_Database_Backend implements WPP_Backend {
 			max( 0, $user_id ),
 			$json,
 			sprintf( '%.6F', $now ),
-			(int) floor( $now ) + wpp_clamp_age( $ttl )
+			// Whole seconds, rounded up: an entry lives at least its TTL (at most one second more).
+			(int) ceil( $now ) + wpp_clamp_age( $ttl )
 		);
 		$suppress = $wpdb->suppress_errors( true );
 		$result   = $wpdb->query( $sql );

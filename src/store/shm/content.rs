@@ -9,7 +9,7 @@ use crate::store::error::Corrupt;
 impl Locked<'_> {
     /// The chunk indices of an entry's content, checked for range and length.
     pub(crate) fn chain(&self, e: &EntryRec) -> Result<Vec<u32>, Corrupt> {
-        let n = chunks_for(e.content_len());
+        let n = chunks_for(e.checked_content_len().ok_or(Corrupt)?);
         if n > self.geo.chunk_count as usize {
             return Err(Corrupt);
         }
@@ -25,9 +25,14 @@ impl Locked<'_> {
         Ok(out)
     }
 
-    /// Appends the first `len` bytes of an entry's content (client id, then state) to `out`.
+    /// Appends the first `len` bytes of an entry's content (client id, then state) to `out`. The
+    /// record's lengths are checked against the layout's limits and the chunk count first, so a
+    /// corrupt length neither allocates nor walks further than a valid entry could.
     pub(crate) fn read_content(&self, e: &EntryRec, len: usize, out: &mut Vec<u8>) -> Result<(), Corrupt> {
-        let len = len.min(e.content_len());
+        let len = len.min(e.checked_content_len().ok_or(Corrupt)?);
+        if chunks_for(len) > self.geo.chunk_count as usize {
+            return Err(Corrupt);
+        }
         let mut c = e.first_chunk;
         let mut left = len;
         let mut buf = [0u8; CHUNK_SIZE];
@@ -48,8 +53,9 @@ impl Locked<'_> {
         if e.client_len as usize != client.len() || e.state_len as usize != state.len() {
             return Ok(false);
         }
-        let mut stored = Vec::with_capacity(e.content_len());
-        self.read_content(e, e.content_len(), &mut stored)?;
+        let len = e.checked_content_len().ok_or(Corrupt)?;
+        let mut stored = Vec::with_capacity(len);
+        self.read_content(e, len, &mut stored)?;
         Ok(stored.len() == client.len() + state.len()
             && stored[..client.len()] == *client
             && stored[client.len()..] == *state)

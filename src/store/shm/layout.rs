@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! offset 0        Header (4 KiB): magic, version, size, geometry, robust mutex, counters
-//! entries_off     EntryRec × entry_capacity        (88 B each)
+//! entries_off     EntryRec × entry_capacity        (96 B each)
 //! entry_bkt_off   u32 × entry_buckets             (head of each entry hash chain)
 //! user_bkt_off    u32 × entry_buckets             (head of each user list: entries by user id)
 //! rooms_off       RoomRec × room_capacity          (40 B each)
@@ -27,7 +27,7 @@ pub use crate::store::api::{MAX_KEY_BYTES, MAX_STATE_LIMIT};
 /// "PRESENCE" with its last byte replaced by the layout generation marker.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
 /// Bumped whenever anything below (or the hash/codec) changes meaning.
-pub const LAYOUT_VERSION: u32 = 2;
+pub const LAYOUT_VERSION: u32 = 3;
 /// Written last during initialisation: a file without it was never finished.
 pub const READY: u32 = 0x5245_4459;
 pub const HEADER_SIZE: u64 = 4096;
@@ -39,7 +39,11 @@ pub const ROOM_NAME_BYTES: usize = 192;
 /// `used` value of a live record; anything else is free.
 pub const USED: u32 = 0x4C49_5645;
 pub const MIN_SEGMENT: u64 = 256 * 1024;
-pub const MAX_SEGMENT: u64 = 64 << 30;
+/// Largest supported segment: a rebuild after a crash (O(size), under the lock) must finish well
+/// within the 2 s lock timeout; see the README's measurements.
+pub const MAX_SEGMENT: u64 = 1 << 30;
+/// Room versions stay below this (2^53), so JavaScript's numbers hold them exactly.
+pub const MAX_VERSION: u64 = 1 << 53;
 
 /// The part of the header every process validates before using the segment.
 #[repr(C)]
@@ -94,8 +98,23 @@ pub struct Counters {
     /// 1 while a holder is mid-operation; found set on acquire, it means the holder died or
     /// panicked and the table must be rebuilt.
     pub in_progress: u32,
-    /// Source of room versions: incremented on every membership or state change.
+    /// 1 once another process replaced this file (set under the lock, before the rename): every
+    /// holder that finds it set re-attaches to the file now at the path instead of writing here.
+    pub retired: u32,
+    pub _pad: u32,
+    /// Source of room versions: incremented on every membership or state change. Starts at the
+    /// creation time in µs (above any version an earlier file at the path handed out).
     pub version_clock: u64,
+    /// No live entry expires before this (µs): a lower bound, lowered by every write and raised
+    /// when the sweep completes a pass. Eviction skips the search for expired entries while
+    /// `now` is below it.
+    pub expiry_floor: u64,
+    /// Lowest expiry the sweep has seen (or a write has set) since its cursor last passed 0;
+    /// becomes `expiry_floor` when the cursor wraps.
+    pub sweep_floor: u64,
+    /// The latest wall-clock time (µs) a lock holder saw: a holder that sees an earlier one (the
+    /// clock stepped back) caps every expiry at `now + TTL`.
+    pub clock_high_us: u64,
     /// Entries removed because their TTL passed.
     pub evicted_expired: u64,
     /// Live entries evicted (least recently written first) to make space.
@@ -106,6 +125,12 @@ pub struct Counters {
     pub lock_recoveries: u64,
     /// Times the table was rebuilt because an inconsistency was found.
     pub repairs: u64,
+    /// Times a write in need of space searched the whole table for an expired entry and found
+    /// none (the cost of proving that nothing expired remains before a live entry is evicted).
+    pub full_sweeps: u64,
+    /// Test builds only: live evictions made while an expired entry was still stored (always 0;
+    /// the chaos test checks it across processes).
+    pub audit_live_evicted_with_expired: u64,
 }
 
 /// Space for the process-shared robust mutex (`pthread_mutex_t` is 40 bytes on glibc x86_64/arm64).
@@ -142,7 +167,8 @@ pub struct EntryRec {
     pub user_id: u64,
     /// Last write, µs since the epoch.
     pub updated_us: u64,
-    /// Expiry, µs since the epoch.
+    /// Expiry, µs since the epoch; never more than `ttl_secs` after `updated_us`, and lowered to
+    /// `now + ttl_secs` when found further ahead (the wall clock stepped back).
     pub expires_us: u64,
     /// Next entry in the same hash bucket; next free record when free.
     pub hash_next: u32,
@@ -163,6 +189,9 @@ pub struct EntryRec {
     /// Neighbours in the list of its user bucket (entries whose user id hashes alike).
     pub user_prev: u32,
     pub user_next: u32,
+    /// The TTL it was written with, 1..=86400 seconds.
+    pub ttl_secs: u32,
+    pub _reserved: u32,
 }
 
 /// One room. Free records have `used != USED` and are linked through `hash_next`.
@@ -205,10 +234,24 @@ impl EntryRec {
         checksum: 0,
         user_prev: NIL,
         user_next: NIL,
+        ttl_secs: 0,
+        _reserved: 0,
     };
 
     pub fn content_len(&self) -> usize {
         self.client_len as usize + self.state_len as usize
+    }
+
+    /// The content length if both lengths are within the layout's limits, `None` for a damaged
+    /// record: checked before any read, so a corrupt length never drives an allocation or a walk.
+    pub fn checked_content_len(&self) -> Option<usize> {
+        (self.client_len as usize <= MAX_KEY_BYTES && self.state_len as usize <= MAX_STATE_LIMIT)
+            .then(|| self.content_len())
+    }
+
+    /// The TTL in µs.
+    pub fn ttl_us(&self) -> u64 {
+        u64::from(self.ttl_secs) * 1_000_000
     }
 }
 
@@ -225,7 +268,7 @@ pub fn chunks_for(len: usize) -> usize {
 /// Bytes of segment budgeted per entry when sizing: its record, its share of buckets (entry and
 /// user) and rooms
 /// (one room per four entries), and three chunks of content (a typical heartbeat state).
-const BUDGET_PER_ENTRY: u64 = 88 + 16 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
+const BUDGET_PER_ENTRY: u64 = 96 + 16 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
 
 fn align64(v: u64) -> u64 {
     (v + 63) & !63
@@ -277,10 +320,10 @@ impl Geometry {
 }
 
 // Compile-time layout checks: a change here is a change of LAYOUT_VERSION.
-const _: () = assert!(size_of::<EntryRec>() == 88 && align_of::<EntryRec>() == 8);
+const _: () = assert!(size_of::<EntryRec>() == 96 && align_of::<EntryRec>() == 8);
 const _: () = assert!(size_of::<RoomRec>() == 40 && align_of::<RoomRec>() == 8);
 const _: () = assert!(size_of::<Geometry>() == 96);
-const _: () = assert!(size_of::<Counters>() == 88);
+const _: () = assert!(size_of::<Counters>() == 136);
 const _: () = assert!(size_of::<Header>() as u64 <= HEADER_SIZE);
 const _: () = assert!(size_of::<libc::pthread_mutex_t>() <= size_of::<LockSpace>());
 const _: () = assert!(align_of::<libc::pthread_mutex_t>() <= align_of::<LockSpace>());
@@ -293,7 +336,7 @@ mod tests {
 
     #[test]
     fn geometry_fits_and_is_deterministic() {
-        for size in [MIN_SEGMENT, 1 << 20, 32 << 20, (32 << 20) + 7, 600 << 20] {
+        for size in [MIN_SEGMENT, 1 << 20, 32 << 20, (32 << 20) + 7, 600 << 20, MAX_SEGMENT] {
             let g = Geometry::for_size(size).expect("supported size");
             assert_eq!(Some(g), Geometry::for_size(size));
             assert!(g.end_of_chunks() <= size);

@@ -24,7 +24,6 @@ use crate::store::error::{Corrupt, Result, StoreError};
 use layout::{CHUNK_SIZE, LAYOUT_VERSION};
 use lock::LockError;
 pub use segment::Segment;
-use segment::SizePolicy;
 use table::{Locked, Prepared, WriteResult};
 
 /// How often a process checks that the file at its path is still the one it mapped.
@@ -54,13 +53,21 @@ impl ShmConfig {
 struct Attached {
     segment: Option<Arc<Segment>>,
     checked: Instant,
-    ever_attached: bool,
+    /// This process was told (and told its caller) that the live file has another size.
+    warned_size: bool,
 }
+
+/// How a store reports what it noticed without failing (PHP turns it into an `E_WARNING`).
+pub type WarningHook = fn(&str);
 
 pub struct ShmStore {
     cfg: ShmConfig,
     clock: Arc<dyn Clock>,
     attached: Mutex<Attached>,
+    /// Called with each warning, outside every lock; without it, warnings wait for
+    /// [`ShmStore::take_warnings`].
+    on_warning: Option<WarningHook>,
+    warnings: Mutex<Vec<String>>,
 }
 
 impl ShmStore {
@@ -70,8 +77,17 @@ impl ShmStore {
         ShmStore {
             cfg,
             clock,
-            attached: Mutex::new(Attached { segment: None, checked: Instant::now(), ever_attached: false }),
+            attached: Mutex::new(Attached { segment: None, checked: Instant::now(), warned_size: false }),
+            on_warning: None,
+            warnings: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Reports warnings through `hook` as they happen (each call that attaches calls it, before
+    /// taking the segment lock).
+    pub fn on_warning(mut self, hook: WarningHook) -> Self {
+        self.on_warning = Some(hook);
+        self
     }
 
     /// A store attached now (errors surface here rather than on first use).
@@ -85,9 +101,38 @@ impl ShmStore {
         &self.cfg
     }
 
+    /// Warnings not yet reported (when no hook is set): e.g. that the live file has another size
+    /// than this process's configuration asks for.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn warn(&self, message: String) {
+        self.warnings.lock().unwrap_or_else(|p| p.into_inner()).push(message);
+    }
+
+    /// Hands queued warnings to the hook. Called with no lock held: the hook may call into PHP,
+    /// whose error handler may call the store again.
+    fn report_warnings(&self) {
+        if let Some(hook) = self.on_warning {
+            for w in self.take_warnings() {
+                hook(&w);
+            }
+        }
+    }
+
     fn segment(&self) -> Result<Arc<Segment>> {
+        let seg = self.segment_inner(None);
+        self.report_warnings();
+        seg
+    }
+
+    /// The attached segment; re-attaches when the file at the path is no longer the one mapped
+    /// (checked once a second) or when `replaced` names the mapping in use (found retired, or
+    /// with an unusable lock: condemned, it is replaced if still at the path).
+    fn segment_inner(&self, replaced: Option<(&Segment, bool)>) -> Result<Arc<Segment>> {
         let mut a = self.attached.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(seg) = a.segment.clone() {
+        if let (Some(seg), None) = (a.segment.clone(), replaced) {
             if a.checked.elapsed() < STALE_CHECK_EVERY {
                 return Ok(seg);
             }
@@ -96,65 +141,94 @@ impl ShmStore {
                 return Ok(seg);
             }
         }
-        let policy = if a.ever_attached { SizePolicy::Existing } else { SizePolicy::Requested };
-        let seg = Arc::new(Segment::attach(&self.cfg.path, self.cfg.size, policy)?);
+        let condemned = replaced.filter(|(_, condemn)| *condemn).map(|(seg, _)| seg.file_id());
+        let (seg, note) = Segment::attach(&self.cfg.path, self.cfg.size, self.clock.now_us(), condemned)?;
+        if let Some(live) = note.adopted_size.filter(|_| !a.warned_size) {
+            a.warned_size = true;
+            self.warn(format!(
+                "presence.shm_size asks for {} bytes, but the live segment {} has {live}: using it as it is \
+                 (every process of the machine shares it); delete the file to resize it",
+                self.cfg.size,
+                self.cfg.path.display()
+            ));
+        }
+        let seg = Arc::new(seg);
         a.segment = Some(seg.clone());
         a.checked = Instant::now();
-        a.ever_attached = true;
         Ok(seg)
     }
 
     /// Runs `op` under the segment lock: repairs first if the previous holder died, repairs and
     /// retries once if `op` finds the table inconsistent, and empties it as the last resort.
-    fn with_table<R>(&self, mut op: impl FnMut(&mut Locked<'_>) -> std::result::Result<R, Corrupt>) -> Result<R> {
-        let seg = self.segment()?;
-        let (mut t, needs_repair) = match Locked::acquire(&seg, self.cfg.lock_timeout) {
-            Ok(x) => x,
-            Err(LockError::Timeout) => return Err(StoreError::LockTimeout),
-            Err(e) => {
-                return Err(StoreError::Attach {
-                    path: self.cfg.path.display().to_string(),
-                    message: format!("segment lock unusable ({e:?}); delete the file to start over"),
+    /// Before any work, a file another process replaced (marked retired) is left for the new one.
+    ///
+    /// `op` gets the time read under the lock: holders see it move forward in lock order, and a
+    /// wall clock stepped back is noticed (every expiry is then capped at `now + TTL` at once).
+    fn with_table<R>(&self, mut op: impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>) -> Result<R> {
+        let mut seg = self.segment()?;
+        for _ in 0..4 {
+            let replaced = match Locked::acquire(&seg, self.cfg.lock_timeout) {
+                Ok((t, needs_repair)) if t.c.retired == 0 => return self.run_locked(t, needs_repair, &mut op),
+                Ok((t, _)) => {
+                    t.finish();
+                    false
+                }
+                Err(LockError::Timeout) => return Err(StoreError::LockTimeout),
+                Err(LockError::NotRecoverable) => true,
+                Err(e) => {
+                    return Err(StoreError::Attach {
+                        path: self.cfg.path.display().to_string(),
+                        message: format!("segment lock unusable ({e:?}); delete the file to start over"),
+                    })
+                }
+            };
+            let next = self.segment_inner(Some((&seg, replaced)));
+            self.report_warnings();
+            seg = next?;
+        }
+        Err(StoreError::Attach {
+            path: self.cfg.path.display().to_string(),
+            message: "the segment kept being replaced".into(),
+        })
+    }
+
+    fn run_locked<R>(
+        &self,
+        mut t: Locked<'_>,
+        needs_repair: bool,
+        op: &mut impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>,
+    ) -> Result<R> {
+        let now_us = self.clock.now_us();
+        if needs_repair || t.notice_clock(now_us).is_err() {
+            t.repair(now_us);
+        }
+        let result = match op(&mut t, now_us) {
+            Ok(r) => Ok(r),
+            Err(Corrupt) => {
+                t.repair(now_us);
+                op(&mut t, now_us).or_else(|Corrupt| {
+                    t.reset_all(0);
+                    op(&mut t, now_us).map_err(|Corrupt| StoreError::Attach {
+                        path: self.cfg.path.display().to_string(),
+                        message: "segment is damaged beyond repair".into(),
+                    })
                 })
             }
         };
-        if needs_repair {
-            t.rebuild();
-        }
-        let result = match op(&mut t) {
-            Ok(r) => r,
-            Err(Corrupt) => {
-                t.rebuild();
-                match op(&mut t) {
-                    Ok(r) => r,
-                    Err(Corrupt) => {
-                        t.reset_all(0);
-                        op(&mut t).map_err(|_| StoreError::Attach {
-                            path: self.cfg.path.display().to_string(),
-                            message: "segment is damaged beyond repair".into(),
-                        })?
-                    }
-                }
-            }
-        };
         t.finish();
-        Ok(result)
-    }
-
-    fn min_updated(&self, now_us: u64, max_age_secs: Option<u32>) -> u64 {
-        max_age_secs.map_or(0, |s| now_us.saturating_sub(u64::from(s) * 1_000_000))
+        result
     }
 
     /// Verifies every invariant of the table (used by tests, and by `presence_stats()` callers
     /// who want to know). Returns a description of the first violation.
     pub fn check_integrity(&self) -> Result<std::result::Result<(), String>> {
-        self.with_table(|t| Ok(t.check_integrity()))
+        self.with_table(|t, _| Ok(t.check_integrity()))
     }
 
     /// Takes the lock, leaves the table half-written (a room's and an entry's links pointing
     /// nowhere, counters off) and calls `hold` without releasing it: what a process SIGKILLed in
     /// the middle of a write leaves behind. Only for tests, which kill the process inside `hold`.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn testing_die_mid_write(&self, hold: impl FnOnce()) -> Result<()> {
         let seg = self.segment()?;
         let (mut t, _) = Locked::acquire(&seg, self.cfg.lock_timeout).map_err(|_| StoreError::LockTimeout)?;
@@ -165,9 +239,25 @@ impl ShmStore {
     }
 
     /// The mapped segment, for tests that damage it on purpose.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn testing_segment(&self) -> Result<Arc<Segment>> {
         self.segment()
+    }
+
+    /// Rebuilds the table now and returns how long the lock was held for it (measurements).
+    #[cfg(feature = "testing")]
+    pub fn testing_rebuild(&self) -> Result<Duration> {
+        self.with_table(|t, now_us| {
+            let started = Instant::now();
+            t.repair(now_us);
+            Ok(started.elapsed())
+        })
+    }
+
+    /// Live evictions made while an expired entry was stored, counted by test builds (always 0).
+    #[cfg(feature = "testing")]
+    pub fn testing_audit(&self) -> Result<u64> {
+        self.with_table(|t, _| Ok(t.c.audit_live_evicted_with_expired))
     }
 }
 
@@ -183,7 +273,6 @@ impl PresenceStore for ShmStore {
             ));
         }
         let room_hash = table::room_hash(room.as_bytes());
-        let now_us = self.clock.now_us();
         let w = Prepared {
             room: room.as_bytes(),
             room_hash,
@@ -192,10 +281,9 @@ impl PresenceStore for ShmStore {
             state,
             checksum: hash::content_checksum(user_id, client_id.as_bytes(), state),
             user_id,
-            now_us,
-            expires_us: now_us + u64::from(ttl_secs) * 1_000_000,
+            ttl_secs,
         };
-        match self.with_table(|t| t.upsert(&w))? {
+        match self.with_table(|t, now_us| t.upsert(&w, now_us))? {
             WriteResult::Done(written) => Ok(written),
             WriteResult::Full => Err(StoreError::Full { needed_bytes: room.len() + client_id.len() + state.len() }),
         }
@@ -204,12 +292,10 @@ impl PresenceStore for ShmStore {
     fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
         validate_key("room", room)?;
         let room_hash = table::room_hash(room.as_bytes());
-        let now_us = self.clock.now_us();
-        let min = self.min_updated(now_us, max_age_secs);
         let limit = limit.unwrap_or(usize::MAX);
-        self.with_table(|t| {
+        self.with_table(|t, now_us| {
             let mut out = EntryList::default();
-            t.read_room(room.as_bytes(), room_hash, now_us, min, limit, &mut out)?;
+            t.read_room(room.as_bytes(), room_hash, now_us, min_updated(now_us, max_age_secs), limit, &mut out)?;
             Ok(out)
         })
     }
@@ -217,9 +303,7 @@ impl PresenceStore for ShmStore {
     fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64> {
         validate_key("room", room)?;
         let room_hash = table::room_hash(room.as_bytes());
-        let now_us = self.clock.now_us();
-        let min = self.min_updated(now_us, max_age_secs);
-        self.with_table(|t| t.count_room(room.as_bytes(), room_hash, now_us, min))
+        self.with_table(|t, now_us| t.count_room(room.as_bytes(), room_hash, now_us, min_updated(now_us, max_age_secs)))
     }
 
     fn remove(&self, room: &str, client_id: &str) -> Result<bool> {
@@ -227,49 +311,40 @@ impl PresenceStore for ShmStore {
         validate_key("client_id", client_id)?;
         let room_hash = table::room_hash(room.as_bytes());
         let key_hash = hash::entry_key(room_hash, client_id.as_bytes());
-        let now_us = self.clock.now_us();
-        self.with_table(|t| t.remove(room.as_bytes(), room_hash, key_hash, client_id.as_bytes(), now_us))
+        self.with_table(|t, now_us| t.remove(room.as_bytes(), room_hash, key_hash, client_id.as_bytes(), now_us))
     }
 
     fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64> {
         validate_prefix("room_prefix", room_prefix)?;
-        let now_us = self.clock.now_us();
-        self.with_table(|t| t.remove_user(user_id, room_prefix.as_bytes(), now_us))
+        self.with_table(|t, now_us| t.remove_user(user_id, room_prefix.as_bytes(), now_us))
     }
 
     fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList> {
-        let now_us = self.clock.now_us();
-        let min = self.min_updated(now_us, max_age_secs);
-        self.with_table(|t| {
+        self.with_table(|t, now_us| {
             let mut out = EntryList::default();
-            t.read_user(user_id, now_us, min, &mut out)?;
+            t.read_user(user_id, now_us, min_updated(now_us, max_age_secs), &mut out)?;
             Ok(out)
         })
     }
 
     fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> Result<Vec<RoomSummary>> {
         validate_prefix("prefix", prefix)?;
-        let now_us = self.clock.now_us();
-        let min = self.min_updated(now_us, max_age_secs);
-        self.with_table(|t| t.rooms(prefix.as_bytes(), now_us, min))
+        self.with_table(|t, now_us| t.rooms(prefix.as_bytes(), now_us, min_updated(now_us, max_age_secs)))
     }
 
     fn room_version(&self, room: &str) -> Result<u64> {
         validate_key("room", room)?;
         let room_hash = table::room_hash(room.as_bytes());
-        let now_us = self.clock.now_us();
-        self.with_table(|t| t.room_version(room.as_bytes(), room_hash, now_us))
+        self.with_table(|t, now_us| t.room_version(room.as_bytes(), room_hash, now_us))
     }
 
     fn gc(&self) -> Result<u64> {
-        let now_us = self.clock.now_us();
-        self.with_table(|t| t.gc(now_us))
+        self.with_table(|t, now_us| t.gc(now_us))
     }
 
     fn flush(&self, prefix: &str) -> Result<u64> {
         validate_prefix("prefix", prefix)?;
-        let now_us = self.clock.now_us();
-        self.with_table(|t| {
+        self.with_table(|t, now_us| {
             if prefix.is_empty() {
                 Ok(t.reset_all(now_us))
             } else {
@@ -280,7 +355,7 @@ impl PresenceStore for ShmStore {
 
     fn stats(&self) -> Result<Stats> {
         // Geometry and counters from one lock hold, so both describe the same file.
-        let (g, c) = self.with_table(|t| Ok((t.geo, t.c)))?;
+        let (g, c) = self.with_table(|t, _| Ok((t.geo, t.c)))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
         let entry_bytes = std::mem::size_of::<layout::EntryRec>() as u64;
         let room_bytes = (std::mem::size_of::<layout::RoomRec>() + layout::ROOM_NAME_BYTES) as u64;
@@ -308,4 +383,9 @@ impl PresenceStore for ShmStore {
             repairs: c.repairs,
         })
     }
+}
+
+/// The oldest `updated` time a read with `max_age_secs` accepts.
+fn min_updated(now_us: u64, max_age_secs: Option<u32>) -> u64 {
+    max_age_secs.map_or(0, |s| now_us.saturating_sub(u64::from(s) * 1_000_000))
 }

@@ -24,12 +24,12 @@ impl Locked<'_> {
             if i == NIL {
                 return Ok(true);
             }
-            let e = self.seg.entry(i)?;
+            let mut e = self.seg.entry(i)?;
             if e.used != USED || e.room != ri {
                 return Err(Corrupt);
             }
             let next = e.room_next;
-            if e.expires_us <= now_us {
+            if self.settle(i, &mut e, now_us)? {
                 let last = self.seg.room(ri)?.count == 1;
                 self.remove_entry(i, Reason::Expired)?;
                 if last {
@@ -73,7 +73,8 @@ impl Locked<'_> {
     /// the segment is never returned (the caller rebuilds the table, which drops it).
     fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
         let start = out.buf.len();
-        self.read_content(e, e.content_len(), &mut out.buf)?;
+        let len = e.checked_content_len().ok_or(Corrupt)?;
+        self.read_content(e, len, &mut out.buf)?;
         let content = &out.buf[start..];
         if content.len() != e.content_len() {
             return Err(Corrupt);
@@ -128,8 +129,7 @@ impl Locked<'_> {
     ) -> Result<bool, Corrupt> {
         let Some(ri) = self.find_room(room, room_hash)? else { return Ok(false) };
         let Some(i) = self.find_entry(ri, key_hash, client)? else { return Ok(false) };
-        let e = self.seg.entry(i)?;
-        Ok(self.remove_live_or_expired(i, &e, now_us)? == 1)
+        Ok(self.remove_live_or_expired(i, now_us)? == 1)
     }
 
     fn room_name_starts_with(
@@ -156,8 +156,8 @@ impl Locked<'_> {
     ) -> Result<(), Corrupt> {
         let mut buf = [0u8; ROOM_NAME_BYTES];
         for i in self.user_entries(user_id)? {
-            let e = self.seg.entry(i)?;
-            if e.expires_us <= now_us {
+            let mut e = self.seg.entry(i)?;
+            if self.settle(i, &mut e, now_us)? {
                 self.remove_entry(i, Reason::Expired)?;
             } else if e.updated_us >= min_updated_us {
                 let r = self.seg.room(e.room)?;
@@ -179,7 +179,7 @@ impl Locked<'_> {
             let e = self.seg.entry(i)?;
             let r = self.seg.room(e.room)?;
             if self.room_name_starts_with(e.room, &r, prefix, &mut buf)?.is_some() {
-                removed += self.remove_live_or_expired(i, &e, now_us)?;
+                removed += self.remove_live_or_expired(i, now_us)?;
             }
         }
         Ok(removed)
@@ -229,8 +229,9 @@ impl Locked<'_> {
     }
 
     /// Removes an entry on request; returns 1 if it was live, 0 if it had expired already.
-    fn remove_live_or_expired(&mut self, i: u32, e: &EntryRec, now_us: u64) -> Result<u64, Corrupt> {
-        let live = e.expires_us > now_us;
+    fn remove_live_or_expired(&mut self, i: u32, now_us: u64) -> Result<u64, Corrupt> {
+        let mut e = self.seg.entry(i)?;
+        let live = !self.settle(i, &mut e, now_us)?;
         self.remove_entry(i, if live { Reason::Removed } else { Reason::Expired })?;
         Ok(u64::from(live))
     }
@@ -249,8 +250,7 @@ impl Locked<'_> {
                 if head == NIL {
                     break;
                 }
-                let e = self.seg.entry(head)?;
-                removed += self.remove_live_or_expired(head, &e, now_us)?;
+                removed += self.remove_live_or_expired(head, now_us)?;
             }
         }
         Ok(removed)

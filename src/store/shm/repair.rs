@@ -1,6 +1,6 @@
 //! Putting the table back in order: `reset` lays out an empty table, `rebuild` reconstructs every
-//! index (entry and user hash lists too), list and free list from the entry and room records alone after a holder died (or
-//! panicked) mid-write, or after an inconsistency was found. A record that does not check out —
+//! index (entry and user hash lists too), list and free list from the entry and room records
+//! alone after a holder died (or panicked) mid-write, or after an inconsistency was found. A record that does not check out —
 //! an index out of range, a chunk claimed twice, a checksum that does not match its content (a
 //! write torn by SIGKILL) — is dropped: presence data comes back with the next heartbeat, a
 //! crashed reader would not.
@@ -8,7 +8,8 @@
 use super::hash;
 use super::layout::*;
 use super::segment::Segment;
-use super::table::Locked;
+use super::table::{Locked, MAX_TTL_SECS};
+use crate::store::error::Corrupt;
 
 /// Lays out an empty table: every record free and linked, every bucket empty. The caller owns
 /// the segment exclusively (fresh file) or holds the lock (flush of everything).
@@ -42,6 +43,10 @@ pub(crate) fn reset(seg: &Segment) {
         rejected_full: keep.rejected_full,
         lock_recoveries: keep.lock_recoveries,
         repairs: keep.repairs,
+        full_sweeps: keep.full_sweeps,
+        audit_live_evicted_with_expired: keep.audit_live_evicted_with_expired,
+        expiry_floor: u64::MAX,
+        sweep_floor: u64::MAX,
         ..Counters::default()
     });
 }
@@ -62,9 +67,19 @@ impl Locked<'_> {
         removed
     }
 
-    /// Rebuilds every structure from the records. Never fails: whatever cannot be trusted is
-    /// dropped. Returns the number of entries kept.
-    pub(crate) fn rebuild(&mut self) -> u64 {
+    /// Rebuilds the table after a crash or a found inconsistency; if the rebuild itself fails,
+    /// empties it (presence comes back with the next heartbeats).
+    pub(crate) fn repair(&mut self, now_us: u64) {
+        if self.rebuild(now_us).is_err() {
+            self.reset_all(0);
+        }
+    }
+
+    /// Rebuilds every structure from the records. Whatever cannot be trusted is dropped; an
+    /// error here means the rebuild itself broke an invariant (the caller then empties the
+    /// table). Expiries further ahead than their TTL (the wall clock stepped back) are lowered to
+    /// `now + TTL`. Returns the number of entries kept.
+    pub(crate) fn rebuild(&mut self, now_us: u64) -> Result<u64, Corrupt> {
         let geo = self.geo;
         let seg = self.seg;
         seg.fill_buckets_nil();
@@ -74,13 +89,15 @@ impl Locked<'_> {
         self.c.lru_head = NIL;
         self.c.lru_tail = NIL;
         self.c.sweep_cursor = 0;
+        self.c.sweep_floor = u64::MAX;
+        self.c.expiry_floor = u64::MAX;
         // Versions restart above anything handed out before, so every room reads as changed.
         self.c.version_clock = self.c.version_clock.saturating_add(1 << 20);
 
         let mut room_ok = vec![false; geo.room_capacity as usize];
         let mut buf = [0u8; ROOM_NAME_BYTES];
         for ri in 0..geo.room_capacity {
-            let Ok(r) = seg.room(ri) else { continue };
+            let r = seg.room(ri)?;
             if r.used != USED {
                 continue;
             }
@@ -89,18 +106,18 @@ impl Locked<'_> {
                 .ok()
                 .filter(|&n| std::str::from_utf8(&buf[..n]).is_ok() && hash::hash_bytes(&buf[..n]) == r.name_hash);
             let unique = match name_ok {
-                Some(n) => matches!(self.find_room(&buf[..n], r.name_hash), Ok(None)),
+                Some(n) => self.find_room(&buf[..n], r.name_hash)?.is_none(),
                 None => false,
             };
             if unique {
-                let b = (r.name_hash & u64::from(geo.room_buckets - 1)) as u32;
+                let b = self.room_bucket_of(r.name_hash);
                 let version = self.bump_version();
-                let head = seg.room_bucket(b).unwrap_or(NIL);
-                let _ = seg.set_room(ri, &RoomRec { head: NIL, tail: NIL, count: 0, version, hash_next: head, ..r });
-                let _ = seg.set_room_bucket(b, ri);
+                let head = seg.room_bucket(b)?;
+                seg.set_room(ri, &RoomRec { head: NIL, tail: NIL, count: 0, version, hash_next: head, ..r })?;
+                seg.set_room_bucket(b, ri)?;
                 room_ok[ri as usize] = true;
             } else {
-                let _ = seg.set_room(ri, &RoomRec::FREE);
+                seg.set_room(ri, &RoomRec::FREE)?;
             }
         }
 
@@ -108,107 +125,114 @@ impl Locked<'_> {
         let mut kept: Vec<(u64, u32)> = Vec::new();
         let mut content = Vec::new();
         for i in 0..geo.entry_capacity {
-            let Ok(mut e) = seg.entry(i) else { continue };
+            let mut e = seg.entry(i)?;
             if e.used != USED {
                 continue;
             }
-            if self.entry_checks_out(&e, &room_ok, &claimed, &mut content) {
-                for c in self.chain(&e).unwrap_or_default() {
-                    claimed[c as usize] = true;
-                }
-                if self.hash_push(i, &mut e).is_ok()
-                    && self.user_push(i, &mut e).is_ok()
-                    && seg.set_entry(i, &e).is_ok()
-                {
+            match self.entry_checks_out(&e, &room_ok, &claimed, &mut content) {
+                Some(chain) => {
+                    // Claimed only once the entry is certainly kept: nothing can leak.
+                    for c in chain {
+                        claimed[c as usize] = true;
+                    }
+                    e.expires_us = e.expires_us.min(now_us.saturating_add(e.ttl_us()));
+                    self.hash_push(i, &mut e)?;
+                    self.user_push(i, &mut e)?;
+                    seg.set_entry(i, &e)?;
+                    self.note_expiry(e.expires_us);
                     kept.push((e.updated_us, i));
-                    continue;
                 }
+                None => seg.set_entry(i, &EntryRec::FREE)?,
             }
-            let _ = seg.set_entry(i, &EntryRec::FREE);
         }
 
         // Oldest first: each goes to the front of its room and the back of the write order.
         kept.sort_unstable();
         for &(_, i) in &kept {
-            let (Ok(mut e), Ok(mut r)) = (seg.entry(i), seg.entry(i).and_then(|e| seg.room(e.room))) else {
-                continue;
-            };
-            if self.room_push_front(&mut r, i, &mut e).is_ok() && self.lru_push_back(i, &mut e).is_ok() {
-                r.count += 1;
-                let _ = seg.set_entry(i, &e);
-                let _ = seg.set_room(e.room, &r);
-                self.c.live_entries += 1;
-            }
+            let mut e = seg.entry(i)?;
+            let mut r = seg.room(e.room)?;
+            self.room_push_front(&mut r, i, &mut e)?;
+            self.lru_push_back(i, &mut e)?;
+            r.count += 1;
+            seg.set_entry(i, &e)?;
+            seg.set_room(e.room, &r)?;
+            self.c.live_entries += 1;
         }
 
         // Free lists from whatever is not in use.
         self.c.free_entry_head = NIL;
         for i in (0..geo.entry_capacity).rev() {
-            if seg.entry(i).map(|e| e.used != USED).unwrap_or(false) {
-                let _ = seg.set_entry(i, &EntryRec { hash_next: self.c.free_entry_head, ..EntryRec::FREE });
+            if seg.entry(i)?.used != USED {
+                seg.set_entry(i, &EntryRec { hash_next: self.c.free_entry_head, ..EntryRec::FREE })?;
                 self.c.free_entry_head = i;
             }
         }
         self.c.free_room_head = NIL;
         self.c.live_rooms = 0;
         for ri in (0..geo.room_capacity).rev() {
-            match seg.room(ri) {
-                Ok(r) if r.used == USED => self.c.live_rooms += 1,
-                _ => {
-                    let _ = seg.set_room(ri, &RoomRec { hash_next: self.c.free_room_head, ..RoomRec::FREE });
-                    self.c.free_room_head = ri;
-                }
+            if seg.room(ri)?.used == USED {
+                self.c.live_rooms += 1;
+            } else {
+                seg.set_room(ri, &RoomRec { hash_next: self.c.free_room_head, ..RoomRec::FREE })?;
+                self.c.free_room_head = ri;
             }
         }
         // Rooms whose entries were all dropped: unlinked and freed like any emptied room.
         for ri in 0..geo.room_capacity {
-            if seg.room(ri).map(|r| r.used == USED && r.count == 0).unwrap_or(false) {
-                let _ = self.free_room(ri);
+            let r = seg.room(ri)?;
+            if r.used == USED && r.count == 0 {
+                self.free_room(ri)?;
             }
         }
         self.c.free_chunk_head = NIL;
         self.c.free_chunks = 0;
         for c in (0..geo.chunk_count).rev() {
             if !claimed[c as usize] {
-                let _ = seg.set_chunk_next(c, self.c.free_chunk_head);
+                seg.set_chunk_next(c, self.c.free_chunk_head)?;
                 self.c.free_chunk_head = c;
                 self.c.free_chunks += 1;
             }
         }
-        u64::from(self.c.live_entries)
+        Ok(u64::from(self.c.live_entries))
     }
 
-    fn entry_checks_out(&self, e: &EntryRec, room_ok: &[bool], claimed: &[bool], content: &mut Vec<u8>) -> bool {
+    /// The chunks of an entry record that can be trusted: lengths and TTL within the layout's
+    /// limits, expiry no further than its TTL after its last write, a chain of distinct chunks
+    /// nobody claimed, content matching its checksum and key, a live room, no duplicate key.
+    fn entry_checks_out(
+        &self,
+        e: &EntryRec,
+        room_ok: &[bool],
+        claimed: &[bool],
+        content: &mut Vec<u8>,
+    ) -> Option<Vec<u32>> {
         if !room_ok.get(e.room as usize).copied().unwrap_or(false)
             || e.client_len == 0
-            || e.client_len as usize > MAX_KEY_BYTES
-            || e.state_len as usize > MAX_STATE_LIMIT
+            || e.checked_content_len().is_none()
+            || !(1..=MAX_TTL_SECS).contains(&e.ttl_secs)
+            || e.updated_us.checked_add(e.ttl_us()).is_none_or(|limit| e.expires_us > limit)
         {
-            return false;
+            return None;
         }
-        let Ok(chain) = self.chain(e) else {
-            return false;
-        };
+        let chain = self.chain(e).ok()?;
         let mut seen = chain.clone();
         seen.sort_unstable();
         seen.dedup();
         if seen.len() != chain.len() || chain.iter().any(|&c| claimed[c as usize]) {
-            return false;
+            return None;
         }
         content.clear();
         if self.read_content(e, e.content_len(), content).is_err() || content.len() != e.content_len() {
-            return false;
+            return None;
         }
         let (client, state) = content.split_at(e.client_len as usize);
         if std::str::from_utf8(client).is_err() || hash::content_checksum(e.user_id, client, state) != e.checksum {
-            return false;
+            return None;
         }
-        let Ok(r) = self.seg.room(e.room) else {
-            return false;
-        };
+        let r = self.seg.room(e.room).ok()?;
         if hash::entry_key(r.name_hash, client) != e.key_hash {
-            return false;
+            return None;
         }
-        matches!(self.find_entry(e.room, e.key_hash, client), Ok(None))
+        matches!(self.find_entry(e.room, e.key_hash, client), Ok(None)).then_some(chain)
     }
 }

@@ -3,13 +3,20 @@
 //! places that touch raw shared memory.
 //!
 //! Attach protocol (under `flock` on the file, so two processes never initialise it at once):
-//! - an empty file (just created) is sized and initialised in place;
-//! - a file with a valid header (magic, layout version, ready mark, geometry matching its size) is
-//!   used as it is — unless this process asked for another size on its first attach;
-//! - anything else (another layout, truncated, garbage, other size) is replaced: a new file is
-//!   initialised beside it and renamed over it, so processes still mapping the old one are never
-//!   handed a file that shrinks under them (which would be SIGBUS). They notice the new inode on
-//!   their next check (`is_stale`) and attach again.
+//! - an empty file (just created) gets its space reserved (`posix_fallocate`: no SIGBUS later on
+//!   a full tmpfs) and is initialised in place; if the space is not there, the file is left empty
+//!   and the attach fails;
+//! - a file with a valid header (magic, layout version, ready mark, geometry matching its size,
+//!   not retired) is used as it is, whatever size this process was configured for: a live table
+//!   is never wiped because two processes disagree about `presence.shm_size` (the caller is told,
+//!   to warn);
+//! - anything else (another layout, truncated, garbage) is replaced: a new file is created and
+//!   initialised completely beside it (`<path>.new`), then the old file is marked retired under
+//!   its lock (when it has a usable one), then the new file is renamed over the path. Nothing is
+//!   renamed unless every step before succeeded. Processes still mapping the old file are never
+//!   handed a file that shrinks under them (which would be SIGBUS); they find the retired mark at
+//!   their next lock and attach again. A `<path>.new` left by a replacer that died is removed by
+//!   the next attach (under the flock, no replacer can be working on it).
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -39,15 +46,6 @@ unsafe impl Send for Segment {}
 // SAFETY: as above: concurrent `&Segment` users synchronise through the segment lock.
 unsafe impl Sync for Segment {}
 
-/// How an attach treats an existing valid segment of another size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SizePolicy {
-    /// Replace it with one of the requested size (a process's first attach: the ini setting wins).
-    Requested,
-    /// Adopt it (re-attaching after another process replaced the file).
-    Existing,
-}
-
 struct Fd(libc::c_int);
 
 impl Drop for Fd {
@@ -67,6 +65,13 @@ fn os_err(path: &Path, what: &str) -> StoreError {
         path: path.display().to_string(),
         message: format!("{what}: {}", std::io::Error::last_os_error()),
     }
+}
+
+/// Where a replacement is built before it is renamed over `path`.
+fn temp_path(path: &Path) -> PathBuf {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".new");
+    PathBuf::from(tmp)
 }
 
 fn c_path(path: &Path) -> Result<CString, StoreError> {
@@ -125,9 +130,24 @@ fn hand_to_directory_owner(fd: &Fd, path: &Path) {
     }
 }
 
+/// What an attach found besides the segment.
+#[derive(Debug, Default)]
+pub(crate) struct AttachNote {
+    /// The live file's size when it differs from the size this process asked for.
+    pub adopted_size: Option<u64>,
+}
+
 impl Segment {
-    /// Opens, validates or (re)creates the segment at `path` and maps it.
-    pub fn attach(path: &Path, size: u64, policy: SizePolicy) -> Result<Segment, StoreError> {
+    /// Opens, validates or (re)creates the segment at `path` and maps it. `size` is used when the
+    /// file is created; an existing valid file keeps its own size. `now_us` seeds the room
+    /// versions of a new file. `condemned` names a file (device, inode) whose lock is unusable:
+    /// if it is still at the path, it is replaced even though its header checks out.
+    pub(crate) fn attach(
+        path: &Path,
+        size: u64,
+        now_us: u64,
+        condemned: Option<(u64, u64)>,
+    ) -> Result<(Segment, AttachNote), StoreError> {
         let geo = Geometry::for_size(size).ok_or_else(|| StoreError::Attach {
             path: path.display().to_string(),
             message: format!("size {size} is outside {MIN_SEGMENT}..={MAX_SEGMENT} bytes"),
@@ -135,7 +155,7 @@ impl Segment {
         let cpath = c_path(path)?;
         for _ in 0..8 {
             let fd = open_file(&cpath, path, libc::O_CREAT)?;
-            // SAFETY: fd is open. Blocks while another process initialises the file.
+            // SAFETY: fd is open. Blocks while another process initialises or replaces the file.
             if unsafe { libc::flock(fd.0, libc::LOCK_EX) } != 0 {
                 return Err(os_err(path, "flock"));
             }
@@ -145,70 +165,158 @@ impl Segment {
                 Some(now) if now.st_ino == st.st_ino && now.st_dev == st.st_dev => {}
                 _ => continue,
             }
+            // Under our flock nobody is replacing this file: a `.new` beside it is a dead replacer's.
+            let tmp = temp_path(path);
+            if let Ok(ctmp) = c_path(&tmp) {
+                // SAFETY: ctmp is NUL-terminated; a missing file is fine.
+                unsafe { libc::unlink(ctmp.as_ptr()) };
+            }
             if st.st_size == 0 {
-                let seg = Self::create_in(&fd, path, geo, &st)?;
+                let seg = Self::create_in(&fd, path, geo, &st, now_us).inspect_err(|_| {
+                    // Leave it empty, as found, so that the next attach tries again.
+                    // SAFETY: fd is open for writing and flocked by us.
+                    unsafe { libc::ftruncate(fd.0, 0) };
+                })?;
                 hand_to_directory_owner(&fd, path);
-                return Ok(seg);
+                return Ok((seg, AttachNote::default()));
             }
+            let is_condemned = condemned == Some((st.st_dev, st.st_ino));
             let existing = u64::try_from(st.st_size).ok().and_then(Geometry::for_size);
-            if let Some(existing_geo) = existing {
-                if policy == SizePolicy::Existing || existing_geo == geo {
-                    let seg = Self::map(&fd, path, existing_geo, &st)?;
-                    if seg.header_is_valid() {
-                        return Ok(seg);
-                    }
+            let old = match existing {
+                Some(existing_geo) => Some(Self::map(&fd, path, existing_geo, &st)?),
+                None => None,
+            };
+            return match old {
+                Some(seg) if !is_condemned && seg.header_is_valid() => {
+                    let adopted_size = (seg.geo.total_size != size).then_some(seg.geo.total_size);
+                    Ok((seg, AttachNote { adopted_size }))
                 }
-            }
-            return Self::replace(path, geo);
+                old => Ok((Self::replace(path, geo, now_us, old.as_ref())?, AttachNote::default())),
+            };
         }
         Err(StoreError::Attach { path: path.display().to_string(), message: "the file kept being replaced".into() })
     }
 
-    /// Creates a fresh segment beside `path` and renames it over whatever is there.
-    fn replace(path: &Path, geo: Geometry) -> Result<Segment, StoreError> {
-        let mut tmp = path.as_os_str().to_owned();
-        // SAFETY: getpid has no preconditions.
-        tmp.push(format!(".{}.new", unsafe { libc::getpid() }));
-        let tmp = PathBuf::from(tmp);
+    /// Creates a complete new segment beside `path`, marks `old` (the file there, if it has a
+    /// usable lock) retired, and renames the new file over the path. The caller holds the flock
+    /// on the file at `path`. On any failure nothing is renamed and the temporary file is gone.
+    fn replace(path: &Path, geo: Geometry, now_us: u64, old: Option<&Segment>) -> Result<Segment, StoreError> {
+        let tmp = temp_path(path);
         let ctmp = c_path(&tmp)?;
-        // SAFETY: ctmp is NUL-terminated. A leftover from a crashed attempt of ours is removed.
-        unsafe { libc::unlink(ctmp.as_ptr()) };
-        let fd = open_file(&ctmp, &tmp, libc::O_CREAT | libc::O_EXCL)?;
-        let st = fstat(&fd, &tmp)?;
-        let seg = Self::create_in(&fd, path, geo, &st);
-        hand_to_directory_owner(&fd, path);
         let cpath = c_path(path)?;
+        // Versions continue above the old file's, if it is one of ours (else the clock decides).
+        let seed = old.filter(|o| o.lock_is_plausible()).map_or(now_us, |o| now_us.max(o.next_version_seed()));
+        let fd = open_file(&ctmp, &tmp, libc::O_CREAT | libc::O_EXCL)?;
+        let created = fstat(&fd, &tmp).and_then(|st| Self::create_in(&fd, path, geo, &st, seed));
+        let seg = match created {
+            Ok(seg) => seg,
+            Err(e) => {
+                // SAFETY: ctmp is NUL-terminated; the temporary file is ours.
+                unsafe { libc::unlink(ctmp.as_ptr()) };
+                return Err(e);
+            }
+        };
+        hand_to_directory_owner(&fd, path);
+        let retired = old.filter(|o| o.lock_is_plausible()).is_some_and(|o| o.set_retired(true));
         // SAFETY: both paths are NUL-terminated.
-        let renamed = unsafe { libc::rename(ctmp.as_ptr(), cpath.as_ptr()) } == 0;
-        if !renamed {
+        if unsafe { libc::rename(ctmp.as_ptr(), cpath.as_ptr()) } != 0 {
             let err = os_err(path, "replacing the segment (is it owned by another user?)");
+            if retired {
+                old.map(|o| o.set_retired(false));
+            }
             // SAFETY: ctmp is NUL-terminated; the temporary file is ours.
             unsafe { libc::unlink(ctmp.as_ptr()) };
             return Err(err);
         }
-        seg
+        Ok(seg)
     }
 
-    fn create_in(fd: &Fd, path: &Path, geo: Geometry, st: &libc::stat) -> Result<Segment, StoreError> {
+    /// Reserves the file's space, maps and initialises it. Every failure is returned before the
+    /// file is used: on a tmpfs without the space, `posix_fallocate` says so (ENOSPC), where pages
+    /// merely sized by `ftruncate` would kill the first process that touches them (SIGBUS).
+    fn create_in(
+        fd: &Fd,
+        path: &Path,
+        geo: Geometry,
+        st: &libc::stat,
+        version_seed: u64,
+    ) -> Result<Segment, StoreError> {
         // SAFETY: fd is open for writing; the size was validated by Geometry::for_size.
-        if unsafe { libc::ftruncate(fd.0, geo.total_size as libc::off_t) } != 0 {
-            return Err(os_err(path, "sizing the segment"));
+        let rc = unsafe { libc::posix_fallocate(fd.0, 0, geo.total_size as libc::off_t) };
+        if rc != 0 {
+            let why = std::io::Error::from_raw_os_error(rc);
+            let dir = path.parent().map_or_else(String::new, |d| d.display().to_string());
+            return Err(StoreError::Attach {
+                path: path.display().to_string(),
+                message: format!(
+                    "cannot reserve {} bytes for the segment in {dir} ({why}); free space there or lower presence.shm_size",
+                    geo.total_size
+                ),
+            });
         }
         let seg = Self::map(fd, path, geo, st)?;
-        seg.initialise()?;
+        seg.initialise(version_seed)?;
         Ok(seg)
     }
 
     fn map(fd: &Fd, path: &Path, geo: Geometry, st: &libc::stat) -> Result<Segment, StoreError> {
         let len = geo.total_size as usize;
         // SAFETY: mapping `len` bytes of an open file that is at least that long (its size was
-        // read by fstat or set by ftruncate just before); the kernel picks the address.
+        // read by fstat or reserved by posix_fallocate just before); the kernel picks the address.
         let base =
             unsafe { libc::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.0, 0) };
         if base == libc::MAP_FAILED {
             return Err(os_err(path, "mmap"));
         }
         Ok(Segment { base: base.cast(), len, geo, dev: st.st_dev, ino: st.st_ino, path: path.to_owned() })
+    }
+
+    /// (device, inode) of the mapped file.
+    pub(crate) fn file_id(&self) -> (u64, u64) {
+        (self.dev, self.ino)
+    }
+
+    /// True when the header says this file was initialised by this layout with this geometry, so
+    /// its lock lives where ours does and was initialised (the magic may be what got damaged).
+    fn lock_is_plausible(&self) -> bool {
+        let h = self.header();
+        // SAFETY: plain reads of integer header fields inside the mapping (no reference formed).
+        let (version, ready, geometry) = unsafe {
+            (
+                ptr::addr_of!((*h).layout_version).read(),
+                ptr::addr_of!((*h).ready).read_volatile(),
+                ptr::addr_of!((*h).geometry).read(),
+            )
+        };
+        version == LAYOUT_VERSION && ready == READY && geometry == self.geo
+    }
+
+    /// The version a file replacing this one starts at: above every version this one handed out,
+    /// unless that would leave JavaScript's exact range (a damaged counter).
+    fn next_version_seed(&self) -> u64 {
+        let v = self.counters().version_clock.saturating_add(1 << 20);
+        if v < MAX_VERSION / 2 {
+            v
+        } else {
+            0
+        }
+    }
+
+    /// Sets or clears the retired mark under the file's lock; false when the lock could not be
+    /// taken (a damaged file: nobody can be writing to it through the lock either).
+    fn set_retired(&self, retired: bool) -> bool {
+        // SAFETY: the lock lies in this mapping and was initialised (lock_is_plausible).
+        match unsafe { lock::acquire(self.lock_ptr(), std::time::Duration::from_secs(2)) } {
+            Ok(_) => {
+                let mut c = self.counters();
+                c.retired = u32::from(retired);
+                self.set_counters(&c);
+                // SAFETY: acquired just above.
+                unsafe { lock::release(self.lock_ptr()) };
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     fn header(&self) -> *mut Header {
@@ -227,12 +335,17 @@ impl Segment {
                 ptr::addr_of!((*h).geometry).read(),
             )
         };
-        magic == MAGIC && version == LAYOUT_VERSION && ready == READY && geometry == self.geo
+        magic == MAGIC
+            && version == LAYOUT_VERSION
+            && ready == READY
+            && geometry == self.geo
+            && self.counters().retired == 0
     }
 
-    /// Writes a fresh header, mutex and empty table. Only called on a file nobody else can use yet
-    /// (empty under our flock, or a temporary file not yet renamed into place).
-    fn initialise(&self) -> Result<(), StoreError> {
+    /// Writes a fresh header, mutex and empty table, its room versions starting at
+    /// `version_seed` (µs). Only called on a file nobody else can use yet (empty under our flock,
+    /// or a temporary file not yet renamed into place).
+    fn initialise(&self, version_seed: u64) -> Result<(), StoreError> {
         let h = self.header();
         // SAFETY: the header lies inside the mapping; no other process can see this file yet.
         unsafe {
@@ -244,6 +357,7 @@ impl Segment {
             path: self.path.display().to_string(),
             message: format!("initialising the lock: {e:?}"),
         })?;
+        self.set_counters(&Counters { version_clock: version_seed.min(MAX_VERSION / 2), ..Counters::default() });
         super::repair::reset(self);
         // SAFETY: header fields inside the mapping; `ready` is written last, after a fence, so a
         // reader that sees READY sees everything before it.
@@ -286,7 +400,7 @@ impl Segment {
         }
         let at = off as usize + i as usize * std::mem::size_of::<T>();
         debug_assert!(at + std::mem::size_of::<T>() <= self.len);
-        debug_assert!(at % std::mem::align_of::<T>() == 0);
+        debug_assert!(at.is_multiple_of(std::mem::align_of::<T>()));
         // SAFETY: `i < count` and the geometry (validated at attach) places `count` elements of
         // `T` at `off` inside the mapping, so `at` is in bounds and aligned.
         Ok(unsafe { self.base.add(at) }.cast())
@@ -438,7 +552,7 @@ impl Segment {
     }
 
     /// Scribbles over bytes of the segment: only for tests that prove damage is survived.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn testing_scribble(&self, offset: usize, bytes: &[u8]) {
         if offset.checked_add(bytes.len()).is_some_and(|end| end <= self.len) {
             // SAFETY: the range was checked against the mapping's length just above.

@@ -26,8 +26,8 @@ use std::time::Duration;
 
 /// Entries the expiry sweep examines on each write.
 pub(crate) const SWEEP_PER_WRITE: u32 = 4;
-/// Entries examined by the sweep that runs before a write evicts live entries for space.
-const SWEEP_BEFORE_EVICT: u32 = 256;
+/// Longest TTL an entry record may carry (one day, as the API allows).
+pub(crate) const MAX_TTL_SECS: u32 = crate::store::api::MAX_SECONDS as u32;
 
 /// Proof that this thread holds the segment lock, with the counters cached for the operation.
 /// Dropping it writes the counters back and releases the lock.
@@ -52,8 +52,21 @@ pub(crate) struct Prepared<'a> {
     pub state: &'a [u8],
     pub checksum: u64,
     pub user_id: u64,
-    pub now_us: u64,
-    pub expires_us: u64,
+    pub ttl_secs: u32,
+}
+
+/// A prepared write with its times, fixed under the lock.
+struct Write<'a> {
+    p: &'a Prepared<'a>,
+    now_us: u64,
+    expires_us: u64,
+}
+
+impl<'a> std::ops::Deref for Write<'a> {
+    type Target = Prepared<'a>;
+    fn deref(&self) -> &Prepared<'a> {
+        self.p
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,42 +256,145 @@ impl<'a> Locked<'a> {
         Ok(())
     }
 
-    /// Removes the least recently written entry; false when there is none.
-    fn evict_oldest(&mut self, now_us: u64) -> Result<bool, Corrupt> {
+    /// Records that an entry now expires at `expires_us`, keeping both expiry floors lower bounds.
+    pub(crate) fn note_expiry(&mut self, expires_us: u64) {
+        self.c.expiry_floor = self.c.expiry_floor.min(expires_us);
+        self.c.sweep_floor = self.c.sweep_floor.min(expires_us);
+    }
+
+    /// Decides whether live record `i` (read into `e`) has expired at `now_us`. An expiry more
+    /// than its TTL ahead of now (the wall clock stepped back) is first lowered to `now + TTL`,
+    /// in the segment too: no entry outlives its TTL because the clock moved.
+    pub(crate) fn settle(&mut self, i: u32, e: &mut EntryRec, now_us: u64) -> Result<bool, Corrupt> {
+        let latest = now_us.saturating_add(e.ttl_us());
+        if e.expires_us > latest {
+            e.expires_us = latest;
+            self.seg.set_entry(i, e)?;
+            self.note_expiry(latest);
+        }
+        Ok(e.expires_us <= now_us)
+    }
+
+    /// Notices a wall clock stepped back (now more than a second before the latest time a holder
+    /// saw): removes the entries that had expired by that latest time (not yet swept, they must
+    /// not come back to life) and caps every other expiry at `now + TTL`, so none outlives its
+    /// TTL, even one nobody reads. Then records `now` as the latest time.
+    pub(crate) fn notice_clock(&mut self, now_us: u64) -> Result<(), Corrupt> {
+        let high = self.c.clock_high_us;
+        if now_us.saturating_add(1_000_000) < high {
+            for i in 0..self.geo.entry_capacity {
+                let mut e = self.seg.entry(i)?;
+                if e.used != USED {
+                    continue;
+                }
+                if e.expires_us <= high {
+                    self.remove_entry(i, Reason::Expired)?;
+                } else {
+                    self.settle(i, &mut e, now_us)?;
+                }
+            }
+            self.c.clock_high_us = now_us;
+        } else {
+            self.c.clock_high_us = self.c.clock_high_us.max(now_us);
+        }
+        Ok(())
+    }
+
+    /// Evicts the least recently written entry, which the caller has established is live (no
+    /// expired entry is stored); false when the table is empty.
+    fn evict_oldest_live(&mut self, now_us: u64) -> Result<bool, Corrupt> {
         let i = self.c.lru_head;
         if i == NIL {
             return Ok(false);
         }
-        let e = self.seg.entry(i)?;
-        self.remove_entry(i, if e.expires_us <= now_us { Reason::Expired } else { Reason::Evicted })?;
+        #[cfg(feature = "testing")]
+        self.audit_live_eviction(now_us);
+        let mut e = self.seg.entry(i)?;
+        let expired = self.settle(i, &mut e, now_us)?;
+        self.remove_entry(i, if expired { Reason::Expired } else { Reason::Evicted })?;
         Ok(true)
+    }
+
+    /// Test builds: counts a live eviction made while any expired entry is stored (a full scan).
+    #[cfg(feature = "testing")]
+    fn audit_live_eviction(&mut self, now_us: u64) {
+        let expired_stored = (0..self.geo.entry_capacity)
+            .filter_map(|i| self.seg.entry(i).ok())
+            .any(|e| e.used == USED && e.expires_us <= now_us);
+        if expired_stored {
+            self.c.audit_live_evicted_with_expired += 1;
+        }
+    }
+
+    /// Moves the sweep cursor one record on; at the wrap, what the finished pass saw becomes
+    /// the expiry floor. Returns the record to look at.
+    fn sweep_step(&mut self) -> u32 {
+        let cap = self.geo.entry_capacity;
+        let i = if self.c.sweep_cursor < cap { self.c.sweep_cursor } else { 0 };
+        if i + 1 < cap {
+            self.c.sweep_cursor = i + 1;
+        } else {
+            self.c.sweep_cursor = 0;
+            // Every record was visited since the last wrap, and every write since then lowered
+            // sweep_floor: no live entry expires before it.
+            self.c.expiry_floor = self.c.expiry_floor.max(self.c.sweep_floor);
+            self.c.sweep_floor = u64::MAX;
+        }
+        i
+    }
+
+    /// Looks at record `i` for the sweep: removes it if it expired (true), else notes its expiry.
+    fn sweep_visit(&mut self, i: u32, now_us: u64) -> Result<bool, Corrupt> {
+        let mut e = self.seg.entry(i)?;
+        if e.used != USED {
+            return Ok(false);
+        }
+        if self.settle(i, &mut e, now_us)? {
+            self.remove_entry(i, Reason::Expired)?;
+            return Ok(true);
+        }
+        self.c.sweep_floor = self.c.sweep_floor.min(e.expires_us);
+        Ok(false)
     }
 
     /// Looks at the next `n` entry records and removes those that have expired.
     pub(crate) fn sweep(&mut self, now_us: u64, n: u32) -> Result<u64, Corrupt> {
-        let cap = self.geo.entry_capacity;
         let mut removed = 0;
-        for _ in 0..n.min(cap) {
-            let i = if self.c.sweep_cursor < cap { self.c.sweep_cursor } else { 0 };
-            self.c.sweep_cursor = if i + 1 < cap { i + 1 } else { 0 };
-            let e = self.seg.entry(i)?;
-            if e.used == USED && e.expires_us <= now_us {
-                self.remove_entry(i, Reason::Expired)?;
-                removed += 1;
-            }
+        for _ in 0..n.min(self.geo.entry_capacity) {
+            let i = self.sweep_step();
+            removed += u64::from(self.sweep_visit(i, now_us)?);
         }
         Ok(removed)
     }
 
-    /// Frees space until `ok` holds: first a sweep for expired entries, then the least recently
-    /// written ones. False when nothing is left to evict.
-    fn make_room(&mut self, now_us: u64, ok: impl Fn(&Self) -> bool) -> Result<bool, Corrupt> {
-        if ok(self) {
-            return Ok(true);
+    /// Removes one expired entry, continuing the sweep until it finds one: true if it did; false
+    /// when none is stored — then proven, either by the expiry floor or by a whole pass over the
+    /// table (which raises the floor, so the next search is free until time reaches it).
+    fn expire_one(&mut self, now_us: u64) -> Result<bool, Corrupt> {
+        if now_us < self.c.expiry_floor {
+            return Ok(false);
         }
-        self.sweep(now_us, SWEEP_BEFORE_EVICT)?;
+        for _ in 0..self.geo.entry_capacity {
+            let i = self.sweep_step();
+            if self.sweep_visit(i, now_us)? {
+                return Ok(true);
+            }
+        }
+        self.c.full_sweeps += 1;
+        Ok(false)
+    }
+
+    /// Frees space until `ok` holds: expired entries first, as many as it takes (so an expired
+    /// room is reclaimed before any live entry goes), then the least recently written live
+    /// entries. False when nothing is left to evict.
+    fn make_room(&mut self, now_us: u64, ok: impl Fn(&Self) -> bool) -> Result<bool, Corrupt> {
         while !ok(self) {
-            if !self.evict_oldest(now_us)? {
+            if !self.expire_one(now_us)? {
+                break;
+            }
+        }
+        while !ok(self) {
+            if !self.evict_oldest_live(now_us)? {
                 return Ok(false);
             }
         }
@@ -287,18 +403,22 @@ impl<'a> Locked<'a> {
 
     // ---------------------------------------------------------------- upsert
 
-    pub(crate) fn upsert(&mut self, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+    pub(crate) fn upsert(&mut self, w: &Prepared<'_>, now_us: u64) -> Result<WriteResult, Corrupt> {
+        let w = &Write { p: w, now_us, expires_us: now_us + u64::from(w.ttl_secs) * 1_000_000 };
         // A write that could not fit even in an empty segment is refused before anything is
         // evicted for it: nothing already stored is lost to a write that fails anyway.
         if chunks_for(w.client.len() + w.state.len()) as u64 > u64::from(self.geo.chunk_count) {
             self.c.rejected_full += 1;
             return Ok(WriteResult::Full);
         }
-        self.sweep(w.now_us, SWEEP_PER_WRITE)?;
+        if w.now_us >= self.c.expiry_floor {
+            self.sweep(w.now_us, SWEEP_PER_WRITE)?;
+        }
         let existing_room = self.find_room(w.room, w.room_hash)?;
         if let Some(ri) = existing_room {
             if let Some(i) = self.find_entry(ri, w.key_hash, w.client)? {
-                if self.seg.entry(i)?.expires_us > w.now_us {
+                let mut e = self.seg.entry(i)?;
+                if !self.settle(i, &mut e, w.now_us)? {
                     return self.update_entry(ri, i, w);
                 }
                 // It expired and was not swept yet: it left, and this write is a new join.
@@ -313,19 +433,17 @@ impl<'a> Locked<'a> {
     }
 
     /// Inserts a new entry (creating its room when `existing_room` is `None`).
-    fn insert_entry(&mut self, existing_room: Option<u32>, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+    fn insert_entry(&mut self, existing_room: Option<u32>, w: &Write<'_>) -> Result<WriteResult, Corrupt> {
         let ri = match existing_room {
             Some(ri) => ri,
             None => {
-                let mut created = None;
-                while created.is_none() {
-                    created = self.create_room(w.room, w.room_hash)?;
-                    if created.is_none() && !self.evict_oldest(w.now_us)? {
-                        self.c.rejected_full += 1;
-                        return Ok(WriteResult::Full);
-                    }
+                // Every room record in use: expired entries go first (until a room empties),
+                // live ones only when nothing expired is stored.
+                if !self.make_room(w.now_us, |t| t.c.free_room_head != NIL)? {
+                    self.c.rejected_full += 1;
+                    return Ok(WriteResult::Full);
                 }
-                created.ok_or(Corrupt)?
+                self.create_room(w.room, w.room_hash)?.ok_or(Corrupt)?
             }
         };
         // Pin the room (a phantom member) so evictions below cannot free it under us.
@@ -354,6 +472,7 @@ impl<'a> Locked<'a> {
             updated_us: w.now_us,
             expires_us: w.expires_us,
             checksum: w.checksum,
+            ttl_secs: w.ttl_secs,
             ..EntryRec::FREE
         };
         if !self.write_content(&mut e, w.client, w.state)? {
@@ -368,6 +487,7 @@ impl<'a> Locked<'a> {
         r.version = self.bump_version(); // the pin becomes the real member: count stays
         self.seg.set_room(ri, &r)?;
         self.c.live_entries += 1;
+        self.note_expiry(w.expires_us);
         Ok(WriteResult::Done(Written::Joined))
     }
 
@@ -377,7 +497,7 @@ impl<'a> Locked<'a> {
         self.seg.set_room(ri, &r)
     }
 
-    fn update_entry(&mut self, ri: u32, i: u32, w: &Prepared<'_>) -> Result<WriteResult, Corrupt> {
+    fn update_entry(&mut self, ri: u32, i: u32, w: &Write<'_>) -> Result<WriteResult, Corrupt> {
         let mut e = self.seg.entry(i)?;
         let unchanged =
             e.user_id == w.user_id && e.checksum == w.checksum && self.content_equals(&e, w.client, w.state)?;
@@ -406,6 +526,8 @@ impl<'a> Locked<'a> {
         }
         e.updated_us = w.now_us;
         e.expires_us = w.expires_us;
+        e.ttl_secs = w.ttl_secs;
+        self.note_expiry(w.expires_us);
         let mut r = self.seg.room(ri)?;
         self.room_unlink(&mut r, &e)?;
         self.room_push_front(&mut r, i, &mut e)?;
@@ -419,6 +541,7 @@ impl<'a> Locked<'a> {
     }
 
     /// Half-writes the table as a killed writer would (see `ShmStore::testing_die_mid_write`).
+    #[cfg(feature = "testing")]
     pub(crate) fn testing_tear(&mut self) {
         let mut c = self.c;
         c.live_entries += 3;

@@ -120,4 +120,49 @@ final class ArgumentTypesTest extends PresenceTestCase
 		}
 		self::assertSame($before, self::snapshot('r'));
 	}
+
+	/**
+	 * A Stringable object for a string parameter: converted with __toString() in coercive mode,
+	 * as PHP's own functions do (strlen(new Foo)), refused under strict_types naming its class.
+	 */
+	public function testStringableObjectsAreConvertedInCoerciveModeOnly(): void
+	{
+		$r = self::runChild(<<<'PHP'
+			final class RoomName { public function __toString(): string { return 'post:7'; } }
+			final class Plain {}
+			$result = [];
+			$try = static function (string $label, callable $call) use (&$result): void {
+				try {
+					$result[$label] = $call();
+				} catch (Throwable $e) {
+					$result[$label] = get_class($e) . ': ' . $e->getMessage();
+				}
+			};
+			$try('upsert', fn () => presence_upsert(new RoomName(), new RoomName(), ['a' => 1]));
+			$try('room', fn () => array_column(presence_room(new RoomName()), 'client_id', 'room'));
+			$try('prefix', fn () => array_keys(presence_rooms(new RoomName())));
+			$try('plain object', fn () => presence_room(new Plain()));
+			PHP);
+
+		self::assertTrue($r['upsert']);
+		self::assertSame(['post:7' => 'post:7'], $r['room']);
+		self::assertSame(['post:7'], $r['prefix']);
+		self::assertSame('TypeError: presence_room(): Argument #1 ($room) must be of type string, Plain given', $r['plain object']);
+
+		presence_upsert('r', 'c', ['keep' => 1], 1);
+		$before = self::snapshot('r');
+		$name = new class () {
+			public function __toString(): string
+			{
+				return 'r';
+			}
+		};
+		try {
+			presence_room_count($name);
+			self::fail('expected TypeError');
+		} catch (TypeError $e) {
+			self::assertStringStartsWith('presence_room_count(): Argument #1 ($room) must be of type string, class@anonymous', $e->getMessage());
+		}
+		self::assertSame($before, self::snapshot('r'));
+	}
 }

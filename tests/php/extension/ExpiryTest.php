@@ -57,10 +57,12 @@ final class ExpiryTest extends PresenceTestCase
 	public function testAnOutOfRangeDefaultTtlSettingFallsBackTo150(): void
 	{
 		foreach (['0', '86401', 'abc'] as $setting) {
-			$r = self::runChild('$result = presence_stats()["default_ttl"];', [
+			$r = self::runChild(self::CATCH_ERRORS . '$result = [presence_stats()["default_ttl"], $errors];', [
 				'presence.default_ttl' => $setting,
 			] + $this->privateStore('bad-ttl'));
-			self::assertSame(150, $r, "presence.default_ttl=$setting");
+			self::assertSame(150, $r[0], "presence.default_ttl=$setting");
+			self::assertCount(1, $r[1], "presence.default_ttl=$setting warns once");
+			self::assertStringContainsString("presence.default_ttl \"$setting\"", $r[1][0][1]);
 		}
 		self::assertSame(86400, self::runChild('$result = presence_stats()["default_ttl"];', [
 			'presence.default_ttl' => '86400',

@@ -7,8 +7,9 @@ SITE_PACKAGES=(
 	php8.2-mbstring php8.2-curl php8.2-gd php8.2-intl php8.2-apcu
 	curl ca-certificates debian-archive-keyring
 )
-# Building the extension (ext-php-rs runs php-config and bindgen; rustc links with cc).
-BUILD_PACKAGES=(php8.2-dev libclang-dev gcc libc6-dev)
+# Building the extension (ext-php-rs runs php-config and bindgen; rustc links with cc; g++ builds
+# libFuzzer for fuzz/run).
+BUILD_PACKAGES=(php8.2-dev libclang-dev gcc g++ libc6-dev)
 # Running the PHPUnit suites.
 PHPUNIT_PACKAGES=(phpunit)
 # The Redis backend: its tests, and sites with PRESENCE_BACKEND=redis.

@@ -29,6 +29,8 @@ write_php_fpm_config() {
 		pid = $RUN_DIR/$name.own.pid
 		error_log = $LOG_DIR/$name.log
 		daemonize = no
+		; A reload (USR2) lets workers finish their requests instead of killing them (502s).
+		process_control_timeout = 10s
 
 		[presence-$SITE_NAME${machine_lines:+-m$machine}]
 		$user_lines

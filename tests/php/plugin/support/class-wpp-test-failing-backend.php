@@ -57,6 +57,14 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array();
 	}
 
+	public function get_rooms( array $rooms, int $max_age ): array {
+		return array_fill_keys( array_map( 'strval', $rooms ), array() );
+	}
+
+	public function stats(): array {
+		return array();
+	}
+
 	public function gc(): int {
 		return 0;
 	}

@@ -54,6 +54,16 @@ class DatabaseBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertSame( '2027-01-15 08:01:40', $b->get_room( 'r', 150 )[0]['date_gmt'] );
 	}
 
+	public function test_an_entry_lives_at_least_its_ttl_whatever_the_fraction_of_a_second(): void {
+		$b          = $this->clocked();
+		$this->now += 0.9;
+		$b->set( 'r', 'a', array(), 1, 1 );
+		$this->now += 0.2; // Past the whole second it was written in, well within its 1 s.
+		$this->assertSame( array( 'a' ), array_column( $b->get_room( 'r', 150 ), 'client_id' ) );
+		$this->now += 0.9; // 1.1 s after it was written: gone (whole seconds, at most one more).
+		$this->assertSame( array(), $b->get_room( 'r', 150 ) );
+	}
+
 	public function test_gc_deletes_exactly_the_expired_rows(): void {
 		global $wpdb;
 		$b = $this->clocked();
