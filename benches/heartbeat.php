@@ -1,31 +1,36 @@
 <?php
 /**
  * Side-by-side benchmark of one presence heartbeat (write my entry, then read my room of 20
- * clients, 200 rooms in all), alternating between:
- *   native — presence_upsert() + presence_room();
- *   native_unchanged — presence_upsert() + presence_room_version(): what the plugin does when the
- *            browser already holds the room's current version (a room whose members only tick);
- *   apcu   — what a PHP developer would write: one array per room in APCu, guarded by an
- *            apcu_add() lock key, expired clients dropped on write, the room sorted newest first;
- *   floor  — PHP building the same 20-entry result array from literals (no storage at all).
- * Then, in child processes with their own segments, upsert and read latency at 1 K, 100 K and
- * 1 M entries, and segment bytes per entry.
+ * clients, 200 rooms in all), alternating in one run between:
+ *   native           presence_upsert() + presence_room();
+ *   native_unchanged presence_upsert() + presence_room_version(): what the plugin does when the
+ *                    browser already holds the room's current version (members only ticking);
+ *   apcu             what a PHP developer would write: one array per room in APCu, guarded by an
+ *                    apcu_add() lock key, expired clients dropped on write, sorted newest first;
+ *   floor            PHP building exactly the arrays presence_room() returns (the same six keys,
+ *                    the same value types, a fresh `data` array per entry, the date formatted
+ *                    once per heartbeat) from strings it already holds: no storage at all.
+ * Then, each in a child process with its own segment, upsert and read latency and segment bytes
+ * per entry at 1 K, 100 K and 1 M entries, with a ~100-byte state and with the plugin's state.
  *
  * Run with benches/run (it builds the extension and passes the right -d flags).
- * Prints medians over alternating rounds and the ratios; machines here are noisy, so only the
- * ratios measured in one run mean anything.
+ * Prints medians over alternating rounds and the ratios of one run (machines here are noisy:
+ * only ratios measured in one run mean anything); PRESENCE_BENCH_JSON=FILE also writes them as
+ * JSON for benches/figures. PRESENCE_BENCH_QUICK=1: a short run with small tables.
  */
 
-const ROOMS = 200;
+const ROOMS   = 200;
 const CLIENTS = 20;
-const TTL = 150;
+const TTL     = 150;
 
+/** What the plugin's heartbeat stores per user (plugin/includes/heartbeat/entries.php). */
 function state_for( int $user ): array {
 	static $states = array();
 	return $states[ $user ] ??= array(
-		'screen'       => 'dashboard',
 		'display_name' => "Editor $user",
-		'avatar_url'   => "https://example.test/avatar/" . md5( (string) $user ) . '?s=48',
+		'avatar_url'   => 'https://secure.gravatar.com/avatar/' . hash( 'sha256', "editor$user@example.com" ) . '?s=64&d=mm&r=g',
+		'screen'       => 'dashboard',
+		'title'        => 'Dashboard',
 	);
 }
 
@@ -70,20 +75,72 @@ function apcu_heartbeat( int $room, int $client ): int {
 	return count( $list );
 }
 
+/**
+ * The strings a PHP floor starts from: everything an entry says, already held as PHP strings
+ * (so the floor allocates none; the native store has to copy each one out of shared memory).
+ */
+function floor_strings(): array {
+	static $users = null;
+	if ( null === $users ) {
+		for ( $i = 0; $i < CLIENTS; $i++ ) {
+			$s           = state_for( $i );
+			$users[ $i ] = array( "user-$i", $s['display_name'], $s['avatar_url'], $s['screen'], $s['title'] );
+		}
+	}
+	return $users;
+}
+
 function floor_heartbeat( int $room, int $client ): int {
-	$now  = microtime( true );
-	$list = array();
-	for ( $i = 0; $i < CLIENTS; $i++ ) {
+	$users = floor_strings();
+	$name  = "bench/room-$room";
+	$now   = microtime( true );
+	$date  = gmdate( 'Y-m-d H:i:s', (int) $now );
+	$list  = array();
+	foreach ( $users as $i => $u ) {
 		$list[] = array(
-			'room'       => "bench/room-$room",
-			'client_id'  => "user-$i",
+			'room'       => $name,
+			'client_id'  => $u[0],
 			'user_id'    => $i,
-			'data'       => state_for( $i ),
-			'date_gmt'   => gmdate( 'Y-m-d H:i:s', (int) $now ),
+			'data'       => array(
+				'display_name' => $u[1],
+				'avatar_url'   => $u[2],
+				'screen'       => $u[3],
+				'title'        => $u[4],
+			),
+			'date_gmt'   => $date,
 			'updated_at' => $now,
 		);
 	}
 	return count( $list );
+}
+
+/** The floor must build what presence_room() returns: same keys, order and value types. */
+function check_floor_shape(): void {
+	$describe = function ( array $list ): array {
+		$shape = array();
+		foreach ( $list[0] as $key => $value ) {
+			$shape[ $key ] = is_array( $value ) ? array_map( 'get_debug_type', $value ) : get_debug_type( $value );
+		}
+		return array( count( $list ), $shape );
+	};
+	$native = presence_room( 'bench/room-0' );
+	$users  = floor_strings();
+	$now    = microtime( true );
+	$floor  = array();
+	foreach ( $users as $i => $u ) {
+		$floor[] = array(
+			'room'       => 'bench/room-0',
+			'client_id'  => $u[0],
+			'user_id'    => $i,
+			'data'       => array( 'display_name' => $u[1], 'avatar_url' => $u[2], 'screen' => $u[3], 'title' => $u[4] ),
+			'date_gmt'   => gmdate( 'Y-m-d H:i:s', (int) $now ),
+			'updated_at' => $now,
+		);
+	}
+	if ( $describe( $native ) !== $describe( $floor ) ) {
+		fwrite( STDERR, "the floor does not build the arrays presence_room() returns:\n" . var_export( array( $describe( $native ), $describe( $floor ) ), true ) . "\n" );
+		exit( 1 );
+	}
 }
 
 function median( array $xs ): float {
@@ -101,7 +158,7 @@ function time_ns( callable $f, int $n ): float {
 	return ( hrtime( true ) - $t ) / $n;
 }
 
-function heartbeat_comparison( int $rounds, int $per_round ): void {
+function heartbeat_comparison( int $rounds, int $per_round ): array {
 	presence_flush( 'bench/' );
 	apcu_clear_cache();
 	// Fill every room with 20 clients in both stores first.
@@ -115,44 +172,79 @@ function heartbeat_comparison( int $rounds, int $per_round ): void {
 		fwrite( STDERR, "the variants do not return the same room size\n" );
 		exit( 1 );
 	}
+	check_floor_shape();
 	$variants = array( 'native', 'native_unchanged', 'apcu', 'floor' );
 	$runs     = array_fill_keys( $variants, array() );
 	for ( $round = 0; $round < $rounds; $round++ ) {
-		foreach ( $variants as $v ) {
+		// Each round starts with another variant, so none always runs first.
+		$order = array_merge( array_slice( $variants, $round % 4 ), array_slice( $variants, 0, $round % 4 ) );
+		foreach ( $order as $v ) {
 			$runs[ $v ][] = time_ns( "{$v}_heartbeat", $per_round );
 		}
 	}
-	$m = array_map( 'median', $runs );
+	$m      = array_map( 'median', $runs );
+	$ratios = array(
+		'native_over_floor'      => $m['native'] / $m['floor'],
+		'apcu_over_native'       => $m['apcu'] / $m['native'],
+		'apcu_over_unchanged'    => $m['apcu'] / $m['native_unchanged'],
+		'apcu_over_floor'        => $m['apcu'] / $m['floor'],
+	);
 	printf( "\nHeartbeat = upsert own entry + read own room (%d clients, %d rooms), median of %d alternating rounds x %d\n", CLIENTS, ROOMS, $rounds, $per_round );
 	printf( "| variant | ns per heartbeat |\n|---|---:|\n" );
 	foreach ( $m as $v => $ns ) {
 		printf( "| %s | %.0f |\n", $v, $ns );
 	}
-	printf( "\napcu / native = %.1fx   (native with a full room read is that many times faster than APCu)\n", $m['apcu'] / $m['native'] );
-	printf( "apcu / native_unchanged = %.1fx   (when the room is unchanged and its read is skipped)\n", $m['apcu'] / $m['native_unchanged'] );
-	printf( "native / floor = %.2fx  (native heartbeat vs PHP only building the 20-entry result)\n", $m['native'] / $m['floor'] );
+	printf( "\nnative / floor = %.2fx   (native heartbeat vs PHP only building the same 20-entry result)\n", $ratios['native_over_floor'] );
+	printf( "apcu / native = %.2fx   (native with a full room read is that many times faster than APCu)\n", $ratios['apcu_over_native'] );
+	printf( "apcu / native_unchanged = %.1fx   (when the room is unchanged and its read is skipped)\n", $ratios['apcu_over_unchanged'] );
+	return array(
+		'rooms'     => ROOMS,
+		'clients'   => CLIENTS,
+		'rounds'    => $rounds,
+		'per_round' => $per_round,
+		'median_ns' => $m,
+		'rounds_ns' => $runs,
+		'ratios'    => $ratios,
+	);
 }
 
-/** Child mode: fill $n entries (rooms of 20), then time upserts and room reads. */
-function scale_child( int $n ): void {
+/** The states the scale table is measured with. */
+function scale_state( string $kind, int $i ): array {
+	if ( 'plugin' === $kind ) {
+		return state_for( $i % 1000 );
+	}
+	// About 100 bytes as JSON: what a small custom presence client might keep.
+	return array(
+		'screen'  => 'edit-post',
+		'post_id' => 1000 + $i % 9000,
+		'status'  => 'active',
+		'agent'   => 'Firefox 128 on Linux, 1920x1080',
+	);
+}
+
+/** Child mode: fill $n entries (rooms of 20) with $kind states, then time upserts and room reads. */
+function scale_child( int $n, string $kind ): void {
 	presence_flush();
 	$rooms = max( 1, intdiv( $n, CLIENTS ) );
 	$t     = hrtime( true );
 	for ( $i = 0; $i < $n; $i++ ) {
-		presence_upsert( 'scale/room-' . ( $i % $rooms ), "c$i", array( 'screen' => 'dashboard' ), $i % 1000, 3600 );
+		presence_upsert( 'scale/room-' . ( $i % $rooms ), "user-$i", scale_state( $kind, $i ), 1 + $i % 1000, 3600 );
 	}
 	$fill = ( hrtime( true ) - $t ) / $n;
 	$s    = presence_stats();
-	if ( $s['live_entries'] !== $n ) {
-		fwrite( STDERR, "expected $n live entries, found {$s['live_entries']}\n" );
+	if ( $s['live_entries'] !== $n || $s['evictions']['lru'] !== 0 ) {
+		fwrite( STDERR, "expected $n live entries and no eviction, found {$s['live_entries']} and {$s['evictions']['lru']}\n" );
 		exit( 1 );
 	}
 	mt_srand( 7 );
-	$k = 20000;
+	$k = $n >= 1000 ? 20000 : 2000;
 	$t = hrtime( true );
 	for ( $j = 0; $j < $k; $j++ ) {
-		$i = mt_rand( 0, $n - 1 );
-		presence_upsert( 'scale/room-' . ( $i % $rooms ), "c$i", array( 'screen' => $j & 1 ? 'edit' : 'dashboard' ), $i % 1000, 3600 );
+		$i     = mt_rand( 0, $n - 1 );
+		$state = scale_state( $kind, $i );
+		// A changed state each time (the store's slow path: new content, new version).
+		$state['screen'] = $j & 1 ? 'edit-post' : 'dashboard';
+		presence_upsert( 'scale/room-' . ( $i % $rooms ), "user-$i", $state, 1 + $i % 1000, 3600 );
 	}
 	$upsert = ( hrtime( true ) - $t ) / $k;
 	$t      = hrtime( true );
@@ -160,51 +252,99 @@ function scale_child( int $n ): void {
 		presence_room( 'scale/room-' . mt_rand( 0, $rooms - 1 ) );
 	}
 	$read = ( hrtime( true ) - $t ) / $k;
-	echo json_encode( array(
-		'n'              => $n,
-		'fill_ns'        => $fill,
-		'upsert_ns'      => $upsert,
-		'read_ns'        => $read,
-		'bytes_per_live' => $s['bytes_used'] / $n,
-		'bytes_per_slot' => $s['bytes_total'] / $s['capacity'],
-		'segment_mib'    => $s['bytes_total'] / 1048576,
-	) ), "\n";
+	$s    = presence_stats();
+	echo json_encode(
+		array(
+			'n'              => $n,
+			'state'          => $kind,
+			'state_json'     => strlen( json_encode( scale_state( $kind, 1 ) ) ),
+			'fill_ns'        => $fill,
+			'upsert_ns'      => $upsert,
+			'read_ns'        => $read,
+			'bytes_per_live' => $s['bytes_used'] / $s['live_entries'],
+			'bytes_per_slot' => $s['bytes_total'] / $s['capacity'],
+			'capacity'       => $s['capacity'],
+			'segment_bytes'  => $s['bytes_total'],
+		)
+	), "\n";
 }
 
-function scale_comparison(): void {
+function scale_comparison( array $sizes ): array {
 	printf( "\nScale: changed-state upserts and 20-client room reads on a table of N entries (each N in its own process and segment)\n" );
-	printf( "| entries | upsert ns | room read ns | fill ns/entry | segment bytes per live entry | segment | \n|---:|---:|---:|---:|---:|---:|\n" );
-	foreach ( array( 1000 => '1M', 100000 => '64M', 1000000 => '600M' ) as $n => $size ) {
-		$path = sys_get_temp_dir() . "/presence-bench-$n-" . getmypid() . '.seg';
-		if ( is_dir( '/dev/shm' ) ) {
-			$path = "/dev/shm/presence-bench-$n-" . getmypid() . '.seg';
+	printf( "| entries | state | upsert ns | room read ns | used bytes per entry | segment bytes per entry slot | segment |\n|---:|---|---:|---:|---:|---:|---:|\n" );
+	$rows = array();
+	foreach ( $sizes as $n => $size ) {
+		foreach ( array( 'small', 'plugin' ) as $kind ) {
+			$dir  = is_dir( '/dev/shm' ) ? '/dev/shm' : sys_get_temp_dir();
+			$path = "$dir/presence-bench-$n-$kind-" . getmypid() . '.seg';
+			$cmd  = array( PHP_BINARY, '-n', '-d', 'extension=' . getenv( 'PRESENCE_SO' ), '-d', "presence.shm_path=$path", '-d', "presence.shm_size=$size", __FILE__, 'scale-child', (string) $n, $kind );
+			$p    = proc_open( $cmd, array( 1 => array( 'pipe', 'w' ) ), $pipes );
+			$json = stream_get_contents( $pipes[1] );
+			fclose( $pipes[1] );
+			$rc = proc_close( $p );
+			@unlink( $path );
+			$r = json_decode( $json, true );
+			if ( 0 !== $rc || ! is_array( $r ) ) {
+				fwrite( STDERR, "scale child for $n ($kind) failed ($rc): $json\n" );
+				exit( 1 );
+			}
+			printf(
+				"| %s | %s (%d B JSON) | %.0f | %.0f | %.0f | %.0f | %.0f MiB |\n",
+				number_format( $n ),
+				$kind,
+				$r['state_json'],
+				$r['upsert_ns'],
+				$r['read_ns'],
+				$r['bytes_per_live'],
+				$r['bytes_per_slot'],
+				$r['segment_bytes'] / 1048576
+			);
+			$rows[] = $r;
 		}
-		$cmd = array( PHP_BINARY, '-n', '-d', 'extension=' . getenv( 'PRESENCE_SO' ), '-d', "presence.shm_path=$path", '-d', "presence.shm_size=$size", __FILE__, 'scale-child', (string) $n );
-		$out = array();
-		$p   = proc_open( $cmd, array( 1 => array( 'pipe', 'w' ) ), $pipes );
-		$json = stream_get_contents( $pipes[1] );
-		fclose( $pipes[1] );
-		$rc = proc_close( $p );
-		@unlink( $path );
-		$r = json_decode( $json, true );
-		if ( 0 !== $rc || ! is_array( $r ) ) {
-			fwrite( STDERR, "scale child for $n failed ($rc): $json\n" );
-			exit( 1 );
+	}
+	return $rows;
+}
+
+/** Profile mode (benches/profile): the heartbeat comparison's rooms, then only room reads. */
+function profile_room_reads( int $n ): void {
+	presence_flush( 'bench/' );
+	for ( $r = 0; $r < ROOMS; $r++ ) {
+		for ( $c = 0; $c < CLIENTS; $c++ ) {
+			native_heartbeat( $r, $c );
 		}
-		printf( "| %s | %.0f | %.0f | %.0f | %.0f | %.0f MiB |\n", number_format( $n ), $r['upsert_ns'], $r['read_ns'], $r['fill_ns'], $r['bytes_per_live'], $r['segment_mib'] );
+	}
+	mt_srand( 42 );
+	for ( $i = 0; $i < $n; $i++ ) {
+		presence_room( 'bench/room-' . mt_rand( 0, ROOMS - 1 ) );
 	}
 }
 
+if ( ( $argv[1] ?? '' ) === 'profile-room' ) {
+	profile_room_reads( (int) ( $argv[2] ?? 50000 ) );
+	exit( 0 );
+}
 if ( ( $argv[1] ?? '' ) === 'scale-child' ) {
-	scale_child( (int) $argv[2] );
+	scale_child( (int) $argv[2], $argv[3] ?? 'small' );
 	exit( 0 );
 }
 if ( ! function_exists( 'presence_upsert' ) || ! function_exists( 'apcu_add' ) || ! apcu_enabled() ) {
 	fwrite( STDERR, "needs the presence extension and APCu with apc.enable_cli=1 (use benches/run)\n" );
 	exit( 1 );
 }
-$quick = getenv( 'PRESENCE_BENCH_QUICK' ) === '1';
-heartbeat_comparison( $quick ? 3 : 9, $quick ? 2000 : 20000 );
-if ( ! $quick ) {
-	scale_comparison();
+$quick  = getenv( 'PRESENCE_BENCH_QUICK' ) === '1';
+$load   = sys_getloadavg();
+$result = array(
+	'date'      => gmdate( 'Y-m-d' ),
+	// The machine's 1-minute load average when the run started (this process not yet counted).
+	'load'      => $load ? $load[0] : null,
+	'php'       => PHP_VERSION,
+	'apcu'      => phpversion( 'apcu' ),
+	'quick'     => $quick,
+	'heartbeat' => heartbeat_comparison( $quick ? 3 : 9, $quick ? 2000 : 20000 ),
+	// Segment sizes that hold N entries without eviction (presence.shm_size budgets ~560 B per slot).
+	'scale'     => getenv( 'PRESENCE_BENCH_HEARTBEAT_ONLY' ) ? array() : scale_comparison( $quick ? array( 1000 => '1M', 10000 => '8M' ) : array( 1000 => '1M', 100000 => '64M', 1000000 => '600M' ) ),
+);
+$json_path = getenv( 'PRESENCE_BENCH_JSON' );
+if ( $json_path ) {
+	file_put_contents( $json_path, json_encode( $result, JSON_PRETTY_PRINT ) . "\n" );
 }

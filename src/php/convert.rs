@@ -1,13 +1,16 @@
 //! Conversions between PHP values and the store: a state array to codec bytes (before the lock),
-//! codec bytes back to a PHP array and entries to result arrays (after it). Result keys are
-//! interned once at module start, which makes building a room cheaper than PHP building the same
-//! arrays itself.
+//! codec bytes back to a PHP array and entries to result arrays (after it). Result arrays are
+//! built as PHP's VM builds a literal (see `zend_array`): the list sized and packed, each entry a
+//! hash of six keys interned once at module start (hash known, no lookup), and strings that
+//! repeat within a result (the room, the date, state keys, a value equal to the previous entry's)
+//! shared by reference count.
 
 use std::cell::Cell;
 
 use ext_php_rs::boxed::ZBox;
-use ext_php_rs::convert::IntoZval;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
+
+use super::zend_array;
 
 use crate::store::codec::{CodecError, Decoder, Encoder, Token, MAX_DEPTH};
 use crate::store::{format_gmt_bytes, EntryList};
@@ -71,27 +74,58 @@ fn encode_value(enc: &mut Encoder, v: &Zval, path: &mut String) -> Result<(), St
     r.map_err(StateError::Codec)
 }
 
-/// String keys already made while converting one result: the same few keys (`screen`,
-/// `display_name` …) recur in every entry of a room, so each becomes one zend_string shared by
-/// reference count instead of one allocation and one hash per entry.
+/// String keys already made while converting one result, each with the last string value seen
+/// under it. The same few keys (`screen`, `display_name` …) recur in every entry of a room, in the
+/// same order, and some values repeat from one entry to the next (a screen id): each becomes one
+/// zend_string shared by reference count instead of one allocation (and, for a key, one hash) per
+/// entry. A lookup tries the key after the previous one first.
 #[derive(Default)]
-pub struct KeyCache {
-    keys: Vec<ZBox<ZendStr>>,
+pub struct Caches {
+    keys: Vec<CachedKey>,
+    next: usize,
 }
 
-const KEY_CACHE_SIZE: usize = 32;
+struct CachedKey {
+    key: ZBox<ZendStr>,
+    last_value: Option<Zval>,
+}
 
-impl KeyCache {
-    fn get(&mut self, bytes: &[u8]) -> Option<&ZendStr> {
-        let i = match self.keys.iter().position(|k| k.as_bytes() == bytes) {
-            Some(i) => i,
-            None if self.keys.len() < KEY_CACHE_SIZE && bytes.len() <= 64 => {
-                self.keys.push(ZendStr::new(bytes, false));
-                self.keys.len() - 1
-            }
-            None => return None,
+/// Most keys cached, and the longest key or value cached: keys that repeat are short and few.
+const CACHED_KEYS: usize = 32; // a bit each in `decode_array`'s `seen: u32`
+const CACHED_MAX_LEN: usize = 64;
+
+impl Caches {
+    /// The cached key of these bytes (added when there is room), or None.
+    fn key(&mut self, bytes: &[u8]) -> Option<usize> {
+        let hint = if self.next < self.keys.len() { self.next } else { 0 };
+        let i = if self.keys.get(hint).is_some_and(|k| k.key.as_bytes() == bytes) {
+            hint
+        } else if let Some(i) = self.keys.iter().position(|k| k.key.as_bytes() == bytes) {
+            i
+        } else if self.keys.len() < CACHED_KEYS && bytes.len() <= CACHED_MAX_LEN {
+            self.keys.push(CachedKey { key: ZendStr::new(bytes, false), last_value: None });
+            self.keys.len() - 1
+        } else {
+            return None;
         };
-        Some(&self.keys[i])
+        self.next = i + 1;
+        Some(i)
+    }
+
+    /// A zval of the string `bytes` stored under cached key `i`: shared with the previous value
+    /// under that key when the bytes are the same.
+    fn value(&mut self, i: usize, bytes: &[u8]) -> Zval {
+        let slot = &mut self.keys[i].last_value;
+        if let Some(z) = slot {
+            if z.zend_str().is_some_and(|last| last.as_bytes() == bytes) {
+                return z.shallow_clone();
+            }
+        }
+        let z = bytes_zval(bytes);
+        if bytes.len() <= CACHED_MAX_LEN {
+            *slot = Some(z.shallow_clone());
+        }
+        z
     }
 }
 
@@ -101,11 +135,17 @@ fn bytes_zval(bytes: &[u8]) -> Zval {
     z
 }
 
+fn array_zval(ht: ZBox<ZendHashTable>) -> Zval {
+    let mut z = Zval::new();
+    z.set_hashtable(ht);
+    z
+}
+
 /// Decodes stored state bytes into a PHP array; damaged bytes give an empty array.
-pub fn decode_state(bytes: &[u8], keys: &mut KeyCache) -> ZBox<ZendHashTable> {
+pub fn decode_state(bytes: &[u8], caches: &mut Caches) -> ZBox<ZendHashTable> {
     let mut dec = Decoder::new(bytes);
     match dec.next_token() {
-        Ok(Token::Array(len)) => decode_array(&mut dec, len, 1, keys).unwrap_or_else(|_| ZendHashTable::new()),
+        Ok(Token::Array(len)) => decode_array(&mut dec, len, 1, caches).unwrap_or_else(|_| ZendHashTable::new()),
         _ => ZendHashTable::new(),
     }
 }
@@ -114,40 +154,49 @@ fn decode_array(
     dec: &mut Decoder<'_>,
     len: usize,
     depth: usize,
-    keys: &mut KeyCache,
+    caches: &mut Caches,
 ) -> Result<ZBox<ZendHashTable>, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep);
     }
-    let mut ht = ZendHashTable::with_capacity(len.min(1024) as u32);
+    // Uninitialised: the first key makes it a packed list or a hash, as in PHP.
+    let mut ht = zend_array::with_capacity(len.min(1024) as u32);
+    // Cached keys already in this array: a key seen for the first time is added without a
+    // lookup; a repeated one (only damaged or forged bytes have them) replaces, as PHP would.
+    let mut seen: u32 = 0;
     for _ in 0..len {
         let key = dec.next_token()?;
-        let value: Zval = match dec.next_token()? {
+        let cached = match key {
+            Token::Str(k) => caches.key(k),
+            _ => None,
+        };
+        let value = match dec.next_token()? {
             Token::Null => Zval::null(),
-            Token::Bool(b) => zval(b),
-            Token::Int(i) => zval(i),
-            Token::Float(f) => zval(f),
-            Token::Str(s) => bytes_zval(s),
-            Token::Array(n) => zval(decode_array(dec, n, depth + 1, keys)?),
-        };
-        let inserted = match key {
-            Token::Int(i) => ht.insert(ArrayKey::Long(i), value),
-            Token::Str(s) => match keys.get(s) {
-                Some(k) => ht.insert(ArrayKey::ZendString(k), value),
-                None => {
-                    let k = ZendStr::new(s, false);
-                    ht.insert(ArrayKey::ZendString(&k), value)
-                }
+            Token::Bool(b) => {
+                let mut z = Zval::new();
+                z.set_bool(b);
+                z
+            }
+            Token::Int(i) => long_zval(i),
+            Token::Float(f) => double_zval(f),
+            Token::Str(v) => match cached {
+                Some(i) => caches.value(i, v),
+                None => bytes_zval(v),
             },
-            _ => return Err(CodecError::Malformed),
+            Token::Array(n) => array_zval(decode_array(dec, n, depth + 1, caches)?),
         };
-        inserted.map_err(|_| CodecError::Malformed)?;
+        match (key, cached) {
+            (Token::Int(i), _) => zend_array::update_index(&mut ht, i, value),
+            (Token::Str(_), Some(i)) if seen & (1 << i) == 0 => {
+                seen |= 1 << i;
+                zend_array::add_new_counted(&mut ht, &mut caches.keys[i].key, value)
+            }
+            (Token::Str(_), Some(i)) => zend_array::update(&mut ht, &mut caches.keys[i].key, value),
+            (Token::Str(k), None) => zend_array::update(&mut ht, &mut ZendStr::new(k, false), value),
+            _ => return Err(CodecError::Malformed),
+        }
     }
     Ok(ht)
-}
-
-fn zval<T: IntoZval>(v: T) -> Zval {
-    v.into_zval(false).unwrap_or_else(|_| Zval::null())
 }
 
 /// The keys of a result entry, interned at module start and kept for the life of the process.
@@ -160,6 +209,8 @@ struct Keys {
     updated_at: *mut ZendStr,
 }
 
+const KEY_NAMES: [&str; 6] = ["room", "client_id", "user_id", "data", "date_gmt", "updated_at"];
+
 thread_local! {
     static KEYS: Cell<Option<&'static Keys>> = const { Cell::new(None) };
 }
@@ -169,72 +220,108 @@ thread_local! {
 /// Rust never frees them (the boxes are turned into raw pointers and the holder leaked).
 pub fn intern_keys() {
     let mk = |s: &str| ZendStr::new_interned(s, true).into_raw();
-    let keys: &'static Keys = Box::leak(Box::new(Keys {
-        room: mk("room"),
-        client_id: mk("client_id"),
-        user_id: mk("user_id"),
-        data: mk("data"),
-        date_gmt: mk("date_gmt"),
-        updated_at: mk("updated_at"),
-    }));
+    let [room, client_id, user_id, data, date_gmt, updated_at] = KEY_NAMES.map(mk);
+    let keys: &'static Keys = Box::leak(Box::new(Keys { room, client_id, user_id, data, date_gmt, updated_at }));
     KEYS.with(|k| k.set(Some(keys)));
 }
 
-fn key(p: *mut ZendStr) -> ArrayKey<'static> {
+fn key(p: *mut ZendStr) -> &'static ZendStr {
     // SAFETY: `p` comes from `intern_keys`: a persistent interned string that lives until engine
     // shutdown, after which no PHP function of ours can run.
-    ArrayKey::ZendString(unsafe { &*p })
+    unsafe { &*p }
 }
 
 /// Turns entries into PHP's list of `['room', 'client_id', 'user_id', 'data', 'date_gmt', 'updated_at']`.
 pub fn entries_to_array(list: &EntryList) -> ZBox<ZendHashTable> {
-    let mut out = ZendHashTable::with_capacity(list.len() as u32);
-    let keys = KEYS.with(|k| k.get());
-    let mut data_keys = KeyCache::default();
-    // Consecutive entries of a room share the room string (and often the second of date_gmt):
-    // one zend_string each, shared by reference count.
-    let mut room: Option<(&str, Zval)> = None;
-    let mut date: Option<(u64, Zval)> = None;
+    let Some(keys) = KEYS.with(|k| k.get()) else {
+        // Start-up always interns the keys; without them, build the same arrays the slow way.
+        return entries_to_array_uninterned(list);
+    };
+    let [k_room, k_client, k_user, k_data, k_date, k_updated] =
+        [keys.room, keys.client_id, keys.user_id, keys.data, keys.date_gmt, keys.updated_at].map(key);
+    let mut out = zend_array::list(list.len() as u32);
+    let mut caches = Caches::default();
+    let mut shared = SharedValues::default();
     for e in list.iter() {
-        let room_z = match &room {
-            Some((r, z)) if *r == e.room => z.shallow_clone(),
+        let mut a = zend_array::map(6);
+        zend_array::add_new(&mut a, k_room, shared.room(e.room));
+        zend_array::add_new(&mut a, k_client, bytes_zval(e.client_id.as_bytes()));
+        zend_array::add_new(&mut a, k_user, long_zval(e.user_id as i64));
+        zend_array::add_new(&mut a, k_data, array_zval(decode_state(e.state, &mut caches)));
+        zend_array::add_new(&mut a, k_date, shared.date(e.updated_us));
+        zend_array::add_new(&mut a, k_updated, double_zval(e.updated_us as f64 / 1_000_000.0));
+        zend_array::push(&mut out, array_zval(a));
+    }
+    out
+}
+
+/// Values that consecutive entries share: the room (all of a room read) and the date string
+/// (entries written in the same second). One zend_string each, shared by reference count.
+#[derive(Default)]
+struct SharedValues<'a> {
+    room: Option<(&'a str, Zval)>,
+    date: Option<(u64, Zval)>,
+}
+
+impl<'a> SharedValues<'a> {
+    fn room(&mut self, room: &'a str) -> Zval {
+        match &self.room {
+            Some((r, z)) if *r == room => z.shallow_clone(),
             _ => {
-                let z = bytes_zval(e.room.as_bytes());
+                let z = bytes_zval(room.as_bytes());
                 let c = z.shallow_clone();
-                room = Some((e.room, z));
+                self.room = Some((room, z));
                 c
             }
-        };
-        let secs = e.updated_us / 1_000_000;
-        let date_z = match &date {
+        }
+    }
+
+    fn date(&mut self, updated_us: u64) -> Zval {
+        let secs = updated_us / 1_000_000;
+        match &self.date {
             Some((s, z)) if *s == secs => z.shallow_clone(),
             _ => {
-                let z = bytes_zval(&format_gmt_bytes(e.updated_us));
+                let z = bytes_zval(&format_gmt_bytes(updated_us));
                 let c = z.shallow_clone();
-                date = Some((secs, z));
+                self.date = Some((secs, z));
                 c
             }
-        };
-        let mut a = ZendHashTable::with_capacity(6);
-        let data = decode_state(e.state, &mut data_keys);
-        let updated = e.updated_us as f64 / 1_000_000.0;
-        let _ = match keys {
-            Some(k) => a
-                .insert(key(k.room), room_z)
-                .and_then(|_| a.insert(key(k.client_id), bytes_zval(e.client_id.as_bytes())))
-                .and_then(|_| a.insert(key(k.user_id), e.user_id as i64))
-                .and_then(|_| a.insert(key(k.data), data))
-                .and_then(|_| a.insert(key(k.date_gmt), date_z))
-                .and_then(|_| a.insert(key(k.updated_at), updated)),
-            None => a
-                .insert("room", room_z)
-                .and_then(|_| a.insert("client_id", e.client_id))
-                .and_then(|_| a.insert("user_id", e.user_id as i64))
-                .and_then(|_| a.insert("data", data))
-                .and_then(|_| a.insert("date_gmt", date_z))
-                .and_then(|_| a.insert("updated_at", updated)),
-        };
-        let _ = out.push(a);
+        }
+    }
+}
+
+fn long_zval(v: i64) -> Zval {
+    let mut z = Zval::new();
+    z.set_long(v);
+    z
+}
+
+fn double_zval(v: f64) -> Zval {
+    let mut z = Zval::new();
+    z.set_double(v);
+    z
+}
+
+/// [`entries_to_array`] with keys made per call (only if start-up could not intern them).
+fn entries_to_array_uninterned(list: &EntryList) -> ZBox<ZendHashTable> {
+    let mut names = KEY_NAMES.map(|k| ZendStr::new(k, false));
+    let mut out = zend_array::list(list.len() as u32);
+    let mut caches = Caches::default();
+    let mut shared = SharedValues::default();
+    for e in list.iter() {
+        let values = [
+            shared.room(e.room),
+            bytes_zval(e.client_id.as_bytes()),
+            long_zval(e.user_id as i64),
+            array_zval(decode_state(e.state, &mut caches)),
+            shared.date(e.updated_us),
+            double_zval(e.updated_us as f64 / 1_000_000.0),
+        ];
+        let mut a = zend_array::map(6);
+        for (name, value) in names.iter_mut().zip(values) {
+            zend_array::update(&mut a, name, value);
+        }
+        zend_array::push(&mut out, array_zval(a));
     }
     out
 }

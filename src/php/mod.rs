@@ -8,6 +8,7 @@ mod errors;
 mod functions;
 mod info;
 mod ini;
+mod zend_array;
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::IniEntryDef;
