@@ -63,7 +63,7 @@ require_once WPP_DIR . '/includes/rest/routes.php';
 require_once WPP_DIR . '/includes/admin.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
-// --- Heartbeat and surfaces (heartbeat helper) ---
+// --- Heartbeat and surfaces ---
 require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
 require_once WPP_DIR . '/includes/heartbeat/entries.php';

@@ -62,7 +62,7 @@ function wpp_register_hooks(): void {
 	add_filter( 'site_status_tests', 'wpp_site_status_tests', 10 );
 	add_filter( 'debug_information', 'wpp_debug_information', 10 );
 
-	// --- Heartbeat and surfaces (heartbeat helper) ---
+	// --- Heartbeat and surfaces ---
 	// Privacy: internal rooms stay out of the public API. 1, before site filters (10) may widen it.
 	add_filter( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1, 3 );
 

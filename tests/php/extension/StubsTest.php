@@ -50,7 +50,7 @@ final class StubsTest extends PresenceTestCase
 		$expected = ['presence_upsert', 'presence_room', 'presence_room_count', 'presence_remove',
 			'presence_remove_user', 'presence_user', 'presence_rooms', 'presence_room_version',
 			'presence_gc', 'presence_flush', 'presence_stats'];
-		self::assertEqualsCanonicalizing($expected, $exported, 'the extension exports the API of issue 2');
+		self::assertEqualsCanonicalizing($expected, $exported, 'the extension exports exactly the documented API');
 		self::assertSame($exported, array_keys($stub), 'the stub declares the same functions in the same order');
 
 		foreach ($exported as $name) {

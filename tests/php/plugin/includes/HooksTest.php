@@ -1,7 +1,7 @@
 <?php
 /**
  * Every hook of the plugin core registered by wpp_register_hooks() (plugin/includes/hooks.php),
- * with its priority. The heartbeat helper's hooks are checked in heartbeat/.
+ * with its priority. The heartbeat and surfaces hooks are checked in heartbeat/.
  *
  * @package Presence
  */
