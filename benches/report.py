@@ -237,6 +237,16 @@ def qcount(n):
     return "?" if n is None else str(n)
 
 
+def load_note(meta):
+    """The machine's load: before the benchmark (other work) and the highest before a run (its own)."""
+    own = f"up to {meta.get('load_max', 0):.1f} before a run, the benchmark's own load included"
+    start = meta.get("load_start")
+    if start is None:
+        return f"load average {own}"
+    busy = " (a busy machine: other work was running)" if start > 1.5 else ""
+    return f"load average {start:.1f} before the benchmark started{busy}, {own}"
+
+
 def load_text(load):
     rows = load_rows(load)
     variants = load_variants(load)
@@ -266,8 +276,7 @@ def load_text(load):
     parts = [
         f"Measured {meta['date']}: PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
         f"with MariaDB, nginx and wrk ({meta['connections']} connections), median of {plural(meta['rounds'], 'round')} of "
-        f"{meta['seconds_per_run']:.0f} s; load average before a run up to {meta.get('load_max', 0):.1f}"
-        f"{' (a busy machine: other work was running)' if meta.get('load_max', 0) > 2 * meta['cores'] else ''}.",
+        f"{meta['seconds_per_run']:.0f} s; {load_note(meta)}.",
         "",
         "Requests per second (× bare WordPress, the ratio of each round's pair, median over rounds):",
         "",

@@ -13,6 +13,7 @@ if ( $argc !== 8 ) {
 	exit( 2 );
 }
 list( , $in, $out, $cores, $connections, $seconds, $rounds, $quick ) = $argv;
+$load_start = isset( $argv[8] ) ? (float) $argv[8] : null;
 
 $runs = array();
 foreach ( file( $in, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $line ) {
@@ -119,8 +120,9 @@ $result = array(
 		'quick'          => '1' === $quick,
 		'php'            => PHP_VERSION,
 		'date'           => gmdate( 'Y-m-d' ),
-		// The 1-minute load average before each run (harness included): a quiet machine shows
-		// about what the benchmark itself puts on it.
+		// The 1-minute load average before the benchmark started (the rest of the machine), and
+		// the highest before a run (the benchmark's own load included).
+		'load_start'     => $load_start,
 		'load_max'       => max( array_map( fn( $r ) => (float) ( $r['load_before'] ?? 0 ), $runs ) ),
 	),
 	'rows' => $rows,
