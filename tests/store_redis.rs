@@ -300,3 +300,73 @@ fn key_layout_rooms_share_a_hash_tag_and_every_key_carries_the_prefix() {
     assert_eq!(t.flush("").unwrap(), 1);
     assert_eq!(other.room_count("site/{odd}%name", None).unwrap(), 1);
 }
+
+/// Calls of one command since the last `CONFIG RESETSTAT` (commands run by scripts included).
+fn calls(c: &mut redis::Connection, command: &str) -> u64 {
+    let info: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
+    let prefix = format!("cmdstat_{command}:calls=");
+    info.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map_or(0, |rest| rest.split(',').next().unwrap().parse().unwrap())
+}
+
+fn clients(list: &presence::store::EntryList) -> Vec<String> {
+    list.iter().map(|e| e.client_id.to_string()).collect()
+}
+
+#[test]
+fn a_limited_read_of_a_large_room_looks_at_a_page_of_its_newest_entries_and_a_count_at_none() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 5000);
+    for i in 0..5000 {
+        s.upsert("big", &format!("c{i}"), &state(&[("screen", "dashboard")]), i + 1, 150).unwrap();
+    }
+    clock.advance_secs(10);
+    let mut c = server.connection();
+    let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
+    // The plugin's read: a max age of the ttl every entry was written with, and a limit.
+    let list = s.room("big", Some(150), Some(20)).unwrap();
+    assert_eq!(clients(&list), (4980..5000).rev().map(|i| format!("c{i}")).collect::<Vec<_>>());
+    assert_eq!(s.room_count("big", Some(150)).unwrap(), 5000);
+    // One HMGET of one page (5 000 ids would take five of 1 000), and no HVALS of the room.
+    assert_eq!(calls(&mut c, "hmget"), 1);
+    assert_eq!(calls(&mut c, "hvals"), 0);
+    assert_eq!(calls(&mut c, "hlen"), 1);
+}
+
+#[test]
+fn a_max_age_shorter_than_a_live_entrys_ttl_still_leaves_out_older_entries() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 1000);
+    s.upsert("r", "long", &state(&[]), 1, 1000).unwrap();
+    clock.advance_secs(200);
+    s.upsert("r", "short", &state(&[]), 2, 100).unwrap();
+    // "long" is live (ttl 1000) but was written 200 s ago.
+    assert_eq!(clients(&s.room("r", Some(150), None).unwrap()), ["short"]);
+    assert_eq!(clients(&s.room("r", Some(150), Some(5)).unwrap()), ["short"]);
+    assert_eq!(s.room_count("r", Some(150)).unwrap(), 1);
+    assert_eq!(s.room_count("r", Some(1000)).unwrap(), 2);
+    assert_eq!(clients(&s.room("r", Some(1000), Some(5)).unwrap()), ["short", "long"]);
+}
+
+#[test]
+fn a_room_written_before_the_longest_ttl_was_kept_is_read_entry_by_entry_until_it_empties() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 1000);
+    let mut c = server.connection();
+    s.upsert("r", "old", &state(&[]), 1, 1000).unwrap();
+    // As a room written by a build that kept no `t` would be.
+    let _: () = redis::cmd("HDEL").arg("p:{r}:m").arg("t").query(&mut c).unwrap();
+    clock.advance_secs(200);
+    s.upsert("r", "new", &state(&[]), 2, 100).unwrap();
+    let t: Option<u64> = redis::cmd("HGET").arg("p:{r}:m").arg("t").query(&mut c).unwrap();
+    assert_eq!(t, None, "a short ttl must not claim to bound the older entry's");
+    assert_eq!(clients(&s.room("r", Some(100), None).unwrap()), ["new"]);
+    assert_eq!(s.room_count("r", Some(100)).unwrap(), 1);
+    // Once the room has emptied, it keeps its bound again.
+    assert!(s.remove("r", "old").unwrap());
+    assert!(s.remove("r", "new").unwrap());
+    s.upsert("r", "again", &state(&[]), 3, 100).unwrap();
+    let t: Option<u64> = redis::cmd("HGET").arg("p:{r}:m").arg("t").query(&mut c).unwrap();
+    assert_eq!(t, Some(100_000_000));
+}

@@ -63,16 +63,25 @@ pub fn check_layout(conn: &mut Connection, prefix: &str, now_us: u64) -> Result<
         if !e.is_empty() && pm != -1 && (pe == -1 || pm < pe) {
             return Err(format!("room {room}: its version would expire before its entries ({pm} < {pe} ms)"));
         }
+        // Reads whose max age is at least `t` skip each entry's age test: no live entry may have
+        // a longer ttl.
+        let longest_ttl: Option<u64> = redis::cmd("HGET").arg(format!("{base}:m")).arg("t").query(conn).unwrap();
         for (client, value) in &e {
             let mut parts = value.splitn(3, |&b| b == b':');
             let updated = parts.next().and_then(|p| std::str::from_utf8(p).ok()?.parse::<u64>().ok());
             let user = parts.next().and_then(|p| std::str::from_utf8(p).ok()?.parse::<u64>().ok());
-            let (Some(_), Some(user), Some(_)) = (updated, user, parts.next()) else {
+            let (Some(updated), Some(user), Some(_)) = (updated, user, parts.next()) else {
                 return Err(format!("room {room}: a value that is not <updated>:<user>:<state>"));
             };
             let expires = x[client];
             if expires <= now_us as f64 {
                 continue; // expired, awaiting removal by the next operation on its room
+            }
+            if longest_ttl.is_some_and(|t| expires - updated as f64 > t as f64) {
+                return Err(format!(
+                    "room {room}: entry {} lives longer than the room's t",
+                    String::from_utf8_lossy(client)
+                ));
             }
             if rooms_index.get(room.as_bytes()).is_none_or(|&s| s < expires) {
                 return Err(format!("room {room}: live but missing from the rooms index"));

@@ -7,7 +7,7 @@
 //! P{R}:e     hash  client id -> "<updated µs>:<user id>:<encoded state>"
 //! P{R}:o     zset  client id scored by the room's write sequence (newest write last)
 //! P{R}:x     zset  client id scored by its expiry (µs)
-//! P{R}:m     hash  v = room version, s = write sequence
+//! P{R}:m     hash  v = room version, s = write sequence, t = a ttl (µs) no live entry exceeds
 //! Prooms     zset  room name, scored by a time up to which it may hold live entries
 //! Puser:{U}  zset  "<room length>:<room><client id>" of user U, scored the same way
 //! ```

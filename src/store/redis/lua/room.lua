@@ -4,7 +4,7 @@
 --   KEYS[1] E  hash  client id -> "<updated µs>:<user id>:<encoded state>"
 --   KEYS[2] O  zset  client id scored by the room's write sequence (highest = written last)
 --   KEYS[3] X  zset  client id scored by its expiry time (µs)
---   KEYS[4] M  hash  v = room version, s = write sequence
+--   KEYS[4] M  hash  v = room version, s = write sequence, t = no live entry has a longer ttl (µs)
 -- E, O and X hold exactly the same client ids. When the last entry goes, E, O and X disappear
 -- and M stays for KEEP_VERSION_MS, so that a room that fills again never reuses a version.
 local E, O, X, M = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -63,11 +63,19 @@ local function version()
   return tonumber(redis.call('HGET', M, 'v')) or 0
 end
 
--- Max age in µs (ARGV value, "0" for none) to the oldest `updated` a read keeps.
+-- Max age in µs (ARGV value, "0" for none) to the oldest `updated` a read keeps; nil when the
+-- max age keeps every live entry. A live entry was written less than its ttl ago (an older one
+-- has expired), and M's t, when the room has it, is at least the ttl of each of its live
+-- entries (see upsert.lua): a max age of t or more leaves out none, and the read need not look
+-- at each entry's time.
 local function oldest(now, max_age)
   local a = tonumber(max_age)
-  if a and a > 0 then
-    return now - a
+  if not a or a <= 0 then
+    return nil
   end
-  return nil
+  local t = tonumber(redis.call('HGET', M, 't'))
+  if t and a >= t then
+    return nil
+  end
+  return now - a
 end

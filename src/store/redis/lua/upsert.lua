@@ -19,9 +19,22 @@ if old then
   local _, old_user, old_state = parse(old)
   outcome = (old_user == user and old_state == state) and 2 or 1
 end
+-- M's t: no live entry of the room has a longer ttl (see oldest() in room.lua). Set afresh when
+-- the room is empty; raised, never lowered, while it has entries. A room that already had
+-- entries without a t (written before t was kept) gets none until it empties: it is read the
+-- long way, each entry's time tested.
+local ttl = tonumber(ARGV[4])
+if redis.call('EXISTS', E) == 0 then
+  redis.call('HSET', M, 't', int(ttl))
+else
+  local t = tonumber(redis.call('HGET', M, 't'))
+  if t and t < ttl then
+    redis.call('HSET', M, 't', int(ttl))
+  end
+end
 redis.call('HSET', E, client, int(now) .. ':' .. user .. ':' .. state)
 redis.call('ZADD', O, redis.call('HINCRBY', M, 's', 1), client)
-redis.call('ZADD', X, int(now + tonumber(ARGV[4])), client)
+redis.call('ZADD', X, int(now + ttl), client)
 local v
 if outcome ~= 2 or expired > 0 then
   v = bump(now)
