@@ -15,11 +15,11 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::process::{fork_child, kill, pipe, wait};
 use common::*;
 use presence::store::codec::{Key, Value};
 use presence::store::{Clock, PresenceStore, ShmConfig, ShmStore, SystemClock};
@@ -101,40 +101,6 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n
     }
-}
-
-fn pipe() -> (std::fs::File, std::fs::File) {
-    let mut fds = [0; 2];
-    // SAFETY: fds is a valid array of two ints.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: both descriptors were just created and are owned here alone.
-    unsafe { (OwnedFd::from_raw_fd(fds[0]).into(), OwnedFd::from_raw_fd(fds[1]).into()) }
-}
-
-/// Forks; the child runs `f` and leaves with `_exit` (101 if `f` panicked).
-fn fork_child(f: impl FnOnce()) -> libc::pid_t {
-    // SAFETY: fork from the only running test; the child leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_ok();
-        // SAFETY: leave the child without running the parent's destructors.
-        unsafe { libc::_exit(if ok { 0 } else { 101 }) };
-    }
-    pid
-}
-
-fn wait(pid: libc::pid_t) -> i32 {
-    let mut status = 0;
-    // SAFETY: pid is our child; status is a valid out-parameter.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    status
-}
-
-fn kill(pid: libc::pid_t) {
-    // SAFETY: pid is our own child.
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    wait(pid);
 }
 
 fn value_state(v: u64) -> Vec<u8> {

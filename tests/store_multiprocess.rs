@@ -5,50 +5,14 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
+use common::process::{fork_child, kill, pipe, wait};
 use common::*;
 use presence::store::{PresenceStore, ShmStore, SystemClock};
 
 fn open(path: &std::path::Path) -> ShmStore {
     ShmStore::open(config(path.to_owned(), 4 << 20), std::sync::Arc::new(SystemClock)).unwrap()
-}
-
-/// Forks; the child runs `f` then exits with 0 (or 101 if `f` panicked). Returns the child's pid.
-fn fork_child(f: impl FnOnce()) -> libc::pid_t {
-    // SAFETY: fork in a process whose only other thread (the test harness's main thread) is
-    // parked waiting for this test; glibc's fork resets malloc locks in the child.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_ok();
-        // SAFETY: leave the child without running the parent's atexit handlers or destructors.
-        unsafe { libc::_exit(if ok { 0 } else { 101 }) };
-    }
-    pid
-}
-
-fn wait(pid: libc::pid_t) -> i32 {
-    let mut status = 0;
-    // SAFETY: pid is our child; status is a valid out-parameter.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    status
-}
-
-fn kill(pid: libc::pid_t) {
-    // SAFETY: pid is our own child.
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let status = wait(pid);
-    assert!(libc::WIFSIGNALED(status), "child should have died of SIGKILL");
-}
-
-fn pipe() -> (std::fs::File, std::fs::File) {
-    let mut fds = [0; 2];
-    // SAFETY: fds is a valid array of two ints.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: both descriptors were just created and are owned here alone.
-    unsafe { (OwnedFd::from_raw_fd(fds[0]).into(), OwnedFd::from_raw_fd(fds[1]).into()) }
 }
 
 #[test]
@@ -91,7 +55,7 @@ fn processes_share_one_table_and_survive_a_writer_killed_mid_write() {
     });
     let mut buf = [0u8; 7];
     rx.read_exact(&mut buf).unwrap();
-    kill(pid);
+    assert!(libc::WIFSIGNALED(kill(pid)), "the child should have died of SIGKILL");
     let started = Instant::now();
     s.upsert("room/after", "survivor", &state(&[]), 9, 300).unwrap();
     assert!(started.elapsed() < Duration::from_secs(2), "the lock was handed over, not waited out");
@@ -119,7 +83,7 @@ fn processes_share_one_table_and_survive_a_writer_killed_mid_write() {
             }
         });
         std::thread::sleep(Duration::from_millis(5 + (round * 7) % 40));
-        kill(pid);
+        assert!(libc::WIFSIGNALED(kill(pid)), "the child should have died of SIGKILL");
         s.upsert("room/after", &format!("round-{round}"), &state(&[]), 1, 300).unwrap();
         assert_eq!(s.check_integrity().unwrap(), Ok(()), "round {round}");
         assert!(s.room_count("room/after", None).unwrap() >= round + 2);

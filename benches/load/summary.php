@@ -5,11 +5,12 @@
  * queries inside heartbeat_received, and the ratio of requests/s to bare WordPress measured in
  * the same rounds. Prints Markdown tables and writes everything as JSON (read by benches/figures).
  *
- * Usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK
+ * Usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK [LOAD_START]
+ * (LOAD_START: the 1-minute load average before the benchmark started.)
  */
 
-if ( $argc !== 8 ) {
-	fwrite( STDERR, "usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK\n" );
+if ( $argc < 8 || $argc > 9 ) {
+	fwrite( STDERR, "usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK [LOAD_START]\n" );
 	exit( 2 );
 }
 list( , $in, $out, $cores, $connections, $seconds, $rounds, $quick ) = $argv;

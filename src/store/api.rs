@@ -181,6 +181,21 @@ pub fn validate_key(argument: &'static str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks the arguments of an upsert, the state already encoded: room and client id as
+/// [`validate_key`], the ttl as [`validate_seconds`], the state within `max_state_bytes`.
+pub fn validate_upsert(room: &str, client_id: &str, state: &[u8], ttl_secs: u32, max_state_bytes: usize) -> Result<()> {
+    validate_key("room", room)?;
+    validate_key("client_id", client_id)?;
+    validate_seconds("ttl", i64::from(ttl_secs))?;
+    if state.len() > max_state_bytes {
+        return Err(StoreError::invalid(
+            "state",
+            format!("is larger than presence.max_state_bytes ({max_state_bytes} bytes) when encoded"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a TTL or max age in seconds: 1..=86400.
 pub fn validate_seconds(argument: &'static str, value: i64) -> Result<u32> {
     if !(1..=MAX_SECONDS).contains(&value) {

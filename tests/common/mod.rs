@@ -5,6 +5,7 @@
 #[cfg(not(feature = "testing"))]
 compile_error!("the store tests use test hooks: cargo test --no-default-features --features testing");
 
+pub mod process;
 pub mod redis_layout;
 pub mod redis_server;
 

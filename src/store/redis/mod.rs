@@ -27,7 +27,7 @@ pub mod target;
 
 use crate::store::api::*;
 use crate::store::clock::{Clock, SystemClock};
-use crate::store::error::{Result, StoreError};
+use crate::store::error::Result;
 use connection::Link;
 pub use connection::LinkState;
 use keys::{parse_user_member, user_member, Keys};
@@ -233,25 +233,12 @@ impl RedisStore {
             .collect();
         Ok(self.run_all::<u64>(&invs)?.into_iter().sum())
     }
-
-    fn check_upsert(&self, room: &str, client_id: &str, state: &[u8], ttl_secs: u32) -> Result<()> {
-        validate_key("room", room)?;
-        validate_key("client_id", client_id)?;
-        validate_seconds("ttl", i64::from(ttl_secs))?;
-        if state.len() > self.cfg.max_state_bytes {
-            return Err(StoreError::invalid(
-                "state",
-                format!("is larger than presence.max_state_bytes ({} bytes) when encoded", self.cfg.max_state_bytes),
-            ));
-        }
-        Ok(())
-    }
 }
 
 impl PresenceStore for RedisStore {
     fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
         self.take_hint();
-        self.check_upsert(room, client_id, state, ttl_secs)?;
+        validate_upsert(room, client_id, state, ttl_secs, self.cfg.max_state_bytes)?;
         let now = self.now_arg();
         let ttl_us = u64::from(ttl_secs) * 1_000_000;
         let keep_ms = u64::from(ttl_secs) * 1000 + BACKSTOP_MARGIN_MS;

@@ -273,15 +273,7 @@ impl ShmStore {
 
 impl PresenceStore for ShmStore {
     fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
-        validate_key("room", room)?;
-        validate_key("client_id", client_id)?;
-        validate_seconds("ttl", i64::from(ttl_secs))?;
-        if state.len() > self.cfg.max_state_bytes {
-            return Err(StoreError::invalid(
-                "state",
-                format!("is larger than presence.max_state_bytes ({} bytes) when encoded", self.cfg.max_state_bytes),
-            ));
-        }
+        validate_upsert(room, client_id, state, ttl_secs, self.cfg.max_state_bytes)?;
         let room_hash = table::room_hash(room.as_bytes());
         let w = Prepared {
             room: room.as_bytes(),
