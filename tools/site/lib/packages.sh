@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Debian packages the harness needs, installed only when dpkg says they are missing.
+# site.sh reads the lists; checked alone, they look unused.
+# shellcheck disable=SC2034
 
 # Serving a site: database, PHP with WordPress' extensions, web server, fetching WordPress.
 SITE_PACKAGES=(
