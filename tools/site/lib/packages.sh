@@ -16,6 +16,8 @@ BUILD_PACKAGES=(php8.2-dev libclang-dev gcc g++ libc6-dev)
 PHPUNIT_PACKAGES=(phpunit)
 # The Redis backend: its tests, and sites with PRESENCE_BACKEND=redis.
 REDIS_PACKAGES=(redis-server)
+# The lint step of bin/test (its JavaScript and CSS linters come from npm).
+LINT_PACKAGES=(shellcheck)
 # Running the browser tests (playwright-core drives Debian's Chromium; no browser download).
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 
