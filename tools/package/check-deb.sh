@@ -48,7 +48,9 @@ info=$(php -d "presence.shm_path=$segment" --ri presence) || fail "php --ri pres
 grep -q 'presence support => enabled' <<<"$info" || fail "php --ri presence: $info"
 grep -q 'presence.max_state_bytes => 32768' <<<"$info" || fail "presence.ini's settings are not in force: $info"
 echo "check-deb: installed; php --ri presence:"
-sed 's/^/  /' <<<"$info"
+while IFS= read -r line; do
+	echo "  $line"
+done <<<"$info"
 if command -v php-fpm8.2 >/dev/null; then
 	fpm_modules=$(php-fpm8.2 -m 2>/dev/null) || fail "php-fpm8.2 -m"
 	grep -qx presence <<<"$fpm_modules" || fail "php-fpm8.2 -m does not list presence"

@@ -18,9 +18,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # WordPress's PHP i18n functions (and which arguments are the singular, plural and context).
-php_keywords=(__ _e esc_html__ esc_html_e esc_attr__ esc_attr_e _x:1,2c _ex:1,2c esc_html_x:1,2c esc_attr_x:1,2c
-	_n:1,2 _nx:1,2,4c _n_noop:1,2 _nx_noop:1,2,3c)
-js_keywords=(__ _x:1,2c _n:1,2 _nx:1,2,4c)
+# The commas belong to xgettext's keyword syntax: quoted, they read as one element each.
+php_keywords=(__ _e esc_html__ esc_html_e esc_attr__ esc_attr_e '_x:1,2c' '_ex:1,2c' 'esc_html_x:1,2c'
+	'esc_attr_x:1,2c' '_n:1,2' '_nx:1,2,4c' '_n_noop:1,2' '_nx_noop:1,2,3c')
+js_keywords=(__ '_x:1,2c' '_n:1,2' '_nx:1,2,4c')
 
 plugin_uri=$(sed -n 's/^ \* Plugin URI: *//p' presence.php)
 common=(--from-code=UTF-8 --add-comments=translators: --sort-by-file --no-wrap --package-name=Presence
@@ -29,7 +30,27 @@ common=(--from-code=UTF-8 --add-comments=translators: --sort-by-file --no-wrap -
 find . -name '*.php' -not -path './languages/*' | LC_ALL=C sort >"$tmp/php-files"
 find assets/js -name '*.js' | LC_ALL=C sort >"$tmp/js-files"
 xgettext --language=PHP "${php_keywords[@]/#/--keyword=}" "${common[@]}" -f "$tmp/php-files" -o "$tmp/all.pot"
-xgettext --join-existing --language=JavaScript "${js_keywords[@]/#/--keyword=}" "${common[@]}" -f "$tmp/js-files" -o "$tmp/all.pot"
+
+# WordPress's JavaScript formatting (Prettier) puts a long call's string on the line after `__(`,
+# so a translators comment above the call ends up two lines above the string, where xgettext
+# drops it. xgettext reads copies that repeat such a comment on the string's own line, so every
+# line number stays the source's.
+while read -r js; do
+	mkdir -p "$tmp/js/$(dirname "$js")"
+	awk '
+		keep != "" && /^[[:space:]]*["\047]/ {
+			match($0, /^[[:space:]]*/)
+			$0 = substr($0, 1, RLENGTH) keep " " substr($0, RLENGTH + 1)
+		}
+		{ keep = "" }
+		comment != "" && /(^|[^[:alnum:]_])(__|_x|_n|_nx)\([[:space:]]*$/ { keep = comment }
+		{ comment = "" }
+		/^[[:space:]]*\/\* translators:.*\*\/[[:space:]]*$/ { comment = $0; sub(/^[[:space:]]*/, "", comment) }
+		{ print }
+	' "$js" >"$tmp/js/$js"
+done <"$tmp/js-files"
+(cd "$tmp/js" && xgettext --join-existing --language=JavaScript "${js_keywords[@]/#/--keyword=}" "${common[@]}" \
+	-f "$tmp/js-files" -o "$tmp/all.pot")
 
 # The plugin header's name and description, as WordPress shows them translated on the Plugins screen.
 for field in 'Plugin Name' Description; do

@@ -235,7 +235,8 @@ cmd_env() {
 cmd_packages() {
 	local all=0
 	[[ ${1-} == --all ]] && all=1
-	ensure_packages "${SITE_PACKAGES[@]}" "${BUILD_PACKAGES[@]}" "${PHPUNIT_PACKAGES[@]}" "${REDIS_PACKAGES[@]}"
+	ensure_packages "${SITE_PACKAGES[@]}" "${BUILD_PACKAGES[@]}" "${PHPUNIT_PACKAGES[@]}" "${REDIS_PACKAGES[@]}" \
+		"${LINT_PACKAGES[@]}"
 	if ((all)); then
 		ensure_packages "${BROWSER_PACKAGES[@]}"
 	fi

@@ -3,6 +3,7 @@
  * the rows PHP printed from every `presence-active-posts` answer, with the same markup, and keeps
  * the "2 mins ago" times current between answers.
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
  * @since 0.2.0
  */
 ( function ( presence ) {
@@ -12,35 +13,46 @@
 		return;
 	}
 
-	var ui = presence.ui;
-	var __ = wp.i18n.__;
-	var _n = wp.i18n._n;
-	var sprintf = wp.i18n.sprintf;
+	const ui = presence.ui;
+	const __ = wp.i18n.__;
+	const _n = wp.i18n._n;
+	const sprintf = wp.i18n.sprintf;
 
 	function row( post ) {
-		var li = ui.el( 'li', 'wpp-active-posts__post' );
+		const li = ui.el( 'li', 'wpp-active-posts__post' );
 		li.setAttribute( 'data-post-id', String( post.post_id ) );
-		var title = ui.el( /^https?:\/\//i.test( String( post.url || '' ) ) ? 'a' : 'span', 'wpp-active-posts__title', post.title );
+		const title = ui.el(
+			/^https?:\/\//i.test( String( post.url || '' ) ) ? 'a' : 'span',
+			'wpp-active-posts__title',
+			post.title
+		);
 		if ( title.tagName === 'A' ) {
 			title.href = post.url;
 		}
-		var avatars = ui.el( 'ul', 'wpp-avatars' );
+		const avatars = ui.el( 'ul', 'wpp-avatars' );
 		post.users.forEach( function ( user ) {
-			var name = user.user_id === presence.config.userId
-				/* translators: %s: display name. */
-				? sprintf( __( '%s (you)', 'presence' ), user.display_name )
-				: user.display_name;
-			var item = ui.el( 'li', 'wpp-avatars__item' );
+			const name =
+				user.user_id === presence.config.userId
+					? sprintf(
+							/* translators: %s: display name. */
+							__( '%s (you)', 'presence' ),
+							user.display_name
+						)
+					: user.display_name;
+			const item = ui.el( 'li', 'wpp-avatars__item' );
 			item.setAttribute( 'data-user-id', String( user.user_id ) );
 			item.title = name;
 			item.appendChild( ui.avatar( user, 24, name ) );
 			avatars.appendChild( item );
 		} );
-		var meta = ui.el(
+		const meta = ui.el(
 			'span',
 			'wpp-active-posts__meta',
-			/* translators: %d: number of people editing the post. */
-			sprintf( _n( '%d person', '%d people', post.total, 'presence' ), post.total ) + ' · '
+			sprintf(
+				/* translators: %d: number of people editing the post. */
+				_n( '%d person', '%d people', post.total, 'presence' ),
+				post.total
+			) + ' · '
 		);
 		meta.appendChild( ui.timeEl( post.latest ) );
 		li.appendChild( title );
@@ -50,16 +62,16 @@
 	}
 
 	ui.ready( function () {
-		var root = document.querySelector( '[data-wpp-active-posts]' );
+		const root = document.querySelector( '[data-wpp-active-posts]' );
 		if ( ! root ) {
 			return;
 		}
 		ui.upgradeAvatars( root );
-		var list = root.querySelector( '.wpp-active-posts__list' );
-		var summary = root.querySelector( '.wpp-active-posts__summary' );
+		const list = root.querySelector( '.wpp-active-posts__list' );
+		const summary = root.querySelector( '.wpp-active-posts__summary' );
 
 		ui.subscribe( function ( update ) {
-			var active = update.activePosts;
+			const active = update.activePosts;
 			if ( ! active || ! Array.isArray( active.posts ) ) {
 				return;
 			}
@@ -68,7 +80,9 @@
 				list.appendChild( row( post ) );
 			} );
 			summary.hidden = active.posts.length > 0;
-			var text = active.posts.length ? '' : __( 'Nobody is editing a post you can edit.', 'presence' );
+			const text = active.posts.length
+				? ''
+				: __( 'Nobody is editing a post you can edit.', 'presence' );
 			if ( summary.textContent !== text ) {
 				summary.textContent = text;
 			}
@@ -76,9 +90,14 @@
 
 		// "2 mins ago" moves on between answers.
 		window.setInterval( function () {
-			Array.prototype.forEach.call( root.querySelectorAll( 'time.wpp-ago[data-time]' ), function ( node ) {
-				node.textContent = ui.timeAgo( node.getAttribute( 'data-time' ) );
-			} );
+			Array.prototype.forEach.call(
+				root.querySelectorAll( 'time.wpp-ago[data-time]' ),
+				function ( node ) {
+					node.textContent = ui.timeAgo(
+						node.getAttribute( 'data-time' )
+					);
+				}
+			);
 		}, 15000 );
 	} );
 } )( window.wppPresence );

@@ -3,6 +3,7 @@
  * its "On this screen" / "Elsewhere" menus current from every presence update, with the markup
  * the admin bar uses (li > a.ab-item or div.ab-item), and announces who came and went.
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
  * @since 0.2.0
  */
 ( function ( presence ) {
@@ -12,37 +13,50 @@
 		return;
 	}
 
-	var ui = presence.ui;
-	var __ = wp.i18n.__;
-	var _n = wp.i18n._n;
-	var sprintf = wp.i18n.sprintf;
-	var NODE = 'wp-admin-bar-wpp-online';
-	var shown = null;
+	const ui = presence.ui;
+	const __ = wp.i18n.__;
+	const _n = wp.i18n._n;
+	const sprintf = wp.i18n.sprintf;
+	const NODE = 'wp-admin-bar-wpp-online';
+	let shown = null;
 
 	/**
 	 * One person: avatar, name, where they are, status for screen readers.
 	 *
 	 * @param {Object} user Online user item.
 	 * @param {string} id   Id of the list item.
-	 * @return {HTMLElement}
+	 * @return {HTMLElement} The menu item (li).
 	 */
 	function item( user, id ) {
-		var status = user.status === 'idle' ? 'idle' : 'active';
-		var li = ui.el( 'li', 'wpp-ab-user wpp-ab-user--' + status );
+		const status = user.status === 'idle' ? 'idle' : 'active';
+		const li = ui.el( 'li', 'wpp-ab-user wpp-ab-user--' + status );
 		li.id = id + '-user-' + user.user_id;
-		var url = String( user.url || '' );
-		var inner = ui.el( /^https?:\/\//i.test( url ) ? 'a' : 'div', 'ab-item' );
+		const url = String( user.url || '' );
+		const inner = ui.el(
+			/^https?:\/\//i.test( url ) ? 'a' : 'div',
+			'ab-item'
+		);
 		if ( inner.tagName === 'A' ) {
 			inner.href = url;
 		} else {
 			inner.className += ' ab-empty-item';
 		}
-		var text = ui.el( 'span', 'wpp-ab-user__text' );
-		text.appendChild( ui.el( 'span', 'wpp-ab-user__name', user.display_name ) );
-		text.appendChild( ui.el( 'span', 'wpp-ab-user__where', user.label || '' ) );
+		const text = ui.el( 'span', 'wpp-ab-user__text' );
+		text.appendChild(
+			ui.el( 'span', 'wpp-ab-user__name', user.display_name )
+		);
+		text.appendChild(
+			ui.el( 'span', 'wpp-ab-user__where', user.label || '' )
+		);
 		inner.appendChild( ui.avatar( user, 20, '' ) );
 		inner.appendChild( text );
-		inner.appendChild( ui.el( 'span', 'screen-reader-text', ' (' + ui.statusLabel( status ) + ')' ) );
+		inner.appendChild(
+			ui.el(
+				'span',
+				'screen-reader-text',
+				' (' + ui.statusLabel( status ) + ')'
+			)
+		);
 		li.appendChild( inner );
 		return li;
 	}
@@ -55,7 +69,7 @@
 	 * @param {Array}   users People in it.
 	 */
 	function fill( list, id, users ) {
-		var heading = list.querySelector( '#' + id + '-heading' );
+		const heading = list.querySelector( '#' + id + '-heading' );
 		list.textContent = '';
 		if ( heading ) {
 			list.appendChild( heading );
@@ -67,36 +81,44 @@
 	}
 
 	ui.ready( function () {
-		var node = document.getElementById( NODE );
+		const node = document.getElementById( NODE );
 		if ( ! node ) {
 			return;
 		}
 		ui.upgradeAvatars( node );
-		var count = node.querySelector( '.wpp-ab-count' );
-		var here = document.getElementById( NODE + '-here' );
-		var elsewhere = document.getElementById( NODE + '-elsewhere' );
-		var nobody = document.getElementById( NODE + '-nobody' );
-		var config = presence.config;
+		const count = node.querySelector( '.wpp-ab-count' );
+		const here = document.getElementById( NODE + '-here' );
+		const elsewhere = document.getElementById( NODE + '-elsewhere' );
+		let nobody = document.getElementById( NODE + '-nobody' );
+		const config = presence.config;
 
 		ui.subscribe( function ( update ) {
-			var online = update.online;
+			const online = update.online;
 			if ( ! online ) {
 				return;
 			}
-			var listed = false;
-			var groups = { here: [], elsewhere: [] };
+			let listed = false;
+			const groups = { here: [], elsewhere: [] };
 			online.users.forEach( function ( user ) {
 				if ( user.user_id === config.userId ) {
 					listed = true;
 					return;
 				}
-				var isHere = user.screen === config.screen && Number( user.post_id ) === Number( config.postId || 0 );
+				const isHere =
+					user.screen === config.screen &&
+					Number( user.post_id ) === Number( config.postId || 0 );
 				groups[ isHere ? 'here' : 'elsewhere' ].push( user );
 			} );
-			var others = Math.max( 0, ( online.total || 0 ) - ( listed ? 1 : 0 ) );
+			const others = Math.max(
+				0,
+				( online.total || 0 ) - ( listed ? 1 : 0 )
+			);
 
-			/* translators: %d: number of other people online. */
-			var text = sprintf( _n( '%d online', '%d online', others, 'presence' ), others );
+			const text = sprintf(
+				/* translators: %d: number of other people online. */
+				_n( '%d online', '%d online', others, 'presence' ),
+				others
+			);
 			if ( count && count.textContent !== text ) {
 				count.textContent = text;
 			}
@@ -111,18 +133,26 @@
 				nobody.hidden = others > 0;
 			}
 
-			var all = groups.here.concat( groups.elsewhere );
+			const all = groups.here.concat( groups.elsewhere );
 			ui.announceOnline( shown, all );
 			shown = all;
 		} );
 
 		// Without a "Nobody else" node from the server (others were online at load), add one.
 		if ( ! nobody ) {
-			var menu = node.querySelector( '#wp-admin-bar-wpp-online-default' );
+			const menu = node.querySelector(
+				'#wp-admin-bar-wpp-online-default'
+			);
 			if ( menu ) {
 				nobody = ui.el( 'li', 'wpp-ab-nobody' );
 				nobody.id = NODE + '-nobody';
-				nobody.appendChild( ui.el( 'div', 'ab-item ab-empty-item', __( 'Nobody else is online.', 'presence' ) ) );
+				nobody.appendChild(
+					ui.el(
+						'div',
+						'ab-item ab-empty-item',
+						__( 'Nobody else is online.', 'presence' )
+					)
+				);
 				nobody.hidden = true;
 				menu.insertBefore( nobody, menu.firstChild );
 			}

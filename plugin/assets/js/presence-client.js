@@ -13,8 +13,10 @@
  * Also declares `wp.presence.markScreenStale( key )` for custom screens.
  *
  * Configuration: the `wppPresenceConfig` object printed before this file (see
- * plugin/includes/surfaces/assets.php). Wire format: docs/CONTRACTS.md.
+ * plugin/includes/surfaces/assets.php). Wire format: docs/plugin.md.
  *
+ * @param {Function} $      jQuery.
+ * @param {Object}   config `window.wppPresenceConfig`.
  * @since 0.1.0
  */
 ( function ( $, config ) {
@@ -25,29 +27,32 @@
 	}
 
 	// Payload keys of the heartbeat answer => state keys.
-	var KEYS = {
+	const KEYS = {
 		'presence-online': 'online',
 		'presence-editors': 'editors',
 		'presence-active-posts': 'activePosts',
 		'presence-post-rows': 'postRows',
 	};
 
-	var state = ( window.wppPresence = {
-		config: config,
+	const state = ( window.wppPresence = {
+		config,
 		online: null,
 		editors: null,
 		activePosts: null,
 		postRows: null,
 		stale: null,
 		// Server clock minus browser clock, in seconds (from core's `server_time`).
-		clockOffset: ( config.serverTime || Date.now() / 1000 ) - Date.now() / 1000,
+		clockOffset:
+			( config.serverTime || Date.now() / 1000 ) - Date.now() / 1000,
 		// Browser time (ms) at which each payload was last received in full.
 		receivedAt: {},
-		serverNow: function () {
+		serverNow() {
 			return Date.now() / 1000 + state.clockOffset;
 		},
-		status: function ( user ) {
-			return state.serverNow() - user.updated_at > config.idleAfter ? 'idle' : 'active';
+		status( user ) {
+			return state.serverNow() - user.updated_at > config.idleAfter
+				? 'idle'
+				: 'active';
 		},
 	} );
 
@@ -55,7 +60,7 @@
 	 * Every user item a payload holds.
 	 *
 	 * @param {Object} payload
-	 * @return {Array}
+	 * @return {Array} The user items, empty when there are none.
 	 */
 	function usersOf( payload ) {
 		if ( ! payload ) {
@@ -64,7 +69,7 @@
 		if ( Array.isArray( payload.users ) ) {
 			return payload.users;
 		}
-		var all = [];
+		let all = [];
 		( payload.posts || [] ).forEach( function ( post ) {
 			all = all.concat( post.users || [] );
 		} );
@@ -79,11 +84,15 @@
 	 * are asked for again so their timestamps stay fresh.
 	 *
 	 * @param {string} key State key.
-	 * @return {number|undefined}
+	 * @return {number|undefined} The version, or undefined to ask for the whole payload.
 	 */
 	function knownVersion( key ) {
-		var held = state[ key ];
-		if ( ! held || Date.now() - ( state.receivedAt[ key ] || 0 ) > config.refreshAfter * 1000 ) {
+		const held = state[ key ];
+		if (
+			! held ||
+			Date.now() - ( state.receivedAt[ key ] || 0 ) >
+				config.refreshAfter * 1000
+		) {
 			return undefined;
 		}
 		return held.version;
@@ -100,7 +109,7 @@
 		if ( ! payload || typeof payload !== 'object' ) {
 			return;
 		}
-		var held = state[ key ];
+		const held = state[ key ];
 		if ( payload.unchanged ) {
 			if ( held && held.version === payload.version ) {
 				usersOf( held ).forEach( function ( user ) {
@@ -109,7 +118,10 @@
 			}
 			return; // Nothing held: the next tick sends no version and gets it all.
 		}
-		if ( ( key === 'online' || key === 'editors' ) && ! Array.isArray( payload.users ) ) {
+		if (
+			( key === 'online' || key === 'editors' ) &&
+			! Array.isArray( payload.users )
+		) {
 			payload.users = [];
 		}
 		state[ key ] = payload;
@@ -132,14 +144,16 @@
 	 * The stale-screen key of this page: the server's, or the settings group of a Settings API
 	 * form (`options/{option_page}`).
 	 *
-	 * @return {string}
+	 * @return {string} The key, or '' when the page has none.
 	 */
 	function screenKey() {
 		if ( config.screenKey ) {
 			return config.screenKey;
 		}
-		var group = document.querySelector( 'form[action$="options.php"] input[name="option_page"]' );
-		var key = group ? 'options/' + String( group.value ) : '';
+		const group = document.querySelector(
+			'form[action$="options.php"] input[name="option_page"]'
+		);
+		const key = group ? 'options/' + String( group.value ) : '';
 		return /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) ? key : '';
 	}
 
@@ -148,13 +162,13 @@
 			return; // Hidden tabs are not "there": their entries age into idle and expire.
 		}
 		// No title: what others read about a post comes from the server's copy of it.
-		var ping = { screen: config.screen, tab: config.tab, versions: {} };
-		var online = knownVersion( 'online' );
+		const ping = { screen: config.screen, tab: config.tab, versions: {} };
+		const online = knownVersion( 'online' );
 		if ( online !== undefined ) {
 			ping.versions.online = online;
 		}
 		if ( config.isEditor && config.postId ) {
-			var editors = knownVersion( 'editors' );
+			const editors = knownVersion( 'editors' );
 			ping.post_id = config.postId;
 			if ( editors !== undefined ) {
 				ping.versions.editors = editors;
@@ -164,7 +178,9 @@
 		data[ 'presence-ping' ] = ping;
 
 		if ( config.activePosts ) {
-			data[ 'presence-active-posts' ] = { version: knownVersion( 'activePosts' ) };
+			data[ 'presence-active-posts' ] = {
+				version: knownVersion( 'activePosts' ),
+			};
 		}
 		if ( config.postRows ) {
 			data[ 'presence-post-rows' ] = {
@@ -173,13 +189,19 @@
 				version: knownVersion( 'postRows' ),
 			};
 		}
-		var key = screenKey();
+		const key = screenKey();
 		if ( key && config.screenSince ) {
 			// Only saves newer than the one already shown: the server answers nothing for it
 			// again, so a tick under the notice stays free (its check of the screen's object,
 			// a term or a comment, costs a query).
-			var since = state.stale && state.stale.key === key ? Math.max( config.screenSince, Number( state.stale.saved_at ) || 0 ) : config.screenSince;
-			data[ 'presence-screen' ] = { key: key, since: since };
+			const since =
+				state.stale && state.stale.key === key
+					? Math.max(
+							config.screenSince,
+							Number( state.stale.saved_at ) || 0
+						)
+					: config.screenSince;
+			data[ 'presence-screen' ] = { key, since };
 		}
 	} );
 
@@ -190,7 +212,7 @@
 		if ( typeof data.rest_nonce === 'string' ) {
 			config.restNonce = data.rest_nonce; // Core refreshes it in the nonce's second half.
 		}
-		var any = false;
+		let any = false;
 		Object.keys( KEYS ).forEach( function ( wire ) {
 			if ( data[ wire ] ) {
 				receive( KEYS[ wire ], data[ wire ] );
@@ -225,10 +247,13 @@
 
 	// Tabs of this browser tell each other when one leaves: a visible one pings at once, so the
 	// user does not drop out of the lists while a page of theirs is still open.
-	var channel = null;
+	let channel = null;
 	try {
-		channel = typeof window.BroadcastChannel === 'function' ? new window.BroadcastChannel( 'wpp-presence-' + config.userId ) : null;
-	} catch ( e ) {
+		channel =
+			typeof window.BroadcastChannel === 'function'
+				? new window.BroadcastChannel( 'wpp-presence-' + config.userId )
+				: null;
+	} catch {
 		channel = null;
 	}
 	if ( channel ) {
@@ -241,9 +266,12 @@
 
 	// Logging out removes every entry of the user on the server: no leave request then (it would
 	// arrive logged out and be refused).
-	var loggingOut = false;
+	let loggingOut = false;
 	document.addEventListener( 'click', function ( event ) {
-		var link = event.target && event.target.closest ? event.target.closest( 'a[href*="action=logout"]' ) : null;
+		const link =
+			event.target && event.target.closest
+				? event.target.closest( 'a[href*="action=logout"]' )
+				: null;
 		if ( link ) {
 			loggingOut = true;
 		}
@@ -256,22 +284,33 @@
 		if ( ! config.restUrl || ! config.tab || loggingOut ) {
 			return;
 		}
-		var url = config.restUrl + 'leave';
-		var body = JSON.stringify( { tab: config.tab } );
+		const url = config.restUrl + 'leave';
+		const body = JSON.stringify( { tab: config.tab } );
 		try {
 			if ( typeof window.fetch === 'function' ) {
-				window.fetch( url, {
-					method: 'POST',
-					keepalive: true,
-					credentials: 'same-origin',
-					headers: { 'Content-Type': 'application/json', 'X-WP-Nonce': config.restNonce || '' },
-					body: body,
-				} ).catch( function () {} );
+				window
+					.fetch( url, {
+						method: 'POST',
+						keepalive: true,
+						credentials: 'same-origin',
+						headers: {
+							'Content-Type': 'application/json',
+							'X-WP-Nonce': config.restNonce || '',
+						},
+						body,
+					} )
+					.catch( function () {} );
 			} else if ( navigator.sendBeacon ) {
-				var sep = url.indexOf( '?' ) === -1 ? '?' : '&';
-				navigator.sendBeacon( url + sep + '_wpnonce=' + encodeURIComponent( config.restNonce || '' ), new Blob( [ body ], { type: 'application/json' } ) );
+				const sep = url.indexOf( '?' ) === -1 ? '?' : '&';
+				navigator.sendBeacon(
+					url +
+						sep +
+						'_wpnonce=' +
+						encodeURIComponent( config.restNonce || '' ),
+					new Blob( [ body ], { type: 'application/json' } )
+				);
 			}
-		} catch ( e ) {
+		} catch {
 			// The entries expire after the TTL anyway.
 		}
 		if ( channel ) {
@@ -301,26 +340,39 @@
 	 */
 	window.wp.presence.markScreenStale = function ( key ) {
 		key = key === undefined ? screenKey() : String( key );
-		if ( ! /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) || key.length > 100 || typeof window.fetch !== 'function' ) {
+		if (
+			! /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) ||
+			key.length > 100 ||
+			typeof window.fetch !== 'function'
+		) {
 			return Promise.reject( new Error( 'Invalid screen key: ' + key ) );
 		}
-		return window.fetch( config.restUrl + 'screens/stale', {
-			method: 'POST',
-			credentials: 'same-origin',
-			headers: { 'Content-Type': 'application/json', 'X-WP-Nonce': config.restNonce || '' },
-			body: JSON.stringify( { key: key } ),
-		} ).then( function ( response ) {
-			return response.json().then( function ( json ) {
-				if ( ! response.ok ) {
-					throw new Error( json && json.message ? json.message : 'HTTP ' + response.status );
-				}
-				return json;
+		return window
+			.fetch( config.restUrl + 'screens/stale', {
+				method: 'POST',
+				credentials: 'same-origin',
+				headers: {
+					'Content-Type': 'application/json',
+					'X-WP-Nonce': config.restNonce || '',
+				},
+				body: JSON.stringify( { key } ),
+			} )
+			.then( function ( response ) {
+				return response.json().then( function ( json ) {
+					if ( ! response.ok ) {
+						throw new Error(
+							json && json.message
+								? json.message
+								: 'HTTP ' + response.status
+						);
+					}
+					return json;
+				} );
 			} );
-		} );
 	};
 
 	// The page's initial state, so surfaces show something before the first tick.
-	var initial = config.initial || {};
+	const initial = config.initial || {};
 	receive( 'online', initial.online );
 	receive( 'editors', initial.editors );
 	receive( 'activePosts', initial.activePosts );

@@ -5,6 +5,7 @@
  * The block editor's header belongs to React, so the group floats above the canvas instead of
  * being inserted into it; the classic editor gets it after the page heading.
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
  * @since 0.1.0
  */
 ( function ( presence ) {
@@ -14,12 +15,12 @@
 		return;
 	}
 
-	var ui = presence.ui;
-	var __ = wp.i18n.__;
-	var sprintf = wp.i18n.sprintf;
-	var root = null;
-	var list = null;
-	var shown = null;
+	const ui = presence.ui;
+	const __ = wp.i18n.__;
+	const sprintf = wp.i18n.sprintf;
+	let root = null;
+	let list = null;
+	let shown = null;
 
 	function mount() {
 		if ( root ) {
@@ -27,13 +28,22 @@
 		}
 		root = ui.el( 'div', 'wpp-editors' );
 		root.setAttribute( 'role', 'group' );
-		root.setAttribute( 'aria-label', __( 'Other people editing this post', 'presence' ) );
+		root.setAttribute(
+			'aria-label',
+			__( 'Other people editing this post', 'presence' )
+		);
 		root.hidden = true;
-		root.appendChild( ui.el( 'span', 'wpp-editors__label', __( 'Also editing:', 'presence' ) ) );
+		root.appendChild(
+			ui.el(
+				'span',
+				'wpp-editors__label',
+				__( 'Also editing:', 'presence' )
+			)
+		);
 		list = ui.el( 'ul', 'wpp-editors__list' );
 		root.appendChild( list );
 
-		var heading = document.querySelector( '.wrap > .wp-header-end' );
+		const heading = document.querySelector( '.wrap > .wp-header-end' );
 		if ( ! presence.config.blockEditor && heading ) {
 			root.className += ' wpp-editors--inline';
 			heading.parentNode.insertBefore( root, heading );
@@ -45,18 +55,23 @@
 	}
 
 	// Up to this many editors are shown with their names; more show avatars only.
-	var NAMED = 3;
+	const NAMED = 3;
 
 	function item( user, named ) {
-		var status = user.status === 'idle' ? 'idle' : 'active';
-		var label = user.display_name + ' (' + ui.statusLabel( status ) + ')';
-		var li = ui.el( 'li', 'wpp-editors__user wpp-editors__user--' + status );
+		const status = user.status === 'idle' ? 'idle' : 'active';
+		const label = user.display_name + ' (' + ui.statusLabel( status ) + ')';
+		const li = ui.el(
+			'li',
+			'wpp-editors__user wpp-editors__user--' + status
+		);
 		li.setAttribute( 'data-user-id', String( user.user_id ) );
 		li.title = label;
 		if ( named ) {
 			li.className += ' wpp-editors__user--named';
 			li.appendChild( ui.avatar( user, 28, '' ) );
-			li.appendChild( ui.el( 'span', 'wpp-editors__name', user.display_name ) );
+			li.appendChild(
+				ui.el( 'span', 'wpp-editors__name', user.display_name )
+			);
 		} else {
 			li.appendChild( ui.avatar( user, 32, label ) );
 		}
@@ -64,7 +79,7 @@
 	}
 
 	function render( update ) {
-		var editors = update.editors;
+		const editors = update.editors;
 		if ( ! editors || editors.post_id !== presence.config.postId ) {
 			return;
 		}
@@ -77,13 +92,19 @@
 		ui.announce(
 			shown,
 			editors.users,
-			/* translators: %s: display name. */
 			function ( name ) {
-				return sprintf( __( '%s is also editing this post.', 'presence' ), name );
+				return sprintf(
+					/* translators: %s: display name. */
+					__( '%s is also editing this post.', 'presence' ),
+					name
+				);
 			},
-			/* translators: %s: display name. */
 			function ( name ) {
-				return sprintf( __( '%s stopped editing this post.', 'presence' ), name );
+				return sprintf(
+					/* translators: %s: display name. */
+					__( '%s stopped editing this post.', 'presence' ),
+					name
+				);
 			}
 		);
 		shown = editors.users.slice();

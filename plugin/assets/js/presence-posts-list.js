@@ -3,6 +3,7 @@
  * cells PHP printed from every `presence-post-rows` answer, with the same markup, and announces
  * who started editing which post (the title read from the row, as text).
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
  * @since 0.2.0
  */
 ( function ( presence ) {
@@ -12,18 +13,22 @@
 		return;
 	}
 
-	var ui = presence.ui;
-	var __ = wp.i18n.__;
-	var sprintf = wp.i18n.sprintf;
+	const ui = presence.ui;
+	const __ = wp.i18n.__;
+	const sprintf = wp.i18n.sprintf;
 
 	function fill( cell, users ) {
-		var list = cell.querySelector( '.wpp-avatars' );
-		var nobody = cell.querySelector( '.wpp-editing__nobody' );
+		const list = cell.querySelector( '.wpp-avatars' );
+		const nobody = cell.querySelector( '.wpp-editing__nobody' );
 		list.textContent = '';
 		users.forEach( function ( user ) {
-			var status = user.status === 'idle' ? 'idle' : 'active';
-			var label = user.display_name + ' (' + ui.statusLabel( status ) + ')';
-			var item = ui.el( 'li', 'wpp-avatars__item wpp-avatars__item--' + status );
+			const status = user.status === 'idle' ? 'idle' : 'active';
+			const label =
+				user.display_name + ' (' + ui.statusLabel( status ) + ')';
+			const item = ui.el(
+				'li',
+				'wpp-avatars__item wpp-avatars__item--' + status
+			);
 			item.setAttribute( 'data-user-id', String( user.user_id ) );
 			item.title = label;
 			item.appendChild( ui.avatar( user, 24, label ) );
@@ -43,18 +48,26 @@
 		if ( ! window.wp || ! wp.a11y || ! wp.a11y.speak ) {
 			return;
 		}
-		var messages = [];
+		const messages = [];
 		Object.keys( after ).forEach( function ( room ) {
-			var was = ( before[ room ] || [] ).map( function ( user ) {
+			const was = ( before[ room ] || [] ).map( function ( user ) {
 				return user.user_id;
 			} );
-			var cell = document.querySelector( '.wpp-editing[data-wpp-room="' + room + '"]' );
-			var row = cell && cell.closest( 'tr' );
-			var title = row && row.querySelector( '.row-title' );
+			const cell = document.querySelector(
+				'.wpp-editing[data-wpp-room="' + room + '"]'
+			);
+			const row = cell && cell.closest( 'tr' );
+			const title = row && row.querySelector( '.row-title' );
 			after[ room ].forEach( function ( user ) {
 				if ( was.indexOf( user.user_id ) === -1 && title ) {
-					/* translators: 1: display name, 2: post title. */
-					messages.push( sprintf( __( '%1$s is editing “%2$s”.', 'presence' ), user.display_name, title.textContent ) );
+					messages.push(
+						sprintf(
+							/* translators: 1: display name, 2: post title. */
+							__( '%1$s is editing “%2$s”.', 'presence' ),
+							user.display_name,
+							title.textContent
+						)
+					);
 				}
 			} );
 		} );
@@ -64,21 +77,23 @@
 	}
 
 	ui.ready( function () {
-		var cells = document.querySelectorAll( '.wpp-editing[data-wpp-room]' );
+		const cells = document.querySelectorAll(
+			'.wpp-editing[data-wpp-room]'
+		);
 		if ( ! cells.length ) {
 			return;
 		}
 		Array.prototype.forEach.call( cells, ui.upgradeAvatars );
-		var shown = null;
+		let shown = null;
 		ui.subscribe( function ( update ) {
-			var rows = update.postRows && update.postRows.rows;
+			const rows = update.postRows && update.postRows.rows;
 			if ( ! rows ) {
 				return;
 			}
-			var now = {};
+			const now = {};
 			Array.prototype.forEach.call( cells, function ( cell ) {
-				var room = cell.getAttribute( 'data-wpp-room' );
-				var users = Array.isArray( rows[ room ] ) ? rows[ room ] : [];
+				const room = cell.getAttribute( 'data-wpp-room' );
+				const users = Array.isArray( rows[ room ] ) ? rows[ room ] : [];
 				fill( cell, users );
 				now[ room ] = users;
 			} );

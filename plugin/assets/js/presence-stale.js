@@ -5,6 +5,7 @@
  * is one of the editor's own notices; elsewhere a WordPress admin notice after the page heading,
  * with a Reload button. The time stays current until the page is reloaded.
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
  * @since 0.2.0
  */
 ( function ( presence ) {
@@ -14,25 +15,43 @@
 		return;
 	}
 
-	var ui = presence.ui;
-	var __ = wp.i18n.__;
-	var sprintf = wp.i18n.sprintf;
-	var NOTICE_ID = 'wpp-stale-screen';
-	var banner = null;
-	var current = null;
+	const ui = presence.ui;
+	const __ = wp.i18n.__;
+	const sprintf = wp.i18n.sprintf;
+	const NOTICE_ID = 'wpp-stale-screen';
+	let banner = null;
+	let current = null;
 
 	function message( stale ) {
-		var when = ui.timeAgo( stale.saved_at );
+		const when = ui.timeAgo( stale.saved_at );
 		return stale.display_name
-			/* translators: 1: display name, 2: e.g. "20 seconds ago". */
-			? sprintf( __( '%1$s saved this page %2$s — reload to see the changes.', 'presence' ), stale.display_name, when )
-			/* translators: %s: e.g. "20 seconds ago". */
-			: sprintf( __( 'This page was saved %s — reload to see the changes.', 'presence' ), when );
+			? sprintf(
+					/* translators: 1: display name, 2: e.g. "20 seconds ago". */
+					__(
+						'%1$s saved this page %2$s — reload to see the changes.',
+						'presence'
+					),
+					stale.display_name,
+					when
+				)
+			: sprintf(
+					/* translators: %s: e.g. "20 seconds ago". */
+					__(
+						'This page was saved %s — reload to see the changes.',
+						'presence'
+					),
+					when
+				);
 	}
 
 	function blockEditorNotices() {
-		var data = window.wp && wp.data;
-		return presence.config.blockEditor && data && data.dispatch && data.select( 'core/notices' ) ? data.dispatch( 'core/notices' ) : null;
+		const data = window.wp && wp.data;
+		return presence.config.blockEditor &&
+			data &&
+			data.dispatch &&
+			data.select( 'core/notices' )
+			? data.dispatch( 'core/notices' )
+			: null;
 	}
 
 	/**
@@ -42,17 +61,17 @@
 	 * @param {boolean} speak Whether to announce it (the first time only).
 	 */
 	function show( stale, speak ) {
-		var notices = blockEditorNotices();
+		const notices = blockEditorNotices();
 		if ( notices ) {
 			// The editor renders its notices as text, and announces them when asked to.
 			notices.createWarningNotice( message( stale ), {
 				id: NOTICE_ID,
 				isDismissible: true,
-				speak: speak,
+				speak,
 				actions: [
 					{
 						label: __( 'Reload', 'presence' ),
-						onClick: function () {
+						onClick() {
 							window.location.reload();
 						},
 					},
@@ -63,8 +82,12 @@
 		if ( ! banner ) {
 			banner = ui.el( 'div', 'notice notice-warning wpp-stale' );
 			banner.id = NOTICE_ID;
-			var text = ui.el( 'p', 'wpp-stale__text' );
-			var button = ui.el( 'button', 'button wpp-stale__reload', __( 'Reload', 'presence' ) );
+			const text = ui.el( 'p', 'wpp-stale__text' );
+			const button = ui.el(
+				'button',
+				'button wpp-stale__reload',
+				__( 'Reload', 'presence' )
+			);
 			button.type = 'button';
 			button.addEventListener( 'click', function () {
 				window.location.reload();
@@ -73,14 +96,21 @@
 			text.appendChild( document.createTextNode( ' ' ) );
 			text.appendChild( button );
 			banner.appendChild( text );
-			var anchor = document.querySelector( '#wpbody-content .wp-header-end' ) || document.querySelector( '#wpbody-content .wrap > h1, #wpbody-content .wrap > h2' );
+			const anchor =
+				document.querySelector( '#wpbody-content .wp-header-end' ) ||
+				document.querySelector(
+					'#wpbody-content .wrap > h1, #wpbody-content .wrap > h2'
+				);
 			if ( anchor && anchor.parentNode ) {
 				anchor.parentNode.insertBefore( banner, anchor.nextSibling );
 			} else {
-				( document.getElementById( 'wpbody-content' ) || document.body ).prepend( banner );
+				(
+					document.getElementById( 'wpbody-content' ) || document.body
+				).prepend( banner );
 			}
 		}
-		banner.querySelector( '.wpp-stale__message' ).textContent = message( stale );
+		banner.querySelector( '.wpp-stale__message' ).textContent =
+			message( stale );
 		if ( speak && window.wp && wp.a11y && wp.a11y.speak ) {
 			wp.a11y.speak( message( stale ), 'polite' );
 		}
@@ -88,11 +118,14 @@
 
 	ui.ready( function () {
 		ui.subscribe( function ( update ) {
-			var stale = update.stale;
-			if ( ! stale || ( current && current.saved_at === stale.saved_at && banner ) ) {
+			const stale = update.stale;
+			if (
+				! stale ||
+				( current && current.saved_at === stale.saved_at && banner )
+			) {
 				return;
 			}
-			var first = ! current || current.saved_at !== stale.saved_at;
+			const first = ! current || current.saved_at !== stale.saved_at;
 			current = stale;
 			show( stale, first );
 		} );

@@ -4,6 +4,8 @@
  * markup PHP prints in plugin/includes/surfaces/render.php), labels, "2 mins ago", and
  * screen-reader announcements of who came and went.
  *
+ * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).
+ * @param {Object} i18n     `wp.i18n`.
  * @since 0.1.0
  */
 ( function ( presence, i18n ) {
@@ -14,23 +16,23 @@
 	}
 
 	// Avatar colours in presence.css (.wpp-avatar--hue-0 …); as WPP_AVATAR_HUES in PHP.
-	var HUES = 8;
+	const HUES = 8;
 	// Avatar URLs that have loaded once in this page.
-	var loadedAvatars = {};
-	var __ = i18n.__;
-	var _n = i18n._n;
-	var sprintf = i18n.sprintf;
+	const loadedAvatars = {};
+	const __ = i18n.__;
+	const _n = i18n._n;
+	const sprintf = i18n.sprintf;
 
 	/**
 	 * Creates an element with classes and optional text (set as text, never as HTML).
 	 *
-	 * @param {string} tag
-	 * @param {string} className
+	 * @param {string}  tag
+	 * @param {string}  className
 	 * @param {string=} text
-	 * @return {HTMLElement}
+	 * @return {HTMLElement} The new element.
 	 */
 	function el( tag, className, text ) {
-		var node = document.createElement( tag );
+		const node = document.createElement( tag );
 		if ( className ) {
 			node.className = className;
 		}
@@ -41,9 +43,14 @@
 	}
 
 	function initials( name ) {
-		var parts = String( name || '' ).trim().split( /\s+/ );
-		var first = Array.from( parts[ 0 ] || '?' )[ 0 ] || '?';
-		var last = parts.length > 1 ? Array.from( parts[ parts.length - 1 ] )[ 0 ] || '' : '';
+		const parts = String( name || '' )
+			.trim()
+			.split( /\s+/ );
+		const first = Array.from( parts[ 0 ] || '?' )[ 0 ] || '?';
+		const last =
+			parts.length > 1
+				? Array.from( parts[ parts.length - 1 ] )[ 0 ] || ''
+				: '';
 		return ( first + last ).toUpperCase();
 	}
 
@@ -56,11 +63,11 @@
 	 * @return {HTMLElement} The image when it is known to load, else the initials.
 	 */
 	function upgrade( fallback, size ) {
-		var url = String( fallback.getAttribute( 'data-avatar-url' ) || '' );
+		const url = String( fallback.getAttribute( 'data-avatar-url' ) || '' );
 		if ( ! /^https?:\/\//i.test( url ) ) {
 			return fallback;
 		}
-		var img = el( 'img', 'wpp-avatar wpp-avatar--' + size );
+		const img = el( 'img', 'wpp-avatar wpp-avatar--' + size );
 		img.width = img.height = size;
 		img.alt = fallback.getAttribute( 'aria-label' ) || '';
 		if ( ! img.alt ) {
@@ -84,21 +91,28 @@
 	/**
 	 * The user's initials at once, their avatar image once it has loaded.
 	 *
-	 * @param {Object} user   Presence user item.
-	 * @param {number} size   Pixels.
-	 * @param {string} alt    Alternative text ('' when the name is printed next to it).
-	 * @return {HTMLElement}
+	 * @param {Object} user Presence user item.
+	 * @param {number} size Pixels.
+	 * @param {string} alt  Alternative text ('' when the name is printed next to it).
+	 * @return {HTMLElement} The avatar element.
 	 */
 	function avatar( user, size, alt ) {
-		var hue = Math.abs( parseInt( user.user_id, 10 ) || 0 ) % HUES;
-		var fallback = el( 'span', 'wpp-avatar wpp-avatar--initials wpp-avatar--' + size + ' wpp-avatar--hue-' + hue, initials( user.display_name ) );
+		const hue = Math.abs( parseInt( user.user_id, 10 ) || 0 ) % HUES;
+		const fallback = el(
+			'span',
+			'wpp-avatar wpp-avatar--initials wpp-avatar--' +
+				size +
+				' wpp-avatar--hue-' +
+				hue,
+			initials( user.display_name )
+		);
 		if ( alt ) {
 			fallback.setAttribute( 'role', 'img' );
 			fallback.setAttribute( 'aria-label', alt );
 		} else {
 			fallback.setAttribute( 'aria-hidden', 'true' );
 		}
-		var url = String( user.avatar_url || '' );
+		const url = String( user.avatar_url || '' );
 		if ( /^https?:\/\//i.test( url ) ) {
 			fallback.setAttribute( 'data-avatar-url', url );
 		}
@@ -111,13 +125,21 @@
 	 * @param {Element} root
 	 */
 	function upgradeAvatars( root ) {
-		Array.prototype.forEach.call( root.querySelectorAll( '.wpp-avatar--initials[data-avatar-url]' ), function ( node ) {
-			var size = parseInt( ( /wpp-avatar--(\d+)/.exec( node.className ) || [] )[ 1 ], 10 ) || 24;
-			var image = upgrade( node, size );
-			if ( image !== node ) {
-				node.parentNode.replaceChild( image, node );
+		Array.prototype.forEach.call(
+			root.querySelectorAll( '.wpp-avatar--initials[data-avatar-url]' ),
+			function ( node ) {
+				const size =
+					parseInt(
+						( /wpp-avatar--(\d+)/.exec( node.className ) ||
+							[] )[ 1 ],
+						10
+					) || 24;
+				const image = upgrade( node, size );
+				if ( image !== node ) {
+					node.parentNode.replaceChild( image, node );
+				}
 			}
-		} );
+		);
 	}
 
 	/**
@@ -126,57 +148,76 @@
 	 *
 	 * @param {Object} user      Online user item.
 	 * @param {string} className Class of the element.
-	 * @return {HTMLElement}
+	 * @return {HTMLElement} A link, or a span when there is no link.
 	 */
 	function where( user, className ) {
-		var label = String( user.label || __( 'Elsewhere in the admin', 'presence' ) );
-		var url = String( user.url || '' );
+		const label = String(
+			user.label || __( 'Elsewhere in the admin', 'presence' )
+		);
+		const url = String( user.url || '' );
 		if ( ! /^https?:\/\//i.test( url ) ) {
 			return el( 'span', className, label );
 		}
-		var link = el( 'a', className, label );
+		const link = el( 'a', className, label );
 		link.href = url;
 		return link;
 	}
 
 	function statusLabel( status ) {
-		return status === 'idle' ? __( 'Idle', 'presence' ) : __( 'Active', 'presence' );
+		return status === 'idle'
+			? __( 'Idle', 'presence' )
+			: __( 'Active', 'presence' );
 	}
 
 	/**
 	 * "2 mins ago" ("just now" for the last few seconds) for a server unix time.
 	 *
 	 * @param {number} time
-	 * @return {string}
+	 * @return {string} The translated phrase.
 	 */
 	function timeAgo( time ) {
-		var seconds = Math.max( 0, Math.round( presence.serverNow() - Number( time ) ) );
+		const seconds = Math.max(
+			0,
+			Math.round( presence.serverNow() - Number( time ) )
+		);
 		if ( seconds < 5 ) {
 			return __( 'just now', 'presence' );
 		}
 		if ( seconds < 60 ) {
-			/* translators: %d: number of seconds. */
-			return sprintf( _n( '%d second ago', '%d seconds ago', seconds, 'presence' ), seconds );
+			return sprintf(
+				/* translators: %d: number of seconds. */
+				_n( '%d second ago', '%d seconds ago', seconds, 'presence' ),
+				seconds
+			);
 		}
-		var minutes = Math.round( seconds / 60 );
+		const minutes = Math.round( seconds / 60 );
 		if ( minutes < 60 ) {
-			/* translators: %d: number of minutes. */
-			return sprintf( _n( '%d min ago', '%d mins ago', minutes, 'presence' ), minutes );
+			return sprintf(
+				/* translators: %d: number of minutes. */
+				_n( '%d min ago', '%d mins ago', minutes, 'presence' ),
+				minutes
+			);
 		}
-		var hours = Math.round( minutes / 60 );
-		/* translators: %d: number of hours. */
-		return sprintf( _n( '%d hour ago', '%d hours ago', hours, 'presence' ), hours );
+		const hours = Math.round( minutes / 60 );
+		return sprintf(
+			/* translators: %d: number of hours. */
+			_n( '%d hour ago', '%d hours ago', hours, 'presence' ),
+			hours
+		);
 	}
 
 	/**
 	 * A <time> element saying how long ago a server unix time was.
 	 *
 	 * @param {number} time
-	 * @return {HTMLElement}
+	 * @return {HTMLElement} The time element.
 	 */
 	function timeEl( time ) {
-		var node = el( 'time', 'wpp-ago', timeAgo( time ) );
-		node.setAttribute( 'datetime', new Date( Number( time ) * 1000 ).toISOString() );
+		const node = el( 'time', 'wpp-ago', timeAgo( time ) );
+		node.setAttribute(
+			'datetime',
+			new Date( Number( time ) * 1000 ).toISOString()
+		);
 		node.setAttribute( 'data-time', String( time ) );
 		return node;
 	}
@@ -193,16 +234,16 @@
 		if ( ! before || ! window.wp || ! wp.a11y || ! wp.a11y.speak ) {
 			return;
 		}
-		var ids = function ( list ) {
-			var map = {};
+		const ids = function ( list ) {
+			const map = {};
 			list.forEach( function ( user ) {
 				map[ user.user_id ] = user;
 			} );
 			return map;
 		};
-		var was = ids( before );
-		var now = ids( after );
-		var messages = [];
+		const was = ids( before );
+		const now = ids( after );
+		const messages = [];
 		after.forEach( function ( user ) {
 			if ( ! was[ user.user_id ] ) {
 				messages.push( joined( user.display_name ) );
@@ -229,12 +270,12 @@
 		announce(
 			before,
 			after,
-			/* translators: %s: display name. */
 			function ( name ) {
+				/* translators: %s: display name. */
 				return sprintf( __( '%s is online.', 'presence' ), name );
 			},
-			/* translators: %s: display name. */
 			function ( name ) {
+				/* translators: %s: display name. */
 				return sprintf( __( '%s went offline.', 'presence' ), name );
 			}
 		);
@@ -246,9 +287,11 @@
 	 * @param {Function} render
 	 */
 	function subscribe( render ) {
-		window.jQuery( document ).on( 'wpp:presence', function ( event, update ) {
-			render( update );
-		} );
+		window
+			.jQuery( document )
+			.on( 'wpp:presence', function ( event, update ) {
+				render( update );
+			} );
 		render( {
 			online: presence.online,
 			editors: presence.editors,
@@ -272,16 +315,16 @@
 	}
 
 	presence.ui = {
-		el: el,
-		avatar: avatar,
-		upgradeAvatars: upgradeAvatars,
-		where: where,
-		statusLabel: statusLabel,
-		timeAgo: timeAgo,
-		timeEl: timeEl,
-		announce: announce,
-		announceOnline: announceOnline,
-		subscribe: subscribe,
-		ready: ready,
+		el,
+		avatar,
+		upgradeAvatars,
+		where,
+		statusLabel,
+		timeAgo,
+		timeEl,
+		announce,
+		announceOnline,
+		subscribe,
+		ready,
 	};
 } )( window.wppPresence, window.wp && window.wp.i18n );

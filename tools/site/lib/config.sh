@@ -3,6 +3,9 @@
 #
 # Port, database port, worker count, extension on/off and test mode may change at every `up`
 # (configs are rewritten each time); the WordPress version is fixed when a site is installed.
+#
+# site.sh and the other lib files read the variables set here; checked alone, they look unused.
+# shellcheck disable=SC2034
 
 # default_ports NAME — "HTTP_PORT DB_PORT" for the well-known site names.
 default_ports() {

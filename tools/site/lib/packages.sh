@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Debian packages the harness needs, installed only when dpkg says they are missing.
+# site.sh reads the lists; checked alone, they look unused.
+# shellcheck disable=SC2034
 
 # Serving a site: database, PHP with WordPress' extensions, web server, fetching WordPress.
 SITE_PACKAGES=(
@@ -14,6 +16,8 @@ BUILD_PACKAGES=(php8.2-dev libclang-dev gcc g++ libc6-dev)
 PHPUNIT_PACKAGES=(phpunit)
 # The Redis backend: its tests, and sites with PRESENCE_BACKEND=redis.
 REDIS_PACKAGES=(redis-server)
+# The lint step of bin/test (its JavaScript and CSS linters come from npm).
+LINT_PACKAGES=(shellcheck)
 # Running the browser tests (playwright-core drives Debian's Chromium; no browser download).
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 

@@ -72,7 +72,7 @@ wordpress_packages() {
 	# `show` lists every version found; the first paragraph is the candidate.
 	fields=${fields%%$'\n\n'*}
 	echo wordpress
-	printf '%s\n' "$fields" | grep -E '^(Depends|Recommends):' | cut -d: -f2- | tr ',|' '\n\n' |
+	printf '%s\n' "$fields" | grep -E '^(Depends|Recommends):' | cut -d: -f2- | tr '|' ',' | tr ',' '\n' |
 		awk '{print $1}' | grep -E '^(libjs-|libphp-|php-getid3$|wordpress-theme-)' | sort -u
 }
 
@@ -113,6 +113,7 @@ lay_out_docroot() {
 write_wp_config() {
 	local salts=$SITE_DIR/wp-salts.php test_mode_line=""
 	if [[ ! -f $salts ]]; then
+		# shellcheck disable=SC2016 # PHP code: its $k is PHP's, not the shell's.
 		php -n -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT","SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) { printf("define( %s, %s );\n", var_export($k, true), var_export(bin2hex(random_bytes(32)), true)); }' >"$salts"
 	fi
 	if [[ $TEST_MODE == 1 ]]; then
