@@ -480,6 +480,8 @@ def main():
     micro = read_json(os.path.join(a.results, "micro.json"))
     if micro is None:
         sys.exit(f"no micro.json in {a.results}: run benches/run with PRESENCE_BENCH_JSON first")
+    if "apcu_unchanged_over_native_unchanged" not in micro["heartbeat"]["ratios"]:
+        sys.exit(f"{a.results}/micro.json was measured before the like-for-like APCu variants: run benches/figures")
     load = read_json(os.path.join(a.results, "load.json"))
     backends = read_json(os.path.join(a.results, "backends.json"))
     surfaces = {v: s for v in ("shm", "redis", "database")
