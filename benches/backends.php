@@ -16,6 +16,7 @@
  * entry (INFO used_memory, and MEMORY USAGE of one room's keys).
  *
  * Run with benches/run-backends, which brings up a site with its own redis-server.
+ * PRESENCE_BENCH_JSON=FILE also writes the results as JSON (benches/figures renders them).
  */
 
 const ROOMS   = 200;
@@ -195,7 +196,9 @@ function parent_main(): void {
 		$ns  = array_fill_keys( $variants, array() );
 		$ops = array_fill_keys( $variants, array() );
 		for ( $r = 0; $r < $rounds; $r++ ) {
-			foreach ( $variants as $v ) {
+			// Each round starts with another store, so none always runs first.
+			$order = array_merge( array_slice( $variants, $r % 3 ), array_slice( $variants, 0, $r % 3 ) );
+			foreach ( $order as $v ) {
 				$a            = ask( $children[ $v ], "round $kind $per " . ( 1000 + $r ) );
 				$ns[ $v ][]   = $a['ns'];
 				$ops[ $v ][]  = $a['ops'];
@@ -241,6 +244,24 @@ function parent_main(): void {
 		CLIENTS,
 		$m['room_keys_per_entry']
 	);
+	$json_path = getenv( 'PRESENCE_BENCH_JSON' );
+	if ( $json_path ) {
+		$load   = sys_getloadavg();
+		$result = array(
+			'date'      => gmdate( 'Y-m-d' ),
+			'load'      => $load ? $load[0] : null,
+			'php'       => PHP_VERSION,
+			'redis'     => trim( (string) shell_exec( 'redis-cli -p ' . (int) getenv( 'PRESENCE_BENCH_REDIS_PORT' ) . ' INFO server | sed -n "s/^redis_version://p"' ) ),
+			'quick'     => $quick,
+			'rooms'     => ROOMS,
+			'clients'   => CLIENTS,
+			'rounds'    => $rounds,
+			'per_round' => $per,
+			'results'   => $results,
+			'memory'    => $m + array( 'entries' => $entries ),
+		);
+		file_put_contents( $json_path, json_encode( $result, JSON_PRETTY_PRINT ) . "\n" );
+	}
 	foreach ( $children as $child ) {
 		fwrite( $child[1][0], "quit\n" );
 		fclose( $child[1][0] );

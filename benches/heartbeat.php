@@ -1,15 +1,26 @@
 <?php
 /**
  * Side-by-side benchmark of one presence heartbeat (write my entry, then read my room of 20
- * clients, 200 rooms in all), alternating in one run between:
+ * clients, 200 rooms in all), alternating in one run between five variants, in two fair pairs
+ * and a floor:
  *   native           presence_upsert() + presence_room();
+ *   apcu             the same heartbeat in APCu as a competent PHP developer would write it for
+ *                    full reads: one array per room under an apcu_add() lock key, expired
+ *                    clients dropped on write, my entry removed and appended again so that the
+ *                    array stays in write order (no sort), read newest first with array_reverse();
+ *                    times kept as integer microseconds (APCu serializes arrays with PHP's
+ *                    serializer, slow for floats), turned into seconds on read;
  *   native_unchanged presence_upsert() + presence_room_version(): what the plugin does when the
  *                    browser already holds the room's current version (members only ticking);
- *   apcu             what a PHP developer would write: one array per room in APCu, guarded by an
- *                    apcu_add() lock key, expired clients dropped on write, sorted newest first;
+ *   apcu_unchanged   the same shortcut in APCu, written for it: a small per-room array of write
+ *                    times, one key per entry and a per-room version key, bumped when an entry
+ *                    joins, leaves or changes (the rule presence_room_version() follows); a tick
+ *                    that changes nothing rewrites only the times and reads only the version;
  *   floor            PHP building exactly the arrays presence_room() returns (the same six keys,
  *                    the same value types, a fresh `data` array per entry, the date formatted
  *                    once per heartbeat) from strings it already holds: no storage at all.
+ * Before timing, each APCu design's answer is checked against presence_room(): same clients in
+ * the same order, same keys and value types.
  * Then, each in a child process with its own segment, upsert and read latency and segment bytes
  * per entry at 1 K, 100 K and 1 M entries, with a ~100-byte state and with the plugin's state.
  *
@@ -44,35 +55,129 @@ function native_unchanged_heartbeat( int $room, int $client ): int {
 	return presence_room_version( "bench/room-$room" ) > 0 ? CLIENTS : 0;
 }
 
-function apcu_heartbeat( int $room, int $client ): int {
-	$key  = "bench:room-$room";
-	$lock = "$key:lock";
+/** Takes an APCu lock key (held at most 5 s if its holder dies). */
+function apcu_lock( string $lock ): void {
 	while ( ! apcu_add( $lock, 1, 5 ) ) {
 		usleep( 10 );
 	}
-	$now     = microtime( true );
+}
+
+/**
+ * APCu, designed for full reads: the room is one array, client id => the entry as
+ * presence_room() returns it, in write order. The write has to fetch the room anyway, so the
+ * read costs only the reversal into a newest-first list. Times are kept as integer
+ * microseconds: APCu stores arrays through PHP's serializer, for which a float costs about as
+ * much as the rest of an entry; the read turns them into seconds as presence_room() answers.
+ */
+function apcu_heartbeat( int $room, int $client ): int {
+	return count( apcu_write_and_read( $room, $client ) );
+}
+
+/** @return list<array<string, mixed>> The room after my write, newest first. */
+function apcu_write_and_read( int $room, int $client ): array {
+	$key = "bench:room-$room";
+	apcu_lock( "$key:lock" );
+	$now     = (int) ( microtime( true ) * 1e6 );
 	$entries = apcu_fetch( $key );
 	if ( ! is_array( $entries ) ) {
 		$entries = array();
 	}
 	foreach ( $entries as $id => $e ) {
-		if ( $e['updated_at'] + TTL < $now ) {
+		if ( $e['updated_at'] + TTL * 1000000 < $now ) {
 			unset( $entries[ $id ] );
 		}
 	}
+	// Removed, then appended: the array stays ordered by write time without a sort.
+	unset( $entries[ "user-$client" ] );
 	$entries[ "user-$client" ] = array(
 		'room'       => "bench/room-$room",
 		'client_id'  => "user-$client",
 		'user_id'    => $client,
 		'data'       => state_for( $client ),
-		'date_gmt'   => gmdate( 'Y-m-d H:i:s', (int) $now ),
+		'date_gmt'   => gmdate( 'Y-m-d H:i:s', intdiv( $now, 1000000 ) ),
 		'updated_at' => $now,
 	);
 	apcu_store( $key, $entries, TTL );
-	apcu_delete( $lock );
-	$list = array_values( $entries );
-	usort( $list, fn( $a, $b ) => $b['updated_at'] <=> $a['updated_at'] );
-	return count( $list );
+	apcu_delete( "$key:lock" );
+	return apcu_room_list( $entries );
+}
+
+/** A room array of the full-read design as presence_room() answers it: newest first, seconds. */
+function apcu_room_list( array $entries ): array {
+	$list = array();
+	foreach ( array_reverse( $entries ) as $e ) {
+		$e['updated_at'] /= 1e6;
+		$list[]           = $e;
+	}
+	return $list;
+}
+
+/**
+ * APCu, designed for the unchanged-room shortcut: per room a small array of write times
+ * (client id => integer microseconds, in write order), one key per entry (user id and state) and a
+ * version key. A tick that changes nothing fetches and stores the times and fetches its own
+ * entry to compare; an entry that joins, leaves or changes also rewrites its key and bumps the
+ * version. The heartbeat then reads only the version.
+ */
+function apcu_unchanged_heartbeat( int $room, int $client ): int {
+	apcu_split_write( $room, $client );
+	return apcu_fetch( "bench:split-$room:v" ) > 0 ? CLIENTS : 0;
+}
+
+function apcu_split_write( int $room, int $client ): void {
+	$key = "bench:split-$room";
+	apcu_lock( "$key:lock" );
+	$now     = (int) ( microtime( true ) * 1e6 );
+	$changed = false;
+	$times   = apcu_fetch( "$key:t" );
+	if ( ! is_array( $times ) ) {
+		$times = array();
+	}
+	foreach ( $times as $id => $t ) {
+		if ( $t + TTL * 1000000 < $now ) {
+			unset( $times[ $id ] );
+			apcu_delete( "$key:e:$id" );
+			$changed = true;
+		}
+	}
+	$id    = "user-$client";
+	$entry = array( $client, state_for( $client ) );
+	if ( ! isset( $times[ $id ] ) || apcu_fetch( "$key:e:$id" ) !== $entry ) {
+		apcu_store( "$key:e:$id", $entry, TTL );
+		$changed = true;
+	}
+	unset( $times[ $id ] );
+	$times[ $id ] = $now;
+	apcu_store( "$key:t", $times, TTL );
+	if ( $changed && false === apcu_inc( "$key:v" ) ) {
+		apcu_store( "$key:v", 1 );
+	}
+	apcu_delete( "$key:lock" );
+}
+
+/**
+ * A full read of the version-keyed design (not timed: it proves the design holds everything
+ * presence_room() answers).
+ *
+ * @return list<array<string, mixed>>
+ */
+function apcu_split_read( int $room ): array {
+	$key     = "bench:split-$room";
+	$times   = array_reverse( (array) apcu_fetch( "$key:t" ), true );
+	$entries = apcu_fetch( array_map( fn( $id ) => "$key:e:$id", array_keys( $times ) ) );
+	$list    = array();
+	foreach ( $times as $id => $t ) {
+		$e      = $entries[ "$key:e:$id" ];
+		$list[] = array(
+			'room'       => "bench/room-$room",
+			'client_id'  => (string) $id,
+			'user_id'    => $e[0],
+			'data'       => $e[1],
+			'date_gmt'   => gmdate( 'Y-m-d H:i:s', intdiv( $t, 1000000 ) ),
+			'updated_at' => $t / 1e6,
+		);
+	}
+	return $list;
 }
 
 /**
@@ -114,15 +219,28 @@ function floor_heartbeat( int $room, int $client ): int {
 	return count( $list );
 }
 
-/** The floor must build what presence_room() returns: same keys, order and value types. */
-function check_floor_shape(): void {
-	$describe = function ( array $list ): array {
-		$shape = array();
-		foreach ( $list[0] as $key => $value ) {
-			$shape[ $key ] = is_array( $value ) ? array_map( 'get_debug_type', $value ) : get_debug_type( $value );
-		}
-		return array( count( $list ), $shape );
-	};
+/** Keys and value types of a list's first entry, and its length. */
+function shape( array $list ): array {
+	$shape = array();
+	foreach ( $list[0] ?? array() as $key => $value ) {
+		$shape[ $key ] = is_array( $value ) ? array_map( 'get_debug_type', $value ) : get_debug_type( $value );
+	}
+	return array( count( $list ), $shape );
+}
+
+/** Stops the run when a variant does not answer what presence_room() answers. */
+function must_match( string $what, $native, $other ): void {
+	if ( $native !== $other ) {
+		fwrite( STDERR, "$what differs from presence_room():\n" . var_export( array( $native, $other ), true ) . "\n" );
+		exit( 1 );
+	}
+}
+
+/**
+ * Every variant must answer what presence_room() answers: the floor the same keys and value
+ * types, each APCu design also the same clients in the same order (newest first).
+ */
+function check_shapes(): void {
 	$native = presence_room( 'bench/room-0' );
 	$users  = floor_strings();
 	$now    = microtime( true );
@@ -137,10 +255,24 @@ function check_floor_shape(): void {
 			'updated_at' => $now,
 		);
 	}
-	if ( $describe( $native ) !== $describe( $floor ) ) {
-		fwrite( STDERR, "the floor does not build the arrays presence_room() returns:\n" . var_export( array( $describe( $native ), $describe( $floor ) ), true ) . "\n" );
-		exit( 1 );
+	must_match( 'the floor\'s arrays', shape( $native ), shape( $floor ) );
+	$apcu = apcu_room_list( (array) apcu_fetch( 'bench:room-0' ) );
+	must_match( 'the APCu room array', shape( $native ), shape( $apcu ) );
+	must_match( 'the APCu room array\'s order', array_column( $native, 'client_id' ), array_column( $apcu, 'client_id' ) );
+	must_match( 'the APCu room array\'s states', array_column( $native, 'data' ), array_column( $apcu, 'data' ) );
+	$split = apcu_split_read( 0 );
+	must_match( 'the version-keyed APCu design', shape( $native ), shape( $split ) );
+	must_match( 'the version-keyed APCu design\'s order', array_column( $native, 'client_id' ), array_column( $split, 'client_id' ) );
+	must_match( 'the version-keyed APCu design\'s states', array_column( $native, 'data' ), array_column( $split, 'data' ) );
+}
+
+/** Every room's version in both stores that keep one (the unchanged variants rely on them). */
+function room_versions(): array {
+	$v = array();
+	for ( $r = 0; $r < ROOMS; $r++ ) {
+		$v[] = array( presence_room_version( "bench/room-$r" ), apcu_fetch( "bench:split-$r:v" ) );
 	}
+	return $v;
 }
 
 function median( array $xs ): float {
@@ -158,53 +290,70 @@ function time_ns( callable $f, int $n ): float {
 	return ( hrtime( true ) - $t ) / $n;
 }
 
+/** The variants of one run, in the order the first round runs them. */
+const VARIANTS = array( 'native', 'apcu', 'native_unchanged', 'apcu_unchanged', 'floor' );
+
 function heartbeat_comparison( int $rounds, int $per_round ): array {
 	presence_flush( 'bench/' );
 	apcu_clear_cache();
-	// Fill every room with 20 clients in both stores first.
+	// Fill every room with 20 clients in every store first, each store in the same order.
 	for ( $r = 0; $r < ROOMS; $r++ ) {
 		for ( $c = 0; $c < CLIENTS; $c++ ) {
 			native_heartbeat( $r, $c );
 			apcu_heartbeat( $r, $c );
+			apcu_unchanged_heartbeat( $r, $c );
 		}
 	}
-	if ( native_heartbeat( 0, 0 ) !== CLIENTS || apcu_heartbeat( 0, 0 ) !== CLIENTS || floor_heartbeat( 0, 0 ) !== CLIENTS ) {
-		fwrite( STDERR, "the variants do not return the same room size\n" );
-		exit( 1 );
+	foreach ( VARIANTS as $v ) {
+		if ( ( "{$v}_heartbeat" )( 0, 0 ) !== CLIENTS ) {
+			fwrite( STDERR, "the $v variant does not see the room's " . CLIENTS . " clients\n" );
+			exit( 1 );
+		}
 	}
-	check_floor_shape();
-	$variants = array( 'native', 'native_unchanged', 'apcu', 'floor' );
-	$runs     = array_fill_keys( $variants, array() );
+	check_shapes();
+	$versions = room_versions();
+	$runs     = array_fill_keys( VARIANTS, array() );
+	$count    = count( VARIANTS );
 	for ( $round = 0; $round < $rounds; $round++ ) {
 		// Each round starts with another variant, so none always runs first.
-		$order = array_merge( array_slice( $variants, $round % 4 ), array_slice( $variants, 0, $round % 4 ) );
+		$order = array_merge( array_slice( VARIANTS, $round % $count ), array_slice( VARIANTS, 0, $round % $count ) );
 		foreach ( $order as $v ) {
 			$runs[ $v ][] = time_ns( "{$v}_heartbeat", $per_round );
 		}
 	}
+	// The unchanged variants measured what they claim: members only ticked, no version moved.
+	must_match( 'a room version after the rounds (native, APCu)', $versions, room_versions() );
 	$m      = array_map( 'median', $runs );
+	// Only like against like: a full heartbeat against a full one, unchanged against unchanged.
 	$ratios = array(
-		'native_over_floor'      => $m['native'] / $m['floor'],
-		'apcu_over_native'       => $m['apcu'] / $m['native'],
-		'apcu_over_unchanged'    => $m['apcu'] / $m['native_unchanged'],
-		'apcu_over_floor'        => $m['apcu'] / $m['floor'],
+		'native_over_floor'                   => $m['native'] / $m['floor'],
+		'apcu_over_native'                    => $m['apcu'] / $m['native'],
+		'apcu_unchanged_over_native_unchanged' => $m['apcu_unchanged'] / $m['native_unchanged'],
 	);
+	// Each round's own ratio of each pair: how far one round moves from the median.
+	$round_ratios = array();
+	for ( $round = 0; $round < $rounds; $round++ ) {
+		$round_ratios['native_over_floor'][]                    = $runs['native'][ $round ] / $runs['floor'][ $round ];
+		$round_ratios['apcu_over_native'][]                     = $runs['apcu'][ $round ] / $runs['native'][ $round ];
+		$round_ratios['apcu_unchanged_over_native_unchanged'][] = $runs['apcu_unchanged'][ $round ] / $runs['native_unchanged'][ $round ];
+	}
 	printf( "\nHeartbeat = upsert own entry + read own room (%d clients, %d rooms), median of %d alternating rounds x %d\n", CLIENTS, ROOMS, $rounds, $per_round );
 	printf( "| variant | ns per heartbeat |\n|---|---:|\n" );
 	foreach ( $m as $v => $ns ) {
 		printf( "| %s | %.0f |\n", $v, $ns );
 	}
 	printf( "\nnative / floor = %.2fx   (native heartbeat vs PHP only building the same 20-entry result)\n", $ratios['native_over_floor'] );
-	printf( "apcu / native = %.2fx   (native with a full room read is that many times faster than APCu)\n", $ratios['apcu_over_native'] );
-	printf( "apcu / native_unchanged = %.1fx   (when the room is unchanged and its read is skipped)\n", $ratios['apcu_over_unchanged'] );
+	printf( "apcu / native = %.2fx   (full heartbeat: write, then read the room)\n", $ratios['apcu_over_native'] );
+	printf( "apcu_unchanged / native_unchanged = %.2fx   (unchanged room: write, then read only the version)\n", $ratios['apcu_unchanged_over_native_unchanged'] );
 	return array(
-		'rooms'     => ROOMS,
-		'clients'   => CLIENTS,
-		'rounds'    => $rounds,
-		'per_round' => $per_round,
-		'median_ns' => $m,
-		'rounds_ns' => $runs,
-		'ratios'    => $ratios,
+		'rooms'        => ROOMS,
+		'clients'      => CLIENTS,
+		'rounds'       => $rounds,
+		'per_round'    => $per_round,
+		'median_ns'    => $m,
+		'rounds_ns'    => $runs,
+		'ratios'       => $ratios,
+		'round_ratios' => $round_ratios,
 	);
 }
 

@@ -1,11 +1,13 @@
-"""Turns benchmark results into PNG charts and the README's figures.
+"""Turns benchmark results into PNG charts and the figures of README.md and docs/benchmarks.md.
 
-    python benches/report.py --micro MICRO.json --load LOAD.json --out DIR --readme README.md
+    python benches/report.py --results DIR --out DIR --readme README.md --docs docs/benchmarks.md
 
-MICRO.json is written by benches/run (PRESENCE_BENCH_JSON), LOAD.json by benches/load/run. Charts
-go to DIR; every block of README.md between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`
-is replaced by the text generated for NAME (tables and the sentences that quote numbers), so no
-figure in the README is typed by hand. Run by benches/figures, which pins matplotlib.
+DIR holds micro.json (benches/run, PRESENCE_BENCH_JSON), and when they were measured load.json
+(benches/load/run), backends.json and surfaces-{shm,redis,database}.json (benches/run-backends).
+Charts go to --out; every block between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->` in
+either file is replaced by the text generated for NAME (tables and the sentences that quote
+numbers, each naming the command that measured it and the date), so no figure is typed by hand.
+A block whose results are missing is left as it is. Run by benches/figures, which pins matplotlib.
 """
 
 import argparse
@@ -23,21 +25,26 @@ VARIANT_COLORS = {
     "native": "#2b6cb0",
     "native_unchanged": "#63b3ed",
     "apcu": "#dd6b20",
+    "apcu_unchanged": "#f6ad55",
     "floor": "#718096",
     "bare": "#a0aec0",
     "database": "#c05621",
     "redis": "#9b2c2c",
 }
 VARIANT_LABELS = {
-    "native": "native (upsert + room read)",
-    "native_unchanged": "native, unchanged room (upsert + version)",
-    "apcu": "APCu, one locked array per room",
+    "native": "native: upsert + room read",
+    "apcu": "APCu: one array per room",
+    "native_unchanged": "native, unchanged: upsert + version",
+    "apcu_unchanged": "APCu, unchanged: per-room version key",
     "floor": "floor: PHP building the same arrays",
-    "bare": "WordPress without presence",
-    "native": "native (upsert + room read)",
-    "database": "plugin, database fallback",
-    "redis": "plugin, Redis",
 }
+# The fair pairs of the micro-benchmark: (ratio key, APCu variant, native variant, what they do).
+MICRO_PAIRS = [
+    ("apcu_over_native", "apcu", "native", "full heartbeat: write my entry, read my room of 20"),
+    ("apcu_unchanged_over_native_unchanged", "apcu_unchanged", "native_unchanged",
+     "unchanged room: write my entry, read only the room's version"),
+]
+STORE_LABELS = {"shm": "shared memory", "redis": "Redis (loopback)", "database": "database table"}
 LOAD_LABELS = {
     "bare": "WordPress without presence",
     "native": "presence, extension (shm)",
@@ -61,7 +68,14 @@ def plural(n, word):
 
 
 def fmt_ns(ns):
-    return f"{ns / 1000:.1f} µs" if ns >= 10_000 else f"{fmt_int(ns)} ns"
+    """4 011 ns, 13.1 µs, 1 306 µs, 19.2 ms: at most four digits before the unit's point."""
+    if ns >= 10_000_000:
+        return f"{ns / 1e6:.1f} ms"
+    if ns >= 100_000:
+        return f"{fmt_int(ns / 1000)} µs"
+    if ns >= 10_000:
+        return f"{ns / 1000:.1f} µs"
+    return f"{fmt_int(ns)} ns"
 
 
 # --- micro-benchmark -----------------------------------------------------------------------------
@@ -69,19 +83,18 @@ def fmt_ns(ns):
 
 def micro_chart(micro, path):
     hb = micro["heartbeat"]
-    order = ["floor", "native", "native_unchanged", "apcu"]
+    order = ["floor", "native", "apcu", "native_unchanged", "apcu_unchanged"]
+    order = [v for v in order if v in hb["median_ns"]]
     values = [hb["median_ns"][v] / 1000 for v in order]
-    fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(8, 3.4), dpi=110)
     bars = ax.barh([VARIANT_LABELS[v] for v in order], values, color=[VARIANT_COLORS[v] for v in order])
-    floor = hb["median_ns"]["floor"]
-    for bar, v in zip(bars, order):
-        ratio = hb["median_ns"][v] / floor
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {bar.get_width():.1f} µs ({ratio:.2f}× floor)",
-                va="center", fontsize=9)
+    for bar in bars:
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {bar.get_width():.1f} µs", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel("µs per heartbeat (median of alternating rounds; lower is better)")
-    ax.set_xlim(0, max(values) * 1.45)
-    ax.set_title(f"One heartbeat: write my entry, read my room of {hb['clients']} ({hb['rooms']} rooms)", fontsize=10)
+    ax.set_xlim(0, max(values) * 1.3)
+    ax.set_title(f"One heartbeat ({hb['rooms']} rooms of {hb['clients']}): native beside APCu doing the same work",
+                 fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -116,22 +129,42 @@ def scale_chart(micro, path):
     plt.close(fig)
 
 
+def faster(ratio):
+    """'3.2× faster' for an APCu/native ratio above 1, '1.4× slower' below."""
+    return f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
+
+
+def spread(micro, key):
+    """The lowest and highest ratio of one round, or None for results without them."""
+    rounds = micro["heartbeat"].get("round_ratios", {}).get(key)
+    return (min(rounds), max(rounds)) if rounds else None
+
+
+def busy_note(load):
+    return " (a busy machine: other work was running)" if (load or 0) > 1.5 else ""
+
+
 def micro_text(micro):
     hb = micro["heartbeat"]
     m, r = hb["median_ns"], hb["ratios"]
     lines = [
-        "| heartbeat variant | per heartbeat | |",
-        "|---|---:|---|",
-        f"| **native** — `presence_upsert()` + `presence_room()` | {fmt_ns(m['native'])} | "
-        f"**{r['native_over_floor']:.2f}× the floor**, {r['apcu_over_native']:.1f}× faster than APCu |",
-        f"| **native, unchanged room** — `presence_upsert()` + `presence_room_version()` | {fmt_ns(m['native_unchanged'])} | "
-        f"**{r['apcu_over_unchanged']:.1f}× faster than APCu** |",
-        f"| APCu, one locked array per room | {fmt_ns(m['apcu'])} | |",
-        f"| floor — PHP building the same 20 entries, date formatted once | {fmt_ns(m['floor'])} | |",
+        "| work | variant | per heartbeat | native against APCu |",
+        "|---|---|---:|---|",
+    ]
+    for key, apcu, native, work in MICRO_PAIRS:
+        lo_hi = spread(micro, key)
+        rounds = f" (rounds: {lo_hi[0]:.2f}–{lo_hi[1]:.2f})" if lo_hi else ""
+        lines.append(f"| {work} | **{VARIANT_LABELS[native]}** | {fmt_ns(m[native])} | "
+                     f"**{faster(r[key])}**, APCu / native = {r[key]:.2f}{rounds} |")
+        lines.append(f"| | {VARIANT_LABELS[apcu]} | {fmt_ns(m[apcu])} | |")
+    lines += [
+        f"| the floor: no storage | {VARIANT_LABELS['floor']}, date formatted once | {fmt_ns(m['floor'])} | "
+        f"native = {r['native_over_floor']:.2f}× the floor |",
         "",
-        f"Measured {micro.get('date', '?')}: PHP {micro['php']}, APCu {micro['apcu']}, release build, "
-        f"median of {plural(hb['rounds'], 'round')} of {fmt_int(hb['per_round'])}; load average at the start "
-        f"{micro.get('load') or 0:.1f}{' (a busy machine: other work was running)' if (micro.get('load') or 0) > 1.5 else ''}.",
+        f"Measured {micro.get('date', '?')} by `benches/run` (run by `benches/figures`): PHP {micro['php']}, "
+        f"APCu {micro['apcu']}, release build, median of {plural(hb['rounds'], 'round')} of {fmt_int(hb['per_round'])}, "
+        f"each round started by another variant; load average at the start {micro.get('load') or 0:.1f}"
+        f"{busy_note(micro.get('load'))}.",
     ]
     return "\n".join(lines)
 
@@ -139,15 +172,17 @@ def micro_text(micro):
 def floor_goal_text(micro):
     ratio = micro["heartbeat"]["ratios"]["native_over_floor"]
     verdict = "within" if ratio <= 1.3 else "not within"
-    return f"In this run the native heartbeat is {ratio:.2f}× the floor: {verdict} the target of 1.3×."
+    return (f"In the run of {micro.get('date', '?')} (`benches/run`) the native heartbeat is {ratio:.2f}× the floor: "
+            f"{verdict} the target of 1.3×.")
 
 
 def memory_goal_text(micro):
     rows = micro["scale"]
     used = max(r["bytes_per_live"] for r in rows)
     slot = max(r["bytes_per_slot"] for r in rows)
-    return (f"Live entries use at most {used:.0f} bytes each (goal: ≤ 512 B); a segment budgets {slot:.0f} bytes "
-            f"per entry slot, {'within' if slot <= 512 else 'above'} that goal.")
+    return (f"In the run of {micro.get('date', '?')} (`benches/run`) live entries use at most {used:.0f} bytes each "
+            f"(goal: ≤ 512 B); a segment budgets {slot:.0f} bytes per entry slot, "
+            f"{'within' if slot <= 512 else 'above'} that goal.")
 
 
 def scale_text(micro):
@@ -160,19 +195,27 @@ def scale_text(micro):
             f"| {fmt_int(r['n'])} | {r['state']} ({r['state_json']} B) | {fmt_ns(r['upsert_ns'])} | {fmt_ns(r['read_ns'])} | "
             f"{r['bytes_per_live']:.0f} | {r['bytes_per_slot']:.0f} | {r['segment_bytes'] / 1048576:.0f} MiB |"
         )
+    lines += ["", f"Measured {micro.get('date', '?')} by `benches/run` (run by `benches/figures`): each size in a process "
+                  f"and segment of its own; load average at the start {micro.get('load') or 0:.1f}{busy_note(micro.get('load'))}."]
     return "\n".join(lines)
 
 
 def headline_text(micro, load):
     r = micro["heartbeat"]["ratios"]
-    text = (f"one heartbeat on the store costs {r['native_over_floor']:.2f}× what PHP needs merely to build the "
-            f"20-entry answer, {r['apcu_over_native']:.1f}× less than APCu written the usual way")
+    # The query budget is what tests/php/plugin/heartbeat/QueryCountTest.php asserts.
+    text = ("a heartbeat costs presence **0 database queries when its answer is unchanged and at most 1 when it is "
+            "full** (the posts it names, in one query; a test counts them). One heartbeat on the store costs "
+            f"{r['native_over_floor']:.2f}× what PHP needs merely to build the 20-entry answer; against APCu doing the "
+            f"same work, written for it, native is {faster(r['apcu_over_native'])} for a full heartbeat and "
+            f"{faster(r['apcu_unchanged_over_native_unchanged'])} for an unchanged room, where APCu has the same "
+            "per-room version shortcut")
     if load:
         lo, hi = native_ratio_range(load, [200, 2000])
         if lo is not None:
             text += (f"; through nginx and php-fpm, with 200 and 2 000 people online, WordPress answers heartbeats "
                      f"with presence at {lo:.2f}–{hi:.2f}× the rate it answers them without it")
-    return text + " (see [Benchmark](#benchmark))."
+    date = micro.get("date", "?")
+    return text + f" (measured {date}; see [Benchmarks](docs/benchmarks.md))."
 
 
 # --- load harness --------------------------------------------------------------------------------
@@ -274,7 +317,7 @@ def load_text(load):
     requests = sum(r["requests"] for r in rows)
     meta = load["meta"]
     parts = [
-        f"Measured {meta['date']}: PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
+        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`): PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
         f"with MariaDB, nginx and wrk ({meta['connections']} connections), median of {plural(meta['rounds'], 'round')} of "
         f"{meta['seconds_per_run']:.0f} s; {load_note(meta)}.",
         "",
@@ -294,6 +337,8 @@ def load_text(load):
         f"{fmt_int(requests)} heartbeats measured, {errors} errors (non-200 answers, socket errors, timeouts, or "
         "an answer without what it must contain).",
     ]
+    for skipped in meta.get("skipped", []):
+        parts.append(f"Not measured in this run: {skipped}.")
     return "\n".join(parts)
 
 
@@ -303,56 +348,168 @@ def load_goal_text(load):
         return "The load results do not include 200 or 2 000 online."
     verdict = "meets" if lo >= 0.97 else "does not meet"
     return (f"At 200 and 2 000 online the plugin on the extension answers at {lo:.2f}–{hi:.2f}× bare WordPress's "
-            f"rate: this run {verdict} the goal of ≥ 0.97× in every kind of tick.")
+            f"rate: the run of {load['meta']['date']} (`benches/load/run`) {verdict} the goal of ≥ 0.97× in every "
+            "kind of tick.")
 
 
-# --- README --------------------------------------------------------------------------------------
+def load_noise_text(load):
+    """How far one round's ratio to bare WordPress moves around its median, from every round kept."""
+    rows = load_rows(load)
+    bare = {(r["online"], r["scenario"]): r["rps_rounds"] for r in rows if r["variant"] == "bare"}
+    spreads = []
+    for r in rows:
+        base = bare.get((r["online"], r["scenario"]))
+        if r["variant"] == "bare" or not base or len(base) != len(r["rps_rounds"]) or len(base) < 2:
+            continue
+        ratios = sorted(x / b for x, b in zip(r["rps_rounds"], base) if b)
+        mid = ratios[len(ratios) // 2]
+        spreads.append(max(abs(x / mid - 1) for x in ratios) * 100)
+    if not spreads:
+        return "This run kept too few rounds to say how far one round's ratio moves."
+    spreads.sort()
+    return (f"In the run of {load['meta']['date']} (`benches/load/run`), one round's ratio to bare WordPress moves "
+            f"around its median by up to ±{spreads[-1]:.0f} % (±{spreads[len(spreads) // 2]:.0f} % for the median "
+            "pair); every round is kept in `docs/figures/load.json`.")
 
 
-def rewrite_readme(path, blocks):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+# --- three stores through the plugin (benches/run-backends) -------------------------------------
+
+
+def backends_text(b):
+    res = b["results"]
+    stores = [v for v in ("shm", "redis", "database") if v in res["unchanged"]]
+    lines = [
+        "| store | unchanged | Redis round trips / SQL queries | changed | Redis round trips / SQL queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for v in stores:
+        u, c = res["unchanged"][v], res["changed"][v]
+        lines.append(f"| {STORE_LABELS[v]} | {fmt_ns(u['ns'])} | {u['ops']:.2f} | {fmt_ns(c['ns'])} | {c['ops']:.2f} |")
+    lines.append("")
+    for kind in ("unchanged", "changed"):
+        x = res[kind]
+        if all(v in x for v in ("shm", "redis", "database")):
+            lines.append(f"{kind.capitalize()}: Redis takes {x['redis']['ns'] / x['shm']['ns']:.1f}× the time of shared "
+                         f"memory, the database {x['database']['ns'] / x['redis']['ns']:.1f}× the time of Redis.")
+    m = b.get("memory")
+    if m:
+        lines.append(f"Redis memory per entry (a {m['value_bytes']}-byte state as JSON): {m['used_memory_per_entry']:.0f} "
+                     f"bytes of `used_memory` growth over {fmt_int(m['entries'])} entries; "
+                     f"{m['room_keys_per_entry']:.0f} bytes by `MEMORY USAGE` of one room's four keys.")
+    lines += ["", f"Measured {b['date']} by `benches/run-backends` (run by `benches/figures`): PHP {b['php']}, "
+                  f"Redis {b.get('redis') or '?'} over loopback, MariaDB on a Unix socket, median of "
+                  f"{plural(b['rounds'], 'round')} of {fmt_int(b['per_round'])} heartbeats, each round started by "
+                  f"another store; load average at the start {b.get('load') or 0:.1f}{busy_note(b.get('load'))}."]
+    return "\n".join(lines)
+
+
+SURFACE_ANSWERS = [
+    ("dashboard_full", "dashboard, full answer"),
+    ("dashboard_unchanged", "dashboard, unchanged"),
+    ("online_full", "another screen, full answer"),
+    ("online_unchanged", "another screen, unchanged"),
+]
+
+
+def surfaces_text(surfaces):
+    stores = [v for v in ("shm", "redis", "database") if v in surfaces]
+    first = surfaces[stores[0]]
+    p = first["people"]
+    lines = [
+        "| answer | " + " | ".join(STORE_LABELS[v] for v in stores) + " |",
+        "|---|" + "---:|" * len(stores),
+    ]
+    for key, label in SURFACE_ANSWERS:
+        cells = []
+        for v in stores:
+            a = surfaces[v]["answers"][key]
+            queries = f"{a['queries']} {'query' if a['queries'] == 1 else 'queries'}"
+            cells.append(f"{fmt_ns(a['time'] * 1000)}; {queries}; "
+                         f"{fmt_int(a['bytes'])} B")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", f"{p['online']} people online ({p['listed']} listed), {p['editing']} posts being edited; the viewer an "
+                  "administrator. Time is the best of "
+                  f"{first['tries']} answers, each after a cold object cache; queries are `$wpdb->num_queries` inside the "
+                  "answer; bytes are its JSON.",
+              "",
+              f"Measured {first['date']} by `benches/surfaces-heartbeat.php` (run on each store by "
+              f"`benches/run-backends`, run by `benches/figures`): PHP {first['php']}, WordPress {first['wp']}; load "
+              f"average at the start {first.get('load') or 0:.1f}{busy_note(first.get('load'))}."]
+    return "\n".join(lines)
+
+
+# --- rewriting the documents ---------------------------------------------------------------------
+
+
+def rewrite_blocks(paths, blocks):
+    """Writes each block into every file that has its markers; a block no file has is an error."""
+    texts = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            texts[path] = f.read()
     for name, body in blocks.items():
-        pattern = re.compile(r"(<!-- figures:%s -->)(.*?)(<!-- /figures:%s -->)" % (name, name), re.S)
-        if not pattern.search(text):
-            sys.exit(f"{path} has no block <!-- figures:{name} --> … <!-- /figures:{name} -->")
+        pattern = re.compile(r"(<!-- figures:%s -->)(.*?)(<!-- /figures:%s -->)" % (re.escape(name), re.escape(name)), re.S)
         inline = "\n" not in body
         replacement = body if inline else "\n" + body + "\n"
-        text = pattern.sub(lambda m: m.group(1) + replacement + m.group(3), text, count=1)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+        found = False
+        for path, text in texts.items():
+            if pattern.search(text):
+                texts[path] = pattern.sub(lambda m: m.group(1) + replacement + m.group(3), text, count=1)
+                found = True
+        if not found:
+            sys.exit(f"no block <!-- figures:{name} --> … <!-- /figures:{name} --> in {', '.join(paths)}")
+    for path, text in texts.items():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--micro", required=True)
-    p.add_argument("--load")
-    p.add_argument("--out", required=True)
-    p.add_argument("--readme")
+    p.add_argument("--results", required=True, help="directory of the benchmarks' JSON results")
+    p.add_argument("--out", required=True, help="directory for the charts")
+    p.add_argument("--readme", help="README.md (the headline block)")
+    p.add_argument("--docs", help="docs/benchmarks.md (every other block)")
     a = p.parse_args()
-    with open(a.micro) as f:
-        micro = json.load(f)
-    load = None
-    if a.load and os.path.exists(a.load):
-        with open(a.load) as f:
-            load = json.load(f)
+    micro = read_json(os.path.join(a.results, "micro.json"))
+    if micro is None:
+        sys.exit(f"no micro.json in {a.results}: run benches/run with PRESENCE_BENCH_JSON first")
+    if "apcu_unchanged_over_native_unchanged" not in micro["heartbeat"]["ratios"]:
+        sys.exit(f"{a.results}/micro.json was measured before the like-for-like APCu variants: run benches/figures")
+    load = read_json(os.path.join(a.results, "load.json"))
+    backends = read_json(os.path.join(a.results, "backends.json"))
+    surfaces = {v: s for v in ("shm", "redis", "database")
+                if (s := read_json(os.path.join(a.results, f"surfaces-{v}.json"))) is not None}
     os.makedirs(a.out, exist_ok=True)
     micro_chart(micro, os.path.join(a.out, "heartbeat.png"))
-    scale_chart(micro, os.path.join(a.out, "scale.png"))
     blocks = {
         "headline": headline_text(micro, load),
         "micro": micro_text(micro),
         "floor-goal": floor_goal_text(micro),
-        "scale": scale_text(micro),
-        "memory-goal": memory_goal_text(micro),
     }
+    if micro.get("scale"):
+        scale_chart(micro, os.path.join(a.out, "scale.png"))
+        blocks["scale"] = scale_text(micro)
+        blocks["memory-goal"] = memory_goal_text(micro)
     if load:
         load_chart(load, os.path.join(a.out, "load.png"))
         blocks["load"] = load_text(load)
         blocks["load-goal"] = load_goal_text(load)
-    if a.readme:
-        rewrite_readme(a.readme, blocks)
-    print(f"charts in {a.out}" + (f"; {a.readme} rewritten ({', '.join(blocks)})" if a.readme else ""))
+        blocks["load-noise"] = load_noise_text(load)
+    if backends:
+        blocks["backends"] = backends_text(backends)
+    if surfaces:
+        blocks["surfaces"] = surfaces_text(surfaces)
+    paths = [x for x in (a.readme, a.docs) if x]
+    if paths:
+        rewrite_blocks(paths, blocks)
+    print(f"charts in {a.out}" + (f"; {', '.join(paths)} rewritten ({', '.join(blocks)})" if paths else ""))
 
 
 if __name__ == "__main__":

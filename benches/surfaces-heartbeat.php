@@ -26,6 +26,13 @@ require rtrim( $argv[1], '/' ) . '/wp-load.php';
 global $wpdb;
 $backend = wpp_native_available() ? new WPP_Native_Backend( 'surfacesbench' ) : new WPP_Database_Backend();
 wpp_use_backend( $backend );
+// The store that answers must be the one the run is labelled with (benches/run-backends sets it).
+$store = $backend instanceof WPP_Native_Backend ? (string) ( presence_stats()['backend'] ?? '?' ) : 'database';
+$want  = (string) getenv( 'PRESENCE_BENCH_STORE' );
+if ( '' !== $want && $want !== $store ) {
+	fwrite( STDERR, "surfaces-heartbeat: meant to run on $want, but the store answering is $store\n" );
+	exit( 1 );
+}
 $wpdb->query( 'START TRANSACTION' );
 
 $admin = get_user_by( 'login', 'admin' );
@@ -64,11 +71,13 @@ function wpp_bench_answer( array $data, int $n, int $user_id ): array {
 	return array( $best, $queries, strlen( (string) wp_json_encode( $response ) ), $response );
 }
 
-$data = array(
+$tries   = '1' === getenv( 'PRESENCE_BENCH_QUICK' ) ? 3 : 30;
+$results = array();
+$data    = array(
 	'presence-ping'         => array( 'screen' => 'dashboard', 'tab' => 'benchviewer' ),
 	'presence-active-posts' => array( 'version' => '' ),
 );
-list( $time, $queries, $bytes, $response ) = wpp_bench_answer( $data, 30, $admin->ID );
+list( $time, $queries, $bytes, $response ) = wpp_bench_answer( $data, $tries, $admin->ID );
 printf(
 	"backend %s; %d people online (%d listed), %d posts being edited\n",
 	$backend->name(),
@@ -77,21 +86,50 @@ printf(
 	$response['presence-active-posts']['total']
 );
 printf( "dashboard, full:        %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+$results['dashboard_full'] = compact( 'time', 'queries', 'bytes' );
+$people = array(
+	'online'  => $response['presence-online']['total'],
+	'listed'  => count( $response['presence-online']['users'] ),
+	'editing' => $response['presence-active-posts']['total'],
+);
 
 $data['presence-ping']['versions']['online'] = $response['presence-online']['version'];
 $data['presence-active-posts']['version']    = (string) $response['presence-active-posts']['version'];
-list( $time, $queries, $bytes ) = wpp_bench_answer( $data, 30, $admin->ID );
+list( $time, $queries, $bytes ) = wpp_bench_answer( $data, $tries, $admin->ID );
 printf( "dashboard, unchanged:   %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+$results['dashboard_unchanged'] = compact( 'time', 'queries', 'bytes' );
 
 // Another page than the dashboard: Who's online data for the admin bar only.
 $online = array( 'presence-ping' => array( 'screen' => 'edit-post', 'tab' => 'benchviewer' ) );
-list( $time, $queries, $bytes, $response ) = wpp_bench_answer( $online, 30, $admin->ID );
+list( $time, $queries, $bytes, $response ) = wpp_bench_answer( $online, $tries, $admin->ID );
 printf( "online only, full:      %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+$results['online_full'] = compact( 'time', 'queries', 'bytes' );
 $online['presence-ping']['versions']['online'] = $response['presence-online']['version'];
-list( $time, $queries, $bytes ) = wpp_bench_answer( $online, 30, $admin->ID );
+list( $time, $queries, $bytes ) = wpp_bench_answer( $online, $tries, $admin->ID );
 printf( "online only, unchanged: %7.0f µs  %d queries  %6d bytes\n", $time, $queries, $bytes );
+$results['online_unchanged'] = compact( 'time', 'queries', 'bytes' );
 
 $wpdb->query( 'ROLLBACK' );
 if ( $backend instanceof WPP_Native_Backend ) {
 	$backend->flush();
+}
+$json_path = getenv( 'PRESENCE_BENCH_JSON' );
+if ( $json_path ) {
+	$load = sys_getloadavg();
+	file_put_contents(
+		$json_path,
+		json_encode(
+			array(
+				'date'    => gmdate( 'Y-m-d' ),
+				'load'    => $load ? $load[0] : null,
+				'php'     => PHP_VERSION,
+				'wp'      => get_bloginfo( 'version' ),
+				'store'   => $store,
+				'tries'   => $tries,
+				'people'  => $people,
+				'answers' => $results,
+			),
+			JSON_PRETTY_PRINT
+		) . "\n"
+	);
 }

@@ -125,6 +125,8 @@ $result = array(
 		// the highest before a run (the benchmark's own load included).
 		'load_start'     => $load_start,
 		'load_max'       => max( array_map( fn( $r ) => (float) ( $r['load_before'] ?? 0 ), $runs ) ),
+		// Variants that could not run here, each with its reason (benches/load/run).
+		'skipped'        => array_values( array_filter( explode( "\n", (string) getenv( 'PRESENCE_LOAD_SKIPPED' ) ) ) ),
 	),
 	'rows' => $rows,
 	'runs' => $runs,

@@ -128,6 +128,9 @@ test( 'surfaces between two editors', async ( t ) => {
 		await four.tick();
 		assert.ok( await four.editorsShow( fixtures.editor3 ), 'editor4 sees editor3 in the editor first' );
 		const closed = Date.now();
+		// A behaviour bound, not a speed: the tab's leave request removes the entry at once, where
+		// without it the entry would stay until its TTL (150 s). 5 s is the polling (a forced tick
+		// every 250 ms) plus room for a loaded CI machine, far below the TTL.
 		await three.page.close();
 		await eventually(
 			async () => {

@@ -27,8 +27,16 @@ pub fn temp_path(name: &str) -> PathBuf {
     p
 }
 
+/// The lock timeout of the tests' segments: a waiter gives up (and warns) after it.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a loaded 2-core CI machine may add to a call that honours its timeout: the margin of
+/// every bound on elapsed time in these tests. Such bounds check a timeout is honoured; they
+/// never measure speed.
+pub const SCHEDULING_MARGIN: Duration = Duration::from_millis(900);
+
 pub fn config(path: PathBuf, size: u64) -> ShmConfig {
-    ShmConfig { path, size, max_state_bytes: 8192, lock_timeout: Duration::from_secs(5) }
+    ShmConfig { path, size, max_state_bytes: 8192, lock_timeout: LOCK_TIMEOUT }
 }
 
 pub fn store(name: &str, size: u64) -> (ShmStore, Arc<ManualClock>) {

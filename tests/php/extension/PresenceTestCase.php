@@ -31,6 +31,16 @@ abstract class PresenceTestCase extends TestCase
 		'presence.redis_timeout_ms',
 	];
 
+	/**
+	 * What a loaded 2-core CI machine may add to a call that honours its timeout (scheduling,
+	 * process start-up of a child): the margin of every bound on elapsed time in this suite.
+	 * Such bounds check a timeout is honoured; they never measure speed.
+	 */
+	protected const SCHEDULING_MARGIN_SECONDS = 0.9;
+
+	/** The shared-memory lock's timeout: a waiter gives up (and warns) after it. */
+	protected const LOCK_TIMEOUT_SECONDS = 2.0;
+
 	/** @var list<string> Segment files this test created; deleted in tearDown. */
 	private array $extraSegments = [];
 
@@ -50,6 +60,15 @@ abstract class PresenceTestCase extends TestCase
 		}
 		$this->extraSegments = [];
 		parent::tearDown();
+	}
+
+	/**
+	 * The longest a call may take when it waits `$waits` times at most for a timeout of
+	 * `$timeoutMs`: those waits plus the scheduling margin.
+	 */
+	protected static function timeoutBound(int $timeoutMs, int $waits = 1): float
+	{
+		return $waits * $timeoutMs / 1000 + self::SCHEDULING_MARGIN_SECONDS;
 	}
 
 	/** Whether this run stores in Redis (presence.backend is a URL) rather than in a segment. */

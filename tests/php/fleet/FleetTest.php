@@ -20,6 +20,16 @@ final class FleetTest extends TestCase
 	private const SIGCONT = 18;
 	private const SIGSTOP = 19;
 
+	/** presence.redis_timeout_ms of the fleet's workers: the extension's default, which the site keeps. */
+	private const REDIS_TIMEOUT_MS = 100;
+
+	/**
+	 * What a loaded 2-core CI machine (two php-fpm masters, nginx, MariaDB, curl) may add to a
+	 * request that honours the timeout: the margin of the bounds on elapsed time below, which
+	 * check that the timeout is honoured and never measure speed.
+	 */
+	private const SCHEDULING_MARGIN_SECONDS = 0.9;
+
 	private Browser $one;
 	private Browser $two;
 
@@ -186,8 +196,7 @@ final class FleetTest extends TestCase
 		foreach ($frozen as $p) {
 			self::assertSame(['upsert' => false, 'count' => 0, 'version' => 0], $p['answers']);
 			self::assertCount(1, $p['warnings'], 'one warning per request: ' . json_encode($p['warnings']));
-			// 100 ms of timeout; the rest is room for a machine as loaded as CI's.
-			self::assertLessThan(1.0, $p['seconds'], 'no call waits much longer than the timeout');
+			self::assertLessThan(self::REDIS_TIMEOUT_MS / 1000 + self::SCHEDULING_MARGIN_SECONDS, $p['seconds'], 'no request waits more than one timeout');
 		}
 
 		// Killed: every request answers at once, with one warning each, also on a worker that
@@ -202,7 +211,7 @@ final class FleetTest extends TestCase
 			self::assertSame(['upsert' => false, 'count' => 0, 'version' => 0], $p['answers']);
 			self::assertCount(1, $p['warnings'], 'one warning per request: ' . json_encode($p['warnings']));
 			self::assertStringContainsString('is unavailable', $p['warnings'][0]);
-			self::assertLessThan(1.0, $p['seconds'], 'a refused connection costs no timeout');
+			self::assertLessThan(self::REDIS_TIMEOUT_MS / 1000 + self::SCHEDULING_MARGIN_SECONDS, $p['seconds'], 'a refused connection waits for no timeout');
 		}
 		$answeredBy = array_count_values(array_column($down, 'pid'));
 		self::assertGreaterThan(1, max($answeredBy), 'some worker answered several of those requests');

@@ -28,6 +28,69 @@ function wpp_test_abort( string $message ): void {
 	exit( 1 );
 }
 
+/**
+ * Fails the run unless the store answering is the one it is labelled with: the database table for
+ * PRESENCE_TEST_BACKEND=database; for native, the store presence.backend chooses (Redis for a
+ * redis:// URL, else the shared-memory segment). PRESENCE_TEST_STORE, when given (bin/test gives
+ * it), must name that same store. Each is checked where the data lands: a row in the table, the
+ * segment file, or a read the Redis server itself counts.
+ */
+function wpp_test_check_store(): void {
+	global $wpdb;
+	$ini = trim( (string) ini_get( 'presence.backend' ) );
+	if ( 'database' === WPP_TEST_BACKEND ) {
+		$store = 'database';
+	} else {
+		$store = '' !== $ini && 0 !== strcasecmp( $ini, 'shm' ) ? 'redis' : 'shm';
+	}
+	$claimed = (string) getenv( 'PRESENCE_TEST_STORE' );
+	if ( '' !== $claimed && $claimed !== $store ) {
+		wpp_test_abort( "this run is labelled PRESENCE_TEST_STORE=$claimed, but PRESENCE_TEST_BACKEND=" . WPP_TEST_BACKEND . " and presence.backend=\"$ini\" choose $store." );
+	}
+	$backend = wpp_backend();
+	$room    = 'bootstrap/which-store';
+	if ( 'database' === $store ) {
+		if ( ! $backend instanceof WPP_Database_Backend || ! $backend->set( $room, 'check', array(), 0, 60 ) ) {
+			wpp_test_abort( 'the database backend is not the one answering, or could not write.' );
+		}
+		$rows = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . wpp_table_name() . ' WHERE room = %s', $room ) ); // phpcs:ignore WordPress.DB
+		$backend->remove( $room, 'check' );
+		if ( 1 !== $rows ) {
+			wpp_test_abort( 'a write of the database backend did not land in ' . wpp_table_name() . '.' );
+		}
+		return;
+	}
+	$answering = $backend instanceof WPP_Native_Backend ? ( presence_stats()['backend'] ?? 'nothing' ) : get_class( $backend );
+	if ( $answering !== $store ) {
+		wpp_test_abort( "this run is about $store, but the store answering is $answering." );
+	}
+	if ( 'redis' === $store ) {
+		require_once dirname( __DIR__ ) . '/support/RedisInfo.php';
+		try {
+			$seen = ( new RedisInfo( $ini ) )->measure(
+				static function () use ( $backend, $room ): void {
+					$backend->room_version( $room );
+				}
+			);
+		} catch ( RuntimeException | InvalidArgumentException $e ) {
+			wpp_test_abort( 'cannot ask the Redis server of presence.backend itself: ' . $e->getMessage() );
+		}
+		if ( $seen['replies'] < 1 ) {
+			wpp_test_abort( "the Redis server at $ini did not see the plugin's read: another store answers." );
+		}
+		return;
+	}
+	// An empty presence.shm_path is the per-user default, which presence_stats() names.
+	$path = (string) ini_get( 'presence.shm_path' );
+	$path = '' === $path ? (string) ( presence_stats()['segment_path'] ?? '' ) : $path;
+	$backend->set( $room, 'check', array(), 0, 60 );
+	$backend->remove( $room, 'check' );
+	clearstatcache();
+	if ( presence_stats()['segment_path'] !== $path || ! is_file( $path ) ) {
+		wpp_test_abort( "the store answering does not write the segment presence.shm_path names ($path)." );
+	}
+}
+
 $wpp_docroot = rtrim( (string) getenv( 'PRESENCE_TEST_DOCROOT' ), '/' );
 if ( '' === $wpp_docroot || ! is_file( $wpp_docroot . '/wp-load.php' ) ) {
 	wpp_test_abort( 'set PRESENCE_TEST_DOCROOT to the root of an installed WordPress (the directory holding wp-load.php); got "' . $wpp_docroot . '".' );
@@ -94,14 +157,16 @@ wpp_maybe_repair_table();
 // Tests create many users: bcrypt at its lowest cost (WordPress 6.8+) takes ~1 ms instead of ~140.
 add_filter( 'wp_hash_password_options', static fn( $options ) => array( 'cost' => 4 ) + (array) $options );
 wpp_use_backend( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
+wpp_test_check_store();
 
 fwrite(
 	STDOUT,
 	sprintf(
-		"Presence plugin tests: WordPress %s, PHP %s, backend %s, %s\n",
+		"Presence plugin tests: WordPress %s, PHP %s, backend %s (store checked: %s), %s\n",
 		get_bloginfo( 'version' ),
 		PHP_VERSION,
 		wpp_backend()->name(),
+		'database' === WPP_TEST_BACKEND ? 'database table' : ( presence_stats()['backend'] ?? '?' ),
 		is_multisite() ? 'multisite' : 'single site'
 	)
 );
