@@ -22,7 +22,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 
 use super::errors::Sig;
-use crate::store::{validate_key, validate_prefix};
+use crate::store::{ClientId, Prefix, Room};
 
 /// Whether the PHP code that called the running function declared `strict_types=1`: PHP's own
 /// `ZEND_ARG_USES_STRICT_TYPES()`, the flags of the caller's function. Read only when an argument
@@ -146,18 +146,19 @@ impl StrArg<'_> {
         std::str::from_utf8(bytes).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
     }
 
-    /// A room name or client id: valid UTF-8, 1..=191 bytes.
-    pub fn key(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        let s = self.utf8(sig, argument)?;
-        validate_key(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
+    /// `$room`: valid UTF-8, then the store's checks.
+    pub fn room(&self, sig: &Sig) -> PhpResult<Room<'_>> {
+        sig.checked(Room::new(self.utf8(sig, "room")?))
     }
 
-    /// A prefix: valid UTF-8, at most 191 bytes, may be empty.
-    pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        let s = self.utf8(sig, argument)?;
-        validate_prefix(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
+    /// `$client_id`: valid UTF-8, then the store's checks.
+    pub fn client_id(&self, sig: &Sig) -> PhpResult<ClientId<'_>> {
+        sig.checked(ClientId::new(self.utf8(sig, "client_id")?))
+    }
+
+    /// A prefix parameter named `argument`: valid UTF-8, then the store's checks.
+    pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<Prefix<'_>> {
+        sig.checked(Prefix::new(argument, self.utf8(sig, argument)?))
     }
 }
 
@@ -243,6 +244,16 @@ impl IntArg {
 /// Reads an optional `?int` parameter.
 pub fn opt_int(v: &Option<IntArg>, sig: &Sig, argument: &'static str) -> PhpResult<Option<i64>> {
     v.as_ref().map(|v| v.get(sig, argument, "?int")).transpose()
+}
+
+/// An optional `?int` parameter checked into a store input type by `check` (`Ttl::new` …).
+pub fn opt_checked<T>(
+    v: &Option<IntArg>,
+    sig: &Sig,
+    argument: &'static str,
+    check: impl FnOnce(i64) -> crate::store::Result<T>,
+) -> PhpResult<Option<T>> {
+    opt_int(v, sig, argument)?.map(|n| sig.checked(check(n))).transpose()
 }
 
 /// An `array` parameter (no conversion exists for arrays).
