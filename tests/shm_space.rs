@@ -153,12 +153,11 @@ fn a_replace_that_hits_the_file_size_limit_leaves_the_old_file_in_place() {
     let ino = std::fs::metadata(&path).unwrap().ino();
     let status = attach_in_child(&path, 1 << 20, || {
         let limit = libc::rlimit { rlim_cur: 256 << 10, rlim_max: 256 << 10 };
-        // SAFETY: plain system calls on this (child) process: SIGXFSZ ignored so that writing past
-        // the limit fails with EFBIG instead of killing it.
-        unsafe {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
-        }
+        // SAFETY: a plain system call on this (child) process: SIGXFSZ ignored so that writing
+        // past the limit fails with EFBIG instead of killing it.
+        unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+        // SAFETY: a plain system call on this (child) process; `limit` is a valid rlimit.
+        unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &limit) };
     });
     assert_exit(status, ATTACH_FAILED, "a replacement past the file-size limit");
     let meta = std::fs::metadata(&path).unwrap();

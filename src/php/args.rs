@@ -30,16 +30,17 @@ use crate::store::{ClientId, Prefix, Room};
 fn caller_uses_strict_types() -> bool {
     let globals = ExecutorGlobals::get();
     let frame = globals.current_execute_data;
-    // SAFETY: while an internal function runs, EG(current_execute_data) is its call frame, and
-    // prev_execute_data / func are the engine's frame and function of the caller, valid for the
-    // duration of the call; each pointer is checked for null before it is followed. `common` is
-    // the member of the zend_function union that every kind of function starts with.
-    unsafe {
-        let Some(frame) = frame.as_ref() else { return false };
-        let Some(caller) = frame.prev_execute_data.as_ref() else { return false };
-        let Some(func) = caller.func.as_ref() else { return false };
-        func.common.fn_flags & ZEND_ACC_STRICT_TYPES != 0
-    }
+    // SAFETY: while an internal function runs, EG(current_execute_data) is its call frame, valid
+    // for the duration of the call (`as_ref` checks it for null).
+    let Some(frame) = (unsafe { frame.as_ref() }) else { return false };
+    // SAFETY: the engine's frame of the caller, valid for the duration of the call (or null).
+    let Some(caller) = (unsafe { frame.prev_execute_data.as_ref() }) else { return false };
+    // SAFETY: the caller's function, valid for the duration of the call (or null).
+    let Some(func) = (unsafe { caller.func.as_ref() }) else { return false };
+    // SAFETY: `common` is the member of the zend_function union that every kind of function
+    // starts with.
+    let flags = unsafe { func.common.fn_flags };
+    flags & ZEND_ACC_STRICT_TYPES != 0
 }
 
 /// PHP's name of a value's type, as in its TypeError messages (an object's class name).

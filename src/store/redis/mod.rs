@@ -94,7 +94,7 @@ fn push_entries(out: &mut EntryList, room: &str, flat: &[Vec<u8>]) {
 
 impl RedisStore {
     /// A store that connects on first use. A URL that cannot be used makes every call fail with
-    /// [`StoreError::Unavailable`] saying why.
+    /// [`crate::store::StoreError::Unavailable`] saying why.
     pub fn new(cfg: RedisConfig, clock: Option<Arc<dyn Clock>>) -> Self {
         let link = Link::new(target::parse(&cfg.url), target::shown(&cfg.url), cfg.timeout);
         RedisStore { keys: Keys::new(&cfg.key_prefix), cfg, link, clock, last_write: LastWrite::default() }

@@ -38,11 +38,10 @@ impl Drop for Fd {
     fn drop(&mut self) {
         // The mapping keeps the open file description (and so an flock on it) alive after
         // close: unlock explicitly. Unlocking a descriptor that holds no lock is harmless.
-        // SAFETY: we own this descriptor; it is unlocked and closed once.
-        unsafe {
-            libc::flock(self.0, libc::LOCK_UN);
-            libc::close(self.0);
-        }
+        // SAFETY: we own this open descriptor.
+        unsafe { libc::flock(self.0, libc::LOCK_UN) };
+        // SAFETY: we own this descriptor and close it once; nothing uses it after.
+        unsafe { libc::close(self.0) };
     }
 }
 

@@ -4,7 +4,7 @@
 //! root) and re-attaches when another process replaced the file.
 //!
 //! Layers, each using only those below it: `layout` (the binary format) and `hash` → `segment`
-//! (the mapping, bounds-checked access) and `lock` (the robust mutex) → `table` (the [`Locked`]
+//! (the mapping, bounds-checked access) and `lock` (the robust mutex) → `table` (the `Locked`
 //! guard, rooms, lookups, removal) with `lists`, `content`, `expiry`, `write`, `query`, `repair`,
 //! `check` → `attach` (open, validate, create, replace) → this file.
 

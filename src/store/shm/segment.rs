@@ -86,15 +86,17 @@ impl Segment {
     /// Magic, layout version, ready mark and geometry as the header states them.
     pub(crate) fn identity(&self) -> Identity {
         let h = self.header();
-        // SAFETY: the mapping is at least HEADER_SIZE long (MIN_SEGMENT > HEADER_SIZE) and page
-        // aligned; these are plain reads of integer fields (no reference is formed).
-        unsafe {
-            Identity {
-                magic: ptr::addr_of!((*h).magic).read(),
-                layout_version: ptr::addr_of!((*h).layout_version).read(),
-                ready: ptr::addr_of!((*h).ready).read_volatile(),
-                geometry: ptr::addr_of!((*h).geometry).read(),
-            }
+        // SAFETY (each read): the mapping is at least HEADER_SIZE long (MIN_SEGMENT >
+        // HEADER_SIZE) and page aligned; a plain read of an integer field, no reference formed.
+        Identity {
+            // SAFETY: as above.
+            magic: unsafe { ptr::addr_of!((*h).magic).read() },
+            // SAFETY: as above.
+            layout_version: unsafe { ptr::addr_of!((*h).layout_version).read() },
+            // SAFETY: as above; volatile, as a replacer or creator writes it last.
+            ready: unsafe { ptr::addr_of!((*h).ready).read_volatile() },
+            // SAFETY: as above.
+            geometry: unsafe { ptr::addr_of!((*h).geometry).read() },
         }
     }
 
@@ -109,11 +111,10 @@ impl Segment {
     /// that sees the mark sees everything written before it.
     pub(crate) fn mark_ready(&self) {
         let h = self.header();
-        // SAFETY: header fields inside the mapping, on a file nobody else can use yet.
-        unsafe {
-            ptr::addr_of_mut!((*h).magic).write(MAGIC);
-            ptr::addr_of_mut!((*h).layout_version).write(LAYOUT_VERSION);
-        }
+        // SAFETY: a header field inside the mapping, on a file nobody else can use yet.
+        unsafe { ptr::addr_of_mut!((*h).magic).write(MAGIC) };
+        // SAFETY: as above.
+        unsafe { ptr::addr_of_mut!((*h).layout_version).write(LAYOUT_VERSION) };
         std::sync::atomic::fence(std::sync::atomic::Ordering::Release);
         // SAFETY: as above.
         unsafe { ptr::addr_of_mut!((*h).ready).write_volatile(READY) };
