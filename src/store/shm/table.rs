@@ -1,4 +1,4 @@
-//! The table inside the segment: rooms, entries, their chains and lists, and the writes on them.
+//! The table inside the segment: the [`Locked`] guard, rooms, entry lookup and removal.
 //! Everything here runs while holding the segment lock, which the [`Locked`] guard proves: every
 //! function that reads or changes the table takes it.
 //!
