@@ -1,8 +1,11 @@
 //! presence: real-time presence for WordPress, kept in one shared-memory table that every PHP
 //! process of the machine sees, or in Redis for sites served by several machines.
 //!
-//! - [`store`]: the core (no PHP types): [`store::PresenceStore`], [`store::ShmStore`],
-//!   [`store::RedisStore`], [`store::codec`].
+//! - [`store`]: the core (no PHP types, `cargo test` alone): the [`store::PresenceStore`] trait
+//!   and its two backends, [`store::ShmStore`] (one shared-memory segment per machine) and
+//!   [`store::RedisStore`]; the checked input types it takes ([`store::Room`],
+//!   [`store::EncodedState`] …), the [`store::Stats`] and [`store::StoreError`] it answers with,
+//!   the settings resolved into a [`store::Config`], and the state encoding, [`store::codec`].
 //! - `php` (feature `php`, on by default): the extension — `presence_*` functions, ini settings,
 //!   `php --ri presence`. The only module that imports `ext_php_rs`.
 #![deny(unsafe_op_in_unsafe_fn)]

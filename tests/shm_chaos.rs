@@ -79,13 +79,13 @@ enum PhaseClock {
     Fast(SharedClock),
 }
 
-fn open(path: &Path, size: u64, clock: PhaseClock) -> ShmStore {
+fn open(path: &Path, size: u64, clock: PhaseClock) -> Plain<ShmStore> {
     let cfg = ShmConfig { lock_timeout: LOCK_TIMEOUT, ..config(path.to_owned(), size) };
     let clock: Arc<dyn Clock> = match clock {
         PhaseClock::System => Arc::new(SystemClock),
         PhaseClock::Fast(c) => Arc::new(c),
     };
-    ShmStore::open(cfg, clock).unwrap()
+    Plain(ShmStore::open(cfg, clock).unwrap())
 }
 
 /// A small xorshift generator: each process seeds its own.
@@ -182,7 +182,7 @@ struct Outcome {
 }
 
 /// Runs one phase on a fresh segment of `size`.
-fn phase(name: &str, size: u64, short_ttls: bool, seconds: u64) -> (ShmStore, Outcome) {
+fn phase(name: &str, size: u64, short_ttls: bool, seconds: u64) -> (Plain<ShmStore>, Outcome) {
     let path = temp_path(name);
     let fast = short_ttls.then(|| SharedClock::new(T0));
     let clock = fast.map_or(PhaseClock::System, PhaseClock::Fast);
@@ -246,7 +246,7 @@ fn phase(name: &str, size: u64, short_ttls: bool, seconds: u64) -> (ShmStore, Ou
     (s, Outcome { acked, kills })
 }
 
-fn survivor_values(s: &ShmStore) -> BTreeMap<u64, u64> {
+fn survivor_values(s: &Plain<ShmStore>) -> BTreeMap<u64, u64> {
     s.room("survivor", None, None)
         .unwrap()
         .iter()
@@ -264,12 +264,12 @@ fn writers_killed_at_random_lose_no_acknowledged_write_and_evict_nothing_live_ea
     println!(
         "roomy: {} kills, {} lock recoveries, {} repairs, {} acknowledged keys",
         out.kills,
-        st.lock_recoveries,
-        st.repairs,
+        st.shm().unwrap().lock_recoveries,
+        st.shm().unwrap().repairs,
         out.acked.len()
     );
-    assert!(st.lock_recoveries > 0, "no kill landed inside the lock");
-    assert_eq!(st.evicted_lru, 0, "the roomy segment evicted live entries");
+    assert!(st.shm().unwrap().lock_recoveries > 0, "no kill landed inside the lock");
+    assert_eq!(st.shm().unwrap().evicted_lru, 0, "the roomy segment evicted live entries");
     assert_eq!(out.acked.len() as u64, SURVIVOR_KEYS);
     assert_eq!(survivor_values(&s), out.acked, "acknowledged writes lost or stale");
 
@@ -278,9 +278,16 @@ fn writers_killed_at_random_lose_no_acknowledged_write_and_evict_nothing_live_ea
     let st = s.stats().unwrap();
     println!(
         "tiny: {} kills, {} lock recoveries, {} repairs, evicted {} expired / {} live",
-        out.kills, st.lock_recoveries, st.repairs, st.evicted_expired, st.evicted_lru
+        out.kills,
+        st.shm().unwrap().lock_recoveries,
+        st.shm().unwrap().repairs,
+        st.shm().unwrap().evicted_expired,
+        st.shm().unwrap().evicted_lru
     );
-    assert!(st.evicted_expired > 0 && st.evicted_lru > 0, "eviction did not run both ways");
+    assert!(
+        st.shm().unwrap().evicted_expired > 0 && st.shm().unwrap().evicted_lru > 0,
+        "eviction did not run both ways"
+    );
     assert_eq!(s.testing_audit().unwrap(), 0, "a live entry was evicted while an expired one was stored");
     for (k, v) in survivor_values(&s) {
         assert_eq!(out.acked.get(&k), Some(&v), "survivor key {k} holds an older value");

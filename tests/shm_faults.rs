@@ -52,20 +52,20 @@ fn largest_allocation_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
 }
 
 /// Byte offset of field `field_offset` of entry record `i`.
-fn entry_field(s: &ShmStore, i: usize, field_offset: usize) -> usize {
+fn entry_field(s: &Plain<ShmStore>, i: usize, field_offset: usize) -> usize {
     let g = *s.testing_segment().unwrap().geometry();
     g.entries_off as usize + i * std::mem::size_of::<EntryRec>() + field_offset
 }
 
 /// Forces the next operation to rebuild the table: every hash bucket points nowhere valid.
-fn break_buckets(s: &ShmStore) {
+fn break_buckets(s: &Plain<ShmStore>) {
     let seg = s.testing_segment().unwrap();
     let g = *seg.geometry();
     seg.testing_scribble(g.entry_buckets_off as usize, &vec![0xEE; g.entry_buckets as usize * 4]);
     seg.testing_scribble(g.room_buckets_off as usize, &vec![0xEE; g.room_buckets as usize * 4]);
 }
 
-fn clients(s: &ShmStore, room: &str) -> Vec<String> {
+fn clients(s: &Plain<ShmStore>, room: &str) -> Vec<String> {
     s.room(room, None, None).unwrap().iter().map(|e| e.client_id.to_string()).collect()
 }
 
@@ -78,24 +78,24 @@ fn a_new_room_reclaims_expired_rooms_before_evicting_a_live_room() {
         s.upsert("live", &format!("c{i}"), &state(&[]), 1, 3600).unwrap();
     }
     // ... then every other room slot taken by a one-entry room that expires.
-    for r in 1..st.room_capacity {
+    for r in 1..st.shm().unwrap().room_capacity {
         s.upsert(&format!("short/{r}"), "c", &state(&[]), 2, 10).unwrap();
     }
-    assert_eq!(s.stats().unwrap().rooms, st.room_capacity, "every room slot is in use");
+    assert_eq!(s.stats().unwrap().rooms, st.shm().unwrap().room_capacity, "every room slot is in use");
     clock.advance_secs(20);
     s.upsert("new-room", "c", &state(&[]), 3, 3600).unwrap();
     assert_eq!(s.room_count("live", None).unwrap(), 40, "the live room lost entries to a new room");
     assert_eq!(s.room_count("new-room", None).unwrap(), 1);
     let st = s.stats().unwrap();
-    assert_eq!(st.evicted_lru, 0, "no live entry is evicted while expired ones are stored");
-    assert!(st.evicted_expired >= 1);
+    assert_eq!(st.shm().unwrap().evicted_lru, 0, "no live entry is evicted while expired ones are stored");
+    assert!(st.shm().unwrap().evicted_expired >= 1);
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
 
 #[test]
 fn live_entries_are_never_evicted_while_expired_ones_remain() {
     let (s, clock) = store("expired-first", 1 << 20);
-    let capacity = s.stats().unwrap().capacity;
+    let capacity = s.stats().unwrap().shm().unwrap().capacity;
     let expiring = 100;
     // The live entries are written first: they are the least recently written. Ten per room.
     for i in 0..capacity - expiring {
@@ -108,17 +108,17 @@ fn live_entries_are_never_evicted_while_expired_ones_remain() {
     clock.advance_secs(20);
     for i in 0..expiring {
         s.upsert("new", &format!("n{i}"), &state(&[]), 3, 3600).unwrap();
-        assert_eq!(s.stats().unwrap().evicted_lru, 0, "a live entry was evicted at insert {i}");
+        assert_eq!(s.stats().unwrap().shm().unwrap().evicted_lru, 0, "a live entry was evicted at insert {i}");
     }
     let live: u64 =
         (0..(capacity - expiring).div_ceil(10)).map(|r| s.room_count(&format!("live/{r}"), None).unwrap()).sum();
     assert_eq!(live, capacity - expiring);
     assert_eq!(s.room_count("new", None).unwrap(), expiring);
-    assert_eq!(s.stats().unwrap().evicted_expired, expiring);
+    assert_eq!(s.stats().unwrap().shm().unwrap().evicted_expired, expiring);
     // Once nothing expired is left, the least recently written live entry makes room.
     s.upsert("new", "one-more", &state(&[]), 3, 3600).unwrap();
     let st = s.stats().unwrap();
-    assert_eq!(st.evicted_lru, 1);
+    assert_eq!(st.shm().unwrap().evicted_lru, 1);
     assert!(!s.remove("live/0", "c0").unwrap(), "the oldest live entry went first");
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
@@ -144,11 +144,11 @@ fn a_corrupt_length_is_refused_before_anything_is_allocated() {
 fn a_replaced_file_is_noticed_before_the_next_write() {
     let path = temp_path("replaced");
     let clock = Arc::new(ManualClock::new(T0));
-    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let a = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
     // The header gets damaged: the next process to attach replaces the file with a new one.
     a.testing_segment().unwrap().testing_scribble(0, &[0; 8]);
-    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let b = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     // `a` still maps the old file and wrote less than a second ago: its write must reach the new one.
     assert!(a.upsert("r", "from-a", &state(&[]), 1, 600).is_ok());
     assert_eq!(clients(&b, "r"), ["from-a"], "a write acknowledged to `a` went to the replaced file");
@@ -159,9 +159,9 @@ fn a_replaced_file_is_noticed_before_the_next_write() {
 fn a_process_configured_for_another_size_adopts_the_live_table() {
     let path = temp_path("adopt-size");
     let clock = Arc::new(ManualClock::new(T0));
-    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let a = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     a.upsert("r", "a", &state(&[]), 1, 600).unwrap();
-    let b = ShmStore::open(config(path.clone(), 2 << 20), clock.clone()).unwrap();
+    let b = Plain(ShmStore::open(config(path.clone(), 2 << 20), clock.clone()).unwrap());
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 1 << 20, "the live file keeps its size");
     assert_eq!(clients(&b, "r"), ["a"], "the live table was wiped");
     b.upsert("r", "b", &state(&[]), 2, 600).unwrap();
@@ -211,7 +211,7 @@ fn room_versions_never_repeat_across_file_generations() {
     let mut seen = Vec::new();
     for generation in 0..3 {
         let _ = std::fs::remove_file(&path);
-        let s = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+        let s = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
         for i in 0..3 {
             s.upsert("r", &format!("c{i}"), &state(&[]), 1, 600).unwrap();
             let v = s.room_version("r").unwrap();
@@ -232,7 +232,7 @@ fn a_rebuilt_entry_with_an_absurd_expiry_is_dropped() {
     seg.testing_scribble(entry_field(&s, 0, offset_of!(EntryRec, expires_us)), &u64::MAX.to_le_bytes());
     break_buckets(&s);
     assert_eq!(clients(&s, "r"), ["fine"]);
-    assert!(s.stats().unwrap().repairs >= 1);
+    assert!(s.stats().unwrap().shm().unwrap().repairs >= 1);
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
 
@@ -242,7 +242,7 @@ fn a_temporary_file_left_by_a_crashed_replace_is_removed() {
     let leftover = std::path::PathBuf::from(format!("{}.new", path.display()));
     std::fs::write(&leftover, vec![0x42; 4096]).unwrap();
     let clock = Arc::new(ManualClock::new(T0));
-    let s = ShmStore::open(config(path.clone(), 1 << 20), clock).unwrap();
+    let s = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock).unwrap());
     s.upsert("r", "c", &state(&[]), 1, 600).unwrap();
     assert!(!leftover.exists(), "{} is left behind", leftover.display());
 }
@@ -279,8 +279,8 @@ fn a_damaged_version_clock_neither_panics_nor_hands_out_versions_javascript_cann
 fn a_lock_left_unrecoverable_gets_the_file_replaced() {
     let path = temp_path("unrecoverable");
     let clock = Arc::new(ManualClock::new(T0));
-    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
-    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let a = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
+    let b = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
     let old_inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
     a.testing_make_lock_unrecoverable().unwrap();
@@ -295,10 +295,10 @@ fn a_lock_left_unrecoverable_gets_the_file_replaced() {
 fn a_deleted_file_is_noticed_within_a_second() {
     let path = temp_path("deleted");
     let clock = Arc::new(ManualClock::new(T0));
-    let a = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let a = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     a.upsert("r", "before", &state(&[]), 1, 600).unwrap();
     std::fs::remove_file(&path).unwrap();
-    let b = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+    let b = Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
     // The check runs at most once a second, on the real clock (a stat of the path).
     std::thread::sleep(std::time::Duration::from_millis(1100));
     a.upsert("r", "after", &state(&[]), 1, 600).unwrap();

@@ -11,7 +11,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use common::*;
-use presence::store::{ManualClock, PresenceStore, ShmStore, StoreError};
+use presence::store::{ManualClock, ShmStore, StoreError};
 
 /// Seconds added to CLOCK_REALTIME as seen by this process's own code.
 static REALTIME_SKEW: AtomicI64 = AtomicI64::new(0);
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn clock_gettime(clock: libc::clockid_t, ts: *mut libc::ti
 fn a_wall_clock_jump_does_not_stretch_the_lock_timeout() {
     let cfg =
         presence::store::ShmConfig { lock_timeout: Duration::from_secs(1), ..config(temp_path("lock-clock"), 1 << 20) };
-    let s = ShmStore::open(cfg, Arc::new(ManualClock::new(T0))).unwrap();
+    let s = Plain(ShmStore::open(cfg, Arc::new(ManualClock::new(T0))).unwrap());
     let (held_tx, held_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel();
     std::thread::scope(|scope| {

@@ -29,8 +29,8 @@ fn rebuild_time_by_segment_size() {
         let path = std::path::PathBuf::from(format!("/dev/shm/presence-rebuild-time-{}-{mib}.seg", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let clock = Arc::new(ManualClock::new(T0));
-        let s = ShmStore::open(config(path.clone(), mib << 20), clock).unwrap();
-        let capacity = s.stats().unwrap().capacity;
+        let s = Plain(ShmStore::open(config(path.clone(), mib << 20), clock).unwrap());
+        let capacity = s.stats().unwrap().shm().unwrap().capacity;
         let st = state(&[("screen", "dashboard"), ("title", "A post being edited")]);
         let started = Instant::now();
         for i in 0..capacity {

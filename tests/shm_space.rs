@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::*;
-use presence::store::{ManualClock, PresenceStore, ShmStore, StoreError};
+use presence::store::{ManualClock, ShmStore, StoreError};
 
 /// What a child reports through its exit status.
 const ATTACH_FAILED: i32 = 3;
@@ -30,6 +30,7 @@ fn attach_in_child(path: &Path, size: u64, prepare: impl FnOnce()) -> i32 {
         prepare();
         let code = match ShmStore::open(config(path.to_owned(), size), Arc::new(ManualClock::new(T0))) {
             Ok(s) => {
+                let s = Plain(s);
                 // Enough 8 KB states to touch every page of the segment.
                 let big = state(&[("blob", &"b".repeat(8000))]);
                 let writes = size / 4096;
@@ -101,7 +102,7 @@ fn is_root() -> bool {
 /// attach must replace it.
 fn foreign_segment(path: &Path, size: u64) -> Vec<u8> {
     {
-        let s = ShmStore::open(config(path.to_owned(), size), Arc::new(ManualClock::new(T0))).unwrap();
+        let s = Plain(ShmStore::open(config(path.to_owned(), size), Arc::new(ManualClock::new(T0))).unwrap());
         s.upsert("r", "old", &state(&[]), 1, 600).unwrap();
     }
     let mut bytes = std::fs::read(path).unwrap();
@@ -150,12 +151,11 @@ fn a_replace_that_hits_the_file_size_limit_leaves_the_old_file_in_place() {
     let ino = std::fs::metadata(&path).unwrap().ino();
     let status = attach_in_child(&path, 1 << 20, || {
         let limit = libc::rlimit { rlim_cur: 256 << 10, rlim_max: 256 << 10 };
-        // SAFETY: plain system calls on this (child) process: SIGXFSZ ignored so that writing past
-        // the limit fails with EFBIG instead of killing it.
-        unsafe {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
-        }
+        // SAFETY: a plain system call on this (child) process: SIGXFSZ ignored so that writing
+        // past the limit fails with EFBIG instead of killing it.
+        unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+        // SAFETY: a plain system call on this (child) process; `limit` is a valid rlimit.
+        unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &limit) };
     });
     assert_exit(status, ATTACH_FAILED, "a replacement past the file-size limit");
     let meta = std::fs::metadata(&path).unwrap();

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use presence::store::codec::Value;
-use presence::store::{PresenceStore, StoreError, Written};
+use presence::store::{ClientId, EncodedState, PresenceStore, Room, StoreError, Ttl, UserId, Written, MAX_STATE_LIMIT};
 
 /// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name`.
 macro_rules! on_both_backends {
@@ -29,7 +29,7 @@ on_both_backends!(
     users_prefixes_rooms_gc_and_flush,
     bad_arguments_are_refused_and_store_nothing,
     two_stores_share_entries,
-    a_limit_of_zero_reads_nothing,
+    a_limit_of_zero_is_refused_before_any_backend,
     a_version_read_right_after_a_write_sees_the_clock_move,
 );
 
@@ -65,13 +65,14 @@ fn limit_and_max_age_filter_reads(b: Backend) {
     assert_eq!(s.room_count("r", None).unwrap(), 10);
 }
 
-fn a_limit_of_zero_reads_nothing(b: Backend) {
+fn a_limit_of_zero_is_refused_before_any_backend(b: Backend) {
     let f = open_store(b, "limit-zero", 1 << 20);
     let s = &f.store;
     s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
     s.upsert("r", "b", &state(&[]), 2, 100).unwrap();
-    assert_eq!(s.room("r", None, Some(0)).unwrap().len(), 0, "at most `limit` entries");
-    assert_eq!(s.room("r", None, Some(1)).unwrap().len(), 1);
+    // A limit of 0 cannot be asked for: it never reaches a backend (which could read it as none).
+    assert!(matches!(s.room("r", None, Some(0)), Err(StoreError::InvalidArgument { argument: "limit", .. })));
+    assert_eq!(s.room("r", None, Some(1)).unwrap().len(), 1, "at most `limit` entries");
 }
 
 fn entries_expire_by_ttl_without_sleeping(b: Backend) {
@@ -89,7 +90,7 @@ fn entries_expire_by_ttl_without_sleeping(b: Backend) {
     let st = s.stats().unwrap();
     assert_eq!((st.live_entries, st.rooms), (0, 0));
     if b == Backend::Shm {
-        assert_eq!(st.evicted_expired, 2);
+        assert_eq!(st.shm().unwrap().evicted_expired, 2);
     }
     assert_eq!(f.check(), Ok(()));
 }
@@ -192,14 +193,14 @@ fn bad_arguments_are_refused_and_store_nothing(b: Backend) {
 #[test]
 fn full_segment_evicts_oldest_then_refuses_what_cannot_fit() {
     let (s, clock) = store("full", 256 * 1024);
-    let cap = s.stats().unwrap().capacity;
+    let cap = s.stats().unwrap().shm().unwrap().capacity;
     for i in 0..cap + 50 {
         clock.set_us(T0 + i);
         s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000).unwrap();
     }
     let st = s.stats().unwrap();
     assert_eq!(st.live_entries, cap);
-    assert_eq!(st.evicted_lru, 50);
+    assert_eq!(st.shm().unwrap().evicted_lru, 50);
     assert_eq!(s.room("r", None, Some(1)).unwrap().get(0).unwrap().client_id, format!("c{}", cap + 49));
     assert_eq!(s.room_count("r", None).unwrap(), cap);
     // The oldest went first.
@@ -212,7 +213,7 @@ fn full_segment_evicts_oldest_then_refuses_what_cannot_fit() {
     }
     assert!(s.check_integrity().unwrap().is_ok());
     let tiny = common::config(temp_path("tiny"), 256 * 1024);
-    let t = presence::store::ShmStore::open(tiny, std::sync::Arc::new(presence::store::SystemClock)).unwrap();
+    let t = Plain(presence::store::ShmStore::open(tiny, std::sync::Arc::new(presence::store::SystemClock)).unwrap());
     assert!(t.upsert("r", "c", &state(&[]), 1, 100).is_ok());
 }
 
@@ -221,12 +222,15 @@ fn two_stores_share_entries(backend: Backend) {
     let path = temp_path("shared");
     let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
     let server = (backend == Backend::Redis).then(RedisServer::start);
-    let open = || -> Box<dyn PresenceStore> {
+    let open = || -> Plain<Box<dyn PresenceStore>> {
         match &server {
-            None => Box::new(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap()),
-            Some(r) => {
-                Box::new(presence::store::RedisStore::new(redis_config(r.url(), "presence:"), Some(clock.clone())))
+            None => {
+                Plain(Box::new(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap()))
             }
+            Some(r) => Plain(Box::new(presence::store::RedisStore::new(
+                redis_config(r.url(), "presence:"),
+                Some(clock.clone()),
+            ))),
         }
     };
     let (a, b) = (open(), open());
@@ -244,7 +248,7 @@ fn foreign_truncated_or_garbage_files_are_replaced_not_misread() {
     {
         let path = temp_path(name);
         std::fs::write(&path, &bytes).unwrap();
-        let s = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+        let s = Plain(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
         s.upsert("r", "c", &state(&[]), 1, 100).unwrap();
         assert_eq!(s.room_count("r", None).unwrap(), 1, "{name}");
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 1 << 20, "{name}");
@@ -252,13 +256,13 @@ fn foreign_truncated_or_garbage_files_are_replaced_not_misread() {
     // Another layout version: same size, valid magic, version 99.
     let path = temp_path("other-version");
     {
-        let s = presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap();
+        let s = Plain(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
         s.upsert("r", "old", &state(&[]), 1, 100).unwrap();
     }
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
-    let s = presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap();
+    let s = Plain(presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap());
     assert_eq!(s.room_count("r", None).unwrap(), 0, "a foreign layout is never read");
 }
 
@@ -279,7 +283,7 @@ fn scribbled_segment_is_repaired_without_crashing() {
     }
     s.upsert("room1", "after", &state(&[]), 1, 100).unwrap();
     assert!(s.check_integrity().unwrap().is_ok());
-    assert!(s.stats().unwrap().repairs >= 1);
+    assert!(s.stats().unwrap().shm().unwrap().repairs >= 1);
     assert!(s.stats().unwrap().live_entries > 150, "only damaged records are dropped");
 }
 
@@ -302,21 +306,28 @@ fn damaged_entry_content_is_never_returned() {
         assert_eq!(e.state, &want[..], "{} came back altered", e.client_id);
         assert!(e.client_id.starts_with('c'));
     }
-    assert!(s.stats().unwrap().repairs >= 1);
+    assert!(s.stats().unwrap().shm().unwrap().repairs >= 1);
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
 
 #[test]
 fn a_write_that_can_never_fit_evicts_nothing() {
     let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
-    let cfg = presence::store::ShmConfig { max_state_bytes: 1 << 20, ..config(temp_path("never-fits"), 256 * 1024) };
-    let s = presence::store::ShmStore::open(cfg, clock).unwrap();
+    let s = Plain(presence::store::ShmStore::open(config(temp_path("never-fits"), 256 * 1024), clock).unwrap());
     for i in 0..10 {
         s.upsert("r", &format!("c{i}"), &state(&[]), 1, 100).unwrap();
     }
     let huge = state(&[("blob", &"y".repeat(400_000))]);
-    assert!(matches!(s.upsert("big", "c", &huge, 1, 100), Err(StoreError::Full { .. })));
+    // Within the largest state any configuration allows, but larger than this segment.
+    let write = s.0.upsert(
+        Room::new("big").unwrap(),
+        ClientId::new("c").unwrap(),
+        EncodedState::new(&huge, MAX_STATE_LIMIT).unwrap(),
+        UserId::from(1),
+        Ttl::new(100).unwrap(),
+    );
+    assert!(matches!(write, Err(StoreError::Full { .. })));
     assert_eq!(s.room_count("r", None).unwrap(), 10);
     let st = s.stats().unwrap();
-    assert_eq!((st.evicted_lru, st.rejected_full), (0, 1));
+    assert_eq!((st.shm().unwrap().evicted_lru, st.shm().unwrap().rejected_full), (0, 1));
 }

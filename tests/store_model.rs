@@ -215,7 +215,7 @@ fn redis_store_matches_model() {
         let prefix = format!("model{}:", case.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
         let store = presence::store::RedisStore::new(redis_config(server.url(), &prefix), Some(clock.clone()));
-        run(Fixture { store: Box::new(store), clock, server: None }, ops)
+        run(Fixture { store: Plain(Box::new(store)), clock, server: None }, ops)
     });
     if let Err(e) = result {
         panic!("{e}");

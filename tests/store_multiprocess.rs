@@ -11,8 +11,8 @@ use common::process::{fork_child, kill, pipe, wait};
 use common::*;
 use presence::store::{PresenceStore, ShmStore, SystemClock};
 
-fn open(path: &std::path::Path) -> ShmStore {
-    ShmStore::open(config(path.to_owned(), 4 << 20), std::sync::Arc::new(SystemClock)).unwrap()
+fn open(path: &std::path::Path) -> Plain<ShmStore> {
+    Plain(ShmStore::open(config(path.to_owned(), 4 << 20), std::sync::Arc::new(SystemClock)).unwrap())
 }
 
 #[test]
@@ -61,8 +61,8 @@ fn processes_share_one_table_and_survive_a_writer_killed_mid_write() {
     // A waiter that waited out the dead holder's lock would take the whole lock timeout.
     assert!(started.elapsed() < LOCK_TIMEOUT, "the lock was handed over, not waited out");
     let st = s.stats().unwrap();
-    assert_eq!(st.lock_recoveries, 1);
-    assert!(st.repairs >= 1);
+    assert_eq!(st.shm().unwrap().lock_recoveries, 1);
+    assert!(st.shm().unwrap().repairs >= 1);
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
     assert_eq!(s.room_count("room/after", None).unwrap(), 1);
     let after: u64 = (0..10).map(|r| s.room_count(&format!("room/{r}"), None).unwrap()).sum();
@@ -89,7 +89,7 @@ fn processes_share_one_table_and_survive_a_writer_killed_mid_write() {
         assert_eq!(s.check_integrity().unwrap(), Ok(()), "round {round}");
         assert!(s.room_count("room/after", None).unwrap() >= round + 2);
     }
-    let recoveries = s.stats().unwrap().lock_recoveries;
+    let recoveries = s.stats().unwrap().shm().unwrap().lock_recoveries;
     println!("lock recoveries after random kills: {recoveries} (1 deterministic)");
     let _ = std::fs::remove_file(&path);
 }

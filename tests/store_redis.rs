@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use presence::store::{LinkState, ManualClock, PresenceStore, RedisStore, StoreError, Written};
+use presence::store::{LinkState, ManualClock, RedisStore, StoreError, Written};
 
-fn store_on(server: &RedisServer, timeout_ms: u64) -> (RedisStore, Arc<ManualClock>) {
+fn store_on(server: &RedisServer, timeout_ms: u64) -> (Plain<RedisStore>, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(T0));
     let cfg =
         presence::store::RedisConfig { timeout: Duration::from_millis(timeout_ms), ..redis_config(server.url(), "p:") };
-    (RedisStore::new(cfg, Some(clock.clone())), clock)
+    (Plain(RedisStore::new(cfg, Some(clock.clone()))), clock)
 }
 
 /// The timeout of the outage tests' stores.
@@ -42,7 +42,7 @@ fn a_heartbeat_is_one_round_trip_when_the_room_is_unchanged_and_two_when_it_chan
     let server = RedisServer::start();
     let (s, clock) = store_on(&server, 1000);
     s.upsert("r", "other", &state(&[]), 2, 100).unwrap(); // connects
-    // Counted twice: by the store, and by the server itself (the replies it wrote); both must agree.
+                                                          // Counted twice: by the store, and by the server itself (the replies it wrote); both must agree.
     let server = std::cell::RefCell::new(server.connection());
     let idle = replies_written(&mut server.borrow_mut(), &|| {});
     let rt = |f: &dyn Fn()| {
@@ -251,9 +251,9 @@ fn a_bad_url_or_server_fails_each_call_with_the_reason() {
         timeout: Duration::from_millis(100),
         ..redis_config(url.into(), "p:")
     };
-    let s = RedisStore::new(cfg("memcached://127.0.0.1:11211"), clock.clone());
+    let s = Plain(RedisStore::new(cfg("memcached://127.0.0.1:11211"), clock.clone()));
     assert!(unavailable(s.room("r", None, None)).contains("presence.backend must be"));
-    let s = RedisStore::new(cfg("redis://:secret@127.0.0.1:1"), clock);
+    let s = Plain(RedisStore::new(cfg("redis://:secret@127.0.0.1:1"), clock));
     let msg = unavailable(s.upsert("r", "c", &state(&[]), 1, 100));
     assert!(!msg.contains("secret"), "{msg}");
     assert_eq!(s.server(), "redis://127.0.0.1:1");
@@ -262,7 +262,7 @@ fn a_bad_url_or_server_fails_each_call_with_the_reason() {
 #[test]
 fn the_servers_clock_decides_when_no_clock_is_given() {
     let server = RedisServer::start();
-    let s = RedisStore::new(redis_config(server.url(), "p:"), None);
+    let s = Plain(RedisStore::new(redis_config(server.url(), "p:"), None));
     s.upsert("r", "c", &state(&[]), 1, 1).unwrap();
     let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut server.connection()).unwrap();
     let updated = s.room("r", None, None).unwrap().get(0).unwrap().updated_us;
@@ -308,7 +308,7 @@ fn key_layout_rooms_share_a_hash_tag_and_every_key_carries_the_prefix() {
     let (s, _) = store_on(&server, 1000);
     s.upsert("site/{odd}%name", "c", &state(&[]), 7, 100).unwrap();
     let (t, _) = store_on(&server, 1000);
-    let other = RedisStore::new(redis_config(server.url(), "other:"), None);
+    let other = Plain(RedisStore::new(redis_config(server.url(), "other:"), None));
     other.upsert("site/{odd}%name", "c", &state(&[]), 7, 100).unwrap();
     let mut c = server.connection();
     let mut keys: Vec<String> = redis::cmd("KEYS").arg("p:*").query(&mut c).unwrap();

@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use presence::store::{PresenceStore, RedisConfig, RedisStore, StoreError};
+use presence::store::{ClientId, EncodedState, PresenceStore, RedisConfig, RedisStore, Room, StoreError, Ttl, UserId};
 
 fn openssl(dir: &std::path::Path, args: &[&str]) {
     let ok = Command::new("openssl")
@@ -111,13 +111,13 @@ fn rediss_connects_to_a_server_it_trusts_and_refuses_one_it_does_not() {
         url: format!("rediss://127.0.0.1:{port}"),
         key_prefix: "tls:".into(),
         timeout: Duration::from_secs(2),
-        max_state_bytes: 8192,
     };
+    let room = Room::new("r").unwrap();
 
     let untrusted = RedisStore::new(cfg.clone(), None);
     let deadline = Instant::now() + Duration::from_secs(5);
     let refused = loop {
-        match untrusted.room_count("r", None) {
+        match untrusted.room_count(room, None) {
             Err(StoreError::Unavailable { message, .. }) if message.contains("certificate") => break message,
             Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(150)),
             other => panic!("an untrusted server was not refused: {other:?}"),
@@ -128,7 +128,8 @@ fn rediss_connects_to_a_server_it_trusts_and_refuses_one_it_does_not() {
     // rustls reads the CA certificates it trusts when it connects: SSL_CERT_FILE adds the test CA.
     std::env::set_var("SSL_CERT_FILE", dir.join("ca.pem"));
     let trusted = RedisStore::new(cfg, None);
-    assert!(trusted.upsert("r", "c", &[6, 0], 1, 60).is_ok());
-    assert_eq!(trusted.room_count("r", None).unwrap(), 1);
+    let (client, state) = (ClientId::new("c").unwrap(), EncodedState::new(&[6, 0], 8192).unwrap());
+    assert!(trusted.upsert(room, client, state, UserId::from(1), Ttl::new(60).unwrap()).is_ok());
+    assert_eq!(trusted.room_count(room, None).unwrap(), 1);
     assert!(trusted.server().starts_with("rediss://"));
 }

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use presence::store::codec::{Key, Value};
-use presence::store::{Clock, ManualClock, PresenceStore, ShmConfig, ShmStore};
+use presence::store::{
+    ClientId, Clock, EncodedState, Limit, ManualClock, MaxAge, Prefix, PresenceStore, Room, ShmConfig, ShmStore, Ttl,
+    UserId,
+};
 
 const T0: u64 = 1_800_000_000_000_000;
 const ROOMS: [&str; 4] = ["site/a", "site/b", "other/c", "site/a/long"];
@@ -34,13 +37,21 @@ fn state(kind: u8) -> Vec<u8> {
     Value::Array(vec![(Key::Str("screen".into()), Value::Str(text))]).encode(1 << 16).unwrap()
 }
 
+fn key(room: &str) -> Room<'_> {
+    Room::new(room).unwrap()
+}
+
+fn id(client: &str) -> ClientId<'_> {
+    ClientId::new(client).unwrap()
+}
+
 fn store() -> &'static (ShmStore, Arc<ManualClock>) {
     static STORE: OnceLock<(ShmStore, Arc<ManualClock>)> = OnceLock::new();
     STORE.get_or_init(|| {
         let path = std::env::temp_dir().join(format!("presence-fuzz-ops-{}.seg", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let clock = Arc::new(ManualClock::new(T0));
-        let cfg = ShmConfig { path, size: 1 << 20, max_state_bytes: 1 << 16, lock_timeout: Duration::from_secs(5) };
+        let cfg = ShmConfig { path, size: 1 << 20, lock_timeout: Duration::from_secs(5) };
         (ShmStore::open(cfg, clock.clone()).unwrap(), clock)
     })
 }
@@ -50,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
     // Each run starts empty, an hour after the previous one's latest time.
     let mut now = clock.now_us() + 3_600_000_000;
     clock.set_us(now);
-    s.flush("").unwrap();
+    s.flush(Prefix::ALL).unwrap();
     let mut model: BTreeMap<(String, String), M> = BTreeMap::new();
     let mut seq = 0;
     for op in data.chunks_exact(4) {
@@ -70,14 +81,15 @@ fuzz_target!(|data: &[u8]| {
         match kind {
             0..=2 => {
                 let (st, user, ttl) = (state(c), u64::from(c % 3), 1 + u32::from(b % 120));
-                s.upsert(&room, &client, &st, user, ttl).unwrap();
+                let state = EncodedState::new(&st, 1 << 16).unwrap();
+                s.upsert(key(&room), id(&client), state, UserId::from(user), Ttl::new(ttl.into()).unwrap()).unwrap();
                 seq += 1;
                 let ttl_us = u64::from(ttl) * 1_000_000;
                 model.insert((room, client), M { user, state: st, updated: now, expires: now + ttl_us, ttl_us, seq });
             }
             3 => {
                 let existed = model.remove(&(room.clone(), client.clone())).is_some();
-                assert_eq!(s.remove(&room, &client).unwrap(), existed);
+                assert_eq!(s.remove(key(&room), id(&client)).unwrap(), existed);
             }
             4 => {
                 if c < 16 {
@@ -96,22 +108,31 @@ fuzz_target!(|data: &[u8]| {
                 let count = want.len() as u64;
                 want.truncate(limit.unwrap_or(usize::MAX));
                 let want: Vec<_> = want.iter().map(|(k, m)| (k.1.clone(), m.user, m.state.clone())).collect();
-                let got = s.room(&room, max_age, limit).unwrap();
+                let (age, most) =
+                    (max_age.map(|a| MaxAge::new(a.into()).unwrap()), limit.map(|n| Limit::new(n as i64).unwrap()));
+                let got = s.room(key(&room), age, most).unwrap();
                 let got: Vec<_> = got.iter().map(|e| (e.client_id.to_string(), e.user_id, e.state.to_vec())).collect();
                 assert_eq!(got, want);
-                assert_eq!(s.room_count(&room, max_age).unwrap(), count);
+                assert_eq!(s.room_count(key(&room), age).unwrap(), count);
             }
             6 => {
                 let user = u64::from(c % 3);
                 let want: BTreeSet<_> = model.iter().filter(|(_, m)| m.user == user).map(|(k, _)| k.clone()).collect();
-                let got: BTreeSet<_> =
-                    s.user(user, None).unwrap().iter().map(|e| (e.room.to_string(), e.client_id.to_string())).collect();
+                let got: BTreeSet<_> = s
+                    .user(UserId::from(user), None)
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e.room.to_string(), e.client_id.to_string()))
+                    .collect();
                 assert_eq!(got, want);
                 if b % 2 == 0 {
                     let prefix = if c % 2 == 0 { "site/" } else { "" };
                     let before = model.len();
                     model.retain(|k, m| !(m.user == user && k.0.starts_with(prefix)));
-                    assert_eq!(s.remove_user(user, prefix).unwrap(), (before - model.len()) as u64);
+                    assert_eq!(
+                        s.remove_user(UserId::from(user), Prefix::new("room_prefix", prefix).unwrap()).unwrap(),
+                        (before - model.len()) as u64
+                    );
                 }
             }
             7 => {
@@ -123,7 +144,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 let want: Vec<_> = want.into_iter().map(|(r, (n, u))| (r, n, u.len() as u64)).collect();
                 let got: Vec<_> =
-                    s.rooms("", None).unwrap().into_iter().map(|r| (r.room, r.entries, r.users)).collect();
+                    s.rooms(Prefix::ALL, None).unwrap().into_iter().map(|r| (r.room, r.entries, r.users)).collect();
                 assert_eq!(got, want);
             }
             8 => {
@@ -133,7 +154,7 @@ fuzz_target!(|data: &[u8]| {
                 let prefix = if c % 2 == 0 { "site/" } else { "other/" };
                 let before = model.len();
                 model.retain(|k, _| !k.0.starts_with(prefix));
-                assert_eq!(s.flush(prefix).unwrap(), (before - model.len()) as u64);
+                assert_eq!(s.flush(Prefix::new("prefix", prefix).unwrap()).unwrap(), (before - model.len()) as u64);
             }
         }
     }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use presence::store::codec::{Key, Value};
 use presence::store::shm::layout::MIN_SEGMENT;
-use presence::store::{ManualClock, PresenceStore, ShmConfig, ShmStore, StoreError};
+use presence::store::{
+    ClientId, EncodedState, ManualClock, Prefix, PresenceStore, Room, ShmConfig, ShmStore, StoreError, Ttl, UserId,
+};
 
 const ROOMS: u64 = 7;
 const CLIENTS: u64 = 30;
@@ -24,22 +26,28 @@ fn state(room: u64, client: u64) -> Vec<u8> {
     .unwrap()
 }
 
+fn upsert(s: &ShmStore, room: &str, client: &str, state: &[u8], user: u64) -> Result<(), StoreError> {
+    let state = EncodedState::new(state, 1 << 20).unwrap();
+    let (room, client, ttl) = (Room::new(room).unwrap(), ClientId::new(client).unwrap(), Ttl::new(600).unwrap());
+    s.upsert(room, client, state, UserId::from(user), ttl).map(drop)
+}
+
 fn store() -> &'static ShmStore {
     static STORE: OnceLock<ShmStore> = OnceLock::new();
     STORE.get_or_init(|| {
         let path = std::env::temp_dir().join(format!("presence-fuzz-segment-{}.seg", std::process::id()));
         let _ = std::fs::remove_file(&path);
-        let cfg = ShmConfig { path, size: MIN_SEGMENT, max_state_bytes: 1 << 20, lock_timeout: Duration::from_secs(5) };
+        let cfg = ShmConfig { path, size: MIN_SEGMENT, lock_timeout: Duration::from_secs(5) };
         ShmStore::open(cfg, Arc::new(ManualClock::new(1_800_000_000_000_000))).unwrap()
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let s = store();
-    s.flush("").unwrap();
+    s.flush(Prefix::ALL).unwrap();
     for r in 0..ROOMS {
         for c in 0..CLIENTS {
-            s.upsert(&format!("room/{r}"), &format!("c{c}"), &state(r, c), c % 5, 600).unwrap();
+            upsert(s, &format!("room/{r}"), &format!("c{c}"), &state(r, c), c % 5).unwrap();
         }
     }
     let seg = s.testing_segment().unwrap();
@@ -59,18 +67,18 @@ fuzz_target!(|data: &[u8]| {
     };
     for r in 0..ROOMS {
         let room = format!("room/{r}");
-        for e in s.room(&room, None, None).unwrap().iter() {
+        for e in s.room(Room::new(&room).unwrap(), None, None).unwrap().iter() {
             let c: u64 =
                 e.client_id.strip_prefix('c').and_then(|c| c.parse().ok()).expect("a client id that was written");
             assert_eq!(e.state, &state(r, c)[..], "an entry came back altered");
             assert_eq!(e.user_id, c % 5);
         }
-        fine(s.room_version(&room).map(drop));
-        fine(s.upsert(&room, "after", &state(r, 99), 1, 600).map(drop));
+        fine(s.room_version(Room::new(&room).unwrap()).map(drop));
+        fine(upsert(s, &room, "after", &state(r, 99), 1).map(drop));
     }
-    fine(s.user(1, None).map(drop));
-    fine(s.rooms("", None).map(drop));
-    fine(s.remove_user(2, "room/").map(drop));
+    fine(s.user(UserId::from(1), None).map(drop));
+    fine(s.rooms(Prefix::ALL, None).map(drop));
+    fine(s.remove_user(UserId::from(2), Prefix::new("room_prefix", "room/").unwrap()).map(drop));
     fine(s.gc().map(drop));
     s.testing_rebuild().unwrap();
     assert_eq!(s.check_integrity().unwrap(), Ok(()));

@@ -22,7 +22,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 
 use super::errors::Sig;
-use crate::store::{validate_key, validate_prefix};
+use crate::store::{ClientId, Prefix, Room};
 
 /// Whether the PHP code that called the running function declared `strict_types=1`: PHP's own
 /// `ZEND_ARG_USES_STRICT_TYPES()`, the flags of the caller's function. Read only when an argument
@@ -30,16 +30,17 @@ use crate::store::{validate_key, validate_prefix};
 fn caller_uses_strict_types() -> bool {
     let globals = ExecutorGlobals::get();
     let frame = globals.current_execute_data;
-    // SAFETY: while an internal function runs, EG(current_execute_data) is its call frame, and
-    // prev_execute_data / func are the engine's frame and function of the caller, valid for the
-    // duration of the call; each pointer is checked for null before it is followed. `common` is
-    // the member of the zend_function union that every kind of function starts with.
-    unsafe {
-        let Some(frame) = frame.as_ref() else { return false };
-        let Some(caller) = frame.prev_execute_data.as_ref() else { return false };
-        let Some(func) = caller.func.as_ref() else { return false };
-        func.common.fn_flags & ZEND_ACC_STRICT_TYPES != 0
-    }
+    // SAFETY: while an internal function runs, EG(current_execute_data) is its call frame, valid
+    // for the duration of the call (`as_ref` checks it for null).
+    let Some(frame) = (unsafe { frame.as_ref() }) else { return false };
+    // SAFETY: the engine's frame of the caller, valid for the duration of the call (or null).
+    let Some(caller) = (unsafe { frame.prev_execute_data.as_ref() }) else { return false };
+    // SAFETY: the caller's function, valid for the duration of the call (or null).
+    let Some(func) = (unsafe { caller.func.as_ref() }) else { return false };
+    // SAFETY: `common` is the member of the zend_function union that every kind of function
+    // starts with.
+    let flags = unsafe { func.common.fn_flags };
+    flags & ZEND_ACC_STRICT_TYPES != 0
 }
 
 /// PHP's name of a value's type, as in its TypeError messages (an object's class name).
@@ -146,18 +147,19 @@ impl StrArg<'_> {
         std::str::from_utf8(bytes).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
     }
 
-    /// A room name or client id: valid UTF-8, 1..=191 bytes.
-    pub fn key(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        let s = self.utf8(sig, argument)?;
-        validate_key(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
+    /// `$room`: valid UTF-8, then the store's checks.
+    pub fn room(&self, sig: &Sig) -> PhpResult<Room<'_>> {
+        sig.checked(Room::new(self.utf8(sig, "room")?))
     }
 
-    /// A prefix: valid UTF-8, at most 191 bytes, may be empty.
-    pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        let s = self.utf8(sig, argument)?;
-        validate_prefix(argument, s).or_else(|e| sig.fail(e, ()))?;
-        Ok(s)
+    /// `$client_id`: valid UTF-8, then the store's checks.
+    pub fn client_id(&self, sig: &Sig) -> PhpResult<ClientId<'_>> {
+        sig.checked(ClientId::new(self.utf8(sig, "client_id")?))
+    }
+
+    /// A prefix parameter named `argument`: valid UTF-8, then the store's checks.
+    pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<Prefix<'_>> {
+        sig.checked(Prefix::new(argument, self.utf8(sig, argument)?))
     }
 }
 
@@ -243,6 +245,16 @@ impl IntArg {
 /// Reads an optional `?int` parameter.
 pub fn opt_int(v: &Option<IntArg>, sig: &Sig, argument: &'static str) -> PhpResult<Option<i64>> {
     v.as_ref().map(|v| v.get(sig, argument, "?int")).transpose()
+}
+
+/// An optional `?int` parameter checked into a store input type by `check` (`Ttl::new` …).
+pub fn opt_checked<T>(
+    v: &Option<IntArg>,
+    sig: &Sig,
+    argument: &'static str,
+    check: impl FnOnce(i64) -> crate::store::Result<T>,
+) -> PhpResult<Option<T>> {
+    opt_int(v, sig, argument)?.map(|n| sig.checked(check(n))).transpose()
 }
 
 /// An `array` parameter (no conversion exists for arrays).

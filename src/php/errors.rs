@@ -36,17 +36,50 @@ impl Sig {
         PhpException::new(format!("{} {message}", self.arg(argument)), 0, ce::type_error())
     }
 
-    /// An argument error becomes an exception; anything else a warning, answered by `fallback`.
-    pub fn fail<T>(&self, err: StoreError, fallback: T) -> Result<T, PhpException> {
+    /// The one mapping of store errors into PHP: an argument error is a `ValueError` naming the
+    /// argument; anything else a warning (a backend unavailable: once per request).
+    fn to_php(&self, err: StoreError) -> Outcome {
         match err {
-            StoreError::InvalidArgument { argument, message } => Err(self.value_error(argument, message)),
-            StoreError::Unavailable { .. } if UNAVAILABLE_WARNED.swap(true, Ordering::Relaxed) => Ok(fallback),
-            other => {
-                warning(&other.to_string());
-                Ok(fallback)
-            }
+            StoreError::InvalidArgument { argument, message } => Outcome::Throw(self.value_error(argument, message)),
+            StoreError::Unavailable { .. } if UNAVAILABLE_WARNED.swap(true, Ordering::Relaxed) => Outcome::Quiet,
+            other => Outcome::Warn(other.to_string()),
         }
     }
+
+    /// A failed store call: an argument error throws; anything else warns and the call answers
+    /// `fallback`, so a heartbeat never dies of it.
+    pub fn fail<T>(&self, err: StoreError, fallback: T) -> Result<T, PhpException> {
+        match self.to_php(err) {
+            Outcome::Throw(e) => Err(e),
+            Outcome::Warn(message) => {
+                warning(&message);
+                Ok(fallback)
+            }
+            Outcome::Quiet => Ok(fallback),
+        }
+    }
+
+    /// An argument checked into a store input type (see `crate::store::Room` and the others).
+    pub fn checked<T>(&self, r: crate::store::Result<T>) -> Result<T, PhpException> {
+        r.map_err(|err| self.exception(err))
+    }
+
+    /// The exception for an argument the store refused. (Only argument errors reach here; any
+    /// other error is thrown with its message rather than lost.)
+    pub fn exception(&self, err: StoreError) -> PhpException {
+        match self.to_php(err) {
+            Outcome::Throw(e) => e,
+            Outcome::Warn(message) => PhpException::from_message(message),
+            Outcome::Quiet => PhpException::from_message(String::new()),
+        }
+    }
+}
+
+/// What a store error becomes in PHP.
+enum Outcome {
+    Throw(PhpException),
+    Warn(String),
+    Quiet,
 }
 
 /// Text for the engine's C strings: a NUL byte (which a server's answer may hold) would cut the

@@ -6,23 +6,23 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
 use super::errors::c_text;
 
-use super::functions::{global, Store};
-use crate::store::{LinkState, PresenceStore, RedisStore, LAYOUT_VERSION_INFO};
+use super::process::{self, Store};
+use crate::store::shm::layout::LAYOUT_VERSION;
+use crate::store::{LinkState, PresenceStore, RedisStore, ShmStore};
 
 pub extern "C" fn module_info(_module: *mut ModuleEntry) {
-    let g = global();
-    let s = &g.settings;
+    let p = process::get();
     info_table_start!();
     row("presence support", "enabled");
     row("version", env!("CARGO_PKG_VERSION"));
-    row("presence.default_ttl", s.default_ttl.to_string());
-    row("presence.max_state_bytes", g.store.max_state_bytes().to_string());
-    match &g.store {
+    row("presence.default_ttl", p.config.default_ttl.secs().to_string());
+    row("presence.max_state_bytes", p.config.max_state_bytes.to_string());
+    match &p.store {
         Store::Shm(shm) => {
             row("presence.backend", "shm");
-            row("segment layout version", LAYOUT_VERSION_INFO.to_string());
-            row("presence.shm_path", s.shm.path.display().to_string());
-            row("presence.shm_size", s.shm.size.to_string());
+            row("segment layout version", LAYOUT_VERSION.to_string());
+            row("presence.shm_path", shm.config().path.display().to_string());
+            row("presence.shm_size", shm.config().size.to_string());
             shm_state(shm);
         }
         Store::Redis(redis) => redis_state(redis),
@@ -36,15 +36,16 @@ fn row(name: &str, value: impl AsRef<str>) {
     info_table_row!(name, c_text(value.as_ref()).as_ref());
 }
 
-fn shm_state(store: &dyn PresenceStore) {
+fn shm_state(store: &ShmStore) {
     match store.stats() {
         Ok(st) => {
-            row("entries (live / capacity)", format!("{} / {}", st.live_entries, st.capacity));
-            row("rooms (live / capacity)", format!("{} / {}", st.rooms, st.room_capacity));
+            let shm = st.shm().cloned().unwrap_or_default();
+            row("entries (live / capacity)", format!("{} / {}", st.live_entries, shm.capacity));
+            row("rooms (live / capacity)", format!("{} / {}", st.rooms, shm.room_capacity));
             row("bytes (used / total)", format!("{} / {}", st.bytes_used, st.bytes_total));
-            row("evictions (expired / lru)", format!("{} / {}", st.evicted_expired, st.evicted_lru));
-            row("writes refused (full)", st.rejected_full.to_string());
-            row("lock recoveries / repairs", format!("{} / {}", st.lock_recoveries, st.repairs));
+            row("evictions (expired / lru)", format!("{} / {}", shm.evicted_expired, shm.evicted_lru));
+            row("writes refused (full)", shm.rejected_full.to_string());
+            row("lock recoveries / repairs", format!("{} / {}", shm.lock_recoveries, shm.repairs));
         }
         Err(e) => row("segment", format!("not attached: {e}")),
     }

@@ -1,6 +1,12 @@
 //! The PHP binding: the only code that imports `ext_php_rs`. The module builder registers;
 //! start-up declares the ini entries and interns result keys; it never touches the segment
 //! (php-fpm's master runs it as root, before forking: workers attach on first use).
+//!
+//! `functions` (the `presence_*` functions) take their arguments through `args` (PHP's
+//! conversions) into the store's checked input types, reach the store through `process` (this
+//! process's config and store), and answer through `convert` (states and entries), `stats` and
+//! `errors` (store errors as exceptions or warnings); `ini` declares and reads the settings,
+//! `info` writes `php --ri presence`.
 
 mod args;
 mod convert;
@@ -8,6 +14,8 @@ mod errors;
 mod functions;
 mod info;
 mod ini;
+mod process;
+mod stats;
 mod zend_array;
 
 use ext_php_rs::prelude::*;

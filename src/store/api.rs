@@ -1,13 +1,9 @@
-//! The store's public face: the [`PresenceStore`] trait every backend implements (the shared
-//! memory one today, Redis for multi-server sites later), the values it returns, and argument
-//! validation shared by every backend.
+//! The store's public face: the [`PresenceStore`] trait every backend implements (shared memory
+//! and Redis), which takes only checked input (`input.rs`), and the values it returns.
 
-use super::error::{Result, StoreError};
-
-/// Longest room name or client id, in bytes (a MySQL utf8mb4 index prefix, as WordPress uses).
-pub const MAX_KEY_BYTES: usize = 191;
-/// Largest encoded state any configuration may allow (`presence.max_state_bytes` is capped here).
-pub const MAX_STATE_LIMIT: usize = 1 << 20;
+use super::error::Result;
+use super::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId};
+use super::stats::Stats;
 
 /// What a write did, which decides whether the room's version moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,31 +16,37 @@ pub enum Written {
     Refreshed,
 }
 
-/// Longest TTL or max age, in seconds (one day).
-pub const MAX_SECONDS: i64 = 86_400;
-
 /// A presence store: entries keyed by (room, client id), each with a user id, an encoded state
 /// (see [`crate::store::codec`]) and an expiry.
 pub trait PresenceStore: Send + Sync {
-    /// Inserts or replaces an entry and refreshes its times. `state` is already encoded.
-    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written>;
-    /// Live entries of a room, newest first, updated within `max_age_secs`, at most `limit`.
-    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList>;
-    fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64>;
+    /// Inserts or replaces an entry and refreshes its times.
+    fn upsert(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        state: EncodedState<'_>,
+        user_id: UserId,
+        ttl: Ttl,
+    ) -> Result<Written>;
+    /// Live entries of a room, newest first, updated within `max_age`, at most `limit`.
+    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList>;
+    /// Number of live entries of a room, updated within `max_age`.
+    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64>;
     /// True when the entry existed.
-    fn remove(&self, room: &str, client_id: &str) -> Result<bool>;
+    fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool>;
     /// Removes a user's entries in rooms starting with `room_prefix`; returns how many.
-    fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64>;
+    fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64>;
     /// Every live entry of a user, newest first.
-    fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList>;
+    fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList>;
     /// Rooms starting with `prefix` that have live entries, sorted by name.
-    fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> Result<Vec<RoomSummary>>;
+    fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>>;
     /// Changes when an entry joins, leaves or changes state/user; not on a mere refresh.
-    fn room_version(&self, room: &str) -> Result<u64>;
+    fn room_version(&self, room: Room<'_>) -> Result<u64>;
     /// Removes expired entries now; returns how many.
     fn gc(&self) -> Result<u64>;
     /// Removes every entry of rooms starting with `prefix` (all when empty); returns how many.
-    fn flush(&self, prefix: &str) -> Result<u64>;
+    fn flush(&self, prefix: Prefix<'_>) -> Result<u64>;
+    /// Figures every backend has, and those of this one.
     fn stats(&self) -> Result<Stats>;
 }
 
@@ -143,79 +145,4 @@ pub struct RoomSummary {
     pub room: String,
     pub entries: u64,
     pub users: u64,
-}
-
-/// Settings and counters of a store, for `presence_stats()` and `php --ri presence`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
-    pub backend: &'static str,
-    pub path: String,
-    pub layout_version: u32,
-    pub bytes_total: u64,
-    pub bytes_used: u64,
-    pub capacity: u64,
-    pub live_entries: u64,
-    pub room_capacity: u64,
-    pub rooms: u64,
-    pub chunk_size: u64,
-    pub chunks_total: u64,
-    pub chunks_free: u64,
-    pub evicted_expired: u64,
-    pub evicted_lru: u64,
-    pub rejected_full: u64,
-    pub lock_recoveries: u64,
-    pub repairs: u64,
-}
-
-/// Checks a room name or client id: non-empty, at most 191 bytes (already valid UTF-8 as `&str`).
-pub fn validate_key(argument: &'static str, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(StoreError::invalid(argument, "must not be empty"));
-    }
-    if value.len() > MAX_KEY_BYTES {
-        return Err(StoreError::invalid(
-            argument,
-            format!("must be at most {MAX_KEY_BYTES} bytes, got {}", value.len()),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks the arguments of an upsert, the state already encoded: room and client id as
-/// [`validate_key`], the ttl as [`validate_seconds`], the state within `max_state_bytes`.
-pub fn validate_upsert(room: &str, client_id: &str, state: &[u8], ttl_secs: u32, max_state_bytes: usize) -> Result<()> {
-    validate_key("room", room)?;
-    validate_key("client_id", client_id)?;
-    validate_seconds("ttl", i64::from(ttl_secs))?;
-    if state.len() > max_state_bytes {
-        return Err(StoreError::invalid(
-            "state",
-            format!("is larger than presence.max_state_bytes ({max_state_bytes} bytes) when encoded"),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a TTL or max age in seconds: 1..=86400.
-pub fn validate_seconds(argument: &'static str, value: i64) -> Result<u32> {
-    if !(1..=MAX_SECONDS).contains(&value) {
-        return Err(StoreError::invalid(argument, format!("must be between 1 and {MAX_SECONDS} seconds, got {value}")));
-    }
-    Ok(value as u32)
-}
-
-/// Checks a user id: ≥ 0.
-pub fn validate_user_id(argument: &'static str, value: i64) -> Result<u64> {
-    u64::try_from(value).map_err(|_| StoreError::invalid(argument, format!("must be 0 or greater, got {value}")))
-}
-
-/// Checks a prefix: at most 191 bytes (may be empty).
-pub fn validate_prefix(argument: &'static str, value: &str) -> Result<()> {
-    if value.len() > MAX_KEY_BYTES {
-        return Err(StoreError::invalid(
-            argument,
-            format!("must be at most {MAX_KEY_BYTES} bytes, got {}", value.len()),
-        ));
-    }
-    Ok(())
 }

@@ -13,6 +13,11 @@ pub enum StoreError {
     LockTimeout,
     /// The segment file could not be opened, created, sized or mapped.
     Attach { path: String, message: String },
+    /// The segment's lock can be neither taken nor recovered (an error other than a timeout or
+    /// a dead holder); deleting the file starts over.
+    LockUnusable { path: String, reason: String },
+    /// The segment stayed inconsistent after a rebuild and after being emptied.
+    Damaged { path: String },
     /// A server backend (Redis) could not be reached, did not answer within its timeout, or
     /// answered with an error. `server` is its address without credentials.
     Unavailable { server: String, message: String },
@@ -34,6 +39,13 @@ impl fmt::Display for StoreError {
             ),
             StoreError::LockTimeout => write!(f, "presence segment lock was not released in time"),
             StoreError::Attach { path, message } => write!(f, "cannot attach presence segment {path}: {message}"),
+            StoreError::LockUnusable { path, reason } => write!(
+                f,
+                "cannot attach presence segment {path}: segment lock unusable ({reason}); delete the file to start over"
+            ),
+            StoreError::Damaged { path } => {
+                write!(f, "cannot attach presence segment {path}: segment is damaged beyond repair")
+            }
             StoreError::Unavailable { server, message } => write!(f, "presence backend {server} is unavailable: {message}"),
         }
     }
@@ -48,3 +60,21 @@ impl std::error::Error for StoreError {}
 pub(crate) struct Corrupt;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_segment_and_an_unusable_lock_read_as_attach_failures_did() {
+        let path = "/dev/shm/p.seg".to_string();
+        assert_eq!(
+            StoreError::Damaged { path: path.clone() }.to_string(),
+            "cannot attach presence segment /dev/shm/p.seg: segment is damaged beyond repair"
+        );
+        assert_eq!(
+            StoreError::LockUnusable { path, reason: "Os(22)".into() }.to_string(),
+            "cannot attach presence segment /dev/shm/p.seg: segment lock unusable (Os(22)); delete the file to start over"
+        );
+    }
+}

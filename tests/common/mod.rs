@@ -14,7 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use presence::store::codec::{Key, Value};
-use presence::store::{ManualClock, PresenceStore, RedisConfig, RedisStore, ShmConfig, ShmStore};
+use presence::store::{
+    ClientId, EncodedState, EntryList, Limit, ManualClock, MaxAge, Prefix, PresenceStore, RedisConfig, RedisStore,
+    Result as StoreResult, Room, RoomSummary, ShmConfig, ShmStore, Ttl, UserId, Written,
+};
 pub use redis_server::RedisServer;
 
 pub const T0: u64 = 1_800_000_000_000_000;
@@ -36,13 +39,102 @@ pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 pub const SCHEDULING_MARGIN: Duration = Duration::from_millis(900);
 
 pub fn config(path: PathBuf, size: u64) -> ShmConfig {
-    ShmConfig { path, size, max_state_bytes: 8192, lock_timeout: LOCK_TIMEOUT }
+    ShmConfig { path, size, lock_timeout: LOCK_TIMEOUT }
 }
 
-pub fn store(name: &str, size: u64) -> (ShmStore, Arc<ManualClock>) {
+pub fn store(name: &str, size: u64) -> (Plain<ShmStore>, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(T0));
     let s = ShmStore::open(config(temp_path(name), size), clock.clone()).unwrap();
-    (s, clock)
+    (Plain(s), clock)
+}
+
+/// The largest encoded state the tests' calls accept (the extension's default).
+pub const MAX_STATE_BYTES: usize = 8192;
+
+/// A store called with plain values, which each call checks into the store's input types first,
+/// as the PHP binding does: `s.upsert("room", "client", &state, 1, 60)`. Everything else of the
+/// store is reached through `Deref`.
+pub struct Plain<S>(pub S);
+
+impl<S> std::ops::Deref for Plain<S> {
+    type Target = S;
+    fn deref(&self) -> &S {
+        &self.0
+    }
+}
+
+/// A store, whatever holds it.
+pub trait AsStore {
+    fn store(&self) -> &dyn PresenceStore;
+}
+
+impl AsStore for ShmStore {
+    fn store(&self) -> &dyn PresenceStore {
+        self
+    }
+}
+
+impl AsStore for RedisStore {
+    fn store(&self) -> &dyn PresenceStore {
+        self
+    }
+}
+
+impl AsStore for Box<dyn TestStore> {
+    fn store(&self) -> &dyn PresenceStore {
+        &**self
+    }
+}
+
+impl AsStore for Box<dyn PresenceStore> {
+    fn store(&self) -> &dyn PresenceStore {
+        &**self
+    }
+}
+
+fn max_age(secs: Option<u32>) -> StoreResult<Option<MaxAge>> {
+    secs.map(|s| MaxAge::new(i64::from(s))).transpose()
+}
+
+impl<S: AsStore> Plain<S> {
+    pub fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl: u32) -> StoreResult<Written> {
+        let state = EncodedState::new(state, MAX_STATE_BYTES)?;
+        let (room, client_id, ttl) = (Room::new(room)?, ClientId::new(client_id)?, Ttl::new(i64::from(ttl))?);
+        self.0.store().upsert(room, client_id, state, UserId::from(user_id), ttl)
+    }
+
+    pub fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> StoreResult<EntryList> {
+        let limit = limit.map(|n| Limit::new(n as i64)).transpose()?;
+        self.0.store().room(Room::new(room)?, max_age(max_age_secs)?, limit)
+    }
+
+    pub fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> StoreResult<u64> {
+        self.0.store().room_count(Room::new(room)?, max_age(max_age_secs)?)
+    }
+
+    pub fn remove(&self, room: &str, client_id: &str) -> StoreResult<bool> {
+        self.0.store().remove(Room::new(room)?, ClientId::new(client_id)?)
+    }
+
+    pub fn remove_user(&self, user_id: u64, room_prefix: &str) -> StoreResult<u64> {
+        self.0.store().remove_user(UserId::from(user_id), Prefix::new("room_prefix", room_prefix)?)
+    }
+
+    pub fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> StoreResult<EntryList> {
+        self.0.store().user(UserId::from(user_id), max_age(max_age_secs)?)
+    }
+
+    pub fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> StoreResult<Vec<RoomSummary>> {
+        self.0.store().rooms(Prefix::new("prefix", prefix)?, max_age(max_age_secs)?)
+    }
+
+    pub fn room_version(&self, room: &str) -> StoreResult<u64> {
+        self.0.store().room_version(Room::new(room)?)
+    }
+
+    pub fn flush(&self, prefix: &str) -> StoreResult<u64> {
+        self.0.store().flush(Prefix::new("prefix", prefix)?)
+    }
 }
 
 pub fn state(pairs: &[(&str, &str)]) -> Vec<u8> {
@@ -79,12 +171,12 @@ impl TestStore for RedisStore {
 }
 
 pub fn redis_config(url: String, key_prefix: &str) -> RedisConfig {
-    RedisConfig { url, key_prefix: key_prefix.into(), timeout: Duration::from_secs(2), max_state_bytes: 8192 }
+    RedisConfig { url, key_prefix: key_prefix.into(), timeout: Duration::from_secs(2) }
 }
 
 /// A store on a test clock; for Redis, on a server of its own that stops with the fixture.
 pub struct Fixture {
-    pub store: Box<dyn TestStore>,
+    pub store: Plain<Box<dyn TestStore>>,
     pub clock: Arc<ManualClock>,
     pub server: Option<RedisServer>,
 }
@@ -101,12 +193,12 @@ pub fn open_store(backend: Backend, name: &str, size: u64) -> Fixture {
     match backend {
         Backend::Shm => {
             let s = ShmStore::open(config(temp_path(name), size), clock.clone()).unwrap();
-            Fixture { store: Box::new(s), clock, server: None }
+            Fixture { store: Plain(Box::new(s)), clock, server: None }
         }
         Backend::Redis => {
             let server = RedisServer::start();
             let s = RedisStore::new(redis_config(server.url(), "presence:"), Some(clock.clone()));
-            Fixture { store: Box::new(s), clock, server: Some(server) }
+            Fixture { store: Plain(Box::new(s)), clock, server: Some(server) }
         }
     }
 }

@@ -40,5 +40,8 @@ pub fn pipe() -> (std::fs::File, std::fs::File) {
     // SAFETY: fds is a valid array of two ints.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
     // SAFETY: both descriptors were just created and are owned here alone.
-    unsafe { (OwnedFd::from_raw_fd(fds[0]).into(), OwnedFd::from_raw_fd(fds[1]).into()) }
+    let read = unsafe { OwnedFd::from_raw_fd(fds[0]) };
+    // SAFETY: as above, for the write end.
+    let write = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+    (read.into(), write.into())
 }

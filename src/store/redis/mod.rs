@@ -15,21 +15,25 @@
 //!   operations are two.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use redis::{Connection, Pipeline, RedisResult, ScriptInvocation};
 
 mod connection;
+mod hint;
 mod keys;
 mod scripts;
 pub mod target;
 
-use crate::store::api::*;
+use crate::store::api::{EntryList, PresenceStore, RoomSummary, Written};
 use crate::store::clock::{Clock, SystemClock};
 use crate::store::error::Result;
+use crate::store::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId, MAX_SECONDS};
+use crate::store::stats::{BackendStats, RedisStats, Stats};
 use connection::Link;
 pub use connection::LinkState;
+use hint::LastWrite;
 use keys::{parse_user_member, user_member, Keys};
 
 /// The room's keys are kept this much longer than the longest ttl written to it, so Redis itself
@@ -42,18 +46,6 @@ const INDEX_MARGIN_US: u64 = 60 * 1_000_000;
 /// An index key lives this long after its last write (the longest ttl, plus the margin): Redis
 /// deletes the index of a user who stopped writing a day ago. Members go earlier, when read.
 const INDEX_KEEP_MS: u64 = (MAX_SECONDS as u64) * 1000 + BACKSTOP_MARGIN_MS;
-/// How long the version an upsert returned may answer the `room_version()` that follows it.
-const HINT_FOR: Duration = Duration::from_millis(100);
-
-/// The version of a room as an upsert just left it, for the `room_version()` that follows.
-struct Hint {
-    room: String,
-    version: u64,
-    at: Instant,
-    /// The time the write passed to its script ([`RedisStore::now_arg`]): a given clock that
-    /// moved since may have expired entries, so the hint no longer answers.
-    now_arg: u64,
-}
 
 #[derive(Debug, Clone)]
 pub struct RedisConfig {
@@ -63,8 +55,6 @@ pub struct RedisConfig {
     pub key_prefix: String,
     /// Connect timeout, and the longest wait for any one answer.
     pub timeout: Duration,
-    /// Largest encoded state accepted.
-    pub max_state_bytes: usize,
 }
 
 pub struct RedisStore {
@@ -73,7 +63,8 @@ pub struct RedisStore {
     link: Link,
     /// `None`: the server's clock decides. `Some`: this clock's time is passed to every script.
     clock: Option<Arc<dyn Clock>>,
-    hint: Mutex<Option<Hint>>,
+    /// The last upsert's reply, answering the `room_version()` that follows it (`hint.rs`).
+    last_write: LastWrite,
 }
 
 /// One entry as a script returns it: `"<updated µs>:<user id>:<state>"`.
@@ -103,11 +94,10 @@ fn push_entries(out: &mut EntryList, room: &str, flat: &[Vec<u8>]) {
 
 impl RedisStore {
     /// A store that connects on first use. A URL that cannot be used makes every call fail with
-    /// [`StoreError::Unavailable`] saying why.
+    /// [`crate::store::StoreError::Unavailable`] saying why.
     pub fn new(cfg: RedisConfig, clock: Option<Arc<dyn Clock>>) -> Self {
-        let cfg = RedisConfig { max_state_bytes: cfg.max_state_bytes.min(MAX_STATE_LIMIT), ..cfg };
         let link = Link::new(target::parse(&cfg.url), target::shown(&cfg.url), cfg.timeout);
-        RedisStore { keys: Keys::new(&cfg.key_prefix), cfg, link, clock, hint: Mutex::new(None) }
+        RedisStore { keys: Keys::new(&cfg.key_prefix), cfg, link, clock, last_write: LastWrite::default() }
     }
 
     pub fn config(&self) -> &RedisConfig {
@@ -152,12 +142,8 @@ impl RedisStore {
         }
     }
 
-    fn take_hint(&self) -> Option<Hint> {
-        self.hint.lock().unwrap_or_else(|p| p.into_inner()).take()
-    }
-
-    fn max_age_us(max_age_secs: Option<u32>) -> u64 {
-        max_age_secs.map_or(0, |s| u64::from(s) * 1_000_000)
+    fn max_age_us(max_age: Option<MaxAge>) -> u64 {
+        max_age.map_or(0, |m| m.micros())
     }
 
     /// A per-room script with the room's keys and `args`.
@@ -236,17 +222,23 @@ impl RedisStore {
 }
 
 impl PresenceStore for RedisStore {
-    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
-        self.take_hint();
-        validate_upsert(room, client_id, state, ttl_secs, self.cfg.max_state_bytes)?;
+    fn upsert(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        state: EncodedState<'_>,
+        user_id: UserId,
+        ttl: Ttl,
+    ) -> Result<Written> {
+        let (room, client_id, user_id) = (room.as_str(), client_id.as_str(), user_id.get());
         let now = self.now_arg();
-        let ttl_us = u64::from(ttl_secs) * 1_000_000;
-        let keep_ms = u64::from(ttl_secs) * 1000 + BACKSTOP_MARGIN_MS;
+        let ttl_us = ttl.micros();
+        let keep_ms = u64::from(ttl.secs()) * 1000 + BACKSTOP_MARGIN_MS;
         // The indexes' scores: this process's idea of the entry's expiry, plus a margin for the
         // time between the two writes and for clock skew (see INDEX_MARGIN_US).
         let indexed_until = self.clock_us() + ttl_us + INDEX_MARGIN_US;
         let mut write = self.on_room(&scripts::UPSERT, room);
-        write.arg(now).arg(client_id).arg(user_id).arg(ttl_us).arg(state).arg(keep_ms);
+        write.arg(now).arg(client_id).arg(user_id).arg(ttl_us).arg(state.bytes()).arg(keep_ms);
         let (user_index, room_index) = (self.keys.user(user_id), self.keys.rooms());
         // The indexes first: should the pipeline break in between, an index names an entry that
         // does not exist (harmless), never the other way round. Plain commands, not scripts:
@@ -261,8 +253,7 @@ impl PresenceStore for RedisStore {
             let (reply,): ((u8, u64, u64),) = p.query(c)?;
             RedisResult::Ok(reply)
         })?;
-        *self.hint.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(Hint { room: room.to_string(), version, at: Instant::now(), now_arg: now });
+        self.last_write.remember(room, version, now, self.link.round_trips());
         Ok(match outcome {
             0 => Written::Joined,
             1 => Written::Changed,
@@ -270,43 +261,34 @@ impl PresenceStore for RedisStore {
         })
     }
 
-    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
-        self.take_hint();
-        validate_key("room", room)?;
-        if limit == Some(0) {
-            // At most none (the script reads its 0 as "no limit").
-            return Ok(EntryList::default());
-        }
+    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList> {
+        let room = room.as_str();
+        // The script reads 0 as "no limit": a Limit is never 0.
+        let limit = limit.map_or(0, |l| l.get().min(u32::MAX as usize));
         let mut inv = self.on_room(&scripts::READ, room);
-        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs)).arg(limit.unwrap_or(0).min(u32::MAX as usize));
+        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age)).arg(limit);
         let flat: Vec<Vec<u8>> = self.run(&inv)?;
         let mut out = EntryList::default();
         push_entries(&mut out, room, &flat);
         Ok(out)
     }
 
-    fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64> {
-        self.take_hint();
-        validate_key("room", room)?;
-        let mut inv = self.on_room(&scripts::COUNT, room);
-        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age_secs));
+    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64> {
+        let mut inv = self.on_room(&scripts::COUNT, room.as_str());
+        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age));
         self.run(&inv)
     }
 
-    fn remove(&self, room: &str, client_id: &str) -> Result<bool> {
-        self.take_hint();
-        validate_key("room", room)?;
-        validate_key("client_id", client_id)?;
-        let mut inv = self.on_room(&scripts::REMOVE, room);
-        inv.arg(self.now_arg()).arg(client_id);
+    fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool> {
+        let mut inv = self.on_room(&scripts::REMOVE, room.as_str());
+        inv.arg(self.now_arg()).arg(client_id.as_str());
         Ok(self.run::<u8>(&inv)? == 1)
     }
 
-    fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64> {
-        self.take_hint();
-        validate_prefix("room_prefix", room_prefix)?;
+    fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64> {
+        let user_id = user_id.get();
         let now = self.now_arg();
-        let rooms = self.indexed_user(user_id, room_prefix)?;
+        let rooms = self.indexed_user(user_id, room_prefix.as_str())?;
         let invs: Vec<_> = rooms
             .iter()
             .map(|(room, clients)| {
@@ -318,15 +300,15 @@ impl PresenceStore for RedisStore {
         Ok(self.run_all::<u64>(&invs)?.into_iter().sum())
     }
 
-    fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList> {
-        self.take_hint();
+    fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList> {
+        let user_id = user_id.get();
         let now = self.now_arg();
         let rooms = self.indexed_user(user_id, "")?;
         let invs: Vec<_> = rooms
             .iter()
             .map(|(room, clients)| {
                 let mut inv = self.on_room(&scripts::PICK, room);
-                inv.arg(now).arg(Self::max_age_us(max_age_secs)).arg(user_id).arg(clients.as_slice());
+                inv.arg(now).arg(Self::max_age_us(max_age)).arg(user_id).arg(clients.as_slice());
                 inv
             })
             .collect();
@@ -339,16 +321,14 @@ impl PresenceStore for RedisStore {
         Ok(out)
     }
 
-    fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> Result<Vec<RoomSummary>> {
-        self.take_hint();
-        validate_prefix("prefix", prefix)?;
+    fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>> {
         let now = self.now_arg();
-        let names = self.indexed_rooms(prefix, true)?;
+        let names = self.indexed_rooms(prefix.as_str(), true)?;
         let invs: Vec<_> = names
             .iter()
             .map(|room| {
                 let mut inv = self.on_room(&scripts::SUMMARY, room);
-                inv.arg(now).arg(Self::max_age_us(max_age_secs));
+                inv.arg(now).arg(Self::max_age_us(max_age));
                 inv
             })
             .collect();
@@ -363,13 +343,10 @@ impl PresenceStore for RedisStore {
         Ok(out)
     }
 
-    fn room_version(&self, room: &str) -> Result<u64> {
-        let hint = self.take_hint();
-        validate_key("room", room)?;
-        if let Some(h) = hint {
-            if h.room == room && h.at.elapsed() < HINT_FOR && h.now_arg == self.now_arg() {
-                return Ok(h.version);
-            }
+    fn room_version(&self, room: Room<'_>) -> Result<u64> {
+        let room = room.as_str();
+        if let Some(version) = self.last_write.answer(room, self.now_arg(), self.link.round_trips()) {
+            return Ok(version);
         }
         let mut inv = self.on_room(&scripts::VERSION, room);
         inv.arg(self.now_arg());
@@ -377,7 +354,6 @@ impl PresenceStore for RedisStore {
     }
 
     fn gc(&self) -> Result<u64> {
-        self.take_hint();
         // Not pruned first: a room the index would drop holds only expired entries, which gc
         // removes. Then the rooms index drops the rooms whose time passed a margin ago (by this
         // process's clock, which wrote those times).
@@ -401,15 +377,12 @@ impl PresenceStore for RedisStore {
         })
     }
 
-    fn flush(&self, prefix: &str) -> Result<u64> {
-        self.take_hint();
-        validate_prefix("prefix", prefix)?;
-        let rooms = self.indexed_rooms(prefix, false)?;
+    fn flush(&self, prefix: Prefix<'_>) -> Result<u64> {
+        let rooms = self.indexed_rooms(prefix.as_str(), false)?;
         self.sum_over_rooms(&scripts::FLUSH, &rooms)
     }
 
     fn stats(&self) -> Result<Stats> {
-        self.take_hint();
         // Not pruned: rooms whose entries all expired but were not removed yet still count, as
         // they still hold memory.
         let rooms = self.indexed_rooms("", false)?;
@@ -434,14 +407,18 @@ impl PresenceStore for RedisStore {
                 .unwrap_or(0)
         };
         Ok(Stats {
-            backend: "redis",
-            path: self.server().to_string(),
-            layout_version: KEY_LAYOUT_VERSION,
-            bytes_total: field("maxmemory"),
-            bytes_used: field("used_memory"),
             live_entries: lens.iter().sum(),
             rooms: lens.iter().filter(|&&n| n > 0).count() as u64,
-            ..Stats::default()
+            bytes_used: field("used_memory"),
+            bytes_total: field("maxmemory"),
+            layout_version: KEY_LAYOUT_VERSION,
+            backend: BackendStats::Redis(RedisStats {
+                server: self.server().to_string(),
+                server_version: self.server_version().unwrap_or_default(),
+                key_prefix: self.cfg.key_prefix.clone(),
+                round_trips: self.round_trips(),
+                connects: self.connects(),
+            }),
         })
     }
 }

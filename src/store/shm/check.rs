@@ -49,7 +49,7 @@ impl Locked<'_> {
             if hash::content_checksum(e.user_id, client, state) != e.checksum {
                 return err(format!("entry {i}: checksum mismatch"));
             }
-            if hash::entry_key(r.name_hash, client) != e.key_hash {
+            if self.hash_key().entry(r.name_hash, client) != e.key_hash {
                 return err(format!("entry {i}: key hash mismatch"));
             }
             if !matches!(self.find_entry(e.room, e.key_hash, client), Ok(Some(j)) if j == i) {

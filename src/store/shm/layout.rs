@@ -9,7 +9,7 @@
 //! - the hash functions in `hash.rs` and the codec in `codec.rs` are part of the layout.
 //!
 //! ```text
-//! offset 0        Header (4 KiB): magic, version, size, geometry, robust mutex, counters
+//! offset 0        Header (4 KiB): magic, version, size, geometry, hash key, robust mutex, counters
 //! entries_off     EntryRec × entry_capacity        (96 B each)
 //! entry_bkt_off   u32 × entry_buckets             (head of each entry hash chain)
 //! user_bkt_off    u32 × entry_buckets             (head of each user list: entries by user id)
@@ -22,12 +22,12 @@
 
 use std::mem::{align_of, size_of};
 
-pub use crate::store::api::{MAX_KEY_BYTES, MAX_STATE_LIMIT};
+pub use crate::store::input::{MAX_KEY_BYTES, MAX_STATE_LIMIT};
 
 /// "PRESENCE" with its last byte replaced by the layout generation marker.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
 /// Bumped whenever anything below (or the hash/codec) changes meaning.
-pub const LAYOUT_VERSION: u32 = 3;
+pub const LAYOUT_VERSION: u32 = 4;
 /// Written last during initialisation: a file without it was never finished.
 pub const READY: u32 = 0x5245_4459;
 pub const HEADER_SIZE: u64 = 4096;
@@ -133,6 +133,15 @@ pub struct Counters {
     pub audit_live_evicted_with_expired: u64,
 }
 
+/// The segment's SipHash key, chosen at random when the file is created and never changed: the
+/// bucket of a name cannot be computed without it (see `hash.rs`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashKey {
+    pub k0: u64,
+    pub k1: u64,
+}
+
 /// Space for the process-shared robust mutex (`pthread_mutex_t` is 40 bytes on glibc x86_64/arm64).
 #[repr(C, align(64))]
 pub struct LockSpace(pub [u8; 64]);
@@ -147,6 +156,8 @@ pub struct Header {
     pub ready: u32,
     /// Must equal [`Geometry::for_size`] of the file's size.
     pub geometry: Geometry,
+    /// Written once, before the ready mark; every process copies it at attach.
+    pub hash_key: HashKey,
     /// The segment lock (a `pthread_mutex_t`, process-shared and robust).
     pub lock: LockSpace,
     /// Guarded by `lock`.
@@ -161,7 +172,7 @@ pub struct EntryRec {
     pub used: u32,
     /// Index of its room record.
     pub room: u32,
-    /// [`crate::store::shm::hash::entry_key`] of (room, client id).
+    /// `HashKey::entry` of (room hash, client id), under the segment's key.
     pub key_hash: u64,
     /// WordPress user id (0 for none).
     pub user_id: u64,
@@ -184,7 +195,7 @@ pub struct EntryRec {
     pub client_len: u32,
     /// Length of the encoded state.
     pub state_len: u32,
-    /// [`crate::store::shm::hash::content_checksum`] of user id, client id and state.
+    /// `hash::content_checksum` of user id, client id and state.
     pub checksum: u64,
     /// Neighbours in the list of its user bucket (entries whose user id hashes alike).
     pub user_prev: u32,
@@ -202,7 +213,7 @@ pub struct RoomRec {
     pub used: u32,
     /// Length of the name in the room-names section, 1..=MAX_KEY_BYTES.
     pub name_len: u32,
-    /// [`crate::store::shm::hash::hash_bytes`] of the name.
+    /// `HashKey::room` of the name, under the segment's key.
     pub name_hash: u64,
     /// Value of `version_clock` at the last membership or state change.
     pub version: u64,
@@ -324,6 +335,7 @@ const _: () = assert!(size_of::<EntryRec>() == 96 && align_of::<EntryRec>() == 8
 const _: () = assert!(size_of::<RoomRec>() == 40 && align_of::<RoomRec>() == 8);
 const _: () = assert!(size_of::<Geometry>() == 96);
 const _: () = assert!(size_of::<Counters>() == 136);
+const _: () = assert!(size_of::<HashKey>() == 16);
 const _: () = assert!(size_of::<Header>() as u64 <= HEADER_SIZE);
 const _: () = assert!(size_of::<libc::pthread_mutex_t>() <= size_of::<LockSpace>());
 const _: () = assert!(align_of::<libc::pthread_mutex_t>() <= align_of::<LockSpace>());

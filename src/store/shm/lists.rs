@@ -3,7 +3,6 @@
 //! written at the head, evicted first), the per-user lists, and the entry hash chains. Runs under
 //! the segment lock ([`Locked`]).
 
-use super::hash;
 use super::layout::*;
 use super::table::Locked;
 use crate::store::error::Corrupt;
@@ -106,7 +105,7 @@ impl Locked<'_> {
     }
 
     pub(crate) fn user_bucket_of(&self, user_id: u64) -> u32 {
-        (hash::user_key(user_id) & u64::from(self.geo.entry_buckets - 1)) as u32
+        (self.hash_key().user(user_id) & u64::from(self.geo.entry_buckets - 1)) as u32
     }
 
     /// Puts entry `i` (held by the caller in `e`) at the head of its user bucket's list.

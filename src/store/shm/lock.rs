@@ -37,14 +37,14 @@ pub(crate) unsafe fn init(m: *mut pthread_mutex_t) -> Result<(), LockError> {
     // SAFETY: attr is local storage for the attribute object, initialised by this call.
     check(unsafe { libc::pthread_mutexattr_init(attr.as_mut_ptr()) })?;
     let attr_ptr = attr.as_mut_ptr();
-    // SAFETY: attr was initialised above; each call sets one attribute on it.
-    let set = unsafe {
-        [
-            libc::pthread_mutexattr_setpshared(attr_ptr, libc::PTHREAD_PROCESS_SHARED),
-            libc::pthread_mutexattr_setrobust(attr_ptr, libc::PTHREAD_MUTEX_ROBUST),
-            libc::pthread_mutexattr_settype(attr_ptr, libc::PTHREAD_MUTEX_ERRORCHECK),
-        ]
-    };
+    let set = [
+        // SAFETY: attr was initialised above; this sets one attribute on it.
+        unsafe { libc::pthread_mutexattr_setpshared(attr_ptr, libc::PTHREAD_PROCESS_SHARED) },
+        // SAFETY: as above.
+        unsafe { libc::pthread_mutexattr_setrobust(attr_ptr, libc::PTHREAD_MUTEX_ROBUST) },
+        // SAFETY: as above.
+        unsafe { libc::pthread_mutexattr_settype(attr_ptr, libc::PTHREAD_MUTEX_ERRORCHECK) },
+    ];
     // SAFETY: the caller guarantees `m` is valid, aligned and exclusively ours; attr is initialised.
     let rc = unsafe { libc::pthread_mutex_init(m, attr_ptr) };
     // SAFETY: attr was initialised and is not used after this.

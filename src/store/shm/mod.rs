@@ -1,14 +1,21 @@
-//! [`ShmStore`]: the shared-memory backend. Prepares each request outside the lock (validate,
-//! hash, checksum), then takes the segment lock for the table work only, and copies results out
-//! before releasing it. Attaches lazily (php-fpm's master must not create the file as root) and
-//! re-attaches when another process replaced the file.
+//! [`ShmStore`]: the shared-memory backend. Prepares each request outside the lock (hash under
+//! the segment's key, checksum), then takes the segment lock for the table work only, and copies
+//! results out before releasing it. Attaches lazily (php-fpm's master must not create the file as
+//! root) and re-attaches when another process replaced the file.
+//!
+//! Layers, each using only those below it: `layout` (the binary format) and `hash` → `segment`
+//! (the mapping, bounds-checked access) and `lock` (the robust mutex) → `table` (the `Locked`
+//! guard, rooms, lookups, removal) with `lists`, `content`, `expiry`, `write`, `query`, `repair`,
+//! `check` → `attach` (open, validate, create, replace) → this file.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod attach;
 mod check;
 mod content;
+mod expiry;
 mod hash;
 pub mod layout;
 mod lists;
@@ -17,14 +24,18 @@ mod query;
 mod repair;
 mod segment;
 mod table;
+mod write;
 
-use crate::store::api::*;
+use crate::store::api::{EntryList, PresenceStore, RoomSummary, Written};
 use crate::store::clock::Clock;
 use crate::store::error::{Corrupt, Result, StoreError};
-use layout::{CHUNK_SIZE, LAYOUT_VERSION};
+use crate::store::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId};
+use crate::store::stats::{BackendStats, ShmStats, Stats};
+use layout::{HashKey, CHUNK_SIZE, LAYOUT_VERSION};
 use lock::LockError;
 pub use segment::Segment;
-use table::{Locked, Prepared, WriteResult};
+use table::Locked;
+use write::{Prepared, WriteResult};
 
 /// How often a process checks that the file at its path is still the one it mapped.
 const STALE_CHECK_EVERY: Duration = Duration::from_secs(1);
@@ -33,10 +44,8 @@ const STALE_CHECK_EVERY: Duration = Duration::from_secs(1);
 pub struct ShmConfig {
     /// The segment file; every process using the same path shares the same table.
     pub path: PathBuf,
-    /// Size of the segment in bytes.
+    /// Size of the segment in bytes (a file found at the path keeps its own).
     pub size: u64,
-    /// Largest encoded state accepted.
-    pub max_state_bytes: usize,
     /// Longest wait for the lock before a call gives up.
     pub lock_timeout: Duration,
 }
@@ -73,7 +82,6 @@ pub struct ShmStore {
 impl ShmStore {
     /// A store that attaches on first use.
     pub fn new(cfg: ShmConfig, clock: Arc<dyn Clock>) -> Self {
-        let cfg = ShmConfig { max_state_bytes: cfg.max_state_bytes.min(layout::MAX_STATE_LIMIT), ..cfg };
         ShmStore {
             cfg,
             clock,
@@ -137,12 +145,12 @@ impl ShmStore {
                 return Ok(seg);
             }
             a.checked = Instant::now();
-            if !seg.is_stale() {
+            if !attach::is_stale(&seg) {
                 return Ok(seg);
             }
         }
         let condemned = replaced.filter(|(_, condemn)| *condemn).map(|(seg, _)| seg.file_id());
-        let (seg, note) = Segment::attach(&self.cfg.path, self.cfg.size, self.clock.now_us(), condemned)?;
+        let (seg, note) = attach::attach(&self.cfg.path, self.cfg.size, self.clock.now_us(), condemned)?;
         if let Some(live) = note.adopted_size.filter(|_| !a.warned_size) {
             a.warned_size = true;
             self.warn(format!(
@@ -162,34 +170,44 @@ impl ShmStore {
     /// retries once if `op` finds the table inconsistent, and empties it as the last resort.
     /// Before any work, a file another process replaced (marked retired) is left for the new one.
     ///
-    /// `op` gets the time read under the lock: holders see it move forward in lock order, and a
-    /// wall clock stepped back is noticed (every expiry is then capped at `now + TTL` at once).
-    fn with_table<R>(&self, mut op: impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>) -> Result<R> {
+    /// `prepare` runs before the lock, with the segment's hash key (again if the call moves to
+    /// another file, which has another key); `op` gets what it made, and the time read under the
+    /// lock: holders see it move forward in lock order, and a wall clock stepped back is noticed
+    /// (every expiry is then capped at `now + TTL` at once).
+    fn with_table<P, R>(
+        &self,
+        prepare: impl Fn(&HashKey) -> P,
+        mut op: impl FnMut(&mut Locked<'_>, &P, u64) -> std::result::Result<R, Corrupt>,
+    ) -> Result<R> {
         let mut seg = self.segment()?;
         for _ in 0..4 {
+            let prepared = prepare(seg.hash_key());
             let replaced = match Locked::acquire(&seg, self.cfg.lock_timeout) {
-                Ok((t, needs_repair)) if t.c.retired == 0 => return self.run_locked(t, needs_repair, &mut op),
+                Ok((t, needs_repair)) if !t.is_retired() => {
+                    return self.run_locked(t, needs_repair, &mut |t, now_us| op(t, &prepared, now_us))
+                }
                 Ok((t, _)) => {
                     t.finish();
                     false
                 }
                 Err(LockError::Timeout) => return Err(StoreError::LockTimeout),
                 Err(LockError::NotRecoverable) => true,
-                Err(e) => {
-                    return Err(StoreError::Attach {
-                        path: self.cfg.path.display().to_string(),
-                        message: format!("segment lock unusable ({e:?}); delete the file to start over"),
-                    })
-                }
+                Err(e) => return Err(StoreError::LockUnusable { path: self.path_shown(), reason: format!("{e:?}") }),
             };
             let next = self.segment_inner(Some((&seg, replaced)));
             self.report_warnings();
             seg = next?;
         }
-        Err(StoreError::Attach {
-            path: self.cfg.path.display().to_string(),
-            message: "the segment kept being replaced".into(),
-        })
+        Err(StoreError::Attach { path: self.path_shown(), message: "the segment kept being replaced".into() })
+    }
+
+    /// [`Self::with_table`] for work that hashes nothing.
+    fn locked<R>(&self, mut op: impl FnMut(&mut Locked<'_>, u64) -> std::result::Result<R, Corrupt>) -> Result<R> {
+        self.with_table(|_| (), |t, (), now_us| op(t, now_us))
+    }
+
+    fn path_shown(&self) -> String {
+        self.cfg.path.display().to_string()
     }
 
     fn run_locked<R>(
@@ -209,10 +227,7 @@ impl ShmStore {
                 t.repair(now_us);
                 op(&mut t, now_us).or_else(|Corrupt| {
                     t.reset_all(0);
-                    op(&mut t, now_us).map_err(|Corrupt| StoreError::Attach {
-                        path: self.cfg.path.display().to_string(),
-                        message: "segment is damaged beyond repair".into(),
-                    })
+                    op(&mut t, now_us).map_err(|Corrupt| StoreError::Damaged { path: self.path_shown() })
                 })
             }
         };
@@ -223,7 +238,7 @@ impl ShmStore {
     /// Verifies every invariant of the table (used by tests, and by `presence_stats()` callers
     /// who want to know). Returns a description of the first violation.
     pub fn check_integrity(&self) -> Result<std::result::Result<(), String>> {
-        self.with_table(|t, _| Ok(t.check_integrity()))
+        self.locked(|t, _| Ok(t.check_integrity()))
     }
 
     /// Takes the lock, leaves the table half-written (a room's and an entry's links pointing
@@ -257,7 +272,7 @@ impl ShmStore {
     /// Rebuilds the table now and returns how long the lock was held for it (measurements).
     #[cfg(feature = "testing")]
     pub fn testing_rebuild(&self) -> Result<Duration> {
-        self.with_table(|t, now_us| {
+        self.locked(|t, now_us| {
             let started = Instant::now();
             t.repair(now_us);
             Ok(started.elapsed())
@@ -267,127 +282,158 @@ impl ShmStore {
     /// Live evictions made while an expired entry was stored, counted by test builds (always 0).
     #[cfg(feature = "testing")]
     pub fn testing_audit(&self) -> Result<u64> {
-        self.with_table(|t, _| Ok(t.c.audit_live_evicted_with_expired))
+        self.locked(|t, _| Ok(t.figures().1.audit_live_evicted_with_expired))
+    }
+
+    /// Records visited by room and entry lookups on this thread so far: what a lookup costs,
+    /// for tests that compare work rather than time.
+    #[cfg(feature = "testing")]
+    pub fn testing_chain_steps() -> u64 {
+        table::testing_chain_steps()
     }
 }
 
+/// A room's name and hash, and an entry's key hash, under one segment's key.
+struct Keyed<'a> {
+    room: &'a [u8],
+    room_hash: u64,
+    client: &'a [u8],
+    key_hash: u64,
+}
+
+fn keyed<'a>(key: &HashKey, room: Room<'a>, client: Option<ClientId<'a>>) -> Keyed<'a> {
+    let room = room.as_str().as_bytes();
+    let room_hash = key.room(room);
+    let client = client.map_or(&b""[..], |c| c.as_str().as_bytes());
+    Keyed { room, room_hash, client, key_hash: key.entry(room_hash, client) }
+}
+
 impl PresenceStore for ShmStore {
-    fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl_secs: u32) -> Result<Written> {
-        validate_upsert(room, client_id, state, ttl_secs, self.cfg.max_state_bytes)?;
-        let room_hash = table::room_hash(room.as_bytes());
-        let w = Prepared {
-            room: room.as_bytes(),
-            room_hash,
-            client: client_id.as_bytes(),
-            key_hash: hash::entry_key(room_hash, client_id.as_bytes()),
-            state,
-            checksum: hash::content_checksum(user_id, client_id.as_bytes(), state),
-            user_id,
-            ttl_secs,
+    fn upsert(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        state: EncodedState<'_>,
+        user_id: UserId,
+        ttl: Ttl,
+    ) -> Result<Written> {
+        let (client, state) = (client_id.as_str().as_bytes(), state.bytes());
+        let checksum = hash::content_checksum(user_id.get(), client, state);
+        let prepare = |key: &HashKey| {
+            let k = keyed(key, room, Some(client_id));
+            Prepared {
+                room: k.room,
+                room_hash: k.room_hash,
+                client,
+                key_hash: k.key_hash,
+                state,
+                checksum,
+                user_id: user_id.get(),
+                ttl_secs: ttl.secs(),
+            }
         };
-        match self.with_table(|t, now_us| t.upsert(&w, now_us))? {
+        match self.with_table(prepare, |t, w, now_us| t.upsert(w, now_us))? {
             WriteResult::Done(written) => Ok(written),
-            WriteResult::Full => Err(StoreError::Full { needed_bytes: room.len() + client_id.len() + state.len() }),
+            WriteResult::Full => {
+                Err(StoreError::Full { needed_bytes: room.as_str().len() + client.len() + state.len() })
+            }
         }
     }
 
-    fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> Result<EntryList> {
-        validate_key("room", room)?;
-        let room_hash = table::room_hash(room.as_bytes());
-        let limit = limit.unwrap_or(usize::MAX);
-        self.with_table(|t, now_us| {
+    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList> {
+        let limit = limit.map_or(usize::MAX, |l| l.get());
+        self.with_table(
+            |key| keyed(key, room, None),
+            |t, k, now_us| {
+                let mut out = EntryList::default();
+                t.read_room(k.room, k.room_hash, now_us, min_updated(now_us, max_age), limit, &mut out)?;
+                Ok(out)
+            },
+        )
+    }
+
+    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64> {
+        self.with_table(
+            |key| keyed(key, room, None),
+            |t, k, now_us| t.count_room(k.room, k.room_hash, now_us, min_updated(now_us, max_age)),
+        )
+    }
+
+    fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool> {
+        self.with_table(
+            |key| keyed(key, room, Some(client_id)),
+            |t, k, now_us| t.remove(k.room, k.room_hash, k.key_hash, k.client, now_us),
+        )
+    }
+
+    fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64> {
+        self.locked(|t, now_us| t.remove_user(user_id.get(), room_prefix.as_str().as_bytes(), now_us))
+    }
+
+    fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList> {
+        self.locked(|t, now_us| {
             let mut out = EntryList::default();
-            t.read_room(room.as_bytes(), room_hash, now_us, min_updated(now_us, max_age_secs), limit, &mut out)?;
+            t.read_user(user_id.get(), now_us, min_updated(now_us, max_age), &mut out)?;
             Ok(out)
         })
     }
 
-    fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> Result<u64> {
-        validate_key("room", room)?;
-        let room_hash = table::room_hash(room.as_bytes());
-        self.with_table(|t, now_us| t.count_room(room.as_bytes(), room_hash, now_us, min_updated(now_us, max_age_secs)))
+    fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>> {
+        self.locked(|t, now_us| t.rooms(prefix.as_str().as_bytes(), now_us, min_updated(now_us, max_age)))
     }
 
-    fn remove(&self, room: &str, client_id: &str) -> Result<bool> {
-        validate_key("room", room)?;
-        validate_key("client_id", client_id)?;
-        let room_hash = table::room_hash(room.as_bytes());
-        let key_hash = hash::entry_key(room_hash, client_id.as_bytes());
-        self.with_table(|t, now_us| t.remove(room.as_bytes(), room_hash, key_hash, client_id.as_bytes(), now_us))
-    }
-
-    fn remove_user(&self, user_id: u64, room_prefix: &str) -> Result<u64> {
-        validate_prefix("room_prefix", room_prefix)?;
-        self.with_table(|t, now_us| t.remove_user(user_id, room_prefix.as_bytes(), now_us))
-    }
-
-    fn user(&self, user_id: u64, max_age_secs: Option<u32>) -> Result<EntryList> {
-        self.with_table(|t, now_us| {
-            let mut out = EntryList::default();
-            t.read_user(user_id, now_us, min_updated(now_us, max_age_secs), &mut out)?;
-            Ok(out)
-        })
-    }
-
-    fn rooms(&self, prefix: &str, max_age_secs: Option<u32>) -> Result<Vec<RoomSummary>> {
-        validate_prefix("prefix", prefix)?;
-        self.with_table(|t, now_us| t.rooms(prefix.as_bytes(), now_us, min_updated(now_us, max_age_secs)))
-    }
-
-    fn room_version(&self, room: &str) -> Result<u64> {
-        validate_key("room", room)?;
-        let room_hash = table::room_hash(room.as_bytes());
-        self.with_table(|t, now_us| t.room_version(room.as_bytes(), room_hash, now_us))
+    fn room_version(&self, room: Room<'_>) -> Result<u64> {
+        self.with_table(|key| keyed(key, room, None), |t, k, now_us| t.room_version(k.room, k.room_hash, now_us))
     }
 
     fn gc(&self) -> Result<u64> {
-        self.with_table(|t, now_us| t.gc(now_us))
+        self.locked(|t, now_us| t.gc(now_us))
     }
 
-    fn flush(&self, prefix: &str) -> Result<u64> {
-        validate_prefix("prefix", prefix)?;
-        self.with_table(|t, now_us| {
-            if prefix.is_empty() {
+    fn flush(&self, prefix: Prefix<'_>) -> Result<u64> {
+        self.locked(|t, now_us| {
+            if prefix.as_str().is_empty() {
                 Ok(t.reset_all(now_us))
             } else {
-                t.flush_prefix(prefix.as_bytes(), now_us)
+                t.flush_prefix(prefix.as_str().as_bytes(), now_us)
             }
         })
     }
 
     fn stats(&self) -> Result<Stats> {
         // Geometry and counters from one lock hold, so both describe the same file.
-        let (g, c) = self.with_table(|t, _| Ok((t.geo, t.c)))?;
+        let (g, c) = self.locked(|t, _| Ok(t.figures()))?;
         let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
         let entry_bytes = std::mem::size_of::<layout::EntryRec>() as u64;
         let room_bytes = (std::mem::size_of::<layout::RoomRec>() + layout::ROOM_NAME_BYTES) as u64;
         let fixed = g.chunks_off - u64::from(g.entry_capacity) * entry_bytes - u64::from(g.room_capacity) * room_bytes;
         Ok(Stats {
-            backend: "shm",
-            path: self.cfg.path.display().to_string(),
-            layout_version: LAYOUT_VERSION,
-            bytes_total: g.total_size,
+            live_entries: u64::from(c.live_entries),
+            rooms: u64::from(c.live_rooms),
             bytes_used: fixed
                 + u64::from(c.live_entries) * entry_bytes
                 + u64::from(c.live_rooms) * room_bytes
                 + used_chunks * CHUNK_SIZE as u64,
-            capacity: u64::from(g.entry_capacity),
-            live_entries: u64::from(c.live_entries),
-            room_capacity: u64::from(g.room_capacity),
-            rooms: u64::from(c.live_rooms),
-            chunk_size: CHUNK_SIZE as u64,
-            chunks_total: u64::from(g.chunk_count),
-            chunks_free: u64::from(c.free_chunks),
-            evicted_expired: c.evicted_expired,
-            evicted_lru: c.evicted_lru,
-            rejected_full: c.rejected_full,
-            lock_recoveries: c.lock_recoveries,
-            repairs: c.repairs,
+            bytes_total: g.total_size,
+            layout_version: LAYOUT_VERSION,
+            backend: BackendStats::Shm(ShmStats {
+                path: self.path_shown(),
+                capacity: u64::from(g.entry_capacity),
+                room_capacity: u64::from(g.room_capacity),
+                chunk_size: CHUNK_SIZE as u64,
+                chunks_total: u64::from(g.chunk_count),
+                chunks_free: u64::from(c.free_chunks),
+                evicted_expired: c.evicted_expired,
+                evicted_lru: c.evicted_lru,
+                rejected_full: c.rejected_full,
+                lock_recoveries: c.lock_recoveries,
+                repairs: c.repairs,
+            }),
         })
     }
 }
 
-/// The oldest `updated` time a read with `max_age_secs` accepts.
-fn min_updated(now_us: u64, max_age_secs: Option<u32>) -> u64 {
-    max_age_secs.map_or(0, |s| now_us.saturating_sub(u64::from(s) * 1_000_000))
+/// The oldest `updated` time a read with `max_age` accepts.
+fn min_updated(now_us: u64, max_age: Option<MaxAge>) -> u64 {
+    max_age.map_or(0, |m| now_us.saturating_sub(m.micros()))
 }

@@ -104,7 +104,7 @@ impl Locked<'_> {
             let name_ok = seg
                 .room_name(ri, r.name_len, &mut buf)
                 .ok()
-                .filter(|&n| std::str::from_utf8(&buf[..n]).is_ok() && hash::hash_bytes(&buf[..n]) == r.name_hash);
+                .filter(|&n| std::str::from_utf8(&buf[..n]).is_ok() && self.hash_key().room(&buf[..n]) == r.name_hash);
             let unique = match name_ok {
                 Some(n) => self.find_room(&buf[..n], r.name_hash)?.is_none(),
                 None => false,
@@ -230,7 +230,7 @@ impl Locked<'_> {
             return None;
         }
         let r = self.seg.room(e.room).ok()?;
-        if hash::entry_key(r.name_hash, client) != e.key_hash {
+        if self.hash_key().entry(r.name_hash, client) != e.key_hash {
             return None;
         }
         matches!(self.find_entry(e.room, e.key_hash, client), Ok(None)).then_some(chain)

@@ -1,39 +1,25 @@
-//! The shared segment file: opening, validating, creating or replacing it, mapping it
-//! `MAP_SHARED`, and bounds-checked access to its records. This file and `lock.rs` are the only
-//! places that touch raw shared memory.
+//! The mapped segment: one `MAP_SHARED` mapping of the file and bounds-checked access to the
+//! header and the records inside it. A leaf: it knows the layout and nothing above it (opening,
+//! validating and replacing files is `attach.rs`; what the records mean is `table.rs`).
 //!
-//! Attach protocol (under `flock` on the file, so two processes never initialise it at once):
-//! - an empty file (just created) gets its space reserved (`posix_fallocate`: no SIGBUS later on
-//!   a full tmpfs) and is initialised in place; if the space is not there, the file is left empty
-//!   and the attach fails;
-//! - a file with a valid header (magic, layout version, ready mark, geometry matching its size,
-//!   not retired) is used as it is, whatever size this process was configured for: a live table
-//!   is never wiped because two processes disagree about `presence.shm_size` (the caller is told,
-//!   to warn);
-//! - anything else (another layout, truncated, garbage) is replaced: a new file is created and
-//!   initialised completely beside it (`<path>.new`), then the old file is marked retired under
-//!   its lock (when it has a usable one), then the new file is renamed over the path. Nothing is
-//!   renamed unless every step before succeeded. Processes still mapping the old file are never
-//!   handed a file that shrinks under them (which would be SIGBUS); they find the retired mark at
-//!   their next lock and attach again. A `<path>.new` left by a replacer that died is removed by
-//!   the next attach (under the flock, no replacer can be working on it).
+//! Shared content is only ever reached through raw pointers, one read or write at a time, after
+//! an index check against the geometry this process validated at attach time (never against
+//! values read back from the file). This file and `lock.rs` are the only places that touch raw
+//! shared memory.
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::ptr;
 
 use super::layout::*;
-use super::lock;
-use crate::store::error::{Corrupt, StoreError};
+use crate::store::error::Corrupt;
 
-/// A mapped segment. Shared content is only ever reached through raw pointers, one read or write
-/// at a time, after an index check against the geometry this process validated at attach time
-/// (never against values read back from the file).
+/// A mapped segment, valid for the life of this value.
 pub struct Segment {
     base: *mut u8,
     len: usize,
     geo: Geometry,
+    /// The header's hash key, copied at attach (it never changes for a file).
+    key: HashKey,
     dev: u64,
     ino: u64,
     path: PathBuf,
@@ -48,229 +34,44 @@ unsafe impl Send for Segment {}
 // SAFETY: as above: concurrent `&Segment` users synchronise through the segment lock.
 unsafe impl Sync for Segment {}
 
-struct Fd(libc::c_int);
-
-impl Drop for Fd {
-    fn drop(&mut self) {
-        // The mapping keeps the open file description (and so an flock on it) alive after
-        // close: unlock explicitly. Unlocking a descriptor that holds no lock is harmless.
-        // SAFETY: we own this descriptor; it is unlocked and closed once.
-        unsafe {
-            libc::flock(self.0, libc::LOCK_UN);
-            libc::close(self.0);
-        }
-    }
-}
-
-fn os_err(path: &Path, what: &str) -> StoreError {
-    StoreError::Attach {
-        path: path.display().to_string(),
-        message: format!("{what}: {}", std::io::Error::last_os_error()),
-    }
-}
-
-/// Where a replacement is built before it is renamed over `path`.
-fn temp_path(path: &Path) -> PathBuf {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".new");
-    PathBuf::from(tmp)
-}
-
-fn c_path(path: &Path) -> Result<CString, StoreError> {
-    CString::new(path.as_os_str().as_bytes()).map_err(|_| StoreError::Attach {
-        path: path.display().to_string(),
-        message: "path contains a NUL byte".into(),
-    })
-}
-
-fn fstat(fd: &Fd, path: &Path) -> Result<libc::stat, StoreError> {
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: fd is open; st is a valid out-parameter.
-    if unsafe { libc::fstat(fd.0, st.as_mut_ptr()) } != 0 {
-        return Err(os_err(path, "fstat"));
-    }
-    // SAFETY: fstat succeeded and filled st.
-    Ok(unsafe { st.assume_init() })
-}
-
-fn stat_path(cpath: &CString) -> Option<libc::stat> {
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: cpath is NUL-terminated; st is a valid out-parameter.
-    if unsafe { libc::stat(cpath.as_ptr(), st.as_mut_ptr()) } != 0 {
-        return None;
-    }
-    // SAFETY: stat succeeded and filled st.
-    Some(unsafe { st.assume_init() })
-}
-
-fn open_file(cpath: &CString, path: &Path, extra: libc::c_int) -> Result<Fd, StoreError> {
-    // SAFETY: cpath is NUL-terminated; the flags and mode are plain integers.
-    let fd = unsafe { libc::open(cpath.as_ptr(), libc::O_RDWR | libc::O_CLOEXEC | libc::O_NOFOLLOW | extra, 0o600) };
-    if fd < 0 {
-        Err(os_err(path, "open"))
-    } else {
-        Ok(Fd(fd))
-    }
-}
-
-/// A root process (a php-fpm master, `wp` run as root) that creates the file hands it to the
-/// owner of its directory, so the site user's workers can open it. In a world-writable directory
-/// (/dev/shm) there is no such owner to pick: the file stays with its creator, whose uid is part of
-/// the default file name anyway.
-fn hand_to_directory_owner(fd: &Fd, path: &Path) {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return;
-    }
-    let Some(dir) = path.parent().and_then(|d| c_path(d).ok()) else {
-        return;
-    };
-    let Some(st) = stat_path(&dir) else { return };
-    if st.st_mode & 0o002 == 0 && st.st_uid != 0 {
-        // SAFETY: fd is open; a failure leaves the file root-owned, which the worker reports.
-        unsafe { libc::fchown(fd.0, st.st_uid, st.st_gid) };
-    }
-}
-
-/// What an attach found besides the segment.
-#[derive(Debug, Default)]
-pub(crate) struct AttachNote {
-    /// The live file's size when it differs from the size this process asked for.
-    pub adopted_size: Option<u64>,
+/// The header fields that say whose file this is, read without the lock.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Identity {
+    pub magic: u64,
+    pub layout_version: u32,
+    pub ready: u32,
+    pub geometry: Geometry,
 }
 
 impl Segment {
-    /// Opens, validates or (re)creates the segment at `path` and maps it. `size` is used when the
-    /// file is created; an existing valid file keeps its own size. `now_us` seeds the room
-    /// versions of a new file. `condemned` names a file (device, inode) whose lock is unusable:
-    /// if it is still at the path, it is replaced even though its header checks out.
-    pub(crate) fn attach(
-        path: &Path,
-        size: u64,
-        now_us: u64,
-        condemned: Option<(u64, u64)>,
-    ) -> Result<(Segment, AttachNote), StoreError> {
-        let geo = Geometry::for_size(size).ok_or_else(|| StoreError::Attach {
-            path: path.display().to_string(),
-            message: format!("size {size} is outside {MIN_SEGMENT}..={MAX_SEGMENT} bytes"),
-        })?;
-        let cpath = c_path(path)?;
-        for _ in 0..8 {
-            let fd = open_file(&cpath, path, libc::O_CREAT)?;
-            // SAFETY: fd is open. Blocks while another process initialises or replaces the file.
-            if unsafe { libc::flock(fd.0, libc::LOCK_EX) } != 0 {
-                return Err(os_err(path, "flock"));
-            }
-            let st = fstat(&fd, path)?;
-            // Replaced by someone else between our open and our flock: start over on the new file.
-            match stat_path(&cpath) {
-                Some(now) if now.st_ino == st.st_ino && now.st_dev == st.st_dev => {}
-                _ => continue,
-            }
-            // Under our flock nobody is replacing this file: a `.new` beside it is a dead replacer's.
-            let tmp = temp_path(path);
-            if let Ok(ctmp) = c_path(&tmp) {
-                // SAFETY: ctmp is NUL-terminated; a missing file is fine.
-                unsafe { libc::unlink(ctmp.as_ptr()) };
-            }
-            if st.st_size == 0 {
-                let seg = Self::create_in(&fd, path, geo, &st, now_us).inspect_err(|_| {
-                    // Leave it empty, as found, so that the next attach tries again.
-                    // SAFETY: fd is open for writing and flocked by us.
-                    unsafe { libc::ftruncate(fd.0, 0) };
-                })?;
-                hand_to_directory_owner(&fd, path);
-                return Ok((seg, AttachNote::default()));
-            }
-            let is_condemned = condemned == Some((st.st_dev, st.st_ino));
-            let existing = u64::try_from(st.st_size).ok().and_then(Geometry::for_size);
-            let old = match existing {
-                Some(existing_geo) => Some(Self::map(&fd, path, existing_geo, &st)?),
-                None => None,
-            };
-            return match old {
-                Some(seg) if !is_condemned && seg.header_is_valid() => {
-                    let adopted_size = (seg.geo.total_size != size).then_some(seg.geo.total_size);
-                    Ok((seg, AttachNote { adopted_size }))
-                }
-                old => Ok((Self::replace(path, geo, now_us, old.as_ref())?, AttachNote::default())),
-            };
-        }
-        Err(StoreError::Attach { path: path.display().to_string(), message: "the file kept being replaced".into() })
-    }
-
-    /// Creates a complete new segment beside `path`, marks `old` (the file there, if it has a
-    /// usable lock) retired, and renames the new file over the path. The caller holds the flock
-    /// on the file at `path`. On any failure nothing is renamed and the temporary file is gone.
-    fn replace(path: &Path, geo: Geometry, now_us: u64, old: Option<&Segment>) -> Result<Segment, StoreError> {
-        let tmp = temp_path(path);
-        let ctmp = c_path(&tmp)?;
-        let cpath = c_path(path)?;
-        // Versions continue above the old file's, if it is one of ours (else the clock decides).
-        let seed = old.filter(|o| o.lock_is_plausible()).map_or(now_us, |o| now_us.max(o.next_version_seed()));
-        let fd = open_file(&ctmp, &tmp, libc::O_CREAT | libc::O_EXCL)?;
-        let created = fstat(&fd, &tmp).and_then(|st| Self::create_in(&fd, path, geo, &st, seed));
-        let seg = match created {
-            Ok(seg) => seg,
-            Err(e) => {
-                // SAFETY: ctmp is NUL-terminated; the temporary file is ours.
-                unsafe { libc::unlink(ctmp.as_ptr()) };
-                return Err(e);
-            }
-        };
-        hand_to_directory_owner(&fd, path);
-        let retired = old.filter(|o| o.lock_is_plausible()).is_some_and(|o| o.set_retired(true));
-        // SAFETY: both paths are NUL-terminated.
-        if unsafe { libc::rename(ctmp.as_ptr(), cpath.as_ptr()) } != 0 {
-            let err = os_err(path, "replacing the segment (is it owned by another user?)");
-            if retired {
-                old.map(|o| o.set_retired(false));
-            }
-            // SAFETY: ctmp is NUL-terminated; the temporary file is ours.
-            unsafe { libc::unlink(ctmp.as_ptr()) };
-            return Err(err);
-        }
-        Ok(seg)
-    }
-
-    /// Reserves the file's space, maps and initialises it. Every failure is returned before the
-    /// file is used: on a tmpfs without the space, `posix_fallocate` says so (ENOSPC), where pages
-    /// merely sized by `ftruncate` would kill the first process that touches them (SIGBUS).
-    fn create_in(
-        fd: &Fd,
-        path: &Path,
-        geo: Geometry,
-        st: &libc::stat,
-        version_seed: u64,
-    ) -> Result<Segment, StoreError> {
-        // SAFETY: fd is open for writing; the size was validated by Geometry::for_size.
-        let rc = unsafe { libc::posix_fallocate(fd.0, 0, geo.total_size as libc::off_t) };
-        if rc != 0 {
-            let why = std::io::Error::from_raw_os_error(rc);
-            let dir = path.parent().map_or_else(String::new, |d| d.display().to_string());
-            return Err(StoreError::Attach {
-                path: path.display().to_string(),
-                message: format!(
-                    "cannot reserve {} bytes for the segment in {dir} ({why}); free space there or lower presence.shm_size",
-                    geo.total_size
-                ),
-            });
-        }
-        let seg = Self::map(fd, path, geo, st)?;
-        seg.initialise(version_seed)?;
-        Ok(seg)
-    }
-
-    fn map(fd: &Fd, path: &Path, geo: Geometry, st: &libc::stat) -> Result<Segment, StoreError> {
+    /// Maps `geo.total_size` bytes of the open file `fd`, whose (device, inode) are `dev`/`ino`.
+    /// The caller has checked that the file is at least that long.
+    pub(crate) fn map(fd: libc::c_int, geo: Geometry, dev: u64, ino: u64, path: &Path) -> std::io::Result<Segment> {
         let len = geo.total_size as usize;
-        // SAFETY: mapping `len` bytes of an open file that is at least that long (its size was
-        // read by fstat or reserved by posix_fallocate just before); the kernel picks the address.
+        // SAFETY: mapping `len` bytes of an open file that is at least that long (the caller read
+        // its size with fstat or reserved it with posix_fallocate); the kernel picks the address.
         let base =
-            unsafe { libc::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.0, 0) };
+            unsafe { libc::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0) };
         if base == libc::MAP_FAILED {
-            return Err(os_err(path, "mmap"));
+            return Err(std::io::Error::last_os_error());
         }
-        Ok(Segment { base: base.cast(), len, geo, dev: st.st_dev, ino: st.st_ino, path: path.to_owned() })
+        let mut seg = Segment { base: base.cast(), len, geo, key: HashKey::default(), dev, ino, path: path.to_owned() };
+        // SAFETY: a field projection inside the mapped header (no reference is formed); written
+        // before the ready mark, which the caller checks before using this copy.
+        seg.key = unsafe { ptr::addr_of!((*seg.header()).hash_key).read() };
+        Ok(seg)
+    }
+
+    /// The segment's hash key, as read at attach.
+    pub fn hash_key(&self) -> &HashKey {
+        &self.key
+    }
+
+    /// Gives a new file its hash key. Only on a file nobody else can use yet.
+    pub(crate) fn write_hash_key(&mut self, key: HashKey) {
+        // SAFETY: the header lies inside the mapping; no other process can see this file yet.
+        unsafe { ptr::addr_of_mut!((*self.header()).hash_key).write(key) };
+        self.key = key;
     }
 
     /// (device, inode) of the mapped file.
@@ -278,74 +79,49 @@ impl Segment {
         (self.dev, self.ino)
     }
 
-    /// True when the header says this file was initialised by this layout with this geometry, so
-    /// its lock lives where ours does and was initialised (the magic may be what got damaged).
-    fn lock_is_plausible(&self) -> bool {
-        let h = self.header();
-        // SAFETY: plain reads of integer header fields inside the mapping (no reference formed).
-        let (version, ready, geometry) = unsafe {
-            (
-                ptr::addr_of!((*h).layout_version).read(),
-                ptr::addr_of!((*h).ready).read_volatile(),
-                ptr::addr_of!((*h).geometry).read(),
-            )
-        };
-        version == LAYOUT_VERSION && ready == READY && geometry == self.geo
-    }
-
-    /// The version a file replacing this one starts at: above every version this one handed out,
-    /// unless that would leave JavaScript's exact range (a damaged counter).
-    fn next_version_seed(&self) -> u64 {
-        let v = self.version_clock_unlocked().saturating_add(1 << 20);
-        if v < MAX_VERSION / 2 {
-            v
-        } else {
-            0
-        }
-    }
-
-    /// Sets or clears the retired mark under the file's lock; false when the lock could not be
-    /// taken (a damaged file: nobody can be writing to it through the lock either).
-    fn set_retired(&self, retired: bool) -> bool {
-        // SAFETY: the lock lies in this mapping and was initialised (lock_is_plausible).
-        match unsafe { lock::acquire(self.lock_ptr(), std::time::Duration::from_secs(2)) } {
-            Ok(_) => {
-                let mut c = self.counters();
-                c.retired = u32::from(retired);
-                self.set_counters(&c);
-                // SAFETY: acquired just above.
-                unsafe { lock::release(self.lock_ptr()) };
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
     fn header(&self) -> *mut Header {
         self.base.cast()
     }
 
-    fn header_is_valid(&self) -> bool {
+    /// Magic, layout version, ready mark and geometry as the header states them.
+    pub(crate) fn identity(&self) -> Identity {
         let h = self.header();
-        // SAFETY: the mapping is at least HEADER_SIZE long (MIN_SEGMENT > HEADER_SIZE) and page
-        // aligned; these are plain reads of integer fields (no reference is formed).
-        let (magic, version, ready, geometry) = unsafe {
-            (
-                ptr::addr_of!((*h).magic).read(),
-                ptr::addr_of!((*h).layout_version).read(),
-                ptr::addr_of!((*h).ready).read_volatile(),
-                ptr::addr_of!((*h).geometry).read(),
-            )
-        };
-        magic == MAGIC
-            && version == LAYOUT_VERSION
-            && ready == READY
-            && geometry == self.geo
-            && self.retired_unlocked() == 0
+        // SAFETY (each read): the mapping is at least HEADER_SIZE long (MIN_SEGMENT >
+        // HEADER_SIZE) and page aligned; a plain read of an integer field, no reference formed.
+        Identity {
+            // SAFETY: as above.
+            magic: unsafe { ptr::addr_of!((*h).magic).read() },
+            // SAFETY: as above.
+            layout_version: unsafe { ptr::addr_of!((*h).layout_version).read() },
+            // SAFETY: as above; volatile, as a replacer or creator writes it last.
+            ready: unsafe { ptr::addr_of!((*h).ready).read_volatile() },
+            // SAFETY: as above.
+            geometry: unsafe { ptr::addr_of!((*h).geometry).read() },
+        }
+    }
+
+    /// Writes the geometry this mapping was made for into the header. Only on a file nobody else
+    /// can use yet.
+    pub(crate) fn write_geometry(&self) {
+        // SAFETY: the header lies inside the mapping; no other process can see this file yet.
+        unsafe { ptr::addr_of_mut!((*self.header()).geometry).write(self.geo) };
+    }
+
+    /// Writes magic and layout version, then, after a release fence, the ready mark: a reader
+    /// that sees the mark sees everything written before it.
+    pub(crate) fn mark_ready(&self) {
+        let h = self.header();
+        // SAFETY: a header field inside the mapping, on a file nobody else can use yet.
+        unsafe { ptr::addr_of_mut!((*h).magic).write(MAGIC) };
+        // SAFETY: as above.
+        unsafe { ptr::addr_of_mut!((*h).layout_version).write(LAYOUT_VERSION) };
+        std::sync::atomic::fence(std::sync::atomic::Ordering::Release);
+        // SAFETY: as above.
+        unsafe { ptr::addr_of_mut!((*h).ready).write_volatile(READY) };
     }
 
     /// The retired mark, read without the segment lock (an attach holds only the file's flock).
-    fn retired_unlocked(&self) -> u32 {
+    pub(crate) fn retired_unlocked(&self) -> u32 {
         // SAFETY: a field projection inside the mapped header (no reference is formed). Holders
         // write it under the segment lock, which we do not hold: one aligned u32 read with one
         // volatile load sees their write whole or not at all.
@@ -353,46 +129,10 @@ impl Segment {
     }
 
     /// The version clock, read without the segment lock (see `retired_unlocked`): a value a
-    /// holder may raise a little after we read it, which the seed's margin covers.
-    fn version_clock_unlocked(&self) -> u64 {
+    /// holder may raise a little after we read it.
+    pub(crate) fn version_clock_unlocked(&self) -> u64 {
         // SAFETY: as in `retired_unlocked`; an aligned u64, read with one volatile load.
         unsafe { ptr::addr_of!((*self.header()).counters.version_clock).read_volatile() }
-    }
-
-    /// Writes a fresh header, mutex and empty table, its room versions starting at
-    /// `version_seed` (µs). Only called on a file nobody else can use yet (empty under our flock,
-    /// or a temporary file not yet renamed into place).
-    fn initialise(&self, version_seed: u64) -> Result<(), StoreError> {
-        let h = self.header();
-        // SAFETY: the header lies inside the mapping; no other process can see this file yet.
-        unsafe {
-            ptr::addr_of_mut!((*h).geometry).write(self.geo);
-        }
-        // SAFETY: the lock space is inside the header, 64-byte aligned (asserted in layout.rs),
-        // large enough for a pthread_mutex_t, and not yet visible to any other process.
-        unsafe { lock::init(ptr::addr_of_mut!((*h).lock).cast()) }.map_err(|e| StoreError::Attach {
-            path: self.path.display().to_string(),
-            message: format!("initialising the lock: {e:?}"),
-        })?;
-        self.set_counters(&Counters { version_clock: version_seed.min(MAX_VERSION / 2), ..Counters::default() });
-        super::repair::reset(self);
-        // SAFETY: header fields inside the mapping; `ready` is written last, after a fence, so a
-        // reader that sees READY sees everything before it.
-        unsafe {
-            ptr::addr_of_mut!((*h).magic).write(MAGIC);
-            ptr::addr_of_mut!((*h).layout_version).write(LAYOUT_VERSION);
-            std::sync::atomic::fence(std::sync::atomic::Ordering::Release);
-            ptr::addr_of_mut!((*h).ready).write_volatile(READY);
-        }
-        Ok(())
-    }
-
-    /// True when the file at our path is no longer the one we mapped (replaced or deleted).
-    pub fn is_stale(&self) -> bool {
-        match c_path(&self.path).ok().and_then(|p| stat_path(&p)) {
-            Some(st) => st.st_ino != self.ino || st.st_dev != self.dev,
-            None => true,
-        }
     }
 
     pub fn path(&self) -> &Path {

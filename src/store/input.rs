@@ -1,0 +1,228 @@
+//! The store's input, checked once: each type can only be made from a value within its limits,
+//! and the backends take only these types, so none of them can be called with unchecked input.
+//! The PHP binding builds them from the function arguments; the messages name the PHP
+//! parameter (`$room must not be empty`).
+
+use super::error::{Result, StoreError};
+
+/// Longest room name or client id, in bytes (a MySQL utf8mb4 index prefix, as WordPress uses).
+pub const MAX_KEY_BYTES: usize = 191;
+/// Largest encoded state any configuration may allow (`presence.max_state_bytes` is capped here).
+pub const MAX_STATE_LIMIT: usize = 1 << 20;
+/// Longest TTL or max age, in seconds (one day).
+pub const MAX_SECONDS: i64 = 86_400;
+
+/// A room name: 1..=191 bytes of UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room<'a>(&'a str);
+
+/// A client id: 1..=191 bytes of UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientId<'a>(&'a str);
+
+/// The start of room names: at most 191 bytes, empty for every room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prefix<'a>(&'a str);
+
+/// How long an entry lives after its write: 1..=86400 seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ttl(u32);
+
+/// How recently an entry must have been written to be read: 1..=86400 seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxAge(u32);
+
+/// The most entries a read returns: 1 or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(usize);
+
+/// A WordPress user id (0 for none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserId(u64);
+
+/// A state as the codec encoded it, within the configured `presence.max_state_bytes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncodedState<'a>(&'a [u8]);
+
+fn key<'a>(argument: &'static str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
+        return Err(StoreError::invalid(argument, "must not be empty"));
+    }
+    at_most_key_bytes(argument, value)
+}
+
+fn at_most_key_bytes<'a>(argument: &'static str, value: &'a str) -> Result<&'a str> {
+    if value.len() > MAX_KEY_BYTES {
+        return Err(StoreError::invalid(
+            argument,
+            format!("must be at most {MAX_KEY_BYTES} bytes, got {}", value.len()),
+        ));
+    }
+    Ok(value)
+}
+
+fn seconds(argument: &'static str, value: i64) -> Result<u32> {
+    if !(1..=MAX_SECONDS).contains(&value) {
+        return Err(StoreError::invalid(argument, format!("must be between 1 and {MAX_SECONDS} seconds, got {value}")));
+    }
+    Ok(value as u32)
+}
+
+impl<'a> Room<'a> {
+    /// `$room`.
+    pub fn new(value: &'a str) -> Result<Self> {
+        key("room", value).map(Room)
+    }
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'a> ClientId<'a> {
+    /// `$client_id`.
+    pub fn new(value: &'a str) -> Result<Self> {
+        key("client_id", value).map(ClientId)
+    }
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'a> Prefix<'a> {
+    /// A prefix given as the parameter `argument` (`prefix`, `room_prefix`).
+    pub fn new(argument: &'static str, value: &'a str) -> Result<Self> {
+        at_most_key_bytes(argument, value).map(Prefix)
+    }
+
+    /// Every room.
+    pub const ALL: Prefix<'static> = Prefix("");
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl Ttl {
+    /// `presence.default_ttl` unless set: the heartbeat's longest interval (120 s) with a margin.
+    pub const DEFAULT: Ttl = Ttl(150);
+
+    /// `$ttl`.
+    pub fn new(secs: i64) -> Result<Self> {
+        seconds("ttl", secs).map(Ttl)
+    }
+
+    pub fn secs(&self) -> u32 {
+        self.0
+    }
+
+    pub fn micros(&self) -> u64 {
+        u64::from(self.0) * 1_000_000
+    }
+}
+
+impl MaxAge {
+    /// `$max_age`.
+    pub fn new(secs: i64) -> Result<Self> {
+        seconds("max_age", secs).map(MaxAge)
+    }
+
+    pub fn micros(&self) -> u64 {
+        u64::from(self.0) * 1_000_000
+    }
+}
+
+impl Limit {
+    /// `$limit`.
+    pub fn new(n: i64) -> Result<Self> {
+        if n < 1 {
+            return Err(StoreError::invalid("limit", format!("must be 1 or greater, got {n}")));
+        }
+        Ok(Limit(usize::try_from(n).unwrap_or(usize::MAX)))
+    }
+
+    pub fn get(&self) -> usize {
+        self.0
+    }
+}
+
+impl UserId {
+    /// `$user_id`.
+    pub fn new(id: i64) -> Result<Self> {
+        u64::try_from(id)
+            .map(UserId)
+            .map_err(|_| StoreError::invalid("user_id", format!("must be 0 or greater, got {id}")))
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Every u64 is a user id; only a PHP int (signed) needs checking.
+impl From<u64> for UserId {
+    fn from(id: u64) -> Self {
+        UserId(id)
+    }
+}
+
+impl<'a> EncodedState<'a> {
+    /// Encoded bytes, refused when larger than `max_bytes` (the configured
+    /// `presence.max_state_bytes`) or than [`MAX_STATE_LIMIT`].
+    pub fn new(bytes: &'a [u8], max_bytes: usize) -> Result<Self> {
+        if bytes.len() > max_bytes.min(MAX_STATE_LIMIT) {
+            return Err(Self::too_large(max_bytes.min(MAX_STATE_LIMIT)));
+        }
+        Ok(EncodedState(bytes))
+    }
+
+    /// The error for a state whose encoding passed `max_bytes` (also what the encoder reports
+    /// when it stops early).
+    pub fn too_large(max_bytes: usize) -> StoreError {
+        StoreError::invalid(
+            "state",
+            format!("is larger than presence.max_state_bytes ({max_bytes} bytes) when encoded"),
+        )
+    }
+
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal<T: std::fmt::Debug>(r: Result<T>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn each_type_refuses_what_breaks_its_limit_naming_the_parameter() {
+        assert_eq!(refusal(Room::new("")), "$room must not be empty");
+        assert_eq!(refusal(Room::new(&"x".repeat(192))), "$room must be at most 191 bytes, got 192");
+        assert_eq!(Room::new(&"x".repeat(191)).unwrap().as_str().len(), 191);
+        assert_eq!(refusal(ClientId::new("")), "$client_id must not be empty");
+        assert_eq!(
+            refusal(Prefix::new("room_prefix", &"p".repeat(192))),
+            "$room_prefix must be at most 191 bytes, got 192"
+        );
+        assert_eq!(Prefix::new("prefix", "").unwrap(), Prefix::ALL);
+        assert_eq!(refusal(Ttl::new(0)), "$ttl must be between 1 and 86400 seconds, got 0");
+        assert_eq!(refusal(Ttl::new(86_401)), "$ttl must be between 1 and 86400 seconds, got 86401");
+        assert_eq!(Ttl::new(86_400).unwrap().secs(), 86_400);
+        assert_eq!(refusal(MaxAge::new(-1)), "$max_age must be between 1 and 86400 seconds, got -1");
+        assert_eq!(refusal(Limit::new(0)), "$limit must be 1 or greater, got 0");
+        assert_eq!(Limit::new(1).unwrap().get(), 1);
+        assert_eq!(refusal(UserId::new(-3)), "$user_id must be 0 or greater, got -3");
+        assert_eq!(UserId::new(0).unwrap().get(), 0);
+        assert_eq!(
+            refusal(EncodedState::new(&[0; 9000], 8192)),
+            "$state is larger than presence.max_state_bytes (8192 bytes) when encoded"
+        );
+        assert_eq!(EncodedState::new(&[0; 8192], 8192).unwrap().bytes().len(), 8192);
+        assert!(EncodedState::new(&vec![0; MAX_STATE_LIMIT + 1], usize::MAX).is_err());
+    }
+}
