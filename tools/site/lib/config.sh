@@ -15,6 +15,7 @@ default_ports() {
 		fleet) echo "8095 3312" ;;
 		bench) echo "8096 3313" ;;
 		test68) echo "8097 3314" ;;
+		load) echo "8098 3315" ;;
 		*) echo "8080 3307" ;;
 	esac
 }
