@@ -17,6 +17,8 @@ default_ports() {
 		testms) echo "8094 3311" ;;
 		fleet) echo "8095 3312" ;;
 		bench) echo "8096 3313" ;;
+		test68) echo "8097 3314" ;;
+		load) echo "8098 3315" ;;
 		*) echo "8080 3307" ;;
 	esac
 }
@@ -32,7 +34,7 @@ load_config() {
 	HTTP_PORT=${PRESENCE_PORT:-$((ports[0] + offset))}
 	DB_PORT=${PRESENCE_DB_PORT:-$((ports[1] + offset))}
 	WORKERS=${PRESENCE_WORKERS:-4}
-	WP_BRANCH=${PRESENCE_WP:-6.8}
+	WP_BRANCH=${PRESENCE_WP:-7.1}
 	EXTENSION=${PRESENCE_EXTENSION:-1}
 	TEST_MODE=${PRESENCE_TEST_MODE:-0}
 	MULTISITE=${PRESENCE_MULTISITE:-0}
@@ -49,8 +51,8 @@ load_config() {
 	[[ $HTTP_PORT != "$DB_PORT" ]] || die "PRESENCE_PORT and PRESENCE_DB_PORT are both $HTTP_PORT"
 	[[ $WORKERS =~ ^[0-9]+$ && $WORKERS -ge 1 && $WORKERS -le 64 ]] ||
 		die "PRESENCE_WORKERS must be 1..64, got '$WORKERS'"
-	[[ $WP_BRANCH == 6.8 || $WP_BRANCH == 6.1 ]] ||
-		die "PRESENCE_WP must be 6.8 (Debian trixie) or 6.1 (Debian bookworm), got '$WP_BRANCH'"
+	[[ $WP_BRANCH =~ ^(7\.1|6\.8|6\.1)$ ]] ||
+		die "PRESENCE_WP must be 7.1 (Debian sid), 6.8 (Debian trixie) or 6.1 (Debian bookworm), got '$WP_BRANCH'"
 	[[ $EXTENSION == 0 || $EXTENSION == 1 ]] || die "PRESENCE_EXTENSION must be 1 or 0, got '$EXTENSION'"
 	[[ $TEST_MODE == 0 || $TEST_MODE == 1 ]] || die "PRESENCE_TEST_MODE must be 1 or 0, got '$TEST_MODE'"
 	[[ $MULTISITE == 0 || $MULTISITE == 1 ]] || die "PRESENCE_MULTISITE must be 1 or 0, got '$MULTISITE'"

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
-# WordPress core from Debian's archive (trixie: 6.8.x, bookworm: 6.1.x), cached per branch and
-# copied into the site's docroot; wp-config.php, install, plugin activation and test mu-plugins.
+# WordPress core from Debian's archive (sid: 7.1.x, trixie: 6.8.x, bookworm: 6.1.x), cached per
+# branch and copied into the site's docroot; wp-config.php, install, plugin activation and test
+# mu-plugins.
 
 # debian_suite BRANCH — the Debian release whose `wordpress` package carries that branch.
 debian_suite() {
 	case $1 in
+		7.1) echo sid ;;
 		6.8) echo trixie ;;
 		6.1) echo bookworm ;;
 	esac
@@ -34,9 +36,14 @@ fetch_wordpress() {
 	rm -rf "$work"
 	mkdir -p "$work/apt/lists/partial" "$work/apt/archives/partial" "$work/debs" "$work/root"
 	info "fetching WordPress $WP_BRANCH from Debian $suite ($mirror; log: $log)"
+	# Only the package lists (no AppStream metadata a system may be set to fetch as well).
+	local options="signed-by=/usr/share/keyrings/debian-archive-keyring.gpg target=Packages"
 	{
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/debian*}/debian-security $suite-security main"
+		echo "deb [$options] $mirror $suite main"
+		# sid (unstable) has no security suite: its fixes land in sid itself.
+		if [[ $suite != sid ]]; then
+			echo "deb [$options] ${mirror%/debian*}/debian-security $suite-security main"
+		fi
 	} >"$work/apt/sources.list"
 	private_apt "$work/apt" update >"$log" 2>&1 ||
 		die_with_log "could not read Debian $suite's package lists" "$log"
@@ -50,6 +57,11 @@ fetch_wordpress() {
 	done
 	flatten_wordpress_tree "$work/root/usr/share/wordpress" "$work/wordpress" "$log"
 	dpkg-deb -f "$work"/debs/wordpress_*.deb Version >"$work/debian-version"
+	# A suite moves on (sid above all): a site named for one branch must not get another.
+	local version
+	version=$(wp_tree_version "$work/wordpress")
+	[[ $version == "$WP_BRANCH" || $version == "$WP_BRANCH".* ]] ||
+		die "Debian $suite's wordpress package is WordPress ${version:-?} now, not $WP_BRANCH.x: the branch $WP_BRANCH cannot be fetched from it any more (debian_suite in tools/site/lib/wordpress.sh)"
 	rm -rf "$work/apt" "$work/root"
 	touch "$work/complete"
 	rm -rf "$cache"
@@ -88,9 +100,12 @@ flatten_wordpress_tree() {
 	rm -f "$dest/wp-config.php"
 }
 
-installed_wp_version() {
-	sed -nE "s/^\\\$wp_version = '([^']+)';.*/\\1/p" "$DOCROOT/wp-includes/version.php" 2>/dev/null || true
+# wp_tree_version DIR — the $wp_version of the WordPress tree in DIR ("" when there is none).
+wp_tree_version() {
+	sed -nE "s/^\\\$wp_version = '([^']+)';.*/\\1/p" "$1/wp-includes/version.php" 2>/dev/null || true
 }
+
+installed_wp_version() { wp_tree_version "$DOCROOT"; }
 
 # lay_out_docroot — copy the cached core into the site once; a site keeps its WordPress branch.
 lay_out_docroot() {
@@ -99,7 +114,7 @@ lay_out_docroot() {
 		local installed_branch
 		installed_branch=$(<"$branch_file")
 		[[ $installed_branch == "$WP_BRANCH" ]] ||
-			die "site '$SITE_NAME' has WordPress $installed_branch, not $WP_BRANCH; reset it first (tools/site/site.sh reset) or use another PRESENCE_SITE"
+			die "site '$SITE_NAME' has WordPress $installed_branch, not $WP_BRANCH; keep it with PRESENCE_WP=$installed_branch, reset it first (tools/site/site.sh reset) or use another PRESENCE_SITE"
 		return 0
 	fi
 	fetch_wordpress
