@@ -43,14 +43,16 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp
 }
 
 // --- Core (plugin core) ---
-require_once WPP_DIR . '/includes/rooms.php';
+require_once WPP_DIR . '/includes/api/validate.php';
+require_once WPP_DIR . '/includes/api/rooms.php';
+require_once WPP_DIR . '/includes/api/client-ids.php';
 require_once WPP_DIR . '/includes/backends/interface-wpp-backend.php';
 require_once WPP_DIR . '/includes/backends/class-wpp-native-backend.php';
 require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
 require_once WPP_DIR . '/includes/backend.php';
 require_once WPP_DIR . '/includes/schema.php';
-require_once WPP_DIR . '/includes/entries.php';
-require_once WPP_DIR . '/includes/api.php';
+require_once WPP_DIR . '/includes/api/entries.php';
+require_once WPP_DIR . '/includes/api/public-api.php';
 require_once WPP_DIR . '/includes/lifecycle.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
 require_once WPP_DIR . '/includes/i18n.php';

@@ -17,7 +17,7 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 require_once __DIR__ . '/includes/schema.php';
 require_once __DIR__ . '/includes/uninstall-site.php';
 if ( function_exists( 'presence_flush' ) ) {
-	require_once __DIR__ . '/includes/rooms.php';
+	require_once __DIR__ . '/includes/api/validate.php';
 	require_once __DIR__ . '/includes/backends/interface-wpp-backend.php';
 	require_once __DIR__ . '/includes/backends/class-wpp-native-backend.php';
 	require_once __DIR__ . '/includes/backend.php';

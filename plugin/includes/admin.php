@@ -29,7 +29,7 @@ function wpp_admin_notices(): void {
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 	$here   = $screen && in_array( $screen->id, WPP_NOTICE_SCREENS, true );
 
-	$conflicts = wpp_api_conflicts();
+	$conflicts = wpp_public_api_conflicts();
 	if ( $conflicts && $here && ! wpp_feature_plugin_active() ) { // Else wpp_feature_plugin_notice() says it.
 		printf(
 			'<div class="notice notice-warning"><p>%s</p></div>',
@@ -240,7 +240,7 @@ function wpp_debug_information( $info ) {
 			),
 			'api'         => array(
 				'label' => __( 'Presence API functions', 'presence' ),
-				'value' => wpp_api_conflicts() ? __( 'defined by another plugin', 'presence' ) : __( 'provided by Presence', 'presence' ),
+				'value' => wpp_public_api_conflicts() ? __( 'defined by another plugin', 'presence' ) : __( 'provided by Presence', 'presence' ),
 			),
 		),
 	);

@@ -6,7 +6,7 @@
  * data, date_gmt and, in later versions, expires_gmt), declares the wp_*_presence() functions when
  * its files are included and registers `wp-presence/v1/presence` and `/presence/rooms`. While it
  * is active:
- * - its functions are the ones declared (api.php declares ours only when none exists),
+ * - its functions are the ones declared (api/public-api.php declares ours only when none exists),
  * - Presence registers no `wp-presence/v1` route (wpp_register_rest_routes()), so no route is
  *   served by both: the feature plugin serves the PHP and REST contract, consistently,
  * - Presence never writes, alters or drops its table, and keeps feeding its own store from the
@@ -76,16 +76,16 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 		// As Presence's heartbeat writes it: no title a browser sent (others are shown the server's
 		// post title, and only when they may edit it), a post only when this user may edit it.
 		$post_id   = wpp_heartbeat_clean_id( $data['post_id'] ?? 0 );
-		$post_room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
+		$post_room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
 		$data      = wpp_heartbeat_user_fields( $user ) + array(
 			'screen'  => wpp_heartbeat_clean_key( $data['screen'] ?? '' ),
-			'post_id' => false !== $post_room && wpp_can_access_room( $post_room, $user_id ) ? $post_id : 0,
+			'post_id' => false !== $post_room && wpp_rooms_can_access( $post_room, $user_id ) ? $post_id : 0,
 			'tab'     => '',
 		);
-	} elseif ( $user && null !== wpp_parse_post_room( $room ) && 'editor-' . $user_id === $client_id ) {
-		$client_id = wpp_heartbeat_client_id( $user_id );
+	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && 'editor-' . $user_id === $client_id ) {
+		$client_id = wpp_client_ids_user( $user_id );
 		$data      = wpp_heartbeat_user_fields( $user ) + array( 'tab' => '' );
-	} elseif ( wpp_heartbeat_is_client_id( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
+	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
 		return null;
 	}
 	return array(
@@ -118,7 +118,7 @@ function wpp_import_feature_plugin_entries(): array {
 	}
 	$table   = wpp_legacy_table_name();
 	$now     = time();
-	$ttl     = wpp_default_ttl();
+	$ttl     = wpp_entries_default_ttl();
 	$expires = in_array( 'expires_gmt', wpp_table_columns( $table ), true );
 	// Later versions store each row's expiry; the first ones only date_gmt, live for the TTL.
 	$sql  = $expires
@@ -133,7 +133,7 @@ function wpp_import_feature_plugin_entries(): array {
 		if ( null === $entry ) {
 			continue;
 		}
-		$stored = wpp_set_entry( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'] );
+		$stored = wpp_entries_set( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'] );
 		++$result[ true === $stored ? 'imported' : 'skipped' ];
 	}
 	return $result;

@@ -21,16 +21,16 @@ function wpp_register_hooks(): void {
 	// The public wp_* API, declared once every plugin file is loaded (PHP_INT_MIN: before any
 	// plugins_loaded callback may call it), so that another plugin defining it wins wherever it
 	// sorts. A plugin included after plugins_loaded (its activation request) declares it now.
-	add_action( 'plugins_loaded', 'wpp_declare_public_api', PHP_INT_MIN );
+	add_action( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN );
 	if ( did_action( 'plugins_loaded' ) ) {
-		wpp_declare_public_api();
+		wpp_public_api_declare();
 	}
 
 	// Lifecycle of the plugin itself (these are add_action() on activate_/deactivate_{plugin}).
 	register_activation_hook( WPP_FILE, 'wpp_activate' );
 	register_deactivation_hook( WPP_FILE, 'wpp_deactivate' );
 
-	add_action( 'init', 'wpp_add_post_type_support', 10 );    // Before anyone asks post_type_supports().
+	add_action( 'init', 'wpp_rooms_add_post_type_support', 10 );    // Before anyone asks post_type_supports().
 	add_action( 'init', 'wpp_schedule_gc', 10 );
 	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
 	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.

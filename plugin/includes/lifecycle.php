@@ -22,7 +22,7 @@ function wpp_on_login( $user_login, $user = null ): void {
 	if ( ! $user instanceof WP_User || ! user_can( $user, 'edit_posts' ) ) {
 		return;
 	}
-	wpp_set_entry(
+	wpp_entries_set(
 		WPP_ADMIN_ROOM,
 		'user-' . $user->ID,
 		wpp_heartbeat_user_fields( $user ) + array(
@@ -43,7 +43,7 @@ function wpp_on_login( $user_login, $user = null ): void {
 function wpp_on_logout( $user_id = 0 ): void {
 	$user_id = (int) $user_id > 0 ? (int) $user_id : get_current_user_id();
 	if ( $user_id > 0 ) {
-		wpp_remove_user_entries( $user_id );
+		wpp_entries_remove_user( $user_id );
 	}
 }
 
@@ -56,6 +56,6 @@ function wpp_on_logout( $user_id = 0 ): void {
  */
 function wpp_on_deleted_user( $user_id ): void {
 	if ( (int) $user_id > 0 ) {
-		wpp_remove_user_entries( (int) $user_id );
+		wpp_entries_remove_user( (int) $user_id );
 	}
 }

@@ -113,7 +113,7 @@ function wpp_migrate_legacy_table(): int {
 	$moved  = 0;
 	foreach ( $rows as $row ) {
 		$data = json_decode( (string) $row->data, true );
-		if ( true === wpp_set_entry( (string) $row->room, (string) $row->client_id, is_array( $data ) ? $data : array(), (int) $row->user_id, max( 1, (int) $row->expires_at - $now ) ) ) {
+		if ( true === wpp_entries_set( (string) $row->room, (string) $row->client_id, is_array( $data ) ? $data : array(), (int) $row->user_id, max( 1, (int) $row->expires_at - $now ) ) ) {
 			++$moved;
 		}
 	}

@@ -109,7 +109,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 		return $wpdb->prepare(
 			'expires_at > %d AND updated_at >= %s',
 			(int) floor( $now ),
-			sprintf( '%.6F', $now - wpp_clamp_age( $max_age ) )
+			sprintf( '%.6F', $now - wpp_validate_clamp_age( $max_age ) )
 		);
 	}
 
@@ -132,7 +132,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 			$json,
 			sprintf( '%.6F', $now ),
 			// Whole seconds, rounded up: an entry lives at least its TTL (at most one second more).
-			(int) ceil( $now ) + wpp_clamp_age( $ttl )
+			(int) ceil( $now ) + wpp_validate_clamp_age( $ttl )
 		);
 		$suppress = $wpdb->suppress_errors( true );
 		$result   = $wpdb->query( $sql );

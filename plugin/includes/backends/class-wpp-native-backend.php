@@ -115,7 +115,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return false;
 		}
-		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) ), false );
+		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ) ), false );
 	}
 
 	/**
@@ -217,7 +217,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_room( $stored, wpp_clamp_age( $max_age ), $limit ), array() );
+		$entries = $this->call( fn() => presence_room( $stored, wpp_validate_clamp_age( $max_age ), $limit ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
@@ -227,7 +227,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return 0;
 		}
-		return (int) $this->call( fn() => presence_room_count( $stored, wpp_clamp_age( $max_age ) ), 0 );
+		return (int) $this->call( fn() => presence_room_count( $stored, wpp_validate_clamp_age( $max_age ) ), 0 );
 	}
 
 	/** @inheritDoc */
@@ -261,14 +261,14 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( $user_id <= 0 ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_user( $user_id, wpp_clamp_age( $max_age ) ), array() );
+		$entries = $this->call( fn() => presence_user( $user_id, wpp_validate_clamp_age( $max_age ) ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
 	public function rooms( int $max_age ): array {
 		$prefix = $this->prefix();
-		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_clamp_age( $max_age ) ), array() );
+		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
 		$out   = array();
 		foreach ( (array) $rooms as $room => $counts ) {
 			$room = (string) $room;

@@ -60,7 +60,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function list_( $args, $assoc_args ) {
-		$entries = wpp_get_entries( $args[0] );
+		$entries = wpp_entries_get( $args[0] );
 		if ( is_wp_error( $entries ) ) {
 			WP_CLI::error( $entries->get_error_message() );
 		}
@@ -137,7 +137,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 			}
 		}
 		$client_id = $args[1] ?? 'cli-' . $user_id;
-		$stored    = wpp_set_entry( $args[0], $client_id, $state, $user_id, $ttl );
+		$stored    = wpp_entries_set( $args[0], $client_id, $state, $user_id, $ttl );
 		if ( is_wp_error( $stored ) ) {
 			WP_CLI::error( $stored->get_error_message() );
 		}
@@ -166,7 +166,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function remove( $args, $assoc_args ) {
-		$removed = wpp_remove_entry( $args[0], $args[1] );
+		$removed = wpp_entries_remove( $args[0], $args[1] );
 		if ( is_wp_error( $removed ) ) {
 			WP_CLI::error( $removed->get_error_message() );
 		}

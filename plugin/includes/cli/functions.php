@@ -49,7 +49,7 @@ function wpp_cli_entry_rows( array $entries ): array {
  */
 function wpp_rooms_summary(): array {
 	$rows = array();
-	foreach ( wpp_backend()->rooms( wpp_default_ttl() ) as $room => $counts ) {
+	foreach ( wpp_backend()->rooms( wpp_entries_default_ttl() ) as $room => $counts ) {
 		$rows[] = array(
 			'room'    => (string) $room,
 			'entries' => (int) $counts['entries'],
@@ -112,7 +112,7 @@ function wpp_flush_entries( string $room_prefix = '' ) {
 	if ( $backend instanceof WPP_Native_Backend || $backend instanceof WPP_Database_Backend ) {
 		$removed = $backend->flush( $room_prefix );
 		$failed  = wpp_backend_last_error( $backend );
-		return '' === $failed ? $removed : wpp_store_error( __( 'The presence entries could not be removed.', 'presence' ), $failed );
+		return '' === $failed ? $removed : wpp_entries_store_error( __( 'The presence entries could not be removed.', 'presence' ), $failed );
 	}
 	// Another backend: entry by entry, through the seam.
 	$removed = 0;

@@ -16,33 +16,6 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Client id of the entries the heartbeat writes for a user. The editor ping and the post-lock
- * bridge both use it, so one user has one entry per post whatever wrote it.
- *
- * @since 0.1.0
- *
- * @param int $user_id User id.
- * @return string `user-{id}`.
- */
-function wpp_heartbeat_client_id( int $user_id ): string {
-	return 'user-' . $user_id;
-}
-
-/**
- * Whether a client id is of the form the heartbeat writes (`user-{digits}`). Such entries carry
- * the display name and avatar URL every other editor is shown, so only the user's own heartbeat
- * and login write them; the REST API refuses them (see WPP_REST_Controller::create_item()).
- *
- * @since 0.1.0
- *
- * @param string $client_id Client id.
- * @return bool
- */
-function wpp_heartbeat_is_client_id( string $client_id ): bool {
-	return 1 === preg_match( '/^user-[0-9]+$/D', $client_id );
-}
-
-/**
  * What every reader needs to show a user, taken from the user object the request already holds.
  *
  * The display name is stored as plain text: WordPress keeps it HTML-escaped (`&amp;`), and the
@@ -82,7 +55,7 @@ function wpp_heartbeat_write_online( WP_User $user, string $screen, int $post_id
 		'post_id' => max( 0, $post_id ),
 		'tab'     => $tab,
 	);
-	return wpp_backend()->set( WPP_ADMIN_ROOM, wpp_heartbeat_client_id( $user->ID ), $data, $user->ID, wpp_default_ttl() );
+	return wpp_backend()->set( WPP_ADMIN_ROOM, wpp_client_ids_user( $user->ID ), $data, $user->ID, wpp_entries_default_ttl() );
 }
 
 /**
@@ -103,16 +76,16 @@ function wpp_heartbeat_write_online( WP_User $user, string $screen, int $post_id
  * @return string|false The post's room when the user may be in it, false otherwise.
  */
 function wpp_heartbeat_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
-	$room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
-	if ( false === $room || ! wpp_can_access_room( $room, $user->ID ) ) {
+	$room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
+	if ( false === $room || ! wpp_rooms_can_access( $room, $user->ID ) ) {
 		return false;
 	}
-	$client = wpp_heartbeat_client_id( $user->ID );
+	$client = wpp_client_ids_user( $user->ID );
 	if ( null === $tab ) {
-		$entry = wpp_find_entry( $room, $client );
+		$entry = wpp_entries_find( $room, $client );
 		$tab   = (string) ( $entry['data']['tab'] ?? '' );
 	}
-	wpp_backend()->set( $room, $client, wpp_heartbeat_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_default_ttl() );
+	wpp_backend()->set( $room, $client, wpp_heartbeat_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_entries_default_ttl() );
 	return $room;
 }
 
@@ -286,14 +259,14 @@ function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id
  */
 function wpp_heartbeat_read_users( string $room, int $limit, int $exclude ): array {
 	$backend = wpp_backend();
-	$ttl     = wpp_default_ttl();
+	$ttl     = wpp_entries_default_ttl();
 	$read    = $limit + ( $exclude > 0 ? 1 : 0 );
 	$entries = $backend->get_room( $room, $ttl, $read );
-	$users   = wpp_heartbeat_unique_users( $entries, $exclude );
+	$users   = wpp_client_ids_user_entries( $entries, $exclude );
 	$full    = count( $entries ) >= $read;
-	$others  = count( $entries ) - count( wpp_heartbeat_unique_users( $entries ) );
+	$others  = count( $entries ) - count( wpp_client_ids_user_entries( $entries ) );
 	if ( $full && $others > 0 && count( $users ) < $limit ) {
-		$users = wpp_heartbeat_unique_users( $backend->get_room( $room, $ttl ), $exclude );
+		$users = wpp_client_ids_user_entries( $backend->get_room( $room, $ttl ), $exclude );
 		$full  = false;
 	}
 	// The whole room was read: the total is exact. Otherwise it is the room's entry count.
@@ -313,28 +286,6 @@ function wpp_heartbeat_read_users( string $room, int $limit, int $exclude ): arr
  */
 function wpp_heartbeat_version( int $version ): int {
 	return $version & 0x1FFFFFFFFFFFFF;
-}
-
-/**
- * Keeps the entries the heartbeat wrote (client `user-{user_id}`: one per user, carrying the
- * fields written from the user's own account). Entries other code put in the same room (other
- * client ids, any data) are not listed as users.
- *
- * @since 0.1.0
- *
- * @param array $entries Backend entries.
- * @param int   $exclude User to leave out; 0 for none.
- * @return array
- */
-function wpp_heartbeat_unique_users( array $entries, int $exclude = 0 ): array {
-	$out = array();
-	foreach ( $entries as $entry ) {
-		$user_id = (int) ( $entry['user_id'] ?? 0 );
-		if ( $user_id > 0 && $user_id !== $exclude && wpp_heartbeat_client_id( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
-			$out[] = $entry;
-		}
-	}
-	return $out;
 }
 
 /**
@@ -375,7 +326,7 @@ function wpp_heartbeat_rooms_people( array $rooms, int $exclude = 0 ): array {
 	$people = array();
 	$hash   = hash_init( 'sha256' );
 	foreach ( $rooms as $room => $entries ) {
-		$users = wpp_heartbeat_unique_users( $entries, $exclude );
+		$users = wpp_client_ids_user_entries( $entries, $exclude );
 		if ( ! $users ) {
 			continue;
 		}

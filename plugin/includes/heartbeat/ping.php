@@ -194,7 +194,7 @@ function wpp_heartbeat_read_post_rows( array $data ): ?array {
 	}
 	$rooms = array();
 	foreach ( $ask['rooms'] as $room ) {
-		if ( ! is_string( $room ) || null === wpp_parse_post_room( $room ) ) {
+		if ( ! is_string( $room ) || null === wpp_rooms_parse_post( $room ) ) {
 			return null;
 		}
 		$rooms[] = $room;

@@ -145,7 +145,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Schema validation, then the byte limits of rooms.php.
+	 * Schema validation, then the byte limits of api/validate.php.
 	 *
 	 * @since 0.1.0
 	 */
@@ -155,7 +155,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Schema validation, then the byte limits of rooms.php.
+	 * Schema validation, then the byte limits of api/validate.php.
 	 *
 	 * @since 0.1.0
 	 */
@@ -204,7 +204,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( true !== $logged_in ) {
 			return $logged_in;
 		}
-		if ( ! wpp_can_access_room( (string) $request['room'] ) ) {
+		if ( ! wpp_rooms_can_access( (string) $request['room'] ) ) {
 			return new WP_Error( 'wpp_room_forbidden', __( 'Sorry, you are not allowed in this room.', 'presence' ), array( 'status' => 403 ) );
 		}
 		return true;
@@ -266,7 +266,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$page     = (int) $request['page'];
 		$per_page = (int) $request['per_page'];
 		$backend  = wpp_backend();
-		$ttl      = wpp_default_ttl();
+		$ttl      = wpp_entries_default_ttl();
 
 		$total = $backend->count_room( $room, $ttl );
 		// Compared before multiplying: page * per_page can overflow into a float for a huge page.
@@ -307,12 +307,12 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$data      = (array) $request['data']; // A JSON object arrives as an array (a stdClass from some clients).
 		$user_id   = get_current_user_id();
 
-		if ( wpp_heartbeat_is_client_id( $client_id ) ) {
+		if ( wpp_client_ids_is_user( $client_id ) ) {
 			// The heartbeat's own entries: what they hold is shown to others as this user's name
 			// and avatar, so it comes from the user's account, never from a request body.
 			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} are reserved for the heartbeat.', 'presence' ), array( 'status' => 403 ) );
 		}
-		$existing = wpp_find_entry( $room, $client_id );
+		$existing = wpp_entries_find( $room, $client_id );
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
 			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );
 		}
@@ -320,11 +320,11 @@ class WPP_REST_Controller extends WP_REST_Controller {
 			return new WP_Error( 'wpp_too_many_entries', __( 'Too many presence entries for this user.', 'presence' ), array( 'status' => 429 ) );
 		}
 
-		$stored = wpp_set_entry( $room, $client_id, $data, $user_id );
+		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
 		if ( is_wp_error( $stored ) ) {
 			return $stored;
 		}
-		$entry    = wpp_find_entry( $room, $client_id );
+		$entry    = wpp_entries_find( $room, $client_id );
 		$response = $this->prepare_item_for_response( $entry ?? array(), $request );
 		$response->set_status( null === $existing ? 201 : 200 );
 		return $response;
@@ -348,10 +348,10 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$room      = (string) $request['room'];
 		$client_id = (string) $request['client_id'];
 
-		$existing = wpp_find_entry( $room, $client_id );
+		$existing = wpp_entries_find( $room, $client_id );
 		$own      = null !== $existing && $existing['user_id'] === get_current_user_id();
 		$admin    = current_user_can( 'manage_options' );
-		if ( ! $own && ! $admin && ! wpp_can_access_room( $room ) ) {
+		if ( ! $own && ! $admin && ! wpp_rooms_can_access( $room ) ) {
 			return new WP_Error( 'wpp_not_found', __( 'No such presence entry.', 'presence' ), array( 'status' => 404 ) );
 		}
 		if ( null === $existing ) {
@@ -366,7 +366,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 			return new WP_Error( 'wpp_cannot_delete', __( 'Sorry, you may only remove your own presence entries.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$previous = $this->prepare_item_for_response( $existing, $request )->get_data();
-		$removed  = wpp_remove_entry( $room, $client_id );
+		$removed  = wpp_entries_remove( $room, $client_id );
 		if ( is_wp_error( $removed ) ) {
 			return $removed;
 		}
@@ -397,13 +397,13 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$page     = (int) $request['page'];
 		$per_page = (int) $request['per_page'];
 		$backend  = wpp_backend();
-		$ttl      = wpp_default_ttl();
+		$ttl      = wpp_entries_default_ttl();
 
 		$rooms = array();
 		$all   = $backend->rooms( $ttl );
 		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
 		foreach ( $all as $room => $counts ) {
-			if ( wpp_can_access_room( (string) $room ) ) {
+			if ( wpp_rooms_can_access( (string) $room ) ) {
 				$rooms[ (string) $room ] = $counts['entries'];
 			}
 		}

@@ -49,8 +49,8 @@ function wpp_active_posts_limit(): int {
  */
 function wpp_active_posts_read( ?int $known_version ): array {
 	$backend = wpp_backend();
-	$ttl     = wpp_default_ttl();
-	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_parse_post_room( $room ) ) );
+	$ttl     = wpp_entries_default_ttl();
+	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_rooms_parse_post( $room ) ) );
 
 	$read    = wpp_heartbeat_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
 	$version = $read['version'];
@@ -85,7 +85,7 @@ function wpp_active_posts_build( array $read, float $now, WP_User $viewer ): arr
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
 			$users[] = wpp_heartbeat_user_item( $visible, $now );
 		}
-		$parsed = wpp_parse_post_room( (string) $room );
+		$parsed = wpp_rooms_parse_post( (string) $room );
 		$post   = $parsed ? get_post( $parsed[1] ) : null;
 		if ( ! $users || ! $post instanceof WP_Post ) {
 			continue;

@@ -54,7 +54,7 @@ function wpp_inspector_can_see_room( string $room, WP_User $viewer ): bool {
 	if ( str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) ) {
 		return wpp_stale_can_see( substr( $room, strlen( WPP_SCREEN_ROOM_PREFIX ) ), $viewer );
 	}
-	return wpp_can_access_room( $room, $viewer->ID );
+	return wpp_rooms_can_access( $room, $viewer->ID );
 }
 
 /**
@@ -211,7 +211,7 @@ function wpp_inspector_flush_room( string $room, WP_User $viewer ) {
 	}
 	$removed = 0;
 	foreach ( wpp_backend()->get_room( $room, DAY_IN_SECONDS ) as $entry ) {
-		if ( true === wpp_remove_entry( $room, (string) $entry['client_id'] ) ) {
+		if ( true === wpp_entries_remove( $room, (string) $entry['client_id'] ) ) {
 			++$removed;
 		}
 	}

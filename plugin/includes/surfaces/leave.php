@@ -30,11 +30,11 @@ function wpp_surfaces_leave( WP_User $user, string $tab ): int {
 	if ( ! $user->exists() || '' === wpp_heartbeat_clean_tab( $tab ) ) {
 		return 0;
 	}
-	$client  = wpp_heartbeat_client_id( $user->ID );
+	$client  = wpp_client_ids_user( $user->ID );
 	$removed = 0;
 	foreach ( wpp_backend()->user_entries( $user->ID, DAY_IN_SECONDS ) as $entry ) {
 		$ours = $client === $entry['client_id'] && $tab === ( $entry['data']['tab'] ?? null );
-		if ( $ours && true === wpp_remove_entry( $entry['room'], $client ) ) {
+		if ( $ours && true === wpp_entries_remove( $entry['room'], $client ) ) {
 			++$removed;
 		}
 	}

@@ -52,7 +52,7 @@ function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
 		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- reading which post is open.
 		$post = isset( $_GET['post'] ) ? get_post( absint( $_GET['post'] ) ) : null;
 	}
-	if ( ! $post instanceof WP_Post || false === wpp_post_room( $post ) ) {
+	if ( ! $post instanceof WP_Post || false === wpp_rooms_for_post( $post ) ) {
 		return 0;
 	}
 	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;

@@ -70,7 +70,7 @@ function wpp_posts_list_rooms( array $posts ): array {
 	$rooms = array();
 	foreach ( $posts as $post ) {
 		$post = get_post( $post );
-		$room = $post instanceof WP_Post ? wpp_post_room( $post ) : false;
+		$room = $post instanceof WP_Post ? wpp_rooms_for_post( $post ) : false;
 		if ( false !== $room && current_user_can( 'edit_post', $post->ID ) ) {
 			$rooms[ $post->ID ] = $room;
 		}
@@ -90,7 +90,7 @@ function wpp_posts_list_rooms( array $posts ): array {
  * @return array{version:int,rows:array<string,array[]>} room => user items.
  */
 function wpp_posts_list_people( array $rooms, WP_User $viewer, float $now ): array {
-	$read = wpp_heartbeat_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_default_ttl() ) : array(), $viewer->ID );
+	$read = wpp_heartbeat_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_entries_default_ttl() ) : array(), $viewer->ID );
 	$rows = array();
 	foreach ( $read['people'] as $room => $entries ) {
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
@@ -226,7 +226,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 	if ( ! $ask['rooms'] || ! wp_verify_nonce( $ask['nonce'], wpp_posts_list_nonce_action( $ask['rooms'] ) ) ) {
 		return null;
 	}
-	$read    = wpp_heartbeat_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_default_ttl() ), $viewer->ID );
+	$read    = wpp_heartbeat_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_entries_default_ttl() ), $viewer->ID );
 	$version = $read['version'];
 	if ( null !== $ask['version'] && $ask['version'] === $version ) {
 		return array(
@@ -238,7 +238,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 		'version'  => $version,
 		'rooms'    => $ask['rooms'],
 		'entries'  => $read['people'] ? array_merge( ...array_values( $read['people'] ) ) : array(),
-		'post_ids' => array_map( static fn( string $room ) => wpp_parse_post_room( $room )[1] ?? 0, $ask['rooms'] ),
+		'post_ids' => array_map( static fn( string $room ) => wpp_rooms_parse_post( $room )[1] ?? 0, $ask['rooms'] ),
 	);
 }
 
@@ -256,7 +256,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 function wpp_posts_list_build( array $read, float $now, WP_User $viewer ): array {
 	$rows = array();
 	foreach ( $read['rooms'] as $room ) {
-		if ( wpp_can_access_room( $room, $viewer->ID ) ) {
+		if ( wpp_rooms_can_access( $room, $viewer->ID ) ) {
 			$rows[ $room ] = array();
 		}
 	}

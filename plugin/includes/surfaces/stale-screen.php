@@ -223,11 +223,11 @@ function wpp_stale_check( string $key, float $since, WP_User $viewer ): ?array {
  */
 function wpp_surfaces_stale_post_saved( $post_id, $post = null ): void {
 	$post = get_post( $post ?? $post_id );
-	$room = $post instanceof WP_Post && 'revision' !== $post->post_type ? wpp_post_room( $post ) : false;
+	$room = $post instanceof WP_Post && 'revision' !== $post->post_type ? wpp_rooms_for_post( $post ) : false;
 	if ( false === $room ) {
 		return;
 	}
-	$others = wpp_heartbeat_unique_users( wpp_backend()->get_room( $room, wpp_default_ttl() ), get_current_user_id() );
+	$others = wpp_client_ids_user_entries( wpp_backend()->get_room( $room, wpp_entries_default_ttl() ), get_current_user_id() );
 	if ( $others ) {
 		wpp_stale_mark( 'post/' . $post->ID );
 	}

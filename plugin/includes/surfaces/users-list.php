@@ -39,7 +39,7 @@ const WPP_LAST_SEEN_TTL = DAY_IN_SECONDS;
  */
 function wpp_surfaces_note_last_seen( int $user_id ): void {
 	if ( $user_id > 0 ) {
-		wpp_backend()->set( WPP_LAST_SEEN_ROOM, wpp_heartbeat_client_id( $user_id ), array(), 0, WPP_LAST_SEEN_TTL );
+		wpp_backend()->set( WPP_LAST_SEEN_ROOM, wpp_client_ids_user( $user_id ), array(), 0, WPP_LAST_SEEN_TTL );
 	}
 }
 
@@ -84,7 +84,7 @@ function wpp_users_list_presence( bool $fresh = false ): array {
 			);
 		}
 	}
-	foreach ( wpp_heartbeat_unique_users( $backend->get_room( WPP_ADMIN_ROOM, wpp_default_ttl() ) ) as $entry ) {
+	foreach ( wpp_client_ids_user_entries( $backend->get_room( WPP_ADMIN_ROOM, wpp_entries_default_ttl() ) ) as $entry ) {
 		$cache[ (int) $entry['user_id'] ] = array(
 			'status' => wpp_heartbeat_user_item( $entry, $now )['status'],
 			'time'   => (float) $entry['updated_at'],

@@ -195,7 +195,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			}
 
 			$after = $this->child( 'ours' );
-			$this->assertSame( 'includes', $after['api_from'], 'Presence declares the API once the feature plugin is gone' );
+			$this->assertSame( 'api', $after['api_from'], 'Presence declares the API once the feature plugin is gone' );
 			$this->assertEqualsCanonicalizing( array( "user-$editor", 'tab-x', 'tab-late' ), $after['online'] );
 			$this->assertSame( 200, $after['rest_status'] );
 			$this->assertEqualsCanonicalizing( array( "user-$editor", 'tab-x', 'tab-late' ), $after['rest_items'] );

@@ -17,10 +17,10 @@ class HooksTest extends WPP_TestCase {
 	public function core_hooks(): array {
 		$plugin = plugin_basename( WPP_FILE );
 		return array(
-			array( 'plugins_loaded', 'wpp_declare_public_api', PHP_INT_MIN ),
+			array( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN ),
 			array( 'activate_' . $plugin, 'wpp_activate', 10 ),
 			array( 'deactivate_' . $plugin, 'wpp_deactivate', 10 ),
-			array( 'init', 'wpp_add_post_type_support', 10 ),
+			array( 'init', 'wpp_rooms_add_post_type_support', 10 ),
 			array( 'init', 'wpp_schedule_gc', 10 ),
 			array( 'wpp_gc', 'wpp_run_gc', 10 ),
 			array( 'admin_init', 'wpp_maybe_repair_table', 10 ),

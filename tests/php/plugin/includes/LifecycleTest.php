@@ -44,9 +44,9 @@ class LifecycleTest extends WPP_TestCase {
 	public function test_logout_removes_all_of_the_users_entries(): void {
 		$editor = self::user( 'editor' );
 		$other  = self::user( 'editor' );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
-		wpp_set_entry( 'postType/post:1', 'user-' . $editor->ID, array(), $editor->ID );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $other->ID, array(), $other->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( 'postType/post:1', 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $other->ID, array(), $other->ID );
 
 		self::log_in( $editor );
 		add_filter( 'send_auth_cookies', '__return_false' );
@@ -58,7 +58,7 @@ class LifecycleTest extends WPP_TestCase {
 
 	public function test_deleting_a_user_removes_their_entries(): void {
 		$editor = self::user( 'editor' );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
 		$this->assertTrue( wp_delete_user( $editor->ID ) );
 		$this->assertSame( array(), wpp_backend()->get_room( WPP_ADMIN_ROOM, 150 ) );
 	}

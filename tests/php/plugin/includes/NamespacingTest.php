@@ -33,8 +33,8 @@ class NamespacingTest extends WPP_TestCase {
 		try {
 			self::flush_store();
 			$this->assertSame( array(), wp_get_presence( 'admin/online' ) );
-			$this->assertSame( 0, wpp_remove_user_entries( 1 ), 'nothing of user 1 on this site' );
-			$this->assertFalse( wpp_remove_entry( 'admin/online', 'user-1' ) );
+			$this->assertSame( 0, wpp_entries_remove_user( 1 ), 'nothing of user 1 on this site' );
+			$this->assertFalse( wpp_entries_remove( 'admin/online', 'user-1' ) );
 			$this->assertTrue( wp_set_presence( 'admin/online', 'user-1', array( 'site' => 'other' ), 1 ) );
 			$this->assertSame( array( 'site' => 'other' ), wp_get_presence( 'admin/online' )[0]->data );
 			$this->assertSame( array( 'admin/online' ), array_keys( wpp_backend()->rooms( 150 ) ) );

@@ -19,9 +19,9 @@ require_once dirname( __DIR__, 2 ) . '/heartbeat/MemoryBackend.php';
 class CliFunctionsTest extends WPP_TestCase {
 
 	public function test_entry_rows_have_the_five_fields_and_data_as_json(): void {
-		wpp_set_entry( 'admin/online', 'c', array( 'screen' => 'edit' ), 4 );
-		wpp_set_entry( 'admin/online', 'empty', array(), 0 );
-		$rows = array_column( wpp_cli_entry_rows( wpp_get_entries( 'admin/online' ) ), null, 'client_id' );
+		wpp_entries_set( 'admin/online', 'c', array( 'screen' => 'edit' ), 4 );
+		wpp_entries_set( 'admin/online', 'empty', array(), 0 );
+		$rows = array_column( wpp_cli_entry_rows( wpp_entries_get( 'admin/online' ) ), null, 'client_id' );
 		$this->assertSame( WPP_CLI_ENTRY_FIELDS, array_keys( $rows['c'] ) );
 		$this->assertSame( '{"screen":"edit"}', $rows['c']['data'] );
 		$this->assertSame( '{}', $rows['empty']['data'], 'an empty state is an object' );
@@ -29,10 +29,10 @@ class CliFunctionsTest extends WPP_TestCase {
 	}
 
 	public function test_summary_lists_rooms_with_entry_and_user_counts(): void {
-		wpp_set_entry( 'admin/online', 'a', array(), 1 );
-		wpp_set_entry( 'admin/online', 'b', array(), 1 );
-		wpp_set_entry( 'admin/online', 'c', array(), 2 );
-		wpp_set_entry( 'postType/post:3', 'a', array(), 1 );
+		wpp_entries_set( 'admin/online', 'a', array(), 1 );
+		wpp_entries_set( 'admin/online', 'b', array(), 1 );
+		wpp_entries_set( 'admin/online', 'c', array(), 2 );
+		wpp_entries_set( 'postType/post:3', 'a', array(), 1 );
 		$this->assertSame(
 			array(
 				array( 'room' => 'admin/online', 'entries' => 3, 'users' => 2 ),
@@ -56,9 +56,9 @@ class CliFunctionsTest extends WPP_TestCase {
 	}
 
 	public function test_flush_removes_this_sites_rooms_by_prefix(): void {
-		wpp_set_entry( 'postType/post:1', 'a', array(), 1 );
-		wpp_set_entry( 'postType/page:2', 'a', array(), 1 );
-		wpp_set_entry( 'admin/online', 'a', array(), 1 );
+		wpp_entries_set( 'postType/post:1', 'a', array(), 1 );
+		wpp_entries_set( 'postType/page:2', 'a', array(), 1 );
+		wpp_entries_set( 'admin/online', 'a', array(), 1 );
 		$this->assertSame( 2, wpp_flush_entries( 'postType/' ) );
 		$this->assertSame( array( 'admin/online' ), array_column( wpp_rooms_summary(), 'room' ) );
 		$this->assertSame( 0, wpp_flush_entries( 'postType/' ) );
@@ -68,14 +68,14 @@ class CliFunctionsTest extends WPP_TestCase {
 
 	public function test_flush_through_the_seam_for_another_backend(): void {
 		wpp_use_backend( new WPP_Test_Memory_Backend() );
-		wpp_set_entry( 'postType/post:1', 'a', array(), 1 );
-		wpp_set_entry( 'admin/online', 'a', array(), 1 );
+		wpp_entries_set( 'postType/post:1', 'a', array(), 1 );
+		wpp_entries_set( 'admin/online', 'a', array(), 1 );
 		$this->assertSame( 1, wpp_flush_entries( 'postType/' ) );
 		$this->assertSame( array( 'admin/online' ), array_column( wpp_rooms_summary(), 'room' ) );
 	}
 
 	public function test_stats_show_the_stores_figures(): void {
-		wpp_set_entry( 'admin/online', 'a', array(), 1 );
+		wpp_entries_set( 'admin/online', 'a', array(), 1 );
 		$stats = array_column( wpp_store_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
 			// The figures `php --ri presence` shows, from presence_stats(): the same on both stores,

@@ -1,6 +1,7 @@
 <?php
 /**
- * The wp_* Presence API functions. Included by api.php only when no other code declared them.
+ * The wp_* Presence API functions. Included by public-api.php only when no other code declared
+ * them.
  *
  * @package Presence
  * @since   0.1.0
@@ -19,7 +20,7 @@ defined( 'ABSPATH' ) || exit;
  *                  empty for an invalid room.
  */
 function wp_get_presence( $room, $timeout = WP_PRESENCE_DEFAULT_TTL ) {
-	$entries = wpp_get_entries( $room, $timeout );
+	$entries = wpp_entries_get( $room, $timeout );
 	if ( is_wp_error( $entries ) ) {
 		return array();
 	}
@@ -48,7 +49,7 @@ function wp_get_presence( $room, $timeout = WP_PRESENCE_DEFAULT_TTL ) {
  */
 function wp_set_presence( $room, $client_id, $state, $user_id = 0 ) {
 	$user_id = is_numeric( $user_id ) && (int) $user_id > 0 ? (int) $user_id : get_current_user_id();
-	return true === wpp_set_entry( $room, $client_id, $state, $user_id );
+	return true === wpp_entries_set( $room, $client_id, $state, $user_id );
 }
 
 /**
@@ -63,7 +64,7 @@ function wp_set_presence( $room, $client_id, $state, $user_id = 0 ) {
  *              the store failed, or for an invalid room or client id.
  */
 function wp_remove_presence( $room, $client_id ) {
-	return ! is_wp_error( wpp_remove_entry( $room, $client_id ) );
+	return ! is_wp_error( wpp_entries_remove( $room, $client_id ) );
 }
 
 /**
@@ -77,11 +78,11 @@ function wp_remove_presence( $room, $client_id ) {
  *              for a user id that is not a positive integer.
  */
 function wp_remove_user_presence( $user_id ) {
-	return ! is_wp_error( wpp_remove_user_entries( $user_id ) );
+	return ! is_wp_error( wpp_entries_remove_user( $user_id ) );
 }
 
 /**
- * Whether a user may see and join a room (see wpp_can_access_room()).
+ * Whether a user may see and join a room (see wpp_rooms_can_access()).
  *
  * @since 0.1.0
  *
@@ -90,7 +91,7 @@ function wp_remove_user_presence( $user_id ) {
  * @return bool
  */
 function wp_can_access_presence_room( $room, $user_id = 0 ) {
-	return wpp_can_access_room( $room, is_numeric( $user_id ) ? (int) $user_id : 0 );
+	return wpp_rooms_can_access( $room, is_numeric( $user_id ) ? (int) $user_id : 0 );
 }
 
 /**
@@ -102,7 +103,7 @@ function wp_can_access_presence_room( $room, $user_id = 0 ) {
  * @return string|false
  */
 function wp_presence_post_room( $post ) {
-	return wpp_post_room( $post );
+	return wpp_rooms_for_post( $post );
 }
 
 /**

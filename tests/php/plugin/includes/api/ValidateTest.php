@@ -1,6 +1,6 @@
 <?php
 /**
- * Validation helpers and room names (plugin/includes/rooms.php).
+ * Validation of names and states (plugin/includes/api/validate.php).
  *
  * @package Presence
  */
@@ -8,10 +8,9 @@
 /**
  * @covers ::wpp_validate_name
  * @covers ::wpp_validate_state
- * @covers ::wpp_array_depth
- * @covers ::wpp_parse_post_room
+ * @covers ::wpp_validate_array_depth
  */
-class RoomsTest extends WPP_TestCase {
+class ValidateTest extends WPP_TestCase {
 
 	public function test_validation_errors_are_wp_errors_with_status_400(): void {
 		foreach ( array( wpp_validate_name( '', 'room' ), wpp_validate_name( 'c' . "\x7f", 'client_id' ), wpp_validate_state( 'x' ) ) as $error ) {
@@ -36,21 +35,9 @@ class RoomsTest extends WPP_TestCase {
 		for ( $i = 0; $i < 10000; $i++ ) {
 			$deep = array( $deep );
 		}
-		$this->assertSame( 4, wpp_array_depth( $deep, 4 ) );
+		$this->assertSame( 4, wpp_validate_array_depth( $deep, 4 ) );
 		$this->assertInstanceOf( WP_Error::class, wpp_validate_state( $deep ) );
-		$this->assertSame( 1, wpp_array_depth( array(), 4 ) );
-		$this->assertSame( 3, wpp_array_depth( array( 1, array( array( 2 ) ) ), 4 ) );
-	}
-
-	public function test_post_rooms_parse(): void {
-		$this->assertSame( array( 'post', 12 ), wpp_parse_post_room( 'postType/post:12' ) );
-		$this->assertSame( array( 'wpp_book', 3 ), wpp_parse_post_room( 'postType/wpp_book:3' ) );
-		$this->assertNull( wpp_parse_post_room( 'postType/post:012' ) );
-		$this->assertNull( wpp_parse_post_room( 'postType/post:12/x' ) );
-		$this->assertNull( wpp_parse_post_room( 'admin/online' ) );
-	}
-
-	public function test_user_id_must_not_be_negative(): void {
-		$this->assertSame( 'wpp_invalid_user_id', wpp_set_entry( 'r', 'c', array(), -1 )->get_error_code() );
+		$this->assertSame( 1, wpp_validate_array_depth( array(), 4 ) );
+		$this->assertSame( 3, wpp_validate_array_depth( array( 1, array( array( 2 ) ) ), 4 ) );
 	}
 }

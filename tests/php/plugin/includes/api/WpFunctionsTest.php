@@ -1,6 +1,6 @@
 <?php
 /**
- * The public wp_* API (plugin/includes/api.php) on the backend of this run
+ * The public wp_* API (plugin/includes/api/wp-functions.php) on the backend of this run
  * (PRESENCE_TEST_BACKEND): the same tests pass on native and on database.
  *
  * @package Presence
@@ -15,23 +15,23 @@
  * @covers ::wp_presence_post_room
  * @covers ::wp_presence_admin_room
  */
-class ApiTest extends WPP_TestCase {
+class WpFunctionsTest extends WPP_TestCase {
 
 	public function test_the_run_uses_the_requested_backend(): void {
 		$this->assertSame( WPP_TEST_BACKEND, wpp_backend()->name() );
-		$this->assertSame( array(), wpp_api_conflicts() );
+		$this->assertSame( array(), wpp_public_api_conflicts() );
 		foreach ( WPP_API_FUNCTIONS as $function ) {
-			$this->assertSame( realpath( WPP_DIR . '/includes/api-functions.php' ), ( new ReflectionFunction( $function ) )->getFileName(), $function );
+			$this->assertSame( realpath( WPP_DIR . '/includes/api/wp-functions.php' ), ( new ReflectionFunction( $function ) )->getFileName(), $function );
 		}
 	}
 
 	public function test_default_ttl_constant_and_filter(): void {
 		$this->assertSame( 150, WP_PRESENCE_DEFAULT_TTL );
-		$this->assertSame( 150, wpp_default_ttl() );
+		$this->assertSame( 150, wpp_entries_default_ttl() );
 		add_filter( 'wp_presence_default_ttl', static fn() => 300 );
-		$this->assertSame( 300, wpp_default_ttl() );
+		$this->assertSame( 300, wpp_entries_default_ttl() );
 		add_filter( 'wp_presence_default_ttl', static fn() => 0 );
-		$this->assertSame( 1, wpp_default_ttl(), 'clamped to 1..86400' );
+		$this->assertSame( 1, wpp_entries_default_ttl(), 'clamped to 1..86400' );
 	}
 
 	public function test_set_then_get_returns_objects_with_the_five_fields(): void {
@@ -97,8 +97,8 @@ class ApiTest extends WPP_TestCase {
 		wpp_use_backend( new WPP_Test_Failing_Backend() );
 		$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
 		$this->assertFalse( wp_remove_user_presence( 5 ) );
-		$this->assertSame( 'wpp_store_failed', wpp_remove_entry( 'r', 'a' )->get_error_code() );
-		$this->assertStringContainsString( 'disk on fire', wpp_remove_user_entries( 5 )->get_error_message() );
+		$this->assertSame( 'wpp_store_failed', wpp_entries_remove( 'r', 'a' )->get_error_code() );
+		$this->assertStringContainsString( 'disk on fire', wpp_entries_remove_user( 5 )->get_error_message() );
 	}
 
 	public function test_a_database_that_refuses_the_delete_is_a_failure(): void {
@@ -112,7 +112,7 @@ class ApiTest extends WPP_TestCase {
 		try {
 			$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
 			$this->assertFalse( wp_remove_user_presence( 5 ) );
-			$this->assertStringContainsString( 'refused by test', wpp_remove_entry( 'r', 'a' )->get_error_message() );
+			$this->assertStringContainsString( 'refused by test', wpp_entries_remove( 'r', 'a' )->get_error_message() );
 		} finally {
 			$wpdb->query( 'DROP TRIGGER wpp_test_refuse' );
 			$wpdb->query( 'START TRANSACTION' );
@@ -165,7 +165,7 @@ class ApiTest extends WPP_TestCase {
 			// plugin's: the write is refused cleanly, with the extension's reason, and Site Health
 			// asks for 32K (AdminTest).
 			$this->assertFalse( wp_set_presence( 'r', 'big', $big, 1 ) );
-			$this->assertStringContainsString( 'max_state_bytes', wpp_set_entry( 'r', 'big', $big, 1 )->get_error_message() );
+			$this->assertStringContainsString( 'max_state_bytes', wpp_entries_set( 'r', 'big', $big, 1 )->get_error_message() );
 			return;
 		}
 		$this->assertTrue( wp_set_presence( 'r', 'big', $big, 1 ) );
@@ -266,36 +266,5 @@ class ApiTest extends WPP_TestCase {
 			),
 			$seen
 		);
-	}
-
-	/**
-	 * Another plugin that defines the API first: ours declares nothing (no fatal error), reports
-	 * the conflict, and the notice says so. Needs a fresh PHP process, since a function cannot be
-	 * undeclared.
-	 */
-	public function test_an_api_defined_elsewhere_is_not_redeclared(): void {
-		$this->assert_other_plugins_api_wins( 'early' );
-	}
-
-	/**
-	 * The same when the other plugin loads after Presence (its directory sorts after presence/)
-	 * and declares the API without a function_exists() guard: Presence declares its own only on
-	 * plugins_loaded, so there is no "cannot redeclare" fatal error.
-	 */
-	public function test_an_api_defined_by_a_plugin_loaded_later_is_not_redeclared(): void {
-		$this->assert_other_plugins_api_wins( 'late' );
-	}
-
-	private function assert_other_plugins_api_wins( string $order ): void {
-		// The child inherits the environment (PRESENCE_TEST_DOCROOT, PHP_INI_SCAN_DIR); which
-		// backend it gets does not matter here.
-		list( $out, $err ) = self::run_child( 'api-conflict-child.php', array(), array( $order ) );
-		$res               = json_decode( $out, true );
-		$this->assertIsArray( $res, "child output: $out $err" );
-		$this->assertSame( array( 'wp_get_presence' ), $res['conflicts'] );
-		$this->assertSame( 'other plugin', $res['wp_get_presence'] );
-		$this->assertFalse( $res['wp_set_presence_exists'], 'none of ours is declared next to a foreign one' );
-		$this->assertTrue( $res['internals_work'] );
-		$this->assertStringContainsString( 'another plugin already defines wp_get_presence', $res['notice'] );
 	}
 }

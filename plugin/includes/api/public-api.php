@@ -12,14 +12,14 @@
  * - wp_presence_admin_room(): string
  * - filter wp_presence_default_ttl
  *
- * The functions themselves are in api-functions.php, which wpp_declare_public_api() includes
+ * The functions themselves are in wp-functions.php, which wpp_public_api_declare() includes
  * only when none of them exists yet: when another plugin (or core) already defines any of them,
  * none of ours is declared (mixing two implementations would split entries between two stores)
- * and an admin notice says so; see wpp_api_conflicts(). It runs first thing on plugins_loaded,
- * once every plugin file is loaded, so a plugin loaded after this one that declares the API
- * without a function_exists() guard wins instead of dying on a redeclared function. (They cannot
- * live in this file behind a `return`: PHP declares a file's top-level functions when it compiles
- * the file.) The plugin's own code never calls the wp_* functions.
+ * and an admin notice says so; see wpp_public_api_conflicts(). It runs first thing on
+ * plugins_loaded, once every plugin file is loaded, so a plugin loaded after this one that
+ * declares the API without a function_exists() guard wins instead of dying on a redeclared
+ * function. (They cannot live in this file behind a `return`: PHP declares a file's top-level
+ * functions when it compiles the file.) The plugin's own code never calls the wp_* functions.
  *
  * @package Presence
  * @since   0.1.0
@@ -44,13 +44,13 @@ const WPP_API_FUNCTIONS = array(
 
 /**
  * The API functions some other code declared before Presence declared its own (computed once, by
- * wpp_declare_public_api()).
+ * wpp_public_api_declare()).
  *
  * @since 0.1.0
  *
  * @return string[] Function names; empty when ours are in use.
  */
-function wpp_api_conflicts(): array {
+function wpp_public_api_conflicts(): array {
 	static $conflicts = null;
 	if ( null === $conflicts ) {
 		$conflicts = array_values( array_filter( WPP_API_FUNCTIONS, 'function_exists' ) );
@@ -65,11 +65,11 @@ function wpp_api_conflicts(): array {
  *
  * @since 0.1.0
  */
-function wpp_declare_public_api(): void {
+function wpp_public_api_declare(): void {
 	if ( ! defined( 'WP_PRESENCE_DEFAULT_TTL' ) ) {
 		define( 'WP_PRESENCE_DEFAULT_TTL', 150 );
 	}
-	if ( array() === wpp_api_conflicts() ) {
-		require_once __DIR__ . '/api-functions.php';
+	if ( array() === wpp_public_api_conflicts() ) {
+		require_once __DIR__ . '/wp-functions.php';
 	}
 }
