@@ -24,8 +24,8 @@ $_SERVER['HTTP_HOST'] = $argv[2];
 require rtrim( $argv[1], '/' ) . '/wp-load.php';
 
 global $wpdb;
-$backend = wpp_native_available() ? new WPP_Native_Backend( 'surfacesbench' ) : new WPP_Database_Backend();
-wpp_use_backend( $backend );
+$backend = wpp_backend_native_available() ? new WPP_Native_Backend( 'surfacesbench' ) : new WPP_Database_Backend();
+wpp_backend_use( $backend );
 $wpdb->query( 'START TRANSACTION' );
 
 $admin = get_user_by( 'login', 'admin' );

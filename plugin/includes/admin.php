@@ -197,7 +197,7 @@ function wpp_site_health_backend_test(): array {
 			'<p>' . esc_html( $why ) . '</p><p>' . esc_html( $fleet ) . '</p>'
 		);
 	}
-	if ( 'database' === $setting && wpp_native_available() ) {
+	if ( 'database' === $setting && wpp_backend_native_available() ) {
 		return wpp_site_health_result(
 			'recommended',
 			__( 'Presence stores who is online in the database, as PRESENCE_BACKEND asks', 'presence' ),
@@ -235,7 +235,7 @@ function wpp_debug_information( $info ) {
 			),
 			'install_key' => array(
 				'label'   => __( 'Install key (namespace in the store)', 'presence' ),
-				'value'   => wpp_install_key() . '/' . get_current_blog_id() . '/',
+				'value'   => wpp_backend_install_key() . '/' . get_current_blog_id() . '/',
 				'private' => true,
 			),
 			'api'         => array(

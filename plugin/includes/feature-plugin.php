@@ -112,11 +112,11 @@ function wpp_import_feature_plugin_entries(): array {
 		'imported' => 0,
 		'skipped'  => 0,
 	);
-	$owner = wpp_legacy_table_owner();
+	$owner = wpp_table_legacy_owner();
 	if ( 'presence-api' !== $owner && 'shared' !== $owner ) {
 		return $result;
 	}
-	$table   = wpp_legacy_table_name();
+	$table   = wpp_table_legacy_name();
 	$now     = time();
 	$ttl     = wpp_entries_default_ttl();
 	$expires = in_array( 'expires_gmt', wpp_table_columns( $table ), true );

@@ -27,13 +27,13 @@ function wpp_register_hooks(): void {
 	}
 
 	// Lifecycle of the plugin itself (these are add_action() on activate_/deactivate_{plugin}).
-	register_activation_hook( WPP_FILE, 'wpp_activate' );
-	register_deactivation_hook( WPP_FILE, 'wpp_deactivate' );
+	register_activation_hook( WPP_FILE, 'wpp_lifecycle_activate' );
+	register_deactivation_hook( WPP_FILE, 'wpp_lifecycle_deactivate' );
 
 	add_action( 'init', 'wpp_rooms_add_post_type_support', 10 );    // Before anyone asks post_type_supports().
-	add_action( 'init', 'wpp_schedule_gc', 10 );
-	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
-	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.
+	add_action( 'init', 'wpp_lifecycle_schedule_gc', 10 );
+	add_action( WPP_GC_EVENT, 'wpp_lifecycle_run_gc', 10 );              // Hourly: deletes expired entries.
+	add_action( 'admin_init', 'wpp_table_maybe_repair', 10 ); // Recreates a missing/old table.
 	add_action( 'init', 'wpp_load_textdomain', 10 );
 
 	// The Presence API feature plugin: its live entries follow it when it is deactivated.
@@ -42,9 +42,9 @@ function wpp_register_hooks(): void {
 	add_action( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 );
 
 	// Entries that follow the user's session.
-	add_action( 'wp_login', 'wpp_on_login', 10, 2 );
-	add_action( 'wp_logout', 'wpp_on_logout', 10, 1 );
-	add_action( 'deleted_user', 'wpp_on_deleted_user', 10, 1 );
+	add_action( 'wp_login', 'wpp_lifecycle_login', 10, 2 );
+	add_action( 'wp_logout', 'wpp_lifecycle_logout', 10, 1 );
+	add_action( 'deleted_user', 'wpp_lifecycle_deleted_user', 10, 1 );
 
 	// WP-CLI: `wp presence`.
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {

@@ -184,19 +184,6 @@ function wpp_entries_find( string $room, string $client_id ): ?array {
 }
 
 /**
- * Why the last call on a backend failed, as the backend said it; '' when it did not fail (or the
- * backend cannot tell).
- *
- * @since 0.2.0
- *
- * @param WPP_Backend $backend Backend just called.
- * @return string
- */
-function wpp_backend_last_error( WPP_Backend $backend ): string {
-	return method_exists( $backend, 'last_error' ) ? (string) $backend->last_error() : '';
-}
-
-/**
  * A 500 WP_Error for a store failure, with the backend's reason appended.
  *
  * @since 0.2.0

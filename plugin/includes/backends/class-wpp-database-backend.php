@@ -9,7 +9,7 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Entries in `{$wpdb->prefix}wpp_presence` (see schema.php). The name is the plugin's own:
+ * Entries in `{$wpdb->prefix}wpp_presence` (see table.php). The name is the plugin's own:
  * `{prefix}presence` belongs to the Presence API feature plugin (see feature-plugin.php).
  *
  * Each site of a network has its own table, so the table prefix is the namespace. An upsert is
@@ -138,7 +138,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 		$result   = $wpdb->query( $sql );
 		if ( false === $result && ! $this->repaired && ! wpp_table_exists() ) {
 			$this->repaired = true;
-			wpp_install_table();
+			wpp_table_install();
 			$result = $wpdb->query( $sql );
 		}
 		$this->last_error = false === $result ? (string) $wpdb->last_error : '';

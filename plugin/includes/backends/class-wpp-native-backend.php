@@ -14,8 +14,8 @@ defined( 'ABSPATH' ) || exit;
  *
  * One segment can serve several WordPress sites (every site of a php-fpm master that loads the
  * extension with the same `presence.shm_path`). Each room is therefore stored as
- * `{install_key}/{blog_id}/{room}`: the install key (see wpp_install_key()) separates installs,
- * the blog id separates the sites of a network. Reads strip the prefix again, and
+ * `{install_key}/{blog_id}/{room}`: the install key (see wpp_backend_install_key()) separates
+ * installs, the blog id separates the sites of a network. Reads strip the prefix again, and
  * remove_user() / rooms() only look under this site's prefix.
  *
  * @since 0.1.0
@@ -30,7 +30,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	private const MAX_STORED_ROOM_BYTES = 191;
 
 	/**
-	 * Install key given to the constructor; null = wpp_install_key() at call time.
+	 * Install key given to the constructor; null = wpp_backend_install_key() at call time.
 	 *
 	 * @var string|null
 	 */
@@ -55,7 +55,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 	/**
 	 * @since 0.1.0
 	 *
-	 * @param string|null $install_key Namespace of this install; null for wpp_install_key().
+	 * @param string|null $install_key Namespace of this install; null for
+	 *                                 wpp_backend_install_key().
 	 *                                 Tests pass another key to act as a second site.
 	 */
 	public function __construct( ?string $install_key = null ) {
@@ -75,7 +76,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 * @since 0.1.0
 	 */
 	public function prefix(): string {
-		return ( $this->install_key ?? wpp_install_key() ) . '/' . get_current_blog_id() . '/';
+		return ( $this->install_key ?? wpp_backend_install_key() ) . '/' . get_current_blog_id() . '/';
 	}
 
 	/**

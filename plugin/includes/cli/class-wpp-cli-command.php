@@ -194,7 +194,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	public function cleanup( $args, $assoc_args ) {
 		WP_CLI::confirm( __( 'Delete the expired presence entries?', 'presence' ), $assoc_args );
 		/* translators: %d: number of entries. */
-		WP_CLI::success( sprintf( __( 'Deleted %d expired entries.', 'presence' ), wpp_run_gc() ) );
+		WP_CLI::success( sprintf( __( 'Deleted %d expired entries.', 'presence' ), wpp_lifecycle_run_gc() ) );
 	}
 
 	/**

@@ -45,7 +45,7 @@ function wpp_surfaces_note_last_seen( int $user_id ): void {
 
 /**
  * At logout, after the user's entries are gone, when they were last seen. Hooked to `wp_logout`
- * after wpp_on_logout().
+ * after wpp_lifecycle_logout().
  *
  * @since 0.2.0
  *

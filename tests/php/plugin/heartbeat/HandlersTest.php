@@ -157,7 +157,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_idle_after_the_threshold_and_gone_after_the_ttl(): void {
 		$clock = new WPP_Test_Memory_Backend( microtime( true ) - 100 );
-		wpp_use_backend( $clock );
+		wpp_backend_use( $clock );
 		$away = self::user( 'editor' );
 		$this->heartbeat( $away, $this->ping() );   // 100 s ago: older than 90 s, younger than 150 s.
 		$clock->now = microtime( true );
@@ -208,7 +208,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_a_failing_backend_leaves_the_response_as_it_was(): void {
-		wpp_use_backend( new class() extends WPP_Test_Memory_Backend {
+		wpp_backend_use( new class() extends WPP_Test_Memory_Backend {
 			public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
 				throw new RuntimeException( 'store unavailable' );
 			}

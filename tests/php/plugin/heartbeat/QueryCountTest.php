@@ -116,7 +116,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_full_answers_cost_one_query_and_unchanged_ones_none_with_a_store_outside_the_database(): void {
-		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		$this->crowd();
 		$this->assert_budget( self::user( 'editor' ) );
 	}
@@ -125,7 +125,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 		if ( ! function_exists( 'presence_upsert' ) ) {
 			$this->markTestSkipped( 'The presence extension is not loaded in this PHP.' );
 		}
-		wpp_use_backend( new WPP_Native_Backend() );
+		wpp_backend_use( new WPP_Native_Backend() );
 		$this->crowd();
 		$me = self::user( 'editor' );
 		$this->assert_budget( $me );
@@ -135,7 +135,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_the_full_answer_stays_one_query_for_a_contributor_who_may_see_no_title(): void {
-		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		$this->crowd();
 		$contributor                = self::user( 'contributor' );
 		list( $queries, $response ) = $this->presence_queries( $contributor, $this->ping(), 'dashboard' );
@@ -146,7 +146,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_a_dashboard_tick_with_active_posts_loads_the_posts_of_both_answers_in_one_query(): void {
-		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		$this->crowd();
 		$me   = self::user( 'editor' );
 		$data = $this->ping() + array( 'presence-active-posts' => array( 'version' => '' ) );
@@ -163,7 +163,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_a_posts_list_tick_loads_the_posts_of_both_answers_in_one_query(): void {
-		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		$posts = array_map( 'get_post', $this->crowd() );
 		$me    = self::user( 'editor' );
 		$this->render_posts_cells( $me, $posts );
@@ -188,7 +188,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_database_backend_queries_do_not_grow_with_the_number_of_users_or_posts(): void {
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_backend_use( new WPP_Database_Backend() );
 		$me = self::user( 'editor' );
 		$this->crowd( 2 );
 		list( $few ) = $this->presence_queries( $me, $this->ping(), 'dashboard' );

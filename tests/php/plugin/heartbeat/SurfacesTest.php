@@ -33,7 +33,7 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 ),
 			array( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 ),
 			array( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10 ),
-			array( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 ), // After wpp_on_logout (10).
+			array( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 ), // After wpp_lifecycle_logout (10).
 			array( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10 ),
 			array( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10 ),
 			array( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10 ),

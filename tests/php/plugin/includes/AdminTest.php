@@ -34,14 +34,14 @@ class AdminTest extends WPP_TestCase {
 		$admin  = self::user( 'administrator' );
 		$editor = self::user( 'editor' );
 
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_backend_use( new WPP_Database_Backend() );
 		$this->assertStringContainsString( 'presence PHP extension is not loaded', $this->notices_on( 'dashboard', $admin ) );
 		$this->assertStringContainsString( 'notice-info', $this->notices_on( 'plugins', $admin ) );
 		$this->assertSame( '', $this->notices_on( 'dashboard', $editor ), 'editors never see it' );
 		$this->assertSame( '', $this->notices_on( 'edit-post', $admin ), 'not on every screen' );
 
 		if ( function_exists( 'presence_upsert' ) ) {
-			wpp_use_backend( new WPP_Native_Backend() );
+			wpp_backend_use( new WPP_Native_Backend() );
 			$this->assertSame( '', $this->notices_on( 'dashboard', $admin ) );
 		}
 	}
@@ -52,7 +52,7 @@ class AdminTest extends WPP_TestCase {
 	}
 
 	public function test_site_health_with_the_database_backend_recommends_the_extension(): void {
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_backend_use( new WPP_Database_Backend() );
 		$result = wpp_site_health_backend_test();
 		$this->assertSame( 'recommended', $result['status'] );
 		$this->assertSame( 'wpp_backend', $result['test'] );
@@ -66,7 +66,7 @@ class AdminTest extends WPP_TestCase {
 			$this->markTestSkipped( 'The presence extension is not loaded in this run.' );
 		}
 		$backend = new WPP_Native_Backend();
-		wpp_use_backend( $backend );
+		wpp_backend_use( $backend );
 		$this->assertSame( '', $backend->segment_error() );
 		$result = wpp_site_health_backend_test();
 		$this->assertStringContainsString( 'redis' === wpp_native_store_kind() ? 'Redis' : 'shared-memory', $result['label'] );
@@ -82,7 +82,7 @@ class AdminTest extends WPP_TestCase {
 		if ( ! function_exists( 'presence_upsert' ) ) {
 			$this->markTestSkipped( 'The presence extension is not loaded in this run.' );
 		}
-		wpp_use_backend( new WPP_Native_Backend() );
+		wpp_backend_use( new WPP_Native_Backend() );
 		$result = wpp_site_health_backend_test();
 		if ( 'redis' !== wpp_native_store_kind() ) {
 			$this->assertStringContainsString( 'presence.backend', $result['description'], 'a shm site is told what a fleet needs' );
@@ -105,6 +105,6 @@ class AdminTest extends WPP_TestCase {
 		} else {
 			$this->assertSame( 'shared memory (' . presence_stats()['segment_path'] . ')', $store );
 		}
-		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $info['presence']['fields']['install_key']['value'] );
+		$this->assertSame( wpp_backend_install_key() . '/' . get_current_blog_id() . '/', $info['presence']['fields']['install_key']['value'] );
 	}
 }

@@ -18,19 +18,19 @@ class HooksTest extends WPP_TestCase {
 		$plugin = plugin_basename( WPP_FILE );
 		return array(
 			array( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN ),
-			array( 'activate_' . $plugin, 'wpp_activate', 10 ),
-			array( 'deactivate_' . $plugin, 'wpp_deactivate', 10 ),
+			array( 'activate_' . $plugin, 'wpp_lifecycle_activate', 10 ),
+			array( 'deactivate_' . $plugin, 'wpp_lifecycle_deactivate', 10 ),
 			array( 'init', 'wpp_rooms_add_post_type_support', 10 ),
-			array( 'init', 'wpp_schedule_gc', 10 ),
-			array( 'wpp_gc', 'wpp_run_gc', 10 ),
-			array( 'admin_init', 'wpp_maybe_repair_table', 10 ),
+			array( 'init', 'wpp_lifecycle_schedule_gc', 10 ),
+			array( 'wpp_gc', 'wpp_lifecycle_run_gc', 10 ),
+			array( 'admin_init', 'wpp_table_maybe_repair', 10 ),
 			array( 'init', 'wpp_load_textdomain', 10 ),
 			array( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10 ),
 			array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
 			array( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 ),
-			array( 'wp_login', 'wpp_on_login', 10 ),
-			array( 'wp_logout', 'wpp_on_logout', 10 ),
-			array( 'deleted_user', 'wpp_on_deleted_user', 10 ),
+			array( 'wp_login', 'wpp_lifecycle_login', 10 ),
+			array( 'wp_logout', 'wpp_lifecycle_logout', 10 ),
+			array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
 			array( 'rest_api_init', 'wpp_register_rest_routes', 10 ),
 			array( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100 ),
 			array( 'rest_post_dispatch', 'wpp_rest_no_store', 100 ),
@@ -73,7 +73,7 @@ class HooksTest extends WPP_TestCase {
 	}
 
 	public function test_wp_login_gets_the_user_object(): void {
-		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_on_login']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_on_deactivated_plugin']['accepted_args'] );
 	}

@@ -94,7 +94,7 @@ class WpFunctionsTest extends WPP_TestCase {
 
 	public function test_removals_are_false_only_when_the_store_fails(): void {
 		wp_set_presence( 'r', 'a', array(), 5 );
-		wpp_use_backend( new WPP_Test_Failing_Backend() );
+		wpp_backend_use( new WPP_Test_Failing_Backend() );
 		$this->assertFalse( wp_remove_presence( 'r', 'a' ) );
 		$this->assertFalse( wp_remove_user_presence( 5 ) );
 		$this->assertSame( 'wpp_store_failed', wpp_entries_remove( 'r', 'a' )->get_error_code() );

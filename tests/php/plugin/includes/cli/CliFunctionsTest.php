@@ -67,7 +67,7 @@ class CliFunctionsTest extends WPP_TestCase {
 	}
 
 	public function test_flush_through_the_seam_for_another_backend(): void {
-		wpp_use_backend( new WPP_Test_Memory_Backend() );
+		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		wpp_entries_set( 'postType/post:1', 'a', array(), 1 );
 		wpp_entries_set( 'admin/online', 'a', array(), 1 );
 		$this->assertSame( 1, wpp_flush_entries( 'postType/' ) );

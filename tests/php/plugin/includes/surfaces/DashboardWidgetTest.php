@@ -106,7 +106,7 @@ final class WPP_Surfaces_Dashboard_Widget_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_idle_people_are_marked_idle(): void {
 		$clock = new WPP_Test_Memory_Backend( microtime( true ) - 100 );
-		wpp_use_backend( $clock );
+		wpp_backend_use( $clock );
 		$away = self::user( 'editor' );
 		$this->heartbeat( $away, $this->ping() );
 		$clock->now = microtime( true );

@@ -63,7 +63,7 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_one_read_for_the_whole_page(): void {
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_backend_use( new WPP_Database_Backend() );
 		$me    = self::user( 'editor' );
 		$posts = array();
 		for ( $i = 0; $i < 12; $i++ ) {

@@ -71,7 +71,7 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_the_status_column_says_active_idle_last_seen_or_nothing(): void {
 		$clock = new WPP_Test_Memory_Backend( microtime( true ) - 100 );
-		wpp_use_backend( $clock );
+		wpp_backend_use( $clock );
 		$idle = self::user( 'editor' );
 		$this->heartbeat( $idle, $this->ping() );
 		$clock->now = microtime( true ) - 600;

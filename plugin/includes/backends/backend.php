@@ -1,6 +1,7 @@
 <?php
 /**
- * Choosing the backend, and the install key that namespaces this site in shared memory.
+ * Choosing the backend, the install key that namespaces this site in the extension's store, and
+ * why a backend's last call failed.
  *
  * @package Presence
  * @since   0.1.0
@@ -14,7 +15,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.1.0
  */
-function wpp_native_available(): bool {
+function wpp_backend_native_available(): bool {
 	return function_exists( 'presence_upsert' );
 }
 
@@ -30,7 +31,7 @@ function wpp_native_available(): bool {
  *
  * @return string
  */
-function wpp_install_key(): string {
+function wpp_backend_install_key(): string {
 	static $key = null;
 	if ( null === $key ) {
 		global $wpdb;
@@ -72,11 +73,11 @@ function wpp_backend_setting(): string {
  * @return WPP_Backend
  */
 function wpp_backend(): WPP_Backend {
-	$backend = wpp_use_backend();
+	$backend = wpp_backend_use();
 	if ( null === $backend ) {
-		$native  = wpp_native_available() && 'database' !== wpp_backend_setting();
+		$native  = wpp_backend_native_available() && 'database' !== wpp_backend_setting();
 		$backend = $native ? new WPP_Native_Backend() : new WPP_Database_Backend();
-		wpp_use_backend( $backend );
+		wpp_backend_use( $backend );
 	}
 	return $backend;
 }
@@ -91,7 +92,7 @@ function wpp_backend(): WPP_Backend {
  * @param bool             $reset   True to forget the current one (next call chooses again).
  * @return WPP_Backend|null The backend in use after the call.
  */
-function wpp_use_backend( ?WPP_Backend $backend = null, bool $reset = false ): ?WPP_Backend {
+function wpp_backend_use( ?WPP_Backend $backend = null, bool $reset = false ): ?WPP_Backend {
 	static $current = null;
 	if ( $reset ) {
 		$current = null;
@@ -100,4 +101,17 @@ function wpp_use_backend( ?WPP_Backend $backend = null, bool $reset = false ): ?
 		$current = $backend;
 	}
 	return $current;
+}
+
+/**
+ * Why the last call on a backend failed, as the backend said it; '' when it did not fail (or the
+ * backend cannot tell).
+ *
+ * @since 0.2.0
+ *
+ * @param WPP_Backend $backend Backend just called.
+ * @return string
+ */
+function wpp_backend_last_error( WPP_Backend $backend ): string {
+	return method_exists( $backend, 'last_error' ) ? (string) $backend->last_error() : '';
 }

@@ -1,6 +1,7 @@
 <?php
 /**
- * The presence table (plugin/includes/schema.php): layout, repair, expiry event, activation.
+ * The presence table (plugin/includes/backends/table.php): layout, repair, and the tables of
+ * version 0.1 and of the feature plugin.
  *
  * Tests that drop or create the table issue DDL, which commits the transaction MariaDB had
  * open; they create nothing before it, and open a new transaction after it.
@@ -9,14 +10,10 @@
  */
 
 /**
- * @covers ::wpp_install_table
- * @covers ::wpp_maybe_repair_table
- * @covers ::wpp_schedule_gc
- * @covers ::wpp_run_gc
- * @covers ::wpp_activate
- * @covers ::wpp_deactivate
+ * @covers ::wpp_table_install
+ * @covers ::wpp_table_maybe_repair
  */
-class SchemaTest extends WPP_TestCase {
+class TableTest extends WPP_TestCase {
 
 	public function test_the_table_has_a_unique_room_client_key_and_binary_names(): void {
 		global $wpdb;
@@ -34,7 +31,7 @@ class SchemaTest extends WPP_TestCase {
 		global $wpdb;
 		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
 		$this->assertFalse( wpp_table_exists() );
-		wpp_maybe_repair_table(); // What admin_init runs (HooksTest checks the registration).
+		wpp_table_maybe_repair(); // What admin_init runs (HooksTest checks the registration).
 		$this->assertTrue( wpp_table_exists(), 'admin_init repairs it' );
 
 		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
@@ -54,7 +51,7 @@ class SchemaTest extends WPP_TestCase {
 		add_filter( 'wp_doing_ajax', '__return_true' );
 		wp_load_alloptions(); // Loaded long before admin_init in a real request.
 		$before = $wpdb->num_queries;
-		wpp_maybe_repair_table();
+		wpp_table_maybe_repair();
 		$queries = $wpdb->num_queries - $before;
 		remove_filter( 'wp_doing_ajax', '__return_true' );
 		$this->assertSame( 0, $queries );
@@ -62,34 +59,9 @@ class SchemaTest extends WPP_TestCase {
 
 	public function test_an_old_layout_version_is_upgraded(): void {
 		update_option( 'wpp_db_version', '0' );
-		wpp_maybe_repair_table();
+		wpp_table_maybe_repair();
 		$this->assertSame( WPP_DB_VERSION, get_option( 'wpp_db_version' ) );
 		$GLOBALS['wpdb']->query( 'START TRANSACTION' );
-	}
-
-	public function test_gc_event_is_scheduled_hourly_and_runs_the_backend_gc(): void {
-		wp_clear_scheduled_hook( WPP_GC_EVENT );
-		wpp_schedule_gc(); // What the init hook runs (HooksTest checks the registration).
-		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
-		$this->assertSame( 'hourly', wp_get_schedule( WPP_GC_EVENT ) );
-
-		$now = 1_900_000_000.0;
-		wpp_use_backend( new WPP_Database_Backend( static function () use ( &$now ) { return $now; } ) );
-		wpp_backend()->set( 'r', 'old', array(), 1, 10 );
-		$now += 20;
-		do_action( WPP_GC_EVENT );
-		$this->assertSame( '0', $GLOBALS['wpdb']->get_var( 'SELECT COUNT(*) FROM ' . wpp_table_name() ) );
-	}
-
-	public function test_activation_creates_the_table_and_deactivation_clears_the_event(): void {
-		global $wpdb;
-		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
-		do_action( 'activate_' . plugin_basename( WPP_FILE ), false );
-		$this->assertTrue( wpp_table_exists() );
-		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
-		do_action( 'deactivate_' . plugin_basename( WPP_FILE ), false );
-		$this->assertFalse( wp_next_scheduled( WPP_GC_EVENT ) );
-		$wpdb->query( 'START TRANSACTION' );
 	}
 
 	public function test_the_table_of_version_0_1_moves_its_live_entries_and_is_dropped(): void {
@@ -97,12 +69,12 @@ class SchemaTest extends WPP_TestCase {
 			WPP_Legacy_Tables::create( 'presence' );
 			WPP_Legacy_Tables::insert_ours( 'admin/online', 'user-7', 7, array( 'screen' => 'edit' ), 100 );
 			WPP_Legacy_Tables::insert_ours( 'admin/online', 'old', 7, array(), -10 );
-			$this->assertSame( 'presence', wpp_legacy_table_owner() );
+			$this->assertSame( 'presence', wpp_table_legacy_owner() );
 			update_option( 'wpp_db_version', '1' );
 
-			wpp_maybe_repair_table(); // What admin_init runs after the update.
+			wpp_table_maybe_repair(); // What admin_init runs after the update.
 
-			$this->assertSame( '', wpp_legacy_table_owner(), 'our own old table is dropped' );
+			$this->assertSame( '', wpp_table_legacy_owner(), 'our own old table is dropped' );
 			$this->assertSame( WPP_DB_VERSION, get_option( 'wpp_db_version' ) );
 			$entries = wpp_backend()->get_room( 'admin/online', 150 );
 			$this->assertSame( array( 'user-7' ), array_column( $entries, 'client_id' ), 'live entries only' );
@@ -121,11 +93,11 @@ class SchemaTest extends WPP_TestCase {
 			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-7', 7, array( 'screen' => 'edit' ), 100, 'presence-api' === $layout );
 			$before = WPP_Legacy_Tables::definition();
 			$rows   = WPP_Legacy_Tables::rows();
-			$this->assertSame( 'presence-api', wpp_legacy_table_owner() );
+			$this->assertSame( 'presence-api', wpp_table_legacy_owner() );
 
 			update_option( 'wpp_db_version', '1' );
-			wpp_maybe_repair_table();
-			wpp_install_table();
+			wpp_table_maybe_repair();
+			wpp_table_install();
 
 			$this->assertSame( $before, WPP_Legacy_Tables::definition(), 'same columns and keys' );
 			$this->assertSame( $rows, WPP_Legacy_Tables::rows(), 'same rows' );
@@ -149,10 +121,10 @@ class SchemaTest extends WPP_TestCase {
 			$GLOBALS['wpdb']->update( WPP_Legacy_Tables::name(), array( 'expires_at' => time() + 100 ), array( 'client_id' => 'theirs' ) );
 			$before = WPP_Legacy_Tables::definition();
 			$rows   = WPP_Legacy_Tables::rows();
-			$this->assertSame( 'shared', wpp_legacy_table_owner() );
+			$this->assertSame( 'shared', wpp_table_legacy_owner() );
 
 			update_option( 'wpp_db_version', '1' );
-			wpp_maybe_repair_table();
+			wpp_table_maybe_repair();
 
 			$this->assertSame( $before, WPP_Legacy_Tables::definition() );
 			$this->assertSame( $rows, WPP_Legacy_Tables::rows() );
@@ -167,10 +139,10 @@ class SchemaTest extends WPP_TestCase {
 		try {
 			WPP_Legacy_Tables::drop();
 			$wpdb->query( 'CREATE TABLE ' . WPP_Legacy_Tables::name() . ' (id int NOT NULL, note text, PRIMARY KEY (id))' );
-			$this->assertSame( 'unknown', wpp_legacy_table_owner() );
+			$this->assertSame( 'unknown', wpp_table_legacy_owner() );
 			update_option( 'wpp_db_version', '1' );
-			wpp_maybe_repair_table();
-			$this->assertSame( 'unknown', wpp_legacy_table_owner() );
+			wpp_table_maybe_repair();
+			$this->assertSame( 'unknown', wpp_table_legacy_owner() );
 		} finally {
 			WPP_Legacy_Tables::clean_up();
 		}

@@ -1,11 +1,11 @@
 <?php
 /**
- * The `{prefix}wpp_presence` table of the database backend: install, repair, expiry, activation,
- * and the move out of `{prefix}presence`, where version 0.1 of this plugin kept its entries.
+ * The `{prefix}wpp_presence` table of the database backend: its layout, install and repair, and
+ * the move out of `{prefix}presence`, where version 0.1 of this plugin kept its entries.
  *
  * `{prefix}presence` is also the name of the Presence API feature plugin's table, with other
  * columns. This plugin only ever drops that name when the table has exactly its own 0.1 layout,
- * and never alters it (see wpp_legacy_table_owner()).
+ * and never alters it (see wpp_table_legacy_owner()).
  *
  * @package Presence
  * @since   0.1.0
@@ -20,13 +20,6 @@ defined( 'ABSPATH' ) || exit;
  * @since 0.1.0
  */
 const WPP_DB_VERSION = '2';
-
-/**
- * Name of the scheduled event that deletes expired entries.
- *
- * @since 0.1.0
- */
-const WPP_GC_EVENT = 'wpp_gc';
 
 /**
  * The table of the current site.
@@ -44,7 +37,7 @@ function wpp_table_name(): string {
  *
  * @since 0.2.0
  */
-function wpp_legacy_table_name(): string {
+function wpp_table_legacy_name(): string {
 	global $wpdb;
 	return $wpdb->prefix . 'presence';
 }
@@ -76,8 +69,8 @@ function wpp_table_columns( string $table ): array {
  *
  * @return string
  */
-function wpp_legacy_table_owner(): string {
-	$columns = wpp_table_columns( wpp_legacy_table_name() );
+function wpp_table_legacy_owner(): string {
+	$columns = wpp_table_columns( wpp_table_legacy_name() );
 	if ( array() === $columns ) {
 		return '';
 	}
@@ -101,13 +94,13 @@ function wpp_legacy_table_owner(): string {
  *
  * @return int Entries moved.
  */
-function wpp_migrate_legacy_table(): int {
+function wpp_table_migrate_legacy(): int {
 	global $wpdb;
-	$owner = wpp_legacy_table_owner();
+	$owner = wpp_table_legacy_owner();
 	if ( 'presence' !== $owner && 'shared' !== $owner ) {
 		return 0;
 	}
-	$legacy = wpp_legacy_table_name();
+	$legacy = wpp_table_legacy_name();
 	$now    = time();
 	$rows   = (array) $wpdb->get_results( $wpdb->prepare( "SELECT room, client_id, user_id, data, expires_at FROM {$legacy} WHERE expires_at > %d", $now ) );
 	$moved  = 0;
@@ -137,7 +130,7 @@ function wpp_table_exists(): bool {
 /**
  * Creates the table of the current site or brings it to the current layout (dbDelta). When the
  * layout version changes (or on a first install), the live entries of this plugin's 0.1 table
- * move over (wpp_migrate_legacy_table()).
+ * move over (wpp_table_migrate_legacy()).
  *
  * Room names and client ids compare byte for byte (binary collation), as in the extension, but
  * for trailing spaces, which MySQL ignores in any collation of this kind (PAD SPACE): names
@@ -145,7 +138,7 @@ function wpp_table_exists(): bool {
  *
  * @since 0.1.0
  */
-function wpp_install_table(): void {
+function wpp_table_install(): void {
 	global $wpdb;
 	require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 
@@ -171,7 +164,7 @@ function wpp_install_table(): void {
 	$upgrading = WPP_DB_VERSION !== get_option( 'wpp_db_version' ); // Also a first install: 0.1 may have left its table.
 	update_option( 'wpp_db_version', WPP_DB_VERSION );
 	if ( $upgrading ) {
-		wpp_migrate_legacy_table();
+		wpp_table_migrate_legacy();
 	}
 }
 
@@ -184,71 +177,8 @@ function wpp_install_table(): void {
  * @since 0.1.0
  * @since 0.2.0 No query on AJAX requests.
  */
-function wpp_maybe_repair_table(): void {
+function wpp_table_maybe_repair(): void {
 	if ( WPP_DB_VERSION !== get_option( 'wpp_db_version' ) || ( ! wp_doing_ajax() && ! wpp_table_exists() ) ) {
-		wpp_install_table();
+		wpp_table_install();
 	}
-}
-
-/**
- * Schedules the hourly deletion of expired entries when it is not scheduled. Hooked to `init`.
- *
- * @since 0.1.0
- */
-function wpp_schedule_gc(): void {
-	if ( ! wp_next_scheduled( WPP_GC_EVENT ) ) {
-		wp_schedule_event( time() + HOUR_IN_SECONDS, 'hourly', WPP_GC_EVENT );
-	}
-}
-
-/**
- * Deletes expired entries. Hooked to the `wpp_gc` event.
- *
- * @since 0.1.0
- *
- * @return int Entries deleted.
- */
-function wpp_run_gc(): int {
-	return wpp_backend()->gc();
-}
-
-/**
- * Activation: creates the table and imports the feature plugin's live entries on this site, or
- * on every site when network-activated.
- *
- * @since 0.1.0
- * @since 0.2.0 Imports the live entries of the Presence API feature plugin's table.
- *
- * @param bool $network_wide Whether the plugin is network-activated.
- */
-function wpp_activate( $network_wide = false ): void {
-	if ( is_multisite() && $network_wide ) {
-		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $blog_id ) {
-			switch_to_blog( (int) $blog_id );
-			wpp_activate_site();
-			restore_current_blog();
-		}
-		return;
-	}
-	wpp_activate_site();
-}
-
-/**
- * Activation on the current site.
- *
- * @since 0.2.0
- */
-function wpp_activate_site(): void {
-	wpp_install_table();
-	wpp_schedule_gc();
-	wpp_import_feature_plugin_entries();
-}
-
-/**
- * Deactivation: stops the scheduled event (the table stays until uninstall).
- *
- * @since 0.1.0
- */
-function wpp_deactivate(): void {
-	wp_clear_scheduled_hook( WPP_GC_EVENT );
 }

@@ -1,6 +1,7 @@
 <?php
 /**
- * Sites never see each other's entries, on the backend of this run, through the public API.
+ * Sites never see each other's entries, on the backend of this run, through the public API: the
+ * namespace the backend gives each site (plugin/includes/backends/backend.php for the install key).
  *
  * - Two sites of one network (multisite test site): switch_to_blog() for real. The database
  *   backend keeps one table per site; the native backend prefixes rooms with the blog id.
@@ -14,7 +15,7 @@
 /**
  * @coversNothing
  */
-class NamespacingTest extends WPP_TestCase {
+class BackendNamespacingTest extends WPP_TestCase {
 
 	protected function setUp(): void {
 		parent::setUp();
