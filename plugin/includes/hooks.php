@@ -72,37 +72,38 @@ function wpp_register_hooks(): void {
 	add_filter( 'heartbeat_received', 'wpp_heartbeat_received', 20, 3 );
 
 	// Surfaces. Registering (9) comes before enqueueing (10).
-	add_action( 'current_screen', 'wpp_surfaces_note_page_view', 10 );
-	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
-	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_enqueue_admin', 10 );
-	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
-	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 );
-	add_action( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 );     // Who's online, Active posts.
-	add_action( 'admin_bar_menu', 'wpp_surfaces_admin_bar', 80 );                  // After core's own nodes (≤ 70).
+	add_action( 'current_screen', 'wpp_page_view_note', 10 );
+	add_action( 'admin_enqueue_scripts', 'wpp_assets_register', 9 );
+	add_action( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 );
+	add_action( 'wp_enqueue_scripts', 'wpp_assets_register', 9 );
+	add_action( 'wp_enqueue_scripts', 'wpp_assets_enqueue_front', 10 );
+	add_action( 'wp_dashboard_setup', 'wpp_whos_online_add_widget', 10 );
+	add_action( 'wp_dashboard_setup', 'wpp_active_posts_add_widget', 10 );
+	add_action( 'admin_bar_menu', 'wpp_admin_bar_menu', 80 );                  // After core's own nodes (≤ 70).
 
 	// Users list: the Online view and the Status column; last seen survives the logout's removal (10).
-	add_filter( 'views_users', 'wpp_surfaces_users_views', 10 );
-	add_filter( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 );
-	add_filter( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 );
-	add_filter( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10, 3 );
-	add_action( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 );
+	add_filter( 'views_users', 'wpp_users_list_views', 10 );
+	add_filter( 'users_list_table_query_args', 'wpp_users_list_query_args', 10 );
+	add_filter( 'manage_users_columns', 'wpp_users_list_columns', 10 );
+	add_filter( 'manage_users_custom_column', 'wpp_users_list_column', 10, 3 );
+	add_action( 'wp_logout', 'wpp_users_list_note_last_seen_at_logout', 20 );
 
 	// Posts lists: the "Editing now" column.
-	add_filter( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10, 2 );
-	add_filter( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10, 1 );
-	add_action( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
-	add_action( 'manage_pages_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
+	add_filter( 'manage_posts_columns', 'wpp_posts_list_columns', 10, 2 );
+	add_filter( 'manage_pages_columns', 'wpp_posts_list_columns', 10, 1 );
+	add_action( 'manage_posts_custom_column', 'wpp_posts_list_column', 10, 2 );
+	add_action( 'manage_pages_custom_column', 'wpp_posts_list_column', 10, 2 );
 
 	// Stale-screen warning: saves record a revision of their screen.
-	add_action( 'wp_after_insert_post', 'wpp_surfaces_stale_post_saved', 10, 2 );
-	add_action( 'edited_term', 'wpp_surfaces_stale_term_saved', 10, 1 );
-	add_action( 'profile_update', 'wpp_surfaces_stale_user_saved', 10, 1 );
-	add_filter( 'rest_pre_insert_user', 'wpp_surfaces_stale_rest_user', 10, 1 ); // Preferences are no profile save.
-	add_action( 'edit_comment', 'wpp_surfaces_stale_comment_saved', 10, 1 );
-	add_action( 'wp_set_comment_status', 'wpp_surfaces_stale_comment_saved', 10, 1 );
-	add_action( 'updated_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
-	add_action( 'added_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
-	add_action( 'wpp_mark_screen_stale', 'wpp_surfaces_stale_mark_action', 10, 1 );
+	add_action( 'wp_after_insert_post', 'wpp_stale_screen_post_saved', 10, 2 );
+	add_action( 'edited_term', 'wpp_stale_screen_term_saved', 10, 1 );
+	add_action( 'profile_update', 'wpp_stale_screen_user_saved', 10, 1 );
+	add_filter( 'rest_pre_insert_user', 'wpp_stale_screen_rest_user', 10, 1 ); // Preferences are no profile save.
+	add_action( 'edit_comment', 'wpp_stale_screen_comment_saved', 10, 1 );
+	add_action( 'wp_set_comment_status', 'wpp_stale_screen_comment_saved', 10, 1 );
+	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 0 );
+	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 0 );
+	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
 
 	// Leaving a page and marking a screen stale from the browser.
 	add_action( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 );
@@ -110,7 +111,7 @@ function wpp_register_hooks(): void {
 	// Tools → Presence, and the plugin row's link.
 	add_action( 'admin_menu', 'wpp_surfaces_add_inspector', 10 );
 	add_action( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 );
-	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_surfaces_plugin_action_links', 10 );
+	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_plugins_list_action_links', 10 );
 
 	// --- End of hooks ---
 }

@@ -203,45 +203,6 @@ function wpp_heartbeat_online_build( array $read, float $now, WP_User $viewer ):
 }
 
 /**
- * The `presence-editors` payload: the other users editing a post.
- *
- * @since 0.1.0
- *
- * @param string   $room          The post's room.
- * @param int      $post_id       Post id.
- * @param int      $user_id       Current user (left out of the list).
- * @param int|null $known_version Version the browser already has, null if none.
- * @param float    $now           Current unix time.
- * @return array
- */
-function wpp_heartbeat_editors_payload( string $room, int $post_id, int $user_id, ?int $known_version, float $now ): array {
-	$backend = wpp_backend();
-	$version = wpp_heartbeat_version( $backend->room_version( $room ) );
-	$head    = array(
-		'post_id' => $post_id,
-		'room'    => $room,
-		'version' => $version,
-	);
-	if ( null !== $known_version && $known_version === $version ) {
-		return $head + array( 'unchanged' => true );
-	}
-
-	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
-	$viewer                  = get_userdata( $user_id );
-	$users                   = array();
-	// The caller checked the viewer may be in this room; the gate is asked anyway, as every
-	// surface asks it, so a filter on room access is honoured here too.
-	foreach ( $viewer ? wpp_privacy_entries_for_viewer( $entries, $viewer ) : array() as $entry ) {
-		$users[] = wpp_heartbeat_user_item( $entry, $now );
-	}
-
-	return $head + array(
-		'total' => $total,
-		'users' => $users,
-	);
-}
-
-/**
  * The heartbeat's user entries of a room, most recent first, at most $limit of them, and how many
  * there are in all.
  *

@@ -57,7 +57,7 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 		}
 		if ( false !== $room ) {
 			$known                        = null !== $ping ? $ping['versions']['editors'] : null;
-			$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
+			$response['presence-editors'] = wpp_editor_payload( $room, $editor_post, $user->ID, $known, $now );
 		}
 
 		// Every surface reads its rooms first; the posts they name are then loaded in one query
@@ -85,7 +85,7 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 			$response[ $key ] = isset( $read['unchanged'] ) ? $read : call_user_func( $builders[ $key ], $read, $now, $user );
 		}
 
-		$stale = null !== $screen ? wpp_stale_check( $screen['key'], $screen['since'], $user ) : null;
+		$stale = null !== $screen ? wpp_stale_screen_check( $screen['key'], $screen['since'], $user ) : null;
 		if ( null !== $stale ) {
 			$response['presence-stale'] = $stale;
 		}

@@ -218,7 +218,7 @@ function wpp_heartbeat_read_post_rows( array $data ): ?array {
 function wpp_heartbeat_read_screen( array $data ): ?array {
 	$ask   = $data['presence-screen'] ?? null;
 	$since = is_array( $ask ) ? ( $ask['since'] ?? null ) : null;
-	if ( ! is_array( $ask ) || ! wpp_stale_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
+	if ( ! is_array( $ask ) || ! wpp_stale_screen_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
 		return null;
 	}
 	return array(

@@ -115,7 +115,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 		if ( true !== $logged_in ) {
 			return $logged_in;
 		}
-		if ( ! wpp_stale_can_see( (string) $request['key'], wp_get_current_user() ) ) {
+		if ( ! wpp_stale_screen_can_see( (string) $request['key'], wp_get_current_user() ) ) {
 			return new WP_Error( 'wpp_screen_forbidden', __( 'Sorry, you are not allowed to mark this screen.', 'presence' ), array( 'status' => 403 ) );
 		}
 		return true;
@@ -131,7 +131,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	 */
 	public function mark_stale( $request ) {
 		$key = (string) $request['key'];
-		if ( ! wpp_stale_mark( $key ) ) {
+		if ( ! wpp_stale_screen_mark( $key ) ) {
 			return new WP_Error( 'wpp_store_failed', __( 'The screen revision could not be stored.', 'presence' ), array( 'status' => 500 ) );
 		}
 		return rest_ensure_response( array( 'key' => $key ) );

@@ -52,7 +52,7 @@ function wpp_inspector_url( array $args = array() ): string {
  */
 function wpp_inspector_can_see_room( string $room, WP_User $viewer ): bool {
 	if ( str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) ) {
-		return wpp_stale_can_see( substr( $room, strlen( WPP_SCREEN_ROOM_PREFIX ) ), $viewer );
+		return wpp_stale_screen_can_see( substr( $room, strlen( WPP_SCREEN_ROOM_PREFIX ) ), $viewer );
 	}
 	return wpp_rooms_can_access( $room, $viewer->ID );
 }
@@ -163,7 +163,7 @@ function wpp_inspector_render_room( string $room, WP_User $viewer ): void {
 			esc_html( (string) $visible['client_id'] ),
 			esc_html( (string) $visible['user_id'] ),
 			esc_html( (string) $visible['date_gmt'] ),
-			wpp_surfaces_time_html( (float) $visible['updated_at'], $now ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped inside.
+			wpp_render_time( (float) $visible['updated_at'], $now ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped inside.
 			esc_html( (string) wp_json_encode( $visible['data'], JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES ) )
 		);
 	}
@@ -216,21 +216,4 @@ function wpp_inspector_flush_room( string $room, WP_User $viewer ) {
 		}
 	}
 	return $removed;
-}
-
-/**
- * Adds "View online users" to the plugin's row on the Plugins screen. Hooked to
- * `plugin_action_links_{plugin file}`.
- *
- * @since 0.2.0
- *
- * @param string[] $links Action links (HTML).
- * @return string[]
- */
-function wpp_surfaces_plugin_action_links( $links ) {
-	if ( ! is_array( $links ) || ! current_user_can( 'edit_posts' ) ) {
-		return $links;
-	}
-	$links['wpp_online'] = sprintf( '<a href="%1$s">%2$s</a>', esc_url( wpp_surfaces_online_users_url() ), esc_html__( 'View online users', 'presence' ) );
-	return $links;
 }

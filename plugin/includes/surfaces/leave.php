@@ -39,7 +39,7 @@ function wpp_surfaces_leave( WP_User $user, string $tab ): int {
 		}
 	}
 	if ( user_can( $user, 'edit_posts' ) ) {
-		wpp_surfaces_note_last_seen( $user->ID );
+		wpp_users_list_note_last_seen( $user->ID );
 	}
 
 	/**

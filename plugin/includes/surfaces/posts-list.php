@@ -41,7 +41,7 @@ const WPP_POSTS_ROWS_MAX = 200;
  * @param string   $post_type Post type (pages: not passed).
  * @return string[]
  */
-function wpp_surfaces_posts_columns( $columns, $post_type = 'page' ) {
+function wpp_posts_list_columns( $columns, $post_type = 'page' ) {
 	if ( ! is_array( $columns ) || ! post_type_supports( (string) $post_type, 'presence' ) || ! current_user_can( 'edit_posts' ) ) {
 		return $columns;
 	}
@@ -130,7 +130,7 @@ function wpp_posts_list_state( bool $fresh = false ): array {
  * @param string $column  Column name.
  * @param int    $post_id Post of the row.
  */
-function wpp_surfaces_posts_column( $column, $post_id ): void {
+function wpp_posts_list_column( $column, $post_id ): void {
 	if ( WPP_POSTS_COLUMN !== $column ) {
 		return;
 	}
@@ -145,7 +145,7 @@ function wpp_surfaces_posts_column( $column, $post_id ): void {
 	} else {
 		$users = $state['rows'][ $room ] ?? array();
 	}
-	echo wpp_surfaces_posts_cell_html( (string) $room, $users ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+	echo wpp_posts_list_cell_html( (string) $room, $users ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
@@ -157,16 +157,16 @@ function wpp_surfaces_posts_column( $column, $post_id ): void {
  * @param array[] $users User items.
  * @return string HTML.
  */
-function wpp_surfaces_posts_cell_html( string $room, array $users ): string {
+function wpp_posts_list_cell_html( string $room, array $users ): string {
 	$items = '';
 	foreach ( $users as $user ) {
-		$label  = sprintf( '%1$s (%2$s)', (string) $user['display_name'], wpp_surfaces_status_label( (string) $user['status'] ) );
+		$label  = sprintf( '%1$s (%2$s)', (string) $user['display_name'], wpp_render_status_label( (string) $user['status'] ) );
 		$items .= sprintf(
 			'<li class="wpp-avatars__item wpp-avatars__item--%1$s" data-user-id="%2$d" title="%3$s">%4$s</li>',
 			'idle' === $user['status'] ? 'idle' : 'active',
 			(int) $user['user_id'],
 			esc_attr( $label ),
-			wpp_surfaces_avatar_html( $user, 24, $label )
+			wpp_render_avatar( $user, 24, $label )
 		);
 	}
 	return sprintf(

@@ -74,8 +74,8 @@ abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 			$GLOBALS['post'] = $post;
 		}
 		set_current_screen( $id );
-		wpp_surfaces_register_assets();
-		wpp_surfaces_enqueue_admin();
+		wpp_assets_register();
+		wpp_assets_enqueue_admin();
 		$before = $this->inline_before();
 		if ( ! $before ) {
 			return array();

@@ -1,8 +1,7 @@
 <?php
 /**
  * Tools → Presence (plugin/includes/surfaces/inspector.php): the backend, its figures, the rooms
- * and a room's entries for administrators, under the privacy rule; emptying a room; and the
- * plugin row's "View online users" link.
+ * and a room's entries for administrators, under the privacy rule; emptying a room.
  *
  * @package Presence
  */
@@ -119,12 +118,5 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( self::user( 'administrator' )->ID );
 		wpp_surfaces_add_inspector();
 		$this->assertContains( 'wpp-presence', array_column( $submenu['tools.php'] ?? array(), 2 ) );
-	}
-
-	public function test_the_plugin_row_links_to_the_online_users(): void {
-		wp_set_current_user( self::user( 'administrator' )->ID );
-		$links = wpp_surfaces_plugin_action_links( array( 'deactivate' => '<a>Deactivate</a>' ) );
-		$this->assertSame( '<a href="' . esc_url( admin_url( 'users.php?presence=online' ) ) . '">View online users</a>', $links['wpp_online'] );
-		$this->assertSame( 10, has_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_surfaces_plugin_action_links' ) );
 	}
 }

@@ -12,8 +12,8 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 
 /**
- * @covers ::wpp_surfaces_posts_columns
- * @covers ::wpp_surfaces_posts_column
+ * @covers ::wpp_posts_list_columns
+ * @covers ::wpp_posts_list_column
  * @covers ::wpp_posts_list_read
  */
 final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
@@ -35,13 +35,13 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 	public function test_the_column_comes_after_the_title_for_post_types_with_presence_support(): void {
 		wp_set_current_user( self::user( 'editor' )->ID );
 		$columns = array( 'cb' => '', 'title' => 'Title', 'author' => 'Author' );
-		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_surfaces_posts_columns( $columns, 'post' ) ) );
-		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_surfaces_posts_columns( $columns ) ), 'pages' );
+		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_posts_list_columns( $columns, 'post' ) ) );
+		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_posts_list_columns( $columns ) ), 'pages' );
 		register_post_type( 'wpp_plain', array( 'show_ui' => true ) );
-		$this->assertSame( $columns, wpp_surfaces_posts_columns( $columns, 'wpp_plain' ) );
+		$this->assertSame( $columns, wpp_posts_list_columns( $columns, 'wpp_plain' ) );
 		unregister_post_type( 'wpp_plain' );
 		wp_set_current_user( self::user( 'subscriber' )->ID );
-		$this->assertSame( $columns, wpp_surfaces_posts_columns( $columns, 'post' ) );
+		$this->assertSame( $columns, wpp_posts_list_columns( $columns, 'post' ) );
 	}
 
 	public function test_a_cell_shows_the_others_in_the_room_not_the_viewer(): void {

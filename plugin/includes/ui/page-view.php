@@ -22,40 +22,12 @@ defined( 'ABSPATH' ) || exit;
  *
  * @return string
  */
-function wpp_surfaces_tab_id(): string {
+function wpp_page_view_tab_id(): string {
 	static $tab = null;
 	if ( null === $tab ) {
 		$tab = bin2hex( random_bytes( 6 ) );
 	}
 	return $tab;
-}
-
-/**
- * The post being edited on this screen (block or classic editor) when the user may edit it and
- * its type has presence support; 0 elsewhere.
- *
- * Works from `current_screen` on, before post.php has set the global `$post`: it then reads
- * the `post` query argument, as WP_Screen itself does.
- *
- * @since 0.1.0
- * @since 0.2.0 Also before the global `$post` is set.
- *
- * @param WP_Screen $screen Current screen.
- * @return int
- */
-function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
-	if ( 'post' !== $screen->base ) {
-		return 0;
-	}
-	$post = $GLOBALS['post'] ?? null;
-	if ( ! $post instanceof WP_Post ) {
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- reading which post is open.
-		$post = isset( $_GET['post'] ) ? get_post( absint( $_GET['post'] ) ) : null;
-	}
-	if ( ! $post instanceof WP_Post || false === wpp_rooms_for_post( $post ) ) {
-		return 0;
-	}
-	return current_user_can( 'edit_post', $post->ID ) ? (int) $post->ID : 0;
 }
 
 /**
@@ -71,18 +43,18 @@ function wpp_surfaces_editor_post_id( WP_Screen $screen ): int {
  * @param int $post_id Post being edited, 0 if none.
  * @return array `{online?, editors?}`.
  */
-function wpp_surfaces_initial_state( int $post_id ): array {
+function wpp_page_view_initial_state( int $post_id ): array {
 	$user    = wp_get_current_user();
 	$initial = array();
 	try {
 		$now = microtime( true );
 		if ( $post_id > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $post_id, wpp_surfaces_tab_id() );
+			$room = wpp_heartbeat_write_editor( $user, $post_id, wpp_page_view_tab_id() );
 			if ( false !== $room ) {
-				$initial['editors'] = wpp_heartbeat_editors_payload( $room, $post_id, $user->ID, null, $now );
+				$initial['editors'] = wpp_editor_payload( $room, $post_id, $user->ID, null, $now );
 			}
 		}
-		$initial['online'] = wpp_surfaces_online_state();
+		$initial['online'] = wpp_page_view_online_state();
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}
@@ -98,7 +70,7 @@ function wpp_surfaces_initial_state( int $post_id ): array {
  *
  * @return array The payload (empty users for a logged-out user).
  */
-function wpp_surfaces_online_state(): array {
+function wpp_page_view_online_state(): array {
 	static $state = array();
 	$user = wp_get_current_user();
 	$read = wpp_heartbeat_online_read( $state[ $user->ID ]['version'] ?? null );
@@ -116,7 +88,7 @@ function wpp_surfaces_online_state(): array {
  *
  * @param WP_Screen|mixed $screen Screen being loaded.
  */
-function wpp_surfaces_note_page_view( $screen ): void {
+function wpp_page_view_note( $screen ): void {
 	$user = wp_get_current_user();
 	if ( ! $screen instanceof WP_Screen || wp_doing_ajax() || ! $user->exists() || ! $user->has_cap( 'edit_posts' ) ) {
 		return;
@@ -124,8 +96,8 @@ function wpp_surfaces_note_page_view( $screen ): void {
 	try {
 		// The same screen, post and tab the client script sends from this page, so its first
 		// tick does not change the entry again.
-		wpp_heartbeat_write_online( $user, wpp_heartbeat_clean_key( $screen->id ), wpp_surfaces_editor_post_id( $screen ), wpp_surfaces_tab_id() );
-		wpp_surfaces_note_last_seen( $user->ID );
+		wpp_heartbeat_write_online( $user, wpp_heartbeat_clean_key( $screen->id ), wpp_editor_post_id( $screen ), wpp_page_view_tab_id() );
+		wpp_users_list_note_last_seen( $user->ID );
 	} catch ( Throwable $error ) {
 		wpp_heartbeat_log_error( $error );
 	}

@@ -27,7 +27,7 @@ const WPP_AVATAR_HUES = 8;
  * @param string $name Display name (text).
  * @return string One or two characters; '?' for an empty name.
  */
-function wpp_surfaces_initials( string $name ): string {
+function wpp_render_initials( string $name ): string {
 	$words = preg_split( '/\s+/u', trim( $name ), -1, PREG_SPLIT_NO_EMPTY );
 	if ( ! $words ) {
 		return '?';
@@ -48,7 +48,7 @@ function wpp_surfaces_initials( string $name ): string {
  * @param string $alt  Text for screen readers; '' when the name is printed next to it.
  * @return string HTML.
  */
-function wpp_surfaces_avatar_html( array $user, int $size, string $alt = '' ): string {
+function wpp_render_avatar( array $user, int $size, string $alt = '' ): string {
 	$url = (string) ( $user['avatar_url'] ?? '' );
 	return sprintf(
 		'<span class="wpp-avatar wpp-avatar--initials wpp-avatar--%1$d wpp-avatar--hue-%2$d"%3$s%4$s>%5$s</span>',
@@ -56,7 +56,7 @@ function wpp_surfaces_avatar_html( array $user, int $size, string $alt = '' ): s
 		absint( $user['user_id'] ?? 0 ) % WPP_AVATAR_HUES,
 		preg_match( '#^https?://#i', $url ) ? ' data-avatar-url="' . esc_url( $url ) . '"' : '',
 		'' === $alt ? ' aria-hidden="true"' : ' role="img" aria-label="' . esc_attr( $alt ) . '"',
-		esc_html( wpp_surfaces_initials( (string) ( $user['display_name'] ?? '' ) ) )
+		esc_html( wpp_render_initials( (string) ( $user['display_name'] ?? '' ) ) )
 	);
 }
 
@@ -68,7 +68,7 @@ function wpp_surfaces_avatar_html( array $user, int $size, string $alt = '' ): s
  * @param string $status 'active' or 'idle'.
  * @return string
  */
-function wpp_surfaces_status_label( string $status ): string {
+function wpp_render_status_label( string $status ): string {
 	return 'idle' === $status ? __( 'Idle', 'presence' ) : __( 'Active', 'presence' );
 }
 
@@ -80,9 +80,9 @@ function wpp_surfaces_status_label( string $status ): string {
  * @param string $status 'active' or 'idle'.
  * @return string HTML.
  */
-function wpp_surfaces_status_html( string $status ): string {
+function wpp_render_status( string $status ): string {
 	$status = 'idle' === $status ? 'idle' : 'active';
-	return sprintf( '<span class="wpp-status wpp-status--%1$s">%2$s</span>', $status, esc_html( wpp_surfaces_status_label( $status ) ) );
+	return sprintf( '<span class="wpp-status wpp-status--%1$s">%2$s</span>', $status, esc_html( wpp_render_status_label( $status ) ) );
 }
 
 /**
@@ -94,7 +94,7 @@ function wpp_surfaces_status_html( string $status ): string {
  * @param float $now  Current unix time.
  * @return string HTML.
  */
-function wpp_surfaces_time_html( float $time, float $now ): string {
+function wpp_render_time( float $time, float $now ): string {
 	return sprintf(
 		'<time class="wpp-ago" datetime="%1$s" data-time="%2$s">%3$s</time>',
 		esc_attr( gmdate( 'c', (int) $time ) ),
@@ -113,23 +113,11 @@ function wpp_surfaces_time_html( float $time, float $now ): string {
  * @param string $class_name Class of the element.
  * @return string HTML.
  */
-function wpp_surfaces_where_html( array $user, string $class_name ): string {
+function wpp_render_where( array $user, string $class_name ): string {
 	$label = esc_html( (string) ( $user['label'] ?? '' ) );
 	$url   = (string) ( $user['url'] ?? '' );
 	if ( '' === $url ) {
 		return sprintf( '<span class="%1$s">%2$s</span>', esc_attr( $class_name ), $label );
 	}
 	return sprintf( '<a class="%1$s" href="%2$s">%3$s</a>', esc_attr( $class_name ), esc_url( $url ), $label );
-}
-
-/**
- * Where to see everyone online: the Users list's "Online" view for those who may list users,
- * else the dashboard (its "Who's online" widget).
- *
- * @since 0.2.0
- *
- * @return string URL.
- */
-function wpp_surfaces_online_users_url(): string {
-	return current_user_can( 'list_users' ) ? admin_url( 'users.php?' . WPP_ONLINE_VIEW_ARG . '=online' ) : admin_url( 'index.php#wpp_whos_online' );
 }

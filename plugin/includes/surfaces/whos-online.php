@@ -23,18 +23,16 @@ defined( 'ABSPATH' ) || exit;
 const WPP_WHOS_ONLINE_SHOWN = 20;
 
 /**
- * Adds the widgets for users who can `edit_posts`. Hooked to `wp_dashboard_setup`.
+ * Adds the widget for users who can `edit_posts`. Hooked to `wp_dashboard_setup`.
  *
  * @since 0.1.0
- * @since 0.2.0 Also Active posts.
  */
-function wpp_surfaces_add_dashboard_widget(): void {
+function wpp_whos_online_add_widget(): void {
 	if ( ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
 	// First in the main column: who else is here is what a dashboard is opened for.
-	wp_add_dashboard_widget( 'wpp_whos_online', __( 'Who’s online', 'presence' ), 'wpp_surfaces_render_dashboard_widget', null, null, 'normal', 'high' );
-	wp_add_dashboard_widget( 'wpp_active_posts', __( 'Active posts', 'presence' ), 'wpp_surfaces_render_active_posts_widget', null, null, 'side', 'high' );
+	wp_add_dashboard_widget( 'wpp_whos_online', __( 'Who’s online', 'presence' ), 'wpp_whos_online_render', null, null, 'normal', 'high' );
 }
 
 /**
@@ -43,8 +41,8 @@ function wpp_surfaces_add_dashboard_widget(): void {
  * @since 0.1.0
  * @since 0.2.0 Renders the list (the script keeps it current).
  */
-function wpp_surfaces_render_dashboard_widget(): void {
-	echo wpp_surfaces_whos_online_html( wpp_surfaces_online_state(), wp_get_current_user() ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+function wpp_whos_online_render(): void {
+	echo wpp_whos_online_html( wpp_page_view_online_state(), wp_get_current_user() ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
@@ -56,7 +54,7 @@ function wpp_surfaces_render_dashboard_widget(): void {
  * @param WP_User $viewer The person who reads it.
  * @return string HTML.
  */
-function wpp_surfaces_whos_online_html( array $online, WP_User $viewer ): string {
+function wpp_whos_online_html( array $online, WP_User $viewer ): string {
 	$users = array_slice( $online['users'] ?? array(), 0, WPP_WHOS_ONLINE_SHOWN );
 	$total = max( (int) ( $online['total'] ?? 0 ), count( $users ) );
 	$items = '';
@@ -67,11 +65,11 @@ function wpp_surfaces_whos_online_html( array $online, WP_User $viewer ): string
 			'<li class="wpp-online__user wpp-online__user--%1$s" data-user-id="%2$d">%3$s<span class="wpp-online__text"><span class="wpp-online__name">%4$s%5$s</span>%6$s</span>%7$s</li>',
 			$status,
 			(int) $user['user_id'],
-			wpp_surfaces_avatar_html( $user, 32 ),
+			wpp_render_avatar( $user, 32 ),
 			esc_html( (string) $user['display_name'] ),
 			$self ? '<span class="wpp-online__you"> ' . esc_html__( '(you)', 'presence' ) . '</span>' : '',
-			wpp_surfaces_where_html( $user, 'wpp-online__doing' ),
-			wpp_surfaces_status_html( $status )
+			wpp_render_where( $user, 'wpp-online__doing' ),
+			wpp_render_status( $status )
 		);
 	}
 
@@ -79,7 +77,7 @@ function wpp_surfaces_whos_online_html( array $online, WP_User $viewer ): string
 	if ( $total > count( $users ) ) {
 		$more = sprintf(
 			'<a href="%1$s">%2$s</a>',
-			esc_url( wpp_surfaces_online_users_url() ),
+			esc_url( wpp_users_list_online_url() ),
 			/* translators: %d: number of people online. */
 			esc_html( sprintf( _n( 'See all %d person online', 'See all %d people online', $total, 'presence' ), $total ) )
 		);
@@ -87,7 +85,7 @@ function wpp_surfaces_whos_online_html( array $online, WP_User $viewer ): string
 
 	return sprintf(
 		'<div class="wpp-online" data-wpp-online><p class="wpp-online__summary" aria-live="polite">%1$s</p><ul class="wpp-online__list">%2$s</ul><p class="wpp-online__more"%3$s>%4$s</p></div>',
-		esc_html( wpp_surfaces_online_summary( $total ) ),
+		esc_html( wpp_whos_online_summary( $total ) ),
 		$items,
 		'' === $more ? ' hidden' : '',
 		$more
@@ -102,7 +100,7 @@ function wpp_surfaces_whos_online_html( array $online, WP_User $viewer ): string
  * @param int $total People online, the viewer included.
  * @return string Text.
  */
-function wpp_surfaces_online_summary( int $total ): string {
+function wpp_whos_online_summary( int $total ): string {
 	/* translators: %d: number of people online. */
 	return $total > 1 ? sprintf( _n( '%d person online', '%d people online', $total, 'presence' ), $total ) : __( 'Only you are online.', 'presence' );
 }

@@ -1,6 +1,6 @@
 <?php
 /**
- * The dashboard's "Who's online" widget (plugin/includes/surfaces/dashboard-widget.php), rendered
+ * The dashboard's "Who's online" widget (plugin/includes/surfaces/whos-online.php), rendered
  * by PHP: each person with where they are (a link the viewer may follow), active or idle, "(you)",
  * the summary link past 20 people, for every role; escaping.
  *
@@ -11,17 +11,18 @@ require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
 /**
- * @covers ::wpp_surfaces_whos_online_html
- * @covers ::wpp_surfaces_add_dashboard_widget
+ * @covers ::wpp_whos_online_html
+ * @covers ::wpp_whos_online_add_widget
+ * @covers ::wpp_active_posts_add_widget
  */
-final class WPP_Surfaces_Dashboard_Widget_Test extends WPP_Heartbeat_TestCase {
+final class WPP_Surfaces_Whos_Online_Test extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	private function widget( WP_User $viewer ): string {
 		wp_set_current_user( $viewer->ID );
 		set_current_screen( 'dashboard' );
 		ob_start();
-		wpp_surfaces_render_dashboard_widget();
+		wpp_whos_online_render();
 		return (string) ob_get_clean();
 	}
 
@@ -80,11 +81,13 @@ final class WPP_Surfaces_Dashboard_Widget_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( self::user( 'subscriber' )->ID );
 		set_current_screen( 'dashboard' );
 		$wp_meta_boxes = array();
-		wpp_surfaces_add_dashboard_widget();
+		wpp_whos_online_add_widget();
+		wpp_active_posts_add_widget();
 		$this->assertEmpty( $wp_meta_boxes );
 
 		wp_set_current_user( self::user( 'contributor' )->ID );
-		wpp_surfaces_add_dashboard_widget();
+		wpp_whos_online_add_widget();
+		wpp_active_posts_add_widget();
 		$this->assertArrayHasKey( 'wpp_whos_online', $wp_meta_boxes['dashboard']['normal']['high'] );
 		$this->assertArrayHasKey( 'wpp_active_posts', $wp_meta_boxes['dashboard']['side']['high'] );
 	}
@@ -128,5 +131,28 @@ final class WPP_Surfaces_Dashboard_Widget_Test extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( '&lt;img src=x onerror=alert(1)&gt;&quot;&#039;&amp;', $html );
 		$this->assertStringContainsString( 'Editing “&lt;/a&gt;&lt;script&gt;alert(2)&lt;/script&gt;”', $html );
 		$this->assertStringContainsString( '>&lt;O</span>', $html, 'the initials too' );
+	}
+
+	public function test_dashboard_widget_is_added_for_editors_and_prints_its_list(): void {
+		global $wp_meta_boxes;
+		require_once ABSPATH . 'wp-admin/includes/dashboard.php';
+		wp_set_current_user( self::user( 'editor' )->ID );
+		set_current_screen( 'dashboard' );
+		$wp_meta_boxes = array();
+		wpp_whos_online_add_widget();
+		wpp_active_posts_add_widget();
+		$this->assertArrayHasKey( 'wpp_whos_online', $wp_meta_boxes['dashboard']['normal']['high'] );
+
+		ob_start();
+		wpp_whos_online_render();
+		$html = ob_get_clean();
+		$this->assertStringContainsString( 'data-wpp-online', $html );
+		$this->assertStringContainsString( 'wpp-online__list', $html );
+
+		wp_set_current_user( self::user( 'subscriber' )->ID );
+		$wp_meta_boxes = array();
+		wpp_whos_online_add_widget();
+		wpp_active_posts_add_widget();
+		$this->assertEmpty( $wp_meta_boxes );
 	}
 }

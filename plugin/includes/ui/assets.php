@@ -32,7 +32,7 @@ const WPP_SURFACE_SCRIPTS = array(
  *
  * @since 0.1.0
  */
-function wpp_surfaces_register_assets(): void {
+function wpp_assets_register(): void {
 	$url = plugins_url( 'assets/', WPP_FILE );
 	$ver = WPP_VERSION;
 
@@ -54,20 +54,20 @@ function wpp_surfaces_register_assets(): void {
  *
  * @since 0.1.0
  */
-function wpp_surfaces_enqueue_admin(): void {
+function wpp_assets_enqueue_admin(): void {
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 	if ( ! $screen instanceof WP_Screen || ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
 
-	$post_id   = wpp_surfaces_editor_post_id( $screen );
+	$post_id   = wpp_editor_post_id( $screen );
 	$dashboard = 'dashboard' === $screen->id;
 	$rows      = 'edit' === $screen->base && post_type_supports( (string) $screen->post_type, 'presence' ) ? wpp_posts_list_client_config() : null;
-	$initial   = wpp_surfaces_initial_state( $post_id );
+	$initial   = wpp_page_view_initial_state( $post_id );
 	if ( $dashboard ) {
 		$initial['activePosts'] = wpp_active_posts_state();
 	}
-	wpp_surfaces_enqueue_client(
+	wpp_assets_enqueue_client(
 		array(
 			'screen'      => wpp_heartbeat_clean_key( $screen->id ),
 			'postId'      => $post_id,
@@ -97,11 +97,11 @@ function wpp_surfaces_enqueue_admin(): void {
  *
  * @since 0.1.0
  */
-function wpp_surfaces_enqueue_front(): void {
+function wpp_assets_enqueue_front(): void {
 	if ( ! is_admin_bar_showing() || ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
-	wpp_surfaces_enqueue_client(
+	wpp_assets_enqueue_client(
 		array(
 			'screen'      => 'front',
 			'postId'      => 0,
@@ -110,7 +110,7 @@ function wpp_surfaces_enqueue_front(): void {
 			'screenKey'   => '',
 			'activePosts' => false,
 			'postRows'    => null,
-			'initial'     => array( 'online' => wpp_surfaces_online_state() ),
+			'initial'     => array( 'online' => wpp_page_view_online_state() ),
 		)
 	);
 }
@@ -122,10 +122,10 @@ function wpp_surfaces_enqueue_front(): void {
  *
  * @param array $page What the page contributes to the configuration.
  */
-function wpp_surfaces_enqueue_client( array $page ): void {
+function wpp_assets_enqueue_client( array $page ): void {
 	$config = $page + array(
 		'userId'       => get_current_user_id(),
-		'tab'          => wpp_surfaces_tab_id(),
+		'tab'          => wpp_page_view_tab_id(),
 		'idleAfter'    => wpp_heartbeat_idle_after(),
 		// Room versions older than this are not sent back, so the timestamps the browser holds
 		// (from which it re-evaluates active/idle) are at most this old plus one tick.
@@ -135,7 +135,7 @@ function wpp_surfaces_enqueue_client( array $page ): void {
 		'screenSince'  => (float) ( $_SERVER['REQUEST_TIME_FLOAT'] ?? microtime( true ) ),
 		'restUrl'      => esc_url_raw( rest_url( 'wp-presence/v1/' ) ),
 		'restNonce'    => wp_create_nonce( 'wp_rest' ),
-		'onlineUrl'    => wpp_surfaces_online_users_url(),
+		'onlineUrl'    => wpp_users_list_online_url(),
 	);
 
 	wp_enqueue_script( 'wpp-presence' );

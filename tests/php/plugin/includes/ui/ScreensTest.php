@@ -1,6 +1,6 @@
 <?php
 /**
- * Where someone is, in words (plugin/includes/surfaces/screens.php): each screen's label, a link
+ * Where someone is, in words (plugin/includes/ui/screens.php): each screen's label, a link
  * only when the viewer may follow it, the server's title of a post, and nothing the browser sent
  * shown as text.
  *
@@ -12,7 +12,7 @@
  * @covers ::wpp_screens_label
  * @covers ::wpp_screens_post_title
  */
-final class WPP_Surfaces_Screens_Test extends WPP_TestCase {
+final class WPP_UI_Screens_Test extends WPP_TestCase {
 
 	private static function where( string $screen, WP_User $viewer, int $post_id = 0 ): array {
 		return wpp_screens_where( array( 'screen' => $screen, 'post_id' => $post_id ), $viewer );
