@@ -7,8 +7,8 @@
  * its files are included and registers `wp-presence/v1/presence` and `/presence/rooms`. While it
  * is active:
  * - its functions are the ones declared (api/public-api.php declares ours only when none exists),
- * - Presence registers no `wp-presence/v1` route (wpp_register_rest_routes()), so no route is
- *   served by both: the feature plugin serves the PHP and REST contract, consistently,
+ * - Presence registers neither of these routes (wpp_routes_register()), so no route is served
+ *   by both: the feature plugin serves the PHP and REST contract, consistently,
  * - Presence never writes, alters or drops its table, and keeps feeding its own store from the
  *   heartbeat for its own screens,
  * - administrators see one notice saying so and how to switch.

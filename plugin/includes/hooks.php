@@ -52,9 +52,9 @@ function wpp_register_hooks(): void {
 	}
 
 	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
-	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );
-	add_filter( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100, 3 );
-	add_filter( 'rest_post_dispatch', 'wpp_rest_no_store', 100, 3 ); // Also unknown routes (404).
+	add_action( 'rest_api_init', 'wpp_routes_register', 10 );
+	add_filter( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100, 3 );
+	add_filter( 'rest_post_dispatch', 'wpp_routes_no_store', 100, 3 ); // Also unknown routes (404).
 
 	// Admin: notices for administrators, Site Health.
 	add_action( 'admin_notices', 'wpp_admin_notices', 10 );
@@ -104,9 +104,6 @@ function wpp_register_hooks(): void {
 	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 0 );
 	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 0 );
 	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
-
-	// Leaving a page and marking a screen stale from the browser.
-	add_action( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 );
 
 	// Tools → Presence, and the plugin row's link.
 	add_action( 'admin_menu', 'wpp_surfaces_add_inspector', 10 );

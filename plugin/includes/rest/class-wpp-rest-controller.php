@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  * - GET    /presence/rooms?page=&per_page=    rooms with live entries the user may access, with
  *                                             their users (edit_posts required)
  *
- * Every response, errors included, carries `Cache-Control: no-store` (wpp_rest_no_store()).
+ * Every response, errors included, carries `Cache-Control: no-store` (wpp_routes_no_store()).
  *
  * @since 0.1.0
  */
@@ -39,7 +39,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Registers the routes. Called on `rest_api_init` through wpp_register_rest_routes().
+	 * Registers the routes. Called on `rest_api_init` through wpp_routes_register().
 	 *
 	 * @since 0.1.0
 	 */
@@ -429,7 +429,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 					$users[] = array(
 						'user_id'      => $user_id,
 						'display_name' => (string) $user->display_name,
-						'avatar_url'   => wpp_rest_avatar_url( $user_id ),
+						'avatar_url'   => $this->avatar_url( $user_id ),
 					);
 				}
 			}
@@ -471,9 +471,23 @@ class WPP_REST_Controller extends WP_REST_Controller {
 				'data'         => (object) ( $item['data'] ?? array() ),
 				'date_gmt'     => (string) ( $item['date_gmt'] ?? '' ),
 				'display_name' => $user ? (string) $user->display_name : '',
-				'avatar_url'   => $user ? wpp_rest_avatar_url( $user_id ) : '',
+				'avatar_url'   => $user ? $this->avatar_url( $user_id ) : '',
 			)
 		);
+	}
+
+	/**
+	 * The avatar URL the REST API gives for a user, as the Presence API feature plugin's REST API
+	 * gives it: `get_avatar_url( $user_id, array( 'size' => 32 ) )`; '' when there is none.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $user_id User id.
+	 * @return string
+	 */
+	protected function avatar_url( int $user_id ): string {
+		$url = get_avatar_url( $user_id, array( 'size' => 32 ) );
+		return is_string( $url ) ? $url : '';
 	}
 
 	/**

@@ -30,7 +30,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Registers the routes.
+	 * Registers the routes. Called on `rest_api_init` through wpp_routes_register().
 	 *
 	 * @since 0.2.0
 	 */

@@ -54,12 +54,3 @@ function wpp_surfaces_leave( WP_User $user, string $tab ): int {
 	do_action( 'wpp_tab_left', $user->ID, $tab, $removed );
 	return $removed;
 }
-
-/**
- * Registers the surfaces' REST routes (`/leave`, `/screens/stale`). Hooked to `rest_api_init`.
- *
- * @since 0.2.0
- */
-function wpp_surfaces_register_rest_routes(): void {
-	( new WPP_REST_Surfaces_Controller() )->register_routes();
-}

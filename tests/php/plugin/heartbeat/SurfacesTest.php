@@ -47,7 +47,6 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'updated_option', 'wpp_stale_screen_option_saved', 10 ),
 			array( 'added_option', 'wpp_stale_screen_option_saved', 10 ),
 			array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
-			array( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 ),
 			array( 'admin_menu', 'wpp_surfaces_add_inspector', 10 ),
 			array( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 ),
 		);

@@ -16,7 +16,7 @@
  * @covers ::wpp_import_feature_plugin_entries
  * @covers ::wpp_on_deactivated_plugin
  * @covers ::wpp_feature_plugin_notice
- * @covers ::wpp_register_rest_routes
+ * @covers ::wpp_routes_register
  */
 class FeaturePluginTest extends WPP_TestCase {
 

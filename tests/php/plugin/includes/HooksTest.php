@@ -31,9 +31,9 @@ class HooksTest extends WPP_TestCase {
 			array( 'wp_login', 'wpp_lifecycle_login', 10 ),
 			array( 'wp_logout', 'wpp_lifecycle_logout', 10 ),
 			array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
-			array( 'rest_api_init', 'wpp_register_rest_routes', 10 ),
-			array( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100 ),
-			array( 'rest_post_dispatch', 'wpp_rest_no_store', 100 ),
+			array( 'rest_api_init', 'wpp_routes_register', 10 ),
+			array( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100 ),
+			array( 'rest_post_dispatch', 'wpp_routes_no_store', 100 ),
 			array( 'admin_notices', 'wpp_admin_notices', 10 ),
 			array( 'network_admin_notices', 'wpp_admin_notices', 10 ),
 			array( 'site_status_tests', 'wpp_site_status_tests', 10 ),
@@ -73,7 +73,7 @@ class HooksTest extends WPP_TestCase {
 
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
-		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
+		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_on_deactivated_plugin']['accepted_args'] );
 	}
 

@@ -8,7 +8,8 @@
 
 /**
  * @covers WPP_REST_Controller
- * @covers ::wpp_rest_no_store
+ * @covers ::wpp_routes_register
+ * @covers ::wpp_routes_no_store
  */
 class RestControllerTest extends WPP_TestCase {
 
