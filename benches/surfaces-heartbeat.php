@@ -57,7 +57,7 @@ function wpp_bench_answer( array $data, int $n, int $user_id ): array {
 		wp_get_current_user()->get_role_caps();
 		$queries  = $wpdb->num_queries;
 		$start    = hrtime( true );
-		$response = wpp_heartbeat_received( array(), $data, 'dashboard' );
+		$response = wpp_handlers_heartbeat( array(), $data, 'dashboard' );
 		$best     = min( $best, ( hrtime( true ) - $start ) / 1000 );
 		$queries  = $wpdb->num_queries - $queries;
 	}

@@ -68,7 +68,8 @@ require_once WPP_DIR . '/includes/hooks.php';
 // --- Heartbeat and surfaces ---
 require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
-require_once WPP_DIR . '/includes/heartbeat/entries.php';
+require_once WPP_DIR . '/includes/heartbeat/write.php';
+require_once WPP_DIR . '/includes/heartbeat/payload.php';
 require_once WPP_DIR . '/includes/heartbeat/handlers.php';
 require_once WPP_DIR . '/includes/ui/screens.php';
 require_once WPP_DIR . '/includes/ui/render.php';
@@ -82,7 +83,7 @@ require_once WPP_DIR . '/includes/surfaces/users-list.php';
 require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
-require_once WPP_DIR . '/includes/surfaces/leave.php';
+require_once WPP_DIR . '/includes/heartbeat/leave.php';
 require_once WPP_DIR . '/includes/surfaces/inspector.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
 

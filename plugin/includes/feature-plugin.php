@@ -75,16 +75,16 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 	if ( $user && WPP_ADMIN_ROOM === $room && 'user-' . $user_id === $client_id ) {
 		// As Presence's heartbeat writes it: no title a browser sent (others are shown the server's
 		// post title, and only when they may edit it), a post only when this user may edit it.
-		$post_id   = wpp_heartbeat_clean_id( $data['post_id'] ?? 0 );
+		$post_id   = wpp_ping_clean_id( $data['post_id'] ?? 0 );
 		$post_room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
-		$data      = wpp_heartbeat_user_fields( $user ) + array(
-			'screen'  => wpp_heartbeat_clean_key( $data['screen'] ?? '' ),
+		$data      = wpp_write_user_fields( $user ) + array(
+			'screen'  => wpp_ping_clean_key( $data['screen'] ?? '' ),
 			'post_id' => false !== $post_room && wpp_rooms_can_access( $post_room, $user_id ) ? $post_id : 0,
 			'tab'     => '',
 		);
 	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && 'editor-' . $user_id === $client_id ) {
 		$client_id = wpp_client_ids_user( $user_id );
-		$data      = wpp_heartbeat_user_fields( $user ) + array( 'tab' => '' );
+		$data      = wpp_write_user_fields( $user ) + array( 'tab' => '' );
 	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
 		return null;
 	}

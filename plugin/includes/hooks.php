@@ -68,8 +68,8 @@ function wpp_register_hooks(): void {
 
 	// Heartbeat: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
 	// already loaded when presence checks access to the post's room (no query of its own).
-	add_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20, 3 );
-	add_filter( 'heartbeat_received', 'wpp_heartbeat_received', 20, 3 );
+	add_filter( 'heartbeat_received', 'wpp_handlers_post_lock', 20, 3 );
+	add_filter( 'heartbeat_received', 'wpp_handlers_heartbeat', 20, 3 );
 
 	// Surfaces. Registering (9) comes before enqueueing (10).
 	add_action( 'current_screen', 'wpp_page_view_note', 10 );

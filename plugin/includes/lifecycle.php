@@ -97,7 +97,7 @@ function wpp_lifecycle_login( $user_login, $user = null ): void {
 	wpp_entries_set(
 		WPP_ADMIN_ROOM,
 		'user-' . $user->ID,
-		wpp_heartbeat_user_fields( $user ) + array(
+		wpp_write_user_fields( $user ) + array(
 			'screen' => 'login',
 			'title'  => '',
 		),

@@ -9,7 +9,7 @@
  *
  * Every path that shows entries to a person goes through wpp_privacy_entry_for_viewer() (or its
  * list form, wpp_privacy_entries_for_viewer()): the
- * heartbeat answers and the page's initial state (heartbeat/entries.php), the REST API, the
+ * heartbeat answers and the page's initial state (heartbeat/payload.php), the REST API, the
  * admin bar, the dashboard widgets and the list columns. Labels ("Editing “Title”") are built
  * after it, from what it kept, so they cannot say more than it allowed.
  *

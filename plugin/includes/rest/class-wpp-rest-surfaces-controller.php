@@ -11,7 +11,7 @@ defined( 'ABSPATH' ) || exit;
 /**
  * What the client script tells the server besides the heartbeat.
  *
- * - POST /leave          {tab}  a page went away: remove the entries it wrote (surfaces/leave.php)
+ * - POST /leave          {tab}  a page went away: remove the entries it wrote (heartbeat/leave.php)
  * - POST /screens/stale  {key}  a screen was saved in the browser: warn the others who have it open
  *                               (surfaces/stale-screen.php; `wp.presence.markScreenStale()`)
  *
@@ -99,7 +99,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	 * @return WP_REST_Response
 	 */
 	public function leave( $request ) {
-		return rest_ensure_response( array( 'removed' => wpp_surfaces_leave( wp_get_current_user(), (string) $request['tab'] ) ) );
+		return rest_ensure_response( array( 'removed' => wpp_leave_tab( wp_get_current_user(), (string) $request['tab'] ) ) );
 	}
 
 	/**

@@ -52,7 +52,7 @@ function wpp_active_posts_read( ?int $known_version ): array {
 	$ttl     = wpp_entries_default_ttl();
 	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_rooms_parse_post( $room ) ) );
 
-	$read    = wpp_heartbeat_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
+	$read    = wpp_payload_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
 	$version = $read['version'];
 	if ( null !== $known_version && $known_version === $version ) {
 		return array(
@@ -83,7 +83,7 @@ function wpp_active_posts_build( array $read, float $now, WP_User $viewer ): arr
 	foreach ( $read['rooms'] as $room => $entries ) {
 		$users = array();
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
-			$users[] = wpp_heartbeat_user_item( $visible, $now );
+			$users[] = wpp_payload_user_item( $visible, $now );
 		}
 		$parsed = wpp_rooms_parse_post( (string) $room );
 		$post   = $parsed ? get_post( $parsed[1] ) : null;

@@ -32,7 +32,7 @@ function wpp_admin_bar_current_place(): array {
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 	if ( is_admin() && $screen instanceof WP_Screen ) {
 		return array(
-			'screen'  => wpp_heartbeat_clean_key( $screen->id ),
+			'screen'  => wpp_ping_clean_key( $screen->id ),
 			'post_id' => wpp_editor_post_id( $screen ),
 		);
 	}
@@ -47,7 +47,7 @@ function wpp_admin_bar_current_place(): array {
  *
  * @since 0.2.0
  *
- * @param array   $online Payload (wpp_heartbeat_online_payload()).
+ * @param array   $online Payload (wpp_payload_online()).
  * @param WP_User $viewer The person who reads it.
  * @param array   $place  The viewer's page (wpp_admin_bar_current_place()).
  * @return array{here:array[],elsewhere:array[],others:int}

@@ -53,7 +53,7 @@ function wpp_editor_post_id( WP_Screen $screen ): int {
  */
 function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $known_version, float $now ): array {
 	$backend = wpp_backend();
-	$version = wpp_heartbeat_version( $backend->room_version( $room ) );
+	$version = wpp_payload_version( $backend->room_version( $room ) );
 	$head    = array(
 		'post_id' => $post_id,
 		'room'    => $room,
@@ -63,13 +63,13 @@ function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $kno
 		return $head + array( 'unchanged' => true );
 	}
 
-	list( $entries, $total ) = wpp_heartbeat_read_users( $room, wpp_heartbeat_online_limit(), $user_id );
+	list( $entries, $total ) = wpp_payload_read_users( $room, wpp_payload_online_limit(), $user_id );
 	$viewer                  = get_userdata( $user_id );
 	$users                   = array();
 	// The caller checked the viewer may be in this room; the gate is asked anyway, as every
 	// surface asks it, so a filter on room access is honoured here too.
 	foreach ( $viewer ? wpp_privacy_entries_for_viewer( $entries, $viewer ) : array() as $entry ) {
-		$users[] = wpp_heartbeat_user_item( $entry, $now );
+		$users[] = wpp_payload_user_item( $entry, $now );
 	}
 
 	return $head + array(

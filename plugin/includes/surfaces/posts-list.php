@@ -90,11 +90,11 @@ function wpp_posts_list_rooms( array $posts ): array {
  * @return array{version:int,rows:array<string,array[]>} room => user items.
  */
 function wpp_posts_list_people( array $rooms, WP_User $viewer, float $now ): array {
-	$read = wpp_heartbeat_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_entries_default_ttl() ) : array(), $viewer->ID );
+	$read = wpp_payload_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_entries_default_ttl() ) : array(), $viewer->ID );
 	$rows = array();
 	foreach ( $read['people'] as $room => $entries ) {
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
-			$rows[ $room ][] = wpp_heartbeat_user_item( $visible, $now );
+			$rows[ $room ][] = wpp_payload_user_item( $visible, $now );
 		}
 	}
 	return array(
@@ -218,7 +218,7 @@ function wpp_posts_list_nonce_action( array $rooms ): string {
  *
  * @since 0.2.0
  *
- * @param array   $ask    Parsed ask (wpp_heartbeat_read_post_rows()).
+ * @param array   $ask    Parsed ask (wpp_ping_read_post_rows()).
  * @param WP_User $viewer Current user.
  * @return array|null `{version, unchanged: true}` or `{version, rows, entries}`.
  */
@@ -226,7 +226,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 	if ( ! $ask['rooms'] || ! wp_verify_nonce( $ask['nonce'], wpp_posts_list_nonce_action( $ask['rooms'] ) ) ) {
 		return null;
 	}
-	$read    = wpp_heartbeat_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_entries_default_ttl() ), $viewer->ID );
+	$read    = wpp_payload_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_entries_default_ttl() ), $viewer->ID );
 	$version = $read['version'];
 	if ( null !== $ask['version'] && $ask['version'] === $version ) {
 		return array(
@@ -262,7 +262,7 @@ function wpp_posts_list_build( array $read, float $now, WP_User $viewer ): array
 	}
 	$allowed = array_filter( $read['entries'], static fn( array $entry ) => isset( $rows[ $entry['room'] ] ) );
 	foreach ( wpp_privacy_entries_for_viewer( $allowed, $viewer ) as $visible ) {
-		$rows[ $visible['room'] ][] = wpp_heartbeat_user_item( $visible, $now );
+		$rows[ $visible['room'] ][] = wpp_payload_user_item( $visible, $now );
 	}
 	return array(
 		'version' => $read['version'],

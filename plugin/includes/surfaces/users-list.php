@@ -86,7 +86,7 @@ function wpp_users_list_presence( bool $fresh = false ): array {
 	}
 	foreach ( wpp_client_ids_user_entries( $backend->get_room( WPP_ADMIN_ROOM, wpp_entries_default_ttl() ) ) as $entry ) {
 		$cache[ (int) $entry['user_id'] ] = array(
-			'status' => wpp_heartbeat_user_item( $entry, $now )['status'],
+			'status' => wpp_payload_user_item( $entry, $now )['status'],
 			'time'   => (float) $entry['updated_at'],
 		);
 	}

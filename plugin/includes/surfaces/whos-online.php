@@ -50,7 +50,7 @@ function wpp_whos_online_render(): void {
  *
  * @since 0.2.0
  *
- * @param array   $online Payload (wpp_heartbeat_online_payload()).
+ * @param array   $online Payload (wpp_payload_online()).
  * @param WP_User $viewer The person who reads it.
  * @return string HTML.
  */

@@ -69,7 +69,7 @@ function wpp_assets_enqueue_admin(): void {
 	}
 	wpp_assets_enqueue_client(
 		array(
-			'screen'      => wpp_heartbeat_clean_key( $screen->id ),
+			'screen'      => wpp_ping_clean_key( $screen->id ),
 			'postId'      => $post_id,
 			'isEditor'    => $post_id > 0,
 			'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
@@ -126,7 +126,7 @@ function wpp_assets_enqueue_client( array $page ): void {
 	$config = $page + array(
 		'userId'       => get_current_user_id(),
 		'tab'          => wpp_page_view_tab_id(),
-		'idleAfter'    => wpp_heartbeat_idle_after(),
+		'idleAfter'    => wpp_payload_idle_after(),
 		// Room versions older than this are not sent back, so the timestamps the browser holds
 		// (from which it re-evaluates active/idle) are at most this old plus one tick.
 		'refreshAfter' => 30,

@@ -5,7 +5,7 @@
  * and the surfaces get the rooms as they are now, in the heartbeat's own format.
  *
  * Each page load is a "tab" with an id of its own, made here: the page's entries carry it, the
- * client script sends it back with every ping, and leaving the page (surfaces/leave.php) removes
+ * client script sends it back with every ping, and leaving the page (heartbeat/leave.php) removes
  * the entries only while they still carry it.
  *
  * @package Presence
@@ -49,14 +49,14 @@ function wpp_page_view_initial_state( int $post_id ): array {
 	try {
 		$now = microtime( true );
 		if ( $post_id > 0 ) {
-			$room = wpp_heartbeat_write_editor( $user, $post_id, wpp_page_view_tab_id() );
+			$room = wpp_write_editor( $user, $post_id, wpp_page_view_tab_id() );
 			if ( false !== $room ) {
 				$initial['editors'] = wpp_editor_payload( $room, $post_id, $user->ID, null, $now );
 			}
 		}
 		$initial['online'] = wpp_page_view_online_state();
 	} catch ( Throwable $error ) {
-		wpp_heartbeat_log_error( $error );
+		wpp_handlers_log_error( $error );
 	}
 	return $initial;
 }
@@ -73,10 +73,10 @@ function wpp_page_view_initial_state( int $post_id ): array {
 function wpp_page_view_online_state(): array {
 	static $state = array();
 	$user = wp_get_current_user();
-	$read = wpp_heartbeat_online_read( $state[ $user->ID ]['version'] ?? null );
+	$read = wpp_payload_online_read( $state[ $user->ID ]['version'] ?? null );
 	if ( ! isset( $read['unchanged'] ) ) {
 		wpp_privacy_prime_posts( $read['entries'] );
-		$state[ $user->ID ] = wpp_heartbeat_online_build( $read, microtime( true ), $user );
+		$state[ $user->ID ] = wpp_payload_online_build( $read, microtime( true ), $user );
 	}
 	return $state[ $user->ID ];
 }
@@ -96,9 +96,9 @@ function wpp_page_view_note( $screen ): void {
 	try {
 		// The same screen, post and tab the client script sends from this page, so its first
 		// tick does not change the entry again.
-		wpp_heartbeat_write_online( $user, wpp_heartbeat_clean_key( $screen->id ), wpp_editor_post_id( $screen ), wpp_page_view_tab_id() );
+		wpp_write_online( $user, wpp_ping_clean_key( $screen->id ), wpp_editor_post_id( $screen ), wpp_page_view_tab_id() );
 		wpp_users_list_note_last_seen( $user->ID );
 	} catch ( Throwable $error ) {
-		wpp_heartbeat_log_error( $error );
+		wpp_handlers_log_error( $error );
 	}
 }

@@ -25,7 +25,7 @@ defined( 'ABSPATH' ) || exit;
  * @return array{screen:string,post_id:int,label:string,url:string}
  */
 function wpp_screens_where( array $data, WP_User $viewer ): array {
-	$screen  = wpp_heartbeat_clean_key( $data['screen'] ?? '' );
+	$screen  = wpp_ping_clean_key( $data['screen'] ?? '' );
 	$post_id = wpp_privacy_data_post_id( $data ) ?? 0;
 	$post    = $post_id > 0 ? get_post( $post_id ) : null;
 

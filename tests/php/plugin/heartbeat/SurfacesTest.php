@@ -5,7 +5,7 @@
  * @package Presence
  */
 
-require_once __DIR__ . '/HeartbeatTestCase.php';
+require_once dirname( __DIR__ ) . '/support/class-wpp-heartbeat-testcase.php';
 
 final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 
@@ -18,8 +18,8 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 
 	public static function hooks(): array {
 		return array(
-			array( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20 ), // After wp_refresh_post_lock (10).
-			array( 'heartbeat_received', 'wpp_heartbeat_received', 20 ),
+			array( 'heartbeat_received', 'wpp_handlers_post_lock', 20 ), // After wp_refresh_post_lock (10).
+			array( 'heartbeat_received', 'wpp_handlers_heartbeat', 20 ),
 			array( 'current_screen', 'wpp_page_view_note', 10 ),
 			array( 'admin_enqueue_scripts', 'wpp_assets_register', 9 ),
 			array( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 ),
@@ -64,7 +64,7 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( preg_match( '/^wpp_(heartbeat|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
+					if ( preg_match( '/^wpp_(handlers|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
 						$found[] = "$hook|$name|$priority";
 					}
 				}
@@ -74,6 +74,6 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_post_lock_refresh_runs_before_presence(): void {
-		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
+		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_handlers_post_lock' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
 	}
 }

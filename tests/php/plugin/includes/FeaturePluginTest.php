@@ -27,7 +27,7 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$online = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'edit-post', 'title' => 'Posts', 'post_status' => 'x' ) ), $now + 90, $now );
 		$this->assertSame( 'user-' . $editor->ID, $online['client_id'] );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'screen' => 'edit-post', 'post_id' => 0, 'tab' => '' ), $online['data'], 'no browser-sent title is carried over' );
+		$this->assertSame( wpp_write_user_fields( $editor ) + array( 'screen' => 'edit-post', 'post_id' => 0, 'tab' => '' ), $online['data'], 'no browser-sent title is carried over' );
 		$this->assertSame( 90, $online['ttl'] );
 
 		// A post the user may edit is kept (its title is the server's, built on read); one that
@@ -45,7 +45,7 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$editing = wpp_feature_plugin_entry( $row( 'postType/post:12', 'editor-' . $editor->ID, $editor->ID, array( 'locked' => true ) ), $now + 30, $now );
 		$this->assertSame( 'user-' . $editor->ID, $editing['client_id'], 'one entry per user per post, as the heartbeat writes it' );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
+		$this->assertSame( wpp_write_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
 
 		$other = wpp_feature_plugin_entry( $row( 'admin/online', 'tab-1', $editor->ID, array( 'a' => array( 'b' => 1 ) ) ), $now + 30, $now );
 		$this->assertSame( array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'a' => array( 'b' => 1 ) ), 'user_id' => $editor->ID, 'ttl' => 30 ), $other );

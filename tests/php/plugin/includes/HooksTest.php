@@ -61,7 +61,7 @@ class HooksTest extends WPP_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name )
+					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(handlers|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name )
 						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
 						$unlisted[] = "$hook|$name|$priority";
 					}

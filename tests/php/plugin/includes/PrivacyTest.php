@@ -9,7 +9,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__ ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__ ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__ ) . '/support/trait-wpp-privacy-fixture.php';
 require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
 

@@ -6,7 +6,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/MemoryBackend.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-test-memory-backend.php';
 
 /**
  * @covers ::wpp_cli_entry_rows

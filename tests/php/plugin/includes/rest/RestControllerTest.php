@@ -200,7 +200,7 @@ class RestControllerTest extends WPP_TestCase {
 		// database backend `user-{id} ` is the heartbeat's own `user-{id}`, and writing it would set
 		// the name and avatar every other editor is shown for that user.
 		$editor = self::user( 'editor' );
-		wpp_heartbeat_write_online( $editor, 'dashboard' );
+		wpp_write_online( $editor, 'dashboard' );
 		self::log_in( $editor );
 		$fake = array( 'display_name' => 'Site Administrator', 'avatar_url' => 'https://tracker.example/p.png' );
 		foreach ( array( array( 'admin/online', 'user-' . $editor->ID . ' ' ), array( 'admin/online ', 'user-' . $editor->ID ) ) as list( $room, $client ) ) {

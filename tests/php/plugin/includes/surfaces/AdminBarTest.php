@@ -6,7 +6,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
 /**

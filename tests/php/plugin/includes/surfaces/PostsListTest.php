@@ -7,7 +7,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 
@@ -157,7 +157,7 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 			}
 		);
 		$before    = $wpdb->num_queries;
-		$unchanged = wpp_heartbeat_received( array(), $ask, 'edit-post' )['presence-post-rows'] ?? null;
+		$unchanged = wpp_handlers_heartbeat( array(), $ask, 'edit-post' )['presence-post-rows'] ?? null;
 		$this->assertSame( array( 'version' => $joined['version'], 'unchanged' => true ), $unchanged );
 		if ( 'native' === wpp_backend()->name() ) {
 			$this->assertSame( 0, $wpdb->num_queries - $before, 'an unchanged answer loads no post: ' . implode( '; ', $queries ) );
@@ -180,8 +180,8 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 		$this->assertArrayNotHasKey( 'presence-post-rows', $this->heartbeat( $contributor, $editor_ask ) );
 
 		// Rooms that are not post rooms, or too many, are not even read.
-		$this->assertNull( wpp_heartbeat_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array( 'admin/online' ), 'nonce' => 'x' ) ) ) );
-		$this->assertNull( wpp_heartbeat_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array_fill( 0, 201, $secret_room ), 'nonce' => 'x' ) ) ) );
+		$this->assertNull( wpp_ping_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array( 'admin/online' ), 'nonce' => 'x' ) ) ) );
+		$this->assertNull( wpp_ping_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array_fill( 0, 201, $secret_room ), 'nonce' => 'x' ) ) ) );
 	}
 
 	public function test_a_signed_room_the_viewer_may_no_longer_edit_is_dropped_from_a_full_answer(): void {

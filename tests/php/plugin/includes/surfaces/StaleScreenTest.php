@@ -8,7 +8,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
 /**
  * @covers ::wpp_stale_screen_key
@@ -246,7 +246,7 @@ final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_the_ask_is_checked(): void {
-		$read = static fn( $ask ) => wpp_heartbeat_read_screen( array( 'presence-screen' => $ask ) );
+		$read = static fn( $ask ) => wpp_ping_read_screen( array( 'presence-screen' => $ask ) );
 		$this->assertSame( array( 'key' => 'post/1', 'since' => 12.5 ), $read( array( 'key' => 'post/1', 'since' => '12.5' ) ) );
 		foreach ( array( array( 'key' => 'Post/1', 'since' => 1 ), array( 'key' => 'post/1' ), array( 'key' => 'post//1', 'since' => 1 ), array( 'key' => str_repeat( 'a', 101 ), 'since' => 1 ), array( 'key' => 'p', 'since' => -1 ), 'x' ) as $bad ) {
 			$this->assertNull( $read( $bad ), wp_json_encode( $bad ) );

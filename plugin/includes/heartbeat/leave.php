@@ -26,8 +26,8 @@ defined( 'ABSPATH' ) || exit;
  * @param string  $tab  Tab id of the page that is going away.
  * @return int Entries removed.
  */
-function wpp_surfaces_leave( WP_User $user, string $tab ): int {
-	if ( ! $user->exists() || '' === wpp_heartbeat_clean_tab( $tab ) ) {
+function wpp_leave_tab( WP_User $user, string $tab ): int {
+	if ( ! $user->exists() || '' === wpp_ping_clean_tab( $tab ) ) {
 		return 0;
 	}
 	$client  = wpp_client_ids_user( $user->ID );

@@ -1,8 +1,9 @@
 <?php
 /**
- * Database queries added by presence to a heartbeat (when the store is not the database): none
- * for an unchanged answer, at most one for a full one (the posts the answer names, loaded in one
- * query for the privacy checks and titles), however many users and posts it lists.
+ * Database queries added by presence's heartbeat handlers (plugin/includes/heartbeat/handlers.php)
+ * when the store is not the database: none for an unchanged answer, at most one for a full one
+ * (the posts the answer names, loaded in one query for the privacy checks and titles), however
+ * many users and posts it lists.
  *
  * What is fair to have loaded before the presence handlers run — exactly what a real
  * admin-ajax heartbeat has loaded by then, and nothing more:
@@ -19,10 +20,10 @@
  * @package Presence
  */
 
-require_once __DIR__ . '/HeartbeatTestCase.php';
-require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
+require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
-final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
+final class WPP_Heartbeat_Handlers_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	/**
@@ -34,7 +35,7 @@ final class WPP_Heartbeat_Query_Count_Test extends WPP_Heartbeat_TestCase {
 	private function presence_queries( WP_User $user, array $data, string $screen_id ): array {
 		global $wpdb, $wp_filter;
 		$this->assertSame(
-			array( 'wpp_heartbeat_post_lock_bridge', 'wpp_heartbeat_received' ),
+			array( 'wpp_handlers_post_lock', 'wpp_handlers_heartbeat' ),
 			array_column( $wp_filter['heartbeat_received']->callbacks[20] ?? array(), 'function' ),
 			'only presence runs at priority 20'
 		);

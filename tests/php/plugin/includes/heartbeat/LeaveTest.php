@@ -1,19 +1,19 @@
 <?php
 /**
- * Leaving a page (plugin/includes/surfaces/leave.php and POST /wp-presence/v1/leave): the entries
+ * Leaving a page (plugin/includes/heartbeat/leave.php and POST /wp-presence/v1/leave): the entries
  * the page (tab) wrote go at once; entries a newer page of the same user wrote stay; nothing of
  * anyone else's is touched.
  *
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
 /**
- * @covers ::wpp_surfaces_leave
+ * @covers ::wpp_leave_tab
  * @covers WPP_REST_Surfaces_Controller
  */
-final class WPP_Surfaces_Leave_Test extends WPP_Heartbeat_TestCase {
+final class WPP_Heartbeat_Leave_Test extends WPP_Heartbeat_TestCase {
 
 	private function editor_tick( WP_User $user, string $tab ): void {
 		$data                         = $this->editor_data( $this->post_id );
@@ -58,8 +58,8 @@ final class WPP_Surfaces_Leave_Test extends WPP_Heartbeat_TestCase {
 		$this->editor_tick( $editor, 'tabOld' );
 		// Navigating: the next page (another tab id) is served before the old page's leave arrives.
 		wp_set_current_user( $editor->ID );
-		wpp_heartbeat_write_online( $editor, 'edit-post', 0, 'tabNew' );
-		$this->assertSame( 1, wpp_surfaces_leave( $editor, 'tabOld' ), 'only the post room entry was the old page’s' );
+		wpp_write_online( $editor, 'edit-post', 0, 'tabNew' );
+		$this->assertSame( 1, wpp_leave_tab( $editor, 'tabOld' ), 'only the post room entry was the old page’s' );
 		$this->assertSame( array( 'admin/online' ), $this->rooms_of( $editor ) );
 		$this->assertSame( 'tabNew', wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'] );
 	}
@@ -68,7 +68,7 @@ final class WPP_Surfaces_Leave_Test extends WPP_Heartbeat_TestCase {
 		$editor = self::user( 'editor' );
 		$this->editor_tick( $editor, 'tabFirst' );
 		$this->editor_tick( $editor, 'tabReload' ); // The reloaded page's first write.
-		$this->assertSame( 0, wpp_surfaces_leave( $editor, 'tabFirst' ) );
+		$this->assertSame( 0, wpp_leave_tab( $editor, 'tabFirst' ) );
 		$this->assertSame( array( 'admin/online', $this->post_room() ), $this->rooms_of( $editor ) );
 	}
 
@@ -78,17 +78,17 @@ final class WPP_Surfaces_Leave_Test extends WPP_Heartbeat_TestCase {
 		$version = wpp_backend()->room_version( $this->post_room() );
 		$this->heartbeat( $editor, array( 'wp-refresh-post-lock' => array( 'post_id' => (string) $this->post_id ) ), 'post' );
 		$this->assertSame( $version, wpp_backend()->room_version( $this->post_room() ), 'a hidden tab’s lock refresh changes nothing' );
-		$this->assertSame( 2, wpp_surfaces_leave( $editor, 'tabLock' ) );
+		$this->assertSame( 2, wpp_leave_tab( $editor, 'tabLock' ) );
 	}
 
 	public function test_other_writers_entries_and_bad_tabs_are_left_alone(): void {
 		$editor = self::user( 'editor' );
 		$this->editor_tick( $editor, 'tabC' );
 		wpp_backend()->set( 'admin/online', 'rest-client', array( 'tab' => 'tabC' ), $editor->ID, 150 );
-		$this->assertSame( 2, wpp_surfaces_leave( $editor, 'tabC' ) );
+		$this->assertSame( 2, wpp_leave_tab( $editor, 'tabC' ) );
 		$this->assertSame( array( 'rest-client' ), array_column( wpp_backend()->user_entries( $editor->ID, 150 ), 'client_id' ) );
-		$this->assertSame( 0, wpp_surfaces_leave( $editor, '' ) );
-		$this->assertSame( 0, wpp_surfaces_leave( new WP_User( 0 ), 'tabC' ) );
+		$this->assertSame( 0, wpp_leave_tab( $editor, '' ) );
+		$this->assertSame( 0, wpp_leave_tab( new WP_User( 0 ), 'tabC' ) );
 
 		wp_set_current_user( $editor->ID );
 		$this->assertSame( 400, $this->leave_over_rest( 'no spaces!' )->get_status() );
@@ -108,7 +108,7 @@ final class WPP_Surfaces_Leave_Test extends WPP_Heartbeat_TestCase {
 			10,
 			3
 		);
-		wpp_surfaces_leave( $editor, 'tabD' );
+		wpp_leave_tab( $editor, 'tabD' );
 		$this->assertSame( array( array( $editor->ID, 'tabD', 2 ) ), $seen );
 		wp_set_current_user( self::user( 'administrator' )->ID );
 		$this->assertSame( 'seen', wpp_users_list_presence( true )[ $editor->ID ]['status'] );

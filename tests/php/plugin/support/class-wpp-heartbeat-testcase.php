@@ -10,7 +10,7 @@
  * @package Presence
  */
 
-require_once __DIR__ . '/MemoryBackend.php';
+require_once __DIR__ . '/class-wpp-test-memory-backend.php';
 
 abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 

@@ -1,14 +1,15 @@
 <?php
 /**
- * The post-lock bridge: core's `wp-refresh-post-lock` keeps the editor entry alive, and it is the
- * same entry the editor ping writes (one per user per post).
+ * The post-lock bridge (plugin/includes/heartbeat/handlers.php): core's `wp-refresh-post-lock`
+ * keeps the editor entry alive, and it is the same entry the editor ping writes (one per user per
+ * post).
  *
  * @package Presence
  */
 
-require_once __DIR__ . '/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
-final class WPP_Heartbeat_Post_Lock_Bridge_Test extends WPP_Heartbeat_TestCase {
+final class WPP_Heartbeat_Handlers_Post_Lock_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_post_lock_alone_writes_the_editor_entry(): void {
 		$editor = self::user( 'editor' );
@@ -46,8 +47,8 @@ final class WPP_Heartbeat_Post_Lock_Bridge_Test extends WPP_Heartbeat_TestCase {
 		$this->heartbeat( self::user( 'editor' ), array( 'wp-refresh-post-lock' => array( 'post_id' => '12abc' ) ), 'post' );
 		// Core's own wp_refresh_post_lock() raises on a non-array, so call the bridge alone.
 		wp_set_current_user( self::user( 'editor' )->ID );
-		$this->assertSame( array(), wpp_heartbeat_post_lock_bridge( array(), array( 'wp-refresh-post-lock' => 'nope' ), 'post' ) );
-		$this->assertSame( 'x', wpp_heartbeat_post_lock_bridge( 'x', 'not an array', 'post' ) );
+		$this->assertSame( array(), wpp_handlers_post_lock( array(), array( 'wp-refresh-post-lock' => 'nope' ), 'post' ) );
+		$this->assertSame( 'x', wpp_handlers_post_lock( 'x', 'not an array', 'post' ) );
 		$this->heartbeat( self::user( 'subscriber' ), array( 'wp-refresh-post-lock' => array( 'post_id' => $this->post_id ) ), 'post' );
 		$this->assertSame( array(), wpp_backend()->rooms( 150 ) );
 	}

@@ -1,12 +1,13 @@
 <?php
 /**
- * `presence-ping` / `presence-editor-ping`: what is written, what is answered, who may.
+ * `presence-ping` / `presence-editor-ping` (plugin/includes/heartbeat/handlers.php): what is
+ * written, what is answered, who may.
  * Runs on the active backend (native when the extension is loaded, the database table otherwise).
  *
  * @package Presence
  */
 
-require_once __DIR__ . '/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
 final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 
@@ -72,8 +73,8 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	public function test_versions_fit_in_a_javascript_number(): void {
 		$response = $this->heartbeat( self::user( 'editor' ), $this->ping() );
 		$this->assertLessThan( 2 ** 53, $response['presence-online']['version'] );
-		$this->assertSame( 5, wpp_heartbeat_version( 5 ) );
-		$this->assertSame( 2 ** 53 - 1, wpp_heartbeat_version( PHP_INT_MAX ) );
+		$this->assertSame( 5, wpp_payload_version( 5 ) );
+		$this->assertSame( 2 ** 53 - 1, wpp_payload_version( PHP_INT_MAX ) );
 	}
 
 	public function test_list_is_capped_by_a_filter_and_the_total_still_counts_everyone(): void {
@@ -122,7 +123,7 @@ final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_default_cap_is_50(): void {
-		$this->assertSame( 50, wpp_heartbeat_online_limit() );
+		$this->assertSame( 50, wpp_payload_online_limit() );
 	}
 
 	public function test_editor_ping_answers_the_other_editors_of_that_post_only(): void {

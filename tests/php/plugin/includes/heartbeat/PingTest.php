@@ -1,6 +1,7 @@
 <?php
 /**
- * Every field that comes from the browser is length-capped and sanitized.
+ * Every field that comes from the browser is length-capped and sanitized
+ * (plugin/includes/heartbeat/ping.php).
  *
  * @package Presence
  */
@@ -8,12 +9,12 @@
 final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 
 	public function test_no_ping_or_not_an_array(): void {
-		$this->assertNull( wpp_heartbeat_read_ping( array(), 'dashboard' ) );
-		$this->assertNull( wpp_heartbeat_read_ping( array( 'presence-ping' => 'x' ), 'dashboard' ) );
+		$this->assertNull( wpp_ping_read( array(), 'dashboard' ) );
+		$this->assertNull( wpp_ping_read( array( 'presence-ping' => 'x' ), 'dashboard' ) );
 	}
 
 	public function test_a_well_formed_ping(): void {
-		$ping = wpp_heartbeat_read_ping(
+		$ping = wpp_ping_read(
 			array(
 				'presence-ping' => array(
 					'screen'   => 'edit-post',
@@ -37,7 +38,7 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 	}
 
 	public function test_screen_is_a_capped_key_falling_back_to_the_ticks_screen(): void {
-		$read = static fn( $screen, $tick = 'dashboard' ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => $screen ) ), $tick )['screen'];
+		$read = static fn( $screen, $tick = 'dashboard' ) => wpp_ping_read( array( 'presence-ping' => array( 'screen' => $screen ) ), $tick )['screen'];
 		$this->assertSame( 'scriptalert1script', $read( '<script>alert(1)</script>' ) );
 		$this->assertSame( 64, strlen( $read( str_repeat( 'a', 5000 ) ) ) );
 		$this->assertSame( 'dashboard', $read( array( 'x' ) ) );
@@ -46,12 +47,12 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 	}
 
 	public function test_a_title_the_browser_sends_is_not_kept(): void {
-		$ping = wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'post', 'title' => 'Editing “Secret merger plan”' ) ), '' );
+		$ping = wpp_ping_read( array( 'presence-ping' => array( 'screen' => 'post', 'title' => 'Editing “Secret merger plan”' ) ), '' );
 		$this->assertArrayNotHasKey( 'title', $ping, 'what others read about a post comes from the server' );
 	}
 
 	public function test_tab_is_letters_and_digits_or_nothing(): void {
-		$read = static fn( $tab ) => wpp_heartbeat_read_ping( array( 'presence-ping' => array( 'screen' => 'x', 'tab' => $tab ) ), '' )['tab'];
+		$read = static fn( $tab ) => wpp_ping_read( array( 'presence-ping' => array( 'screen' => 'x', 'tab' => $tab ) ), '' )['tab'];
 		$this->assertSame( 'abc123XYZ', $read( 'abc123XYZ' ) );
 		foreach ( array( '', 'a b', '<b>', str_repeat( 'a', 33 ), array( 'a' ), 12, "abc\n" ) as $bad ) {
 			$this->assertSame( '', $read( $bad ), var_export( $bad, true ) );
@@ -92,18 +93,18 @@ final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
 
 	public function test_ids_and_versions(): void {
 		foreach ( array( '0', '-3', '1e3', '12abc', ' 12', array( 1 ), 1.5, null, true ) as $bad ) {
-			$this->assertSame( 0, wpp_heartbeat_clean_id( $bad ), var_export( $bad, true ) );
+			$this->assertSame( 0, wpp_ping_clean_id( $bad ), var_export( $bad, true ) );
 		}
-		$this->assertSame( 42, wpp_heartbeat_clean_id( '42' ) );
-		$this->assertNull( wpp_heartbeat_clean_version( 'abc' ) );
-		$this->assertNull( wpp_heartbeat_clean_version( null ) );
-		$this->assertSame( 0, wpp_heartbeat_clean_version( '0' ) );
+		$this->assertSame( 42, wpp_ping_clean_id( '42' ) );
+		$this->assertNull( wpp_ping_clean_version( 'abc' ) );
+		$this->assertNull( wpp_ping_clean_version( null ) );
+		$this->assertSame( 0, wpp_ping_clean_version( '0' ) );
 	}
 
 	public function test_editor_ping_and_post_lock(): void {
-		$this->assertSame( 5, wpp_heartbeat_read_editor_ping( array( 'presence-editor-ping' => array( 'post_id' => '5' ) ) ) );
-		$this->assertSame( 0, wpp_heartbeat_read_editor_ping( array( 'presence-editor-ping' => '5' ) ) );
-		$this->assertSame( 9, wpp_heartbeat_read_post_lock( array( 'wp-refresh-post-lock' => array( 'post_id' => '9', 'lock' => 'x' ) ) ) );
-		$this->assertSame( 0, wpp_heartbeat_read_post_lock( array() ) );
+		$this->assertSame( 5, wpp_ping_read_editor( array( 'presence-editor-ping' => array( 'post_id' => '5' ) ) ) );
+		$this->assertSame( 0, wpp_ping_read_editor( array( 'presence-editor-ping' => '5' ) ) );
+		$this->assertSame( 9, wpp_ping_read_post_lock( array( 'wp-refresh-post-lock' => array( 'post_id' => '9', 'lock' => 'x' ) ) ) );
+		$this->assertSame( 0, wpp_ping_read_post_lock( array() ) );
 	}
 }
