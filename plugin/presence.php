@@ -56,13 +56,14 @@ require_once WPP_DIR . '/includes/api/public-api.php';
 require_once WPP_DIR . '/includes/lifecycle.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
 require_once WPP_DIR . '/includes/i18n.php';
-require_once WPP_DIR . '/includes/cli/functions.php';
+require_once WPP_DIR . '/includes/cli/cli.php';
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
 }
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
-require_once WPP_DIR . '/includes/admin.php';
+require_once WPP_DIR . '/includes/admin/notices.php';
+require_once WPP_DIR . '/includes/admin/site-health.php';
 require_once WPP_DIR . '/includes/hooks.php';
 
 // --- Heartbeat and surfaces ---
@@ -84,7 +85,7 @@ require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 require_once WPP_DIR . '/includes/heartbeat/leave.php';
-require_once WPP_DIR . '/includes/surfaces/inspector.php';
+require_once WPP_DIR . '/includes/admin/inspector.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
 
 // --- End of load list ---

@@ -106,7 +106,7 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
  *
  * @return array{imported:int,skipped:int} How many entries were copied, and how many refused.
  */
-function wpp_import_feature_plugin_entries(): array {
+function wpp_feature_plugin_import(): array {
 	global $wpdb;
 	$result = array(
 		'imported' => 0,
@@ -149,19 +149,19 @@ function wpp_import_feature_plugin_entries(): array {
  * @param string $plugin       Basename of the deactivated plugin.
  * @param bool   $network_wide Whether it was deactivated for the whole network.
  */
-function wpp_on_deactivated_plugin( $plugin, $network_wide = false ): void {
+function wpp_feature_plugin_deactivated( $plugin, $network_wide = false ): void {
 	if ( WPP_FEATURE_PLUGIN_FILE !== basename( (string) $plugin ) ) {
 		return;
 	}
 	if ( is_multisite() && $network_wide ) {
 		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $blog_id ) {
 			switch_to_blog( (int) $blog_id );
-			wpp_import_feature_plugin_entries();
+			wpp_feature_plugin_import();
 			restore_current_blog();
 		}
 		return;
 	}
-	wpp_import_feature_plugin_entries();
+	wpp_feature_plugin_import();
 }
 
 /**

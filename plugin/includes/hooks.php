@@ -34,10 +34,10 @@ function wpp_register_hooks(): void {
 	add_action( 'init', 'wpp_lifecycle_schedule_gc', 10 );
 	add_action( WPP_GC_EVENT, 'wpp_lifecycle_run_gc', 10 );              // Hourly: deletes expired entries.
 	add_action( 'admin_init', 'wpp_table_maybe_repair', 10 ); // Recreates a missing/old table.
-	add_action( 'init', 'wpp_load_textdomain', 10 );
+	add_action( 'init', 'wpp_i18n_load_textdomain', 10 );
 
 	// The Presence API feature plugin: its live entries follow it when it is deactivated.
-	add_action( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10, 2 );
+	add_action( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10, 2 );
 	add_action( 'admin_notices', 'wpp_feature_plugin_notice', 10 );
 	add_action( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 );
 
@@ -57,10 +57,10 @@ function wpp_register_hooks(): void {
 	add_filter( 'rest_post_dispatch', 'wpp_routes_no_store', 100, 3 ); // Also unknown routes (404).
 
 	// Admin: notices for administrators, Site Health.
-	add_action( 'admin_notices', 'wpp_admin_notices', 10 );
-	add_action( 'network_admin_notices', 'wpp_admin_notices', 10 );
-	add_filter( 'site_status_tests', 'wpp_site_status_tests', 10 );
-	add_filter( 'debug_information', 'wpp_debug_information', 10 );
+	add_action( 'admin_notices', 'wpp_notices_print', 10 );
+	add_action( 'network_admin_notices', 'wpp_notices_print', 10 );
+	add_filter( 'site_status_tests', 'wpp_site_health_tests', 10 );
+	add_filter( 'debug_information', 'wpp_site_health_debug_information', 10 );
 
 	// --- Heartbeat and surfaces ---
 	// Privacy: internal rooms stay out of the public API. 1, before site filters (10) may widen it.
@@ -106,8 +106,8 @@ function wpp_register_hooks(): void {
 	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
 
 	// Tools → Presence, and the plugin row's link.
-	add_action( 'admin_menu', 'wpp_surfaces_add_inspector', 10 );
-	add_action( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 );
+	add_action( 'admin_menu', 'wpp_inspector_add_page', 10 );
+	add_action( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 );
 	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_plugins_list_action_links', 10 );
 
 	// --- End of hooks ---

@@ -47,7 +47,7 @@ function wpp_lifecycle_activate( $network_wide = false ): void {
 function wpp_lifecycle_activate_site(): void {
 	wpp_table_install();
 	wpp_lifecycle_schedule_gc();
-	wpp_import_feature_plugin_entries();
+	wpp_feature_plugin_import();
 }
 
 /**

@@ -94,7 +94,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function summary( $args, $assoc_args ) {
-		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_rooms_summary(), array( 'room', 'entries', 'users' ) );
+		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_cli_rooms_summary(), array( 'room', 'entries', 'users' ) );
 	}
 
 	/**
@@ -226,7 +226,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 				: sprintf( __( 'Remove every presence entry of the rooms starting with %s?', 'presence' ), $prefix ),
 			$assoc_args
 		);
-		$removed = wpp_flush_entries( $prefix );
+		$removed = wpp_cli_flush( $prefix );
 		if ( is_wp_error( $removed ) ) {
 			WP_CLI::error( $removed->get_error_message() );
 		}
@@ -261,6 +261,6 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function stats( $args, $assoc_args ) {
-		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_store_stats(), array( 'field', 'value' ) );
+		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_cli_stats(), array( 'field', 'value' ) );
 	}
 }

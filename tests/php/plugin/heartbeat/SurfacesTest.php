@@ -47,8 +47,8 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			array( 'updated_option', 'wpp_stale_screen_option_saved', 10 ),
 			array( 'added_option', 'wpp_stale_screen_option_saved', 10 ),
 			array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
-			array( 'admin_menu', 'wpp_surfaces_add_inspector', 10 ),
-			array( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 ),
+			array( 'admin_menu', 'wpp_inspector_add_page', 10 ),
+			array( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 ),
 		);
 	}
 
@@ -64,7 +64,7 @@ final class WPP_Heartbeat_Surfaces_Test extends WPP_Heartbeat_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( preg_match( '/^wpp_(handlers|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
+					if ( preg_match( '/^wpp_(handlers|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list|inspector)_/', $name ) && ! str_starts_with( (string) $hook, 'plugin_action_links_' ) ) {
 						$found[] = "$hook|$name|$priority";
 					}
 				}

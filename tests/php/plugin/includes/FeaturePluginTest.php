@@ -13,8 +13,8 @@
 
 /**
  * @covers ::wpp_feature_plugin_entry
- * @covers ::wpp_import_feature_plugin_entries
- * @covers ::wpp_on_deactivated_plugin
+ * @covers ::wpp_feature_plugin_import
+ * @covers ::wpp_feature_plugin_deactivated
  * @covers ::wpp_feature_plugin_notice
  * @covers ::wpp_routes_register
  */
@@ -83,7 +83,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			WPP_Legacy_Tables::insert_theirs( "postType/post:$post", 'user-' . $editor->ID, $editor->ID, $fake, 100 );
 			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-' . $other->ID, $editor->ID, $fake, 100 );
 			WPP_Legacy_Tables::insert_theirs( 'screens/options/general', 'revision', $editor->ID, array( 'user_id' => 1 ), 100 );
-			wpp_import_feature_plugin_entries();
+			wpp_feature_plugin_import();
 			$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
 		} finally {
 			WPP_Legacy_Tables::clean_up();
@@ -112,7 +112,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			$this->assertEqualsCanonicalizing( array( 'user-' . $editor->ID, 'tab' ), array_keys( $entries ) );
 			$this->assertSame( $editor->display_name, $entries[ 'user-' . $editor->ID ]['data']['display_name'] );
 			$this->assertSame( array( 'n' => 1 ), $entries['tab']['data'] );
-			$this->assertSame( array( 'imported' => 2, 'skipped' => 2 ), wpp_import_feature_plugin_entries(), 'the rooms Presence refuses are counted' );
+			$this->assertSame( array( 'imported' => 2, 'skipped' => 2 ), wpp_feature_plugin_import(), 'the rooms Presence refuses are counted' );
 			$this->assertSame( $before, WPP_Legacy_Tables::definition() );
 			$this->assertSame( $rows, WPP_Legacy_Tables::rows() );
 		} finally {

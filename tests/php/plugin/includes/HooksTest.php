@@ -24,8 +24,8 @@ class HooksTest extends WPP_TestCase {
 			array( 'init', 'wpp_lifecycle_schedule_gc', 10 ),
 			array( 'wpp_gc', 'wpp_lifecycle_run_gc', 10 ),
 			array( 'admin_init', 'wpp_table_maybe_repair', 10 ),
-			array( 'init', 'wpp_load_textdomain', 10 ),
-			array( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10 ),
+			array( 'init', 'wpp_i18n_load_textdomain', 10 ),
+			array( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10 ),
 			array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
 			array( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 ),
 			array( 'wp_login', 'wpp_lifecycle_login', 10 ),
@@ -34,10 +34,10 @@ class HooksTest extends WPP_TestCase {
 			array( 'rest_api_init', 'wpp_routes_register', 10 ),
 			array( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100 ),
 			array( 'rest_post_dispatch', 'wpp_routes_no_store', 100 ),
-			array( 'admin_notices', 'wpp_admin_notices', 10 ),
-			array( 'network_admin_notices', 'wpp_admin_notices', 10 ),
-			array( 'site_status_tests', 'wpp_site_status_tests', 10 ),
-			array( 'debug_information', 'wpp_debug_information', 10 ),
+			array( 'admin_notices', 'wpp_notices_print', 10 ),
+			array( 'network_admin_notices', 'wpp_notices_print', 10 ),
+			array( 'site_status_tests', 'wpp_site_health_tests', 10 ),
+			array( 'debug_information', 'wpp_site_health_debug_information', 10 ),
 		);
 	}
 
@@ -61,7 +61,7 @@ class HooksTest extends WPP_TestCase {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(handlers|surfaces|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list)_/', $name )
+					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(handlers|privacy|assets|page_view|whos_online|active_posts|admin_bar|users_list|posts_list|stale_screen|plugins_list|inspector)_/', $name )
 						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
 						$unlisted[] = "$hook|$name|$priority";
 					}
@@ -74,7 +74,7 @@ class HooksTest extends WPP_TestCase {
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
-		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_on_deactivated_plugin']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_feature_plugin_deactivated']['accepted_args'] );
 	}
 
 	/**

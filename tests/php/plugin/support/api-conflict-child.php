@@ -38,7 +38,7 @@ $admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' =
 wp_set_current_user( (int) ( $admins[0] ?? 1 ) );
 $GLOBALS['current_screen'] = WP_Screen::get( 'dashboard' ); // Without firing current_screen: nothing may write.
 ob_start();
-wpp_admin_notices();
+wpp_notices_print();
 $notice = ob_get_clean();
 
 // Nothing is written: only validation and a read of an empty room.

@@ -24,8 +24,8 @@ const WPP_INSPECTOR_PAGE = 'wpp-presence';
  *
  * @since 0.2.0
  */
-function wpp_surfaces_add_inspector(): void {
-	add_management_page( __( 'Presence', 'presence' ), __( 'Presence', 'presence' ), 'manage_options', WPP_INSPECTOR_PAGE, 'wpp_surfaces_render_inspector' );
+function wpp_inspector_add_page(): void {
+	add_management_page( __( 'Presence', 'presence' ), __( 'Presence', 'presence' ), 'manage_options', WPP_INSPECTOR_PAGE, 'wpp_inspector_render' );
 }
 
 /**
@@ -62,7 +62,7 @@ function wpp_inspector_can_see_room( string $room, WP_User $viewer ): bool {
  *
  * @since 0.2.0
  */
-function wpp_surfaces_render_inspector(): void {
+function wpp_inspector_render(): void {
 	if ( ! current_user_can( 'manage_options' ) ) {
 		wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'presence' ), 403 );
 	}
@@ -182,7 +182,7 @@ function wpp_inspector_render_room( string $room, WP_User $viewer ): void {
  *
  * @since 0.2.0
  */
-function wpp_surfaces_inspector_flush(): void {
+function wpp_inspector_handle_flush(): void {
 	check_admin_referer( 'wpp_flush_room' );
 	if ( ! current_user_can( 'manage_options' ) ) {
 		wp_die( esc_html__( 'Sorry, you are not allowed to do that.', 'presence' ), 403 );

@@ -1,6 +1,6 @@
 <?php
 /**
- * What `wp presence` does (plugin/includes/cli/functions.php), on the backend of this run. The
+ * What `wp presence` does (plugin/includes/cli/cli.php), on the backend of this run. The
  * command class itself is run through a real WP-CLI by bin/test (tests/wp-cli/).
  *
  * @package Presence
@@ -10,13 +10,13 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-test-memory-backend.php
 
 /**
  * @covers ::wpp_cli_entry_rows
- * @covers ::wpp_rooms_summary
+ * @covers ::wpp_cli_rooms_summary
  * @covers ::wpp_cli_parse_state
  * @covers ::wpp_cli_parse_ttl
- * @covers ::wpp_flush_entries
- * @covers ::wpp_store_stats
+ * @covers ::wpp_cli_flush
+ * @covers ::wpp_cli_stats
  */
-class CliFunctionsTest extends WPP_TestCase {
+class CliTest extends WPP_TestCase {
 
 	public function test_entry_rows_have_the_five_fields_and_data_as_json(): void {
 		wpp_entries_set( 'admin/online', 'c', array( 'screen' => 'edit' ), 4 );
@@ -38,7 +38,7 @@ class CliFunctionsTest extends WPP_TestCase {
 				array( 'room' => 'admin/online', 'entries' => 3, 'users' => 2 ),
 				array( 'room' => 'postType/post:3', 'entries' => 1, 'users' => 1 ),
 			),
-			wpp_rooms_summary()
+			wpp_cli_rooms_summary()
 		);
 	}
 
@@ -59,24 +59,24 @@ class CliFunctionsTest extends WPP_TestCase {
 		wpp_entries_set( 'postType/post:1', 'a', array(), 1 );
 		wpp_entries_set( 'postType/page:2', 'a', array(), 1 );
 		wpp_entries_set( 'admin/online', 'a', array(), 1 );
-		$this->assertSame( 2, wpp_flush_entries( 'postType/' ) );
-		$this->assertSame( array( 'admin/online' ), array_column( wpp_rooms_summary(), 'room' ) );
-		$this->assertSame( 0, wpp_flush_entries( 'postType/' ) );
-		$this->assertSame( 1, wpp_flush_entries() );
-		$this->assertSame( array(), wpp_rooms_summary() );
+		$this->assertSame( 2, wpp_cli_flush( 'postType/' ) );
+		$this->assertSame( array( 'admin/online' ), array_column( wpp_cli_rooms_summary(), 'room' ) );
+		$this->assertSame( 0, wpp_cli_flush( 'postType/' ) );
+		$this->assertSame( 1, wpp_cli_flush() );
+		$this->assertSame( array(), wpp_cli_rooms_summary() );
 	}
 
 	public function test_flush_through_the_seam_for_another_backend(): void {
 		wpp_backend_use( new WPP_Test_Memory_Backend() );
 		wpp_entries_set( 'postType/post:1', 'a', array(), 1 );
 		wpp_entries_set( 'admin/online', 'a', array(), 1 );
-		$this->assertSame( 1, wpp_flush_entries( 'postType/' ) );
-		$this->assertSame( array( 'admin/online' ), array_column( wpp_rooms_summary(), 'room' ) );
+		$this->assertSame( 1, wpp_cli_flush( 'postType/' ) );
+		$this->assertSame( array( 'admin/online' ), array_column( wpp_cli_rooms_summary(), 'room' ) );
 	}
 
 	public function test_stats_show_the_stores_figures(): void {
 		wpp_entries_set( 'admin/online', 'a', array(), 1 );
-		$stats = array_column( wpp_store_stats(), 'value', 'field' );
+		$stats = array_column( wpp_cli_stats(), 'value', 'field' );
 		if ( 'native' === WPP_TEST_BACKEND ) {
 			// The figures `php --ri presence` shows, from presence_stats(): the same on both stores,
 			// then where the store is (a segment file, or a Redis server).

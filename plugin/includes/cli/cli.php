@@ -47,7 +47,7 @@ function wpp_cli_entry_rows( array $entries ): array {
  *
  * @return array[]
  */
-function wpp_rooms_summary(): array {
+function wpp_cli_rooms_summary(): array {
 	$rows = array();
 	foreach ( wpp_backend()->rooms( wpp_entries_default_ttl() ) as $room => $counts ) {
 		$rows[] = array(
@@ -107,7 +107,7 @@ function wpp_cli_parse_ttl( $ttl ) {
  * @param string $room_prefix Rooms whose name starts with this; '' for every room.
  * @return int|WP_Error Entries removed.
  */
-function wpp_flush_entries( string $room_prefix = '' ) {
+function wpp_cli_flush( string $room_prefix = '' ) {
 	$backend = wpp_backend();
 	if ( $backend instanceof WPP_Native_Backend || $backend instanceof WPP_Database_Backend ) {
 		$removed = $backend->flush( $room_prefix );
@@ -135,7 +135,7 @@ function wpp_flush_entries( string $room_prefix = '' ) {
  *
  * @return array[]
  */
-function wpp_store_stats(): array {
+function wpp_cli_stats(): array {
 	$backend = wpp_backend();
 	// The extension names its own store ('shm', 'redis'); the database backend gets its name.
 	$stats = $backend->stats() + array( 'backend' => $backend->name() );

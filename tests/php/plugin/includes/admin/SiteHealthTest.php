@@ -1,50 +1,19 @@
 <?php
 /**
- * Admin notices and Site Health (plugin/includes/admin.php).
+ * Site Health (plugin/includes/admin/site-health.php): the Presence storage test for each store,
+ * and Site Health → Info.
  *
  * @package Presence
  */
 
 /**
- * @covers ::wpp_admin_notices
- * @covers ::wpp_site_status_tests
+ * @covers ::wpp_site_health_tests
  * @covers ::wpp_site_health_backend_test
- * @covers ::wpp_debug_information
- * @covers ::wpp_debug_store
- * @covers ::wpp_native_store_kind
+ * @covers ::wpp_site_health_debug_information
+ * @covers ::wpp_site_health_debug_store
+ * @covers ::wpp_site_health_store_kind
  */
-class AdminTest extends WPP_TestCase {
-
-	/**
-	 * Output of the admin_notices callback on a screen, as a user.
-	 */
-	private function notices_on( string $screen, WP_User $user ): string {
-		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-		require_once ABSPATH . 'wp-admin/includes/screen.php';
-		self::log_in( $user );
-		$GLOBALS['current_screen'] = WP_Screen::get( $screen ); // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
-		ob_start();
-		wpp_admin_notices();
-		$html = (string) ob_get_clean();
-		unset( $GLOBALS['current_screen'] );
-		return $html;
-	}
-
-	public function test_fallback_notice_only_for_administrators_and_only_with_the_database_backend(): void {
-		$admin  = self::user( 'administrator' );
-		$editor = self::user( 'editor' );
-
-		wpp_backend_use( new WPP_Database_Backend() );
-		$this->assertStringContainsString( 'presence PHP extension is not loaded', $this->notices_on( 'dashboard', $admin ) );
-		$this->assertStringContainsString( 'notice-info', $this->notices_on( 'plugins', $admin ) );
-		$this->assertSame( '', $this->notices_on( 'dashboard', $editor ), 'editors never see it' );
-		$this->assertSame( '', $this->notices_on( 'edit-post', $admin ), 'not on every screen' );
-
-		if ( function_exists( 'presence_upsert' ) ) {
-			wpp_backend_use( new WPP_Native_Backend() );
-			$this->assertSame( '', $this->notices_on( 'dashboard', $admin ) );
-		}
-	}
+class SiteHealthTest extends WPP_TestCase {
 
 	public function test_site_health_registers_a_direct_test(): void {
 		$tests = apply_filters( 'site_status_tests', array( 'direct' => array(), 'async' => array() ) );
@@ -69,7 +38,7 @@ class AdminTest extends WPP_TestCase {
 		wpp_backend_use( $backend );
 		$this->assertSame( '', $backend->segment_error() );
 		$result = wpp_site_health_backend_test();
-		$this->assertStringContainsString( 'redis' === wpp_native_store_kind() ? 'Redis' : 'shared-memory', $result['label'] );
+		$this->assertStringContainsString( 'redis' === wpp_site_health_store_kind() ? 'Redis' : 'shared-memory', $result['label'] );
 		if ( WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
 			$this->assertSame( 'recommended', $result['status'] );
 			$this->assertStringContainsString( 'presence.max_state_bytes = 32K', $result['actions'] );
@@ -84,7 +53,7 @@ class AdminTest extends WPP_TestCase {
 		}
 		wpp_backend_use( new WPP_Native_Backend() );
 		$result = wpp_site_health_backend_test();
-		if ( 'redis' !== wpp_native_store_kind() ) {
+		if ( 'redis' !== wpp_site_health_store_kind() ) {
 			$this->assertStringContainsString( 'presence.backend', $result['description'], 'a shm site is told what a fleet needs' );
 			return;
 		}
@@ -100,7 +69,7 @@ class AdminTest extends WPP_TestCase {
 		$store = $info['presence']['fields']['store']['value'];
 		if ( 'database' === WPP_TEST_BACKEND ) {
 			$this->assertSame( 'database table', $store );
-		} elseif ( 'redis' === wpp_native_store_kind() ) {
+		} elseif ( 'redis' === wpp_site_health_store_kind() ) {
 			$this->assertSame( 'Redis ' . presence_stats()['server'] . ' (' . presence_stats()['server_version'] . ')', $store );
 		} else {
 			$this->assertSame( 'shared memory (' . presence_stats()['segment_path'] . ')', $store );

@@ -1,6 +1,6 @@
 <?php
 /**
- * Tools → Presence (plugin/includes/surfaces/inspector.php): the backend, its figures, the rooms
+ * Tools → Presence (plugin/includes/admin/inspector.php): the backend, its figures, the rooms
  * and a room's entries for administrators, under the privacy rule; emptying a room.
  *
  * @package Presence
@@ -10,10 +10,10 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 
 /**
- * @covers ::wpp_surfaces_render_inspector
+ * @covers ::wpp_inspector_render
  * @covers ::wpp_inspector_flush_room
  */
-final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
+final class WPP_Admin_Inspector_Test extends WPP_Heartbeat_TestCase {
 	use WPP_Privacy_Fixture;
 
 	protected function tearDown(): void {
@@ -28,7 +28,7 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 			$_GET['room'] = $room;
 		}
 		ob_start();
-		wpp_surfaces_render_inspector();
+		wpp_inspector_render();
 		return (string) ob_get_clean();
 	}
 
@@ -83,7 +83,7 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( self::user( 'administrator' )->ID );
 		$_POST = array( 'room' => 'admin/online' );
 		try {
-			wpp_surfaces_inspector_flush();
+			wpp_inspector_handle_flush();
 			$this->fail( 'no nonce, no flush' );
 		} catch ( RuntimeException $e ) {
 			$this->assertStringNotContainsString( 'redirect', $e->getMessage() );
@@ -92,7 +92,7 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 
 		$_REQUEST['_wpnonce'] = wp_create_nonce( 'wpp_flush_room' );
 		try {
-			wpp_surfaces_inspector_flush();
+			wpp_inspector_handle_flush();
 		} catch ( RuntimeException $e ) {
 			$this->assertStringContainsString( 'redirect: ' . admin_url( 'tools.php?page=wpp-presence&flushed=1' ), $e->getMessage() );
 		}
@@ -101,7 +101,7 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( self::user( 'editor' )->ID );
 		$_REQUEST['_wpnonce'] = wp_create_nonce( 'wpp_flush_room' );
 		try {
-			wpp_surfaces_inspector_flush();
+			wpp_inspector_handle_flush();
 			$this->fail( 'editors may not flush' );
 		} catch ( RuntimeException $e ) {
 			$this->assertStringContainsString( 'not allowed', $e->getMessage() );
@@ -113,10 +113,10 @@ final class WPP_Surfaces_Inspector_Test extends WPP_Heartbeat_TestCase {
 		global $submenu;
 		require_once ABSPATH . 'wp-admin/includes/plugin.php';
 		wp_set_current_user( self::user( 'editor' )->ID );
-		wpp_surfaces_add_inspector();
+		wpp_inspector_add_page();
 		$this->assertNotContains( 'wpp-presence', array_column( $submenu['tools.php'] ?? array(), 2 ) );
 		wp_set_current_user( self::user( 'administrator' )->ID );
-		wpp_surfaces_add_inspector();
+		wpp_inspector_add_page();
 		$this->assertContains( 'wpp-presence', array_column( $submenu['tools.php'] ?? array(), 2 ) );
 	}
 }

@@ -1,6 +1,7 @@
 <?php
 /**
- * Admin notices and the Site Health test: which backend is active, and API conflicts.
+ * Site Health: the "Presence storage" test (which store is in use, whether it works, what to
+ * change) and the Presence section of Site Health → Info.
  *
  * @package Presence
  * @since   0.1.0
@@ -10,47 +11,6 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Screens on which the fallback notice is shown (it is not an error, so not everywhere).
- *
- * @since 0.1.0
- */
-const WPP_NOTICE_SCREENS = array( 'dashboard', 'plugins', 'dashboard-network', 'plugins-network' );
-
-/**
- * Tells administrators that entries live in the database because the extension is not loaded,
- * and that another implementation of the Presence API is active. Hooked to `admin_notices`.
- *
- * @since 0.1.0
- */
-function wpp_admin_notices(): void {
-	if ( ! current_user_can( 'manage_options' ) ) {
-		return;
-	}
-	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
-	$here   = $screen && in_array( $screen->id, WPP_NOTICE_SCREENS, true );
-
-	$conflicts = wpp_public_api_conflicts();
-	if ( $conflicts && $here && ! wpp_feature_plugin_active() ) { // Else wpp_feature_plugin_notice() says it.
-		printf(
-			'<div class="notice notice-warning"><p>%s</p></div>',
-			esc_html(
-				sprintf(
-					/* translators: %s: comma-separated function names. */
-					__( 'Presence: another plugin already defines %s, so Presence does not declare the wp_*_presence functions. Code calling them uses the other implementation; the Presence heartbeat and REST API keep using the Presence store.', 'presence' ),
-					implode( ', ', $conflicts )
-				)
-			)
-		);
-	}
-	if ( 'database' === wpp_backend()->name() && 'database' !== wpp_backend_setting() && $here ) {
-		printf(
-			'<div class="notice notice-info"><p>%s</p></div>',
-			esc_html__( 'Presence is storing who is online in the database because the presence PHP extension is not loaded. Load it (extension=presence in php.ini) to take these writes off the database; see Tools → Site Health.', 'presence' )
-		);
-	}
-}
-
-/**
  * Adds the Site Health test. Hooked to `site_status_tests`.
  *
  * @since 0.1.0
@@ -58,7 +18,7 @@ function wpp_admin_notices(): void {
  * @param array $tests Site Health tests.
  * @return array
  */
-function wpp_site_status_tests( $tests ) {
+function wpp_site_health_tests( $tests ) {
 	$tests['direct']['wpp_backend'] = array(
 		'label' => __( 'Presence storage', 'presence' ),
 		'test'  => 'wpp_site_health_backend_test',
@@ -72,7 +32,7 @@ function wpp_site_status_tests( $tests ) {
  *
  * @since 0.1.0
  */
-function wpp_native_store_kind(): string {
+function wpp_site_health_store_kind(): string {
 	$backend = trim( (string) ini_get( 'presence.backend' ) );
 	return '' === $backend || 'shm' === strtolower( $backend ) ? 'shm' : 'redis';
 }
@@ -123,7 +83,7 @@ function wpp_site_health_backend_test(): array {
 	$setting = wpp_backend_setting();
 	$native  = $backend instanceof WPP_Native_Backend;
 	$broken  = $native ? $backend->segment_error() : '';
-	if ( '' !== $broken && 'redis' === wpp_native_store_kind() ) {
+	if ( '' !== $broken && 'redis' === wpp_site_health_store_kind() ) {
 		return wpp_site_health_result(
 			'critical',
 			__( 'The presence extension cannot reach its Redis server', 'presence' ),
@@ -161,7 +121,7 @@ function wpp_site_health_backend_test(): array {
 	if ( $native && WPP_Native_Backend::max_state_bytes() < WPP_Native_Backend::RECOMMENDED_MAX_STATE_BYTES ) {
 		return wpp_site_health_result(
 			'recommended',
-			'redis' === wpp_native_store_kind()
+			'redis' === wpp_site_health_store_kind()
 				? __( 'Presence uses Redis through the presence extension, but it refuses large presence states', 'presence' )
 				: __( 'Presence uses the shared-memory store, but it refuses large presence states', 'presence' ),
 			'<p>' . esc_html(
@@ -175,7 +135,7 @@ function wpp_site_health_backend_test(): array {
 			'<p>' . esc_html__( 'Set presence.max_state_bytes = 32K in php.ini and restart PHP.', 'presence' ) . '</p>'
 		);
 	}
-	if ( $native && 'redis' === wpp_native_store_kind() ) {
+	if ( $native && 'redis' === wpp_site_health_store_kind() ) {
 		$store = $backend->store_info();
 		return wpp_site_health_result(
 			'good',
@@ -221,7 +181,7 @@ function wpp_site_health_backend_test(): array {
  * @param array $info Debug information sections.
  * @return array
  */
-function wpp_debug_information( $info ) {
+function wpp_site_health_debug_information( $info ) {
 	$info['presence'] = array(
 		'label'  => __( 'Presence', 'presence' ),
 		'fields' => array(
@@ -231,7 +191,7 @@ function wpp_debug_information( $info ) {
 			),
 			'store'       => array(
 				'label' => __( 'Store', 'presence' ),
-				'value' => wpp_debug_store(),
+				'value' => wpp_site_health_debug_store(),
 			),
 			'install_key' => array(
 				'label'   => __( 'Install key (namespace in the store)', 'presence' ),
@@ -255,7 +215,7 @@ function wpp_debug_information( $info ) {
  *
  * @return string
  */
-function wpp_debug_store(): string {
+function wpp_site_health_debug_store(): string {
 	$backend = wpp_backend();
 	if ( ! $backend instanceof WPP_Native_Backend ) {
 		return __( 'database table', 'presence' );
