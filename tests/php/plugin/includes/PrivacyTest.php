@@ -17,7 +17,7 @@ require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
  * @covers ::wpp_privacy_entry_for_viewer
  * @covers ::wpp_privacy_can_see_post
  */
-final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
+final class PrivacyTest extends WPP_Heartbeat_TestCase {
 	use WPP_Privacy_Fixture;
 	use WPP_Surfaces_Render;
 

@@ -13,7 +13,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
  * @covers ::wpp_inspector_render
  * @covers ::wpp_inspector_flush_room
  */
-final class WPP_Admin_Inspector_Test extends WPP_Heartbeat_TestCase {
+final class InspectorTest extends WPP_Heartbeat_TestCase {
 	use WPP_Privacy_Fixture;
 
 	protected function tearDown(): void {

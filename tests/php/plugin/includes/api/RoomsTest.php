@@ -1,13 +1,14 @@
 <?php
 /**
- * Room names (plugin/includes/api/rooms.php). Who may enter a room is tested through the public
- * API (WpFunctionsTest) and on every surface (PrivacyTest).
+ * Room names and the post types that have them (plugin/includes/api/rooms.php). Who may enter a
+ * room is tested through the public API (WpFunctionsTest) and on every surface (PrivacyTest).
  *
  * @package Presence
  */
 
 /**
  * @covers ::wpp_rooms_parse_post
+ * @covers ::wpp_rooms_add_post_type_support
  */
 class RoomsTest extends WPP_TestCase {
 
@@ -17,5 +18,11 @@ class RoomsTest extends WPP_TestCase {
 		$this->assertNull( wpp_rooms_parse_post( 'postType/post:012' ) );
 		$this->assertNull( wpp_rooms_parse_post( 'postType/post:12/x' ) );
 		$this->assertNull( wpp_rooms_parse_post( 'admin/online' ) );
+	}
+
+	public function test_post_and_page_support_presence(): void {
+		$this->assertTrue( post_type_supports( 'post', 'presence' ) );
+		$this->assertTrue( post_type_supports( 'page', 'presence' ) );
+		$this->assertFalse( post_type_supports( 'attachment', 'presence' ) );
 	}
 }

@@ -9,7 +9,7 @@
 
 require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
-final class WPP_Heartbeat_Handlers_Post_Lock_Test extends WPP_Heartbeat_TestCase {
+final class HandlersPostLockTest extends WPP_Heartbeat_TestCase {
 
 	public function test_post_lock_alone_writes_the_editor_entry(): void {
 		$editor = self::user( 'editor' );

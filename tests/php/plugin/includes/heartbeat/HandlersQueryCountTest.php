@@ -23,7 +23,7 @@
 require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
-final class WPP_Heartbeat_Handlers_Query_Count_Test extends WPP_Heartbeat_TestCase {
+final class HandlersQueryCountTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	/**

@@ -9,7 +9,7 @@
 
 require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
-final class WPP_Heartbeat_Handlers_Test extends WPP_Heartbeat_TestCase {
+final class HandlersTest extends WPP_Heartbeat_TestCase {
 
 	public function test_ping_writes_the_users_admin_online_entry_with_what_readers_need(): void {
 		$editor = self::named_user( 'editor', 'Ed "Itor" & Co' );

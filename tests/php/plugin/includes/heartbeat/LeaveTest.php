@@ -13,7 +13,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
  * @covers ::wpp_leave_tab
  * @covers WPP_REST_Surfaces_Controller
  */
-final class WPP_Heartbeat_Leave_Test extends WPP_Heartbeat_TestCase {
+final class LeaveTest extends WPP_Heartbeat_TestCase {
 
 	private function editor_tick( WP_User $user, string $tab ): void {
 		$data                         = $this->editor_data( $this->post_id );

@@ -6,7 +6,7 @@
  * @package Presence
  */
 
-final class WPP_Heartbeat_Ping_Test extends WPP_TestCase {
+final class PingTest extends WPP_TestCase {
 
 	public function test_no_ping_or_not_an_array(): void {
 		$this->assertNull( wpp_ping_read( array(), 'dashboard' ) );

@@ -16,7 +16,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
  * @covers ::wpp_active_posts_build
  * @covers ::wpp_active_posts_html
  */
-final class WPP_Surfaces_Active_Posts_Test extends WPP_Heartbeat_TestCase {
+final class ActivePostsTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 	use WPP_Privacy_Fixture;
 

@@ -13,7 +13,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
  * @covers ::wpp_admin_bar_menu
  * @covers ::wpp_admin_bar_groups
  */
-final class WPP_Surfaces_Admin_Bar_Test extends WPP_Heartbeat_TestCase {
+final class AdminBarTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	/**

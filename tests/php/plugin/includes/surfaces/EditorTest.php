@@ -12,7 +12,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
  * @covers ::wpp_editor_post_id
  * @covers ::wpp_editor_payload
  */
-final class WPP_Surfaces_Editor_Test extends WPP_Heartbeat_TestCase {
+final class EditorTest extends WPP_Heartbeat_TestCase {
 
 	public function test_editor_gets_the_post_and_the_other_editors(): void {
 		$other = self::user( 'editor' );

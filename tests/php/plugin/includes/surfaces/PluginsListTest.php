@@ -9,7 +9,7 @@
 /**
  * @covers ::wpp_plugins_list_action_links
  */
-final class WPP_Surfaces_Plugins_List_Test extends WPP_TestCase {
+final class PluginsListTest extends WPP_TestCase {
 
 	public function test_the_plugin_row_links_to_the_online_users(): void {
 		wp_set_current_user( self::user( 'administrator' )->ID );

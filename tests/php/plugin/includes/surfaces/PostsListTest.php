@@ -16,7 +16,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
  * @covers ::wpp_posts_list_column
  * @covers ::wpp_posts_list_read
  */
-final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
+final class PostsListTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 	use WPP_Privacy_Fixture;
 

@@ -15,7 +15,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
  * @covers ::wpp_stale_screen_check
  * @covers ::wpp_stale_screen_mark
  */
-final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
+final class StaleScreenTest extends WPP_Heartbeat_TestCase {
 
 	protected function setUp(): void {
 		parent::setUp();

@@ -15,7 +15,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
  * @covers ::wpp_users_list_query_args
  * @covers ::wpp_users_list_column
  */
-final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
+final class UsersListTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	protected function tearDown(): void {

@@ -15,7 +15,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
  * @covers ::wpp_whos_online_add_widget
  * @covers ::wpp_active_posts_add_widget
  */
-final class WPP_Surfaces_Whos_Online_Test extends WPP_Heartbeat_TestCase {
+final class WhosOnlineTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	private function widget( WP_User $viewer ): string {

@@ -14,7 +14,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
  * @covers ::wpp_assets_enqueue_front
  * @covers ::wpp_assets_enqueue_client
  */
-final class WPP_UI_Assets_Test extends WPP_Heartbeat_TestCase {
+final class AssetsTest extends WPP_Heartbeat_TestCase {
 
 	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
 		$editor = self::user( 'editor' );

@@ -11,7 +11,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
 /**
  * @covers ::wpp_page_view_note
  */
-final class WPP_UI_Page_View_Test extends WPP_Heartbeat_TestCase {
+final class PageViewTest extends WPP_Heartbeat_TestCase {
 
 	public function test_page_view_writes_admin_online_but_not_from_ajax(): void {
 		$editor = self::user( 'editor' );

@@ -11,7 +11,7 @@
  * @covers ::wpp_render_avatar
  * @covers ::wpp_render_where
  */
-final class WPP_UI_Render_Test extends WPP_TestCase {
+final class RenderTest extends WPP_TestCase {
 
 	public function test_initials(): void {
 		$this->assertSame( 'AL', wpp_render_initials( 'Ada  Lovelace' ) );

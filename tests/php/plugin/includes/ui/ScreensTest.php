@@ -12,7 +12,7 @@
  * @covers ::wpp_screens_label
  * @covers ::wpp_screens_post_title
  */
-final class WPP_UI_Screens_Test extends WPP_TestCase {
+final class ScreensTest extends WPP_TestCase {
 
 	private static function where( string $screen, WP_User $viewer, int $post_id = 0 ): array {
 		return wpp_screens_where( array( 'screen' => $screen, 'post_id' => $post_id ), $viewer );

@@ -8,7 +8,7 @@
 
 use PHPUnit\Framework\TestCase;
 
-final class WPP_Docblocks_Test extends TestCase {
+final class DocblocksTest extends TestCase {
 
 	public function test_every_function_and_method_has_since(): void {
 		$missing = array();
