@@ -38,15 +38,15 @@ function child_boot( string $variant ): void {
 	);
 	require rtrim( (string) getenv( 'PRESENCE_BENCH_DOCROOT' ), '/' ) . '/wp-load.php';
 	if ( 'database' === $variant ) {
-		wpp_maybe_repair_table();
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_table_maybe_repair();
+		wpp_backend_use( new WPP_Database_Backend() );
 	} else {
 		$want = 'redis' === $variant ? 'redis' : 'shm';
 		if ( ! function_exists( 'presence_stats' ) || ( presence_stats()['backend'] ?? '' ) !== $want ) {
 			fwrite( STDERR, "child $variant: the extension is not on $want\n" );
 			exit( 1 );
 		}
-		wpp_use_backend( new WPP_Native_Backend( 'bench' ) );
+		wpp_backend_use( new WPP_Native_Backend( 'bench' ) );
 	}
 }
 

@@ -34,7 +34,7 @@ const ROOMS   = 200;
 const CLIENTS = 20;
 const TTL     = 150;
 
-/** What the plugin's heartbeat stores per user (plugin/includes/heartbeat/entries.php). */
+/** What the plugin's heartbeat stores per user (plugin/includes/heartbeat/write.php). */
 function state_for( int $user ): array {
 	static $states = array();
 	return $states[ $user ] ??= array(

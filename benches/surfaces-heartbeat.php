@@ -24,8 +24,8 @@ $_SERVER['HTTP_HOST'] = $argv[2];
 require rtrim( $argv[1], '/' ) . '/wp-load.php';
 
 global $wpdb;
-$backend = wpp_native_available() ? new WPP_Native_Backend( 'surfacesbench' ) : new WPP_Database_Backend();
-wpp_use_backend( $backend );
+$backend = wpp_backend_native_available() ? new WPP_Native_Backend( 'surfacesbench' ) : new WPP_Database_Backend();
+wpp_backend_use( $backend );
 // The store that answers must be the one the run is labelled with (benches/run-backends sets it).
 $store = $backend instanceof WPP_Native_Backend ? (string) ( presence_stats()['backend'] ?? '?' ) : 'database';
 $want  = (string) getenv( 'PRESENCE_BENCH_STORE' );
@@ -64,7 +64,7 @@ function wpp_bench_answer( array $data, int $n, int $user_id ): array {
 		wp_get_current_user()->get_role_caps();
 		$queries  = $wpdb->num_queries;
 		$start    = hrtime( true );
-		$response = wpp_heartbeat_received( array(), $data, 'dashboard' );
+		$response = wpp_handlers_heartbeat( array(), $data, 'dashboard' );
 		$best     = min( $best, ( hrtime( true ) - $start ) / 1000 );
 		$queries  = $wpdb->num_queries - $queries;
 	}

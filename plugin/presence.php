@@ -13,7 +13,7 @@
  * Domain Path:       /languages
  * Update URI:        https://presence.example.org/
  *
- * Bootstrap only: guard, requirement check, load list, hand over to wpp_register_hooks().
+ * Bootstrap only: guard, requirement check, load list, hand over to wpp_hooks_register().
  * Including any file below registers nothing by itself.
  *
  * @package Presence
@@ -42,46 +42,69 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp
 	return;
 }
 
-// --- Core (plugin core) ---
-require_once WPP_DIR . '/includes/rooms.php';
+// The load list, in the order hooks.php registers the callbacks. Each file only declares.
+
+// api/: the public wp_* API (public-api.php declares wp-functions.php on plugins_loaded) and
+// what it stands on.
+require_once WPP_DIR . '/includes/api/validate.php';
+require_once WPP_DIR . '/includes/api/rooms.php';
+require_once WPP_DIR . '/includes/api/client-ids.php';
+require_once WPP_DIR . '/includes/api/entries.php';
+require_once WPP_DIR . '/includes/api/public-api.php';
+
+// backends/: where entries are kept, and which store is in use.
 require_once WPP_DIR . '/includes/backends/interface-wpp-backend.php';
 require_once WPP_DIR . '/includes/backends/class-wpp-native-backend.php';
 require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
-require_once WPP_DIR . '/includes/backend.php';
-require_once WPP_DIR . '/includes/schema.php';
-require_once WPP_DIR . '/includes/entries.php';
-require_once WPP_DIR . '/includes/api.php';
+require_once WPP_DIR . '/includes/backends/backend.php';
+require_once WPP_DIR . '/includes/backends/table.php';
+
+// The plugin's life on a site, the feature plugin beside it, who may see what, translations.
 require_once WPP_DIR . '/includes/lifecycle.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
-require_once WPP_DIR . '/includes/i18n.php';
-require_once WPP_DIR . '/includes/cli/functions.php';
-if ( defined( 'WP_CLI' ) && WP_CLI ) {
-	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
-}
-require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
-require_once WPP_DIR . '/includes/rest/routes.php';
-require_once WPP_DIR . '/includes/admin.php';
-require_once WPP_DIR . '/includes/hooks.php';
-
-// --- Heartbeat and surfaces ---
 require_once WPP_DIR . '/includes/privacy.php';
+require_once WPP_DIR . '/includes/i18n.php';
+
+// heartbeat/: what the browser's heartbeat sends, writes and gets back.
 require_once WPP_DIR . '/includes/heartbeat/ping.php';
-require_once WPP_DIR . '/includes/heartbeat/entries.php';
+require_once WPP_DIR . '/includes/heartbeat/write.php';
+require_once WPP_DIR . '/includes/heartbeat/payload.php';
 require_once WPP_DIR . '/includes/heartbeat/handlers.php';
-require_once WPP_DIR . '/includes/surfaces/screens.php';
-require_once WPP_DIR . '/includes/surfaces/render.php';
-require_once WPP_DIR . '/includes/surfaces/assets.php';
-require_once WPP_DIR . '/includes/surfaces/page-view.php';
-require_once WPP_DIR . '/includes/surfaces/dashboard-widget.php';
+require_once WPP_DIR . '/includes/heartbeat/leave.php';
+
+// rest/: the controllers and the one registrar of their routes.
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
+require_once WPP_DIR . '/includes/rest/routes.php';
+
+// ui/: what the surfaces share.
+require_once WPP_DIR . '/includes/ui/render.php';
+require_once WPP_DIR . '/includes/ui/screens.php';
+require_once WPP_DIR . '/includes/ui/assets.php';
+require_once WPP_DIR . '/includes/ui/page-view.php';
+
+// surfaces/: one file per place people see presence.
+require_once WPP_DIR . '/includes/surfaces/editor.php';
+require_once WPP_DIR . '/includes/surfaces/whos-online.php';
 require_once WPP_DIR . '/includes/surfaces/active-posts.php';
 require_once WPP_DIR . '/includes/surfaces/admin-bar.php';
 require_once WPP_DIR . '/includes/surfaces/users-list.php';
 require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
-require_once WPP_DIR . '/includes/surfaces/leave.php';
-require_once WPP_DIR . '/includes/surfaces/inspector.php';
-require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
+require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
-// --- End of load list ---
+// admin/: screens and notices for administrators.
+require_once WPP_DIR . '/includes/admin/notices.php';
+require_once WPP_DIR . '/includes/admin/site-health.php';
+require_once WPP_DIR . '/includes/admin/inspector.php';
 
-wpp_register_hooks();
+// cli/: `wp presence` (the command class only where WP-CLI defines its base class).
+require_once WPP_DIR . '/includes/cli/cli.php';
+if ( defined( 'WP_CLI' ) && WP_CLI ) {
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+}
+
+// Every add_action() / add_filter().
+require_once WPP_DIR . '/includes/hooks.php';
+
+wpp_hooks_register();

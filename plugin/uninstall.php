@@ -3,7 +3,7 @@
  * Uninstall: drops the presence table and options on every site of the network (or the one site),
  * clears the scheduled event, and, when the extension is loaded, removes the sites' entries from
  * shared memory (they would expire within the TTL anyway). A table this plugin did not create is
- * never dropped (see wpp_uninstall_site()).
+ * never dropped (see wpp_lifecycle_uninstall_site()).
  *
  * WordPress runs this file on its own, without loading the plugin; it loads only files that
  * declare functions, constants and classes and register nothing.
@@ -14,21 +14,21 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-require_once __DIR__ . '/includes/schema.php';
-require_once __DIR__ . '/includes/uninstall-site.php';
+require_once __DIR__ . '/includes/backends/table.php';
+require_once __DIR__ . '/includes/lifecycle.php';
 if ( function_exists( 'presence_flush' ) ) {
-	require_once __DIR__ . '/includes/rooms.php';
+	require_once __DIR__ . '/includes/api/validate.php';
 	require_once __DIR__ . '/includes/backends/interface-wpp-backend.php';
 	require_once __DIR__ . '/includes/backends/class-wpp-native-backend.php';
-	require_once __DIR__ . '/includes/backend.php';
+	require_once __DIR__ . '/includes/backends/backend.php';
 }
 
 if ( is_multisite() ) {
 	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog_id ) {
 		switch_to_blog( (int) $wpp_blog_id );
-		wpp_uninstall_site();
+		wpp_lifecycle_uninstall_site();
 		restore_current_blog();
 	}
 } else {
-	wpp_uninstall_site();
+	wpp_lifecycle_uninstall_site();
 }

@@ -6,9 +6,9 @@
  * data, date_gmt and, in later versions, expires_gmt), declares the wp_*_presence() functions when
  * its files are included and registers `wp-presence/v1/presence` and `/presence/rooms`. While it
  * is active:
- * - its functions are the ones declared (api.php declares ours only when none exists),
- * - Presence registers no `wp-presence/v1` route (wpp_register_rest_routes()), so no route is
- *   served by both: the feature plugin serves the PHP and REST contract, consistently,
+ * - its functions are the ones declared (api/public-api.php declares ours only when none exists),
+ * - Presence registers neither of these routes (wpp_routes_register()), so no route is served
+ *   by both: the feature plugin serves the PHP and REST contract, consistently,
  * - Presence never writes, alters or drops its table, and keeps feeding its own store from the
  *   heartbeat for its own screens,
  * - administrators see one notice saying so and how to switch.
@@ -75,17 +75,17 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 	if ( $user && WPP_ADMIN_ROOM === $room && 'user-' . $user_id === $client_id ) {
 		// As Presence's heartbeat writes it: no title a browser sent (others are shown the server's
 		// post title, and only when they may edit it), a post only when this user may edit it.
-		$post_id   = wpp_heartbeat_clean_id( $data['post_id'] ?? 0 );
-		$post_room = $post_id > 0 ? wpp_post_room( $post_id ) : false;
-		$data      = wpp_heartbeat_user_fields( $user ) + array(
-			'screen'  => wpp_heartbeat_clean_key( $data['screen'] ?? '' ),
-			'post_id' => false !== $post_room && wpp_can_access_room( $post_room, $user_id ) ? $post_id : 0,
+		$post_id   = wpp_ping_clean_id( $data['post_id'] ?? 0 );
+		$post_room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
+		$data      = wpp_write_user_fields( $user ) + array(
+			'screen'  => wpp_ping_clean_key( $data['screen'] ?? '' ),
+			'post_id' => false !== $post_room && wpp_rooms_can_access( $post_room, $user_id ) ? $post_id : 0,
 			'tab'     => '',
 		);
-	} elseif ( $user && null !== wpp_parse_post_room( $room ) && 'editor-' . $user_id === $client_id ) {
-		$client_id = wpp_heartbeat_client_id( $user_id );
-		$data      = wpp_heartbeat_user_fields( $user ) + array( 'tab' => '' );
-	} elseif ( wpp_heartbeat_is_client_id( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
+	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && 'editor-' . $user_id === $client_id ) {
+		$client_id = wpp_client_ids_user( $user_id );
+		$data      = wpp_write_user_fields( $user ) + array( 'tab' => '' );
+	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
 		return null;
 	}
 	return array(
@@ -106,19 +106,19 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
  *
  * @return array{imported:int,skipped:int} How many entries were copied, and how many refused.
  */
-function wpp_import_feature_plugin_entries(): array {
+function wpp_feature_plugin_import(): array {
 	global $wpdb;
 	$result = array(
 		'imported' => 0,
 		'skipped'  => 0,
 	);
-	$owner = wpp_legacy_table_owner();
+	$owner = wpp_table_legacy_owner();
 	if ( 'presence-api' !== $owner && 'shared' !== $owner ) {
 		return $result;
 	}
-	$table   = wpp_legacy_table_name();
+	$table   = wpp_table_legacy_name();
 	$now     = time();
-	$ttl     = wpp_default_ttl();
+	$ttl     = wpp_entries_default_ttl();
 	$expires = in_array( 'expires_gmt', wpp_table_columns( $table ), true );
 	// Later versions store each row's expiry; the first ones only date_gmt, live for the TTL.
 	$sql  = $expires
@@ -133,7 +133,7 @@ function wpp_import_feature_plugin_entries(): array {
 		if ( null === $entry ) {
 			continue;
 		}
-		$stored = wpp_set_entry( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'] );
+		$stored = wpp_entries_set( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'] );
 		++$result[ true === $stored ? 'imported' : 'skipped' ];
 	}
 	return $result;
@@ -149,19 +149,19 @@ function wpp_import_feature_plugin_entries(): array {
  * @param string $plugin       Basename of the deactivated plugin.
  * @param bool   $network_wide Whether it was deactivated for the whole network.
  */
-function wpp_on_deactivated_plugin( $plugin, $network_wide = false ): void {
+function wpp_feature_plugin_deactivated( $plugin, $network_wide = false ): void {
 	if ( WPP_FEATURE_PLUGIN_FILE !== basename( (string) $plugin ) ) {
 		return;
 	}
 	if ( is_multisite() && $network_wide ) {
 		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $blog_id ) {
 			switch_to_blog( (int) $blog_id );
-			wpp_import_feature_plugin_entries();
+			wpp_feature_plugin_import();
 			restore_current_blog();
 		}
 		return;
 	}
-	wpp_import_feature_plugin_entries();
+	wpp_feature_plugin_import();
 }
 
 /**

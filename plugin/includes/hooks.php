@@ -2,8 +2,10 @@
 /**
  * Every add_action() / add_filter() of the plugin, in one place.
  *
- * Priorities are commented where order matters. tests/php/plugin/HooksTest.php checks each
- * registration and its priority.
+ * Grouped by the file or folder the callbacks live in, in the order of the bootstrap's load list:
+ * the store and the plugin's life around it first, then what people see. Priorities are
+ * commented where order matters. tests/php/plugin/includes/HooksTest.php checks each
+ * registration and its priority, in the same groups.
  *
  * @package Presence
  * @since   0.1.0
@@ -16,101 +18,106 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.1.0
  */
-function wpp_register_hooks(): void {
-	// --- Core (plugin core) ---
-	// The public wp_* API, declared once every plugin file is loaded (PHP_INT_MIN: before any
-	// plugins_loaded callback may call it), so that another plugin defining it wins wherever it
-	// sorts. A plugin included after plugins_loaded (its activation request) declares it now.
-	add_action( 'plugins_loaded', 'wpp_declare_public_api', PHP_INT_MIN );
+function wpp_hooks_register(): void {
+	// api/: the public wp_* API, declared once every plugin file is loaded (PHP_INT_MIN: before
+	// any plugins_loaded callback may call it), so that another plugin defining it wins wherever
+	// it sorts. A plugin included after plugins_loaded (its activation request) declares it now.
+	add_action( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN );
 	if ( did_action( 'plugins_loaded' ) ) {
-		wpp_declare_public_api();
+		wpp_public_api_declare();
 	}
+	add_action( 'init', 'wpp_rooms_add_post_type_support', 10 ); // Before anyone asks post_type_supports().
 
-	// Lifecycle of the plugin itself (these are add_action() on activate_/deactivate_{plugin}).
-	register_activation_hook( WPP_FILE, 'wpp_activate' );
-	register_deactivation_hook( WPP_FILE, 'wpp_deactivate' );
+	// backends/: recreates a missing table, or one of an older layout.
+	add_action( 'admin_init', 'wpp_table_maybe_repair', 10 );
 
-	add_action( 'init', 'wpp_add_post_type_support', 10 );    // Before anyone asks post_type_supports().
-	add_action( 'init', 'wpp_schedule_gc', 10 );
-	add_action( WPP_GC_EVENT, 'wpp_run_gc', 10 );              // Hourly: deletes expired entries.
-	add_action( 'admin_init', 'wpp_maybe_repair_table', 10 ); // Recreates a missing/old table.
-	add_action( 'init', 'wpp_load_textdomain', 10 );
+	// lifecycle.php: activation and deactivation (add_action() on activate_/deactivate_{plugin}),
+	// the hourly deletion of expired entries, and the entries that follow a user's session.
+	register_activation_hook( WPP_FILE, 'wpp_lifecycle_activate' );
+	register_deactivation_hook( WPP_FILE, 'wpp_lifecycle_deactivate' );
+	add_action( 'init', 'wpp_lifecycle_schedule_gc', 10 );
+	add_action( WPP_GC_EVENT, 'wpp_lifecycle_run_gc', 10 );
+	add_action( 'wp_login', 'wpp_lifecycle_login', 10, 2 );
+	add_action( 'wp_logout', 'wpp_lifecycle_logout', 10, 1 );
+	add_action( 'deleted_user', 'wpp_lifecycle_deleted_user', 10, 1 );
 
-	// The Presence API feature plugin: its live entries follow it when it is deactivated.
-	add_action( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10, 2 );
+	// feature-plugin.php: its live entries follow it when it is deactivated. Its notice comes
+	// before Presence's own (admin/, same priority, registered later): it says who serves presence.
+	add_action( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10, 2 );
 	add_action( 'admin_notices', 'wpp_feature_plugin_notice', 10 );
 	add_action( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 );
 
-	// Entries that follow the user's session.
-	add_action( 'wp_login', 'wpp_on_login', 10, 2 );
-	add_action( 'wp_logout', 'wpp_on_logout', 10, 1 );
-	add_action( 'deleted_user', 'wpp_on_deleted_user', 10, 1 );
+	// privacy.php: internal rooms stay out of the public API. 1, before site filters (10) may
+	// widen it.
+	add_filter( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1, 3 );
 
-	// WP-CLI: `wp presence`.
+	// i18n.php: the translations shipped in languages/.
+	add_action( 'init', 'wpp_i18n_load_textdomain', 10 );
+
+	// heartbeat/: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
+	// already loaded when presence checks access to the post's room (no query of its own).
+	add_filter( 'heartbeat_received', 'wpp_handlers_post_lock', 20, 3 );
+	add_filter( 'heartbeat_received', 'wpp_handlers_heartbeat', 20, 3 );
+
+	// rest/: every route from one registrar. The no-store filter runs late (100) so other filters
+	// cannot drop the header.
+	add_action( 'rest_api_init', 'wpp_routes_register', 10 );
+	add_filter( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100, 3 );
+	add_filter( 'rest_post_dispatch', 'wpp_routes_no_store', 100, 3 ); // Also unknown routes (404).
+
+	// ui/: opening a page counts as being there; the scripts are registered (9) before the pages
+	// enqueue them (10).
+	add_action( 'current_screen', 'wpp_page_view_note', 10 );
+	add_action( 'admin_enqueue_scripts', 'wpp_assets_register', 9 );
+	add_action( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 );
+	add_action( 'wp_enqueue_scripts', 'wpp_assets_register', 9 );
+	add_action( 'wp_enqueue_scripts', 'wpp_assets_enqueue_front', 10 );
+
+	// surfaces/: the dashboard widgets, Who's online first.
+	add_action( 'wp_dashboard_setup', 'wpp_whos_online_add_widget', 10 );
+	add_action( 'wp_dashboard_setup', 'wpp_active_posts_add_widget', 10 );
+
+	// surfaces/admin-bar.php: after core's own nodes (≤ 70).
+	add_action( 'admin_bar_menu', 'wpp_admin_bar_menu', 80 );
+
+	// surfaces/users-list.php: the Online view and the Status column. Last seen is noted at 20,
+	// after the logout's removal of the user's entries (10), which it survives.
+	add_filter( 'views_users', 'wpp_users_list_views', 10 );
+	add_filter( 'users_list_table_query_args', 'wpp_users_list_query_args', 10 );
+	add_filter( 'manage_users_columns', 'wpp_users_list_columns', 10 );
+	add_filter( 'manage_users_custom_column', 'wpp_users_list_column', 10, 3 );
+	add_action( 'wp_logout', 'wpp_users_list_note_last_seen_at_logout', 20 );
+
+	// surfaces/posts-list.php: the "Editing now" column.
+	add_filter( 'manage_posts_columns', 'wpp_posts_list_columns', 10, 2 );
+	add_filter( 'manage_pages_columns', 'wpp_posts_list_columns', 10, 1 );
+	add_action( 'manage_posts_custom_column', 'wpp_posts_list_column', 10, 2 );
+	add_action( 'manage_pages_custom_column', 'wpp_posts_list_column', 10, 2 );
+
+	// surfaces/stale-screen.php: saves record a revision of their screen.
+	add_action( 'wp_after_insert_post', 'wpp_stale_screen_post_saved', 10, 2 );
+	add_action( 'edited_term', 'wpp_stale_screen_term_saved', 10, 1 );
+	add_action( 'profile_update', 'wpp_stale_screen_user_saved', 10, 1 );
+	add_filter( 'rest_pre_insert_user', 'wpp_stale_screen_rest_user', 10, 1 ); // Preferences are no profile save.
+	add_action( 'edit_comment', 'wpp_stale_screen_comment_saved', 10, 1 );
+	add_action( 'wp_set_comment_status', 'wpp_stale_screen_comment_saved', 10, 1 );
+	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 0 );
+	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 0 );
+	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
+
+	// surfaces/plugins-list.php: the plugin row's link.
+	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_plugins_list_action_links', 10 );
+
+	// admin/: notices for administrators, Site Health, Tools → Presence.
+	add_action( 'admin_notices', 'wpp_notices_print', 10 );
+	add_action( 'network_admin_notices', 'wpp_notices_print', 10 );
+	add_filter( 'site_status_tests', 'wpp_site_health_tests', 10 );
+	add_filter( 'debug_information', 'wpp_site_health_debug_information', 10 );
+	add_action( 'admin_menu', 'wpp_inspector_add_page', 10 );
+	add_action( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 );
+
+	// cli/: `wp presence`.
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {
 		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
 	}
-
-	// REST API. The no-store filter runs late (100) so other filters cannot drop the header.
-	add_action( 'rest_api_init', 'wpp_register_rest_routes', 10 );
-	add_filter( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100, 3 );
-	add_filter( 'rest_post_dispatch', 'wpp_rest_no_store', 100, 3 ); // Also unknown routes (404).
-
-	// Admin: notices for administrators, Site Health.
-	add_action( 'admin_notices', 'wpp_admin_notices', 10 );
-	add_action( 'network_admin_notices', 'wpp_admin_notices', 10 );
-	add_filter( 'site_status_tests', 'wpp_site_status_tests', 10 );
-	add_filter( 'debug_information', 'wpp_debug_information', 10 );
-
-	// --- Heartbeat and surfaces ---
-	// Privacy: internal rooms stay out of the public API. 1, before site filters (10) may widen it.
-	add_filter( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1, 3 );
-
-	// Heartbeat: 20 runs after core's wp_refresh_post_lock() (10), so the post and its lock are
-	// already loaded when presence checks access to the post's room (no query of its own).
-	add_filter( 'heartbeat_received', 'wpp_heartbeat_post_lock_bridge', 20, 3 );
-	add_filter( 'heartbeat_received', 'wpp_heartbeat_received', 20, 3 );
-
-	// Surfaces. Registering (9) comes before enqueueing (10).
-	add_action( 'current_screen', 'wpp_surfaces_note_page_view', 10 );
-	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
-	add_action( 'admin_enqueue_scripts', 'wpp_surfaces_enqueue_admin', 10 );
-	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_register_assets', 9 );
-	add_action( 'wp_enqueue_scripts', 'wpp_surfaces_enqueue_front', 10 );
-	add_action( 'wp_dashboard_setup', 'wpp_surfaces_add_dashboard_widget', 10 );     // Who's online, Active posts.
-	add_action( 'admin_bar_menu', 'wpp_surfaces_admin_bar', 80 );                  // After core's own nodes (≤ 70).
-
-	// Users list: the Online view and the Status column; last seen survives the logout's removal (10).
-	add_filter( 'views_users', 'wpp_surfaces_users_views', 10 );
-	add_filter( 'users_list_table_query_args', 'wpp_surfaces_users_query_args', 10 );
-	add_filter( 'manage_users_columns', 'wpp_surfaces_users_columns', 10 );
-	add_filter( 'manage_users_custom_column', 'wpp_surfaces_users_column', 10, 3 );
-	add_action( 'wp_logout', 'wpp_surfaces_note_last_seen_at_logout', 20 );
-
-	// Posts lists: the "Editing now" column.
-	add_filter( 'manage_posts_columns', 'wpp_surfaces_posts_columns', 10, 2 );
-	add_filter( 'manage_pages_columns', 'wpp_surfaces_posts_columns', 10, 1 );
-	add_action( 'manage_posts_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
-	add_action( 'manage_pages_custom_column', 'wpp_surfaces_posts_column', 10, 2 );
-
-	// Stale-screen warning: saves record a revision of their screen.
-	add_action( 'wp_after_insert_post', 'wpp_surfaces_stale_post_saved', 10, 2 );
-	add_action( 'edited_term', 'wpp_surfaces_stale_term_saved', 10, 1 );
-	add_action( 'profile_update', 'wpp_surfaces_stale_user_saved', 10, 1 );
-	add_filter( 'rest_pre_insert_user', 'wpp_surfaces_stale_rest_user', 10, 1 ); // Preferences are no profile save.
-	add_action( 'edit_comment', 'wpp_surfaces_stale_comment_saved', 10, 1 );
-	add_action( 'wp_set_comment_status', 'wpp_surfaces_stale_comment_saved', 10, 1 );
-	add_action( 'updated_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
-	add_action( 'added_option', 'wpp_surfaces_stale_option_saved', 10, 0 );
-	add_action( 'wpp_mark_screen_stale', 'wpp_surfaces_stale_mark_action', 10, 1 );
-
-	// Leaving a page and marking a screen stale from the browser.
-	add_action( 'rest_api_init', 'wpp_surfaces_register_rest_routes', 10 );
-
-	// Tools → Presence, and the plugin row's link.
-	add_action( 'admin_menu', 'wpp_surfaces_add_inspector', 10 );
-	add_action( 'admin_post_wpp_flush_room', 'wpp_surfaces_inspector_flush', 10 );
-	add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_surfaces_plugin_action_links', 10 );
-
-	// --- End of hooks ---
 }

@@ -16,6 +16,6 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.2.0
  */
-function wpp_load_textdomain(): void {
+function wpp_i18n_load_textdomain(): void {
 	load_plugin_textdomain( 'presence', false, dirname( plugin_basename( WPP_FILE ) ) . '/languages' );
 }

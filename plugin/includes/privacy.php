@@ -4,12 +4,12 @@
  *
  * The rule: a viewer learns what an entry says about a post — its title, its status, even that
  * it is being edited — only when they may edit that post (`edit_post`, through
- * wpp_can_access_room() on the post's room, so the `wpp_can_access_room` filter applies too).
+ * wpp_rooms_can_access() on the post's room, so the `wpp_can_access_room` filter applies too).
  * Entries about anything else stay visible to every user who can `edit_posts`.
  *
  * Every path that shows entries to a person goes through wpp_privacy_entry_for_viewer() (or its
  * list form, wpp_privacy_entries_for_viewer()): the
- * heartbeat answers and the page's initial state (heartbeat/entries.php), the REST API, the
+ * heartbeat answers and the page's initial state (heartbeat/payload.php), the REST API, the
  * admin bar, the dashboard widgets and the list columns. Labels ("Editing “Title”") are built
  * after it, from what it kept, so they cannot say more than it allowed.
  *
@@ -65,8 +65,8 @@ function wpp_privacy_can_see_post( int $post_id, WP_User $viewer ): bool {
 	if ( $post_id <= 0 || ! $viewer->exists() ) {
 		return false;
 	}
-	$room = wpp_post_room( $post_id );
-	return false !== $room && wpp_can_access_room( $room, $viewer->ID );
+	$room = wpp_rooms_for_post( $post_id );
+	return false !== $room && wpp_rooms_can_access( $room, $viewer->ID );
 }
 
 /**
@@ -110,7 +110,7 @@ function wpp_privacy_entries_for_viewer( array $entries, WP_User $viewer ): arra
 	foreach ( $entries as $key => $entry ) {
 		$room = (string) ( $entry['room'] ?? '' );
 		if ( ! isset( $rooms[ $room ] ) ) {
-			$rooms[ $room ] = '' === $room || wpp_can_access_room( $room, $viewer->ID );
+			$rooms[ $room ] = '' === $room || wpp_rooms_can_access( $room, $viewer->ID );
 		}
 		if ( ! $rooms[ $room ] ) {
 			continue;
@@ -169,7 +169,7 @@ function wpp_privacy_data_post_id( array $data ): ?int {
 function wpp_privacy_prime_posts( array $entries, array $more = array() ): void {
 	$ids = $more;
 	foreach ( $entries as $entry ) {
-		$parsed = wpp_parse_post_room( (string) ( $entry['room'] ?? '' ) );
+		$parsed = wpp_rooms_parse_post( (string) ( $entry['room'] ?? '' ) );
 		if ( $parsed ) {
 			$ids[] = $parsed[1];
 		}

@@ -13,7 +13,7 @@
  * Also declares `wp.presence.markScreenStale( key )` for custom screens.
  *
  * Configuration: the `wppPresenceConfig` object printed before this file (see
- * plugin/includes/surfaces/assets.php). Wire format: docs/plugin.md.
+ * plugin/includes/ui/assets.php). Wire format: docs/plugin.md.
  *
  * @param {Function} $      jQuery.
  * @param {Object}   config `window.wppPresenceConfig`.

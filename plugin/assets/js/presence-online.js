@@ -1,6 +1,6 @@
 /**
  * The dashboard's "Who's online" widget: re-renders the list PHP printed
- * (plugin/includes/surfaces/dashboard-widget.php) from every presence update, with the same
+ * (plugin/includes/surfaces/whos-online.php) from every presence update, with the same
  * markup. Joins and departures are announced by the admin bar where there is one, else here.
  *
  * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).

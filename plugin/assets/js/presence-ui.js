@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the presence surfaces: DOM building (text nodes only: names and titles come
  * from other users and are never parsed as HTML), avatars with an initials fallback (the same
- * markup PHP prints in plugin/includes/surfaces/render.php), labels, "2 mins ago", and
+ * markup PHP prints in plugin/includes/ui/render.php), labels, "2 mins ago", and
  * screen-reader announcements of who came and went.
  *
  * @param {Object} presence The client's state, `window.wppPresence` (presence-client.js).

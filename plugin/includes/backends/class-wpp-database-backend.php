@@ -9,7 +9,7 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Entries in `{$wpdb->prefix}wpp_presence` (see schema.php). The name is the plugin's own:
+ * Entries in `{$wpdb->prefix}wpp_presence` (see table.php). The name is the plugin's own:
  * `{prefix}presence` belongs to the Presence API feature plugin (see feature-plugin.php).
  *
  * Each site of a network has its own table, so the table prefix is the namespace. An upsert is
@@ -109,7 +109,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 		return $wpdb->prepare(
 			'expires_at > %d AND updated_at >= %s',
 			(int) floor( $now ),
-			sprintf( '%.6F', $now - wpp_clamp_age( $max_age ) )
+			sprintf( '%.6F', $now - wpp_validate_clamp_age( $max_age ) )
 		);
 	}
 
@@ -132,13 +132,13 @@ final class WPP_Database_Backend implements WPP_Backend {
 			$json,
 			sprintf( '%.6F', $now ),
 			// Whole seconds, rounded up: an entry lives at least its TTL (at most one second more).
-			(int) ceil( $now ) + wpp_clamp_age( $ttl )
+			(int) ceil( $now ) + wpp_validate_clamp_age( $ttl )
 		);
 		$suppress = $wpdb->suppress_errors( true );
 		$result   = $wpdb->query( $sql );
 		if ( false === $result && ! $this->repaired && ! wpp_table_exists() ) {
 			$this->repaired = true;
-			wpp_install_table();
+			wpp_table_install();
 			$result = $wpdb->query( $sql );
 		}
 		$this->last_error = false === $result ? (string) $wpdb->last_error : '';

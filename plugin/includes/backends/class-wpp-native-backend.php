@@ -14,8 +14,8 @@ defined( 'ABSPATH' ) || exit;
  *
  * One segment can serve several WordPress sites (every site of a php-fpm master that loads the
  * extension with the same `presence.shm_path`). Each room is therefore stored as
- * `{install_key}/{blog_id}/{room}`: the install key (see wpp_install_key()) separates installs,
- * the blog id separates the sites of a network. Reads strip the prefix again, and
+ * `{install_key}/{blog_id}/{room}`: the install key (see wpp_backend_install_key()) separates
+ * installs, the blog id separates the sites of a network. Reads strip the prefix again, and
  * remove_user() / rooms() only look under this site's prefix.
  *
  * @since 0.1.0
@@ -30,7 +30,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	private const MAX_STORED_ROOM_BYTES = 191;
 
 	/**
-	 * Install key given to the constructor; null = wpp_install_key() at call time.
+	 * Install key given to the constructor; null = wpp_backend_install_key() at call time.
 	 *
 	 * @var string|null
 	 */
@@ -55,7 +55,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 	/**
 	 * @since 0.1.0
 	 *
-	 * @param string|null $install_key Namespace of this install; null for wpp_install_key().
+	 * @param string|null $install_key Namespace of this install; null for
+	 *                                 wpp_backend_install_key().
 	 *                                 Tests pass another key to act as a second site.
 	 */
 	public function __construct( ?string $install_key = null ) {
@@ -75,7 +76,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 * @since 0.1.0
 	 */
 	public function prefix(): string {
-		return ( $this->install_key ?? wpp_install_key() ) . '/' . get_current_blog_id() . '/';
+		return ( $this->install_key ?? wpp_backend_install_key() ) . '/' . get_current_blog_id() . '/';
 	}
 
 	/**
@@ -115,7 +116,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return false;
 		}
-		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_clamp_age( $ttl ) ), false );
+		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ) ), false );
 	}
 
 	/**
@@ -217,7 +218,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_room( $stored, wpp_clamp_age( $max_age ), $limit ), array() );
+		$entries = $this->call( fn() => presence_room( $stored, wpp_validate_clamp_age( $max_age ), $limit ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
@@ -227,7 +228,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( null === $stored ) {
 			return 0;
 		}
-		return (int) $this->call( fn() => presence_room_count( $stored, wpp_clamp_age( $max_age ) ), 0 );
+		return (int) $this->call( fn() => presence_room_count( $stored, wpp_validate_clamp_age( $max_age ) ), 0 );
 	}
 
 	/** @inheritDoc */
@@ -261,14 +262,14 @@ final class WPP_Native_Backend implements WPP_Backend {
 		if ( $user_id <= 0 ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_user( $user_id, wpp_clamp_age( $max_age ) ), array() );
+		$entries = $this->call( fn() => presence_user( $user_id, wpp_validate_clamp_age( $max_age ) ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
 	public function rooms( int $max_age ): array {
 		$prefix = $this->prefix();
-		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_clamp_age( $max_age ) ), array() );
+		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
 		$out   = array();
 		foreach ( (array) $rooms as $room => $counts ) {
 			$room = (string) $room;

@@ -13,8 +13,8 @@ defined( 'ABSPATH' ) || exit;
  *
  * Rooms given to a backend are public room names (`admin/online`, `postType/post:12`); the backend
  * namespaces them per site (install + blog id) itself, so callers never see another site's entries.
- * Arguments are validated by the caller (rooms.php); a backend still never raises: it returns
- * false / 0 / an empty array on bad input or storage errors.
+ * Arguments are validated by the caller (api/validate.php); a backend still never raises: it
+ * returns false / 0 / an empty array on bad input or storage errors.
  *
  * An entry is an array with keys `room` (public name), `client_id`, `user_id` (int), `data` (array),
  * `date_gmt` ('Y-m-d H:i:s' UTC) and `updated_at` (float unix time).

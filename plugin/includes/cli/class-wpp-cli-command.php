@@ -60,7 +60,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function list_( $args, $assoc_args ) {
-		$entries = wpp_get_entries( $args[0] );
+		$entries = wpp_entries_get( $args[0] );
 		if ( is_wp_error( $entries ) ) {
 			WP_CLI::error( $entries->get_error_message() );
 		}
@@ -94,7 +94,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function summary( $args, $assoc_args ) {
-		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_rooms_summary(), array( 'room', 'entries', 'users' ) );
+		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_cli_rooms_summary(), array( 'room', 'entries', 'users' ) );
 	}
 
 	/**
@@ -137,7 +137,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 			}
 		}
 		$client_id = $args[1] ?? 'cli-' . $user_id;
-		$stored    = wpp_set_entry( $args[0], $client_id, $state, $user_id, $ttl );
+		$stored    = wpp_entries_set( $args[0], $client_id, $state, $user_id, $ttl );
 		if ( is_wp_error( $stored ) ) {
 			WP_CLI::error( $stored->get_error_message() );
 		}
@@ -166,7 +166,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function remove( $args, $assoc_args ) {
-		$removed = wpp_remove_entry( $args[0], $args[1] );
+		$removed = wpp_entries_remove( $args[0], $args[1] );
 		if ( is_wp_error( $removed ) ) {
 			WP_CLI::error( $removed->get_error_message() );
 		}
@@ -194,7 +194,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	public function cleanup( $args, $assoc_args ) {
 		WP_CLI::confirm( __( 'Delete the expired presence entries?', 'presence' ), $assoc_args );
 		/* translators: %d: number of entries. */
-		WP_CLI::success( sprintf( __( 'Deleted %d expired entries.', 'presence' ), wpp_run_gc() ) );
+		WP_CLI::success( sprintf( __( 'Deleted %d expired entries.', 'presence' ), wpp_lifecycle_run_gc() ) );
 	}
 
 	/**
@@ -226,7 +226,7 @@ class WPP_CLI_Command extends WP_CLI_Command {
 				: sprintf( __( 'Remove every presence entry of the rooms starting with %s?', 'presence' ), $prefix ),
 			$assoc_args
 		);
-		$removed = wpp_flush_entries( $prefix );
+		$removed = wpp_cli_flush( $prefix );
 		if ( is_wp_error( $removed ) ) {
 			WP_CLI::error( $removed->get_error_message() );
 		}
@@ -261,6 +261,6 @@ class WPP_CLI_Command extends WP_CLI_Command {
 	 * @param array    $assoc_args Associative arguments.
 	 */
 	public function stats( $args, $assoc_args ) {
-		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_store_stats(), array( 'field', 'value' ) );
+		WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', wpp_cli_stats(), array( 'field', 'value' ) );
 	}
 }

@@ -28,15 +28,15 @@ defined( 'ABSPATH' ) || exit;
  * @param string      $screen_id Screen id of the tick.
  * @return array|mixed The response, with the presence keys added.
  */
-function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
+function wpp_handlers_heartbeat( $response, $data, $screen_id = '' ) {
 	if ( ! is_array( $response ) || ! is_array( $data ) ) {
 		return $response;
 	}
-	$ping        = wpp_heartbeat_read_ping( $data, is_string( $screen_id ) ? $screen_id : '' );
-	$editor_post = wpp_heartbeat_read_editor_ping( $data );
-	$active      = wpp_heartbeat_read_active_posts( $data );
-	$rows        = wpp_heartbeat_read_post_rows( $data );
-	$screen      = wpp_heartbeat_read_screen( $data );
+	$ping        = wpp_ping_read( $data, is_string( $screen_id ) ? $screen_id : '' );
+	$editor_post = wpp_ping_read_editor( $data );
+	$active      = wpp_ping_read_active_posts( $data );
+	$rows        = wpp_ping_read_post_rows( $data );
+	$screen      = wpp_ping_read_screen( $data );
 	if ( null === $ping && 0 === $editor_post && null === $active && null === $rows && null === $screen ) {
 		return $response;
 	}
@@ -48,23 +48,23 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 
 	try {
 		$now  = microtime( true );
-		$room = $editor_post > 0 ? wpp_heartbeat_write_editor( $user, $editor_post, $ping['tab'] ?? '' ) : false;
+		$room = $editor_post > 0 ? wpp_write_editor( $user, $editor_post, $ping['tab'] ?? '' ) : false;
 		if ( null !== $ping ) {
 			// The online entry names the post only when the user may be in its room (checked
 			// just above); any other post id the browser sent is dropped.
 			$post_id = false !== $room && $ping['post_id'] === $editor_post ? $editor_post : 0;
-			wpp_heartbeat_write_online( $user, $ping['screen'], $post_id, $ping['tab'] );
+			wpp_write_online( $user, $ping['screen'], $post_id, $ping['tab'] );
 		}
 		if ( false !== $room ) {
 			$known                        = null !== $ping ? $ping['versions']['editors'] : null;
-			$response['presence-editors'] = wpp_heartbeat_editors_payload( $room, $editor_post, $user->ID, $known, $now );
+			$response['presence-editors'] = wpp_editor_payload( $room, $editor_post, $user->ID, $known, $now );
 		}
 
 		// Every surface reads its rooms first; the posts they name are then loaded in one query
 		// (none when every answer is unchanged); each answer is built for this user after that.
 		$reads = array_filter(
 			array(
-				'presence-online'       => null !== $ping ? wpp_heartbeat_online_read( $ping['versions']['online'] ) : null,
+				'presence-online'       => null !== $ping ? wpp_payload_online_read( $ping['versions']['online'] ) : null,
 				'presence-active-posts' => null !== $active ? wpp_active_posts_read( $active['version'] ) : null,
 				'presence-post-rows'    => null !== $rows ? wpp_posts_list_read( $rows, $user ) : null,
 			)
@@ -77,7 +77,7 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 		}
 		wpp_privacy_prime_posts( $entries, $post_ids );
 		$builders = array(
-			'presence-online'       => 'wpp_heartbeat_online_build',
+			'presence-online'       => 'wpp_payload_online_build',
 			'presence-active-posts' => 'wpp_active_posts_build',
 			'presence-post-rows'    => 'wpp_posts_list_build',
 		);
@@ -85,12 +85,12 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
 			$response[ $key ] = isset( $read['unchanged'] ) ? $read : call_user_func( $builders[ $key ], $read, $now, $user );
 		}
 
-		$stale = null !== $screen ? wpp_stale_check( $screen['key'], $screen['since'], $user ) : null;
+		$stale = null !== $screen ? wpp_stale_screen_check( $screen['key'], $screen['since'], $user ) : null;
 		if ( null !== $stale ) {
 			$response['presence-stale'] = $stale;
 		}
 	} catch ( Throwable $error ) {
-		wpp_heartbeat_log_error( $error );
+		wpp_handlers_log_error( $error );
 	}
 	return $response;
 }
@@ -99,7 +99,7 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
  * The post-lock bridge: core's editors (block and classic) send `wp-refresh-post-lock` with
  * every tick, including from tabs that send no presence ping. That keeps the user's entry in the
  * post's room alive; it is the same entry the editor ping writes (one per user per post), so a
- * tick that carries an editor ping for the same post is left to wpp_heartbeat_received().
+ * tick that carries an editor ping for the same post is left to wpp_handlers_heartbeat().
  *
  * Hooked to `heartbeat_received` after core's wp_refresh_post_lock() (see hooks.php).
  *
@@ -110,12 +110,12 @@ function wpp_heartbeat_received( $response, $data, $screen_id = '' ) {
  * @param string      $screen_id Screen id of the tick (unused).
  * @return array|mixed The response, unchanged.
  */
-function wpp_heartbeat_post_lock_bridge( $response, $data, $screen_id = '' ) {
+function wpp_handlers_post_lock( $response, $data, $screen_id = '' ) {
 	if ( ! is_array( $data ) ) {
 		return $response;
 	}
-	$post_id = wpp_heartbeat_read_post_lock( $data );
-	if ( 0 === $post_id || wpp_heartbeat_read_editor_ping( $data ) === $post_id ) {
+	$post_id = wpp_ping_read_post_lock( $data );
+	if ( 0 === $post_id || wpp_ping_read_editor( $data ) === $post_id ) {
 		return $response;
 	}
 
@@ -125,9 +125,9 @@ function wpp_heartbeat_post_lock_bridge( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		wpp_heartbeat_write_editor( $user, $post_id, null ); // Keeps the tab a ping wrote.
+		wpp_write_editor( $user, $post_id, null ); // Keeps the tab a ping wrote.
 	} catch ( Throwable $error ) {
-		wpp_heartbeat_log_error( $error );
+		wpp_handlers_log_error( $error );
 	}
 	return $response;
 }
@@ -139,7 +139,7 @@ function wpp_heartbeat_post_lock_bridge( $response, $data, $screen_id = '' ) {
  *
  * @param Throwable $error What went wrong.
  */
-function wpp_heartbeat_log_error( Throwable $error ): void {
+function wpp_handlers_log_error( Throwable $error ): void {
 	if ( defined( 'WP_DEBUG' ) && WP_DEBUG ) {
 		// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
 		error_log( 'Presence heartbeat: ' . get_class( $error ) . ': ' . $error->getMessage() );

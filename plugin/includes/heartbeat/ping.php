@@ -47,26 +47,26 @@ const WPP_PING_RAW_BYTES = 1024;
  * @return array|null ['screen' => string, 'post_id' => int, 'tab' => string,
  *                    'versions' => ['online' => ?int, 'editors' => ?int]], or null without a ping.
  */
-function wpp_heartbeat_read_ping( array $data, string $screen_id ): ?array {
+function wpp_ping_read( array $data, string $screen_id ): ?array {
 	$ping = $data['presence-ping'] ?? null;
 	if ( ! is_array( $ping ) ) {
 		return null;
 	}
 
-	$screen = wpp_heartbeat_clean_key( $ping['screen'] ?? '' );
+	$screen = wpp_ping_clean_key( $ping['screen'] ?? '' );
 	if ( '' === $screen ) {
-		$screen = wpp_heartbeat_clean_key( $screen_id );
+		$screen = wpp_ping_clean_key( $screen_id );
 	}
 
 	$versions = is_array( $ping['versions'] ?? null ) ? $ping['versions'] : array();
 
 	return array(
 		'screen'   => '' === $screen ? 'unknown' : $screen,
-		'post_id'  => wpp_heartbeat_clean_id( $ping['post_id'] ?? 0 ),
-		'tab'      => wpp_heartbeat_clean_tab( $ping['tab'] ?? '' ),
+		'post_id'  => wpp_ping_clean_id( $ping['post_id'] ?? 0 ),
+		'tab'      => wpp_ping_clean_tab( $ping['tab'] ?? '' ),
 		'versions' => array(
-			'online'  => wpp_heartbeat_clean_version( $versions['online'] ?? null ),
-			'editors' => wpp_heartbeat_clean_version( $versions['editors'] ?? null ),
+			'online'  => wpp_ping_clean_version( $versions['online'] ?? null ),
+			'editors' => wpp_ping_clean_version( $versions['editors'] ?? null ),
 		),
 	);
 }
@@ -79,9 +79,9 @@ function wpp_heartbeat_read_ping( array $data, string $screen_id ): ?array {
  * @param array $data Heartbeat data.
  * @return int
  */
-function wpp_heartbeat_read_editor_ping( array $data ): int {
+function wpp_ping_read_editor( array $data ): int {
 	$ping = $data['presence-editor-ping'] ?? null;
-	return is_array( $ping ) ? wpp_heartbeat_clean_id( $ping['post_id'] ?? 0 ) : 0;
+	return is_array( $ping ) ? wpp_ping_clean_id( $ping['post_id'] ?? 0 ) : 0;
 }
 
 /**
@@ -92,9 +92,9 @@ function wpp_heartbeat_read_editor_ping( array $data ): int {
  * @param array $data Heartbeat data.
  * @return int
  */
-function wpp_heartbeat_read_post_lock( array $data ): int {
+function wpp_ping_read_post_lock( array $data ): int {
 	$lock = $data['wp-refresh-post-lock'] ?? null;
-	return is_array( $lock ) ? wpp_heartbeat_clean_id( $lock['post_id'] ?? 0 ) : 0;
+	return is_array( $lock ) ? wpp_ping_clean_id( $lock['post_id'] ?? 0 ) : 0;
 }
 
 /**
@@ -105,7 +105,7 @@ function wpp_heartbeat_read_post_lock( array $data ): int {
  * @param mixed $value Raw value.
  * @return string Possibly empty.
  */
-function wpp_heartbeat_clean_key( $value ): string {
+function wpp_ping_clean_key( $value ): string {
 	if ( ! is_string( $value ) ) {
 		return '';
 	}
@@ -120,7 +120,7 @@ function wpp_heartbeat_clean_key( $value ): string {
  * @param mixed $value Raw value.
  * @return string
  */
-function wpp_heartbeat_clean_tab( $value ): string {
+function wpp_ping_clean_tab( $value ): string {
 	return is_string( $value ) && 1 === preg_match( '/^[A-Za-z0-9]{1,' . WPP_PING_TAB_CHARS . '}$/D', $value ) ? $value : '';
 }
 
@@ -132,7 +132,7 @@ function wpp_heartbeat_clean_tab( $value ): string {
  * @param mixed $value Raw value (numbers arrive as strings in $_POST).
  * @return int
  */
-function wpp_heartbeat_clean_id( $value ): int {
+function wpp_ping_clean_id( $value ): int {
 	if ( is_int( $value ) ) {
 		return max( 0, $value );
 	}
@@ -150,7 +150,7 @@ function wpp_heartbeat_clean_id( $value ): int {
  * @param mixed $value Raw value.
  * @return int|null
  */
-function wpp_heartbeat_clean_version( $value ): ?int {
+function wpp_ping_clean_version( $value ): ?int {
 	if ( is_int( $value ) ) {
 		return $value;
 	}
@@ -169,12 +169,12 @@ function wpp_heartbeat_clean_version( $value ): ?int {
  * @param array $data Heartbeat data.
  * @return array|null ['version' => ?int], or null when not asked.
  */
-function wpp_heartbeat_read_active_posts( array $data ): ?array {
+function wpp_ping_read_active_posts( array $data ): ?array {
 	$ask = $data['presence-active-posts'] ?? null;
 	if ( ! is_array( $ask ) ) {
 		return null;
 	}
-	return array( 'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ) );
+	return array( 'version' => wpp_ping_clean_version( $ask['version'] ?? null ) );
 }
 
 /**
@@ -187,14 +187,14 @@ function wpp_heartbeat_read_active_posts( array $data ): ?array {
  * @return array|null ['rooms' => string[], 'nonce' => string, 'version' => ?int], or null when not
  *                    asked or malformed (a room that is not a post room, too many rooms).
  */
-function wpp_heartbeat_read_post_rows( array $data ): ?array {
+function wpp_ping_read_post_rows( array $data ): ?array {
 	$ask = $data['presence-post-rows'] ?? null;
 	if ( ! is_array( $ask ) || ! is_array( $ask['rooms'] ?? null ) || ! is_string( $ask['nonce'] ?? null ) || count( $ask['rooms'] ) > WPP_POSTS_ROWS_MAX ) {
 		return null;
 	}
 	$rooms = array();
 	foreach ( $ask['rooms'] as $room ) {
-		if ( ! is_string( $room ) || null === wpp_parse_post_room( $room ) ) {
+		if ( ! is_string( $room ) || null === wpp_rooms_parse_post( $room ) ) {
 			return null;
 		}
 		$rooms[] = $room;
@@ -202,7 +202,7 @@ function wpp_heartbeat_read_post_rows( array $data ): ?array {
 	return array(
 		'rooms'   => $rooms,
 		'nonce'   => substr( $ask['nonce'], 0, 64 ),
-		'version' => wpp_heartbeat_clean_version( $ask['version'] ?? null ),
+		'version' => wpp_ping_clean_version( $ask['version'] ?? null ),
 	);
 }
 
@@ -215,10 +215,10 @@ function wpp_heartbeat_read_post_rows( array $data ): ?array {
  * @param array $data Heartbeat data.
  * @return array|null ['key' => string, 'since' => float], or null when not sent or invalid.
  */
-function wpp_heartbeat_read_screen( array $data ): ?array {
+function wpp_ping_read_screen( array $data ): ?array {
 	$ask   = $data['presence-screen'] ?? null;
 	$since = is_array( $ask ) ? ( $ask['since'] ?? null ) : null;
-	if ( ! is_array( $ask ) || ! wpp_stale_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
+	if ( ! is_array( $ask ) || ! wpp_stale_screen_is_key( $ask['key'] ?? null ) || ! is_numeric( $since ) || (float) $since <= 0 ) {
 		return null;
 	}
 	return array(

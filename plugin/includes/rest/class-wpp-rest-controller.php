@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  * - GET    /presence/rooms?page=&per_page=    rooms with live entries the user may access, with
  *                                             their users (edit_posts required)
  *
- * Every response, errors included, carries `Cache-Control: no-store` (wpp_rest_no_store()).
+ * Every response, errors included, carries `Cache-Control: no-store` (wpp_routes_no_store()).
  *
  * @since 0.1.0
  */
@@ -39,7 +39,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Registers the routes. Called on `rest_api_init` through wpp_register_rest_routes().
+	 * Registers the routes. Called on `rest_api_init` through wpp_routes_register().
 	 *
 	 * @since 0.1.0
 	 */
@@ -145,7 +145,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Schema validation, then the byte limits of rooms.php.
+	 * Schema validation, then the byte limits of api/validate.php.
 	 *
 	 * @since 0.1.0
 	 */
@@ -155,7 +155,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Schema validation, then the byte limits of rooms.php.
+	 * Schema validation, then the byte limits of api/validate.php.
 	 *
 	 * @since 0.1.0
 	 */
@@ -204,7 +204,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( true !== $logged_in ) {
 			return $logged_in;
 		}
-		if ( ! wpp_can_access_room( (string) $request['room'] ) ) {
+		if ( ! wpp_rooms_can_access( (string) $request['room'] ) ) {
 			return new WP_Error( 'wpp_room_forbidden', __( 'Sorry, you are not allowed in this room.', 'presence' ), array( 'status' => 403 ) );
 		}
 		return true;
@@ -266,7 +266,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$page     = (int) $request['page'];
 		$per_page = (int) $request['per_page'];
 		$backend  = wpp_backend();
-		$ttl      = wpp_default_ttl();
+		$ttl      = wpp_entries_default_ttl();
 
 		$total = $backend->count_room( $room, $ttl );
 		// Compared before multiplying: page * per_page can overflow into a float for a huge page.
@@ -307,12 +307,12 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$data      = (array) $request['data']; // A JSON object arrives as an array (a stdClass from some clients).
 		$user_id   = get_current_user_id();
 
-		if ( wpp_heartbeat_is_client_id( $client_id ) ) {
+		if ( wpp_client_ids_is_user( $client_id ) ) {
 			// The heartbeat's own entries: what they hold is shown to others as this user's name
 			// and avatar, so it comes from the user's account, never from a request body.
 			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} are reserved for the heartbeat.', 'presence' ), array( 'status' => 403 ) );
 		}
-		$existing = wpp_find_entry( $room, $client_id );
+		$existing = wpp_entries_find( $room, $client_id );
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
 			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );
 		}
@@ -320,11 +320,11 @@ class WPP_REST_Controller extends WP_REST_Controller {
 			return new WP_Error( 'wpp_too_many_entries', __( 'Too many presence entries for this user.', 'presence' ), array( 'status' => 429 ) );
 		}
 
-		$stored = wpp_set_entry( $room, $client_id, $data, $user_id );
+		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
 		if ( is_wp_error( $stored ) ) {
 			return $stored;
 		}
-		$entry    = wpp_find_entry( $room, $client_id );
+		$entry    = wpp_entries_find( $room, $client_id );
 		$response = $this->prepare_item_for_response( $entry ?? array(), $request );
 		$response->set_status( null === $existing ? 201 : 200 );
 		return $response;
@@ -348,10 +348,10 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$room      = (string) $request['room'];
 		$client_id = (string) $request['client_id'];
 
-		$existing = wpp_find_entry( $room, $client_id );
+		$existing = wpp_entries_find( $room, $client_id );
 		$own      = null !== $existing && $existing['user_id'] === get_current_user_id();
 		$admin    = current_user_can( 'manage_options' );
-		if ( ! $own && ! $admin && ! wpp_can_access_room( $room ) ) {
+		if ( ! $own && ! $admin && ! wpp_rooms_can_access( $room ) ) {
 			return new WP_Error( 'wpp_not_found', __( 'No such presence entry.', 'presence' ), array( 'status' => 404 ) );
 		}
 		if ( null === $existing ) {
@@ -366,7 +366,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 			return new WP_Error( 'wpp_cannot_delete', __( 'Sorry, you may only remove your own presence entries.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$previous = $this->prepare_item_for_response( $existing, $request )->get_data();
-		$removed  = wpp_remove_entry( $room, $client_id );
+		$removed  = wpp_entries_remove( $room, $client_id );
 		if ( is_wp_error( $removed ) ) {
 			return $removed;
 		}
@@ -397,13 +397,13 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$page     = (int) $request['page'];
 		$per_page = (int) $request['per_page'];
 		$backend  = wpp_backend();
-		$ttl      = wpp_default_ttl();
+		$ttl      = wpp_entries_default_ttl();
 
 		$rooms = array();
 		$all   = $backend->rooms( $ttl );
 		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
 		foreach ( $all as $room => $counts ) {
-			if ( wpp_can_access_room( (string) $room ) ) {
+			if ( wpp_rooms_can_access( (string) $room ) ) {
 				$rooms[ (string) $room ] = $counts['entries'];
 			}
 		}
@@ -429,7 +429,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 					$users[] = array(
 						'user_id'      => $user_id,
 						'display_name' => (string) $user->display_name,
-						'avatar_url'   => wpp_rest_avatar_url( $user_id ),
+						'avatar_url'   => $this->avatar_url( $user_id ),
 					);
 				}
 			}
@@ -471,9 +471,23 @@ class WPP_REST_Controller extends WP_REST_Controller {
 				'data'         => (object) ( $item['data'] ?? array() ),
 				'date_gmt'     => (string) ( $item['date_gmt'] ?? '' ),
 				'display_name' => $user ? (string) $user->display_name : '',
-				'avatar_url'   => $user ? wpp_rest_avatar_url( $user_id ) : '',
+				'avatar_url'   => $user ? $this->avatar_url( $user_id ) : '',
 			)
 		);
+	}
+
+	/**
+	 * The avatar URL the REST API gives for a user, as the Presence API feature plugin's REST API
+	 * gives it: `get_avatar_url( $user_id, array( 'size' => 32 ) )`; '' when there is none.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $user_id User id.
+	 * @return string
+	 */
+	protected function avatar_url( int $user_id ): string {
+		$url = get_avatar_url( $user_id, array( 'size' => 32 ) );
+		return is_string( $url ) ? $url : '';
 	}
 
 	/**

@@ -11,7 +11,7 @@ defined( 'ABSPATH' ) || exit;
 /**
  * What the client script tells the server besides the heartbeat.
  *
- * - POST /leave          {tab}  a page went away: remove the entries it wrote (surfaces/leave.php)
+ * - POST /leave          {tab}  a page went away: remove the entries it wrote (heartbeat/leave.php)
  * - POST /screens/stale  {key}  a screen was saved in the browser: warn the others who have it open
  *                               (surfaces/stale-screen.php; `wp.presence.markScreenStale()`)
  *
@@ -30,7 +30,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Registers the routes.
+	 * Registers the routes. Called on `rest_api_init` through wpp_routes_register().
 	 *
 	 * @since 0.2.0
 	 */
@@ -99,7 +99,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	 * @return WP_REST_Response
 	 */
 	public function leave( $request ) {
-		return rest_ensure_response( array( 'removed' => wpp_surfaces_leave( wp_get_current_user(), (string) $request['tab'] ) ) );
+		return rest_ensure_response( array( 'removed' => wpp_leave_tab( wp_get_current_user(), (string) $request['tab'] ) ) );
 	}
 
 	/**
@@ -115,7 +115,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 		if ( true !== $logged_in ) {
 			return $logged_in;
 		}
-		if ( ! wpp_stale_can_see( (string) $request['key'], wp_get_current_user() ) ) {
+		if ( ! wpp_stale_screen_can_see( (string) $request['key'], wp_get_current_user() ) ) {
 			return new WP_Error( 'wpp_screen_forbidden', __( 'Sorry, you are not allowed to mark this screen.', 'presence' ), array( 'status' => 403 ) );
 		}
 		return true;
@@ -131,7 +131,7 @@ class WPP_REST_Surfaces_Controller extends WP_REST_Controller {
 	 */
 	public function mark_stale( $request ) {
 		$key = (string) $request['key'];
-		if ( ! wpp_stale_mark( $key ) ) {
+		if ( ! wpp_stale_screen_mark( $key ) ) {
 			return new WP_Error( 'wpp_store_failed', __( 'The screen revision could not be stored.', 'presence' ), array( 'status' => 500 ) );
 		}
 		return rest_ensure_response( array( 'key' => $key ) );

@@ -1,6 +1,7 @@
 <?php
 /**
- * REST route registration and the no-store header of every presence response.
+ * The one place that registers the plugin's REST routes, and the no-store header of every
+ * presence response.
  *
  * @package Presence
  * @since   0.1.0
@@ -10,34 +11,21 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Registers the `wp-presence/v1` routes. Hooked to `rest_api_init`.
+ * Registers every `wp-presence/v1` route of the plugin. Hooked to `rest_api_init`.
  *
- * Registers nothing while the Presence API feature plugin is active: it registers the same routes
- * and its wp_*_presence() functions are the ones declared, so it serves the whole contract and no
- * route is served by both (see feature-plugin.php).
+ * `/presence` and `/presence/rooms` are left to the Presence API feature plugin while it is
+ * active: it registers the same routes and its wp_*_presence() functions are the ones declared,
+ * so it serves the whole contract and no route is served by both (see feature-plugin.php). The
+ * surfaces' own routes, `/leave` and `/screens/stale`, are Presence's alone and always registered.
  *
  * @since 0.1.0
- * @since 0.2.0 Stands back while the feature plugin is active.
+ * @since 0.2.0 Stands back while the feature plugin is active; registers the surfaces' routes too.
  */
-function wpp_register_rest_routes(): void {
-	if ( wpp_feature_plugin_active() ) {
-		return;
+function wpp_routes_register(): void {
+	if ( ! wpp_feature_plugin_active() ) {
+		( new WPP_REST_Controller() )->register_routes();
 	}
-	( new WPP_REST_Controller() )->register_routes();
-}
-
-/**
- * The avatar URL the REST API gives for a user: `get_avatar_url( $user_id, array( 'size' => 32 ) )`,
- * as the Presence API feature plugin's REST API gives it; '' when there is none.
- *
- * @since 0.2.0
- *
- * @param int $user_id User id.
- * @return string
- */
-function wpp_rest_avatar_url( int $user_id ): string {
-	$url = get_avatar_url( $user_id, array( 'size' => 32 ) );
-	return is_string( $url ) ? $url : '';
+	( new WPP_REST_Surfaces_Controller() )->register_routes();
 }
 
 /**
@@ -53,7 +41,7 @@ function wpp_rest_avatar_url( int $user_id ): string {
  * @param WP_REST_Request                                  $request  Request.
  * @return WP_REST_Response|mixed
  */
-function wpp_rest_no_store( $response, $handler, $request ) {
+function wpp_routes_no_store( $response, $handler, $request ) {
 	if ( ! $request instanceof WP_REST_Request ) {
 		return $response;
 	}

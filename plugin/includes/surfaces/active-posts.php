@@ -49,10 +49,10 @@ function wpp_active_posts_limit(): int {
  */
 function wpp_active_posts_read( ?int $known_version ): array {
 	$backend = wpp_backend();
-	$ttl     = wpp_default_ttl();
-	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_parse_post_room( $room ) ) );
+	$ttl     = wpp_entries_default_ttl();
+	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_rooms_parse_post( $room ) ) );
 
-	$read    = wpp_heartbeat_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
+	$read    = wpp_payload_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
 	$version = $read['version'];
 	if ( null !== $known_version && $known_version === $version ) {
 		return array(
@@ -83,9 +83,9 @@ function wpp_active_posts_build( array $read, float $now, WP_User $viewer ): arr
 	foreach ( $read['rooms'] as $room => $entries ) {
 		$users = array();
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
-			$users[] = wpp_heartbeat_user_item( $visible, $now );
+			$users[] = wpp_payload_user_item( $visible, $now );
 		}
-		$parsed = wpp_parse_post_room( (string) $room );
+		$parsed = wpp_rooms_parse_post( (string) $room );
 		$post   = $parsed ? get_post( $parsed[1] ) : null;
 		if ( ! $users || ! $post instanceof WP_Post ) {
 			continue;
@@ -121,12 +121,24 @@ function wpp_active_posts_state(): array {
 }
 
 /**
+ * Adds the widget for users who can `edit_posts`. Hooked to `wp_dashboard_setup`.
+ *
+ * @since 0.2.0
+ */
+function wpp_active_posts_add_widget(): void {
+	if ( ! current_user_can( 'edit_posts' ) ) {
+		return;
+	}
+	wp_add_dashboard_widget( 'wpp_active_posts', __( 'Active posts', 'presence' ), 'wpp_active_posts_render', null, null, 'side', 'high' );
+}
+
+/**
  * Prints the Active posts widget.
  *
  * @since 0.2.0
  */
-function wpp_surfaces_render_active_posts_widget(): void {
-	echo wpp_surfaces_active_posts_html( wpp_active_posts_state(), wp_get_current_user(), microtime( true ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+function wpp_active_posts_render(): void {
+	echo wpp_active_posts_html( wpp_active_posts_state(), wp_get_current_user(), microtime( true ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
@@ -139,7 +151,7 @@ function wpp_surfaces_render_active_posts_widget(): void {
  * @param float   $now    Current unix time.
  * @return string HTML.
  */
-function wpp_surfaces_active_posts_html( array $active, WP_User $viewer, float $now ): string {
+function wpp_active_posts_html( array $active, WP_User $viewer, float $now ): string {
 	$rows = '';
 	foreach ( $active['posts'] ?? array() as $post ) {
 		$avatars = '';
@@ -149,7 +161,7 @@ function wpp_surfaces_active_posts_html( array $active, WP_User $viewer, float $
 				'<li class="wpp-avatars__item" data-user-id="%1$d" title="%2$s">%3$s</li>',
 				(int) $user['user_id'],
 				esc_attr( (int) $user['user_id'] === $viewer->ID ? sprintf( /* translators: %s: display name. */ __( '%s (you)', 'presence' ), $name ) : $name ),
-				wpp_surfaces_avatar_html( $user, 24, (int) $user['user_id'] === $viewer->ID ? sprintf( /* translators: %s: display name. */ __( '%s (you)', 'presence' ), $name ) : $name )
+				wpp_render_avatar( $user, 24, (int) $user['user_id'] === $viewer->ID ? sprintf( /* translators: %s: display name. */ __( '%s (you)', 'presence' ), $name ) : $name )
 			);
 		}
 		$rows .= sprintf(
@@ -160,7 +172,7 @@ function wpp_surfaces_active_posts_html( array $active, WP_User $viewer, float $
 			$avatars,
 			/* translators: %d: number of people editing the post. */
 			esc_html( sprintf( _n( '%d person', '%d people', (int) $post['total'], 'presence' ), (int) $post['total'] ) ),
-			wpp_surfaces_time_html( (float) $post['latest'], $now )
+			wpp_render_time( (float) $post['latest'], $now )
 		);
 	}
 	$summary = $rows ? '' : __( 'Nobody is editing a post you can edit.', 'presence' );

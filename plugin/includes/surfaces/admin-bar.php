@@ -28,12 +28,12 @@ const WPP_ADMIN_BAR_NODE = 'wpp-online';
  *
  * @return array{screen:string,post_id:int}
  */
-function wpp_surfaces_current_place(): array {
+function wpp_admin_bar_current_place(): array {
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 	if ( is_admin() && $screen instanceof WP_Screen ) {
 		return array(
-			'screen'  => wpp_heartbeat_clean_key( $screen->id ),
-			'post_id' => wpp_surfaces_editor_post_id( $screen ),
+			'screen'  => wpp_ping_clean_key( $screen->id ),
+			'post_id' => wpp_editor_post_id( $screen ),
 		);
 	}
 	return array(
@@ -47,12 +47,12 @@ function wpp_surfaces_current_place(): array {
  *
  * @since 0.2.0
  *
- * @param array   $online Payload (wpp_heartbeat_online_payload()).
+ * @param array   $online Payload (wpp_payload_online()).
  * @param WP_User $viewer The person who reads it.
- * @param array   $place  The viewer's page (wpp_surfaces_current_place()).
+ * @param array   $place  The viewer's page (wpp_admin_bar_current_place()).
  * @return array{here:array[],elsewhere:array[],others:int}
  */
-function wpp_surfaces_admin_bar_groups( array $online, WP_User $viewer, array $place ): array {
+function wpp_admin_bar_groups( array $online, WP_User $viewer, array $place ): array {
 	$groups = array(
 		'here'      => array(),
 		'elsewhere' => array(),
@@ -78,7 +78,7 @@ function wpp_surfaces_admin_bar_groups( array $online, WP_User $viewer, array $p
  * @param int $others Other people online.
  * @return string Text.
  */
-function wpp_surfaces_admin_bar_count( int $others ): string {
+function wpp_admin_bar_count( int $others ): string {
 	/* translators: %d: number of other people online. */
 	return sprintf( _n( '%d online', '%d online', $others, 'presence' ), $others );
 }
@@ -90,20 +90,20 @@ function wpp_surfaces_admin_bar_count( int $others ): string {
  *
  * @param WP_Admin_Bar $bar The admin bar.
  */
-function wpp_surfaces_admin_bar( $bar ): void {
+function wpp_admin_bar_menu( $bar ): void {
 	if ( ! $bar instanceof WP_Admin_Bar || ! is_user_logged_in() || ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
 	$viewer = wp_get_current_user();
-	$groups = wpp_surfaces_admin_bar_groups( wpp_surfaces_online_state(), $viewer, wpp_surfaces_current_place() );
-	$count  = wpp_surfaces_admin_bar_count( $groups['others'] );
+	$groups = wpp_admin_bar_groups( wpp_page_view_online_state(), $viewer, wpp_admin_bar_current_place() );
+	$count  = wpp_admin_bar_count( $groups['others'] );
 
 	$bar->add_node(
 		array(
 			'id'     => WPP_ADMIN_BAR_NODE,
 			'parent' => 'top-secondary',
 			'title'  => '<span class="ab-icon" aria-hidden="true"></span><span class="ab-label wpp-ab-count" aria-live="polite">' . esc_html( $count ) . '</span>',
-			'href'   => wpp_surfaces_online_users_url(),
+			'href'   => wpp_users_list_online_url(),
 			'meta'   => array(
 				'class' => 'wpp-ab' . ( $groups['others'] > 0 ? ' wpp-ab--others' : '' ),
 				'title' => __( 'Who else is online', 'presence' ),
@@ -137,7 +137,7 @@ function wpp_surfaces_admin_bar( $bar ): void {
 				array(
 					'id'     => $id . '-user-' . (int) $user['user_id'],
 					'parent' => $id,
-					'title'  => wpp_surfaces_admin_bar_user_html( $user ),
+					'title'  => wpp_admin_bar_user_html( $user ),
 					'href'   => '' !== $user['url'] ? $user['url'] : false,
 					'meta'   => array( 'class' => 'wpp-ab-user wpp-ab-user--' . ( 'idle' === $user['status'] ? 'idle' : 'active' ) ),
 				)
@@ -159,7 +159,7 @@ function wpp_surfaces_admin_bar( $bar ): void {
 			'id'     => WPP_ADMIN_BAR_NODE . '-all',
 			'parent' => WPP_ADMIN_BAR_NODE,
 			'title'  => esc_html__( 'View online users', 'presence' ),
-			'href'   => wpp_surfaces_online_users_url(),
+			'href'   => wpp_users_list_online_url(),
 		)
 	);
 }
@@ -172,12 +172,12 @@ function wpp_surfaces_admin_bar( $bar ): void {
  * @param array $user Online user item.
  * @return string HTML.
  */
-function wpp_surfaces_admin_bar_user_html( array $user ): string {
+function wpp_admin_bar_user_html( array $user ): string {
 	return sprintf(
 		'%1$s<span class="wpp-ab-user__text"><span class="wpp-ab-user__name">%2$s</span><span class="wpp-ab-user__where">%3$s</span></span><span class="screen-reader-text">%4$s</span>',
-		wpp_surfaces_avatar_html( $user, 20 ),
+		wpp_render_avatar( $user, 20 ),
 		esc_html( (string) $user['display_name'] ),
 		esc_html( (string) $user['label'] ),
-		esc_html( ' (' . wpp_surfaces_status_label( (string) $user['status'] ) . ')' )
+		esc_html( ' (' . wpp_render_status_label( (string) $user['status'] ) . ')' )
 	);
 }

@@ -41,7 +41,7 @@ const WPP_POSTS_ROWS_MAX = 200;
  * @param string   $post_type Post type (pages: not passed).
  * @return string[]
  */
-function wpp_surfaces_posts_columns( $columns, $post_type = 'page' ) {
+function wpp_posts_list_columns( $columns, $post_type = 'page' ) {
 	if ( ! is_array( $columns ) || ! post_type_supports( (string) $post_type, 'presence' ) || ! current_user_can( 'edit_posts' ) ) {
 		return $columns;
 	}
@@ -70,7 +70,7 @@ function wpp_posts_list_rooms( array $posts ): array {
 	$rooms = array();
 	foreach ( $posts as $post ) {
 		$post = get_post( $post );
-		$room = $post instanceof WP_Post ? wpp_post_room( $post ) : false;
+		$room = $post instanceof WP_Post ? wpp_rooms_for_post( $post ) : false;
 		if ( false !== $room && current_user_can( 'edit_post', $post->ID ) ) {
 			$rooms[ $post->ID ] = $room;
 		}
@@ -90,11 +90,11 @@ function wpp_posts_list_rooms( array $posts ): array {
  * @return array{version:int,rows:array<string,array[]>} room => user items.
  */
 function wpp_posts_list_people( array $rooms, WP_User $viewer, float $now ): array {
-	$read = wpp_heartbeat_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_default_ttl() ) : array(), $viewer->ID );
+	$read = wpp_payload_rooms_people( $rooms ? wpp_backend()->get_rooms( array_values( $rooms ), wpp_entries_default_ttl() ) : array(), $viewer->ID );
 	$rows = array();
 	foreach ( $read['people'] as $room => $entries ) {
 		foreach ( wpp_privacy_entries_for_viewer( $entries, $viewer ) as $visible ) {
-			$rows[ $room ][] = wpp_heartbeat_user_item( $visible, $now );
+			$rows[ $room ][] = wpp_payload_user_item( $visible, $now );
 		}
 	}
 	return array(
@@ -130,7 +130,7 @@ function wpp_posts_list_state( bool $fresh = false ): array {
  * @param string $column  Column name.
  * @param int    $post_id Post of the row.
  */
-function wpp_surfaces_posts_column( $column, $post_id ): void {
+function wpp_posts_list_column( $column, $post_id ): void {
 	if ( WPP_POSTS_COLUMN !== $column ) {
 		return;
 	}
@@ -145,7 +145,7 @@ function wpp_surfaces_posts_column( $column, $post_id ): void {
 	} else {
 		$users = $state['rows'][ $room ] ?? array();
 	}
-	echo wpp_surfaces_posts_cell_html( (string) $room, $users ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+	echo wpp_posts_list_cell_html( (string) $room, $users ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
@@ -157,16 +157,16 @@ function wpp_surfaces_posts_column( $column, $post_id ): void {
  * @param array[] $users User items.
  * @return string HTML.
  */
-function wpp_surfaces_posts_cell_html( string $room, array $users ): string {
+function wpp_posts_list_cell_html( string $room, array $users ): string {
 	$items = '';
 	foreach ( $users as $user ) {
-		$label  = sprintf( '%1$s (%2$s)', (string) $user['display_name'], wpp_surfaces_status_label( (string) $user['status'] ) );
+		$label  = sprintf( '%1$s (%2$s)', (string) $user['display_name'], wpp_render_status_label( (string) $user['status'] ) );
 		$items .= sprintf(
 			'<li class="wpp-avatars__item wpp-avatars__item--%1$s" data-user-id="%2$d" title="%3$s">%4$s</li>',
 			'idle' === $user['status'] ? 'idle' : 'active',
 			(int) $user['user_id'],
 			esc_attr( $label ),
-			wpp_surfaces_avatar_html( $user, 24, $label )
+			wpp_render_avatar( $user, 24, $label )
 		);
 	}
 	return sprintf(
@@ -218,7 +218,7 @@ function wpp_posts_list_nonce_action( array $rooms ): string {
  *
  * @since 0.2.0
  *
- * @param array   $ask    Parsed ask (wpp_heartbeat_read_post_rows()).
+ * @param array   $ask    Parsed ask (wpp_ping_read_post_rows()).
  * @param WP_User $viewer Current user.
  * @return array|null `{version, unchanged: true}` or `{version, rows, entries}`.
  */
@@ -226,7 +226,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 	if ( ! $ask['rooms'] || ! wp_verify_nonce( $ask['nonce'], wpp_posts_list_nonce_action( $ask['rooms'] ) ) ) {
 		return null;
 	}
-	$read    = wpp_heartbeat_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_default_ttl() ), $viewer->ID );
+	$read    = wpp_payload_rooms_people( wpp_backend()->get_rooms( $ask['rooms'], wpp_entries_default_ttl() ), $viewer->ID );
 	$version = $read['version'];
 	if ( null !== $ask['version'] && $ask['version'] === $version ) {
 		return array(
@@ -238,7 +238,7 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 		'version'  => $version,
 		'rooms'    => $ask['rooms'],
 		'entries'  => $read['people'] ? array_merge( ...array_values( $read['people'] ) ) : array(),
-		'post_ids' => array_map( static fn( string $room ) => wpp_parse_post_room( $room )[1] ?? 0, $ask['rooms'] ),
+		'post_ids' => array_map( static fn( string $room ) => wpp_rooms_parse_post( $room )[1] ?? 0, $ask['rooms'] ),
 	);
 }
 
@@ -256,13 +256,13 @@ function wpp_posts_list_read( array $ask, WP_User $viewer ): ?array {
 function wpp_posts_list_build( array $read, float $now, WP_User $viewer ): array {
 	$rows = array();
 	foreach ( $read['rooms'] as $room ) {
-		if ( wpp_can_access_room( $room, $viewer->ID ) ) {
+		if ( wpp_rooms_can_access( $room, $viewer->ID ) ) {
 			$rows[ $room ] = array();
 		}
 	}
 	$allowed = array_filter( $read['entries'], static fn( array $entry ) => isset( $rows[ $entry['room'] ] ) );
 	foreach ( wpp_privacy_entries_for_viewer( $allowed, $viewer ) as $visible ) {
-		$rows[ $visible['room'] ][] = wpp_heartbeat_user_item( $visible, $now );
+		$rows[ $visible['room'] ][] = wpp_payload_user_item( $visible, $now );
 	}
 	return array(
 		'version' => $read['version'],

@@ -53,7 +53,7 @@ const WPP_SCREEN_REVISION_TTL = DAY_IN_SECONDS;
  * @param mixed $key Value.
  * @return bool
  */
-function wpp_stale_is_key( $key ): bool {
+function wpp_stale_screen_is_key( $key ): bool {
 	return is_string( $key ) && strlen( $key ) <= WPP_SCREEN_KEY_MAX && 1 === preg_match( '#' . WPP_SCREEN_KEY_PATTERN . '#D', $key );
 }
 
@@ -69,7 +69,7 @@ function wpp_stale_screen_key( WP_Screen $screen ): string {
 	// phpcs:disable WordPress.Security.NonceVerification.Recommended -- which object the page shows.
 	$key = '';
 	if ( 'post' === $screen->base ) {
-		$post_id = wpp_surfaces_editor_post_id( $screen );
+		$post_id = wpp_editor_post_id( $screen );
 		$key     = $post_id > 0 ? 'post/' . $post_id : '';
 	} elseif ( 'term' === $screen->base && isset( $_GET['tag_ID'] ) ) {
 		$key = 'term/' . absint( $_GET['tag_ID'] );
@@ -96,7 +96,7 @@ function wpp_stale_screen_key( WP_Screen $screen ): string {
 	 * @param WP_Screen $screen The screen.
 	 */
 	$key = apply_filters( 'wpp_screen_key', $key, $screen );
-	return wpp_stale_is_key( $key ) ? $key : '';
+	return wpp_stale_screen_is_key( $key ) ? $key : '';
 }
 
 /**
@@ -108,8 +108,8 @@ function wpp_stale_screen_key( WP_Screen $screen ): string {
  * @param WP_User $viewer The person.
  * @return bool
  */
-function wpp_stale_can_see( string $key, WP_User $viewer ): bool {
-	if ( ! $viewer->exists() || ! wpp_stale_is_key( $key ) ) {
+function wpp_stale_screen_can_see( string $key, WP_User $viewer ): bool {
+	if ( ! $viewer->exists() || ! wpp_stale_screen_is_key( $key ) ) {
 		return false;
 	}
 	$parts = explode( '/', $key, 2 );
@@ -151,9 +151,9 @@ function wpp_stale_can_see( string $key, WP_User $viewer ): bool {
  * @param WP_User|null $user Who saved; null for the current user (0 when none: cron, WP-CLI).
  * @return bool Whether a revision was written.
  */
-function wpp_stale_mark( string $key, ?WP_User $user = null ): bool {
+function wpp_stale_screen_mark( string $key, ?WP_User $user = null ): bool {
 	$user = $user ?? wp_get_current_user();
-	if ( ! wpp_stale_is_key( $key ) ) {
+	if ( ! wpp_stale_screen_is_key( $key ) ) {
 		return false;
 	}
 
@@ -190,8 +190,8 @@ function wpp_stale_mark( string $key, ?WP_User $user = null ): bool {
  * @param WP_User $viewer The person.
  * @return array|null `{key, user_id, display_name, saved_at}`.
  */
-function wpp_stale_check( string $key, float $since, WP_User $viewer ): ?array {
-	if ( ! wpp_stale_is_key( $key ) ) {
+function wpp_stale_screen_check( string $key, float $since, WP_User $viewer ): ?array {
+	if ( ! wpp_stale_screen_is_key( $key ) ) {
 		return null;
 	}
 	$latest = wpp_backend()->get_room( WPP_SCREEN_ROOM_PREFIX . $key, WPP_SCREEN_REVISION_TTL, 1 )[0] ?? null;
@@ -199,7 +199,7 @@ function wpp_stale_check( string $key, float $since, WP_User $viewer ): ?array {
 		return null;
 	}
 	$saver = (int) ( $latest['data']['user_id'] ?? 0 );
-	if ( $saver === $viewer->ID || ! wpp_stale_can_see( $key, $viewer ) ) {
+	if ( $saver === $viewer->ID || ! wpp_stale_screen_can_see( $key, $viewer ) ) {
 		return null;
 	}
 	return array(
@@ -221,15 +221,15 @@ function wpp_stale_check( string $key, float $since, WP_User $viewer ): ?array {
  * @param int     $post_id Post id.
  * @param WP_Post $post    Post.
  */
-function wpp_surfaces_stale_post_saved( $post_id, $post = null ): void {
+function wpp_stale_screen_post_saved( $post_id, $post = null ): void {
 	$post = get_post( $post ?? $post_id );
-	$room = $post instanceof WP_Post && 'revision' !== $post->post_type ? wpp_post_room( $post ) : false;
+	$room = $post instanceof WP_Post && 'revision' !== $post->post_type ? wpp_rooms_for_post( $post ) : false;
 	if ( false === $room ) {
 		return;
 	}
-	$others = wpp_heartbeat_unique_users( wpp_backend()->get_room( $room, wpp_default_ttl() ), get_current_user_id() );
+	$others = wpp_client_ids_user_entries( wpp_backend()->get_room( $room, wpp_entries_default_ttl() ), get_current_user_id() );
 	if ( $others ) {
-		wpp_stale_mark( 'post/' . $post->ID );
+		wpp_stale_screen_mark( 'post/' . $post->ID );
 	}
 }
 
@@ -240,8 +240,8 @@ function wpp_surfaces_stale_post_saved( $post_id, $post = null ): void {
  *
  * @param int $term_id Term id.
  */
-function wpp_surfaces_stale_term_saved( $term_id ): void {
-	wpp_stale_mark( 'term/' . (int) $term_id );
+function wpp_stale_screen_term_saved( $term_id ): void {
+	wpp_stale_screen_mark( 'term/' . (int) $term_id );
 }
 
 /**
@@ -251,9 +251,9 @@ function wpp_surfaces_stale_term_saved( $term_id ): void {
  *
  * @param int $user_id User id.
  */
-function wpp_surfaces_stale_user_saved( $user_id ): void {
-	if ( ! wpp_surfaces_stale_meta_only_user( (int) $user_id ) ) {
-		wpp_stale_mark( 'user/' . (int) $user_id );
+function wpp_stale_screen_user_saved( $user_id ): void {
+	if ( ! wpp_stale_screen_meta_only_user( (int) $user_id ) ) {
+		wpp_stale_screen_mark( 'user/' . (int) $user_id );
 	}
 }
 
@@ -267,9 +267,9 @@ function wpp_surfaces_stale_user_saved( $user_id ): void {
  * @param object|mixed $prepared_user The user the REST API is about to save.
  * @return object|mixed
  */
-function wpp_surfaces_stale_rest_user( $prepared_user ) {
+function wpp_stale_screen_rest_user( $prepared_user ) {
 	if ( is_object( $prepared_user ) && ! empty( $prepared_user->ID ) && array( 'ID' ) === array_keys( get_object_vars( $prepared_user ) ) ) {
-		wpp_surfaces_stale_meta_only_user( (int) $prepared_user->ID, true );
+		wpp_stale_screen_meta_only_user( (int) $prepared_user->ID, true );
 	}
 	return $prepared_user;
 }
@@ -283,7 +283,7 @@ function wpp_surfaces_stale_rest_user( $prepared_user ) {
  * @param bool $note    True to note that it is.
  * @return bool
  */
-function wpp_surfaces_stale_meta_only_user( int $user_id, bool $note = false ): bool {
+function wpp_stale_screen_meta_only_user( int $user_id, bool $note = false ): bool {
 	static $meta_only = array();
 	if ( $note ) {
 		$meta_only[ $user_id ] = true;
@@ -302,8 +302,8 @@ function wpp_surfaces_stale_meta_only_user( int $user_id, bool $note = false ): 
  *
  * @param int $comment_id Comment id.
  */
-function wpp_surfaces_stale_comment_saved( $comment_id ): void {
-	wpp_stale_mark( 'comment/' . (int) $comment_id );
+function wpp_stale_screen_comment_saved( $comment_id ): void {
+	wpp_stale_screen_mark( 'comment/' . (int) $comment_id );
 }
 
 /**
@@ -312,7 +312,7 @@ function wpp_surfaces_stale_comment_saved( $comment_id ): void {
  *
  * @since 0.2.0
  */
-function wpp_surfaces_stale_option_saved(): void {
+function wpp_stale_screen_option_saved(): void {
 	// phpcs:disable WordPress.Security.NonceVerification.Missing -- options.php verified it before saving.
 	if ( 'options.php' !== ( $GLOBALS['pagenow'] ?? '' ) || ! isset( $_POST['option_page'] ) || ! is_string( $_POST['option_page'] ) ) {
 		return;
@@ -320,7 +320,7 @@ function wpp_surfaces_stale_option_saved(): void {
 	$group = sanitize_key( wp_unslash( $_POST['option_page'] ) );
 	// phpcs:enable
 	if ( '' !== $group ) {
-		wpp_stale_mark( 'options/' . $group );
+		wpp_stale_screen_mark( 'options/' . $group );
 	}
 }
 
@@ -332,8 +332,8 @@ function wpp_surfaces_stale_option_saved(): void {
  *
  * @param string $key Screen key.
  */
-function wpp_surfaces_stale_mark_action( $key ): void {
+function wpp_stale_screen_mark_action( $key ): void {
 	if ( is_string( $key ) ) {
-		wpp_stale_mark( $key );
+		wpp_stale_screen_mark( $key );
 	}
 }

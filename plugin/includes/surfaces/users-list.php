@@ -37,24 +37,24 @@ const WPP_LAST_SEEN_TTL = DAY_IN_SECONDS;
  *
  * @param int $user_id User.
  */
-function wpp_surfaces_note_last_seen( int $user_id ): void {
+function wpp_users_list_note_last_seen( int $user_id ): void {
 	if ( $user_id > 0 ) {
-		wpp_backend()->set( WPP_LAST_SEEN_ROOM, wpp_heartbeat_client_id( $user_id ), array(), 0, WPP_LAST_SEEN_TTL );
+		wpp_backend()->set( WPP_LAST_SEEN_ROOM, wpp_client_ids_user( $user_id ), array(), 0, WPP_LAST_SEEN_TTL );
 	}
 }
 
 /**
  * At logout, after the user's entries are gone, when they were last seen. Hooked to `wp_logout`
- * after wpp_on_logout().
+ * after wpp_lifecycle_logout().
  *
  * @since 0.2.0
  *
  * @param int $user_id The user who logged out.
  */
-function wpp_surfaces_note_last_seen_at_logout( $user_id = 0 ): void {
+function wpp_users_list_note_last_seen_at_logout( $user_id = 0 ): void {
 	$user_id = (int) $user_id > 0 ? (int) $user_id : get_current_user_id();
 	if ( $user_id > 0 && user_can( $user_id, 'edit_posts' ) ) {
-		wpp_surfaces_note_last_seen( $user_id );
+		wpp_users_list_note_last_seen( $user_id );
 	}
 }
 
@@ -84,9 +84,9 @@ function wpp_users_list_presence( bool $fresh = false ): array {
 			);
 		}
 	}
-	foreach ( wpp_heartbeat_unique_users( $backend->get_room( WPP_ADMIN_ROOM, wpp_default_ttl() ) ) as $entry ) {
+	foreach ( wpp_client_ids_user_entries( $backend->get_room( WPP_ADMIN_ROOM, wpp_entries_default_ttl() ) ) as $entry ) {
 		$cache[ (int) $entry['user_id'] ] = array(
-			'status' => wpp_heartbeat_user_item( $entry, $now )['status'],
+			'status' => wpp_payload_user_item( $entry, $now )['status'],
 			'time'   => (float) $entry['updated_at'],
 		);
 	}
@@ -131,7 +131,7 @@ function wpp_users_list_is_online_view(): bool {
  * @param string[] $views View links (HTML).
  * @return string[]
  */
-function wpp_surfaces_users_views( $views ) {
+function wpp_users_list_views( $views ) {
 	if ( ! is_array( $views ) || ! current_user_can( 'list_users' ) ) {
 		return $views;
 	}
@@ -160,7 +160,7 @@ function wpp_surfaces_users_views( $views ) {
  * @param array $args WP_User_Query arguments.
  * @return array
  */
-function wpp_surfaces_users_query_args( $args ) {
+function wpp_users_list_query_args( $args ) {
 	if ( ! is_array( $args ) || ! wpp_users_list_is_online_view() || ! current_user_can( 'list_users' ) ) {
 		return $args;
 	}
@@ -177,7 +177,7 @@ function wpp_surfaces_users_query_args( $args ) {
  * @param string[] $columns Columns.
  * @return string[]
  */
-function wpp_surfaces_users_columns( $columns ) {
+function wpp_users_list_columns( $columns ) {
 	if ( ! is_array( $columns ) || ! current_user_can( 'list_users' ) ) {
 		return $columns;
 	}
@@ -196,7 +196,7 @@ function wpp_surfaces_users_columns( $columns ) {
  * @param int    $user_id User of the row.
  * @return string HTML.
  */
-function wpp_surfaces_users_column( $output, $column, $user_id ) {
+function wpp_users_list_column( $output, $column, $user_id ) {
 	if ( 'wpp_status' !== $column ) {
 		return $output;
 	}
@@ -205,11 +205,23 @@ function wpp_surfaces_users_column( $output, $column, $user_id ) {
 		return '<span aria-hidden="true">—</span><span class="screen-reader-text">' . esc_html__( 'Not seen today', 'presence' ) . '</span>';
 	}
 	if ( 'seen' !== $presence['status'] ) {
-		return wpp_surfaces_status_html( $presence['status'] );
+		return wpp_render_status( $presence['status'] );
 	}
 	return sprintf(
 		'<span class="wpp-last-seen">%1$s</span>',
 		/* translators: %s: e.g. "3 hours ago", in a <time> element. */
-		sprintf( esc_html__( 'Last seen %s', 'presence' ), wpp_surfaces_time_html( $presence['time'], microtime( true ) ) )
+		sprintf( esc_html__( 'Last seen %s', 'presence' ), wpp_render_time( $presence['time'], microtime( true ) ) )
 	);
+}
+
+/**
+ * Where to see everyone online: the Users list's "Online" view for those who may list users,
+ * else the dashboard (its "Who's online" widget).
+ *
+ * @since 0.2.0
+ *
+ * @return string URL.
+ */
+function wpp_users_list_online_url(): string {
+	return current_user_can( 'list_users' ) ? admin_url( 'users.php?' . WPP_ONLINE_VIEW_ARG . '=online' ) : admin_url( 'index.php#wpp_whos_online' );
 }

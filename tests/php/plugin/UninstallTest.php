@@ -19,17 +19,17 @@ class UninstallTest extends WPP_TestCase {
 		if ( is_multisite() ) {
 			foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $id ) {
 				switch_to_blog( (int) $id );
-				wpp_install_table();
+				wpp_table_install();
 				restore_current_blog();
 			}
 		}
-		wpp_install_table();
+		wpp_table_install();
 		parent::tearDown();
 	}
 
 	public function test_uninstall_drops_the_table_option_and_event(): void {
 		$this->assertTrue( wpp_table_exists() );
-		wpp_schedule_gc();
+		wpp_lifecycle_schedule_gc();
 		$native = function_exists( 'presence_upsert' );
 		if ( $native ) {
 			$this->assertTrue( ( new WPP_Native_Backend() )->set( 'admin/online', 'c', array(), 1, 150 ) );
@@ -62,12 +62,12 @@ class UninstallTest extends WPP_TestCase {
 	 * @dataProvider tables_of_others
 	 */
 	public function test_uninstall_never_drops_a_table_it_did_not_create( string $layout ): void {
-		require_once WPP_DIR . '/includes/uninstall-site.php';
+		require_once WPP_DIR . '/includes/lifecycle.php';
 		try {
 			WPP_Legacy_Tables::create( $layout );
 			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-7', 7, array(), 100 );
 			$before = WPP_Legacy_Tables::definition();
-			wpp_uninstall_site();
+			wpp_lifecycle_uninstall_site();
 			$this->assertFalse( wpp_table_exists(), 'ours goes' );
 			$this->assertSame( $before, WPP_Legacy_Tables::definition(), 'theirs stays as it was' );
 			$this->assertCount( 1, WPP_Legacy_Tables::rows() );
@@ -84,10 +84,10 @@ class UninstallTest extends WPP_TestCase {
 	}
 
 	public function test_uninstall_drops_the_table_of_version_0_1(): void {
-		require_once WPP_DIR . '/includes/uninstall-site.php';
+		require_once WPP_DIR . '/includes/lifecycle.php';
 		try {
 			WPP_Legacy_Tables::create( 'presence' );
-			wpp_uninstall_site();
+			wpp_lifecycle_uninstall_site();
 			$this->assertSame( '', WPP_Legacy_Tables::definition() );
 		} finally {
 			WPP_Legacy_Tables::clean_up();

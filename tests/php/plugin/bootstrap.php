@@ -149,14 +149,14 @@ if ( is_multisite() ) {
 	}
 	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog ) {
 		switch_to_blog( (int) $wpp_blog );
-		wpp_maybe_repair_table();
+		wpp_table_maybe_repair();
 		restore_current_blog();
 	}
 }
-wpp_maybe_repair_table();
+wpp_table_maybe_repair();
 // Tests create many users: bcrypt at its lowest cost (WordPress 6.8+) takes ~1 ms instead of ~140.
 add_filter( 'wp_hash_password_options', static fn( $options ) => array( 'cost' => 4 ) + (array) $options );
-wpp_use_backend( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
+wpp_backend_use( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );
 wpp_test_check_store();
 
 fwrite(

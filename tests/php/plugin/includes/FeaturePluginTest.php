@@ -13,10 +13,10 @@
 
 /**
  * @covers ::wpp_feature_plugin_entry
- * @covers ::wpp_import_feature_plugin_entries
- * @covers ::wpp_on_deactivated_plugin
+ * @covers ::wpp_feature_plugin_import
+ * @covers ::wpp_feature_plugin_deactivated
  * @covers ::wpp_feature_plugin_notice
- * @covers ::wpp_register_rest_routes
+ * @covers ::wpp_routes_register
  */
 class FeaturePluginTest extends WPP_TestCase {
 
@@ -27,7 +27,7 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$online = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'edit-post', 'title' => 'Posts', 'post_status' => 'x' ) ), $now + 90, $now );
 		$this->assertSame( 'user-' . $editor->ID, $online['client_id'] );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'screen' => 'edit-post', 'post_id' => 0, 'tab' => '' ), $online['data'], 'no browser-sent title is carried over' );
+		$this->assertSame( wpp_write_user_fields( $editor ) + array( 'screen' => 'edit-post', 'post_id' => 0, 'tab' => '' ), $online['data'], 'no browser-sent title is carried over' );
 		$this->assertSame( 90, $online['ttl'] );
 
 		// A post the user may edit is kept (its title is the server's, built on read); one that
@@ -45,7 +45,7 @@ class FeaturePluginTest extends WPP_TestCase {
 
 		$editing = wpp_feature_plugin_entry( $row( 'postType/post:12', 'editor-' . $editor->ID, $editor->ID, array( 'locked' => true ) ), $now + 30, $now );
 		$this->assertSame( 'user-' . $editor->ID, $editing['client_id'], 'one entry per user per post, as the heartbeat writes it' );
-		$this->assertSame( wpp_heartbeat_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
+		$this->assertSame( wpp_write_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
 
 		$other = wpp_feature_plugin_entry( $row( 'admin/online', 'tab-1', $editor->ID, array( 'a' => array( 'b' => 1 ) ) ), $now + 30, $now );
 		$this->assertSame( array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'a' => array( 'b' => 1 ) ), 'user_id' => $editor->ID, 'ttl' => 30 ), $other );
@@ -83,7 +83,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			WPP_Legacy_Tables::insert_theirs( "postType/post:$post", 'user-' . $editor->ID, $editor->ID, $fake, 100 );
 			WPP_Legacy_Tables::insert_theirs( 'admin/online', 'user-' . $other->ID, $editor->ID, $fake, 100 );
 			WPP_Legacy_Tables::insert_theirs( 'screens/options/general', 'revision', $editor->ID, array( 'user_id' => 1 ), 100 );
-			wpp_import_feature_plugin_entries();
+			wpp_feature_plugin_import();
 			$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
 		} finally {
 			WPP_Legacy_Tables::clean_up();
@@ -112,7 +112,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			$this->assertEqualsCanonicalizing( array( 'user-' . $editor->ID, 'tab' ), array_keys( $entries ) );
 			$this->assertSame( $editor->display_name, $entries[ 'user-' . $editor->ID ]['data']['display_name'] );
 			$this->assertSame( array( 'n' => 1 ), $entries['tab']['data'] );
-			$this->assertSame( array( 'imported' => 2, 'skipped' => 2 ), wpp_import_feature_plugin_entries(), 'the rooms Presence refuses are counted' );
+			$this->assertSame( array( 'imported' => 2, 'skipped' => 2 ), wpp_feature_plugin_import(), 'the rooms Presence refuses are counted' );
 			$this->assertSame( $before, WPP_Legacy_Tables::definition() );
 			$this->assertSame( $rows, WPP_Legacy_Tables::rows() );
 		} finally {
@@ -195,7 +195,7 @@ class FeaturePluginTest extends WPP_TestCase {
 			}
 
 			$after = $this->child( 'ours' );
-			$this->assertSame( 'includes', $after['api_from'], 'Presence declares the API once the feature plugin is gone' );
+			$this->assertSame( 'api', $after['api_from'], 'Presence declares the API once the feature plugin is gone' );
 			$this->assertEqualsCanonicalizing( array( "user-$editor", 'tab-x', 'tab-late' ), $after['online'] );
 			$this->assertSame( 200, $after['rest_status'] );
 			$this->assertEqualsCanonicalizing( array( "user-$editor", 'tab-x', 'tab-late' ), $after['rest_items'] );

@@ -1,69 +1,139 @@
 <?php
 /**
- * Every hook of the plugin core registered by wpp_register_hooks() (plugin/includes/hooks.php),
- * with its priority. The heartbeat and surfaces hooks are checked in heartbeat/.
+ * Every hook registered by wpp_hooks_register() (plugin/includes/hooks.php), with its priority,
+ * in the groups of hooks.php; nothing registered that is not listed here; and nothing registered
+ * by merely including the plugin's files.
+ *
+ * On the heartbeat test case: core's post-lock refresh is registered as in a real admin-ajax
+ * request, so its order against presence's handlers can be checked.
  *
  * @package Presence
  */
 
+require_once dirname( __DIR__ ) . '/support/class-wpp-heartbeat-testcase.php';
+
 /**
- * @covers ::wpp_register_hooks
+ * @covers ::wpp_hooks_register
  */
-class HooksTest extends WPP_TestCase {
+class HooksTest extends WPP_Heartbeat_TestCase {
 
 	/**
-	 * [hook, callback, priority] of the core section.
+	 * [hook, callback, priority] by group, in the order hooks.php registers them.
+	 *
+	 * @return array<string,array[]>
 	 */
-	public function core_hooks(): array {
+	public static function groups(): array {
 		$plugin = plugin_basename( WPP_FILE );
 		return array(
-			array( 'plugins_loaded', 'wpp_declare_public_api', PHP_INT_MIN ),
-			array( 'activate_' . $plugin, 'wpp_activate', 10 ),
-			array( 'deactivate_' . $plugin, 'wpp_deactivate', 10 ),
-			array( 'init', 'wpp_add_post_type_support', 10 ),
-			array( 'init', 'wpp_schedule_gc', 10 ),
-			array( 'wpp_gc', 'wpp_run_gc', 10 ),
-			array( 'admin_init', 'wpp_maybe_repair_table', 10 ),
-			array( 'init', 'wpp_load_textdomain', 10 ),
-			array( 'deactivated_plugin', 'wpp_on_deactivated_plugin', 10 ),
-			array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
-			array( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 ),
-			array( 'wp_login', 'wpp_on_login', 10 ),
-			array( 'wp_logout', 'wpp_on_logout', 10 ),
-			array( 'deleted_user', 'wpp_on_deleted_user', 10 ),
-			array( 'rest_api_init', 'wpp_register_rest_routes', 10 ),
-			array( 'rest_request_after_callbacks', 'wpp_rest_no_store', 100 ),
-			array( 'rest_post_dispatch', 'wpp_rest_no_store', 100 ),
-			array( 'admin_notices', 'wpp_admin_notices', 10 ),
-			array( 'network_admin_notices', 'wpp_admin_notices', 10 ),
-			array( 'site_status_tests', 'wpp_site_status_tests', 10 ),
-			array( 'debug_information', 'wpp_debug_information', 10 ),
+			'api'            => array(
+				array( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN ),
+				array( 'init', 'wpp_rooms_add_post_type_support', 10 ),
+			),
+			'backends'       => array(
+				array( 'admin_init', 'wpp_table_maybe_repair', 10 ),
+			),
+			'lifecycle'      => array(
+				array( 'activate_' . $plugin, 'wpp_lifecycle_activate', 10 ),
+				array( 'deactivate_' . $plugin, 'wpp_lifecycle_deactivate', 10 ),
+				array( 'init', 'wpp_lifecycle_schedule_gc', 10 ),
+				array( 'wpp_gc', 'wpp_lifecycle_run_gc', 10 ),
+				array( 'wp_login', 'wpp_lifecycle_login', 10 ),
+				array( 'wp_logout', 'wpp_lifecycle_logout', 10 ),
+				array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
+			),
+			'feature plugin' => array(
+				array( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10 ),
+				array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
+				array( 'network_admin_notices', 'wpp_feature_plugin_notice', 10 ),
+			),
+			'privacy'        => array(
+				array( 'wpp_can_access_room', 'wpp_privacy_filter_room_access', 1 ),
+			),
+			'i18n'           => array(
+				array( 'init', 'wpp_i18n_load_textdomain', 10 ),
+			),
+			'heartbeat'      => array(
+				array( 'heartbeat_received', 'wpp_handlers_post_lock', 20 ), // After wp_refresh_post_lock (10).
+				array( 'heartbeat_received', 'wpp_handlers_heartbeat', 20 ),
+			),
+			'rest'           => array(
+				array( 'rest_api_init', 'wpp_routes_register', 10 ),
+				array( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100 ),
+				array( 'rest_post_dispatch', 'wpp_routes_no_store', 100 ),
+			),
+			'ui'             => array(
+				array( 'current_screen', 'wpp_page_view_note', 10 ),
+				array( 'admin_enqueue_scripts', 'wpp_assets_register', 9 ),
+				array( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 ),
+				array( 'wp_enqueue_scripts', 'wpp_assets_register', 9 ),
+				array( 'wp_enqueue_scripts', 'wpp_assets_enqueue_front', 10 ),
+			),
+			'surfaces'       => array(
+				array( 'wp_dashboard_setup', 'wpp_whos_online_add_widget', 10 ),
+				array( 'wp_dashboard_setup', 'wpp_active_posts_add_widget', 10 ),
+				array( 'admin_bar_menu', 'wpp_admin_bar_menu', 80 ),
+				array( 'views_users', 'wpp_users_list_views', 10 ),
+				array( 'users_list_table_query_args', 'wpp_users_list_query_args', 10 ),
+				array( 'manage_users_columns', 'wpp_users_list_columns', 10 ),
+				array( 'manage_users_custom_column', 'wpp_users_list_column', 10 ),
+				array( 'wp_logout', 'wpp_users_list_note_last_seen_at_logout', 20 ), // After wpp_lifecycle_logout (10).
+				array( 'manage_posts_columns', 'wpp_posts_list_columns', 10 ),
+				array( 'manage_pages_columns', 'wpp_posts_list_columns', 10 ),
+				array( 'manage_posts_custom_column', 'wpp_posts_list_column', 10 ),
+				array( 'manage_pages_custom_column', 'wpp_posts_list_column', 10 ),
+				array( 'wp_after_insert_post', 'wpp_stale_screen_post_saved', 10 ),
+				array( 'edited_term', 'wpp_stale_screen_term_saved', 10 ),
+				array( 'profile_update', 'wpp_stale_screen_user_saved', 10 ),
+				array( 'rest_pre_insert_user', 'wpp_stale_screen_rest_user', 10 ),
+				array( 'edit_comment', 'wpp_stale_screen_comment_saved', 10 ),
+				array( 'wp_set_comment_status', 'wpp_stale_screen_comment_saved', 10 ),
+				array( 'updated_option', 'wpp_stale_screen_option_saved', 10 ),
+				array( 'added_option', 'wpp_stale_screen_option_saved', 10 ),
+				array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
+				array( 'plugin_action_links_' . $plugin, 'wpp_plugins_list_action_links', 10 ),
+			),
+			'admin'          => array(
+				array( 'admin_notices', 'wpp_notices_print', 10 ), // After wpp_feature_plugin_notice.
+				array( 'network_admin_notices', 'wpp_notices_print', 10 ),
+				array( 'site_status_tests', 'wpp_site_health_tests', 10 ),
+				array( 'debug_information', 'wpp_site_health_debug_information', 10 ),
+				array( 'admin_menu', 'wpp_inspector_add_page', 10 ),
+				array( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 ),
+			),
 		);
 	}
 
-	public function test_each_core_hook_is_registered_with_its_priority(): void {
-		foreach ( $this->core_hooks() as list( $hook, $callback, $priority ) ) {
-			$this->assertSame( $priority, has_filter( $hook, $callback ), "$hook → $callback" );
+	/**
+	 * Every registration, named by its group, for the data provider.
+	 */
+	public static function hooks(): array {
+		$all = array();
+		foreach ( self::groups() as $group => $hooks ) {
+			foreach ( $hooks as list( $hook, $callback, $priority ) ) {
+				$all[ "$group: $hook → $callback" ] = array( $hook, $callback, $priority );
+			}
 		}
+		return $all;
 	}
 
 	/**
-	 * Every wpp_* callback registered anywhere is in the list above, or belongs to the heartbeat
-	 * and surfaces section (wpp_heartbeat_*, wpp_surfaces_*, wpp_privacy_*), whose test is
-	 * heartbeat/SurfacesTest.php's.
+	 * @dataProvider hooks
 	 */
-	public function test_no_core_hook_is_left_out_of_the_list(): void {
-		$listed = array();
-		foreach ( $this->core_hooks() as list( $hook, $callback, $priority ) ) {
-			$listed[] = "$hook|$callback|$priority";
-		}
+	public function test_hook_is_registered_with_its_priority( string $hook, string $callback, int $priority ): void {
+		$this->assertSame( $priority, has_filter( $hook, $callback ) );
+	}
+
+	/**
+	 * Every wpp_* callback registered anywhere is in the list above.
+	 */
+	public function test_no_hook_is_left_out_of_the_list(): void {
+		$listed   = array_map( static fn( $h ) => "$h[0]|$h[1]|$h[2]", array_values( self::hooks() ) );
 		$unlisted = array();
 		foreach ( $GLOBALS['wp_filter'] as $hook => $wp_hook ) {
 			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
 				foreach ( $callbacks as $callback ) {
 					$name = is_string( $callback['function'] ) ? $callback['function'] : '';
-					if ( str_starts_with( $name, 'wpp_' ) && ! preg_match( '/^wpp_(heartbeat|surfaces|privacy)_/', $name )
-						&& ! in_array( "$hook|$name|$priority", $listed, true ) ) {
+					if ( str_starts_with( $name, 'wpp_' ) && ! in_array( "$hook|$name|$priority", $listed, true ) ) {
 						$unlisted[] = "$hook|$name|$priority";
 					}
 				}
@@ -72,24 +142,38 @@ class HooksTest extends WPP_TestCase {
 		$this->assertSame( array(), $unlisted );
 	}
 
+	/**
+	 * Callbacks on one hook and priority run in the order they were added: the order of the list
+	 * (Presence API's notice before Presence's own, the post-lock bridge before the handler).
+	 */
+	public function test_callbacks_of_one_hook_and_priority_run_in_the_listed_order(): void {
+		$expected = array();
+		foreach ( self::hooks() as list( $hook, $callback, $priority ) ) {
+			$expected[ "$hook|$priority" ][] = $callback;
+		}
+		foreach ( $expected as $key => $callbacks ) {
+			list( $hook, $priority ) = explode( '|', $key );
+			$registered              = array_values( array_filter( array_keys( $GLOBALS['wp_filter'][ $hook ]->callbacks[ (int) $priority ] ?? array() ), static fn( $id ) => str_starts_with( (string) $id, 'wpp_' ) ) );
+			$this->assertSame( $callbacks, $registered, $key );
+		}
+	}
+
+	public function test_post_lock_refresh_runs_before_presence(): void {
+		$this->assertLessThan( has_filter( 'heartbeat_received', 'wpp_handlers_post_lock' ), has_filter( 'heartbeat_received', 'wp_refresh_post_lock' ) );
+	}
+
 	public function test_wp_login_gets_the_user_object(): void {
-		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_on_login']['accepted_args'] );
-		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_rest_no_store']['accepted_args'] );
-		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_on_deactivated_plugin']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
+		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_feature_plugin_deactivated']['accepted_args'] );
 	}
 
 	/**
-	 * Including the plugin's files registers nothing: only wpp_register_hooks() does. Checked in a
+	 * Including the plugin's files registers nothing: only wpp_hooks_register() does. Checked in a
 	 * fresh process that includes every file without calling it.
 	 */
 	public function test_including_the_files_registers_nothing(): void {
 		list( $out, $err ) = self::run_child( 'include-only-child.php' );
 		$this->assertSame( '[]', trim( $out ), "hooks added by including files: $out $err" );
-	}
-
-	public function test_post_and_page_support_presence(): void {
-		$this->assertTrue( post_type_supports( 'post', 'presence' ) );
-		$this->assertTrue( post_type_supports( 'page', 'presence' ) );
-		$this->assertFalse( post_type_supports( 'attachment', 'presence' ) );
 	}
 }

@@ -1,17 +1,50 @@
 <?php
 /**
- * Login, logout and user deletion (plugin/includes/lifecycle.php), fired through the real
- * WordPress actions on the backend of this run.
+ * The plugin's life on a site (plugin/includes/lifecycle.php): activation and deactivation, the
+ * hourly expiry, and login, logout and user deletion, fired through the real WordPress actions on
+ * the backend of this run. Uninstall is UninstallTest's.
+ *
+ * Activation creates the table: DDL, which commits the transaction MariaDB had open; that test
+ * creates nothing before it, and opens a new transaction after it.
  *
  * @package Presence
  */
 
 /**
- * @covers ::wpp_on_login
- * @covers ::wpp_on_logout
- * @covers ::wpp_on_deleted_user
+ * @covers ::wpp_lifecycle_activate
+ * @covers ::wpp_lifecycle_deactivate
+ * @covers ::wpp_lifecycle_schedule_gc
+ * @covers ::wpp_lifecycle_run_gc
+ * @covers ::wpp_lifecycle_login
+ * @covers ::wpp_lifecycle_logout
+ * @covers ::wpp_lifecycle_deleted_user
  */
 class LifecycleTest extends WPP_TestCase {
+
+	public function test_activation_creates_the_table_and_deactivation_clears_the_event(): void {
+		global $wpdb;
+		$wpdb->query( 'DROP TABLE ' . wpp_table_name() );
+		do_action( 'activate_' . plugin_basename( WPP_FILE ), false );
+		$this->assertTrue( wpp_table_exists() );
+		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		do_action( 'deactivate_' . plugin_basename( WPP_FILE ), false );
+		$this->assertFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		$wpdb->query( 'START TRANSACTION' );
+	}
+
+	public function test_gc_event_is_scheduled_hourly_and_runs_the_backend_gc(): void {
+		wp_clear_scheduled_hook( WPP_GC_EVENT );
+		wpp_lifecycle_schedule_gc(); // What the init hook runs (HooksTest checks the registration).
+		$this->assertNotFalse( wp_next_scheduled( WPP_GC_EVENT ) );
+		$this->assertSame( 'hourly', wp_get_schedule( WPP_GC_EVENT ) );
+
+		$now = 1_900_000_000.0;
+		wpp_backend_use( new WPP_Database_Backend( static function () use ( &$now ) { return $now; } ) );
+		wpp_backend()->set( 'r', 'old', array(), 1, 10 );
+		$now += 20;
+		do_action( WPP_GC_EVENT );
+		$this->assertSame( '0', $GLOBALS['wpdb']->get_var( 'SELECT COUNT(*) FROM ' . wpp_table_name() ) );
+	}
 
 	public function test_login_of_a_user_who_can_edit_posts_writes_admin_online(): void {
 		$editor = self::user( 'editor' );
@@ -44,9 +77,9 @@ class LifecycleTest extends WPP_TestCase {
 	public function test_logout_removes_all_of_the_users_entries(): void {
 		$editor = self::user( 'editor' );
 		$other  = self::user( 'editor' );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
-		wpp_set_entry( 'postType/post:1', 'user-' . $editor->ID, array(), $editor->ID );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $other->ID, array(), $other->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( 'postType/post:1', 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $other->ID, array(), $other->ID );
 
 		self::log_in( $editor );
 		add_filter( 'send_auth_cookies', '__return_false' );
@@ -58,7 +91,7 @@ class LifecycleTest extends WPP_TestCase {
 
 	public function test_deleting_a_user_removes_their_entries(): void {
 		$editor = self::user( 'editor' );
-		wpp_set_entry( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( WPP_ADMIN_ROOM, 'user-' . $editor->ID, array(), $editor->ID );
 		$this->assertTrue( wp_delete_user( $editor->ID ) );
 		$this->assertSame( array(), wpp_backend()->get_room( WPP_ADMIN_ROOM, 150 ) );
 	}

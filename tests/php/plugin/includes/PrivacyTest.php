@@ -9,7 +9,7 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__ ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__ ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__ ) . '/support/trait-wpp-privacy-fixture.php';
 require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
 
@@ -17,7 +17,7 @@ require_once dirname( __DIR__ ) . '/support/trait-wpp-surfaces-render.php';
  * @covers ::wpp_privacy_entry_for_viewer
  * @covers ::wpp_privacy_can_see_post
  */
-final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
+final class PrivacyTest extends WPP_Heartbeat_TestCase {
 	use WPP_Privacy_Fixture;
 	use WPP_Surfaces_Render;
 
@@ -189,9 +189,9 @@ final class WPP_Privacy_Test extends WPP_Heartbeat_TestCase {
 
 	public function test_internal_rooms_are_out_of_reach_of_the_rest_api(): void {
 		$admin = $this->people['private'];
-		$this->assertFalse( wpp_can_access_room( WPP_SCREEN_ROOM_PREFIX . 'post/' . $this->post_id, $admin->ID ) );
-		$this->assertTrue( wpp_can_access_room( WPP_LAST_SEEN_ROOM, $admin->ID ) );
-		$this->assertFalse( wpp_can_access_room( WPP_LAST_SEEN_ROOM, $this->people['editor']->ID ) );
+		$this->assertFalse( wpp_rooms_can_access( WPP_SCREEN_ROOM_PREFIX . 'post/' . $this->post_id, $admin->ID ) );
+		$this->assertTrue( wpp_rooms_can_access( WPP_LAST_SEEN_ROOM, $admin->ID ) );
+		$this->assertFalse( wpp_rooms_can_access( WPP_LAST_SEEN_ROOM, $this->people['editor']->ID ) );
 	}
 
 	public function test_rest_entries_hide_the_post_of_an_entry_deleted_by_an_administrator_who_may_not_edit_it(): void {

@@ -1,6 +1,6 @@
 <?php
 /**
- * Child process of ApiTest's conflict tests: another plugin declares wp_get_presence() (without a
+ * Child process of PublicApiTest: another plugin declares wp_get_presence() (without a
  * function_exists() guard), loaded before or after Presence (argument `early` or `late`). Prints
  * a JSON report.
  *
@@ -38,15 +38,15 @@ $admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' =
 wp_set_current_user( (int) ( $admins[0] ?? 1 ) );
 $GLOBALS['current_screen'] = WP_Screen::get( 'dashboard' ); // Without firing current_screen: nothing may write.
 ob_start();
-wpp_admin_notices();
+wpp_notices_print();
 $notice = ob_get_clean();
 
 // Nothing is written: only validation and a read of an empty room.
-$internals = is_wp_error( wpp_set_entry( '', 'c', array() ) ) && array() === wpp_get_entries( 'wpp-conflict-test-room' );
+$internals = is_wp_error( wpp_entries_set( '', 'c', array() ) ) && array() === wpp_entries_get( 'wpp-conflict-test-room' );
 
 echo wp_json_encode(
 	array(
-		'conflicts'              => wpp_api_conflicts(),
+		'conflicts'              => wpp_public_api_conflicts(),
 		'wp_get_presence'        => wp_get_presence( 'r' ),
 		'wp_set_presence_exists' => function_exists( 'wp_set_presence' ),
 		'internals_work'         => $internals,

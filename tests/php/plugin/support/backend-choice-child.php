@@ -19,7 +19,7 @@ $admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' =
 wp_set_current_user( (int) ( $admins[0] ?? 1 ) );
 $GLOBALS['current_screen'] = WP_Screen::get( 'dashboard' );
 ob_start();
-wpp_admin_notices();
+wpp_notices_print();
 $notice = (string) ob_get_clean();
 $health = wpp_site_health_backend_test();
 

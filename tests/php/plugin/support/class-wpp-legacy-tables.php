@@ -46,7 +46,7 @@ final class WPP_Legacy_Tables {
 			'user_id'   => $user_id,
 			'data'      => wp_json_encode( $data ),
 			// Without expires_gmt a row lives for the TTL after its date_gmt.
-			'date_gmt'  => gmdate( 'Y-m-d H:i:s', $expires_column ? $now - 5 : $now + $live_for - wpp_default_ttl() ),
+			'date_gmt'  => gmdate( 'Y-m-d H:i:s', $expires_column ? $now - 5 : $now + $live_for - wpp_entries_default_ttl() ),
 		);
 		if ( $expires_column ) {
 			$row['expires_gmt'] = gmdate( 'Y-m-d H:i:s', $now + $live_for );

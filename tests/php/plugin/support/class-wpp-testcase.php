@@ -55,7 +55,7 @@ abstract class WPP_TestCase extends TestCase {
 		$wpdb->query( 'ROLLBACK' );
 		$wpdb->query( 'SET autocommit = 1' );
 		$wp_filter = $this->hooks_before; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
-		wpp_use_backend( $this->backend_before );
+		wpp_backend_use( $this->backend_before );
 		$this->backend_before = null;
 		if ( is_multisite() && ms_is_switched() ) {
 			restore_current_blog();

@@ -1,7 +1,7 @@
 <?php
 /**
  * Child process of HooksTest: loads WordPress without the plugin, snapshots every registered
- * callback, includes each plugin file (without calling wpp_register_hooks()), and prints the
+ * callback, includes each plugin file (without calling wpp_hooks_register()), and prints the
  * callbacks that appeared, as JSON.
  *
  * @package Presence

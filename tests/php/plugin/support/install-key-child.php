@@ -1,6 +1,6 @@
 <?php
 /**
- * Child process of BackendTest: prints wpp_install_key() as another PHP process of the same
+ * Child process of BackendTest: prints wpp_backend_install_key() as another PHP process of the same
  * install computes it.
  *
  * @package Presence
@@ -8,4 +8,4 @@
 
 // phpcs:disable
 require __DIR__ . '/load-wordpress-with-plugin.php';
-echo wpp_install_key();
+echo wpp_backend_install_key();

@@ -11,7 +11,7 @@ require __DIR__ . '/load-wordpress-with-plugin.php';
 ini_set( 'display_errors', '1' ); // As a misconfigured site would: any warning would be printed.
 
 ob_start();
-$set   = wpp_set_entry( 'admin/online', 'c', array( 'a' => 1 ), 1 );
+$set   = wpp_entries_set( 'admin/online', 'c', array( 'a' => 1 ), 1 );
 $room  = wpp_backend()->get_room( 'admin/online', 150 );
 $count = wpp_backend()->count_room( 'admin/online', 150 );
 wpp_backend()->rooms( 150 );

@@ -26,7 +26,7 @@ trait WPP_Surfaces_Render {
 		}
 		$bar = new WP_Admin_Bar();
 		$bar->add_group( array( 'id' => 'top-secondary', 'meta' => array( 'class' => 'ab-top-secondary' ) ) );
-		wpp_surfaces_admin_bar( $bar );
+		wpp_admin_bar_menu( $bar );
 		ob_start();
 		$bar->render();
 		return (string) ob_get_clean();
@@ -39,8 +39,8 @@ trait WPP_Surfaces_Render {
 		wp_set_current_user( $viewer->ID );
 		set_current_screen( 'dashboard' );
 		ob_start();
-		wpp_surfaces_render_dashboard_widget();
-		wpp_surfaces_render_active_posts_widget();
+		wpp_whos_online_render();
+		wpp_active_posts_render();
 		return (string) ob_get_clean();
 	}
 
@@ -55,7 +55,7 @@ trait WPP_Surfaces_Render {
 		wpp_posts_list_state( true );
 		ob_start();
 		foreach ( $posts as $post ) {
-			wpp_surfaces_posts_column( WPP_POSTS_COLUMN, $post->ID );
+			wpp_posts_list_column( WPP_POSTS_COLUMN, $post->ID );
 		}
 		return (string) ob_get_clean();
 	}
@@ -68,9 +68,9 @@ trait WPP_Surfaces_Render {
 	protected function render_users_list( WP_User $viewer, array $user_ids ): string {
 		wp_set_current_user( $viewer->ID );
 		wpp_users_list_presence( true );
-		$html = implode( ' ', wpp_surfaces_users_views( array( 'all' => '<a href="users.php" class="current" aria-current="page">All</a>' ) ) );
+		$html = implode( ' ', wpp_users_list_views( array( 'all' => '<a href="users.php" class="current" aria-current="page">All</a>' ) ) );
 		foreach ( $user_ids as $id ) {
-			$html .= wpp_surfaces_users_column( '', 'wpp_status', $id );
+			$html .= wpp_users_list_column( '', 'wpp_status', $id );
 		}
 		return $html;
 	}

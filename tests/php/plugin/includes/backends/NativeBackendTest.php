@@ -34,7 +34,7 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 	public function test_name_and_prefix(): void {
 		$b = new WPP_Native_Backend();
 		$this->assertSame( 'native', $b->name() );
-		$this->assertSame( wpp_install_key() . '/' . get_current_blog_id() . '/', $b->prefix() );
+		$this->assertSame( wpp_backend_install_key() . '/' . get_current_blog_id() . '/', $b->prefix() );
 	}
 
 	public function test_stats_carry_the_segment_figures_and_count_only_this_site(): void {

@@ -8,7 +8,8 @@
 
 /**
  * @covers WPP_REST_Controller
- * @covers ::wpp_rest_no_store
+ * @covers ::wpp_routes_register
+ * @covers ::wpp_routes_no_store
  */
 class RestControllerTest extends WPP_TestCase {
 
@@ -89,7 +90,7 @@ class RestControllerTest extends WPP_TestCase {
 		$editor = self::user( 'editor' );
 		self::log_in( $editor );
 		foreach ( range( 1, 5 ) as $i ) {
-			wpp_set_entry( 'admin/online', "c$i", array(), $editor->ID );
+			wpp_entries_set( 'admin/online', "c$i", array(), $editor->ID );
 			usleep( 1500 );
 		}
 		$page1 = $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 2 ) );
@@ -105,7 +106,7 @@ class RestControllerTest extends WPP_TestCase {
 	public function test_a_page_far_past_the_end_is_empty_not_an_error(): void {
 		$editor = self::user( 'editor' );
 		self::log_in( $editor );
-		wpp_set_entry( 'admin/online', 'c1', array(), $editor->ID );
+		wpp_entries_set( 'admin/online', 'c1', array(), $editor->ID );
 		// page * per_page overflows a PHP int: it must not reach the backend's ?int $limit.
 		foreach ( array( 1000000, PHP_INT_MAX ) as $page ) {
 			$response = $this->request( 'GET', '/presence', array( 'room' => 'admin/online', 'per_page' => 100, 'page' => $page ) );
@@ -169,11 +170,11 @@ class RestControllerTest extends WPP_TestCase {
 	public function test_a_client_id_of_another_user_is_409(): void {
 		$alice = self::user( 'editor' );
 		$bob   = self::user( 'editor' );
-		wpp_set_entry( 'admin/online', 'shared', array( 'who' => 'alice' ), $alice->ID );
+		wpp_entries_set( 'admin/online', 'shared', array( 'who' => 'alice' ), $alice->ID );
 
 		self::log_in( $bob );
 		$this->assertError( 409, 'wpp_client_id_taken', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'shared' ) ) );
-		$this->assertSame( array( 'who' => 'alice' ), wpp_find_entry( 'admin/online', 'shared' )['data'] );
+		$this->assertSame( array( 'who' => 'alice' ), wpp_entries_find( 'admin/online', 'shared' )['data'] );
 	}
 
 	public function test_the_heartbeat_entries_cannot_be_written_over_rest(): void {
@@ -199,14 +200,14 @@ class RestControllerTest extends WPP_TestCase {
 		// database backend `user-{id} ` is the heartbeat's own `user-{id}`, and writing it would set
 		// the name and avatar every other editor is shown for that user.
 		$editor = self::user( 'editor' );
-		wpp_heartbeat_write_online( $editor, 'dashboard' );
+		wpp_write_online( $editor, 'dashboard' );
 		self::log_in( $editor );
 		$fake = array( 'display_name' => 'Site Administrator', 'avatar_url' => 'https://tracker.example/p.png' );
 		foreach ( array( array( 'admin/online', 'user-' . $editor->ID . ' ' ), array( 'admin/online ', 'user-' . $editor->ID ) ) as list( $room, $client ) ) {
 			$response = $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => $client, 'data' => $fake ) );
 			$this->assertSame( 400, $response->get_status(), wp_json_encode( $response->get_data() ) );
 		}
-		$online = wpp_find_entry( 'admin/online', 'user-' . $editor->ID );
+		$online = wpp_entries_find( 'admin/online', 'user-' . $editor->ID );
 		$this->assertSame( $editor->ID, $online['user_id'] );
 		$this->assertSame( $editor->display_name, $online['data']['display_name'] );
 		$this->assertSame( array( 'admin/online' ), array_keys( wpp_backend()->rooms( 86400 ) ) );
@@ -217,7 +218,7 @@ class RestControllerTest extends WPP_TestCase {
 		$editor = self::user( 'editor' );
 		self::log_in( $editor );
 		for ( $i = 1; $i <= WPP_REST_Controller::MAX_ENTRIES_PER_USER; $i++ ) {
-			$this->assertTrue( wpp_set_entry( "room-$i", 'c', array(), $editor->ID ) );
+			$this->assertTrue( wpp_entries_set( "room-$i", 'c', array(), $editor->ID ) );
 		}
 		$this->assertError( 429, 'wpp_too_many_entries', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c51' ) ) );
 		$this->assertSame( 200, $this->request( 'POST', '/presence', array( 'room' => 'room-1', 'client_id' => 'c' ) )->get_status(), 'refreshing an own entry is fine' );
@@ -227,8 +228,8 @@ class RestControllerTest extends WPP_TestCase {
 		$alice = self::user( 'editor' );
 		$bob   = self::user( 'editor' );
 		$admin = self::user( 'administrator' );
-		wpp_set_entry( 'admin/online', 'a', array(), $alice->ID );
-		wpp_set_entry( 'admin/online', 'b', array(), $bob->ID );
+		wpp_entries_set( 'admin/online', 'a', array(), $alice->ID );
+		wpp_entries_set( 'admin/online', 'b', array(), $bob->ID );
 
 		self::log_in( $alice );
 		$this->assertError( 403, 'wpp_cannot_delete', $this->request( 'DELETE', '/presence', array( 'room' => 'admin/online', 'client_id' => 'b' ) ) );
@@ -254,12 +255,12 @@ class RestControllerTest extends WPP_TestCase {
 		$editor      = self::user( 'editor' );
 		$contributor = self::user( 'contributor' );
 		$room        = 'postType/post:' . self::post( array( 'post_author' => $editor->ID ) )->ID;
-		wpp_set_entry( $room, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( $room, 'user-' . $editor->ID, array(), $editor->ID );
 
 		self::log_in( $contributor );
 		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-' . $editor->ID ) ) );
 		$this->assertError( 404, 'wpp_not_found', $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'user-1234567' ) ) );
-		$this->assertNotNull( wpp_find_entry( $room, 'user-' . $editor->ID ) );
+		$this->assertNotNull( wpp_entries_find( $room, 'user-' . $editor->ID ) );
 
 		// Whoever may use the room learns that an entry is not there (it could see it anyway).
 		self::log_in( $editor );
@@ -267,7 +268,7 @@ class RestControllerTest extends WPP_TestCase {
 		self::log_in( $contributor );
 
 		// An own entry in a room the user may no longer see can still be removed.
-		wpp_set_entry( $room, 'mine', array(), $contributor->ID );
+		wpp_entries_set( $room, 'mine', array(), $contributor->ID );
 		$this->assertSame( 200, $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => 'mine' ) )->get_status() );
 	}
 
@@ -276,11 +277,11 @@ class RestControllerTest extends WPP_TestCase {
 		$contributor = self::user( 'contributor' );
 		$post        = self::post( array( 'post_author' => $editor->ID ) );
 		$post_room   = 'postType/post:' . $post->ID;
-		wpp_set_entry( 'admin/online', 'user-' . $editor->ID, array(), $editor->ID );
-		wpp_set_entry( 'admin/online', 'user-' . $contributor->ID, array(), $contributor->ID );
-		wpp_set_entry( 'admin/online', 'tab-2', array(), $contributor->ID );
-		wpp_set_entry( 'admin/online', 'gone', array(), 987654321 ); // A user who no longer exists.
-		wpp_set_entry( $post_room, 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( 'admin/online', 'user-' . $editor->ID, array(), $editor->ID );
+		wpp_entries_set( 'admin/online', 'user-' . $contributor->ID, array(), $contributor->ID );
+		wpp_entries_set( 'admin/online', 'tab-2', array(), $contributor->ID );
+		wpp_entries_set( 'admin/online', 'gone', array(), 987654321 ); // A user who no longer exists.
+		wpp_entries_set( $post_room, 'user-' . $editor->ID, array(), $editor->ID );
 
 		self::log_in( $editor );
 		$rooms = $this->request( 'GET', '/presence/rooms' );
@@ -307,7 +308,7 @@ class RestControllerTest extends WPP_TestCase {
 	}
 
 	public function test_rooms_is_403_without_edit_posts(): void {
-		wpp_set_entry( 'admin/online', 'c', array(), 1 );
+		wpp_entries_set( 'admin/online', 'c', array(), 1 );
 		self::log_in( self::user( 'subscriber' ) );
 		$this->assertError( 403, 'wpp_rooms_forbidden', $this->request( 'GET', '/presence/rooms' ) );
 	}
@@ -316,7 +317,7 @@ class RestControllerTest extends WPP_TestCase {
 		$editor = self::user( 'editor' );
 		foreach ( range( 1, 5 ) as $i ) {
 			foreach ( range( 1, $i ) as $c ) {
-				wpp_set_entry( "room-$i", "c$c", array(), $editor->ID );
+				wpp_entries_set( "room-$i", "c$c", array(), $editor->ID );
 			}
 		}
 		self::log_in( $editor );
@@ -333,8 +334,8 @@ class RestControllerTest extends WPP_TestCase {
 
 	public function test_entries_show_the_current_display_name_and_a_32px_avatar(): void {
 		$editor = self::user( 'editor' );
-		wpp_set_entry( 'admin/online', 'tab', array( 'display_name' => 'What the entry says' ), $editor->ID );
-		wpp_set_entry( 'admin/online', 'gone', array(), 987654321 );
+		wpp_entries_set( 'admin/online', 'tab', array( 'display_name' => 'What the entry says' ), $editor->ID );
+		wpp_entries_set( 'admin/online', 'gone', array(), 987654321 );
 		wp_update_user( array( 'ID' => $editor->ID, 'display_name' => 'Renamed Editor' ) );
 
 		self::log_in( $editor );
@@ -349,7 +350,7 @@ class RestControllerTest extends WPP_TestCase {
 	public function test_per_page_defaults_to_100(): void {
 		$editor = self::user( 'editor' );
 		foreach ( range( 1, 101 ) as $i ) {
-			wpp_set_entry( 'admin/online', "c$i", array(), $editor->ID );
+			wpp_entries_set( 'admin/online', "c$i", array(), $editor->ID );
 		}
 		self::log_in( $editor );
 		$list = $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) );

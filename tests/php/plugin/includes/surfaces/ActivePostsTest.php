@@ -7,16 +7,16 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 
 /**
  * @covers ::wpp_active_posts_read
  * @covers ::wpp_active_posts_build
- * @covers ::wpp_surfaces_active_posts_html
+ * @covers ::wpp_active_posts_html
  */
-final class WPP_Surfaces_Active_Posts_Test extends WPP_Heartbeat_TestCase {
+final class ActivePostsTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 	use WPP_Privacy_Fixture;
 

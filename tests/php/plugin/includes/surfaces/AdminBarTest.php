@@ -6,14 +6,14 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
 /**
- * @covers ::wpp_surfaces_admin_bar
- * @covers ::wpp_surfaces_admin_bar_groups
+ * @covers ::wpp_admin_bar_menu
+ * @covers ::wpp_admin_bar_groups
  */
-final class WPP_Surfaces_Admin_Bar_Test extends WPP_Heartbeat_TestCase {
+final class AdminBarTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	/**
@@ -63,9 +63,9 @@ final class WPP_Surfaces_Admin_Bar_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( 0 );
 		require_once ABSPATH . WPINC . '/class-wp-admin-bar.php';
 		$bar = new WP_Admin_Bar();
-		wpp_surfaces_admin_bar( $bar );
+		wpp_admin_bar_menu( $bar );
 		$this->assertNull( $bar->get_node( 'wpp-online' ) );
-		wpp_surfaces_admin_bar( 'not a bar' ); // Never fatal.
+		wpp_admin_bar_menu( 'not a bar' ); // Never fatal.
 		$this->addToAssertionCount( 1 );
 	}
 

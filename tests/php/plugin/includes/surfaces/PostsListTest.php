@@ -7,16 +7,16 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 
 /**
- * @covers ::wpp_surfaces_posts_columns
- * @covers ::wpp_surfaces_posts_column
+ * @covers ::wpp_posts_list_columns
+ * @covers ::wpp_posts_list_column
  * @covers ::wpp_posts_list_read
  */
-final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
+final class PostsListTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 	use WPP_Privacy_Fixture;
 
@@ -35,13 +35,13 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 	public function test_the_column_comes_after_the_title_for_post_types_with_presence_support(): void {
 		wp_set_current_user( self::user( 'editor' )->ID );
 		$columns = array( 'cb' => '', 'title' => 'Title', 'author' => 'Author' );
-		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_surfaces_posts_columns( $columns, 'post' ) ) );
-		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_surfaces_posts_columns( $columns ) ), 'pages' );
+		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_posts_list_columns( $columns, 'post' ) ) );
+		$this->assertSame( array( 'cb', 'title', 'wpp_editing', 'author' ), array_keys( wpp_posts_list_columns( $columns ) ), 'pages' );
 		register_post_type( 'wpp_plain', array( 'show_ui' => true ) );
-		$this->assertSame( $columns, wpp_surfaces_posts_columns( $columns, 'wpp_plain' ) );
+		$this->assertSame( $columns, wpp_posts_list_columns( $columns, 'wpp_plain' ) );
 		unregister_post_type( 'wpp_plain' );
 		wp_set_current_user( self::user( 'subscriber' )->ID );
-		$this->assertSame( $columns, wpp_surfaces_posts_columns( $columns, 'post' ) );
+		$this->assertSame( $columns, wpp_posts_list_columns( $columns, 'post' ) );
 	}
 
 	public function test_a_cell_shows_the_others_in_the_room_not_the_viewer(): void {
@@ -63,7 +63,7 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_one_read_for_the_whole_page(): void {
-		wpp_use_backend( new WPP_Database_Backend() );
+		wpp_backend_use( new WPP_Database_Backend() );
 		$me    = self::user( 'editor' );
 		$posts = array();
 		for ( $i = 0; $i < 12; $i++ ) {
@@ -157,7 +157,7 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 			}
 		);
 		$before    = $wpdb->num_queries;
-		$unchanged = wpp_heartbeat_received( array(), $ask, 'edit-post' )['presence-post-rows'] ?? null;
+		$unchanged = wpp_handlers_heartbeat( array(), $ask, 'edit-post' )['presence-post-rows'] ?? null;
 		$this->assertSame( array( 'version' => $joined['version'], 'unchanged' => true ), $unchanged );
 		if ( 'native' === wpp_backend()->name() ) {
 			$this->assertSame( 0, $wpdb->num_queries - $before, 'an unchanged answer loads no post: ' . implode( '; ', $queries ) );
@@ -180,8 +180,8 @@ final class WPP_Surfaces_Posts_List_Test extends WPP_Heartbeat_TestCase {
 		$this->assertArrayNotHasKey( 'presence-post-rows', $this->heartbeat( $contributor, $editor_ask ) );
 
 		// Rooms that are not post rooms, or too many, are not even read.
-		$this->assertNull( wpp_heartbeat_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array( 'admin/online' ), 'nonce' => 'x' ) ) ) );
-		$this->assertNull( wpp_heartbeat_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array_fill( 0, 201, $secret_room ), 'nonce' => 'x' ) ) ) );
+		$this->assertNull( wpp_ping_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array( 'admin/online' ), 'nonce' => 'x' ) ) ) );
+		$this->assertNull( wpp_ping_read_post_rows( array( 'presence-post-rows' => array( 'rooms' => array_fill( 0, 201, $secret_room ), 'nonce' => 'x' ) ) ) );
 	}
 
 	public function test_a_signed_room_the_viewer_may_no_longer_edit_is_dropped_from_a_full_answer(): void {

@@ -8,14 +8,14 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 
 /**
  * @covers ::wpp_stale_screen_key
- * @covers ::wpp_stale_check
- * @covers ::wpp_stale_mark
+ * @covers ::wpp_stale_screen_check
+ * @covers ::wpp_stale_screen_mark
  */
-final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
+final class StaleScreenTest extends WPP_Heartbeat_TestCase {
 
 	protected function setUp(): void {
 		parent::setUp();
@@ -218,7 +218,7 @@ final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( $reader->ID );
 		wp_get_current_user()->get_role_caps();
 		$before = $wpdb->num_queries;
-		$this->assertNull( wpp_stale_check( 'term/' . $term['term_id'], microtime( true ) - 60, $reader ) );
+		$this->assertNull( wpp_stale_screen_check( 'term/' . $term['term_id'], microtime( true ) - 60, $reader ) );
 		$this->assertSame( 0, $wpdb->num_queries - $before );
 	}
 
@@ -233,7 +233,7 @@ final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
 		$term   = wp_insert_term( 'Busy term', 'category' );
 		$key    = 'term/' . $term['term_id'];
 		wp_set_current_user( self::user( 'editor' )->ID );
-		wpp_stale_mark( $key );
+		wpp_stale_screen_mark( $key );
 		$shown = $this->tick( $reader, $key, microtime( true ) - 60 );
 		$this->assertNotNull( $shown );
 
@@ -241,12 +241,12 @@ final class WPP_Surfaces_Stale_Screen_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( $reader->ID );
 		wp_get_current_user()->get_role_caps();
 		$before = $wpdb->num_queries;
-		$this->assertNull( wpp_stale_check( $key, (float) wp_json_encode( $shown['saved_at'] ), $reader ), 'the saved_at the browser got, and sends back' );
+		$this->assertNull( wpp_stale_screen_check( $key, (float) wp_json_encode( $shown['saved_at'] ), $reader ), 'the saved_at the browser got, and sends back' );
 		$this->assertSame( 0, $wpdb->num_queries - $before );
 	}
 
 	public function test_the_ask_is_checked(): void {
-		$read = static fn( $ask ) => wpp_heartbeat_read_screen( array( 'presence-screen' => $ask ) );
+		$read = static fn( $ask ) => wpp_ping_read_screen( array( 'presence-screen' => $ask ) );
 		$this->assertSame( array( 'key' => 'post/1', 'since' => 12.5 ), $read( array( 'key' => 'post/1', 'since' => '12.5' ) ) );
 		foreach ( array( array( 'key' => 'Post/1', 'since' => 1 ), array( 'key' => 'post/1' ), array( 'key' => 'post//1', 'since' => 1 ), array( 'key' => str_repeat( 'a', 101 ), 'since' => 1 ), array( 'key' => 'p', 'since' => -1 ), 'x' ) as $bad ) {
 			$this->assertNull( $read( $bad ), wp_json_encode( $bad ) );

@@ -7,15 +7,15 @@
  * @package Presence
  */
 
-require_once dirname( __DIR__, 2 ) . '/heartbeat/HeartbeatTestCase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 
 /**
- * @covers ::wpp_surfaces_users_views
- * @covers ::wpp_surfaces_users_query_args
- * @covers ::wpp_surfaces_users_column
+ * @covers ::wpp_users_list_views
+ * @covers ::wpp_users_list_query_args
+ * @covers ::wpp_users_list_column
  */
-final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
+final class UsersListTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 
 	protected function tearDown(): void {
@@ -41,7 +41,7 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'class="current" aria-current="page">Online', $html );
 		$this->assertStringNotContainsString( 'class="current" aria-current="page">All', $html );
 
-		$args = wpp_surfaces_users_query_args( array( 'number' => 20 ) );
+		$args = wpp_users_list_query_args( array( 'number' => 20 ) );
 		$ids  = $args['include'];
 		sort( $ids );
 		$this->assertSame( array( $one->ID, $two->ID ), $ids );
@@ -55,7 +55,7 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 		wp_set_current_user( self::user( 'administrator' )->ID );
 		wpp_users_list_presence( true );
 		$_GET['presence'] = 'online';
-		$args             = wpp_surfaces_users_query_args( array() );
+		$args             = wpp_users_list_query_args( array() );
 		$this->assertSame( array( 0 ), $args['include'] );
 		$this->assertSame( array(), ( new WP_User_Query( $args ) )->get_results() );
 	}
@@ -63,20 +63,20 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 	public function test_users_who_may_not_list_users_get_neither_view_nor_column_nor_filter(): void {
 		$this->heartbeat( self::user( 'editor' ), $this->ping() );
 		wp_set_current_user( self::user( 'editor' )->ID );
-		$this->assertSame( array( 'all' => 'x' ), wpp_surfaces_users_views( array( 'all' => 'x' ) ) );
-		$this->assertSame( array( 'name' => 'Name' ), wpp_surfaces_users_columns( array( 'name' => 'Name' ) ) );
+		$this->assertSame( array( 'all' => 'x' ), wpp_users_list_views( array( 'all' => 'x' ) ) );
+		$this->assertSame( array( 'name' => 'Name' ), wpp_users_list_columns( array( 'name' => 'Name' ) ) );
 		$_GET['presence'] = 'online';
-		$this->assertSame( array( 'number' => 5 ), wpp_surfaces_users_query_args( array( 'number' => 5 ) ) );
+		$this->assertSame( array( 'number' => 5 ), wpp_users_list_query_args( array( 'number' => 5 ) ) );
 	}
 
 	public function test_the_status_column_says_active_idle_last_seen_or_nothing(): void {
 		$clock = new WPP_Test_Memory_Backend( microtime( true ) - 100 );
-		wpp_use_backend( $clock );
+		wpp_backend_use( $clock );
 		$idle = self::user( 'editor' );
 		$this->heartbeat( $idle, $this->ping() );
 		$clock->now = microtime( true ) - 600;
 		$gone       = self::user( 'editor' );
-		wpp_surfaces_note_last_seen( $gone->ID ); // Ten minutes ago.
+		wpp_users_list_note_last_seen( $gone->ID ); // Ten minutes ago.
 		$clock->now = microtime( true );
 		$active     = self::user( 'author' );
 		$this->heartbeat( $active, $this->ping() );
@@ -84,14 +84,14 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 
 		$admin = self::user( 'administrator' );
 		wp_set_current_user( $admin->ID );
-		$this->assertSame( array( 'username' => 'U', 'wpp_status' => 'Status' ), wpp_surfaces_users_columns( array( 'username' => 'U' ) ) );
+		$this->assertSame( array( 'username' => 'U', 'wpp_status' => 'Status' ), wpp_users_list_columns( array( 'username' => 'U' ) ) );
 		wpp_users_list_presence( true );
-		$cell = static fn( WP_User $user ) => wpp_surfaces_users_column( '', 'wpp_status', $user->ID );
+		$cell = static fn( WP_User $user ) => wpp_users_list_column( '', 'wpp_status', $user->ID );
 		$this->assertStringContainsString( 'wpp-status--active', $cell( $active ) );
 		$this->assertStringContainsString( 'wpp-status--idle', $cell( $idle ) );
 		$this->assertMatchesRegularExpression( '#Last seen <time class="wpp-ago"[^>]*>10 min(ute)?s ago</time>#', $cell( $gone ) );
 		$this->assertStringContainsString( 'Not seen today', $cell( $never ) );
-		$this->assertSame( 'other', wpp_surfaces_users_column( 'other', 'email', $never->ID ), 'other columns untouched' );
+		$this->assertSame( 'other', wpp_users_list_column( 'other', 'email', $never->ID ), 'other columns untouched' );
 	}
 
 	public function test_last_seen_survives_the_logout_that_removes_the_entries(): void {
@@ -109,7 +109,7 @@ final class WPP_Surfaces_Users_List_Test extends WPP_Heartbeat_TestCase {
 	public function test_opening_a_page_notes_the_visit(): void {
 		$editor = self::user( 'editor' );
 		wp_set_current_user( $editor->ID );
-		wpp_surfaces_note_page_view( WP_Screen::get( 'edit-post' ) );
+		wpp_page_view_note( WP_Screen::get( 'edit-post' ) );
 		wpp_backend()->remove_user( $editor->ID );
 		$this->assertSame( 'seen', wpp_users_list_presence( true )[ $editor->ID ]['status'] );
 	}

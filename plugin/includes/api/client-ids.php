@@ -1,0 +1,61 @@
+<?php
+/**
+ * Client ids that mean something: `user-{id}` is the entry a user's own heartbeat (or login)
+ * writes, one per room, carrying the name and avatar others are shown. Only the user's own
+ * requests write one; the REST API refuses them, and imports do not copy another user's.
+ *
+ * @package Presence
+ * @since   0.2.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Client id of the entries the heartbeat writes for a user. The editor ping and the post-lock
+ * bridge both use it, so one user has one entry per post whatever wrote it.
+ *
+ * @since 0.1.0
+ *
+ * @param int $user_id User id.
+ * @return string `user-{id}`.
+ */
+function wpp_client_ids_user( int $user_id ): string {
+	return 'user-' . $user_id;
+}
+
+/**
+ * Whether a client id is of the form the heartbeat writes (`user-{digits}`). Such entries carry
+ * the display name and avatar URL every other editor is shown, so only the user's own heartbeat
+ * and login write them; the REST API refuses them (see WPP_REST_Controller::create_item()).
+ *
+ * @since 0.1.0
+ *
+ * @param string $client_id Client id.
+ * @return bool
+ */
+function wpp_client_ids_is_user( string $client_id ): bool {
+	return 1 === preg_match( '/^user-[0-9]+$/D', $client_id );
+}
+
+/**
+ * Keeps the entries the heartbeat wrote (client `user-{user_id}`: one per user, carrying the
+ * fields written from the user's own account). Entries other code put in the same room (other
+ * client ids, any data) are not listed as users.
+ *
+ * @since 0.1.0
+ *
+ * @param array $entries Backend entries.
+ * @param int   $exclude User to leave out; 0 for none.
+ * @return array
+ */
+function wpp_client_ids_user_entries( array $entries, int $exclude = 0 ): array {
+	$out = array();
+	foreach ( $entries as $entry ) {
+		$user_id = (int) ( $entry['user_id'] ?? 0 );
+		if ( $user_id > 0 && $user_id !== $exclude && wpp_client_ids_user( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
+			$out[] = $entry;
+		}
+	}
+	return $out;
+}

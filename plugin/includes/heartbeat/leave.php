@@ -1,0 +1,56 @@
+<?php
+/**
+ * Leaving a page: when a tab closes or navigates away, the client script tells the server at once
+ * (`pagehide` → `fetch( …, { keepalive: true } )` to `POST /wp-presence/v1/leave`), and the
+ * entries that page wrote are removed, so others see the person go within seconds instead of
+ * after the TTL. A page restored from the back/forward cache pings again and comes back.
+ *
+ * Only the entries that still carry the page's tab id are removed: if the user opened another
+ * page meanwhile (the usual case when navigating: the next page may be served before the leave
+ * request), that page's entries are its own and stay.
+ *
+ * @package Presence
+ * @since   0.2.0
+ * @access  private
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Removes the heartbeat entries of a user that a tab wrote (its `admin/online` entry and its post
+ * room entry), and notes when the user was last seen.
+ *
+ * @since 0.2.0
+ *
+ * @param WP_User $user The user leaving.
+ * @param string  $tab  Tab id of the page that is going away.
+ * @return int Entries removed.
+ */
+function wpp_leave_tab( WP_User $user, string $tab ): int {
+	if ( ! $user->exists() || '' === wpp_ping_clean_tab( $tab ) ) {
+		return 0;
+	}
+	$client  = wpp_client_ids_user( $user->ID );
+	$removed = 0;
+	foreach ( wpp_backend()->user_entries( $user->ID, DAY_IN_SECONDS ) as $entry ) {
+		$ours = $client === $entry['client_id'] && $tab === ( $entry['data']['tab'] ?? null );
+		if ( $ours && true === wpp_entries_remove( $entry['room'], $client ) ) {
+			++$removed;
+		}
+	}
+	if ( user_can( $user, 'edit_posts' ) ) {
+		wpp_users_list_note_last_seen( $user->ID );
+	}
+
+	/**
+	 * Fires after a page (tab) of a user went away and its entries were removed.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int    $user_id User id.
+	 * @param string $tab     Tab id.
+	 * @param int    $removed Entries removed (0 when another page of the user had written since).
+	 */
+	do_action( 'wpp_tab_left', $user->ID, $tab, $removed );
+	return $removed;
+}
