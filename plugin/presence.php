@@ -49,6 +49,7 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp
 require_once WPP_DIR . '/includes/api/validate.php';
 require_once WPP_DIR . '/includes/api/rooms.php';
 require_once WPP_DIR . '/includes/api/client-ids.php';
+require_once WPP_DIR . '/includes/api/switches.php';
 require_once WPP_DIR . '/includes/api/entries.php';
 require_once WPP_DIR . '/includes/api/public-api.php';
 
