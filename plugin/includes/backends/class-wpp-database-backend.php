@@ -247,7 +247,12 @@ final class WPP_Database_Backend implements WPP_Backend {
 		);
 		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
 
-		$out['version'] = $this->version_of( array_map( static fn( $row ) => array( (string) $row->client_id, (string) $row->user_id, md5( (string) $row->data ) ), $rows ) );
+		$out['version'] = $this->version_of(
+			array_map(
+				static fn( $row ) => array( (string) $row->client_id, (string) $row->user_id, md5( (string) $row->data ) ),
+				array_filter( $rows, static fn( $row ) => WPP_COLLAB_CLIENT !== $row->client_id )
+			)
+		);
 		$reserved       = str_starts_with( $client_prefix, WPP_RESERVED_PREFIX );
 		$picked         = array();
 		$counted        = array();
@@ -367,7 +372,9 @@ final class WPP_Database_Backend implements WPP_Backend {
 			$client_id,
 			(int) floor( $this->now() )
 		);
-		return $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) )[0] ?? null;
+		$rows             = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
+		$this->last_error = (string) $wpdb->last_error; // Tells a failed read from no entry.
+		return $this->entries( $rows )[0] ?? null;
 	}
 
 	/** @inheritDoc */
@@ -422,17 +429,18 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * A hash of the live rows' (client_id, user_id, data), reserved rows included: it changes
-	 * exactly when an entry joins, leaves or changes, and not when one is only refreshed. 0 for an
-	 * empty room.
+	 * A hash of the live rows' (client_id, user_id, data), reserved rows included but for the
+	 * backend's own `_collab` count: it changes exactly when an entry joins, leaves or changes,
+	 * and not when one is only refreshed. 0 for an empty room.
 	 *
 	 * @since 0.1.0
 	 */
 	public function room_version( string $room ): int {
 		global $wpdb;
 		$sql  = $wpdb->prepare(
-			"SELECT client_id, user_id, MD5(data) AS h FROM {$this->table()} WHERE room = %s AND expires_at > %d",
+			"SELECT client_id, user_id, MD5(data) AS h FROM {$this->table()} WHERE room = %s AND client_id <> %s AND expires_at > %d",
 			$room,
+			WPP_COLLAB_CLIENT,
 			(int) floor( $this->now() )
 		);
 		return $this->version_of( (array) $this->quiet( fn() => $wpdb->get_results( $sql, ARRAY_N ) ) );
@@ -483,7 +491,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/** @inheritDoc */
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		global $wpdb;
 		$out   = array();
 		$valid = array();
@@ -500,7 +508,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 		$valid = array_values( array_unique( $valid ) );
 		$in    = implode( ', ', array_fill( 0, count( $valid ), '%s' ) );
 		$sql   = $wpdb->prepare( "SELECT room, client_id, user_id, data, updated_at FROM {$this->table()} WHERE room IN ($in) AND ", $valid ) // phpcs:ignore WordPress.DB.PreparedSQLPlaceholders
-			. $this->clients( '' ) . ' AND ' . $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC';
+			. $this->clients( $client_prefix ) . ' AND ' . $this->live( $max_age ) . ' ORDER BY updated_at DESC, id DESC';
 		foreach ( $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) ) as $entry ) {
 			$out[ $entry['room'] ][] = $entry;
 		}

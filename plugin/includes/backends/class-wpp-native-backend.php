@@ -411,11 +411,11 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 *
 	 * @since 0.2.0
 	 */
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		$out = array();
 		foreach ( $rooms as $room ) {
 			$room         = (string) $room;
-			$out[ $room ] = $this->get_room( $room, $max_age );
+			$out[ $room ] = $this->get_room( $room, $max_age, null, $client_prefix );
 		}
 		return $out;
 	}

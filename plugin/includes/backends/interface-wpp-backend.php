@@ -168,11 +168,14 @@ interface WPP_Backend {
 	 *
 	 * @since 0.2.0
 	 *
-	 * @param string[] $rooms   Room names.
-	 * @param int      $max_age Seconds.
+	 * @since 0.3.0 The `$client_prefix` parameter.
+	 *
+	 * @param string[] $rooms         Room names.
+	 * @param int      $max_age       Seconds.
+	 * @param string   $client_prefix Only client ids starting with this (as in get_room()).
 	 * @return array<string,array[]>
 	 */
-	public function get_rooms( array $rooms, int $max_age ): array;
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array;
 
 	/**
 	 * Figures about the store for the Tools → Presence screen: name => int|float|string, at least

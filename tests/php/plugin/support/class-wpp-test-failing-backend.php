@@ -77,7 +77,7 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array();
 	}
 
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		return array_fill_keys( array_map( 'strval', $rooms ), array() );
 	}
 

@@ -187,10 +187,10 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return 0;
 	}
 
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		$out = array();
 		foreach ( $rooms as $room ) {
-			$out[ (string) $room ] = $this->get_room( (string) $room, $max_age );
+			$out[ (string) $room ] = $this->get_room( (string) $room, $max_age, null, $client_prefix );
 		}
 		return $out;
 	}
