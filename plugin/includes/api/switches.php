@@ -57,6 +57,7 @@ function wpp_switches_recording_enabled(): bool {
 	 *
 	 * @param bool $enabled The network's option `wp_presence_network_recording` (on when missing).
 	 */
+	wpp_switches_prime_network();
 	return (bool) apply_filters( 'wp_presence_network_recording_enabled', wpp_switches_option_on( get_site_option( 'wp_presence_network_recording', '1' ) ) );
 }
 
@@ -72,6 +73,7 @@ function wpp_switches_recording_enabled(): bool {
 function wpp_switches_feature_enabled( string $feature ): bool {
 	$enabled = wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
 	if ( $enabled && is_multisite() ) {
+		wpp_switches_prime_network();
 		$enabled = wpp_switches_choice( get_site_option( 'wp_presence_network_features' ), $feature );
 	}
 
@@ -84,6 +86,41 @@ function wpp_switches_feature_enabled( string $feature ): bool {
 	 * @param string $feature Feature name.
 	 */
 	return (bool) apply_filters( 'wp_presence_feature_enabled', $enabled, $feature );
+}
+
+/**
+ * Loads both network options of the switches with one query, the first time a request needs
+ * one: WordPress loads a network option it does not know (missing or not) with a query of its
+ * own, so reading both would cost two per request. Nothing to do with a persistent object cache.
+ *
+ * @since 0.3.0
+ */
+function wpp_switches_prime_network(): void {
+	global $wpdb;
+	$network = get_current_network_id();
+	if ( ! is_multisite() || wp_using_ext_object_cache() || ! wp_cache_add( "$network:wpp_switches_primed", true, 'site-options' ) ) {
+		return;
+	}
+	$names     = array( 'wp_presence_network_recording', 'wp_presence_network_features' );
+	$notoption = wp_cache_get( "$network:notoptions", 'site-options' );
+	$notoption = is_array( $notoption ) ? $notoption : array();
+	$unknown   = array_values( array_filter( $names, static fn( $name ) => ! isset( $notoption[ $name ] ) && false === wp_cache_get( "$network:$name", 'site-options' ) ) );
+	if ( ! $unknown ) {
+		return;
+	}
+	$in   = implode( ', ', array_fill( 0, count( $unknown ), '%s' ) );
+	$rows = $wpdb->get_results( $wpdb->prepare( "SELECT meta_key, meta_value FROM {$wpdb->sitemeta} WHERE site_id = %d AND meta_key IN ($in)", array_merge( array( $network ), $unknown ) ) ); // phpcs:ignore WordPress.DB.PreparedSQLPlaceholders
+	$found = array();
+	foreach ( (array) $rows as $row ) {
+		$found[ $row->meta_key ] = true;
+		wp_cache_set( "$network:{$row->meta_key}", maybe_unserialize( $row->meta_value ), 'site-options' );
+	}
+	foreach ( $unknown as $name ) {
+		if ( ! isset( $found[ $name ] ) ) {
+			$notoption[ $name ] = true;
+		}
+	}
+	wp_cache_set( "$network:notoptions", $notoption, 'site-options' );
 }
 
 /**

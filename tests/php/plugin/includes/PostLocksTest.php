@@ -273,8 +273,13 @@ class PostLocksTest extends WPP_TestCase {
 		$check  = function ( bool $prime ) use ( $wpdb, $viewer, $data ): int {
 			wp_cache_flush();
 			wp_load_alloptions();
+			if ( is_multisite() ) {
+				wp_load_core_site_options();
+			}
+			wp_set_current_user( 0 ); // Loaded afresh, as in a new request.
 			self::log_in( $viewer );
 			wp_get_current_user()->get_role_caps();
+			wpp_post_locks_note_switch(); // What `init` reads.
 			$before   = $wpdb->num_queries;
 			$response = $prime ? wpp_post_locks_prime_heartbeat( array(), $data ) : array();
 			$answer   = wp_check_locked_posts( $response, $data, 'edit-post' );
