@@ -43,6 +43,7 @@ function wpp_editor_post_id( WP_Screen $screen ): int {
  * The `presence-editors` payload: the other users editing a post.
  *
  * @since 0.1.0
+ * @since 0.3.0 The `$read` parameter.
  *
  * @param string   $room          The post's room.
  * @param int      $post_id       Post id.

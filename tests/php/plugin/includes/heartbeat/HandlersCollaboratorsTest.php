@@ -122,4 +122,20 @@ final class HandlersCollaboratorsTest extends WPP_Heartbeat_TestCase {
 		$this->heartbeat( $one, $this->editor_data( $this->post_id ), 'post' );
 		$this->assertSame( 1, $this->fired( 'wp_presence_collaboration_ended' ) );
 	}
+
+	public function test_with_recording_off_ticks_write_nothing_and_what_is_stored_fades_out(): void {
+		$one = self::user( 'editor' );
+		$two = self::user( 'editor' );
+		$reader = $this->editor_data( $this->post_id );
+		unset( $reader['wp-refresh-post-lock'] ); // One reads along; two will hold the lock.
+		$this->heartbeat( $one, $reader, 'post' );
+		update_option( 'wp_presence_recording', '0' );
+		$response = $this->heartbeat( $two, $this->editor_data( $this->post_id ), 'post' );
+		$this->assertNull( wpp_entries_find( $this->post_room(), 'editor-' . $two->ID ), 'no editor entry' );
+		$this->assertNull( wpp_entries_find( 'admin/online', 'user-' . $two->ID ), 'no online entry' );
+		$this->assertSame( array( $one->ID ), $this->ids( $response['presence-editors'] ), 'what is stored is shown until it expires' );
+		$this->assertSame( array( $one->ID ), array_column( $response['presence-online']['users'], 'user_id' ) );
+		$this->assertArrayHasKey( 'new_lock', $response['wp-refresh-post-lock'], 'the lock is kept all the same' );
+		$this->assertNotNull( wpp_entries_find( $this->post_room(), '_lock' ) );
+	}
 }
