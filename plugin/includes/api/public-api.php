@@ -150,7 +150,7 @@ function wpp_public_api_write( $room, $client_id, $state, $user_id, $date_gmt, $
 	return wpp_entries_exchange(
 		$room,
 		$client_id,
-		$state,
+		wpp_public_api_state( $state ),
 		is_numeric( $user_id ) ? max( 0, (int) $user_id ) : 0,
 		$read + array(
 			'ttl'        => $ttl,
@@ -158,6 +158,25 @@ function wpp_public_api_write( $room, $client_id, $state, $user_id, $date_gmt, $
 			'announce'   => null !== $date_gmt || null !== $expires_in,
 		)
 	);
+}
+
+/**
+ * A caller's state as the feature plugin keeps it: an object by its fields (as its JSON decodes),
+ * and anything that is no array or object (null, a scalar) as an empty array, which is how the
+ * feature plugin reads such a state back.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $state State given by the caller.
+ * @return mixed An array, or what the caller gave when it cannot be encoded (refused later).
+ */
+function wpp_public_api_state( $state ) {
+	if ( is_object( $state ) ) {
+		$json    = wp_json_encode( $state );
+		$decoded = false === $json ? null : json_decode( $json, true );
+		return is_array( $decoded ) ? $decoded : $state;
+	}
+	return is_array( $state ) ? $state : array();
 }
 
 /**

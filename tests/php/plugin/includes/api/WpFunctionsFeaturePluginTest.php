@@ -82,6 +82,17 @@ class WpFunctionsFeaturePluginTest extends WPP_TestCase {
 		}
 	}
 
+	public function test_any_state_is_taken_as_the_feature_plugin_reads_it_back(): void {
+		$this->assertTrue( wp_set_presence( 'r', 'object', (object) array( 'a' => 1, 'b' => (object) array( 'c' => true ) ), 1 ) );
+		$this->assertTrue( wp_set_presence( 'r', 'null', null, 1 ) );
+		$this->assertTrue( wp_set_presence( 'r', 'scalar', 'just text', 1 ) );
+		$data = array_column( array_map( 'get_object_vars', wp_get_presence( 'r' ) ), 'data', 'client_id' );
+		$this->assertSame( array( 'a' => 1, 'b' => array( 'c' => true ) ), $data['object'] );
+		$this->assertSame( array(), $data['null'] );
+		$this->assertSame( array(), $data['scalar'] );
+		$this->assertFalse( wp_set_presence( 'r', 'too-big', array( 'x' => str_repeat( 'x', 20000 ) ), 1 ), 'over the limit: refused' );
+	}
+
 	public function test_a_client_prefix_reads_only_its_own_rows_literally(): void {
 		foreach ( array( 'gse-1', 'gse-2', 'editor-3', 'a_b-1', 'axb-1', 'a%b-1' ) as $client ) {
 			wp_set_presence( 'postType/post:9', $client, array(), 3 );
