@@ -56,7 +56,7 @@ class PostLocksTest extends WPP_TestCase {
 		$this->assertSame( array( implode( ':', $lock ) ), get_post_meta( $post->ID, '_edit_lock' ) );
 
 		self::log_in( $two );
-		$this->assertSame( $one->ID, wp_check_post_lock( $post->ID ), 'the other editor sees the lock' );
+		$this->assertSame( $one->ID, (int) wp_check_post_lock( $post->ID ), 'the other editor sees the lock' );
 		self::log_in( $one );
 		$this->assertFalse( wp_check_post_lock( $post->ID ), 'its own lock is no lock to its holder' );
 		$this->assertSame( array(), wp_get_presence( 'postType/post:' . $post->ID ), 'never listed' );
@@ -115,7 +115,7 @@ class PostLocksTest extends WPP_TestCase {
 		$this->assertFalse( update_post_meta( $post->ID, '_edit_lock', $released, $first ) );
 		$this->assertSame( $second, get_post_meta( $post->ID, '_edit_lock', true ) );
 		self::log_in( $one );
-		$this->assertSame( $two->ID, wp_check_post_lock( $post->ID ) );
+		$this->assertSame( $two->ID, (int) wp_check_post_lock( $post->ID ) );
 
 		// The holder's own release is taken, and ages out on its own clock.
 		self::log_in( $two );
@@ -189,7 +189,7 @@ class PostLocksTest extends WPP_TestCase {
 		wp_cache_delete( $post->ID, 'post_meta' );
 
 		self::log_in( $two );
-		$this->assertSame( $one->ID, wp_check_post_lock( $post->ID ), 'still held' );
+		$this->assertSame( $one->ID, (int) wp_check_post_lock( $post->ID ), 'still held' );
 
 		self::log_in( $one );
 		wp_set_post_lock( $post->ID ); // Its holder's next refresh: now in the store.
@@ -222,7 +222,7 @@ class PostLocksTest extends WPP_TestCase {
 		$this->assertSame( 0, (int) get_option( WPP_POST_LOCKS_SINCE_OPTION ) );
 		$this->assertSame( array( $lock ), self::meta_rows( $post->ID ), 'the live lock was written to post meta' );
 		self::log_in( self::user( 'editor' ) );
-		$this->assertSame( $one->ID, wp_check_post_lock( $post->ID ) );
+		$this->assertSame( $one->ID, (int) wp_check_post_lock( $post->ID ) );
 
 		$other = self::post();
 		wp_set_post_lock( $other->ID );
