@@ -133,7 +133,7 @@ function wpp_handlers_post_lock( $response, $data, $screen_id = '' ) {
 
 	try {
 		// Keeps the tab a ping wrote; this page sends the lock refresh, so it holds the lock.
-		wpp_write_editor_exchange( $user, $post_id, null, true, is_string( $screen_id ) ? $screen_id : '' );
+		wpp_write_editor_exchange( $user, $post_id, null, true, is_string( $screen_id ) ? $screen_id : '', false );
 	} catch ( Throwable $error ) {
 		wpp_handlers_log_error( $error );
 	}

@@ -70,7 +70,7 @@ function wpp_write_online( WP_User $user, string $screen, int $post_id = 0, stri
  * @return string|false The post's room when the user may be in it, false otherwise.
  */
 function wpp_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
-	$written = wpp_write_editor_exchange( $user, $post_id, $tab, null, '' );
+	$written = wpp_write_editor_exchange( $user, $post_id, $tab, null, '', false );
 	return false === $written ? false : $written['room'];
 }
 
@@ -94,10 +94,11 @@ function wpp_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
  * @param string|null $tab     Tab id ('' when unknown); null to keep the entry's own.
  * @param bool|null   $locked  Whether this page holds the lock; null = whether the user does.
  * @param string      $screen  Screen id; '' for the current screen's.
+ * @param bool        $read    Whether to read the room back (a tick) or only write (a page load).
  * @return array{room:string,result:array|WP_Error}|false False when the user may not be in the
  *                                                       room; `result` is the entries layer's.
  */
-function wpp_write_editor_exchange( WP_User $user, int $post_id, ?string $tab, ?bool $locked, string $screen ) {
+function wpp_write_editor_exchange( WP_User $user, int $post_id, ?string $tab, ?bool $locked, string $screen, bool $read = true ) {
 	$room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
 	if ( false === $room || ! wpp_rooms_can_access( $room, $user->ID ) ) {
 		return false;
@@ -133,7 +134,7 @@ function wpp_write_editor_exchange( WP_User $user, int $post_id, ?string $tab, ?
 		$data = array_merge( $state, wpp_write_user_fields( $user ), array( 'tab' => $tab ) ); // What the filter added does not fit.
 	}
 
-	$result = wpp_entries_exchange( $room, $client, $data, $user->ID );
+	$result = wpp_entries_exchange( $room, $client, $data, $user->ID, $read ? array() : array( 'limit' => 0 ) );
 	if ( ! is_wp_error( $result ) ) {
 		$legacy = wpp_client_ids_user( $user->ID );
 		foreach ( $result['entries'] as $entry ) {
