@@ -1,5 +1,5 @@
-//! The presence store core: plain Rust (std, libc, siphasher, and redis-rs for the Redis
-//! backend), no PHP types, tested by `cargo test` alone.
+//! The presence store core: plain Rust (std, libc, siphasher, ring for the live lane's tokens,
+//! and redis-rs for the Redis backend), no PHP types, tested by `cargo test` alone.
 //!
 //! - [`PresenceStore`] is the seam every backend implements; [`ShmStore`] (in `shm/`) is the
 //!   shared-memory one, one table per `presence.shm_path` for every process of the machine;
@@ -8,6 +8,7 @@
 //!   [`Limit`], [`UserId`], [`EncodedState`]), and answers with [`EntryList`], [`RoomSummary`],
 //!   [`Written`], [`Stats`], or a [`StoreError`].
 //! - [`Config`] is resolved from the settings' text (php.ini), with the warnings to raise.
+//! - [`live`] signs and checks the live lane's tokens with a secret each backend keeps.
 //! - [`codec`] encodes a state (a PHP array) to bytes before any backend sees it, and back.
 //! - [`Clock`] is the time source ([`SystemClock`], or [`ManualClock`] in tests).
 //!
@@ -18,11 +19,13 @@
 //! and `scripts` (the Lua in `lua/`) → `mod.rs` (the backend).
 
 mod api;
+mod base64url;
 mod clock;
 pub mod codec;
 mod config;
 mod error;
 mod input;
+pub mod live;
 pub mod redis;
 pub mod shm;
 mod stats;
@@ -35,5 +38,6 @@ pub use error::{Result, StoreError};
 pub use input::{
     ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId, MAX_KEY_BYTES, MAX_SECONDS, MAX_STATE_LIMIT,
 };
+pub use live::{Grant, PollAnswer, Refusal, Scope};
 pub use shm::{Segment, ShmConfig, ShmStore};
 pub use stats::{BackendStats, RedisStats, ShmStats, Stats};
