@@ -7,7 +7,9 @@ mod common;
 
 use common::*;
 use presence::store::codec::Value;
-use presence::store::{ClientId, EncodedState, PresenceStore, Room, StoreError, Ttl, UserId, Written, MAX_STATE_LIMIT};
+use presence::store::{
+    ClientId, EncodedState, PresenceStore, Room, StoreError, Ttl, Upsert, UserId, Written, MAX_STATE_LIMIT,
+};
 
 /// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name`.
 macro_rules! on_both_backends {
@@ -319,13 +321,13 @@ fn a_write_that_can_never_fit_evicts_nothing() {
     }
     let huge = state(&[("blob", &"y".repeat(400_000))]);
     // Within the largest state any configuration allows, but larger than this segment.
-    let write = s.0.upsert(
+    let write = s.0.upsert(&Upsert::new(
         Room::new("big").unwrap(),
         ClientId::new("c").unwrap(),
         EncodedState::new(&huge, MAX_STATE_LIMIT).unwrap(),
         UserId::from(1),
         Ttl::new(100).unwrap(),
-    );
+    ));
     assert!(matches!(write, Err(StoreError::Full { .. })));
     assert_eq!(s.room_count("r", None).unwrap(), 10);
     let st = s.stats().unwrap();

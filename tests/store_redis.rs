@@ -350,9 +350,10 @@ fn a_limited_read_of_a_large_room_looks_at_a_page_of_its_newest_entries_and_a_co
     let server = RedisServer::start();
     let (s, clock) = store_on(&server, 5000);
     for i in 0..5000 {
+        clock.set_us(T0 + i); // one write per µs: the newest are the last written
         s.upsert("big", &format!("c{i}"), &state(&[("screen", "dashboard")]), i + 1, 150).unwrap();
     }
-    clock.advance_secs(10);
+    clock.set_us(T0 + 10_000_000);
     let mut c = server.connection();
     let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
     // The plugin's read: a max age of the ttl every entry was written with, and a limit.

@@ -12,7 +12,7 @@ use super::errors::Sig;
 use super::process;
 use super::stats::stats_array;
 use crate::store::codec::CodecError;
-use crate::store::{EncodedState, Limit, MaxAge, Ttl, UserId};
+use crate::store::{ClientPrefix, EncodedState, Limit, MaxAge, Read, Ttl, Upsert, UserId};
 
 fn max_age(sig: &Sig, v: Option<IntArg>) -> PhpResult<Option<MaxAge>> {
     opt_checked(&v, sig, "max_age", MaxAge::new)
@@ -51,7 +51,7 @@ pub fn presence_upsert(
         StateError::Codec(c) => sig.value_error("state", c),
     })?;
     let state = sig.checked(EncodedState::new(&bytes, limit))?;
-    match p.store.upsert(room, client_id, state, user_id, ttl) {
+    match p.store.upsert(&Upsert::new(room, client_id, state, user_id, ttl)) {
         Ok(_) => Ok(true),
         Err(e) => sig.fail(e, false),
     }
@@ -66,7 +66,7 @@ pub fn presence_room(room: StrArg, max_age: Option<IntArg>, limit: Option<IntArg
     let room = room.room(sig)?;
     let max_age = self::max_age(sig, max_age)?;
     let limit = opt_checked(&limit, sig, "limit", Limit::new)?;
-    match process::get().store.room(room, max_age, limit) {
+    match process::get().store.room(room, &Read { max_age, limit, clients: ClientPrefix::VISIBLE }) {
         Ok(list) => Ok(entries_to_array(&list)),
         Err(e) => sig.fail(e, ZendHashTable::new()),
     }
@@ -80,7 +80,7 @@ pub fn presence_room_count(room: StrArg, max_age: Option<IntArg>) -> PhpResult<i
     let sig = &ROOM_COUNT;
     let room = room.room(sig)?;
     let max_age = self::max_age(sig, max_age)?;
-    process::get().store.room_count(room, max_age).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
+    process::get().store.room_count(room, max_age, ClientPrefix::VISIBLE).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
 
 const REMOVE: Sig = Sig { name: "presence_remove", params: &["room", "client_id"] };
