@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use presence::store::codec::{Key, Value};
 use presence::store::{
-    ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Exchanged, Left, Limit, ManualClock, MaxAge, Prefix,
-    PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomSummary, ShmConfig, ShmStore, Ttl,
-    Upsert, UserId, Written, WrittenAt,
+    ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Exchanged, Grant, Left, Limit, ManualClock, MaxAge,
+    PollAnswer, Prefix, PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomSummary, Scope,
+    ShmConfig, ShmStore, Ttl, Upsert, UserId, Written, WrittenAt,
 };
 pub use redis_server::RedisServer;
 
@@ -195,6 +195,18 @@ impl<S: AsStore> Plain<S> {
 
     pub fn prefix(&self, prefix: &str, r: R<'_>) -> StoreResult<EntryList> {
         self.0.store().prefix(Prefix::new("prefix", prefix)?, &r.checked()?)
+    }
+
+    pub fn live_token(&self, scope: &str, user: i64, rooms: &[&str], ttl: i64, session: &str) -> StoreResult<String> {
+        self.0.store().live_token(&Grant::new(scope, user, rooms, ttl, session.as_bytes())?)
+    }
+
+    pub fn live_revoke(&self, scope: &str, user: u64) -> StoreResult<()> {
+        self.0.store().live_revoke(Scope::new(scope)?, UserId::from(user))
+    }
+
+    pub fn live_poll(&self, token: &str, session: &str, scope: Option<&str>) -> StoreResult<PollAnswer> {
+        self.0.store().live_poll(token.as_bytes(), session.as_bytes(), scope.map(Scope::new).transpose()?)
     }
 
     pub fn remove(&self, room: &str, client_id: &str) -> StoreResult<bool> {
