@@ -715,3 +715,21 @@ fn a_replaced_segment_refuses_the_tokens_of_the_file_it_replaced() {
     let fresh = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
     assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200);
 }
+
+#[test]
+fn a_low_priority_entry_rewritten_by_an_ordinary_write_is_ordinary_again() {
+    let (s, clock) = store("low-promoted", 256 * 1024);
+    let cap = s.stats().unwrap().shm().unwrap().capacity;
+    for i in 0..cap - 1 {
+        clock.set_us(T0 + i);
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000).unwrap();
+    }
+    clock.set_us(T0 + cap);
+    s.write(W::new("rest", "x", &state(&[]), 1, 1000).low()).unwrap();
+    assert_eq!(s.stats().unwrap().live_entries, cap, "full");
+    s.write(W::new("rest", "x", &state(&[]), 1, 1000)).unwrap();
+    s.upsert("r", "new", &state(&[]), 1, 1000).unwrap();
+    assert_eq!(s.entry("rest", "x").unwrap().len(), 1, "x is ordinary now, and the most recent");
+    assert!(s.entry("r", "c0").unwrap().is_empty(), "the least recently written ordinary entry went");
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
+}
