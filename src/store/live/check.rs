@@ -96,14 +96,8 @@ pub fn check_size(token: &[u8]) -> std::result::Result<(), Refusal> {
     Ok(())
 }
 
-/// Checks a token's size, shape and tag, the session it was issued to and, when given, its
-/// scope: everything that needs neither the store nor a clock.
-pub fn verify(
-    keys: &Keys,
-    token: &[u8],
-    session: &[u8],
-    scope: Option<Scope<'_>>,
-) -> std::result::Result<Claims, Refusal> {
+/// A token's signed text and its tag, when it has the shape of one (no secret needed).
+fn split(token: &[u8]) -> std::result::Result<(&[u8], Vec<u8>), Refusal> {
     check_size(token)?;
     let dot = token.iter().position(|&b| b == b'.').ok_or(Refusal::Malformed)?;
     let (text, tag_text) = (&token[..dot], &token[dot + 1..]);
@@ -112,6 +106,24 @@ pub fn verify(
     if tag.len() != DIGEST_BYTES {
         return Err(Refusal::Malformed);
     }
+    Ok((text, tag))
+}
+
+/// Refuses what is not a token by its shape alone: what a store without a secret yet (nothing
+/// ever issued) can tell about one it must refuse anyway.
+pub fn check_shape(token: &[u8]) -> std::result::Result<(), Refusal> {
+    split(token).map(drop)
+}
+
+/// Checks a token's size, shape and tag, the session it was issued to and, when given, its
+/// scope: everything that needs neither the store nor a clock.
+pub fn verify(
+    keys: &Keys,
+    token: &[u8],
+    session: &[u8],
+    scope: Option<Scope<'_>>,
+) -> std::result::Result<Claims, Refusal> {
+    let (text, tag) = split(token)?;
     hmac::verify(&keys.token, text, &tag).map_err(|_| Refusal::Invalid)?;
     // Signed by this store: what follows reads its own writing, and is still checked.
     let mut payload = Vec::with_capacity(text.len() / 4 * 3 + 2);

@@ -22,7 +22,7 @@ mod answer;
 mod check;
 
 pub use answer::PollAnswer;
-pub use check::{check_size, verify, Claims, Refusal};
+pub use check::{check_shape, check_size, verify, Claims, Refusal};
 
 /// Bytes of a store's secret.
 pub const SECRET_BYTES: usize = 32;

@@ -6,7 +6,9 @@
 //!
 //! A process that finds a token's tag wrong with the keys it holds reads the secret again (at
 //! most once a second, so forged tokens cannot make every poll a second round trip): the key
-//! may have been created anew (a Redis restarted without persistence) by another process.
+//! may have been created anew (a Redis restarted without persistence) by another process. A poll
+//! only ever reads the secret: a Redis where no token was ever issued refuses every token and
+//! writes nothing.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,6 +30,24 @@ pub(super) struct Cache {
 }
 
 impl RedisStore {
+    /// Remembers the keys of a secret just read.
+    fn keep(&self, secret: &[u8]) -> Result<Arc<Keys>> {
+        let keys = Arc::new(Keys::from_bytes(secret).ok_or_else(|| StoreError::Unavailable {
+            server: self.server().to_string(),
+            message: format!("the key {} does not hold a live secret", self.keys.live_secret()),
+        })?);
+        *self.live.keys.lock().unwrap_or_else(|p| p.into_inner()) = Some((keys.clone(), Instant::now()));
+        Ok(keys)
+    }
+
+    /// Reads the secret without creating one (a poll writes nothing): `None` when there is none
+    /// yet, so no token was ever issued (one round trip).
+    fn read_secret(&self) -> Result<Option<Arc<Keys>>> {
+        let key = self.keys.live_secret();
+        let secret: Option<Vec<u8>> = self.link.call(|c| redis::cmd("GET").arg(&key).query(c))?;
+        secret.map(|s| self.keep(&s)).transpose()
+    }
+
     /// Reads (or creates) the secret; returns its keys and the server's time (one round trip).
     fn load_secret(&self) -> Result<(Arc<Keys>, u64)> {
         let candidate = Secret::random().map_err(|e| StoreError::Unavailable {
@@ -37,12 +57,7 @@ impl RedisStore {
         let mut inv = scripts::LIVE_SECRET.prepare_invoke();
         inv.key(self.keys.live_secret()).arg(&candidate.0[..]).arg(self.now_arg());
         let (secret, now): (Vec<u8>, u64) = self.run(&inv)?;
-        let keys = Arc::new(Keys::from_bytes(&secret).ok_or_else(|| StoreError::Unavailable {
-            server: self.server().to_string(),
-            message: format!("the key {} does not hold a live secret", self.keys.live_secret()),
-        })?);
-        *self.live.keys.lock().unwrap_or_else(|p| p.into_inner()) = Some((keys.clone(), Instant::now()));
-        Ok((keys, now))
+        Ok((self.keep(&secret)?, now))
     }
 
     /// The keys this process holds, if any, and whether they may be read again now.
@@ -61,10 +76,16 @@ impl RedisStore {
     ) -> Result<std::result::Result<Claims, Refusal>> {
         let (keys, may_reload) = match self.cached_keys() {
             Some(cached) => cached,
-            None => (self.load_secret()?.0, false),
+            None => match self.read_secret()? {
+                Some(keys) => (keys, false),
+                None => return Ok(live::check_shape(token).and(Err(Refusal::Invalid))),
+            },
         };
         match live::verify(&keys, token, session, scope) {
-            Err(Refusal::Invalid) if may_reload => Ok(live::verify(&self.load_secret()?.0, token, session, scope)),
+            Err(Refusal::Invalid) if may_reload => match self.read_secret()? {
+                Some(keys) => Ok(live::verify(&keys, token, session, scope)),
+                None => Ok(Err(Refusal::Invalid)),
+            },
             other => Ok(other),
         }
     }
