@@ -49,6 +49,7 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp
 require_once WPP_DIR . '/includes/api/validate.php';
 require_once WPP_DIR . '/includes/api/rooms.php';
 require_once WPP_DIR . '/includes/api/client-ids.php';
+require_once WPP_DIR . '/includes/api/switches.php';
 require_once WPP_DIR . '/includes/api/entries.php';
 require_once WPP_DIR . '/includes/api/public-api.php';
 
@@ -59,8 +60,10 @@ require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
 require_once WPP_DIR . '/includes/backends/backend.php';
 require_once WPP_DIR . '/includes/backends/table.php';
 
-// The plugin's life on a site, the feature plugin beside it, who may see what, translations.
+// The plugin's life on a site, post locks in the store, the feature plugin beside it, who may
+// see what, translations.
 require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/post-locks.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
 require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/i18n.php';

@@ -27,6 +27,7 @@ function wpp_hooks_register(): void {
 		wpp_public_api_declare();
 	}
 	add_action( 'init', 'wpp_rooms_add_post_type_support', 10 ); // Before anyone asks post_type_supports().
+	add_filter( 'wp_presence_is_agent_user', 'wpp_client_ids_defer_agent_check', 10, 2 ); // The AI plugin's answer, when loaded.
 
 	// backends/: recreates a missing table, or one of an older layout.
 	add_action( 'admin_init', 'wpp_table_maybe_repair', 10 );
@@ -40,6 +41,18 @@ function wpp_hooks_register(): void {
 	add_action( 'wp_login', 'wpp_lifecycle_login', 10, 2 );
 	add_action( 'wp_logout', 'wpp_lifecycle_logout', 10, 1 );
 	add_action( 'deleted_user', 'wpp_lifecycle_deleted_user', 10, 1 );
+	add_action( 'admin_init', 'wpp_lifecycle_add_options', 10 );
+
+	// post-locks.php: `_edit_lock` in the post room's `_lock` entry. Each callback passes unless
+	// the key is `_edit_lock` and the `post-locks` feature is on; priming runs before core reads
+	// the locks of `wp-check-locked-posts` (10).
+	add_filter( 'get_post_metadata', 'wpp_post_locks_read', 10, 4 );
+	add_filter( 'update_post_metadata', 'wpp_post_locks_write', 10, 5 );
+	add_filter( 'add_post_metadata', 'wpp_post_locks_add', 10, 5 );
+	add_filter( 'delete_post_metadata', 'wpp_post_locks_delete', 10, 5 );
+	add_filter( 'the_posts', 'wpp_post_locks_prime_list', 10, 2 );
+	add_filter( 'heartbeat_received', 'wpp_post_locks_prime_heartbeat', 5, 2 );
+	add_action( 'init', 'wpp_post_locks_note_switch', 10 );
 
 	// feature-plugin.php: its live entries follow it when it is deactivated. Its notice comes
 	// before Presence's own (admin/, same priority, registered later): it says who serves presence.

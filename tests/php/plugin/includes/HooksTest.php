@@ -28,6 +28,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 			'api'            => array(
 				array( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN ),
 				array( 'init', 'wpp_rooms_add_post_type_support', 10 ),
+				array( 'wp_presence_is_agent_user', 'wpp_client_ids_defer_agent_check', 10 ),
 			),
 			'backends'       => array(
 				array( 'admin_init', 'wpp_table_maybe_repair', 10 ),
@@ -40,6 +41,16 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'wp_login', 'wpp_lifecycle_login', 10 ),
 				array( 'wp_logout', 'wpp_lifecycle_logout', 10 ),
 				array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
+				array( 'admin_init', 'wpp_lifecycle_add_options', 10 ),
+			),
+			'post locks'     => array(
+				array( 'get_post_metadata', 'wpp_post_locks_read', 10 ),
+				array( 'update_post_metadata', 'wpp_post_locks_write', 10 ),
+				array( 'add_post_metadata', 'wpp_post_locks_add', 10 ),
+				array( 'delete_post_metadata', 'wpp_post_locks_delete', 10 ),
+				array( 'the_posts', 'wpp_post_locks_prime_list', 10 ),
+				array( 'heartbeat_received', 'wpp_post_locks_prime_heartbeat', 5 ), // Before wp_check_locked_posts (10).
+				array( 'init', 'wpp_post_locks_note_switch', 10 ),
 			),
 			'feature plugin' => array(
 				array( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10 ),
