@@ -51,6 +51,7 @@ require_once WPP_DIR . '/includes/api/rooms.php';
 require_once WPP_DIR . '/includes/api/client-ids.php';
 require_once WPP_DIR . '/includes/api/entries.php';
 require_once WPP_DIR . '/includes/api/public-api.php';
+require_once WPP_DIR . '/includes/api/switches.php';
 
 // backends/: where entries are kept, and which store is in use.
 require_once WPP_DIR . '/includes/backends/interface-wpp-backend.php';
@@ -93,10 +94,12 @@ require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
-// admin/: screens and notices for administrators.
+// admin/: screens, settings and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
 require_once WPP_DIR . '/includes/admin/site-health.php';
 require_once WPP_DIR . '/includes/admin/inspector.php';
+require_once WPP_DIR . '/includes/admin/settings.php';
+require_once WPP_DIR . '/includes/admin/network-settings.php';
 
 // cli/: `wp presence` (the command class only where WP-CLI defines its base class).
 require_once WPP_DIR . '/includes/cli/cli.php';

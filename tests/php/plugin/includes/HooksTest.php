@@ -99,8 +99,98 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'debug_information', 'wpp_site_health_debug_information', 10 ),
 				array( 'admin_menu', 'wpp_inspector_add_page', 10 ),
 				array( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 ),
+				array( 'admin_init', 'wpp_settings_register', 10 ),
+				array( 'admin_init', 'wpp_settings_add_defaults', 10 ),
+				array( 'admin_menu', 'wpp_settings_add_page', 10 ),
+				array( 'network_admin_menu', 'wpp_network_settings_add_page', 10 ),
+				array( 'wpmu_options', 'wpp_network_settings_render_recording', 10 ),
+				array( 'update_wpmu_options', 'wpp_network_settings_save_recording', 10 ),
+				array( 'network_admin_edit_wpp_network_features', 'wpp_network_settings_save', 10 ),
 			),
 		);
+	}
+
+	/**
+	 * The surfaces each feature switch registers, by feature.
+	 *
+	 * @return array<string,array{0:string,1:string[][]}>
+	 */
+	public static function switched_surfaces(): array {
+		$plugin = plugin_basename( WPP_FILE );
+		return array(
+			'admin-bar'        => array( 'admin-bar', array( array( 'admin_bar_menu', 'wpp_admin_bar_menu' ) ) ),
+			'post-list'        => array(
+				'post-list',
+				array(
+					array( 'manage_posts_columns', 'wpp_posts_list_columns' ),
+					array( 'manage_pages_columns', 'wpp_posts_list_columns' ),
+					array( 'manage_posts_custom_column', 'wpp_posts_list_column' ),
+					array( 'manage_pages_custom_column', 'wpp_posts_list_column' ),
+				),
+			),
+			'wpp-whos-online'  => array( 'wpp-whos-online', array( array( 'wp_dashboard_setup', 'wpp_whos_online_add_widget' ) ) ),
+			'wpp-active-posts' => array( 'wpp-active-posts', array( array( 'wp_dashboard_setup', 'wpp_active_posts_add_widget' ) ) ),
+			'wpp-users-list'   => array(
+				'wpp-users-list',
+				array(
+					array( 'views_users', 'wpp_users_list_views' ),
+					array( 'users_list_table_query_args', 'wpp_users_list_query_args' ),
+					array( 'manage_users_columns', 'wpp_users_list_columns' ),
+					array( 'manage_users_custom_column', 'wpp_users_list_column' ),
+					array( 'wp_logout', 'wpp_users_list_note_last_seen_at_logout' ),
+					array( 'plugin_action_links_' . $plugin, 'wpp_plugins_list_action_links' ),
+				),
+			),
+		);
+	}
+
+	/**
+	 * Removes every wpp_* callback, then registers the plugin's hooks again, as a new request
+	 * would with the switches as they are now.
+	 */
+	private static function register_again(): void {
+		foreach ( $GLOBALS['wp_filter'] as $hook => $wp_hook ) {
+			foreach ( $wp_hook->callbacks as $priority => $callbacks ) {
+				foreach ( $callbacks as $callback ) {
+					if ( is_string( $callback['function'] ) && str_starts_with( $callback['function'], 'wpp_' ) ) {
+						remove_filter( $hook, $callback['function'], $priority );
+					}
+				}
+			}
+		}
+		wpp_hooks_register();
+	}
+
+	/**
+	 * @dataProvider switched_surfaces
+	 */
+	public function test_a_surface_switched_off_is_not_registered( string $feature, array $hooks ): void {
+		update_option( 'wp_presence_features', array( $feature => 0 ) + array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		self::register_again();
+		foreach ( $hooks as list( $hook, $callback ) ) {
+			$this->assertFalse( has_filter( $hook, $callback ), "$feature off: $hook → $callback" );
+		}
+		$others = array_diff_key( self::switched_surfaces(), array( $feature => true ) );
+		foreach ( $others as list( $other, $other_hooks ) ) {
+			foreach ( $other_hooks as list( $hook, $callback ) ) {
+				$this->assertNotFalse( has_filter( $hook, $callback ), "$other stays on: $hook → $callback" );
+			}
+		}
+		$this->assertNotFalse( has_filter( 'heartbeat_received', 'wpp_handlers_heartbeat' ), 'what is not a switched surface stays' );
+
+		update_option( 'wp_presence_features', array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		self::register_again();
+		foreach ( $hooks as list( $hook, $callback ) ) {
+			$this->assertNotFalse( has_filter( $hook, $callback ), "$feature back on: $hook → $callback" );
+		}
+	}
+
+	public function test_the_feature_filter_has_the_last_word_over_registration(): void {
+		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) + array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		add_filter( 'wp_presence_feature_enabled', static fn( $on, $feature ) => 'admin-bar' === $feature ? true : ( 'post-list' === $feature ? false : $on ), 10, 2 );
+		self::register_again();
+		$this->assertSame( 80, has_filter( 'admin_bar_menu', 'wpp_admin_bar_menu' ), 'the filter switches it on' );
+		$this->assertFalse( has_filter( 'manage_posts_columns', 'wpp_posts_list_columns' ), 'the filter switches it off' );
 	}
 
 	/**
