@@ -105,6 +105,7 @@ require_once WPP_DIR . '/includes/admin/network-settings.php';
 require_once WPP_DIR . '/includes/cli/cli.php';
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-recording-command.php';
 }
 
 // Every add_action() / add_filter().

@@ -144,8 +144,9 @@ function wpp_hooks_register(): void {
 	add_action( 'update_wpmu_options', 'wpp_network_settings_save_recording', 10 );
 	add_action( 'network_admin_edit_' . WPP_NETWORK_SETTINGS_ACTION, 'wpp_network_settings_save', 10 );
 
-	// cli/: `wp presence`.
+	// cli/: `wp presence`, and `wp presence recording` under it.
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {
 		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
+		WP_CLI::add_command( 'presence recording', 'WPP_CLI_Recording_Command' );
 	}
 }
