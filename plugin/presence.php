@@ -94,12 +94,13 @@ require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
-// admin/: screens, settings and notices for administrators.
+// admin/: screens, settings, privacy tools and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
 require_once WPP_DIR . '/includes/admin/site-health.php';
 require_once WPP_DIR . '/includes/admin/inspector.php';
 require_once WPP_DIR . '/includes/admin/settings.php';
 require_once WPP_DIR . '/includes/admin/network-settings.php';
+require_once WPP_DIR . '/includes/admin/privacy-tools.php';
 
 // cli/: `wp presence` (the command class only where WP-CLI defines its base class).
 require_once WPP_DIR . '/includes/cli/cli.php';

@@ -144,6 +144,11 @@ function wpp_hooks_register(): void {
 	add_action( 'update_wpmu_options', 'wpp_network_settings_save_recording', 10 );
 	add_action( 'network_admin_edit_' . WPP_NETWORK_SETTINGS_ACTION, 'wpp_network_settings_save', 10 );
 
+	// admin/privacy-tools.php: the suggested policy text, the exporter and the eraser.
+	add_action( 'admin_init', 'wpp_privacy_tools_add_policy', 10 );
+	add_filter( 'wp_privacy_personal_data_exporters', 'wpp_privacy_tools_exporters', 10 );
+	add_filter( 'wp_privacy_personal_data_erasers', 'wpp_privacy_tools_erasers', 10 );
+
 	// cli/: `wp presence`, and `wp presence recording` under it.
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {
 		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );

@@ -106,6 +106,9 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'wpmu_options', 'wpp_network_settings_render_recording', 10 ),
 				array( 'update_wpmu_options', 'wpp_network_settings_save_recording', 10 ),
 				array( 'network_admin_edit_wpp_network_features', 'wpp_network_settings_save', 10 ),
+				array( 'admin_init', 'wpp_privacy_tools_add_policy', 10 ),
+				array( 'wp_privacy_personal_data_exporters', 'wpp_privacy_tools_exporters', 10 ),
+				array( 'wp_privacy_personal_data_erasers', 'wpp_privacy_tools_erasers', 10 ),
 			),
 		);
 	}
