@@ -60,8 +60,10 @@ require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
 require_once WPP_DIR . '/includes/backends/backend.php';
 require_once WPP_DIR . '/includes/backends/table.php';
 
-// The plugin's life on a site, the feature plugin beside it, who may see what, translations.
+// The plugin's life on a site, agents' saves, the feature plugin beside it, who may see what,
+// translations.
 require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/agents.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
 require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/i18n.php';

@@ -41,6 +41,11 @@ function wpp_hooks_register(): void {
 	add_action( 'wp_logout', 'wpp_lifecycle_logout', 10, 1 );
 	add_action( 'deleted_user', 'wpp_lifecycle_deleted_user', 10, 1 );
 
+	// agents.php: an agent's save shows in the post's room. The AI plugin's answer comes in at 10,
+	// so a site's own filter (later, or at a higher priority) still has the last word.
+	add_filter( 'wp_presence_is_agent_user', 'wpp_agents_defer_to_wpai', 10, 2 );
+	add_action( 'wp_after_insert_post', 'wpp_agents_post_saved', 10, 2 );
+
 	// feature-plugin.php: its live entries follow it when it is deactivated. Its notice comes
 	// before Presence's own (admin/, same priority, registered later): it says who serves presence.
 	add_action( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10, 2 );

@@ -25,35 +25,49 @@ function wpp_client_ids_user( int $user_id ): string {
 }
 
 /**
- * Whether a client id is of the form the heartbeat writes (`user-{digits}`). Such entries carry
- * the display name and avatar URL every other editor is shown, so only the user's own heartbeat
- * and login write them; the REST API refuses them (see WPP_REST_Controller::create_item()).
+ * Whether a client id is of the form the heartbeat writes (`user-{digits}`), or an agent's save
+ * (`agent-{digits}`, agents.php). Such entries carry the display name and avatar URL every other
+ * editor is shown (and an agent's is labelled as one), so only the user's own requests write
+ * them; the REST API refuses them (see WPP_REST_Controller::create_item()).
  *
  * @since 0.1.0
+ * @since 0.3.0 Also `agent-{digits}`.
  *
  * @param string $client_id Client id.
  * @return bool
  */
 function wpp_client_ids_is_user( string $client_id ): bool {
-	return 1 === preg_match( '/^user-[0-9]+$/D', $client_id );
+	return 1 === preg_match( '/^(user|agent)-[0-9]+$/D', $client_id );
 }
 
 /**
  * Keeps the entries the heartbeat wrote (client `user-{user_id}`: one per user, carrying the
- * fields written from the user's own account). Entries other code put in the same room (other
- * client ids, any data) are not listed as users.
+ * fields written from the user's own account), and agents' saves (`agent-{user_id}`) of users
+ * without such an entry. Entries other code put in the same room (other client ids, any data)
+ * are not listed as users.
  *
  * @since 0.1.0
+ * @since 0.3.0 Agents' saves.
  *
  * @param array $entries Backend entries.
  * @param int   $exclude User to leave out; 0 for none.
  * @return array
  */
 function wpp_client_ids_user_entries( array $entries, int $exclude = 0 ): array {
+	$people = array(); // Users with a heartbeat entry here: their agent saves are not listed again.
+	foreach ( $entries as $entry ) {
+		$user_id = (int) ( $entry['user_id'] ?? 0 );
+		if ( $user_id > 0 && wpp_client_ids_user( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
+			$people[ $user_id ] = true;
+		}
+	}
 	$out = array();
 	foreach ( $entries as $entry ) {
 		$user_id = (int) ( $entry['user_id'] ?? 0 );
-		if ( $user_id > 0 && $user_id !== $exclude && wpp_client_ids_user( $user_id ) === ( $entry['client_id'] ?? '' ) ) {
+		if ( $user_id <= 0 || $user_id === $exclude ) {
+			continue;
+		}
+		if ( wpp_client_ids_user( $user_id ) === ( $entry['client_id'] ?? '' ) || ( ! isset( $people[ $user_id ] ) && wpp_agents_is_entry( $entry ) ) ) {
 			$out[] = $entry;
 		}
 	}

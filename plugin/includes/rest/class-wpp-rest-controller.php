@@ -310,7 +310,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( wpp_client_ids_is_user( $client_id ) ) {
 			// The heartbeat's own entries: what they hold is shown to others as this user's name
 			// and avatar, so it comes from the user's account, never from a request body.
-			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} are reserved for the heartbeat.', 'presence' ), array( 'status' => 403 ) );
+			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} and agent-{id} are reserved: Presence writes them from the user\'s own account.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$existing = wpp_entries_find( $room, $client_id );
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {

@@ -41,6 +41,10 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'wp_logout', 'wpp_lifecycle_logout', 10 ),
 				array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
 			),
+			'agents'         => array(
+				array( 'wp_presence_is_agent_user', 'wpp_agents_defer_to_wpai', 10 ),
+				array( 'wp_after_insert_post', 'wpp_agents_post_saved', 10 ),
+			),
 			'feature plugin' => array(
 				array( 'deactivated_plugin', 'wpp_feature_plugin_deactivated', 10 ),
 				array( 'admin_notices', 'wpp_feature_plugin_notice', 10 ),
@@ -257,6 +261,8 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_after_insert_post']->callbacks[10]['wpp_agents_post_saved']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_presence_is_agent_user']->callbacks[10]['wpp_agents_defer_to_wpai']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_feature_plugin_deactivated']['accepted_args'] );
 	}
