@@ -43,12 +43,10 @@ function wpp_lifecycle_activate( $network_wide = false ): void {
  * Activation on the current site.
  *
  * @since 0.2.0
- * @since 0.3.0 Adds the recording and feature options.
  */
 function wpp_lifecycle_activate_site(): void {
 	wpp_table_install();
 	wpp_lifecycle_schedule_gc();
-	wpp_settings_add_defaults();
 	wpp_feature_plugin_import();
 }
 

@@ -99,7 +99,7 @@ function wpp_network_settings_render_page(): void {
 			esc_attr( $id ),
 			esc_html( $text['label'] ),
 			esc_attr( $name ),
-			checked( wpp_switches_stored_choice( $stored, $feature ), true, false ),
+			checked( wpp_switches_choice( $stored, $feature ), true, false ),
 			esc_html( $text['description'] )
 		);
 	}

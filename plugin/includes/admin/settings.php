@@ -1,8 +1,8 @@
 <?php
 /**
  * The switches a site's administrator sets: recording (the Presence checkbox of Settings ›
- * General) and the features (Settings › Presence); what they accept, and the options' life
- * (added on activation, kept or deleted at uninstall). The network's own switches are in
+ * General) and the features (Settings › Presence, one checkbox per WPP_SWITCHES_FEATURES); what
+ * they accept, and whether uninstall deletes them. The network's own switches are in
  * network-settings.php.
  *
  * Stored in the Presence API feature plugin's own options, so a site switching from it keeps its
@@ -19,22 +19,6 @@
  */
 
 defined( 'ABSPATH' ) || exit;
-
-/**
- * Every feature that can be switched off. The first four are the feature plugin's; the `wpp-`
- * ones are Presence's own surfaces.
- *
- * @since 0.3.0
- */
-const WPP_SETTINGS_FEATURES = array(
-	'post-locks',
-	'admin-bar',
-	'post-list',
-	'synced-patterns',
-	'wpp-whos-online',
-	'wpp-active-posts',
-	'wpp-users-list',
-);
 
 /**
  * Slug of Settings › Presence (and of its network page): the feature plugin's, so links to its
@@ -112,7 +96,7 @@ function wpp_settings_parse_switch( $value ): ?bool {
 }
 
 /**
- * A recording option as stored, read as the feature plugin reads it: any empty value is off.
+ * A recording option as stored, read as the switches read it (wpp_switches_option_on()).
  *
  * @since 0.3.0
  *
@@ -120,7 +104,7 @@ function wpp_settings_parse_switch( $value ): ?bool {
  * @return string '1' or '0'.
  */
 function wpp_settings_recording_value( $stored ): string {
-	return (bool) $stored ? '1' : '0';
+	return wpp_switches_option_on( $stored ) ? '1' : '0';
 }
 
 /**
@@ -157,7 +141,7 @@ function wpp_settings_clean_features( $input, $stored ) {
 	if ( ! is_array( $input ) ) {
 		return new WP_Error( 'wpp_invalid_features', __( 'The features must be given as feature => on or off.', 'presence' ), array( 'status' => 400 ) );
 	}
-	$unknown = array_diff( array_map( 'strval', array_keys( $input ) ), WPP_SETTINGS_FEATURES );
+	$unknown = array_diff( array_map( 'strval', array_keys( $input ) ), WPP_SWITCHES_FEATURES );
 	if ( $unknown ) {
 		return new WP_Error(
 			'wpp_unknown_feature',
@@ -167,9 +151,9 @@ function wpp_settings_clean_features( $input, $stored ) {
 		);
 	}
 	$clean = array();
-	foreach ( WPP_SETTINGS_FEATURES as $feature ) {
+	foreach ( WPP_SWITCHES_FEATURES as $feature ) {
 		if ( ! array_key_exists( $feature, $input ) ) {
-			$clean[ $feature ] = wpp_switches_stored_choice( $stored, $feature ) ? 1 : 0;
+			$clean[ $feature ] = wpp_switches_choice( $stored, $feature ) ? 1 : 0;
 			continue;
 		}
 		$on = wpp_settings_parse_switch( $input[ $feature ] );
@@ -275,26 +259,6 @@ function wpp_settings_register(): void {
 }
 
 /**
- * Adds the options the plugin reads on every request, so that reading them costs no query (an
- * option that does not exist is looked up in the database on each request). Existing values stay.
- * Called on activation and hooked to `admin_init` (a site updated without being reactivated).
- *
- * @since 0.3.0
- */
-function wpp_settings_add_defaults(): void {
-	$defaults = array(
-		'wp_presence_recording' => '1',
-		'wp_presence_features'  => array_fill_keys( WPP_SETTINGS_FEATURES, 1 ),
-	);
-	foreach ( $defaults as $option => $value ) {
-		// Passing a default keeps registered defaults out: add_option() would then rewrite a stored value.
-		if ( null === get_option( $option, null ) ) {
-			add_option( $option, $value, '', true );
-		}
-	}
-}
-
-/**
  * Adds Settings › Presence. Hooked to `admin_menu`.
  *
  * @since 0.3.0
@@ -373,7 +337,7 @@ function wpp_settings_render_feature( $args ): void {
 	}
 	$id          = 'wp_presence_features_' . $feature;
 	$description = $labels[ $feature ]['description'];
-	if ( is_multisite() && ! wpp_switches_stored_choice( get_site_option( 'wp_presence_network_features' ), $feature ) ) {
+	if ( is_multisite() && ! wpp_switches_choice( get_site_option( 'wp_presence_network_features' ), $feature ) ) {
 		printf(
 			'<label><input type="checkbox" id="%1$s" disabled="disabled" /> %2$s</label><p class="description">%3$s</p>',
 			esc_attr( $id ),
@@ -382,7 +346,7 @@ function wpp_settings_render_feature( $args ): void {
 		);
 		return;
 	}
-	$on   = wpp_switches_stored_choice( get_option( 'wp_presence_features' ), $feature );
+	$on   = wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
 	$name = 'wp_presence_features[' . $feature . ']';
 	printf(
 		'<input type="hidden" name="%1$s" value="0" /><label><input type="checkbox" id="%2$s" name="%1$s" value="1"%3$s /> %4$s</label>',

@@ -1,17 +1,19 @@
 <?php
 /**
- * Whether presence is recorded, and whether a feature is on: the readers of the switches that
- * admin/settings.php stores.
+ * The recording switch and the feature switches, with the Presence API feature plugin's option
+ * and filter names, read at call time (so a filter a theme adds counts too, and each site of a
+ * network follows its own options after switch_to_blog()).
  *
- * Recording: the site's option `wp_presence_recording` ('1'/'0'; any empty value is off, as in the
- * feature plugin) through the filter
- * `wp_presence_recording_enabled`; on a network, when the site says yes, also the site option
- * `wp_presence_network_recording` through `wp_presence_network_recording_enabled`. Either off
- * wins; each filter has the last word over its own switch.
+ * - Recording: site option `wp_presence_recording` ('1'/'0', on when missing), then on a network
+ *   the site option `wp_presence_network_recording` (same); either off wins; the filters
+ *   `wp_presence_recording_enabled` and `wp_presence_network_recording_enabled` have the last word
+ *   over their own option. Off: nothing but reserved rows is written; what is stored stays
+ *   readable until it expires, so every surface empties within a TTL.
+ * - Features: site option `wp_presence_features` and network option `wp_presence_network_features`
+ *   (feature => 1/0; a missing feature, option or a value that is no array = on); the network off
+ *   wins; the filter `wp_presence_feature_enabled( $enabled, $feature )` has the last word.
  *
- * Features: the site's choice in `wp_presence_features`, and on a network the network's in
- * `wp_presence_network_features` (either off wins), then the filter `wp_presence_feature_enabled`.
- * A missing choice is on.
+ * The settings screens that write these options are in admin/.
  *
  * @package Presence
  * @since   0.3.0
@@ -19,6 +21,14 @@
  */
 
 defined( 'ABSPATH' ) || exit;
+
+/**
+ * The features a site can switch: the Presence API feature plugin's four, then Presence's own
+ * surfaces (`wpp-`).
+ *
+ * @since 0.3.0
+ */
+const WPP_SWITCHES_FEATURES = array( 'post-locks', 'admin-bar', 'post-list', 'synced-patterns', 'wpp-whos-online', 'wpp-active-posts', 'wpp-users-list' );
 
 /**
  * Whether presence is recorded on this site.
@@ -29,26 +39,26 @@ defined( 'ABSPATH' ) || exit;
  */
 function wpp_switches_recording_enabled(): bool {
 	/**
-	 * Filters whether presence is recorded on this site. Has the last word over the Presence
-	 * checkbox of Settings › General; the network's switch can still turn it off.
+	 * Filters whether this site records presence (its Settings › General checkbox by default).
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param bool $enabled The stored choice (on when none is stored).
+	 * @param bool $enabled The site's option `wp_presence_recording` (on when missing).
 	 */
-	$site = (bool) apply_filters( 'wp_presence_recording_enabled', (bool) get_option( 'wp_presence_recording', true ) );
+	$site = (bool) apply_filters( 'wp_presence_recording_enabled', wpp_switches_option_on( get_option( 'wp_presence_recording', '1' ) ) );
 	if ( ! $site || ! is_multisite() ) {
 		return $site;
 	}
+
 	/**
-	 * Filters whether presence is recorded on the sites of this network. Asked only when the site
-	 * itself records; has the last word over the network's checkbox.
+	 * Filters whether the sites of this network record presence (the network's checkbox by
+	 * default). Asked only when the site itself records.
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param bool $enabled The network's stored choice (on when none is stored).
+	 * @param bool $enabled The network's option `wp_presence_network_recording` (on when missing).
 	 */
-	return (bool) apply_filters( 'wp_presence_network_recording_enabled', (bool) get_site_option( 'wp_presence_network_recording', true ) );
+	return (bool) apply_filters( 'wp_presence_network_recording_enabled', wpp_switches_option_on( get_site_option( 'wp_presence_network_recording', '1' ) ) );
 }
 
 /**
@@ -56,38 +66,54 @@ function wpp_switches_recording_enabled(): bool {
  *
  * @since 0.3.0
  *
- * @param string $feature A name of WPP_SETTINGS_FEATURES.
- * @return bool False for a name that is not a feature.
+ * @param string $feature Feature name ('post-locks', 'admin-bar', 'post-list', 'synced-patterns',
+ *                        or one of the plugin's own `wpp-…` features).
+ * @return bool False for a name that is not in WPP_SWITCHES_FEATURES.
  */
-function wpp_switches_feature_enabled( $feature ): bool {
-	if ( ! is_string( $feature ) || ! in_array( $feature, WPP_SETTINGS_FEATURES, true ) ) {
-		return false;
+function wpp_switches_feature_enabled( string $feature ): bool {
+	if ( ! in_array( $feature, WPP_SWITCHES_FEATURES, true ) ) {
+		return false; // A misspelt name must not read as a feature left on.
 	}
-	$enabled = wpp_switches_stored_choice( get_option( 'wp_presence_features' ), $feature );
+	$enabled = wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
 	if ( $enabled && is_multisite() ) {
-		$enabled = wpp_switches_stored_choice( get_site_option( 'wp_presence_network_features' ), $feature );
+		$enabled = wpp_switches_choice( get_site_option( 'wp_presence_network_features' ), $feature );
 	}
+
 	/**
-	 * Filters whether a feature is on. Features decide which hooks the plugin registers when it
-	 * loads, so add this filter from a must-use plugin.
+	 * Filters whether a presence feature is on (the Settings › Presence checkboxes by default).
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param bool   $enabled The stored choices (site and network).
+	 * @param bool   $enabled Whether the site (and the network) has it on.
 	 * @param string $feature Feature name.
 	 */
 	return (bool) apply_filters( 'wp_presence_feature_enabled', $enabled, $feature );
 }
 
 /**
- * One feature's stored choice: on unless the stored array says 0.
+ * A stored on/off option: off only for '0', 0, false, 'off', 'no' or ''.
  *
  * @since 0.3.0
  *
- * @param mixed  $stored  The option's value.
+ * @param mixed $value Stored value.
+ * @return bool
+ */
+function wpp_switches_option_on( $value ): bool {
+	if ( is_string( $value ) ) {
+		return ! in_array( strtolower( trim( $value ) ), array( '0', '', 'off', 'no', 'false' ), true );
+	}
+	return (bool) $value;
+}
+
+/**
+ * A feature's stored choice in a features option: on unless the option is an array saying off.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed  $option  The option's value.
  * @param string $feature Feature name.
  * @return bool
  */
-function wpp_switches_stored_choice( $stored, string $feature ): bool {
-	return ! is_array( $stored ) || ! array_key_exists( $feature, $stored ) || (bool) $stored[ $feature ];
+function wpp_switches_choice( $option, string $feature ): bool {
+	return ! is_array( $option ) || ! array_key_exists( $feature, $option ) || wpp_switches_option_on( $option[ $feature ] );
 }

@@ -29,7 +29,8 @@ class UninstallTest extends WPP_TestCase {
 
 	public function test_uninstall_drops_the_table_option_and_event(): void {
 		$this->assertTrue( wpp_table_exists() );
-		wpp_settings_add_defaults();
+		update_option( 'wp_presence_recording', '1' );
+		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) );
 		update_site_option( 'wp_presence_network_recording', '0' );
 		wpp_lifecycle_schedule_gc();
 		$native = function_exists( 'presence_upsert' );

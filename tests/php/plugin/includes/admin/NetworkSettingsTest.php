@@ -84,14 +84,14 @@ class NetworkSettingsTest extends WPP_TestCase {
 		$html = self::output( 'wpp_network_settings_render_page' );
 		$this->assertStringContainsString( 'action="' . esc_url( network_admin_url( 'edit.php?action=wpp_network_features' ) ) . '"', $html );
 		$this->assertStringContainsString( 'name="_wpnonce"', $html );
-		foreach ( WPP_SETTINGS_FEATURES as $feature ) {
+		foreach ( WPP_SWITCHES_FEATURES as $feature ) {
 			$this->assertStringContainsString( 'name="wp_presence_network_features[' . $feature . ']" value="1" checked=\'checked\'', $html, $feature );
 		}
 	}
 
 
 	public function test_the_network_feature_form_checks_nonce_and_capability_and_stores_nothing_otherwise(): void {
-		$form = array( 'wp_presence_network_features' => array( 'admin-bar' => '0' ) + array_fill_keys( WPP_SETTINGS_FEATURES, '1' ) );
+		$form = array( 'wp_presence_network_features' => array( 'admin-bar' => '0' ) + array_fill_keys( WPP_SWITCHES_FEATURES, '1' ) );
 
 		self::log_in( self::network_admin() );
 		$nonce = wp_create_nonce( 'wpp_network_features' );
@@ -115,7 +115,7 @@ class NetworkSettingsTest extends WPP_TestCase {
 		$this->assertFalse( get_site_option( 'wp_presence_network_features' ), 'refused input stores nothing' );
 
 		$this->assertTrue( wpp_network_settings_save_request( $form + array( '_wpnonce' => $nonce ) ) );
-		$this->assertSame( array_merge( array_fill_keys( WPP_SETTINGS_FEATURES, 1 ), array( 'admin-bar' => 0 ) ), get_site_option( 'wp_presence_network_features' ) );
+		$this->assertSame( array_merge( array_fill_keys( WPP_SWITCHES_FEATURES, 1 ), array( 'admin-bar' => 0 ) ), get_site_option( 'wp_presence_network_features' ) );
 		$this->assertFalse( wpp_switches_feature_enabled( 'admin-bar' ) );
 	}
 

@@ -1,8 +1,8 @@
 <?php
 /**
  * The switches' screens (plugin/includes/admin/settings.php): the Presence checkbox of Settings ›
- * General and Settings › Presence: their sanitizers and capability checks; the options added on
- * activation and deleted at uninstall.
+ * General and Settings › Presence: their sanitizers and capability checks; the options kept or
+ * deleted at uninstall.
  *
  * @package Presence
  */
@@ -15,7 +15,6 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-settings-fixture.php';
  * @covers ::wpp_settings_sanitize_features
  * @covers ::wpp_settings_clean_features
  * @covers ::wpp_settings_parse_switch
- * @covers ::wpp_settings_add_defaults
  * @covers ::wpp_settings_add_page
  * @covers ::wpp_settings_render_recording
  * @covers ::wpp_settings_render_page
@@ -103,12 +102,12 @@ class SettingsTest extends WPP_TestCase {
 		wpp_settings_register();
 		$this->assertSame( 'wpp_settings_sanitize_features', get_registered_settings()['wp_presence_features']['sanitize_callback'] ?? null );
 		$this->assertSame( 'presence-api', get_registered_settings()['wp_presence_features']['group'] ?? null );
-		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) + array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) + array_fill_keys( WPP_SWITCHES_FEATURES, 1 ) );
 
 		$html = self::output( 'wpp_settings_render_page' );
 		$this->assertStringContainsString( 'action="' . esc_url( admin_url( 'options.php' ) ) . '"', $html );
 		$this->assertStringContainsString( "name='option_page' value='presence-api'", $html );
-		foreach ( WPP_SETTINGS_FEATURES as $feature ) {
+		foreach ( WPP_SWITCHES_FEATURES as $feature ) {
 			$this->assertStringContainsString( '<input type="hidden" name="wp_presence_features[' . $feature . ']" value="0" />', $html, $feature );
 			$checked = 'admin-bar' === $feature ? '' : " checked='checked'";
 			$this->assertStringContainsString( 'id="wp_presence_features_' . $feature . '" name="wp_presence_features[' . $feature . ']" value="1"' . $checked . ' />', $html, $feature );
@@ -119,7 +118,7 @@ class SettingsTest extends WPP_TestCase {
 	public function test_the_features_sanitizer_keeps_every_feature_and_drops_nothing_stored_on_bad_input(): void {
 		self::log_in( self::user( 'administrator' ) );
 		wpp_settings_register();
-		$all = array_fill_keys( WPP_SETTINGS_FEATURES, 1 );
+		$all = array_fill_keys( WPP_SWITCHES_FEATURES, 1 );
 
 		update_option( 'wp_presence_features', array( 'post-list' => '0', 'admin-bar' => '1' ) );
 		$this->assertSame( array_merge( $all, array( 'post-list' => 0 ) ), get_option( 'wp_presence_features' ), 'the features the form leaves out keep their choice (on)' );
@@ -140,32 +139,7 @@ class SettingsTest extends WPP_TestCase {
 		$this->assertSame( 'wpp_unknown_feature', wpp_settings_clean_features( array( 'user-list' => 1 ), array() )->get_error_code() );
 		$this->assertSame( 'wpp_invalid_feature_value', wpp_settings_clean_features( array( 'post-locks' => array() ), array() )->get_error_code() );
 		$this->assertSame( 400, wpp_settings_clean_features( 'on', array() )->get_error_data()['status'] );
-		$this->assertSame( array_fill_keys( WPP_SETTINGS_FEATURES, 1 ), wpp_settings_clean_features( array(), 'not an array' ) );
-	}
-
-	public function test_activation_adds_the_options_it_reads_on_every_request_and_keeps_stored_ones(): void {
-		global $wpdb;
-		wpp_settings_add_defaults();
-		$this->assertSame( '1', get_option( 'wp_presence_recording' ) );
-		$this->assertSame( array_fill_keys( WPP_SETTINGS_FEATURES, 1 ), get_option( 'wp_presence_features' ) );
-		$autoload = $wpdb->get_col( "SELECT autoload FROM $wpdb->options WHERE option_name IN ('wp_presence_recording', 'wp_presence_features')" ); // phpcs:ignore WordPress.DB
-		$this->assertSame( array( 'on', 'on' ), array_map( static fn( $a ) => 'yes' === $a ? 'on' : $a, $autoload ), 'autoloaded: read without a query of their own' );
-
-		update_option( 'wp_presence_recording', '0' );
-		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) );
-		self::log_in( self::user( 'administrator' ) );
-		wpp_settings_register(); // A registered setting must not make add_option() rewrite a stored value.
-		$added = did_action( 'added_option' );
-		wpp_settings_add_defaults();
-		$this->assertSame( $added, did_action( 'added_option' ) );
-		$this->assertSame( '0', get_option( 'wp_presence_recording' ) );
-		$this->assertSame( 0, get_option( 'wp_presence_features' )['admin-bar'] );
-	}
-
-	public function test_activation_adds_the_options(): void {
-		wpp_lifecycle_activate_site();
-		$this->assertSame( '1', get_option( 'wp_presence_recording' ) );
-		$this->assertIsArray( get_option( 'wp_presence_features' ) );
+		$this->assertSame( array_fill_keys( WPP_SWITCHES_FEATURES, 1 ), wpp_settings_clean_features( array(), 'not an array' ) );
 	}
 
 	public function test_a_feature_the_network_switched_off_cannot_be_changed_by_a_site(): void {
@@ -224,7 +198,7 @@ class SettingsTest extends WPP_TestCase {
 		wp_cache_set( 'plugins', array( '' => $plugins + array( 'presence-api/presence-api.php' => array( 'Name' => 'Presence API' ) ) ), 'plugins' );
 		$this->assertTrue( wpp_settings_feature_plugin_installed(), 'found by its main file, inactive too' );
 
-		wpp_settings_add_defaults();
+		update_option( 'wp_presence_features', array( 'post-list' => 0 ) );
 		update_option( 'wp_presence_recording', '0' );
 		update_site_option( 'wp_presence_network_features', array( 'admin-bar' => 0 ) );
 		wpp_settings_uninstall_site( true );

@@ -9,7 +9,7 @@
 /**
  * @covers ::wpp_switches_recording_enabled
  * @covers ::wpp_switches_feature_enabled
- * @covers ::wpp_switches_stored_choice
+ * @covers ::wpp_switches_choice
  */
 class SwitchesTest extends WPP_TestCase {
 
@@ -30,7 +30,7 @@ class SwitchesTest extends WPP_TestCase {
 	/**
 	 * @dataProvider stored_recording
 	 */
-	public function test_the_site_switch_is_read_as_the_feature_plugin_reads_it( $stored, bool $expected ): void {
+	public function test_the_site_switch_is_off_only_when_stored_off( $stored, bool $expected ): void {
 		update_option( 'wp_presence_recording', $stored );
 		$this->assertSame( $expected, wpp_switches_recording_enabled() );
 	}
@@ -40,6 +40,7 @@ class SwitchesTest extends WPP_TestCase {
 			"'1'"         => array( '1', true ),
 			"'0'"         => array( '0', false ),
 			'empty'       => array( '', false ),
+			"'off'"       => array( 'off', false ),
 			'any text on' => array( 'yes', true ),
 		);
 	}
@@ -108,7 +109,7 @@ class SwitchesTest extends WPP_TestCase {
 	}
 
 	public function test_a_feature_is_on_unless_switched_off(): void {
-		foreach ( WPP_SETTINGS_FEATURES as $feature ) {
+		foreach ( WPP_SWITCHES_FEATURES as $feature ) {
 			$this->assertTrue( wpp_switches_feature_enabled( $feature ), $feature );
 		}
 		update_option( 'wp_presence_features', array( 'admin-bar' => 0, 'post-list' => 1 ) );
@@ -130,10 +131,9 @@ class SwitchesTest extends WPP_TestCase {
 
 	public static function unknown_features(): array {
 		return array(
-			'unknown name'     => array( 'post-lock' ),
+			'misspelt'          => array( 'post-lock' ),
 			'a later version’s' => array( 'user-list' ),
-			'not a string'     => array( array( 'admin-bar' ) ),
-			'null'             => array( null ),
+			'empty'             => array( '' ),
 		);
 	}
 
