@@ -7,8 +7,8 @@
  * The surfaces tell agents apart by that client id (wpp_agents_is_entry()), which only the
  * server writes: the REST API refuses it as it refuses the heartbeat's own.
  *
- * Who is an agent: the `wp_presence_is_agent_user` filter (false by default), which defers to
- * `wpai_is_agent_user()` when the AI plugin that defines it is loaded.
+ * Who is an agent: wpp_client_ids_is_agent_user(), the `wp_presence_is_agent_user` filter (false
+ * by default, the AI plugin's `wpai_is_agent_user()` when it is loaded).
  *
  * @package Presence
  * @since   0.3.0
@@ -26,18 +26,6 @@ defined( 'ABSPATH' ) || exit;
 const WPP_AGENTS_TTL = 75;
 
 /**
- * Client id of an agent's entries.
- *
- * @since 0.3.0
- *
- * @param int $user_id The agent's user id.
- * @return string `agent-{id}`.
- */
-function wpp_agents_client_id( int $user_id ): string {
-	return 'agent-' . $user_id;
-}
-
-/**
  * Whether an entry is an agent's: client `agent-{user_id}` of its own user.
  *
  * @since 0.3.0
@@ -47,47 +35,7 @@ function wpp_agents_client_id( int $user_id ): string {
  */
 function wpp_agents_is_entry( array $entry ): bool {
 	$user_id = (int) ( $entry['user_id'] ?? 0 );
-	return $user_id > 0 && wpp_agents_client_id( $user_id ) === ( $entry['client_id'] ?? '' );
-}
-
-/**
- * Whether a user is an AI agent.
- *
- * @since 0.3.0
- *
- * @param int $user_id User id.
- * @return bool
- */
-function wpp_agents_is_agent_user( int $user_id ): bool {
-	if ( $user_id <= 0 ) {
-		return false;
-	}
-	/**
-	 * Filters whether a user is an AI agent: its saves are shown as an agent's (an `agent-{id}`
-	 * entry in the post's room), labelled as such.
-	 *
-	 * @since 0.3.0
-	 *
-	 * @param bool $is_agent Default false; wpai_is_agent_user()'s answer from priority 10 when
-	 *                       that function exists.
-	 * @param int  $user_id  User id.
-	 */
-	return (bool) apply_filters( 'wp_presence_is_agent_user', false, $user_id );
-}
-
-/**
- * Lets the AI plugin's `wpai_is_agent_user()` decide who is an agent when it is loaded (its answer
- * replaces earlier callbacks'; later ones still have the last word). Hooked to
- * `wp_presence_is_agent_user`.
- *
- * @since 0.3.0
- *
- * @param bool $is_agent Whether the user is an agent so far.
- * @param int  $user_id  User id.
- * @return bool
- */
-function wpp_agents_defer_to_wpai( $is_agent, $user_id = 0 ) {
-	return function_exists( 'wpai_is_agent_user' ) ? (bool) wpai_is_agent_user( (int) $user_id ) : $is_agent;
+	return $user_id > 0 && wpp_client_ids_agent( $user_id ) === ( $entry['client_id'] ?? '' );
 }
 
 /**
@@ -107,10 +55,10 @@ function wpp_agents_post_saved( $post_id, $post = null ): void {
 		return;
 	}
 	$room = wpp_rooms_for_post( $post );
-	if ( false === $room || ! wpp_switches_recording_enabled() || ! wpp_agents_is_agent_user( $user->ID ) ) {
+	if ( false === $room || ! wpp_switches_recording_enabled() || ! wpp_client_ids_is_agent_user( $user->ID ) ) {
 		return;
 	}
-	$client = wpp_agents_client_id( $user->ID );
+	$client = wpp_client_ids_agent( $user->ID );
 	$who    = wpp_write_user_fields( $user );
 	wpp_entries_set( $room, $client, $who, $user->ID, WPP_AGENTS_TTL );
 	wpp_entries_set(

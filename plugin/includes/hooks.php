@@ -27,6 +27,7 @@ function wpp_hooks_register(): void {
 		wpp_public_api_declare();
 	}
 	add_action( 'init', 'wpp_rooms_add_post_type_support', 10 ); // Before anyone asks post_type_supports().
+	add_filter( 'wp_presence_is_agent_user', 'wpp_client_ids_defer_agent_check', 10, 2 ); // The AI plugin's answer, when loaded.
 
 	// backends/: recreates a missing table, or one of an older layout.
 	add_action( 'admin_init', 'wpp_table_maybe_repair', 10 );
@@ -41,9 +42,7 @@ function wpp_hooks_register(): void {
 	add_action( 'wp_logout', 'wpp_lifecycle_logout', 10, 1 );
 	add_action( 'deleted_user', 'wpp_lifecycle_deleted_user', 10, 1 );
 
-	// agents.php: an agent's save shows in the post's room. The AI plugin's answer comes in at 10,
-	// so a site's own filter (later, or at a higher priority) still has the last word.
-	add_filter( 'wp_presence_is_agent_user', 'wpp_agents_defer_to_wpai', 10, 2 );
+	// agents.php: an agent's save shows in the post's room and in admin/online.
 	add_action( 'wp_after_insert_post', 'wpp_agents_post_saved', 10, 2 );
 
 	// feature-plugin.php: its live entries follow it when it is deactivated. Its notice comes
@@ -136,10 +135,8 @@ function wpp_hooks_register(): void {
 	add_action( 'admin_menu', 'wpp_inspector_add_page', 10 );
 	add_action( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 );
 
-	// admin/settings.php: the Presence checkbox of Settings › General and Settings › Presence;
-	// the options read on every request are added where they are missing.
+	// admin/settings.php: the Presence checkbox of Settings › General and Settings › Presence.
 	add_action( 'admin_init', 'wpp_settings_register', 10 );
-	add_action( 'admin_init', 'wpp_settings_add_defaults', 10 );
 	add_action( 'admin_menu', 'wpp_settings_add_page', 10 );
 
 	// admin/network-settings.php: the network's recording checkbox (Network Admin › Settings,

@@ -73,3 +73,51 @@ function wpp_client_ids_user_entries( array $entries, int $exclude = 0 ): array 
 	}
 	return $out;
 }
+
+/**
+ * Client id of the entry an agent user's save writes in the post's room.
+ *
+ * @since 0.3.0
+ *
+ * @param int $user_id User id.
+ * @return string `agent-{id}`.
+ */
+function wpp_client_ids_agent( int $user_id ): string {
+	return 'agent-' . $user_id;
+}
+
+/**
+ * Whether a user is an agent (an AI or automation account), as the filter
+ * `wp_presence_is_agent_user` says; false by default.
+ *
+ * @since 0.3.0
+ *
+ * @param int $user_id User id.
+ * @return bool
+ */
+function wpp_client_ids_is_agent_user( int $user_id ): bool {
+	/**
+	 * Filters whether a user is an agent. Surfaces label agents' entries as such.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param bool $is_agent Whether the user is an agent. Default false.
+	 * @param int  $user_id  User id.
+	 */
+	return (bool) apply_filters( 'wp_presence_is_agent_user', false, $user_id );
+}
+
+/**
+ * Defers to the AI plugin's `wpai_is_agent_user()` when it is loaded (its answer replaces what
+ * earlier callbacks said), as the Presence API feature plugin does. Hooked to
+ * `wp_presence_is_agent_user`.
+ *
+ * @since 0.3.0
+ *
+ * @param bool|mixed $is_agent Answer so far.
+ * @param int|mixed  $user_id  User id.
+ * @return bool|mixed
+ */
+function wpp_client_ids_defer_agent_check( $is_agent, $user_id = 0 ) {
+	return function_exists( 'wpai_is_agent_user' ) ? (bool) wpai_is_agent_user( (int) $user_id ) : $is_agent;
+}

@@ -9,10 +9,9 @@
 
 /**
  * @covers ::wpp_agents_post_saved
- * @covers ::wpp_agents_is_agent_user
  * @covers ::wpp_agents_is_entry
- * @covers ::wpp_agents_client_id
- * @covers ::wpp_agents_defer_to_wpai
+ * @covers ::wpp_client_ids_is_agent_user
+ * @covers ::wpp_client_ids_defer_agent_check
  * @covers ::wpp_client_ids_user_entries
  * @covers ::wpp_payload_user_item
  */
@@ -98,13 +97,12 @@ class AgentsTest extends WPP_TestCase {
 		add_filter( 'wp_presence_is_agent_user', '__return_true' );
 		self::post();
 		$this->assertSame( array(), wpp_backend()->rooms( DAY_IN_SECONDS ) );
-		$this->assertFalse( wpp_agents_is_agent_user( 0 ), 'no user is no agent' );
 	}
 
 	public function test_nobody_is_an_agent_by_default(): void {
-		$this->assertFalse( wpp_agents_is_agent_user( self::user( 'editor' )->ID ) );
-		$this->assertTrue( wpp_agents_defer_to_wpai( true, 5 ), 'without wpai_is_agent_user(), the answer so far stands' );
-		$this->assertFalse( wpp_agents_defer_to_wpai( false, 5 ) );
+		$this->assertFalse( wpp_client_ids_is_agent_user( self::user( 'editor' )->ID ) );
+		$this->assertTrue( wpp_client_ids_defer_agent_check( true, 5 ), 'without wpai_is_agent_user(), the answer so far stands' );
+		$this->assertFalse( wpp_client_ids_defer_agent_check( false, 5 ) );
 	}
 
 	public function test_the_ai_plugin_decides_who_is_an_agent_when_loaded(): void {
@@ -143,7 +141,8 @@ class AgentsTest extends WPP_TestCase {
 		wp_update_post( array( 'ID' => $post->ID, 'post_title' => 'Saved' ) );
 		wpp_write_editor( $agent, $post->ID );
 		$entries = wpp_client_ids_user_entries( wpp_backend()->get_room( 'postType/post:' . $post->ID, 150 ) );
-		$this->assertSame( array( 'user-' . $agent->ID ), array_column( $entries, 'client_id' ) );
+		$this->assertSame( array( $agent->ID ), array_column( $entries, 'user_id' ), 'one item: its heartbeat entry' );
+		$this->assertFalse( wpp_agents_is_entry( $entries[0] ) );
 	}
 
 	public function test_an_agent_client_id_of_another_user_is_not_an_agent(): void {

@@ -28,6 +28,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 			'api'            => array(
 				array( 'plugins_loaded', 'wpp_public_api_declare', PHP_INT_MIN ),
 				array( 'init', 'wpp_rooms_add_post_type_support', 10 ),
+				array( 'wp_presence_is_agent_user', 'wpp_client_ids_defer_agent_check', 10 ),
 			),
 			'backends'       => array(
 				array( 'admin_init', 'wpp_table_maybe_repair', 10 ),
@@ -42,7 +43,6 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'deleted_user', 'wpp_lifecycle_deleted_user', 10 ),
 			),
 			'agents'         => array(
-				array( 'wp_presence_is_agent_user', 'wpp_agents_defer_to_wpai', 10 ),
 				array( 'wp_after_insert_post', 'wpp_agents_post_saved', 10 ),
 			),
 			'feature plugin' => array(
@@ -104,7 +104,6 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'admin_menu', 'wpp_inspector_add_page', 10 ),
 				array( 'admin_post_wpp_flush_room', 'wpp_inspector_handle_flush', 10 ),
 				array( 'admin_init', 'wpp_settings_register', 10 ),
-				array( 'admin_init', 'wpp_settings_add_defaults', 10 ),
 				array( 'admin_menu', 'wpp_settings_add_page', 10 ),
 				array( 'network_admin_menu', 'wpp_network_settings_add_page', 10 ),
 				array( 'wpmu_options', 'wpp_network_settings_render_recording', 10 ),
@@ -172,7 +171,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 	 * @dataProvider switched_surfaces
 	 */
 	public function test_a_surface_switched_off_is_not_registered( string $feature, array $hooks ): void {
-		update_option( 'wp_presence_features', array( $feature => 0 ) + array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		update_option( 'wp_presence_features', array( $feature => 0 ) + array_fill_keys( WPP_SWITCHES_FEATURES, 1 ) );
 		self::register_again();
 		foreach ( $hooks as list( $hook, $callback ) ) {
 			$this->assertFalse( has_filter( $hook, $callback ), "$feature off: $hook → $callback" );
@@ -185,7 +184,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 		}
 		$this->assertNotFalse( has_filter( 'heartbeat_received', 'wpp_handlers_heartbeat' ), 'what is not a switched surface stays' );
 
-		update_option( 'wp_presence_features', array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		update_option( 'wp_presence_features', array_fill_keys( WPP_SWITCHES_FEATURES, 1 ) );
 		self::register_again();
 		foreach ( $hooks as list( $hook, $callback ) ) {
 			$this->assertNotFalse( has_filter( $hook, $callback ), "$feature back on: $hook → $callback" );
@@ -193,7 +192,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_the_feature_filter_has_the_last_word_over_registration(): void {
-		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) + array_fill_keys( WPP_SETTINGS_FEATURES, 1 ) );
+		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) + array_fill_keys( WPP_SWITCHES_FEATURES, 1 ) );
 		add_filter( 'wp_presence_feature_enabled', static fn( $on, $feature ) => 'admin-bar' === $feature ? true : ( 'post-list' === $feature ? false : $on ), 10, 2 );
 		self::register_again();
 		$this->assertSame( 80, has_filter( 'admin_bar_menu', 'wpp_admin_bar_menu' ), 'the filter switches it on' );
@@ -262,7 +261,7 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 	public function test_wp_login_gets_the_user_object(): void {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_login']->callbacks[10]['wpp_lifecycle_login']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_after_insert_post']->callbacks[10]['wpp_agents_post_saved']['accepted_args'] );
-		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_presence_is_agent_user']->callbacks[10]['wpp_agents_defer_to_wpai']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_presence_is_agent_user']->callbacks[10]['wpp_client_ids_defer_agent_check']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_feature_plugin_deactivated']['accepted_args'] );
 	}

@@ -15,14 +15,14 @@ function wpai_is_agent_user( $user_id ) {
 require __DIR__ . '/load-wordpress-with-plugin.php';
 
 add_filter( 'wp_presence_is_agent_user', '__return_true', 5 ); // Replaced by the AI plugin's answer at 10.
-$agent  = wpp_agents_is_agent_user( 1001 );
-$person = wpp_agents_is_agent_user( 1002 );
+$agent  = wpp_client_ids_is_agent_user( 1001 );
+$person = wpp_client_ids_is_agent_user( 1002 );
 add_filter( 'wp_presence_is_agent_user', static fn( $is, $user_id ) => 1002 === $user_id ? true : $is, 20, 2 );
 
 echo wp_json_encode(
 	array(
 		'agent'          => $agent,
 		'person'         => $person,
-		'filtered_after' => wpp_agents_is_agent_user( 1002 ),
+		'filtered_after' => wpp_client_ids_is_agent_user( 1002 ),
 	)
 ) . "\n";
