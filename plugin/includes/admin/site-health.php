@@ -146,7 +146,7 @@ function wpp_site_health_heartbeat_test(): array {
 	$result['description'] = '<p>' . esc_html(
 		sprintf(
 			/* translators: 1: seconds between heartbeats, 2: seconds a presence entry lasts. */
-			__( 'Every open admin page sends a heartbeat at least every %1$d seconds, well within the %2$d seconds a presence entry lasts.', 'presence' ),
+			__( 'Every open admin page sends a heartbeat at least every %1$d seconds, within the %2$d seconds a presence entry lasts.', 'presence' ),
 			$interval,
 			$ttl
 		)
