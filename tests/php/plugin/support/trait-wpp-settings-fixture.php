@@ -1,7 +1,7 @@
 <?php
 /**
  * For the tests of the settings screens: the settings API's globals put back after each test,
- * the switches' options deleted before it (inside the test's transaction), and helpers.
+ * the switches' options deleted before it (inside the test's transaction), and what the tests share.
  *
  * Use in a WPP_TestCase: call set_up_settings_fixture() in setUp() and
  * tear_down_settings_fixture() in tearDown().

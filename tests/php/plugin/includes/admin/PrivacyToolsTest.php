@@ -142,7 +142,7 @@ class PrivacyToolsTest extends WPP_TestCase {
 	public function test_an_export_lists_what_the_store_holds_about_the_person_on_this_site(): void {
 		$editor = self::user( 'editor' );
 		$other  = self::user( 'editor' );
-		$post   = self::post( array( 'post_title' => 'Spring issue', 'post_author' => $editor->ID ) );
+		$post   = self::post( array( 'post_title' => 'Spring edition', 'post_author' => $editor->ID ) );
 		$room   = wpp_rooms_for_post( $post );
 		$this->assertTrue( wpp_entries_set( 'admin/online', 'user-' . $editor->ID, array( 'screen' => 'dashboard' ), $editor->ID ) );
 		$this->assertTrue( wpp_entries_set( $room, 'user-' . $editor->ID, array( 'tab' => 't' ), $editor->ID ) );
@@ -162,7 +162,7 @@ class PrivacyToolsTest extends WPP_TestCase {
 		$pairs = array_map( static fn( $p ) => $p['name'] . ': ' . $p['value'], $items[0]['data'] );
 		$text  = implode( "\n", $pairs );
 		$this->assertStringContainsString( 'Screen: dashboard', $text );
-		$this->assertStringContainsString( 'Post being edited: Spring issue', $text );
+		$this->assertStringContainsString( 'Post being edited: Spring edition', $text );
 		$this->assertStringNotContainsString( 'Screen: postType/', $text, 'a post\'s room is named by its post' );
 		$this->assertMatchesRegularExpression( '/Last active: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT/', $text );
 		$this->assertMatchesRegularExpression( '/Last seen: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT/', $text );
