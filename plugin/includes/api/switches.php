@@ -23,11 +23,12 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The features a site can switch, the Presence API feature plugin's four.
+ * The features a site can switch: the Presence API feature plugin's four, then Presence's own
+ * surfaces (`wpp-`).
  *
  * @since 0.3.0
  */
-const WPP_SWITCHES_FEATURES = array( 'post-locks', 'admin-bar', 'post-list', 'synced-patterns' );
+const WPP_SWITCHES_FEATURES = array( 'post-locks', 'admin-bar', 'post-list', 'synced-patterns', 'wpp-whos-online', 'wpp-active-posts', 'wpp-users-list' );
 
 /**
  * Whether presence is recorded on this site.
@@ -68,9 +69,12 @@ function wpp_switches_recording_enabled(): bool {
  *
  * @param string $feature Feature name ('post-locks', 'admin-bar', 'post-list', 'synced-patterns',
  *                        or one of the plugin's own `wpp-…` features).
- * @return bool
+ * @return bool False for a name that is not in WPP_SWITCHES_FEATURES.
  */
 function wpp_switches_feature_enabled( string $feature ): bool {
+	if ( ! in_array( $feature, WPP_SWITCHES_FEATURES, true ) ) {
+		return false; // A misspelt name must not read as a feature left on.
+	}
 	$enabled = wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
 	if ( $enabled && is_multisite() ) {
 		wpp_switches_prime_network();
