@@ -93,6 +93,9 @@ require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
+// surfaces/network-*: Network Admin on a multisite network, from one read of every site's people.
+require_once WPP_DIR . '/includes/surfaces/network-view.php';
+
 // admin/: screens and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
 require_once WPP_DIR . '/includes/admin/site-health.php';

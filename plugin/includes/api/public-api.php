@@ -10,6 +10,7 @@
  * - wp_can_access_presence_room( $room, $user_id = 0 ): bool
  * - wp_presence_post_room( $post ): string|false
  * - wp_presence_admin_room(): string
+ * - wp_presence_network_aggregation_enabled(): bool          multisite only
  * - filter wp_presence_default_ttl
  *
  * The functions themselves are in wp-functions.php, which wpp_public_api_declare() includes

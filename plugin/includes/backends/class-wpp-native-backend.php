@@ -305,6 +305,54 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
+	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): one
+	 * listing of the rooms under it (one lock on shared memory), then one read per site that has
+	 * $room. No database query.
+	 *
+	 * @since 0.2.0
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
+		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
+		$max_age = wpp_validate_clamp_age( $max_age );
+		$listed  = $this->call( fn() => presence_rooms( $install, $max_age ), array() );
+		$out     = array();
+		foreach ( array_keys( (array) $listed ) as $stored ) {
+			$stored = (string) $stored;
+			$blog   = self::network_blog( $stored, $install, $room );
+			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
+				continue;
+			}
+			$entries = $this->publish( (array) $this->call( fn() => presence_room( $stored, $max_age ), array() ), $install . $blog . '/' );
+			$entries = array_values( array_filter( $entries, static fn( array $entry ): bool => str_starts_with( $entry['client_id'], $client_prefix ) ) );
+			if ( $entries ) {
+				$out[ $blog ] = $entries;
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * The blog id of a stored room name when it is $room of some site of the install, else null.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $stored  Stored room name.
+	 * @param string $install `{install_key}/`.
+	 * @param string $room    Public room name.
+	 * @return int|null
+	 */
+	private static function network_blog( string $stored, string $install, string $room ): ?int {
+		$rest  = substr( $stored, strlen( $install ) );
+		$slash = strpos( $rest, '/' );
+		if ( ! str_starts_with( $stored, $install ) || false === $slash || substr( $rest, $slash + 1 ) !== $room ) {
+			return null;
+		}
+		$blog = substr( $rest, 0, $slash );
+		return ctype_digit( $blog ) ? (int) $blog : null;
+	}
+
+	/**
 	 * The extension's presence_stats() for the whole segment (shared by every site using it),
 	 * flattened (`evictions.expired`), plus this site's `live_entries` and `rooms`.
 	 *
