@@ -95,6 +95,9 @@ require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
 // surfaces/network-*: Network Admin on a multisite network, from one read of every site's people.
 require_once WPP_DIR . '/includes/surfaces/network-view.php';
+require_once WPP_DIR . '/includes/surfaces/network-dashboard.php';
+require_once WPP_DIR . '/includes/surfaces/network-sites-list.php';
+require_once WPP_DIR . '/includes/surfaces/network-users-list.php';
 
 // admin/: screens and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
