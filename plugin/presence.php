@@ -75,6 +75,7 @@ require_once WPP_DIR . '/includes/heartbeat/leave.php';
 // rest/: the controllers and the one registrar of their routes.
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-network-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 
 // ui/: what the surfaces share.
