@@ -107,8 +107,10 @@ require_once WPP_DIR . '/includes/admin/inspector.php';
 
 // cli/: `wp presence` (the command class only where WP-CLI defines its base class).
 require_once WPP_DIR . '/includes/cli/cli.php';
+require_once WPP_DIR . '/includes/cli/cli-network.php';
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-network-command.php';
 }
 
 // Every add_action() / add_filter().

@@ -136,5 +136,6 @@ function wpp_hooks_register(): void {
 	// cli/: `wp presence`.
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {
 		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
+		WP_CLI::add_command( 'presence network', 'WPP_CLI_Network_Command' );
 	}
 }
