@@ -315,21 +315,33 @@ final class WPP_Native_Backend implements WPP_Backend {
 		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
 		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
 		$max_age = wpp_validate_clamp_age( $max_age );
-		$listed  = $this->call( fn() => presence_rooms( $install, $max_age ), array() );
-		$out     = array();
-		foreach ( array_keys( (array) $listed ) as $stored ) {
-			$stored = (string) $stored;
-			$blog   = self::network_blog( $stored, $install, $room );
-			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
-				continue;
-			}
-			$entries = $this->publish( (array) $this->call( fn() => presence_room( $stored, $max_age ), array() ), $install . $blog . '/' );
-			$entries = array_values( array_filter( $entries, static fn( array $entry ): bool => str_starts_with( $entry['client_id'], $client_prefix ) ) );
-			if ( $entries ) {
-				$out[ $blog ] = $entries;
-			}
-		}
-		return $out;
+		// One error handler around every call: a site's room read costs microseconds, and so
+		// would setting a handler for each of a thousand sites.
+		return (array) $this->call(
+			function () use ( $install, $wanted, $room, $max_age, $client_prefix ): array {
+				$out = array();
+				foreach ( array_keys( presence_rooms( $install, $max_age ) ) as $stored ) {
+					$blog = self::network_blog( (string) $stored, $install, $room );
+					if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
+						continue;
+					}
+					$entries = array();
+					foreach ( presence_room( (string) $stored, $max_age ) as $entry ) {
+						if ( '' === $client_prefix || str_starts_with( $entry['client_id'], $client_prefix ) ) {
+							$entry['room']    = $room;
+							$entry['user_id'] = (int) $entry['user_id'];
+							$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
+							$entries[]        = $entry;
+						}
+					}
+					if ( $entries ) {
+						$out[ $blog ] = $entries;
+					}
+				}
+				return $out;
+			},
+			array()
+		);
 	}
 
 	/**

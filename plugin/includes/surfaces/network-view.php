@@ -163,8 +163,13 @@ function wpp_network_view_read( bool $fresh = false ): array {
 	$rooms = wpp_backend()->network_room( wpp_network_view_blog_ids(), WPP_ADMIN_ROOM, wpp_entries_default_ttl(), WPP_NETWORK_VIEW_CLIENT_PREFIX );
 	foreach ( $rooms as $blog_id => $entries ) {
 		$users = array();
-		foreach ( wpp_client_ids_user_entries( $entries ) as $entry ) {
-			$users[ (int) $entry['user_id'] ] = wpp_network_view_user( $entry );
+		foreach ( $entries as $entry ) {
+			// The heartbeat's own entries only (as wpp_client_ids_user_entries(), inline: this
+			// runs for every person on the network).
+			$user_id = (int) $entry['user_id'];
+			if ( $user_id > 0 && 'user-' . $user_id === $entry['client_id'] ) {
+				$users[ $user_id ] = wpp_network_view_user( $entry );
+			}
 		}
 		if ( $users ) {
 			ksort( $users );
@@ -193,10 +198,12 @@ function wpp_network_view_read( bool $fresh = false ): array {
  * @return array{user_id:int,display_name:string,avatar_url:string,updated_at:float}
  */
 function wpp_network_view_user( array $entry ): array {
+	$name   = $entry['data']['display_name'] ?? '';
+	$avatar = $entry['data']['avatar_url'] ?? '';
 	return array(
 		'user_id'      => (int) $entry['user_id'],
-		'display_name' => is_string( $entry['data']['display_name'] ?? null ) ? $entry['data']['display_name'] : '',
-		'avatar_url'   => is_string( $entry['data']['avatar_url'] ?? null ) ? $entry['data']['avatar_url'] : '',
+		'display_name' => is_string( $name ) ? $name : '',
+		'avatar_url'   => is_string( $avatar ) ? $avatar : '',
 		'updated_at'   => (float) $entry['updated_at'],
 	);
 }
@@ -271,9 +278,9 @@ function wpp_network_view_site_url( WP_Site $site ): string {
 }
 
 /**
- * A site's name to show: its title, or its domain and path when it has none. Loading a site's
- * title is a query per site (none with a persistent object cache): only for the few sites a
- * widget names.
+ * A site's name to show: its title, or its domain and path when it has none. A site's title is
+ * one of its options, loaded with its other autoloaded options: a query per site (none with a
+ * persistent object cache), so only for the few sites a widget names.
  *
  * @since 0.2.0
  *
@@ -281,7 +288,8 @@ function wpp_network_view_site_url( WP_Site $site ): string {
  * @return string Text.
  */
 function wpp_network_view_site_name( WP_Site $site ): string {
-	$name = trim( html_entity_decode( (string) $site->blogname, ENT_QUOTES | ENT_HTML5, 'UTF-8' ) );
+	// Not $site->blogname: WP_Site::get_details() also counts the site's posts (one more query).
+	$name = trim( html_entity_decode( (string) get_blog_option( (int) $site->blog_id, 'blogname' ), ENT_QUOTES | ENT_HTML5, 'UTF-8' ) );
 	return '' !== $name ? $name : untrailingslashit( $site->domain . $site->path );
 }
 
