@@ -295,8 +295,12 @@ final class WPP_Database_Backend implements WPP_Backend {
 			if ( null === $rows ) {
 				$rows = $this->network_rows( array_intersect( $chunk, $this->network_blogs_with_table() ), $where ) ?? array();
 			}
+			$by_blog = array();
 			foreach ( $rows as $row ) {
-				$out[ (int) $row->blog_id ][] = $this->entries( array( $row ) )[0];
+				$by_blog[ (int) $row->blog_id ][] = $row;
+			}
+			foreach ( $by_blog as $blog_id => $blog_rows ) {
+				$out[ $blog_id ] = $this->entries( $blog_rows );
 			}
 		}
 		return $out;

@@ -89,11 +89,11 @@ function wpp_network_users_list_views( $views ) {
  * @return array
  */
 function wpp_network_users_list_query_args( $args ) {
-	if ( ! is_array( $args ) || ! wpp_network_users_list_is_online_view() || ! wpp_network_view_can_see() ) {
+	if ( ! is_array( $args ) || ! wpp_network_users_list_is_online_view() || ! wpp_network_view_screens_enabled() || ! wpp_network_view_can_see() ) {
 		return $args;
 	}
-	$ids = wpp_network_users_list_shown() ? array_keys( wpp_network_view_read()['user_sites'] ) : array();
-	// Nobody online (or nothing gathered): an empty list, not everyone.
+	$ids = wpp_network_view_aggregating() ? array_keys( wpp_network_view_read()['user_sites'] ) : array();
+	// Nobody online (or nothing gathered, which the notice says): an empty list, not everyone.
 	$args['include'] = $ids ? array_map( 'intval', $ids ) : array( 0 );
 	return $args;
 }

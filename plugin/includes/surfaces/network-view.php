@@ -372,7 +372,8 @@ function wpp_network_view_site_where( int $blog_id ): array {
  */
 function wpp_network_view_notice(): void {
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
-	if ( ! $screen instanceof WP_Screen || ! in_array( $screen->id, array( 'sites-network', 'users-network', 'dashboard-network' ), true )
+	// The dashboard's widget says it itself.
+	if ( ! $screen instanceof WP_Screen || ! in_array( $screen->id, array( 'sites-network', 'users-network' ), true )
 		|| ! wpp_network_view_screens_enabled() || ! wpp_network_view_can_see() || wpp_network_view_aggregating() ) {
 		return;
 	}

@@ -3,7 +3,8 @@
  * `wp presence network` through a real WP-CLI: on the network "testms", who a php-fpm worker put
  * online, as JSON, as a table with its totals, as CSV, for one site, and the refusals; on the
  * single site "test", that there is no network. (PRESENCE_TEST_MULTISITE, from bin/test, says
- * which site this run drives; each kind of site runs the tests of its kind.)
+ * which site this run drives; bin/test leaves out the other kind's group, and a run by hand skips
+ * them.)
  *
  * @package Presence
  */
@@ -17,6 +18,9 @@ class WpPresenceNetworkTest extends WPP_WP_CLI_TestCase {
 		return '1' === (string) getenv( 'PRESENCE_TEST_MULTISITE' );
 	}
 
+	/**
+	 * @group single-site
+	 */
 	public function test_a_single_site_has_no_network(): void {
 		if ( self::network() ) {
 			$this->markTestSkipped( 'This run drives the network testms; the single site test runs this.' );
@@ -26,6 +30,9 @@ class WpPresenceNetworkTest extends WPP_WP_CLI_TestCase {
 		$this->assertStringContainsString( 'Error: This is not a multisite installation.', $err );
 	}
 
+	/**
+	 * @group multisite
+	 */
 	public function test_who_a_worker_put_online_in_every_format(): void {
 		if ( ! self::network() ) {
 			$this->markTestSkipped( 'This run drives the single site test; the network testms runs this.' );
@@ -59,6 +66,9 @@ class WpPresenceNetworkTest extends WPP_WP_CLI_TestCase {
 		$this->assertSame( 1, count( $this->wp_json( array( 'presence', 'network', '--users-per-site=1', '--site=1' ) )['sites'][0]['users'] ) );
 	}
 
+	/**
+	 * @group multisite
+	 */
 	public function test_refusals(): void {
 		if ( ! self::network() ) {
 			$this->markTestSkipped( 'This run drives the single site test; the network testms runs this.' );

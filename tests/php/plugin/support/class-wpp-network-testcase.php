@@ -4,8 +4,9 @@
  * second and third), people put online on them by real heartbeats, each site's entries emptied
  * before and after each test on every store, and the network view read afresh.
  *
- * On a single site there is no network: these tests are skipped there (the multisite runs of
- * bin/test run them on every store).
+ * On a single site there is no network: these tests (group `multisite`) are left out there by
+ * bin/test, and skipped when run by hand (the multisite runs of bin/test run them on every
+ * store).
  *
  * @package Presence
  */

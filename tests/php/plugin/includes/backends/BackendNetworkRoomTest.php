@@ -12,6 +12,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
 /**
  * @covers WPP_Native_Backend::network_room
  * @covers WPP_Database_Backend::network_room
+ * @group multisite
  */
 final class BackendNetworkRoomTest extends WPP_Network_TestCase {
 

@@ -11,6 +11,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
 /**
  * @covers ::wpp_cli_network_report
  * @covers ::wpp_cli_network_rows
+ * @group multisite
  */
 final class CliNetworkTest extends WPP_Network_TestCase {
 

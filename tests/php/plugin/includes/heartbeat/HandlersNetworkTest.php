@@ -13,6 +13,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
 
 /**
  * @coversNothing
+ * @group multisite
  */
 final class HandlersNetworkTest extends WPP_Network_TestCase {
 

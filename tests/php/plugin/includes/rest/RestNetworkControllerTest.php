@@ -12,6 +12,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
 
 /**
  * @covers WPP_REST_Network_Controller
+ * @group multisite
  */
 final class RestNetworkControllerTest extends WPP_Network_TestCase {
 

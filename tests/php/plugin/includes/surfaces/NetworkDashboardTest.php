@@ -15,6 +15,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
  * @covers ::wpp_network_dashboard_state
  * @covers ::wpp_network_dashboard_html
  * @covers ::wpp_network_dashboard_fragment
+ * @group multisite
  */
 final class NetworkDashboardTest extends WPP_Network_TestCase {
 

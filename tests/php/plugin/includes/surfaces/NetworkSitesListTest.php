@@ -12,6 +12,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
 /**
  * @covers ::wpp_network_sites_list_columns
  * @covers ::wpp_network_sites_list_column
+ * @group multisite
  */
 final class NetworkSitesListTest extends WPP_Network_TestCase {
 

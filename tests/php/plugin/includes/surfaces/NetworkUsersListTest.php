@@ -14,6 +14,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
  * @covers ::wpp_network_users_list_views
  * @covers ::wpp_network_users_list_query_args
  * @covers ::wpp_network_users_list_column
+ * @group multisite
  */
 final class NetworkUsersListTest extends WPP_Network_TestCase {
 
@@ -116,6 +117,16 @@ final class NetworkUsersListTest extends WPP_Network_TestCase {
 		// network's, with nothing gathered, lists nobody.
 		list( , , $table ) = $this->users_list_as( $this->super_admin(), array( 'presence' => 'online' ) );
 		$this->assertSame( array(), self::row_ids( $table ) );
+	}
+
+	public function test_switched_off_for_the_network_the_list_is_untouched(): void {
+		$this->online( $this->member( 'Ann', array( $this->blogs[1] ) ), $this->blogs[1] );
+		update_site_option( 'wp_presence_network_features', array( 'network-admin' => 0 ) );
+		wp_set_current_user( $this->super_admin()->ID );
+		$_GET = array( 'presence' => 'online' );
+		set_current_screen( 'users-network' );
+		$this->assertSame( array( 'all' => 'All' ), wpp_network_users_list_views( array( 'all' => 'All' ) ) );
+		$this->assertSame( array( 'number' => 20 ), wpp_network_users_list_query_args( array( 'number' => 20 ) ) );
 	}
 
 	public function test_without_the_capability_the_list_is_untouched(): void {

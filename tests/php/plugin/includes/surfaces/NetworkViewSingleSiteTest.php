@@ -11,6 +11,7 @@
 /**
  * @covers ::wpp_network_view_aggregating
  * @covers ::wpp_cli_network_report
+ * @group single-site
  */
 final class NetworkViewSingleSiteTest extends WPP_TestCase {
 

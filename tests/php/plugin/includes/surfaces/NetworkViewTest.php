@@ -13,6 +13,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
  * @covers ::wpp_network_view_read
  * @covers ::wpp_network_view_items
  * @covers ::wpp_network_view_site_where
+ * @group multisite
  */
 final class NetworkViewTest extends WPP_Network_TestCase {
 
