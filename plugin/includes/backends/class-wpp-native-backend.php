@@ -306,42 +306,28 @@ final class WPP_Native_Backend implements WPP_Backend {
 
 	/**
 	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): one
-	 * listing of the rooms under it (one lock on shared memory), then one read per site that has
-	 * $room. No database query.
+	 * presence_prefix() read of the install's entries whose client id starts with $client_prefix
+	 * (one lock on shared memory; on Redis the rooms index, then every room in one pipeline),
+	 * kept for $room of the sites asked. No database query.
 	 *
 	 * @since 0.2.0
 	 */
 	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
 		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
 		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
-		$max_age = wpp_validate_clamp_age( $max_age );
-		// One error handler around every call: a site's room read costs microseconds, and so
-		// would setting a handler for each of a thousand sites.
-		return (array) $this->call(
-			function () use ( $install, $wanted, $room, $max_age, $client_prefix ): array {
-				$out = array();
-				foreach ( array_keys( presence_rooms( $install, $max_age ) ) as $stored ) {
-					$blog = self::network_blog( (string) $stored, $install, $room );
-					if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
-						continue;
-					}
-					$entries = array();
-					foreach ( presence_room( (string) $stored, $max_age ) as $entry ) {
-						if ( '' === $client_prefix || str_starts_with( $entry['client_id'], $client_prefix ) ) {
-							$entry['room']    = $room;
-							$entry['user_id'] = (int) $entry['user_id'];
-							$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
-							$entries[]        = $entry;
-						}
-					}
-					if ( $entries ) {
-						$out[ $blog ] = $entries;
-					}
-				}
-				return $out;
-			},
-			array()
-		);
+		$entries = $this->call( fn() => presence_prefix( $install, wpp_validate_clamp_age( $max_age ), null, $client_prefix ), array() );
+		$out     = array();
+		foreach ( (array) $entries as $entry ) {
+			$blog = self::network_blog( (string) $entry['room'], $install, $room );
+			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
+				continue;
+			}
+			$entry['room']    = $room;
+			$entry['user_id'] = (int) $entry['user_id'];
+			$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
+			$out[ $blog ][]   = $entry;
+		}
+		return $out;
 	}
 
 	/**
