@@ -128,12 +128,28 @@ class WpPresenceTest extends WPP_WP_CLI_TestCase {
 		foreach ( array(
 			array( array( 'presence', 'recording', 'set' ), 'Specify on or off.' ),
 			array( array( 'presence', 'recording', 'set', 'maybe' ), 'Specify on or off.' ),
-			array( array( 'presence', 'recording', 'set', 'off', '--network' ), 'This is not a multisite installation.' ),
-			array( array( 'presence', 'recording', 'get', '--network' ), 'This is not a multisite installation.' ),
 		) as list( $args, $message ) ) {
 			list( $status, $out, $err ) = self::wp( $args );
 			$this->assertSame( 1, $status, implode( ' ', $args ) );
 			$this->assertStringContainsString( "Error: $message", $err . $out );
+		}
+		$this->assertSame( $before, trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] ) );
+	}
+
+	/**
+	 * On a network `--network` is the network's switch; only a single site refuses it.
+	 *
+	 * @group single-site
+	 */
+	public function test_recording_refuses_the_network_switch_on_a_single_site(): void {
+		$before = trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] );
+		foreach ( array(
+			array( 'presence', 'recording', 'set', 'off', '--network' ),
+			array( 'presence', 'recording', 'get', '--network' ),
+		) as $args ) {
+			list( $status, $out, $err ) = self::wp( $args );
+			$this->assertSame( 1, $status, implode( ' ', $args ) );
+			$this->assertStringContainsString( 'Error: This is not a multisite installation.', $err . $out );
 		}
 		$this->assertSame( $before, trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] ) );
 	}
