@@ -462,8 +462,9 @@ function presence_live_revoke(string $scope, int $user_id): bool
  *   does);
  * - `[400, '{"code":"token_too_large"}']` for a token over 4096 bytes, before it is read;
  * - `[403, '{"code":"…"}']` with `token_malformed`, `token_invalid` (forged, altered, or signed
- *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` or
- *   `token_revoked`: nothing in the store is written;
+ *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` (its time
+ *   passed, or it was issued after the store's now: the clock stepped back since, and a
+ *   revocation made now would not reach it) or `token_revoked`: nothing in the store is written;
  * - `[503, '{"code":"store_unavailable"}']` with an E_WARNING when the store is unusable.
  *
  * Cost: the token's signature checked before the lock (HMAC-SHA256), then one lock (one Redis

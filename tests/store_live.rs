@@ -12,6 +12,7 @@ on_both_backends!(
     a_live_token_answers_the_versions_of_its_rooms,
     live_tokens_that_do_not_check_out_are_refused_and_write_nothing,
     a_revocation_refuses_the_tokens_issued_until_then,
+    a_token_issued_before_the_clock_stepped_back_is_refused,
 );
 
 fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
@@ -100,6 +101,27 @@ fn a_revocation_refuses_the_tokens_issued_until_then(b: Backend) {
     let new = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
     assert_eq!(s.live_poll(&new, "sess", None).unwrap().status, 200, "a token issued after it is accepted");
     assert_eq!(s.live_poll(&old, "sess", None).unwrap().status, 403);
+}
+
+/// A token carries its issue time; a revocation refuses the tokens issued until its own time.
+/// When the store's clock steps back, a revocation's time lies before tokens issued just before
+/// the step: such a token must not outlive a logout, nor its TTL.
+fn a_token_issued_before_the_clock_stepped_back_is_refused(b: Backend) {
+    let f = open_store(b, "live-clock-back", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("room", "tab", &state(&[]), 7, 100).unwrap();
+    let token = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    let other = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    clock.set_us(T0 - 3_600_000_000);
+    s.live_revoke("install/1", 7).unwrap();
+    assert_eq!(s.live_poll(&token, "sess", None).unwrap().status, 403, "revoked after the step back");
+    assert_eq!(
+        s.live_poll(&other, "sess", None).unwrap().body,
+        r#"{"code":"token_expired"}"#,
+        "issued after the store's now: it would live its TTL plus the step"
+    );
+    let fresh = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    assert_eq!(s.live_poll(&fresh, "sess", None).unwrap().status, 200, "a token issued now is accepted");
 }
 
 #[test]

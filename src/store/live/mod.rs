@@ -215,6 +215,7 @@ mod tests {
         assert_eq!(c.rooms().collect::<Vec<_>>(), ["admin/online", "post:5"]);
         assert_eq!(c.check_time(NOW + 59_999_999), Ok(()));
         assert_eq!(c.check_time(NOW + 60_000_000), Err(Refusal::Expired));
+        assert_eq!(c.check_time(NOW - 1), Err(Refusal::Expired), "issued after now: the clock stepped back");
         assert_eq!(c.check_revocation(NOW - 1), Ok(()));
         assert_eq!(c.check_revocation(NOW), Err(Refusal::Revoked));
     }
