@@ -167,7 +167,8 @@ function presence_remove_user(int $user_id, string $room_prefix = ''): int
 }
 
 /**
- * Every live entry of a user, in any room, newest first (reserved entries left out).
+ * Every live entry of a user, in any room, newest first (reserved entries left out); equal
+ * times by room name, then client id from the highest bytes down, as presence_prefix() lists.
  *
  * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
  *

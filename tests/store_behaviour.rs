@@ -18,6 +18,7 @@ on_both_backends!(
     entries_expire_by_ttl_without_sleeping,
     version_moves_on_join_leave_and_change_but_not_on_refresh,
     users_prefixes_rooms_gc_and_flush,
+    a_user_read_lists_equal_times_by_room_then_client_id_down,
     bad_arguments_are_refused_and_store_nothing,
     two_stores_share_entries,
     a_limit_of_zero_is_refused_before_any_backend,
@@ -170,6 +171,21 @@ fn users_prefixes_rooms_gc_and_flush(b: Backend) {
     assert_eq!(s.flush("").unwrap(), 2);
     assert_eq!(s.room_count("a", None).unwrap(), 0);
     assert_eq!(f.check(), Ok(()));
+}
+
+/// A user's entries across rooms, in the order a prefix read lists them: newest write first,
+/// equal times by room name, then client id from the highest bytes down, on every backend.
+fn a_user_read_lists_equal_times_by_room_then_client_id_down(b: Backend) {
+    let f = open_store(b, "user-order", 1 << 20);
+    let s = &f.store;
+    let st = state(&[]);
+    for (room, client) in [("a", "y"), ("b", "z"), ("a", "x"), ("c", "old")] {
+        let w = W::new(room, client, &st, 7, 100);
+        s.write(if client == "old" { w.at(T0 - 1) } else { w }).unwrap();
+    }
+    let got: Vec<_> = s.user(7, None).unwrap().iter().map(|e| (e.room.to_string(), e.client_id.to_string())).collect();
+    let want = [("a", "y"), ("a", "x"), ("b", "z"), ("c", "old")].map(|(r, c)| (r.to_string(), c.to_string()));
+    assert_eq!(got, want);
 }
 
 fn bad_arguments_are_refused_and_store_nothing(b: Backend) {
