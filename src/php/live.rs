@@ -65,11 +65,8 @@ const REVOKE: Sig = Sig { name: "presence_live_revoke", params: &["scope", "user
 pub fn presence_live_revoke(scope: StrArg, user_id: IntArg) -> PhpResult<bool> {
     let sig = &REVOKE;
     let scope = sig.checked(Scope::new(scope.utf8(sig, "scope")?))?;
-    let user_id = user_id.get(sig, "user_id", "int")?;
-    if user_id < 1 {
-        return Err(sig.value_error("user_id", format!("must be 1 or greater, got {user_id}")));
-    }
-    match process::get().store.live_revoke(scope, UserId::from(user_id as u64)) {
+    let user_id = sig.checked(UserId::signed_in(user_id.get(sig, "user_id", "int")?))?;
+    match process::get().store.live_revoke(scope, user_id) {
         Ok(()) => Ok(true),
         Err(e) => sig.fail(e, false),
     }
