@@ -152,7 +152,8 @@ function presence_remove(string $room, string $client_id): bool
  * Removes every entry of a user (reserved ones too: a `_lock` is released) in the rooms whose
  * name starts with $room_prefix.
  *
- * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
+ * Cost: O(that user's entries), through a per-user index; on Redis two round trips (the user's
+ * index, then every room it names).
  *
  * @param int    $user_id     User id, 0 or greater.
  * @param string $room_prefix Only rooms starting with this (all rooms when empty).
@@ -170,7 +171,8 @@ function presence_remove_user(int $user_id, string $room_prefix = ''): int
  * Every live entry of a user, in any room, newest first (reserved entries left out); equal
  * times by room name, then client id from the highest bytes down, as presence_prefix() lists.
  *
- * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
+ * Cost: O(that user's entries), through a per-user index; on Redis two round trips (the user's
+ * index, then every room it names).
  *
  * @param int      $user_id User id, 0 or greater.
  * @param int|null $max_age Only entries written within this many seconds (1..86400).
