@@ -160,19 +160,24 @@ wpp_table_maybe_repair();
 // Every run starts with presence recorded and every feature on. The WP-CLI tests change these
 // switches through real commands, which commit; one interrupted half-way would otherwise leave a
 // switch off and turn this whole suite into failures that say nothing of their cause.
-foreach ( is_multisite() ? get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) : array( get_current_blog_id() ) as $wpp_blog ) {
-	switch_to_blog( (int) $wpp_blog );
+$wpp_switches_on = static function (): void {
 	if ( '1' !== get_option( 'wp_presence_recording' ) ) {
 		update_option( 'wp_presence_recording', '1' );
 	}
 	if ( array() !== get_option( 'wp_presence_features' ) ) {
 		update_option( 'wp_presence_features', array() );
 	}
-	restore_current_blog();
-}
+};
 if ( is_multisite() ) {
+	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog ) {
+		switch_to_blog( (int) $wpp_blog );
+		$wpp_switches_on();
+		restore_current_blog();
+	}
 	delete_site_option( 'wp_presence_network_recording' );
 	delete_site_option( 'wp_presence_network_features' );
+} else {
+	$wpp_switches_on();
 }
 // Tests create many users: bcrypt at its lowest cost (WordPress 6.8+) takes ~1 ms instead of ~140.
 add_filter( 'wp_hash_password_options', static fn( $options ) => array( 'cost' => 4 ) + (array) $options );
