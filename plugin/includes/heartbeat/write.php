@@ -81,6 +81,10 @@ function wpp_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
 		$entry = wpp_entries_find( $room, $client );
 		$tab   = (string) ( $entry['data']['tab'] ?? '' );
 	}
-	wpp_backend()->set( $room, $client, wpp_write_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_entries_default_ttl() );
+	// Past the user's budget of entries (a post room per post they have open) the tick writes
+	// nothing new, and is answered all the same.
+	if ( true === wpp_budget_check_entry( $user->ID, $room, $client ) ) {
+		wpp_backend()->set( $room, $client, wpp_write_user_fields( $user ) + array( 'tab' => $tab ), $user->ID, wpp_entries_default_ttl() );
+	}
 	return $room;
 }

@@ -24,13 +24,6 @@ defined( 'ABSPATH' ) || exit;
 class WPP_REST_Controller extends WP_REST_Controller {
 
 	/**
-	 * Most live entries one user may hold on a site through REST.
-	 *
-	 * @since 0.1.0
-	 */
-	public const MAX_ENTRIES_PER_USER = 50;
-
-	/**
 	 * @since 0.1.0
 	 */
 	public function __construct() {
@@ -294,7 +287,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	 * POST /presence: writes an entry owned by the current user.
 	 *
 	 * 403 for the heartbeat's client ids (`user-{id}`); 409 when another user owns that client id
-	 * in the room; 429 when the user already holds MAX_ENTRIES_PER_USER live entries on this site.
+	 * in the room; 429 with `Retry-After` when the user already holds their budget of live entries
+	 * on this site (api/budget.php).
 	 *
 	 * @since 0.1.0
 	 *
@@ -316,8 +310,9 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
 			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );
 		}
-		if ( null === $existing && count( wpp_backend()->user_entries( $user_id, 86400 ) ) >= self::MAX_ENTRIES_PER_USER ) {
-			return new WP_Error( 'wpp_too_many_entries', __( 'Too many presence entries for this user.', 'presence' ), array( 'status' => 429 ) );
+		$budget = wpp_budget_check_entry( $user_id, $room, $client_id );
+		if ( is_wp_error( $budget ) ) {
+			return wpp_budget_response( $budget ); // 429 with Retry-After (api/budget.php).
 		}
 
 		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
