@@ -226,11 +226,33 @@ final class WPP_Database_Backend implements WPP_Backend {
 		return $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) );
 	}
 
-	/** @inheritDoc */
-	public function rooms( int $max_age ): array {
+	/**
+	 * One query reading only the live rows of the rooms asked for: $prefix and $except become
+	 * ranges of the `room_expires` index (room, expires_at), in which expired rows are passed over
+	 * without being read.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 */
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		global $wpdb;
+		$ranges = '';
+		if ( '' !== $prefix ) {
+			$ranges .= $wpdb->prepare( ' AND room LIKE %s', $wpdb->esc_like( $prefix ) . '%' );
+		}
+		foreach ( $except as $left_out ) {
+			$left_out = (string) $left_out;
+			$after    = self::after_prefix( $left_out );
+			if ( '' === $left_out ) {
+				continue;
+			}
+			// A range, not NOT LIKE, so MySQL reads the index on both sides of it.
+			$ranges .= null === $after
+				? $wpdb->prepare( ' AND room NOT LIKE %s', $wpdb->esc_like( $left_out ) . '%' )
+				: $wpdb->prepare( ' AND ( room < %s OR room >= %s )', $left_out, $after );
+		}
 		$sql  = "SELECT room, COUNT(*) AS entries, COUNT(DISTINCT user_id) AS users FROM {$this->table()} WHERE "
-			. $this->live( $max_age ) . ' GROUP BY room ORDER BY room';
+			. $this->live( $max_age ) . $ranges . ' GROUP BY room ORDER BY room';
 		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
 		$out  = array();
 		foreach ( $rows as $row ) {
@@ -240,6 +262,24 @@ final class WPP_Database_Backend implements WPP_Backend {
 			);
 		}
 		return $out;
+	}
+
+	/**
+	 * The smallest string after every string that starts with $prefix, in the byte order of the
+	 * table's binary collation: the prefix with its last byte plus one. Null unless the prefix is
+	 * printable ASCII (a byte past it could make the string invalid UTF-8, which MySQL would not
+	 * compare as bytes).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param string $prefix Prefix.
+	 * @return string|null
+	 */
+	private static function after_prefix( string $prefix ): ?string {
+		if ( '' === $prefix || 1 !== preg_match( '/^[\x20-\x7E]*[\x20-\x7D]$/D', $prefix ) ) {
+			return null;
+		}
+		return substr( $prefix, 0, -1 ) . chr( ord( substr( $prefix, -1 ) ) + 1 );
 	}
 
 	/** @inheritDoc */

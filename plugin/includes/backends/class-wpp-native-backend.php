@@ -266,19 +266,32 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
-	/** @inheritDoc */
-	public function rooms( int $max_age ): array {
-		$prefix = $this->prefix();
-		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
+	/**
+	 * One pass over the store's room table under this site's prefix (and $prefix); $except is
+	 * left out afterwards, which costs nothing the store would not have done.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 */
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
+		$site  = $this->prefix();
+		$rooms = $this->call( fn() => presence_rooms( $site . $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
 		$out   = array();
 		foreach ( (array) $rooms as $room => $counts ) {
 			$room = (string) $room;
-			if ( str_starts_with( $room, $prefix ) ) {
-				$out[ substr( $room, strlen( $prefix ) ) ] = array(
-					'entries' => (int) ( $counts['entries'] ?? 0 ),
-					'users'   => (int) ( $counts['users'] ?? 0 ),
-				);
+			if ( ! str_starts_with( $room, $site . $prefix ) ) {
+				continue;
 			}
+			$public = substr( $room, strlen( $site ) );
+			foreach ( $except as $left_out ) {
+				if ( '' !== (string) $left_out && str_starts_with( $public, (string) $left_out ) ) {
+					continue 2;
+				}
+			}
+			$out[ $public ] = array(
+				'entries' => (int) ( $counts['entries'] ?? 0 ),
+				'users'   => (int) ( $counts['users'] ?? 0 ),
+			);
 		}
 		ksort( $out, SORT_STRING );
 		return $out;

@@ -81,11 +81,20 @@ interface WPP_Backend {
 	public function user_entries( int $user_id, int $max_age ): array;
 
 	/**
-	 * Rooms of this site with live entries: room => ['entries' => int, 'users' => int].
+	 * Rooms of this site with live entries: room => ['entries' => int, 'users' => int], only those
+	 * whose name starts with $prefix and none whose name starts with one of $except. A reader that
+	 * needs a few kinds of room names them here, so the store reads nothing else (on the
+	 * database backend, an index range of the table).
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 *
+	 * @param int      $max_age Seconds.
+	 * @param string   $prefix  Only rooms starting with this ('' for all).
+	 * @param string[] $except  Leave out rooms starting with any of these.
+	 * @return array<string,array{entries:int,users:int}>
 	 */
-	public function rooms( int $max_age ): array;
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array;
 
 	/**
 	 * Deletes expired entries now. Returns how many were deleted.

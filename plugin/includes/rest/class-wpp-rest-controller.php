@@ -395,7 +395,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$ttl      = wpp_entries_default_ttl();
 
 		$rooms = array();
-		$all   = $backend->rooms( $ttl );
+		$all   = $backend->rooms( $ttl, '', wpp_privacy_internal_prefixes() ); // Never listed: not read.
 		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
 		foreach ( $all as $room => $counts ) {
 			if ( wpp_rooms_can_access( (string) $room ) ) {

@@ -53,7 +53,7 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array();
 	}
 
-	public function rooms( int $max_age ): array {
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		return array();
 	}
 

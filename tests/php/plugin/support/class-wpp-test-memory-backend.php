@@ -99,9 +99,13 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return $out;
 	}
 
-	public function rooms( int $max_age ): array {
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		$out = array();
 		foreach ( array_keys( $this->rooms ) as $room ) {
+			$room = (string) $room;
+			if ( ! str_starts_with( $room, $prefix ) || array_filter( $except, static fn( $p ) => '' !== $p && str_starts_with( $room, $p ) ) ) {
+				continue;
+			}
 			$entries = $this->get_room( $room, $max_age );
 			if ( $entries ) {
 				$out[ $room ] = array(
