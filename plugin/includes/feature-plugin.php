@@ -52,7 +52,7 @@ function wpp_feature_plugin_active(): bool {
  * post, as Presence's heartbeat writes it). Any other entry is copied as it is, except those
  * that would pose as Presence's own: another `user-{id}` (the surfaces show such an entry with
  * the name and avatar its data holds, and the feature plugin lets any editor write one over
- * REST), and entries of Presence's internal rooms (screen revisions, last seen).
+ * REST), and entries of Presence's internal rooms (screen revisions, budget ledgers, last seen).
  *
  * @since 0.2.0
  *
@@ -85,7 +85,7 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && 'editor-' . $user_id === $client_id ) {
 		$client_id = wpp_client_ids_user( $user_id );
 		$data      = wpp_write_user_fields( $user ) + array( 'tab' => '' );
-	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
+	} elseif ( wpp_client_ids_is_user( $client_id ) || WPP_LAST_SEEN_ROOM === $room || array_filter( wpp_privacy_internal_prefixes(), static fn( $internal ) => str_starts_with( $room, $internal ) ) ) {
 		return null;
 	}
 	return array(
