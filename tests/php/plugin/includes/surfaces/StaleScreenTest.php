@@ -257,6 +257,9 @@ final class StaleScreenTest extends WPP_Heartbeat_TestCase {
 		update_option( 'permalink_structure', '/%postname%-' . wp_rand() . '/' );
 		$this->assertSame( $admin->ID, self::revision( 'options/permalink' )['data']['user_id'] );
 
+		if ( is_multisite() ) {
+			grant_super_admin( $admin->ID ); // manage_privacy_options is the network's there.
+		}
 		self::settings_request( 'options-privacy.php', 'set-privacy-page', 1 );
 		update_option( 'wp_page_for_privacy_policy', $this->post_id );
 		$this->assertSame( $admin->ID, self::revision( 'options/privacy' )['data']['user_id'] );
