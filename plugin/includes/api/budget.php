@@ -168,14 +168,15 @@ function wpp_budget_charge_mark( int $user_id, string $key, string $via ) {
 	// A mark asked on request keeps counting as one until it expires, even when a save marks it again.
 	$data = array( 'via' => null !== $mine && 'request' === ( $mine['data']['via'] ?? '' ) ? 'request' : $via );
 	if ( ! wpp_budget_write( $ledger, $client, $data, WPP_SCREEN_REVISION_TTL ) ) {
-		return wpp_budget_store_full( $backend );
+		return wpp_budget_store_refused( $backend );
 	}
 	return null === $mine ? 'new' : 'again';
 }
 
 /**
- * Writes an entry without a user: a ledger entry or a screen revision. The one place these
- * low-priority writes go through.
+ * Writes an entry without a user at low priority: a ledger entry or a screen revision, which a
+ * full store refuses rather than evict anyone's presence for, and gives up first when a
+ * heartbeat needs room (WPP_Backend::set()).
  *
  * @since 0.3.0
  *
@@ -186,21 +187,22 @@ function wpp_budget_charge_mark( int $user_id, string $key, string $via ) {
  * @return bool Whether it was stored.
  */
 function wpp_budget_write( string $room, string $client_id, array $data, int $ttl ): bool {
-	return wpp_backend()->set( $room, $client_id, $data, 0, $ttl );
+	return wpp_backend()->set( $room, $client_id, $data, 0, $ttl, false );
 }
 
 /**
- * The error of a write the store refused (full, or failing), as a 503 the client may retry.
+ * The error of a low-priority write the store refused — full (it evicts nobody for such a
+ * write), or failing — as a 503 the client may retry, with the store's reason.
  *
  * @since 0.3.0
  *
  * @param WPP_Backend $backend The backend that refused.
  * @return WP_Error
  */
-function wpp_budget_store_full( WPP_Backend $backend ): WP_Error {
+function wpp_budget_store_refused( WPP_Backend $backend ): WP_Error {
 	$why = wpp_backend_last_error( $backend );
 	return new WP_Error(
-		'wpp_store_full',
+		'wpp_store_refused',
 		trim( __( 'The presence store did not take the write.', 'presence' ) . ' ' . $why ),
 		array(
 			'status'      => 503,

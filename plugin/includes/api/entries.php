@@ -56,15 +56,18 @@ function wpp_entries_get( $room, $timeout = null, ?int $limit = null ) {
  * Writes (inserts or refreshes) an entry.
  *
  * @since 0.1.0
+ * @since 0.3.0 The `$may_evict` parameter.
  *
  * @param mixed    $room      Room name.
  * @param mixed    $client_id Client id, unique within the room.
  * @param mixed    $state     Array of scalars/arrays (see wpp_validate_state()).
  * @param int      $user_id   Owner; 0 = no user.
  * @param int|null $ttl       Seconds until it expires; null = wpp_entries_default_ttl().
+ * @param bool     $may_evict False for a low-priority write (REST): a full store refuses it
+ *                            rather than evict anyone (WPP_Backend::set()).
  * @return true|WP_Error
  */
-function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl = null ) {
+function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl = null, bool $may_evict = true ) {
 	foreach ( array(
 		wpp_validate_name( $room, 'room' ),
 		wpp_validate_name( $client_id, 'client_id' ),
@@ -78,7 +81,7 @@ function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl
 		return new WP_Error( 'wpp_invalid_user_id', __( 'user_id must not be negative.', 'presence' ), array( 'status' => 400 ) );
 	}
 	$backend = wpp_backend();
-	if ( ! $backend->set( $room, $client_id, $state, $user_id, wpp_validate_clamp_age( $ttl ?? wpp_entries_default_ttl() ) ) ) {
+	if ( ! $backend->set( $room, $client_id, $state, $user_id, wpp_validate_clamp_age( $ttl ?? wpp_entries_default_ttl() ), $may_evict ) ) {
 		return wpp_entries_store_error( __( 'The presence entry could not be stored.', 'presence' ), wpp_backend_last_error( $backend ) );
 	}
 

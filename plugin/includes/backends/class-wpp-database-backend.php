@@ -113,8 +113,14 @@ final class WPP_Database_Backend implements WPP_Backend {
 		);
 	}
 
-	/** @inheritDoc */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	/**
+	 * One upsert. The table has no fixed size: `$may_evict` changes nothing (the budgets bound
+	 * its growth).
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
+	 */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		global $wpdb;
 		$json = wp_json_encode( $data );
 		if ( false === $json || '' === $room || '' === $client_id || strlen( $room ) > 191 || strlen( $client_id ) > 191 ) {

@@ -110,13 +110,19 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $out;
 	}
 
-	/** @inheritDoc */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	/**
+	 * On shared memory `$may_evict` is the extension's own; Redis accepts it and evicts by its
+	 * own policy.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
+	 */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return false;
 		}
-		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ) ), false );
+		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ), null, $may_evict ), false );
 	}
 
 	/**

@@ -33,9 +33,15 @@ interface WPP_Backend {
 	/**
 	 * Inserts or replaces the entry (room, client_id) and refreshes its expiry to now + $ttl.
 	 *
+	 * With $may_evict false the write is of low priority (a REST write, a stale-screen mark, the
+	 * budgets' bookkeeping): a store of fixed size that is full takes only expired entries for
+	 * it, never a live one, and refuses it instead (false); its entries are the first live ones
+	 * an ordinary write (a heartbeat) evicts. Stores without a fixed size ignore it.
+	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
 	 */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool;
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool;
 
 	/**
 	 * Live entries of a room updated within $max_age seconds, newest first, at most $limit.

@@ -288,7 +288,8 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	 *
 	 * 403 for the heartbeat's client ids (`user-{id}`); 409 when another user owns that client id
 	 * in the room; 429 with `Retry-After` when the user already holds their budget of live entries
-	 * on this site (api/budget.php).
+	 * on this site (api/budget.php); 503 with `Retry-After` when the store refused the write (a
+	 * full store evicts nobody for it).
 	 *
 	 * @since 0.1.0
 	 *
@@ -315,9 +316,10 @@ class WPP_REST_Controller extends WP_REST_Controller {
 			return wpp_budget_response( $budget ); // 429 with Retry-After (api/budget.php).
 		}
 
-		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
+		// Low priority: a full store refuses a REST write rather than evict anyone's presence.
+		$stored = wpp_entries_set( $room, $client_id, $data, $user_id, null, false );
 		if ( is_wp_error( $stored ) ) {
-			return $stored;
+			return 'wpp_store_failed' === $stored->get_error_code() ? wpp_budget_response( wpp_budget_store_refused( wpp_backend() ) ) : $stored;
 		}
 		$entry    = wpp_entries_find( $room, $client_id );
 		$response = $this->prepare_item_for_response( $entry ?? array(), $request );

@@ -323,7 +323,7 @@ function wpp_stale_screen_mark( string $key, array $args = array() ) {
 		'key'          => $key,
 	);
 	if ( ! wpp_budget_write( $room, 'revision', $data, WPP_SCREEN_REVISION_TTL ) ) {
-		return wpp_budget_store_full( wpp_backend() );
+		return wpp_budget_store_refused( wpp_backend() );
 	}
 
 	/**

@@ -24,7 +24,7 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return false;
 	}
 
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		return $this->fail();
 	}
 

@@ -26,7 +26,7 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return 'memory';
 	}
 
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		$old = $this->live( $room )[ $client_id ] ?? null;
 		if ( null === $old || $old['data'] !== $data || $old['user_id'] !== $user_id ) {
 			$this->versions[ $room ] = ( $this->versions[ $room ] ?? 0 ) + 1;

@@ -210,7 +210,7 @@ final class HandlersTest extends WPP_Heartbeat_TestCase {
 
 	public function test_a_failing_backend_leaves_the_response_as_it_was(): void {
 		wpp_backend_use( new class() extends WPP_Test_Memory_Backend {
-			public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+			public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 				throw new RuntimeException( 'store unavailable' );
 			}
 		} );
