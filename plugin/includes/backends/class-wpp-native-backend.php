@@ -218,23 +218,140 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $bytes;
 	}
 
+	/**
+	 * A caller's max age as the extension takes it: null (no window) stays null.
+	 *
+	 * @since 0.3.0
+	 */
+	private static function age( ?int $max_age ): ?int {
+		return null === $max_age ? null : wpp_validate_clamp_age( $max_age );
+	}
+
 	/** @inheritDoc */
-	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_room( $stored, wpp_validate_clamp_age( $max_age ), $limit ), array() );
+		$entries = $this->call( fn() => presence_room( $stored, self::age( $max_age ), $limit, $client_prefix ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
-	public function count_room( string $room, int $max_age ): int {
+	public function count_room( string $room, ?int $max_age, string $client_prefix = '' ): int {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return 0;
 		}
-		return (int) $this->call( fn() => presence_room_count( $stored, wpp_validate_clamp_age( $max_age ) ), 0 );
+		return (int) $this->call( fn() => presence_room_count( $stored, self::age( $max_age ), $client_prefix ), 0 );
+	}
+
+	/**
+	 * One call of the extension: the write and the read under one lock (one script on Redis).
+	 * A $limit of 0 reads only the entry just written (the extension reads at least one), and
+	 * answers no entries.
+	 *
+	 * @since 0.3.0
+	 */
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		$write_only = 0 === $limit;
+		$result     = $this->call(
+			fn() => presence_exchange(
+				$stored,
+				$client_id,
+				$data,
+				max( 0, $user_id ),
+				wpp_validate_clamp_age( $ttl ),
+				$written_at,
+				self::age( $max_age ),
+				$write_only ? $client_id : $client_prefix,
+				$write_only ? 1 : $limit,
+				$count_prefix,
+				$may_evict
+			),
+			false
+		);
+		return is_array( $result ) ? $this->answer( $result, $write_only ) : false;
+	}
+
+	/**
+	 * One call of the extension: the removal and the read under one lock.
+	 *
+	 * @since 0.3.0
+	 */
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		$write_only = 0 === $limit;
+		$result     = $this->call(
+			fn() => presence_leave(
+				$stored,
+				$client_id,
+				self::age( $max_age ),
+				$write_only ? $client_id : $client_prefix,
+				$write_only ? 1 : $limit,
+				$count_prefix
+			),
+			false
+		);
+		return is_array( $result ) ? $this->answer( $result, $write_only ) : false;
+	}
+
+	/**
+	 * The answer of presence_exchange() / presence_leave() with public room names.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param array $result     The extension's answer.
+	 * @param bool  $write_only Whether the caller asked for no entries.
+	 * @return array
+	 */
+	private function answer( array $result, bool $write_only ): array {
+		$result['entries']        = $write_only ? array() : $this->publish( (array) ( $result['entries'] ?? array() ), $this->prefix() );
+		$result['version']        = $write_only ? null : (int) ( $result['version'] ?? 0 );
+		$result['count']          = (int) ( $result['count'] ?? 0 );
+		$result['previous_count'] = (int) ( $result['previous_count'] ?? 0 );
+		return $result;
+	}
+
+	/** @inheritDoc */
+	public function entry( string $room, string $client_id ): ?array {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return null;
+		}
+		$entry = $this->call( fn() => presence_entry( $stored, $client_id ), null );
+		return is_array( $entry ) ? ( $this->publish( array( $entry ), $this->prefix() )[0] ?? null ) : null;
+	}
+
+	/** @inheritDoc */
+	public function by_room_prefix( string $prefix, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
+		$stored = $this->prefix() . $prefix;
+		if ( strlen( $stored ) > self::MAX_STORED_ROOM_BYTES || ( null !== $limit && $limit < 1 ) ) {
+			return array();
+		}
+		$entries = $this->call( fn() => presence_prefix( $stored, self::age( $max_age ), $limit, $client_prefix ), array() );
+		return $this->publish( (array) $entries, $this->prefix() );
+	}
+
+	/**
+	 * Whether the extension reaches its store, asked once per request (on Redis it is a round
+	 * trip; an outage warns once per request anyway).
+	 *
+	 * @since 0.3.0
+	 */
+	public function available(): bool {
+		static $available = null;
+		if ( null === $available ) {
+			$available = '' === $this->segment_error();
+		}
+		return $available;
 	}
 
 	/** @inheritDoc */
@@ -314,11 +431,11 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 *
 	 * @since 0.2.0
 	 */
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		$out = array();
 		foreach ( $rooms as $room ) {
 			$room         = (string) $room;
-			$out[ $room ] = $this->get_room( $room, $max_age );
+			$out[ $room ] = $this->get_room( $room, $max_age, null, $client_prefix );
 		}
 		return $out;
 	}

@@ -137,9 +137,10 @@ function wpp_table_exists(): bool {
  *
  * Indexes, by the reads that need them:
  * - `room_client`: one entry, and the upsert;
- * - `room_live` (room, expires_at, updated_at, user_id): the rooms of a kind and their counts
- *   (Active posts reads `postType/…`, `/presence/rooms` every room but the internal ones) as
- *   ranges of this index alone, without reading a row, however many rows other rooms hold;
+ * - `room_live` (room, expires_at, updated_at, user_id, client_id): the rooms of a kind and
+ *   their counts (Active posts reads `postType/…`, `/presence/rooms` every room but the internal
+ *   ones) as ranges of this index alone — every column those reads test is in it, reserved
+ *   client ids included — without reading a row, however many rows other rooms hold;
  * - `user_id`: a user's entries (logout, the write budget);
  * - `expires_at`: the hourly deletion of expired rows, which then locks only those.
  *
@@ -162,7 +163,7 @@ function wpp_table_schema( string $table ): string {
   expires_at bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (id),
   UNIQUE KEY room_client (room,client_id),
-  KEY room_live (room,expires_at,updated_at,user_id),
+  KEY room_live (room,expires_at,updated_at,user_id,client_id),
   KEY user_id (user_id),
   KEY expires_at (expires_at)
 ) {$collate};";

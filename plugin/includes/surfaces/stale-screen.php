@@ -279,10 +279,11 @@ function wpp_stale_screen_may_mark( string $key, string $token ): bool {
  * the user's budget (api/budget.php), then `wp_presence_screen_revision_bumped`.
  *
  * @since 0.2.0
- * @since 0.3.0 `$args`; returns the revision or a WP_Error; counted against the user's budget.
+ * @since 0.3.0 `$args` (a WP_User alone still names who saved); returns the revision or a
+ *              WP_Error; counted against the user's budget.
  *
- * @param string $key  Screen key.
- * @param array  $args {
+ * @param string             $key  Screen key.
+ * @param array|WP_User|null $args {
  *     @type WP_User|null $user  Who saved; null for the current user (none: cron, WP-CLI).
  *     @type bool         $named Whether the warning names them (false: "This screen was updated").
  *                               Default true.
@@ -291,8 +292,8 @@ function wpp_stale_screen_may_mark( string $key, string $token ): bool {
  * @return int|WP_Error The revision (a Unix time, or the previous revision + 1); WP_Error for an
  *                      invalid key (400), over the budget (429), or a store that refused (503).
  */
-function wpp_stale_screen_mark( string $key, array $args = array() ) {
-	$args = $args + array(
+function wpp_stale_screen_mark( string $key, $args = array() ) {
+	$args = ( $args instanceof WP_User ? array( 'user' => $args ) : (array) $args ) + array(
 		'user'  => null,
 		'named' => true,
 		'via'   => 'save',

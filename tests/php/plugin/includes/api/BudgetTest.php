@@ -64,7 +64,7 @@ final class BudgetTest extends WPP_Heartbeat_TestCase {
 	private function assert_the_other_user_keeps_everything(): void {
 		$client = wpp_client_ids_user( $this->other->ID );
 		$this->assertNotNull( wpp_entries_find( WPP_ADMIN_ROOM, $client ), 'their online entry' );
-		$this->assertNotNull( wpp_entries_find( $this->post_room(), $client ), 'their post room entry' );
+		$this->assertNotNull( wpp_entries_find( $this->post_room(), wpp_client_ids_editor( $this->other->ID ) ), 'their post room entry' );
 		$this->assertNotNull( wpp_entries_find( 'integration/doc-1', 'tab-1' ), 'their REST entry' );
 		$this->assertSame( $this->other->ID, wpp_backend()->get_room( wpp_stale_screen_room( 'their-plugin/settings' ), DAY_IN_SECONDS )[0]['data']['user_id'] ?? null, 'their revision' );
 	}
@@ -129,8 +129,8 @@ final class BudgetTest extends WPP_Heartbeat_TestCase {
 		$held = wpp_backend()->user_entries( $flooder->ID, DAY_IN_SECONDS );
 		$this->assertCount( $limit, $held, 'their online entry and a post room each, up to the budget' );
 		$this->assertNotNull( wpp_entries_find( WPP_ADMIN_ROOM, wpp_client_ids_user( $flooder->ID ) ) );
-		$this->assertNull( wpp_entries_find( $this->post_room( end( $posts ) ), wpp_client_ids_user( $flooder->ID ) ), 'no room past the budget' );
-		$this->assertNotNull( wpp_entries_find( $this->post_room( $posts[0] ), wpp_client_ids_user( $flooder->ID ) ), 'the first rooms are kept fresh' );
+		$this->assertNull( wpp_entries_find( $this->post_room( end( $posts ) ), wpp_client_ids_editor( $flooder->ID ) ), 'no room past the budget' );
+		$this->assertNotNull( wpp_entries_find( $this->post_room( $posts[0] ), wpp_client_ids_editor( $flooder->ID ) ), 'the first rooms are kept fresh' );
 		$this->assert_the_other_user_keeps_everything();
 		$this->assertSame( $evicted, self::evicted() );
 	}

@@ -114,6 +114,6 @@ final class DatabaseBackendScaleTest extends WPP_TestCase {
 			}
 		}
 		ksort( $columns );
-		$this->assertSame( array( 'room', 'expires_at', 'updated_at', 'user_id' ), array_values( $columns ), 'every column the read needs: it never reads a row' );
+		$this->assertSame( array( 'room', 'expires_at', 'updated_at', 'user_id', 'client_id' ), array_values( $columns ), 'every column the read needs: it never reads a row' );
 	}
 }
