@@ -80,6 +80,7 @@ require_once WPP_DIR . '/includes/heartbeat/leave.php';
 // rest/: the controllers and the one registrar of their routes.
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-network-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 
 // ui/: what the surfaces share.
@@ -98,6 +99,12 @@ require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 
+// surfaces/network-*: Network Admin on a multisite network, from one read of every site's people.
+require_once WPP_DIR . '/includes/surfaces/network-view.php';
+require_once WPP_DIR . '/includes/surfaces/network-dashboard.php';
+require_once WPP_DIR . '/includes/surfaces/network-sites-list.php';
+require_once WPP_DIR . '/includes/surfaces/network-users-list.php';
+
 // admin/: screens, settings, privacy tools and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
 require_once WPP_DIR . '/includes/admin/site-health.php';
@@ -108,9 +115,11 @@ require_once WPP_DIR . '/includes/admin/privacy-tools.php';
 
 // cli/: `wp presence` (the command class only where WP-CLI defines its base class).
 require_once WPP_DIR . '/includes/cli/cli.php';
+require_once WPP_DIR . '/includes/cli/cli-network.php';
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-recording-command.php';
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-network-command.php';
 }
 
 // Every add_action() / add_filter().

@@ -144,6 +144,23 @@ function wpp_hooks_register(): void {
 		add_filter( 'plugin_action_links_' . plugin_basename( WPP_FILE ), 'wpp_plugins_list_action_links', 10 );
 	}
 
+	// surfaces/network-*.php: Network Admin's widget, Sites and Users lists, and why they are
+	// empty, on a multisite network only. The widget's heartbeat fragment comes after presence's
+	// own answers (20). The users list's filter runs on the network's list alone (the site's own
+	// stands down there). The stylesheet and script after the client is enqueued (10).
+	if ( is_multisite() ) {
+		add_action( 'wp_network_dashboard_setup', 'wpp_network_dashboard_add_widget', 10 );
+		add_filter( 'heartbeat_received', 'wpp_network_dashboard_fragment', 30, 2 );
+		add_filter( 'wpmu_blogs_columns', 'wpp_network_sites_list_columns', 10 );
+		add_action( 'manage_sites_custom_column', 'wpp_network_sites_list_column', 10, 2 );
+		add_filter( 'views_users-network', 'wpp_network_users_list_views', 10 );
+		add_filter( 'users_list_table_query_args', 'wpp_network_users_list_query_args', 10 );
+		add_filter( 'wpmu_users_columns', 'wpp_network_users_list_columns', 10 );
+		add_filter( 'manage_users_custom_column', 'wpp_network_users_list_column', 10, 3 );
+		add_action( 'network_admin_notices', 'wpp_network_view_notice', 10 );
+		add_action( 'admin_enqueue_scripts', 'wpp_network_view_enqueue', 11 );
+	}
+
 	// admin/: notices for administrators, Site Health, Tools → Presence.
 	add_action( 'admin_notices', 'wpp_notices_print', 10 );
 	add_action( 'network_admin_notices', 'wpp_notices_print', 10 );
@@ -172,5 +189,6 @@ function wpp_hooks_register(): void {
 	if ( defined( 'WP_CLI' ) && WP_CLI ) {
 		WP_CLI::add_command( 'presence', 'WPP_CLI_Command' );
 		WP_CLI::add_command( 'presence recording', 'WPP_CLI_Recording_Command' );
+		WP_CLI::add_command( 'presence network', 'WPP_CLI_Network_Command' );
 	}
 }

@@ -19,6 +19,7 @@
  * - wp_presence_is_agent_user( $user_id ): bool
  * - wp_presence_recording_enabled(): bool
  * - wp_presence_is_available(): bool
+ * - wp_presence_network_aggregation_enabled(): bool          multisite only
  *
  * Later versions' array of arguments (`user_id`, `timeout`, `client_prefix`, `date_gmt`,
  * `expires_in`, `wp_error`) is accepted in the place of `$user_id` or `$timeout`. The hooks they

@@ -294,3 +294,18 @@ function wp_presence_recording_enabled() {
 function wp_presence_is_available() {
 	return wpp_switches_recording_enabled() && wpp_backend()->available();
 }
+
+// Multisite only, as in the feature plugin: callers check function_exists() first.
+if ( is_multisite() ) {
+	/**
+	 * Whether who is online is gathered across the network (filter
+	 * `wp_presence_network_aggregation_enabled`, default: not on a large network).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	function wp_presence_network_aggregation_enabled() {
+		return wpp_network_view_aggregating();
+	}
+}

@@ -25,6 +25,13 @@ defined( 'ABSPATH' ) || exit;
 final class WPP_Database_Backend implements WPP_Backend {
 
 	/**
+	 * Sites whose tables one query of network_room() reads (a `UNION ALL` of that many parts).
+	 *
+	 * @since 0.2.0
+	 */
+	public const NETWORK_TABLES_PER_QUERY = 500;
+
+	/**
 	 * Clock returning the current unix time as a float; tests move it instead of sleeping.
 	 *
 	 * @var callable
@@ -559,6 +566,85 @@ final class WPP_Database_Backend implements WPP_Backend {
 			$out[ $entry['room'] ][] = $entry;
 		}
 		return $out;
+	}
+
+	/**
+	 * Each site has its own table: one `UNION ALL` of the sites' tables per query, each part
+	 * reading only the room's live rows through the unique (room, client_id) index. A site whose
+	 * table is missing (not yet repaired) would fail the whole query: then the tables that exist
+	 * are listed (one more query) and the read runs again without it.
+	 *
+	 * @since 0.2.0
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		global $wpdb;
+		$blog_ids = array_values( array_unique( array_filter( array_map( 'intval', $blog_ids ), static fn( int $id ): bool => $id > 0 ) ) );
+		$out      = array();
+		if ( ! $blog_ids || '' === $room || strlen( $room ) > 191 ) {
+			return $out;
+		}
+		$where = $wpdb->prepare( 'room = %s AND client_id LIKE %s AND ', $room, $wpdb->esc_like( $client_prefix ) . '%' ) . $this->live( $max_age );
+		foreach ( array_chunk( $blog_ids, self::NETWORK_TABLES_PER_QUERY ) as $chunk ) {
+			$rows = $this->network_rows( $chunk, $where );
+			if ( null === $rows ) {
+				$rows = $this->network_rows( array_intersect( $chunk, $this->network_blogs_with_table() ), $where ) ?? array();
+			}
+			$by_blog = array();
+			foreach ( $rows as $row ) {
+				$by_blog[ (int) $row->blog_id ][] = $row;
+			}
+			foreach ( $by_blog as $blog_id => $blog_rows ) {
+				$out[ $blog_id ] = $this->entries( $blog_rows );
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * Rows of several sites' tables matching $where, newest first, each with its `blog_id`; null
+	 * when the query failed (a table is missing).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int[]  $blog_ids Sites.
+	 * @param string $where    Prepared condition.
+	 * @return object[]|null
+	 */
+	private function network_rows( array $blog_ids, string $where ): ?array {
+		global $wpdb;
+		if ( ! $blog_ids ) {
+			return array();
+		}
+		$parts = array();
+		foreach ( $blog_ids as $blog_id ) {
+			$table   = $wpdb->get_blog_prefix( $blog_id ) . 'wpp_presence';
+			$parts[] = '(SELECT ' . (int) $blog_id . " AS blog_id, room, client_id, user_id, data, updated_at FROM {$table} WHERE {$where})";
+		}
+		$sql  = implode( ' UNION ALL ', $parts ) . ' ORDER BY updated_at DESC';
+		$rows = $this->quiet( fn() => $wpdb->get_results( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part is prepared above.
+		return '' === (string) $wpdb->last_error && is_array( $rows ) ? $rows : null;
+	}
+
+	/**
+	 * Ids of the sites of this database whose presence table exists.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return int[]
+	 */
+	private function network_blogs_with_table(): array {
+		global $wpdb;
+		$tables = (array) $wpdb->get_col( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $wpdb->base_prefix ) . '%' . $wpdb->esc_like( 'wpp_presence' ) ) );
+		$ids    = array();
+		foreach ( $tables as $table ) {
+			$middle = substr( (string) $table, strlen( $wpdb->base_prefix ), -strlen( 'wpp_presence' ) );
+			if ( '' === $middle ) {
+				$ids[] = 1; // Blog 1 has no number in its prefix (wpdb::get_blog_prefix()).
+			} elseif ( preg_match( '/^([0-9]+)_$/D', $middle, $m ) ) {
+				$ids[] = (int) $m[1];
+			}
+		}
+		return $ids;
 	}
 
 	/**

@@ -441,6 +441,52 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
+	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): one
+	 * presence_prefix() read of the install's entries whose client id starts with $client_prefix
+	 * (one lock on shared memory; on Redis the rooms index, then every room in one pipeline),
+	 * kept for $room of the sites asked. No database query.
+	 *
+	 * @since 0.2.0
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
+		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
+		$entries = $this->call( fn() => presence_prefix( $install, wpp_validate_clamp_age( $max_age ), null, $client_prefix ), array() );
+		$out     = array();
+		foreach ( (array) $entries as $entry ) {
+			$blog = self::network_blog( (string) $entry['room'], $install, $room );
+			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
+				continue;
+			}
+			$entry['room']    = $room;
+			$entry['user_id'] = (int) $entry['user_id'];
+			$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
+			$out[ $blog ][]   = $entry;
+		}
+		return $out;
+	}
+
+	/**
+	 * The blog id of a stored room name when it is $room of some site of the install, else null.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $stored  Stored room name.
+	 * @param string $install `{install_key}/`.
+	 * @param string $room    Public room name.
+	 * @return int|null
+	 */
+	private static function network_blog( string $stored, string $install, string $room ): ?int {
+		$rest  = substr( $stored, strlen( $install ) );
+		$slash = strpos( $rest, '/' );
+		if ( ! str_starts_with( $stored, $install ) || false === $slash || substr( $rest, $slash + 1 ) !== $room ) {
+			return null;
+		}
+		$blog = substr( $rest, 0, $slash );
+		return ctype_digit( $blog ) ? (int) $blog : null;
+	}
+
+	/**
 	 * The extension's presence_stats() for the whole segment (shared by every site using it),
 	 * flattened (`evictions.expired`), plus this site's `live_entries` and `rooms`.
 	 *

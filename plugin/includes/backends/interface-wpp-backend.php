@@ -195,6 +195,25 @@ interface WPP_Backend {
 	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array;
 
 	/**
+	 * Live entries of one room on several sites of the network at once, for Network Admin:
+	 * blog id => that site's entries of $room updated within $max_age seconds whose client id
+	 * starts with $client_prefix, newest first. Only the sites asked; a site without such
+	 * entries is left out. Reads as few times as the store allows: one read on the native
+	 * store (every site's rooms live under one install key), one query per
+	 * WPP_Database_Backend::NETWORK_TABLES_PER_QUERY sites on the database backend (each site
+	 * has its own table). Writes nothing.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int[]  $blog_ids      Sites to read.
+	 * @param string $room          Public room name, such as `admin/online`.
+	 * @param int    $max_age       Seconds.
+	 * @param string $client_prefix Only client ids starting with this; '' for all.
+	 * @return array<int,array[]>
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array;
+
+	/**
 	 * Figures about the store for the Tools → Presence screen: name => int|float|string, at least
 	 * `live_entries` (live entries of this site) and `rooms` (rooms of this site with live entries).
 	 *

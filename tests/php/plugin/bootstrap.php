@@ -138,13 +138,16 @@ if ( ! defined( 'WPP_DIR' ) || realpath( WPP_DIR ) !== realpath( WPP_TEST_PLUGIN
 	wpp_test_abort( 'another copy of the plugin was loaded first (' . ( defined( 'WPP_DIR' ) ? WPP_DIR : 'none' ) . ').' );
 }
 
-// DDL commits transactions, so tables (and on a network a second site) are made before any test
-// opens one. The second site stays: it is what the namespacing tests switch to.
+// DDL commits transactions, so tables (and on a network a second and a third site) are made
+// before any test opens one. The sites stay: the namespacing tests switch to the second, the
+// network tests spread people over all three.
 if ( is_multisite() ) {
-	if ( count( get_sites( array( 'number' => 2 ) ) ) < 2 ) {
-		$wpp_site = wp_insert_site( array( 'domain' => get_network()->domain, 'path' => get_network()->path . 'wpp-second/', 'title' => 'Presence second site' ) );
-		if ( is_wp_error( $wpp_site ) ) {
-			wpp_test_abort( 'could not create a second site: ' . $wpp_site->get_error_message() );
+	foreach ( array( 'second', 'third' ) as $wpp_nth => $wpp_name ) {
+		if ( count( get_sites( array( 'number' => $wpp_nth + 2 ) ) ) < $wpp_nth + 2 ) {
+			$wpp_site = wp_insert_site( array( 'domain' => get_network()->domain, 'path' => get_network()->path . "wpp-$wpp_name/", 'title' => "Presence $wpp_name site" ) );
+			if ( is_wp_error( $wpp_site ) ) {
+				wpp_test_abort( "could not create a $wpp_name site: " . $wpp_site->get_error_message() );
+			}
 		}
 	}
 	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog ) {

@@ -108,6 +108,19 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
 				array( 'plugin_action_links_' . $plugin, 'wpp_plugins_list_action_links', 10 ),
 			),
+			// On a multisite network only.
+			'network'        => ! is_multisite() ? array() : array(
+				array( 'wp_network_dashboard_setup', 'wpp_network_dashboard_add_widget', 10 ),
+				array( 'heartbeat_received', 'wpp_network_dashboard_fragment', 30 ), // After presence's own answers (20).
+				array( 'wpmu_blogs_columns', 'wpp_network_sites_list_columns', 10 ),
+				array( 'manage_sites_custom_column', 'wpp_network_sites_list_column', 10 ),
+				array( 'views_users-network', 'wpp_network_users_list_views', 10 ),
+				array( 'users_list_table_query_args', 'wpp_network_users_list_query_args', 10 ),
+				array( 'wpmu_users_columns', 'wpp_network_users_list_columns', 10 ),
+				array( 'manage_users_custom_column', 'wpp_network_users_list_column', 10 ),
+				array( 'network_admin_notices', 'wpp_network_view_notice', 10 ),
+				array( 'admin_enqueue_scripts', 'wpp_network_view_enqueue', 11 ), // After the client is enqueued (10).
+			),
 			'admin'          => array(
 				array( 'admin_notices', 'wpp_notices_print', 10 ), // After wpp_feature_plugin_notice.
 				array( 'network_admin_notices', 'wpp_notices_print', 10 ),

@@ -52,6 +52,10 @@ class WPP_Test_Counting_Backend implements WPP_Backend {
 		return $this->count( __FUNCTION__ )->entry( $room, $client_id );
 	}
 
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		return $this->count( __FUNCTION__ )->network_room( $blog_ids, $room, $max_age, $client_prefix );
+	}
+
 	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
 		return $this->count( __FUNCTION__ )->get_room( $room, $max_age, $limit, $client_prefix );
 	}

@@ -81,6 +81,11 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array_fill_keys( array_map( 'strval', $rooms ), array() );
 	}
 
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$this->fail();
+		return array();
+	}
+
 	public function stats(): array {
 		return array();
 	}

@@ -199,6 +199,13 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return $out;
 	}
 
+	/** It holds one site: the current one. */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$blog    = get_current_blog_id();
+		$entries = array_values( array_filter( $this->get_room( $room, $max_age ), static fn( $e ) => str_starts_with( $e['client_id'], $client_prefix ) ) );
+		return in_array( $blog, array_map( 'intval', $blog_ids ), true ) && $entries ? array( $blog => $entries ) : array();
+	}
+
 	public function stats(): array {
 		$rooms = $this->rooms( 86400 );
 		return array(
