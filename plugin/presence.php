@@ -51,6 +51,7 @@ require_once WPP_DIR . '/includes/api/rooms.php';
 require_once WPP_DIR . '/includes/api/client-ids.php';
 require_once WPP_DIR . '/includes/api/switches.php';
 require_once WPP_DIR . '/includes/api/entries.php';
+require_once WPP_DIR . '/includes/api/budget.php';
 require_once WPP_DIR . '/includes/api/public-api.php';
 
 // backends/: where entries are kept, and which store is in use.

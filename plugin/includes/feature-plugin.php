@@ -55,7 +55,7 @@ function wpp_feature_plugin_active(): bool {
  * those that would pose as Presence's own: another `user-`, `editor-` or `agent-{id}` (the
  * surfaces show such an entry with the name and avatar its data holds, and the feature plugin
  * lets any editor write one over REST), and entries of Presence's internal rooms (screen
- * revisions, last seen).
+ * revisions, budget ledgers, last seen).
  *
  * @since 0.2.0
  * @since 0.3.0 `editor-{id}` stays `editor-{id}`; `_lock` is taken over, dated its own time.
@@ -108,7 +108,7 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 			'screen' => wpp_ping_clean_key( $data['screen'] ?? 'post' ),
 			'locked' => ! empty( $data['locked'] ),
 		) + wpp_write_user_fields( $user ) + array( 'tab' => '' );
-	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
+	} elseif ( wpp_client_ids_is_user( $client_id ) || WPP_LAST_SEEN_ROOM === $room || array_filter( wpp_privacy_internal_prefixes(), static fn( $internal ) => str_starts_with( $room, $internal ) ) ) {
 		return null;
 	}
 	return array(

@@ -123,15 +123,20 @@ function wpp_hooks_register(): void {
 		add_action( 'manage_pages_custom_column', 'wpp_posts_list_column', 10, 2 );
 	}
 
-	// surfaces/stale-screen.php: saves record a revision of their screen.
+	// surfaces/stale-screen.php: saves record a revision of their screen, on the hooks that follow
+	// the save. A Settings screen's save is remembered once WordPress checked its nonce and the
+	// user's capability (check_admin_referer), from the options list options.php settled on (last,
+	// PHP_INT_MAX), and marked when one of the page's own options is written.
 	add_action( 'wp_after_insert_post', 'wpp_stale_screen_post_saved', 10, 2 );
-	add_action( 'edited_term', 'wpp_stale_screen_term_saved', 10, 1 );
+	add_action( 'edited_term', 'wpp_stale_screen_term_saved', 10, 3 );
 	add_action( 'profile_update', 'wpp_stale_screen_user_saved', 10, 1 );
 	add_filter( 'rest_pre_insert_user', 'wpp_stale_screen_rest_user', 10, 1 ); // Preferences are no profile save.
 	add_action( 'edit_comment', 'wpp_stale_screen_comment_saved', 10, 1 );
 	add_action( 'wp_set_comment_status', 'wpp_stale_screen_comment_saved', 10, 1 );
-	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 0 );
-	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 0 );
+	add_filter( 'allowed_options', 'wpp_stale_screen_allowed_options', PHP_INT_MAX, 1 );
+	add_action( 'check_admin_referer', 'wpp_stale_screen_referer_checked', 10, 2 );
+	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 1 );
+	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 1 );
 	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
 
 	// surfaces/plugins-list.php: the plugin row's link, to the Users list's Online view.

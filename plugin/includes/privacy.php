@@ -53,6 +53,18 @@ const WPP_SCREEN_ROOM_PREFIX = 'screens/';
 const WPP_LAST_SEEN_ROOM = 'users/last-seen';
 
 /**
+ * Prefixes of the internal rooms no REST client may reach: screen revisions and the budgets'
+ * ledgers. Readers that list rooms leave them out before reading (WPP_Backend::rooms()).
+ *
+ * @since 0.3.0
+ *
+ * @return string[]
+ */
+function wpp_privacy_internal_prefixes(): array {
+	return array( WPP_BUDGET_ROOM_PREFIX, WPP_SCREEN_ROOM_PREFIX );
+}
+
+/**
  * Whether a viewer may learn what an entry says about a post.
  *
  * @since 0.2.0
@@ -198,8 +210,8 @@ function wpp_privacy_prime_post_ids( array $ids ): void {
 
 /**
  * Keeps internal rooms out of reach of the public API: a screen's revisions are read only through
- * the stale-screen check, which asks whether the viewer may see that screen. Hooked to the
- * `wpp_can_access_room` filter.
+ * the stale-screen check, which asks whether the viewer may see that screen, and the budgets'
+ * ledgers (api/budget.php) only by the budget. Hooked to the `wpp_can_access_room` filter.
  *
  * @since 0.2.0
  *
@@ -209,8 +221,10 @@ function wpp_privacy_prime_post_ids( array $ids ): void {
  * @return bool
  */
 function wpp_privacy_filter_room_access( $allowed, $room, $user_id ) {
-	if ( is_string( $room ) && str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) ) {
-		return false;
+	foreach ( wpp_privacy_internal_prefixes() as $internal ) {
+		if ( is_string( $room ) && str_starts_with( $room, $internal ) ) {
+			return false;
+		}
 	}
 	if ( is_string( $room ) && WPP_LAST_SEEN_ROOM === $room ) {
 		return (bool) $allowed && user_can( (int) $user_id, 'list_users' );

@@ -342,7 +342,7 @@
 		key = key === undefined ? screenKey() : String( key );
 		if (
 			! /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) ||
-			key.length > 100 ||
+			key.length > 191 ||
 			typeof window.fetch !== 'function'
 		) {
 			return Promise.reject( new Error( 'Invalid screen key: ' + key ) );
@@ -355,7 +355,12 @@
 					'Content-Type': 'application/json',
 					'X-WP-Nonce': config.restNonce || '',
 				},
-				body: JSON.stringify( { key } ),
+				// The page's token for its own key: a custom key is taken only with it.
+				body: JSON.stringify(
+					key === config.screenKey
+						? { key, token: config.screenToken || '' }
+						: { key }
+				),
 			} )
 			.then( function ( response ) {
 				return response.json().then( function ( json ) {

@@ -95,7 +95,8 @@ function wpp_entries_get( $room, $timeout = null, ?int $limit = null, string $cl
  * Writes (inserts or refreshes) an entry.
  *
  * @since 0.1.0
- * @since 0.3.0 The `$written_at` parameter; refused with recording off (reserved rows excepted).
+ * @since 0.3.0 The `$written_at` and `$may_evict` parameters; refused with recording off (reserved
+ *              rows excepted).
  *
  * @param mixed      $room       Room name.
  * @param mixed      $client_id  Client id, unique within the room.
@@ -104,9 +105,11 @@ function wpp_entries_get( $room, $timeout = null, ?int $limit = null, string $cl
  * @param int|null   $ttl        Seconds it lives after its date; null = wpp_entries_default_ttl().
  *                               Trimmed to wpp_entries_max_expires_in().
  * @param float|null $written_at Its date as a Unix time; null = now.
+ * @param bool       $may_evict  False for a low-priority write (REST): a full store refuses it
+ *                               rather than evict anyone (WPP_Backend::set()).
  * @return true|WP_Error
  */
-function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl = null, ?float $written_at = null ) {
+function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl = null, ?float $written_at = null, bool $may_evict = true ) {
 	$result = wpp_entries_exchange(
 		$room,
 		$client_id,
@@ -116,6 +119,7 @@ function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl
 			'ttl'        => $ttl,
 			'written_at' => $written_at,
 			'limit'      => 0,
+			'may_evict'  => $may_evict,
 		)
 	);
 	return is_wp_error( $result ) ? $result : true;
@@ -140,6 +144,8 @@ function wpp_entries_set( $room, $client_id, $state, int $user_id = 0, ?int $ttl
  *     @type int|null   $max_age       Read: entries dated within this many seconds; null = all.
  *     @type string     $client_prefix Read: client ids starting with this.
  *     @type int|null   $limit         Read: at most this many; 0 = no read. Default null (all).
+ *     @type bool       $may_evict     False for a low-priority write (WPP_Backend::set()).
+ *                                     Default true.
  * }
  * @return array|WP_Error The backend's answer (`written`, `version`, `entries`, `count`,
  *                        `previous_count`), or WP_Error (recording off, bad input, store failure).
@@ -152,6 +158,7 @@ function wpp_entries_exchange( $room, $client_id, $state, int $user_id = 0, arra
 		'max_age'       => null,
 		'client_prefix' => '',
 		'limit'         => null,
+		'may_evict'     => true,
 	);
 	foreach ( array(
 		wpp_validate_name( $room, 'room' ),
@@ -173,7 +180,7 @@ function wpp_entries_exchange( $room, $client_id, $state, int $user_id = 0, arra
 	$backend = wpp_backend();
 	$ttl     = min( $args['ttl'] ?? wpp_entries_default_ttl(), wpp_entries_max_expires_in() );
 	$count   = wpp_entries_count_prefix( $room, $client_id );
-	$result  = $backend->exchange( $room, $client_id, $state, $user_id, wpp_validate_clamp_age( $ttl ), $args['written_at'], $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count );
+	$result  = $backend->exchange( $room, $client_id, $state, $user_id, wpp_validate_clamp_age( $ttl ), $args['written_at'], $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count, (bool) $args['may_evict'] );
 	if ( false === $result ) {
 		return wpp_entries_store_error( __( 'The presence entry could not be stored.', 'presence' ), wpp_backend_last_error( $backend ) );
 	}

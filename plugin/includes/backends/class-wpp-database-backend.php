@@ -138,8 +138,14 @@ final class WPP_Database_Backend implements WPP_Backend {
 		return $wpdb->prepare( 'client_id LIKE %s', $wpdb->esc_like( $client_prefix ) . '%' );
 	}
 
-	/** @inheritDoc */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	/**
+	 * One upsert. The table has no fixed size: `$may_evict` changes nothing (the budgets bound
+	 * its growth).
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
+	 */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		return false !== $this->write_row( $room, $client_id, $data, $user_id, $ttl, null );
 	}
 
@@ -207,7 +213,7 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/** @inheritDoc */
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
 		$written = $this->write_row( $room, $client_id, $data, $user_id, $ttl, $written_at );
 		if ( false === $written ) {
 			return false;
@@ -481,11 +487,33 @@ final class WPP_Database_Backend implements WPP_Backend {
 		return $this->entries( (array) $this->quiet( fn() => $wpdb->get_results( $sql ) ) );
 	}
 
-	/** @inheritDoc */
-	public function rooms( int $max_age ): array {
+	/**
+	 * One query reading only the live rows of the rooms asked for: $prefix and $except become
+	 * ranges of the `room_expires` index (room, expires_at), in which expired rows are passed over
+	 * without being read.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 */
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		global $wpdb;
+		$ranges = '';
+		if ( '' !== $prefix ) {
+			$ranges .= $wpdb->prepare( ' AND room LIKE %s', $wpdb->esc_like( $prefix ) . '%' );
+		}
+		foreach ( $except as $left_out ) {
+			$left_out = (string) $left_out;
+			if ( '' === $left_out ) {
+				continue;
+			}
+			$after = self::after_prefix( $left_out );
+			// A range, not NOT LIKE, so MySQL reads the index on both sides of it.
+			$ranges .= null === $after
+				? $wpdb->prepare( ' AND room NOT LIKE %s', $wpdb->esc_like( $left_out ) . '%' )
+				: $wpdb->prepare( ' AND ( room < %s OR room >= %s )', $left_out, $after );
+		}
 		$sql  = "SELECT room, COUNT(*) AS entries, COUNT(DISTINCT user_id) AS users FROM {$this->table()} WHERE "
-			. $this->clients( '' ) . ' AND ' . $this->live( $max_age ) . ' GROUP BY room ORDER BY room';
+			. $this->clients( '' ) . ' AND ' . $this->live( $max_age ) . $ranges . ' GROUP BY room ORDER BY room';
 		$rows = (array) $this->quiet( fn() => $wpdb->get_results( $sql ) );
 		$out  = array();
 		foreach ( $rows as $row ) {
@@ -495,6 +523,24 @@ final class WPP_Database_Backend implements WPP_Backend {
 			);
 		}
 		return $out;
+	}
+
+	/**
+	 * The smallest string after every string that starts with $prefix, in the byte order of the
+	 * table's binary collation: the prefix with its last byte plus one. Null unless the prefix is
+	 * printable ASCII (a byte past it could make the string invalid UTF-8, which MySQL would not
+	 * compare as bytes).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param string $prefix Prefix.
+	 * @return string|null
+	 */
+	private static function after_prefix( string $prefix ): ?string {
+		if ( '' === $prefix || 1 !== preg_match( '/^[\x20-\x7E]*[\x20-\x7D]$/D', $prefix ) ) {
+			return null;
+		}
+		return substr( $prefix, 0, -1 ) . chr( ord( substr( $prefix, -1 ) ) + 1 );
 	}
 
 	/** @inheritDoc */

@@ -110,13 +110,19 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $out;
 	}
 
-	/** @inheritDoc */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	/**
+	 * On shared memory `$may_evict` is the extension's own; Redis accepts it and evicts by its
+	 * own policy.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
+	 */
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return false;
 		}
-		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ) ), false );
+		return (bool) $this->call( fn() => presence_upsert( $stored, $client_id, $data, max( 0, $user_id ), wpp_validate_clamp_age( $ttl ), null, $may_evict ), false );
 	}
 
 	/**
@@ -247,7 +253,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 *
 	 * @since 0.3.0
 	 */
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return false;
@@ -264,7 +270,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 				self::age( $max_age ),
 				$write_only ? $client_id : $client_prefix,
 				$write_only ? 1 : $limit,
-				$count_prefix
+				$count_prefix,
+				$may_evict
 			),
 			false
 		);
@@ -382,19 +389,32 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
-	/** @inheritDoc */
-	public function rooms( int $max_age ): array {
-		$prefix = $this->prefix();
-		$rooms = $this->call( fn() => presence_rooms( $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
+	/**
+	 * One pass over the store's room table under this site's prefix (and $prefix); $except is
+	 * left out afterwards, which costs nothing the store would not have done.
+	 *
+	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 */
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
+		$site  = $this->prefix();
+		$rooms = $this->call( fn() => presence_rooms( $site . $prefix, wpp_validate_clamp_age( $max_age ) ), array() );
 		$out   = array();
 		foreach ( (array) $rooms as $room => $counts ) {
 			$room = (string) $room;
-			if ( str_starts_with( $room, $prefix ) ) {
-				$out[ substr( $room, strlen( $prefix ) ) ] = array(
-					'entries' => (int) ( $counts['entries'] ?? 0 ),
-					'users'   => (int) ( $counts['users'] ?? 0 ),
-				);
+			if ( ! str_starts_with( $room, $site . $prefix ) ) {
+				continue;
 			}
+			$public = substr( $room, strlen( $site ) );
+			foreach ( $except as $left_out ) {
+				if ( '' !== (string) $left_out && str_starts_with( $public, (string) $left_out ) ) {
+					continue 2;
+				}
+			}
+			$out[ $public ] = array(
+				'entries' => (int) ( $counts['entries'] ?? 0 ),
+				'users'   => (int) ( $counts['users'] ?? 0 ),
+			);
 		}
 		ksort( $out, SORT_STRING );
 		return $out;

@@ -39,9 +39,15 @@ interface WPP_Backend {
 	/**
 	 * Inserts or replaces the entry (room, client_id) and refreshes its expiry to now + $ttl.
 	 *
+	 * With $may_evict false the write is of low priority (a REST write, a stale-screen mark, the
+	 * budgets' bookkeeping): a store of fixed size that is full takes only expired entries for
+	 * it, never a live one, and refuses it instead (false); its entries are the first live ones
+	 * an ordinary write (a heartbeat) evicts. Stores without a fixed size ignore it.
+	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 The `$may_evict` parameter.
 	 */
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool;
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool;
 
 	/**
 	 * Writes an entry and reads its room, as one operation of the store where it can (one lock on
@@ -57,6 +63,8 @@ interface WPP_Backend {
 	 * previous exchange() or leave() that counted (`previous_count`: 0 for a room new or emptied
 	 * since), then remembers `count`. Of two processes racing, exactly one sees a given change.
 	 *
+	 * $may_evict false makes the write one of low priority, as in set().
+	 *
 	 * @since 0.3.0
 	 *
 	 * @return array{written:string,version:int|null,entries:array[],count:int,previous_count:int}|false
@@ -65,7 +73,7 @@ interface WPP_Backend {
 	 *         stored). `version`: the room version after the write; null when nothing was read.
 	 *         False when the store failed.
 	 */
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false;
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false;
 
 	/**
 	 * Removes an entry and reads its room, as one operation of the store where it can; counts as
@@ -147,11 +155,20 @@ interface WPP_Backend {
 	public function user_entries( int $user_id, int $max_age ): array;
 
 	/**
-	 * Rooms of this site with live entries: room => ['entries' => int, 'users' => int].
+	 * Rooms of this site with live entries: room => ['entries' => int, 'users' => int], only those
+	 * whose name starts with $prefix and none whose name starts with one of $except. A reader that
+	 * needs a few kinds of room names them here, so the store reads nothing else (on the
+	 * database backend, an index range of the table).
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 The `$prefix` and `$except` parameters.
+	 *
+	 * @param int      $max_age Seconds.
+	 * @param string   $prefix  Only rooms starting with this ('' for all).
+	 * @param string[] $except  Leave out rooms starting with any of these.
+	 * @return array<string,array{entries:int,users:int}>
 	 */
-	public function rooms( int $max_age ): array;
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array;
 
 	/**
 	 * Deletes expired entries now. Returns how many were deleted.

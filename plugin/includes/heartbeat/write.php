@@ -96,7 +96,7 @@ function wpp_write_editor( WP_User $user, int $post_id, ?string $tab = '' ) {
  * @param string      $screen  Screen id; '' for the current screen's.
  * @param bool        $read    Whether to read the room back (a tick) or only write (a page load).
  * @return array{room:string,result:array|WP_Error}|false False when the user may not be in the
- *                                                       room; `result` is the entries layer's.
+ *                                                       room; `result` is the entries layer's, or the budget's refusal (api/budget.php): nothing written.
  */
 function wpp_write_editor_exchange( WP_User $user, int $post_id, ?string $tab, ?bool $locked, string $screen, bool $read = true ) {
 	$room = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
@@ -106,6 +106,15 @@ function wpp_write_editor_exchange( WP_User $user, int $post_id, ?string $tab, ?
 	$client = wpp_client_ids_editor( $user->ID );
 	if ( null === $tab ) {
 		$tab = (string) ( wpp_entries_find( $room, $client )['data']['tab'] ?? '' );
+	}
+	// Past the user's budget of entries (a post room per post they have open) the tick writes
+	// nothing new; the caller answers it from a read, as for a write the store refused.
+	$budget = wpp_budget_check_entry( $user->ID, $room, $client );
+	if ( true !== $budget ) {
+		return array(
+			'room'   => $room,
+			'result' => $budget,
+		);
 	}
 	if ( '' === $screen ) {
 		$current = function_exists( 'get_current_screen' ) ? get_current_screen() : null;

@@ -24,13 +24,6 @@ defined( 'ABSPATH' ) || exit;
 class WPP_REST_Controller extends WP_REST_Controller {
 
 	/**
-	 * Most live entries one user may hold on a site through REST.
-	 *
-	 * @since 0.1.0
-	 */
-	public const MAX_ENTRIES_PER_USER = 50;
-
-	/**
 	 * @since 0.1.0
 	 */
 	public function __construct() {
@@ -302,8 +295,9 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	 *
 	 * 400 for a reserved client id (`_…`); 403 for the client ids of a user's own pages
 	 * (`user-{id}`, `editor-{id}`, `agent-{id}`); 409 when another user owns that client id in the
-	 * room; 429 when the user already holds MAX_ENTRIES_PER_USER live entries on this site; 501
-	 * with recording off.
+	 * room; 429 with `Retry-After` when the user already holds their budget of live entries on
+	 * this site (api/budget.php); 501 with recording off; 503 with `Retry-After` when the store
+	 * refused the write (a full store evicts nobody for it).
 	 *
 	 * @since 0.1.0
 	 *
@@ -325,16 +319,18 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
 			return new WP_Error( 'wpp_client_id_taken', __( 'This client id belongs to another user in this room.', 'presence' ), array( 'status' => 409 ) );
 		}
-		if ( null === $existing && count( wpp_backend()->user_entries( $user_id, 86400 ) ) >= self::MAX_ENTRIES_PER_USER ) {
-			return new WP_Error( 'wpp_too_many_entries', __( 'Too many presence entries for this user.', 'presence' ), array( 'status' => 429 ) );
+		$budget = wpp_budget_check_entry( $user_id, $room, $client_id );
+		if ( is_wp_error( $budget ) ) {
+			return wpp_budget_response( $budget ); // 429 with Retry-After (api/budget.php).
 		}
 
-		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
+		// Low priority: a full store refuses a REST write rather than evict anyone's presence.
+		$stored = wpp_entries_set( $room, $client_id, $data, $user_id, null, null, false );
 		if ( is_wp_error( $stored ) && 'presence_recording_disabled' === $stored->get_error_code() ) {
 			return new WP_Error( 'rest_presence_recording_disabled', $stored->get_error_message(), array( 'status' => 501 ) );
 		}
 		if ( is_wp_error( $stored ) ) {
-			return $stored;
+			return 'wpp_store_failed' === $stored->get_error_code() ? wpp_budget_response( wpp_budget_store_refused( wpp_backend() ) ) : $stored;
 		}
 		$entry    = wpp_entries_find( $room, $client_id );
 		$response = $this->prepare_item_for_response( $entry ?? array(), $request );
@@ -412,7 +408,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$ttl      = wpp_entries_default_ttl();
 
 		$rooms = array();
-		$all   = $backend->rooms( $ttl );
+		$all   = $backend->rooms( $ttl, '', wpp_privacy_internal_prefixes() ); // Never listed: not read.
 		wpp_privacy_prime_posts( array_map( static fn( $room ) => array( 'room' => (string) $room ), array_keys( $all ) ) );
 		foreach ( $all as $room => $counts ) {
 			if ( wpp_rooms_can_access( (string) $room ) ) {

@@ -50,7 +50,9 @@ function wpp_active_posts_limit(): int {
 function wpp_active_posts_read( ?int $known_version ): array {
 	$backend = wpp_backend();
 	$ttl     = wpp_entries_default_ttl();
-	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl ) ) ), static fn( string $room ) => null !== wpp_rooms_parse_post( $room ) ) );
+	// Only post rooms are read (on the database backend, one index range): screen revisions,
+	// ledgers and other rooms, however many, cost nothing here.
+	$rooms   = array_values( array_filter( array_map( 'strval', array_keys( $backend->rooms( $ttl, 'postType/' ) ) ), static fn( string $room ) => null !== wpp_rooms_parse_post( $room ) ) );
 
 	$read    = wpp_payload_rooms_people( $rooms ? $backend->get_rooms( $rooms, $ttl ) : array() );
 	$version = $read['version'];

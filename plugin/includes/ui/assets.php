@@ -64,6 +64,7 @@ function wpp_assets_enqueue_admin(): void {
 	$dashboard = 'dashboard' === $screen->id;
 	$rows      = 'edit' === $screen->base && post_type_supports( (string) $screen->post_type, 'presence' ) ? wpp_posts_list_client_config() : null;
 	$initial   = wpp_page_view_initial_state( $post_id );
+	$key       = wpp_stale_screen_key( $screen );
 	if ( $dashboard ) {
 		$initial['activePosts'] = wpp_active_posts_state();
 	}
@@ -73,7 +74,8 @@ function wpp_assets_enqueue_admin(): void {
 			'postId'      => $post_id,
 			'isEditor'    => $post_id > 0,
 			'blockEditor' => $post_id > 0 && $screen->is_block_editor(),
-			'screenKey'   => wpp_stale_screen_key( $screen ),
+			'screenKey'   => $key,
+			'screenToken' => wpp_stale_screen_token( $key ), // Lets markScreenStale() mark a custom key.
 			'activePosts' => $dashboard,
 			'postRows'    => $rows,
 			'initial'     => $initial,
@@ -108,6 +110,7 @@ function wpp_assets_enqueue_front(): void {
 			'isEditor'    => false,
 			'blockEditor' => false,
 			'screenKey'   => '',
+			'screenToken' => '',
 			'activePosts' => false,
 			'postRows'    => null,
 			'initial'     => array( 'online' => wpp_page_view_online_state() ),

@@ -69,7 +69,7 @@ class FeaturePluginTest extends WPP_TestCase {
 	/**
 	 * The feature plugin lets any user who can edit posts write any client id into any room that
 	 * is not a post's. Presence's surfaces show a `user-{id}` entry with the display name and
-	 * avatar its data holds, and read its own internal rooms (screen revisions, last seen) as
+	 * avatar its data holds, and read its own internal rooms (screen revisions, ledgers, last seen) as
 	 * written by Presence alone: rows that would pose as either are not imported.
 	 */
 	public function test_rows_posing_as_presences_own_entries_are_not_imported(): void {
@@ -87,6 +87,7 @@ class FeaturePluginTest extends WPP_TestCase {
 		$this->assertNull( $import( 'some/room', 'user-' . $editor->ID, $editor->ID, $fake ), 'a heartbeat id elsewhere' );
 		$this->assertNull( $import( 'screens/options/general', 'revision', $editor->ID, array( 'user_id' => 1, 'display_name' => 'Site Administrator' ) ), 'a screen revision' );
 		$this->assertNull( $import( 'users/last-seen', 'user-1', $editor->ID ), 'a last-seen time' );
+		$this->assertNull( $import( WPP_BUDGET_ROOM_PREFIX . $other->ID, 'mark-' . md5( 'x' ), $editor->ID ), "a mark in another user's budget ledger" );
 		$this->assertSame( 'tab-9', $import( 'some/room', 'tab-9', $editor->ID, $fake )['client_id'], 'any other entry is still copied' );
 
 		// Through the whole import: what Who's online and the editor's list then show.

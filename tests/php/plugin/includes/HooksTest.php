@@ -101,6 +101,8 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'rest_pre_insert_user', 'wpp_stale_screen_rest_user', 10 ),
 				array( 'edit_comment', 'wpp_stale_screen_comment_saved', 10 ),
 				array( 'wp_set_comment_status', 'wpp_stale_screen_comment_saved', 10 ),
+				array( 'allowed_options', 'wpp_stale_screen_allowed_options', PHP_INT_MAX ), // Sees the final list.
+				array( 'check_admin_referer', 'wpp_stale_screen_referer_checked', 10 ),
 				array( 'updated_option', 'wpp_stale_screen_option_saved', 10 ),
 				array( 'added_option', 'wpp_stale_screen_option_saved', 10 ),
 				array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
@@ -287,6 +289,10 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 2, $GLOBALS['wp_filter']['wp_presence_is_agent_user']->callbacks[10]['wpp_client_ids_defer_agent_check']['accepted_args'] );
 		$this->assertSame( 3, $GLOBALS['wp_filter']['rest_request_after_callbacks']->callbacks[100]['wpp_routes_no_store']['accepted_args'] );
 		$this->assertSame( 2, $GLOBALS['wp_filter']['deactivated_plugin']->callbacks[10]['wpp_feature_plugin_deactivated']['accepted_args'] );
+		// The key of a term names its taxonomy; a settings save needs the nonce's result and the option.
+		$this->assertSame( 3, $GLOBALS['wp_filter']['edited_term']->callbacks[10]['wpp_stale_screen_term_saved']['accepted_args'] );
+		$this->assertSame( 2, $GLOBALS['wp_filter']['check_admin_referer']->callbacks[10]['wpp_stale_screen_referer_checked']['accepted_args'] );
+		$this->assertSame( 1, $GLOBALS['wp_filter']['updated_option']->callbacks[10]['wpp_stale_screen_option_saved']['accepted_args'] );
 	}
 
 	/**

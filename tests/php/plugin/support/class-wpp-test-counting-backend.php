@@ -36,12 +36,12 @@ class WPP_Test_Counting_Backend implements WPP_Backend {
 		return $this->inner->name();
 	}
 
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
-		return $this->count( __FUNCTION__ )->set( $room, $client_id, $data, $user_id, $ttl );
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
+		return $this->count( __FUNCTION__ )->set( $room, $client_id, $data, $user_id, $ttl, $may_evict );
 	}
 
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
-		return $this->count( __FUNCTION__ )->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix );
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
+		return $this->count( __FUNCTION__ )->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix, $may_evict );
 	}
 
 	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
@@ -88,8 +88,8 @@ class WPP_Test_Counting_Backend implements WPP_Backend {
 		return $this->count( __FUNCTION__ )->user_entries( $user_id, $max_age );
 	}
 
-	public function rooms( int $max_age ): array {
-		return $this->count( __FUNCTION__ )->rooms( $max_age );
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
+		return $this->count( __FUNCTION__ )->rooms( $max_age, $prefix, $except );
 	}
 
 	public function gc(): int {

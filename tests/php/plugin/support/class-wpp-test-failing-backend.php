@@ -24,11 +24,11 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return false;
 	}
 
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		return $this->fail();
 	}
 
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
 		return $this->fail();
 	}
 
@@ -73,7 +73,7 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array();
 	}
 
-	public function rooms( int $max_age ): array {
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		return array();
 	}
 

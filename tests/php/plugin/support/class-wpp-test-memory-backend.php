@@ -30,7 +30,7 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return 'memory';
 	}
 
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool {
 		return false !== $this->write( $room, $client_id, $data, $user_id, $ttl, null );
 	}
 
@@ -61,7 +61,7 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return $old['data'] !== $data || $old['user_id'] !== $user_id ? 'changed' : 'refreshed';
 	}
 
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
 		return array( 'written' => $this->write( $room, $client_id, $data, $user_id, $ttl, $written_at ) ) + $this->after( $room, $max_age, $client_prefix, $limit, $count_prefix );
 	}
 
@@ -169,10 +169,14 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return $out;
 	}
 
-	public function rooms( int $max_age ): array {
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array {
 		$out = array();
 		foreach ( array_keys( $this->rooms ) as $room ) {
-			$entries = $this->get_room( (string) $room, $max_age );
+			$room = (string) $room;
+			if ( ! str_starts_with( $room, $prefix ) || array_filter( $except, static fn( $p ) => '' !== $p && str_starts_with( $room, $p ) ) ) {
+				continue;
+			}
+			$entries = $this->get_room( $room, $max_age );
 			if ( $entries ) {
 				$out[ $room ] = array(
 					'entries' => count( $entries ),

@@ -87,7 +87,8 @@ if ( 'standin' === $step ) {
 
 	$routes    = rest_get_server()->get_routes( 'wp-presence/v1' );
 	$callbacks = array();
-	foreach ( array( '/wp-presence/v1/presence', '/wp-presence/v1/presence/rooms' ) as $route ) {
+	// The screen-revisions route too: while the feature plugin is active, it is left to it.
+	foreach ( array( '/wp-presence/v1/presence', '/wp-presence/v1/presence/rooms', '/wp-presence/v1/presence/screen-revisions/stale' ) as $route ) {
 		foreach ( $routes[ $route ] ?? array() as $endpoint ) {
 			$callbacks[ $route ][] = is_array( $endpoint['callback'] ) ? get_class( $endpoint['callback'][0] ) : (string) $endpoint['callback'];
 		}

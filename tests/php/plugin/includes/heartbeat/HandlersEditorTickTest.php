@@ -126,7 +126,8 @@ final class HandlersEditorTickTest extends WPP_Heartbeat_TestCase {
 		$store = preg_grep( '/\b' . preg_quote( $table, '/' ) . '\b/', $tick['tick'] );
 		$this->assertSame( array(), self::on_postmeta( $tick['tick'] ), 'no post meta on this backend either' );
 		$this->assertCount( 1 + count( $store ), $tick['tick'], 'the post, then only the store: ' . implode( "\n", $tick['tick'] ) );
-		// The lock read and write, the online write and room version, the editor write and read.
-		$this->assertCount( 6, $store, implode( "\n", $store ) );
+		// The lock read and write, the online write and room version, the budget's look-up of the
+		// editor entry, the editor write and read.
+		$this->assertCount( 7, $store, implode( "\n", $store ) );
 	}
 }

@@ -210,7 +210,7 @@ final class HandlersTest extends WPP_Heartbeat_TestCase {
 
 	public function test_a_failing_backend_leaves_the_response_as_it_was(): void {
 		wpp_backend_use( new class() extends WPP_Test_Memory_Backend {
-			public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+			public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false {
 				throw new RuntimeException( 'store unavailable' );
 			}
 		} );

@@ -219,7 +219,7 @@ class RestControllerTest extends WPP_TestCase {
 	public function test_more_than_50_live_entries_per_user_is_429(): void {
 		$editor = self::user( 'editor' );
 		self::log_in( $editor );
-		for ( $i = 1; $i <= WPP_REST_Controller::MAX_ENTRIES_PER_USER; $i++ ) {
+		for ( $i = 1; $i <= wpp_budget_limits()['entries']; $i++ ) {
 			$this->assertTrue( wpp_entries_set( "room-$i", 'c', array(), $editor->ID ) );
 		}
 		$this->assertError( 429, 'wpp_too_many_entries', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'c51' ) ) );
