@@ -14,6 +14,12 @@
  * its own table as a TEMPORARY table (no commit, gone with the connection). Everything runs in a
  * transaction that is rolled back, on a private namespace of the store (emptied afterwards).
  *
+ * On the extension each part is also run, alternating with it round by round, with the network
+ * view read the way it was read before presence_rooms_read(): one presence_prefix() of the
+ * install's key (every room of every site, post rooms included), kept for each site's
+ * `admin/online` room (WPP_Bench_Prefix_Read); the ratio of the two is printed, and written to
+ * the JSON as `before`.
+ *
  *   eval "$(PRESENCE_SITE=benchms tools/site/site.sh env)"
  *   PHP_INI_SCAN_DIR=$PHP_INI_SCAN_DIR php benches/network-admin.php "$DOCROOT" "$PHP_HOST"
  *
@@ -125,45 +131,104 @@ foreach ( $by_site as $blog => $people ) {
 $seeded = microtime( true ) - $seed_start;
 
 /**
- * Runs $part $n times, each after a cold object cache with what a Network Admin request has
- * loaded before its screens run (the network's core options, the site's autoloaded options, the
- * current user and their roles); returns the best time in µs and the queries of the last run by
- * kind.
+ * The native backend, but for the network view's read: one presence_prefix() of the install's
+ * key, every room of every site, kept for $room of the sites asked — how the view was read
+ * before presence_rooms_read() named each site's room. The baseline of the side-by-side.
  */
-function wpp_bench_network_part( callable $part, int $n, int $user_id ): array {
-	global $wpdb;
-	$best  = INF;
-	$kinds = array();
-	for ( $i = 0; $i < $n; $i++ ) {
-		wp_cache_flush();
-		wp_load_core_site_options();
-		wp_load_alloptions();
-		wp_set_current_user( 0 );
-		wp_set_current_user( $user_id );
-		wp_get_current_user()->get_role_caps();
-		$kinds = array( 'presence' => 0, 'sites' => 0, 'users' => 0, 'options' => 0, 'other' => 0 );
-		$spy   = static function ( $sql ) use ( &$kinds, $wpdb ) {
-			$sql = (string) $sql;
-			if ( str_contains( $sql, 'wpp_presence' ) ) {
-				++$kinds['presence'];
-			} elseif ( preg_match( '/\b(' . preg_quote( $wpdb->blogs, '/' ) . '|' . preg_quote( $wpdb->site, '/' ) . '|' . preg_quote( $wpdb->blogmeta, '/' ) . ')\b/', $sql ) ) {
-				++$kinds['sites'];
-			} elseif ( preg_match( '/\b(' . preg_quote( $wpdb->users, '/' ) . '|' . preg_quote( $wpdb->usermeta, '/' ) . ')\b/', $sql ) ) {
-				++$kinds['users'];
-			} elseif ( preg_match( '/options\b|' . preg_quote( $wpdb->sitemeta, '/' ) . '/', $sql ) ) {
-				++$kinds['options'];
-			} else {
-				++$kinds['other'];
-			}
-			return $sql;
-		};
-		add_filter( 'query', $spy );
-		$start = hrtime( true );
-		$part();
-		$best = min( $best, ( hrtime( true ) - $start ) / 1000 );
-		remove_filter( 'query', $spy );
+final class WPP_Bench_Prefix_Read implements WPP_Backend {
+	public function __construct( private WPP_Native_Backend $native, private string $install ) {
 	}
-	return array( 'time' => $best, 'queries' => $kinds );
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$install = $this->install . '/';
+		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
+		$out     = array();
+		foreach ( presence_prefix( $install, $max_age, null, $client_prefix ) as $entry ) {
+			$rest  = substr( $entry['room'], strlen( $install ) );
+			$slash = strpos( $rest, '/' );
+			if ( false === $slash || substr( $rest, $slash + 1 ) !== $room || ! isset( $wanted[ (int) substr( $rest, 0, $slash ) ] ) ) {
+				continue;
+			}
+			$entry['room']    = $room;
+			$entry['user_id'] = (int) $entry['user_id'];
+			$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
+			$out[ (int) substr( $rest, 0, $slash ) ][] = $entry;
+		}
+		return $out;
+	}
+	public function name(): string { return $this->native->name(); }
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool { return $this->native->set( $room, $client_id, $data, $user_id, $ttl ); }
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false { return $this->native->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix ); }
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false { return $this->native->leave( $room, $client_id, $max_age, $client_prefix, $limit, $count_prefix ); }
+	public function entry( string $room, string $client_id ): ?array { return $this->native->entry( $room, $client_id ); }
+	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array { return $this->native->get_room( $room, $max_age, $limit, $client_prefix ); }
+	public function count_room( string $room, ?int $max_age, string $client_prefix = '' ): int { return $this->native->count_room( $room, $max_age, $client_prefix ); }
+	public function by_room_prefix( string $prefix, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array { return $this->native->by_room_prefix( $prefix, $max_age, $limit, $client_prefix ); }
+	public function available(): bool { return $this->native->available(); }
+	public function room_version( string $room ): int { return $this->native->room_version( $room ); }
+	public function remove( string $room, string $client_id ): bool { return $this->native->remove( $room, $client_id ); }
+	public function remove_user( int $user_id ): int { return $this->native->remove_user( $user_id ); }
+	public function user_entries( int $user_id, int $max_age ): array { return $this->native->user_entries( $user_id, $max_age ); }
+	public function rooms( int $max_age ): array { return $this->native->rooms( $max_age ); }
+	public function gc(): int { return $this->native->gc(); }
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array { return $this->native->get_rooms( $rooms, $max_age, $client_prefix ); }
+	public function stats(): array { return $this->native->stats(); }
+}
+
+/**
+ * Runs $part once after a cold object cache with what a Network Admin request has loaded before
+ * its screens run (the network's core options, the site's autoloaded options, the current user
+ * and their roles); returns its time in µs and its queries by kind.
+ */
+function wpp_bench_network_once( callable $part, int $user_id ): array {
+	global $wpdb;
+	wp_cache_flush();
+	wp_load_core_site_options();
+	wp_load_alloptions();
+	wp_set_current_user( 0 );
+	wp_set_current_user( $user_id );
+	wp_get_current_user()->get_role_caps();
+	$kinds = array( 'presence' => 0, 'sites' => 0, 'users' => 0, 'options' => 0, 'other' => 0 );
+	$spy   = static function ( $sql ) use ( &$kinds, $wpdb ) {
+		$sql = (string) $sql;
+		if ( str_contains( $sql, 'wpp_presence' ) ) {
+			++$kinds['presence'];
+		} elseif ( preg_match( '/\b(' . preg_quote( $wpdb->blogs, '/' ) . '|' . preg_quote( $wpdb->site, '/' ) . '|' . preg_quote( $wpdb->blogmeta, '/' ) . ')\b/', $sql ) ) {
+			++$kinds['sites'];
+		} elseif ( preg_match( '/\b(' . preg_quote( $wpdb->users, '/' ) . '|' . preg_quote( $wpdb->usermeta, '/' ) . ')\b/', $sql ) ) {
+			++$kinds['users'];
+		} elseif ( preg_match( '/options\b|' . preg_quote( $wpdb->sitemeta, '/' ) . '/', $sql ) ) {
+			++$kinds['options'];
+		} else {
+			++$kinds['other'];
+		}
+		return $sql;
+	};
+	add_filter( 'query', $spy );
+	$start = hrtime( true );
+	$part();
+	$time = ( hrtime( true ) - $start ) / 1000;
+	remove_filter( 'query', $spy );
+	return array( 'time' => $time, 'queries' => $kinds );
+}
+
+/**
+ * Runs $part $n times with each backend of $variants (label => backend), alternating round by
+ * round, each round started by another variant; returns per variant the best time in µs and the
+ * queries of its last run by kind.
+ */
+function wpp_bench_network_part( callable $part, int $n, int $user_id, array $variants ): array {
+	$labels = array_keys( $variants );
+	$out    = array_fill_keys( $labels, array( 'time' => INF, 'queries' => array() ) );
+	for ( $i = 0; $i < $n; $i++ ) {
+		foreach ( array_keys( $labels ) as $k ) {
+			$label = $labels[ ( $i + $k ) % count( $labels ) ];
+			wpp_backend_use( $variants[ $label ] );
+			$run                        = wpp_bench_network_once( $part, $user_id );
+			$out[ $label ]['time']      = min( $out[ $label ]['time'], $run['time'] );
+			$out[ $label ]['queries']   = $run['queries'];
+		}
+	}
+	return $out;
 }
 
 $page_sites = array_slice( $blogs, 0, 20 );
@@ -228,12 +293,18 @@ printf(
 	count( reset( $view['sites'] ) ?: array() ),
 	$seeded
 );
+$variants = array( 'now' => $backend );
+if ( $backend instanceof WPP_Native_Backend ) {
+	$variants['before'] = new WPP_Bench_Prefix_Read( $backend, 'netbench' );
+}
 $results = array();
+$before  = array();
 foreach ( $parts as $key => list( $label, $part ) ) {
-	$results[ $key ] = wpp_bench_network_part( $part, $tries, $admin->ID );
+	$runs            = wpp_bench_network_part( $part, $tries, $admin->ID, $variants );
+	$results[ $key ] = $runs['now'];
 	$q               = $results[ $key ]['queries'];
 	printf(
-		"%-62s %8.0f µs  queries: presence %d, sites %d, users %d, options %d, other %d\n",
+		"%-62s %8.0f µs  queries: presence %d, sites %d, users %d, options %d, other %d",
 		$label . ':',
 		$results[ $key ]['time'],
 		$q['presence'],
@@ -242,7 +313,13 @@ foreach ( $parts as $key => list( $label, $part ) ) {
 		$q['options'],
 		$q['other']
 	);
+	if ( isset( $runs['before'] ) ) {
+		$before[ $key ] = $runs['before'];
+		printf( '; read by prefix, as before: %.0f µs (now %.2f× that)', $runs['before']['time'], $results[ $key ]['time'] / $runs['before']['time'] );
+	}
+	echo "\n";
 }
+wpp_backend_use( $backend );
 
 $wpdb->query( 'ROLLBACK' );
 if ( $backend instanceof WPP_Native_Backend ) {
@@ -265,6 +342,7 @@ if ( $json_path ) {
 				'people' => $view['people'],
 				'online' => count( $view['sites'] ),
 				'parts'  => $results,
+				'before' => $before,
 			),
 			JSON_PRETTY_PRINT
 		) . "\n"

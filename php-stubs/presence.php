@@ -18,10 +18,10 @@
  * - Prefixes (`$prefix`, `$room_prefix`, `$client_prefix`, `$count_prefix`): valid UTF-8, at
  *   most 191 bytes, may be empty.
  * - Reserved entries: a client id starting with `_` (the feature plugin's `_lock`, `_collab`) is
- *   bookkeeping. presence_room(), presence_room_count(), presence_prefix(), presence_user(),
- *   presence_rooms() and the entries of presence_exchange()/presence_leave() leave reserved
- *   entries out, unless the call's `$client_prefix` itself starts with `_` (then the entries it
- *   picks, reserved ones included). presence_entry() returns them; presence_remove(),
+ *   bookkeeping. presence_room(), presence_room_count(), presence_rooms_read(), presence_prefix(),
+ *   presence_user(), presence_rooms() and the entries of presence_exchange()/presence_leave()
+ *   leave reserved entries out, unless the call's `$client_prefix` itself starts with `_` (then
+ *   the entries it picks, reserved ones included). presence_entry() returns them; presence_remove(),
  *   presence_remove_user(), presence_flush() and presence_gc() remove them; they move the room
  *   version like any entry.
  * - `$client_prefix`: only entries whose client id starts with these bytes (literally: `_` and
@@ -39,8 +39,9 @@
  *   the machine that uses the same path. Costs below are for the work under its lock.
  * - With `presence.backend = redis://…` (or `rediss://…`, `unix://…`) the store is in Redis,
  *   shared by every machine using that server and `presence.key_prefix`; the functions answer
- *   the same. Each call on one room is one atomic script and one round trip; calls across rooms
- *   (users, rooms by prefix, gc, flush) are two.
+ *   the same. Each call on one room is one atomic script and one round trip, and so is
+ *   presence_rooms_read(); calls across rooms found by an index (users, rooms by prefix, gc,
+ *   flush) are two.
  *
  * @package presence
  */
@@ -401,6 +402,35 @@ function presence_leave(string $room, string $client_id, ?int $max_age = null, s
  * @throws TypeError  On an argument of the wrong type.
  */
 function presence_prefix(string $prefix, ?int $max_age = null, ?int $limit = null, string $client_prefix = ''): array
+{
+}
+
+/**
+ * Live entries of several rooms at once: room => its entries, each list as presence_room() reads
+ * that room (newest write first, reserved entries left out unless `$client_prefix` starts with
+ * `_`), for every room asked, in the order asked: a room without live entries maps to []. A name
+ * given twice is read once, in its first place. A name that PHP reads as an integer (`'12'`) is
+ * an integer key, as in any PHP array.
+ *
+ * Cost: O(entries) of each room asked — never a scan of the table — all under one lock: the
+ * rooms are one snapshot. On Redis one round trip: one script over every room's keys (each room
+ * read as presence_room() reads it), also one snapshot. Up to 2000 rooms per call.
+ *
+ * @param list<string> $rooms         0 to 2000 room names (each a valid $room).
+ * @param int|null     $max_age       Only entries written within this many seconds (1..86400).
+ * @param int|null     $limit         At most this many entries of each room (1 or greater), the
+ *                                    newest; null for all.
+ * @param string       $client_prefix Only entries whose client id starts with this; '' for every
+ *                                    entry but the reserved ones.
+ *
+ * @return array<string, list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>>
+ *         [] with an E_WARNING when the store is unusable.
+ *
+ * @throws ValueError On $rooms not a list, more than 2000 rooms, an invalid room (named by its
+ *                    index), a max age outside 1..86400, a limit below 1 or an invalid prefix.
+ * @throws TypeError  On a room that is not a string, or an argument of the wrong type.
+ */
+function presence_rooms_read(array $rooms, ?int $max_age = null, ?int $limit = null, string $client_prefix = ''): array
 {
 }
 

@@ -32,6 +32,7 @@ on_both_backends!(
     a_leave_removes_then_answers_the_room_and_its_counts,
     a_room_that_emptied_remembers_no_count,
     a_prefix_read_merges_rooms_newest_first,
+    several_rooms_are_read_at_once_each_as_a_room_read_reads_it,
     may_evict_is_accepted_on_every_backend,
 );
 
@@ -567,6 +568,71 @@ fn a_prefix_read_merges_rooms_newest_first(b: Backend) {
     assert_eq!(rooms(&s.prefix("site/", R { max_age: Some(1), ..R::default() }).unwrap()).len(), 3, "b, c, d");
     assert_eq!(rooms(&s.prefix("", R { clients: "_", ..R::default() }).unwrap()), [pair("site/1/post:2", "_lock")]);
     assert!(s.prefix("nothing/", R::default()).unwrap().is_empty());
+}
+
+fn several_rooms_are_read_at_once_each_as_a_room_read_reads_it(b: Backend) {
+    let f = open_store(b, "rooms-read", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    for (room, n) in [("site/1/admin/online", 3), ("site/2/admin/online", 1), ("site/3/post:7", 2)] {
+        for i in 0..n {
+            s.upsert(room, &format!("user-{i}"), &state(&[("i", &i.to_string())]), i, 60).unwrap();
+            clock.advance_secs(1);
+        }
+    }
+    s.upsert("site/1/admin/online", "_lock", &state(&[]), 9, 60).unwrap();
+    s.upsert("site/2/admin/online", "tab-1", &state(&[]), 1, 10).unwrap();
+    let asked = ["site/2/admin/online", "site/9/admin/online", "site/1/admin/online", "site/3/post:7"];
+    let reads = [
+        R::default(),
+        R { limit: Some(2), ..R::default() },
+        R { max_age: Some(3), ..R::default() },
+        R { clients: "user-", ..R::default() },
+        R { clients: "_", ..R::default() },
+    ];
+    for r in reads {
+        let got = s.rooms_read(&asked, r).unwrap();
+        assert_eq!(got.len(), asked.len(), "one list per room asked, for {r:?}");
+        for (room, list) in asked.iter().zip(&got) {
+            let alone = s.read(room, r).unwrap();
+            assert_eq!(rows(list), rows(&alone), "{room} read with the others as alone, for {r:?}");
+        }
+    }
+    let all = s.rooms_read(&asked, R::default()).unwrap();
+    assert_eq!(ids(&all[0]), ["tab-1", "user-0"], "newest first");
+    assert!(all[1].is_empty(), "a room without entries");
+    assert_eq!(ids(&all[2]), ["user-2", "user-1", "user-0"], "the reserved entry left out");
+    assert_eq!(ids(&s.rooms_read(&asked, R { clients: "_", ..R::default() }).unwrap()[2]), ["_lock"]);
+    assert_eq!(
+        ids(&s.rooms_read(&asked, R { limit: Some(1), ..R::default() }).unwrap()[2]),
+        ["user-2"],
+        "the limit is per room"
+    );
+
+    let twice = s.rooms_read(&["site/3/post:7", "site/2/admin/online", "site/3/post:7"], R::default()).unwrap();
+    assert_eq!(twice.len(), 2, "a room asked twice is read once, in its first place");
+    assert_eq!(ids(&twice[0]), ["user-1", "user-0"]);
+    assert!(s.rooms_read(&[], R::default()).unwrap().is_empty());
+
+    // As a room read does, the read removes what expired: the room version moves with it.
+    let before = s.room_version("site/2/admin/online").unwrap();
+    clock.advance_secs(11);
+    let after = s.rooms_read(&["site/2/admin/online"], R::default()).unwrap();
+    assert_eq!(ids(&after[0]), ["user-0"], "tab-1 expired");
+    assert_ne!(s.room_version("site/2/admin/online").unwrap(), before);
+    clock.advance_secs(60);
+    assert!(s.rooms_read(&asked, R::default()).unwrap().iter().all(|l| l.is_empty()), "everything expired");
+    assert_eq!(s.room_version("site/1/admin/online").unwrap(), 0);
+    assert_eq!(f.check(), Ok(()));
+
+    let too_many = vec!["r"; presence::store::MAX_READ_ROOMS + 1];
+    let refused = s.rooms_read(&too_many, R::default()).unwrap_err();
+    assert!(matches!(refused, StoreError::InvalidArgument { argument: "rooms", .. }), "{refused:?}");
+}
+
+fn rows(list: &presence::store::EntryList) -> Vec<(String, String, u64, Vec<u8>, u64)> {
+    list.iter()
+        .map(|e| (e.room.to_string(), e.client_id.to_string(), e.user_id, e.state.to_vec(), e.updated_us))
+        .collect()
 }
 
 fn may_evict_is_accepted_on_every_backend(b: Backend) {

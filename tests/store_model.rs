@@ -1,8 +1,8 @@
 //! Property test: random sequences of operations on each store, checked after every step against a
 //! plain in-memory model (a map), including expiry by a moved clock, write times in the past
 //! (and the future, clamped), reserved client ids, client prefixes, exchanges and leaves with the
-//! count a room remembers, the order of reads across rooms (a prefix's, a user's), and the room
-//! version rule. The backend's own invariant check (the
+//! count a room remembers, the order of reads across rooms (a prefix's, a user's), reads of
+//! several rooms at once, and the room version rule. The backend's own invariant check (the
 //! table's, or the Redis key layout's) runs after every sequence. The Redis runs share one
 //! redis-server, each sequence under a key prefix of its own.
 
@@ -42,19 +42,59 @@ struct ReadArgs {
 #[derive(Debug, Clone)]
 enum Op {
     Upsert(Write),
-    Exchange { w: Write, read: ReadArgs, count: bool },
-    Leave { room: usize, client: usize, read: ReadArgs, count: bool },
-    Remove { room: usize, client: usize },
-    RemoveUser { user: u64, site_only: bool },
-    Advance { secs: u64 },
-    Read { room: usize, read: ReadArgs },
-    Entry { room: usize, client: usize },
-    Prefix { site_only: bool, read: ReadArgs },
-    Version { room: usize },
-    User { user: u64, max_age: Option<u32> },
-    Rooms { site_only: bool },
+    Exchange {
+        w: Write,
+        read: ReadArgs,
+        count: bool,
+    },
+    Leave {
+        room: usize,
+        client: usize,
+        read: ReadArgs,
+        count: bool,
+    },
+    Remove {
+        room: usize,
+        client: usize,
+    },
+    RemoveUser {
+        user: u64,
+        site_only: bool,
+    },
+    Advance {
+        secs: u64,
+    },
+    Read {
+        room: usize,
+        read: ReadArgs,
+    },
+    /// Rooms by index, some perhaps twice.
+    RoomsRead {
+        rooms: Vec<usize>,
+        read: ReadArgs,
+    },
+    Entry {
+        room: usize,
+        client: usize,
+    },
+    Prefix {
+        site_only: bool,
+        read: ReadArgs,
+    },
+    Version {
+        room: usize,
+    },
+    User {
+        user: u64,
+        max_age: Option<u32>,
+    },
+    Rooms {
+        site_only: bool,
+    },
     Gc,
-    Flush { site_only: bool },
+    Flush {
+        site_only: bool,
+    },
 }
 
 fn write() -> impl Strategy<Value = Write> {
@@ -84,6 +124,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3u64, any::<bool>()).prop_map(|(user, site_only)| Op::RemoveUser { user, site_only }),
         3 => (0..90u64).prop_map(|secs| Op::Advance { secs }),
         3 => (0..ROOMS.len(), read_args()).prop_map(|(room, read)| Op::Read { room, read }),
+        2 => (proptest::collection::vec(0..ROOMS.len(), 0..6), read_args())
+            .prop_map(|(rooms, read)| Op::RoomsRead { rooms, read }),
         1 => (0..ROOMS.len(), 0..CLIENTS.len()).prop_map(|(room, client)| Op::Entry { room, client }),
         1 => (any::<bool>(), read_args()).prop_map(|(site_only, read)| Op::Prefix { site_only, read }),
         3 => (0..ROOMS.len()).prop_map(|room| Op::Version { room }),
@@ -306,6 +348,18 @@ fn run(f: Fixture, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let all = ReadArgs { limit: None, ..read };
                 let count = m.read(|x| x == room, &all, now).len() as u64;
                 prop_assert_eq!(s.count(room, read.max_age, PICKS[read.picks]).unwrap(), count);
+            }
+            Op::RoomsRead { rooms, read } => {
+                let names: Vec<&str> = rooms.iter().map(|&i| ROOMS[i]).collect();
+                let mut asked: Vec<&str> = Vec::new();
+                for name in &names {
+                    if !asked.contains(name) {
+                        asked.push(name);
+                    }
+                }
+                let got: Vec<Vec<Row>> = s.rooms_read(&names, r(&read)).unwrap().iter().map(rows).collect();
+                let want: Vec<Vec<Row>> = asked.iter().map(|&room| m.read(|x| x == room, &read, now)).collect();
+                prop_assert_eq!(got, want);
             }
             Op::Entry { room, client } => {
                 let (room, client) = (ROOMS[room], CLIENTS[client]);

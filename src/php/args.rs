@@ -292,6 +292,28 @@ impl<'a> FromZval<'a> for ArrayArg<'a> {
     }
 }
 
+/// `$rooms`: a list of strings of valid UTF-8 (the store then checks each as a room name).
+pub fn room_names<'a>(sig: &Sig, rooms: &ArrayArg<'a>) -> PhpResult<Vec<&'a str>> {
+    let ht = match rooms {
+        ArrayArg::Ok(ht) => *ht,
+        ArrayArg::Given(t) => return Err(sig.type_error("rooms", format!("must be of type array, {t} given"))),
+    };
+    if !ht.has_sequential_keys() {
+        return Err(sig.value_error("rooms", "must be a list of room names"));
+    }
+    ht.values()
+        .enumerate()
+        .map(|(i, z)| {
+            let z = z.dereference();
+            let s = z.zend_str().ok_or_else(|| {
+                sig.type_error("rooms", format!("element [{i}] must be of type string, {} given", type_name(z)))
+            })?;
+            std::str::from_utf8(s.as_bytes())
+                .map_err(|_| sig.value_error("rooms", format!("element [{i}] must be valid UTF-8")))
+        })
+        .collect()
+}
+
 /// Reads an optional `?array` parameter.
 pub fn opt_array<'a>(
     v: &Option<ArrayArg<'a>>,

@@ -233,6 +233,12 @@ fn key(p: *mut ZendStr) -> &'static ZendStr {
 
 /// Turns entries into PHP's list of `['room', 'client_id', 'user_id', 'data', 'date_gmt', 'updated_at']`.
 pub fn entries_to_array(list: &EntryList) -> ZBox<ZendHashTable> {
+    entries_to_array_with(list, &mut Caches::default())
+}
+
+/// [`entries_to_array`] with state keys and values shared through `caches`, which several lists
+/// of one result pass on (the rooms of a multi-room read: their entries' states look alike).
+pub fn entries_to_array_with(list: &EntryList, caches: &mut Caches) -> ZBox<ZendHashTable> {
     let Some(keys) = KEYS.with(|k| k.get()) else {
         // Start-up always interns the keys; without them, build the same arrays the slow way.
         return entries_to_array_uninterned(list);
@@ -240,14 +246,13 @@ pub fn entries_to_array(list: &EntryList) -> ZBox<ZendHashTable> {
     let [k_room, k_client, k_user, k_data, k_date, k_updated] =
         [keys.room, keys.client_id, keys.user_id, keys.data, keys.date_gmt, keys.updated_at].map(key);
     let mut out = zend_array::list(list.len() as u32);
-    let mut caches = Caches::default();
     let mut shared = SharedValues::default();
     for e in list.iter() {
         let mut a = zend_array::map(6);
         zend_array::add_new(&mut a, k_room, shared.room(e.room));
         zend_array::add_new(&mut a, k_client, bytes_zval(e.client_id.as_bytes()));
         zend_array::add_new(&mut a, k_user, long_zval(e.user_id as i64));
-        zend_array::add_new(&mut a, k_data, array_zval(decode_state(e.state, &mut caches)));
+        zend_array::add_new(&mut a, k_data, array_zval(decode_state(e.state, caches)));
         zend_array::add_new(&mut a, k_date, shared.date(e.updated_us));
         zend_array::add_new(&mut a, k_updated, double_zval(e.updated_us as f64 / 1_000_000.0));
         zend_array::push(&mut out, array_zval(a));

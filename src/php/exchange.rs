@@ -1,5 +1,5 @@
 //! The `presence_*` functions that answer a room with a write or a removal in the same lock (or
-//! script), and the reads of one entry and of rooms by prefix. As everywhere in the binding: the
+//! script), and the reads of one entry, of rooms by prefix and of several rooms. As everywhere in the binding: the
 //! arguments are checked into the store's input types, one store call, the result converted.
 
 use ext_php_rs::boxed::ZBox;
@@ -7,12 +7,12 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use super::args::{opt_checked, ArrayArg, BoolArg, FloatArg, IntArg, StrArg};
-use super::convert::{entries_to_array, first_entry};
+use super::args::{opt_checked, room_names, ArrayArg, BoolArg, FloatArg, IntArg, StrArg};
+use super::convert::{entries_to_array, entries_to_array_with, first_entry, Caches};
 use super::errors::Sig;
 use super::functions::{max_age, WriteArgs};
 use super::process;
-use crate::store::{Limit, Read, RoomAnswer};
+use crate::store::{Limit, Read, RoomAnswer, RoomList};
 
 /// The read arguments of an exchange or a leave, checked in their order.
 fn read<'a>(
@@ -162,6 +162,37 @@ pub fn presence_prefix(
     }
 }
 
+const ROOMS_READ: Sig = Sig { name: "presence_rooms_read", params: &["rooms", "max_age", "limit", "client_prefix"] };
+
+/// Live entries of each room of `$rooms` (room => entries, as presence_room() lists them), in one
+/// lock (or script).
+#[php_function]
+#[php(defaults(client_prefix = "\"\""))]
+pub fn presence_rooms_read(
+    rooms: ArrayArg,
+    max_age: Option<IntArg>,
+    limit: Option<IntArg>,
+    client_prefix: StrArg,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let sig = &ROOMS_READ;
+    let names = room_names(sig, &rooms)?;
+    let rooms = sig.checked(RoomList::new(&names))?;
+    let max_age = self::max_age(sig, max_age)?;
+    let limit = opt_checked(&limit, sig, "limit", Limit::new)?;
+    let clients = client_prefix.client_prefix(sig)?;
+    let lists = match process::get().store.rooms_read(&rooms, &Read { max_age, limit, clients }) {
+        Ok(lists) => lists,
+        Err(e) => return sig.fail(e, ZendHashTable::new()),
+    };
+    let mut out = ZendHashTable::with_capacity(lists.len() as u32);
+    let mut caches = Caches::default();
+    for (room, list) in rooms.as_slice().iter().zip(&lists) {
+        // A name PHP reads as an integer ('12') becomes an integer key, as PHP's own arrays do.
+        let _ = out.insert(room.as_str(), entries_to_array_with(list, &mut caches));
+    }
+    Ok(out)
+}
+
 /// Adds every function above to the module, in this order.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
@@ -169,4 +200,5 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(presence_exchange))
         .function(wrap_function!(presence_leave))
         .function(wrap_function!(presence_prefix))
+        .function(wrap_function!(presence_rooms_read))
 }

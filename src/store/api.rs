@@ -4,7 +4,7 @@
 use super::entries::EntryList;
 use super::error::Result;
 use super::input::{
-    ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId, WrittenAt,
+    ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, RoomList, Ttl, UserId, WrittenAt,
 };
 use super::live::{Grant, PollAnswer, Scope};
 use super::stats::Stats;
@@ -107,6 +107,9 @@ pub trait PresenceStore: Send + Sync {
     fn upsert(&self, write: &Upsert<'_>) -> Result<Written>;
     /// Live entries of a room as `read` picks them, newest write first.
     fn room(&self, room: Room<'_>, read: &Read<'_>) -> Result<EntryList>;
+    /// Live entries of each room of `rooms`, as `room` reads one (the read's limit applies to
+    /// each room), in the order of `rooms`: all of them in one lock, or one Redis script.
+    fn rooms_read(&self, rooms: &RoomList<'_>, read: &Read<'_>) -> Result<Vec<EntryList>>;
     /// Number of live entries of a room written within `max_age` and picked by `clients`.
     fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>, clients: ClientPrefix<'_>) -> Result<u64>;
     /// One live entry, reserved or not (an empty list when there is none).

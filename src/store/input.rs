@@ -11,10 +11,18 @@ pub const MAX_KEY_BYTES: usize = 191;
 pub const MAX_STATE_LIMIT: usize = 1 << 20;
 /// Longest TTL or max age, in seconds (one day).
 pub const MAX_SECONDS: i64 = 86_400;
+/// Most rooms one multi-room read takes: a network of that many sites, or a screen of posts, in
+/// one call, while the lock (or the Redis script) is held for milliseconds, not longer.
+pub const MAX_READ_ROOMS: usize = 2000;
 
 /// A room name: 1..=191 bytes of UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Room<'a>(&'a str);
+
+/// The rooms of a multi-room read: at most [`MAX_READ_ROOMS`], each a valid [`Room`] and each
+/// once (a name given again is read once, in its first place).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoomList<'a>(Vec<Room<'a>>);
 
 /// A client id: 1..=191 bytes of UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +102,47 @@ impl<'a> Room<'a> {
 
     pub fn as_str(&self) -> &'a str {
         self.0
+    }
+}
+
+/// Element `i` of a `$rooms` list, checked as a room; a refusal names the element.
+pub(crate) fn room_element(i: usize, value: &str) -> Result<Room<'_>> {
+    Room::new(value).map_err(|e| match e {
+        StoreError::InvalidArgument { message, .. } => StoreError::invalid("rooms", format!("element [{i}] {message}")),
+        other => other,
+    })
+}
+
+impl<'a> RoomList<'a> {
+    /// `$rooms`: at most [`MAX_READ_ROOMS`] names, each a valid room.
+    pub fn new(names: &[&'a str]) -> Result<Self> {
+        if names.len() > MAX_READ_ROOMS {
+            return Err(StoreError::invalid(
+                "rooms",
+                format!("must hold at most {MAX_READ_ROOMS} rooms, got {}", names.len()),
+            ));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        let mut rooms = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let room = room_element(i, name)?;
+            if seen.insert(room.as_str()) {
+                rooms.push(room);
+            }
+        }
+        Ok(RoomList(rooms))
+    }
+
+    pub fn as_slice(&self) -> &[Room<'a>] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -357,6 +406,20 @@ mod tests {
         );
         assert_eq!(WrittenAt::new(1_800_000_000.123_456).unwrap().micros(), 1_800_000_000_123_456);
         assert_eq!(WrittenAt::new(0.0).unwrap().micros(), 0);
+        let too_many = vec!["r"; MAX_READ_ROOMS + 1];
+        assert_eq!(refusal(RoomList::new(&too_many)), "$rooms must hold at most 2000 rooms, got 2001");
+        assert_eq!(refusal(RoomList::new(&["a", "b", ""])), "$rooms element [2] must not be empty");
+        let long = "x".repeat(192);
+        assert_eq!(refusal(RoomList::new(&["a", &long])), "$rooms element [1] must be at most 191 bytes, got 192");
+    }
+
+    #[test]
+    fn a_room_list_keeps_each_name_once_in_its_first_place() {
+        let list = RoomList::new(&["b", "a", "b", "c", "a"]).unwrap();
+        let names: Vec<_> = list.as_slice().iter().map(|r| r.as_str()).collect();
+        assert_eq!(names, ["b", "a", "c"]);
+        assert!(RoomList::new(&[]).unwrap().is_empty());
+        assert_eq!(RoomList::new(&vec!["r"; MAX_READ_ROOMS]).unwrap().len(), 1);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! - [`PresenceStore`] is the seam every backend implements; [`ShmStore`] (in `shm/`) is the
 //!   shared-memory one, one table per `presence.shm_path` for every process of the machine;
 //!   [`RedisStore`] (in `redis/`) keeps the entries in Redis, for sites served by several machines.
-//! - The trait takes only checked input ([`Room`], [`ClientId`], [`Prefix`], [`ClientPrefix`],
-//!   [`CountPrefix`], [`Ttl`], [`MaxAge`], [`Limit`], [`UserId`], [`WrittenAt`],
+//! - The trait takes only checked input ([`Room`], [`RoomList`], [`ClientId`], [`Prefix`],
+//!   [`ClientPrefix`], [`CountPrefix`], [`Ttl`], [`MaxAge`], [`Limit`], [`UserId`], [`WrittenAt`],
 //!   [`EncodedState`], gathered in an [`Upsert`] or a [`Read`]; a [`Grant`] for the live lane),
 //!   and answers with [`EntryList`], [`RoomSummary`], [`Written`], [`Exchanged`], [`Left`],
 //!   [`PollAnswer`], [`Stats`], or a [`StoreError`].
@@ -41,8 +41,8 @@ pub use config::{BackendConfig, Config, Setting, SETTINGS};
 pub use entries::{Entry, EntryList};
 pub use error::{Result, StoreError};
 pub use input::{
-    is_reserved, ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId,
-    WrittenAt, MAX_KEY_BYTES, MAX_SECONDS, MAX_STATE_LIMIT,
+    is_reserved, ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, RoomList, Ttl, UserId,
+    WrittenAt, MAX_KEY_BYTES, MAX_READ_ROOMS, MAX_SECONDS, MAX_STATE_LIMIT,
 };
 pub use live::{Grant, PollAnswer, Refusal, Scope};
 pub use shm::{Segment, ShmConfig, ShmStore};

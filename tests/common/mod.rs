@@ -30,8 +30,8 @@ use std::time::Duration;
 use presence::store::codec::{Key, Value};
 use presence::store::{
     ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Exchanged, Grant, Left, Limit, ManualClock, MaxAge,
-    PollAnswer, Prefix, PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomSummary, Scope,
-    ShmConfig, ShmStore, Ttl, Upsert, UserId, Written, WrittenAt,
+    PollAnswer, Prefix, PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomList,
+    RoomSummary, Scope, ShmConfig, ShmStore, Ttl, Upsert, UserId, Written, WrittenAt,
 };
 pub use redis_server::RedisServer;
 
@@ -181,6 +181,10 @@ impl<S: AsStore> Plain<S> {
 
     pub fn read(&self, room: &str, r: R<'_>) -> StoreResult<EntryList> {
         self.0.store().room(Room::new(room)?, &r.checked()?)
+    }
+
+    pub fn rooms_read(&self, rooms: &[&str], r: R<'_>) -> StoreResult<Vec<EntryList>> {
+        self.0.store().rooms_read(&RoomList::new(rooms)?, &r.checked()?)
     }
 
     pub fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> StoreResult<u64> {

@@ -2,8 +2,10 @@
 /**
  * The network's switches, for whoever may manage the network's options: the recording checkbox
  * of Network Admin › Settings (site option `wp_presence_network_recording`) and Network Admin ›
- * Settings › Presence (site option `wp_presence_network_features`). Either switch off wins over
- * every site's own (api/switches.php). What the features accept is settings.php's.
+ * Settings › Presence (site option `wp_presence_network_features`): every site's features, then
+ * the network-only ones (WPP_SWITCHES_NETWORK_FEATURES), which only this page offers. Either
+ * switch off wins over every site's own (api/switches.php). What the features accept is
+ * settings.php's.
  *
  * @package Presence
  * @since   0.3.0
@@ -18,6 +20,23 @@ defined( 'ABSPATH' ) || exit;
  * @since 0.3.0
  */
 const WPP_NETWORK_SETTINGS_ACTION = 'wpp_network_features';
+
+/**
+ * The features of Network Admin › Settings › Presence, with their labels: every site's, then the
+ * network-only ones.
+ *
+ * @since 0.3.0
+ *
+ * @return array<string,array{label:string,description:string}>
+ */
+function wpp_network_settings_feature_labels(): array {
+	return wpp_settings_feature_labels() + array(
+		'network-admin' => array(
+			'label'       => __( 'Network Admin screens', 'presence' ),
+			'description' => __( 'Show who is online across the network in Network Admin: the Who’s online widget, the Online column of the Sites list and the Online view of the Users list.', 'presence' ),
+		),
+	);
+}
 
 /**
  * Adds Network Admin › Settings › Presence. Hooked to `network_admin_menu`.
@@ -91,7 +110,7 @@ function wpp_network_settings_render_page(): void {
 	echo '<form action="' . esc_url( network_admin_url( 'edit.php?action=' . WPP_NETWORK_SETTINGS_ACTION ) ) . '" method="post">';
 	wp_nonce_field( WPP_NETWORK_SETTINGS_ACTION );
 	echo '<table class="form-table" role="presentation">';
-	foreach ( wpp_settings_feature_labels() as $feature => $text ) {
+	foreach ( wpp_network_settings_feature_labels() as $feature => $text ) {
 		$id   = 'wp_presence_network_features_' . $feature;
 		$name = 'wp_presence_network_features[' . $feature . ']';
 		printf(
@@ -141,7 +160,7 @@ function wpp_network_settings_save_request( array $form ) {
 		return new WP_Error( 'wpp_forbidden', __( 'Sorry, you are not allowed to manage options for this network.', 'presence' ), array( 'status' => 403 ) );
 	}
 	$stored = get_site_option( 'wp_presence_network_features' );
-	$clean  = wpp_settings_clean_features( $form['wp_presence_network_features'] ?? array(), $stored );
+	$clean  = wpp_settings_clean_features( $form['wp_presence_network_features'] ?? array(), $stored, array_merge( WPP_SWITCHES_FEATURES, WPP_SWITCHES_NETWORK_FEATURES ) );
 	if ( is_wp_error( $clean ) ) {
 		return $clean;
 	}

@@ -131,17 +131,19 @@ function wpp_settings_sanitize_recording( $value ): string {
  *
  * @since 0.3.0
  *
- * @param mixed $input  Feature => on/off value (see wpp_settings_parse_switch()).
- * @param mixed $stored What the option holds now.
+ * @param mixed    $input    Feature => on/off value (see wpp_settings_parse_switch()).
+ * @param mixed    $stored   What the option holds now.
+ * @param string[] $features The features this option holds: a site's (the default), or the
+ *                           network's, which adds WPP_SWITCHES_NETWORK_FEATURES.
  * @return array<string,int>|WP_Error Feature => 1/0 for every feature; WP_Error (400) for input
  *                                    that is not an array, names an unknown feature or gives a
  *                                    value that is neither on nor off.
  */
-function wpp_settings_clean_features( $input, $stored ) {
+function wpp_settings_clean_features( $input, $stored, array $features = WPP_SWITCHES_FEATURES ) {
 	if ( ! is_array( $input ) ) {
 		return new WP_Error( 'wpp_invalid_features', __( 'The features must be given as feature => on or off.', 'presence' ), array( 'status' => 400 ) );
 	}
-	$unknown = array_diff( array_map( 'strval', array_keys( $input ) ), WPP_SWITCHES_FEATURES );
+	$unknown = array_diff( array_map( 'strval', array_keys( $input ) ), $features );
 	if ( $unknown ) {
 		return new WP_Error(
 			'wpp_unknown_feature',
@@ -151,7 +153,7 @@ function wpp_settings_clean_features( $input, $stored ) {
 		);
 	}
 	$clean = array();
-	foreach ( WPP_SWITCHES_FEATURES as $feature ) {
+	foreach ( $features as $feature ) {
 		if ( ! array_key_exists( $feature, $input ) ) {
 			$clean[ $feature ] = wpp_switches_choice( $stored, $feature ) ? 1 : 0;
 			continue;

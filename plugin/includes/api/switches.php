@@ -11,7 +11,8 @@
  *   readable until it expires, so every surface empties within a TTL.
  * - Features: site option `wp_presence_features` and network option `wp_presence_network_features`
  *   (feature => 1/0; a missing feature, option or a value that is no array = on); the network off
- *   wins; the filter `wp_presence_feature_enabled( $enabled, $feature )` has the last word.
+ *   wins; the filter `wp_presence_feature_enabled( $enabled, $feature )` has the last word. A
+ *   network-only feature (WPP_SWITCHES_NETWORK_FEATURES) reads the network's choice alone.
  *
  * The settings screens that write these options are in admin/.
  *
@@ -29,6 +30,15 @@ defined( 'ABSPATH' ) || exit;
  * @since 0.3.0
  */
 const WPP_SWITCHES_FEATURES = array( 'post-locks', 'admin-bar', 'post-list', 'synced-patterns', 'wpp-whos-online', 'wpp-active-posts', 'wpp-users-list' );
+
+/**
+ * The features only a network has, switched on Network Admin › Settings › Presence alone: a site
+ * has no choice of its own for them (its page does not offer them), and on a single site they
+ * are off. `network-admin` (the feature plugin's name): the Network Admin screens' presence.
+ *
+ * @since 0.3.0
+ */
+const WPP_SWITCHES_NETWORK_FEATURES = array( 'network-admin' );
 
 /**
  * Whether presence is recorded on this site.
@@ -63,19 +73,22 @@ function wpp_switches_recording_enabled(): bool {
 }
 
 /**
- * Whether a feature is on for this site.
+ * Whether a feature is on for this site (for a network-only feature: for the network).
  *
  * @since 0.3.0
  *
  * @param string $feature Feature name ('post-locks', 'admin-bar', 'post-list', 'synced-patterns',
- *                        or one of the plugin's own `wpp-…` features).
- * @return bool False for a name that is not in WPP_SWITCHES_FEATURES.
+ *                        one of the plugin's own `wpp-…` features, or the network's
+ *                        'network-admin').
+ * @return bool False for a name that is in neither WPP_SWITCHES_FEATURES nor
+ *              WPP_SWITCHES_NETWORK_FEATURES.
  */
 function wpp_switches_feature_enabled( string $feature ): bool {
-	if ( ! in_array( $feature, WPP_SWITCHES_FEATURES, true ) ) {
+	$network_only = in_array( $feature, WPP_SWITCHES_NETWORK_FEATURES, true );
+	if ( ! $network_only && ! in_array( $feature, WPP_SWITCHES_FEATURES, true ) ) {
 		return false; // A misspelt name must not read as a feature left on.
 	}
-	$enabled = wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
+	$enabled = $network_only ? is_multisite() : wpp_switches_choice( get_option( 'wp_presence_features' ), $feature );
 	if ( $enabled && is_multisite() ) {
 		wpp_switches_prime_network();
 		$enabled = wpp_switches_choice( get_site_option( 'wp_presence_network_features' ), $feature );
@@ -86,7 +99,8 @@ function wpp_switches_feature_enabled( string $feature ): bool {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param bool   $enabled Whether the site (and the network) has it on.
+	 * @param bool   $enabled Whether the site (and the network) has it on; for a network-only
+	 *                        feature, whether the network has.
 	 * @param string $feature Feature name.
 	 */
 	return (bool) apply_filters( 'wp_presence_feature_enabled', $enabled, $feature );

@@ -30,6 +30,13 @@ final class WPP_Native_Backend implements WPP_Backend {
 	private const MAX_STORED_ROOM_BYTES = 191;
 
 	/**
+	 * Most rooms one presence_rooms_read() takes (the extension refuses more).
+	 *
+	 * @since 0.3.0
+	 */
+	private const ROOMS_PER_READ = 2000;
+
+	/**
 	 * Install key given to the constructor; null = wpp_backend_install_key() at call time.
 	 *
 	 * @var string|null
@@ -426,64 +433,81 @@ final class WPP_Native_Backend implements WPP_Backend {
 	}
 
 	/**
-	 * One read per room, each O(entries of that room): the extension has no multi-room read, and
-	 * a room read costs microseconds.
+	 * One presence_rooms_read() for every room (one lock on shared memory, one round trip on
+	 * Redis), each room O(its entries).
 	 *
 	 * @since 0.2.0
+	 * @since 0.3.0 One read of the extension for all the rooms, not one per room.
 	 */
 	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
-		$out = array();
+		$out    = array();
+		$stored = array();
 		foreach ( $rooms as $room ) {
 			$room         = (string) $room;
-			$out[ $room ] = $this->get_room( $room, $max_age, null, $client_prefix );
+			$out[ $room ] = array();
+			$name         = $this->stored_room( $room );
+			if ( null !== $name ) {
+				$stored[ $name ] = $room;
+			}
+		}
+		$prefix = $this->prefix();
+		foreach ( $this->read_rooms( array_keys( $stored ), $max_age, $client_prefix ) as $name => $entries ) {
+			$out[ $stored[ $name ] ] = $this->publish( $entries, $prefix );
 		}
 		return $out;
 	}
 
 	/**
-	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): one
-	 * presence_prefix() read of the install's entries whose client id starts with $client_prefix
-	 * (one lock on shared memory; on Redis the rooms index, then every room in one pipeline),
-	 * kept for $room of the sites asked. No database query.
+	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): the
+	 * room of each site asked is named from its blog id, and all of them are read by one
+	 * presence_rooms_read() per WPP_Native_Backend::ROOMS_PER_READ sites (one lock on shared
+	 * memory, one round trip on Redis), each room O(its entries): no walk of the other rooms of
+	 * the install, and no database query.
 	 *
 	 * @since 0.2.0
+	 * @since 0.3.0 Reads the sites' rooms by name instead of every room of the install.
 	 */
 	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
 		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
-		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
-		$entries = $this->call( fn() => presence_prefix( $install, wpp_validate_clamp_age( $max_age ), null, $client_prefix ), array() );
-		$out     = array();
-		foreach ( (array) $entries as $entry ) {
-			$blog = self::network_blog( (string) $entry['room'], $install, $room );
-			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
-				continue;
+		$stored  = array();
+		foreach ( $blog_ids as $blog_id ) {
+			$blog_id = (int) $blog_id;
+			$name    = $install . $blog_id . '/' . $room;
+			if ( $blog_id > 0 && '' !== $room && strlen( $name ) <= self::MAX_STORED_ROOM_BYTES ) {
+				$stored[ $name ] = $blog_id;
 			}
-			$entry['room']    = $room;
-			$entry['user_id'] = (int) $entry['user_id'];
-			$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
-			$out[ $blog ][]   = $entry;
+		}
+		$out = array();
+		foreach ( $this->read_rooms( array_keys( $stored ), $max_age, $client_prefix ) as $name => $entries ) {
+			if ( $entries ) {
+				$blog         = $stored[ $name ];
+				$out[ $blog ] = $this->publish( $entries, $install . $blog . '/' );
+			}
 		}
 		return $out;
 	}
 
 	/**
-	 * The blog id of a stored room name when it is $room of some site of the install, else null.
+	 * Reads rooms by their stored names, ROOMS_PER_READ per presence_rooms_read(): stored name =>
+	 * the extension's entries (empty for a room without any, and for every room when the store
+	 * failed).
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 *
-	 * @param string $stored  Stored room name.
-	 * @param string $install `{install_key}/`.
-	 * @param string $room    Public room name.
-	 * @return int|null
+	 * @param string[] $stored        Stored room names, each valid.
+	 * @param int      $max_age       Seconds.
+	 * @param string   $client_prefix Only client ids starting with this.
+	 * @return array<string,array[]>
 	 */
-	private static function network_blog( string $stored, string $install, string $room ): ?int {
-		$rest  = substr( $stored, strlen( $install ) );
-		$slash = strpos( $rest, '/' );
-		if ( ! str_starts_with( $stored, $install ) || false === $slash || substr( $rest, $slash + 1 ) !== $room ) {
-			return null;
+	private function read_rooms( array $stored, int $max_age, string $client_prefix ): array {
+		$out = array();
+		foreach ( array_chunk( $stored, self::ROOMS_PER_READ ) as $chunk ) {
+			$read = $this->call( fn() => presence_rooms_read( $chunk, wpp_validate_clamp_age( $max_age ), null, $client_prefix ), array() );
+			foreach ( (array) $read as $name => $entries ) {
+				$out[ (string) $name ] = (array) $entries;
+			}
 		}
-		$blog = substr( $rest, 0, $slash );
-		return ctype_digit( $blog ) ? (int) $blog : null;
+		return $out;
 	}
 
 	/**

@@ -181,7 +181,8 @@ interface WPP_Backend {
 	 * Live entries of several rooms at once, for a screen that shows many rooms (the posts list,
 	 * Active posts): room => entries updated within $max_age seconds, newest first, for each
 	 * room asked, in the order asked (an empty list for a room without live entries or with an
-	 * invalid name). One query on the database backend.
+	 * invalid name). One query on the database backend; one read of the extension's store (one
+	 * lock, or one Redis round trip) on the native one.
 	 *
 	 * @since 0.2.0
 	 *
@@ -198,10 +199,10 @@ interface WPP_Backend {
 	 * Live entries of one room on several sites of the network at once, for Network Admin:
 	 * blog id => that site's entries of $room updated within $max_age seconds whose client id
 	 * starts with $client_prefix, newest first. Only the sites asked; a site without such
-	 * entries is left out. Reads as few times as the store allows: one read on the native
-	 * store (every site's rooms live under one install key), one query per
-	 * WPP_Database_Backend::NETWORK_TABLES_PER_QUERY sites on the database backend (each site
-	 * has its own table). Writes nothing.
+	 * entries is left out. Reads as few times as the store allows: on the native store one read
+	 * of the sites' rooms by name (each site's rooms live under one install key) per 2 000
+	 * sites, one query per WPP_Database_Backend::NETWORK_TABLES_PER_QUERY sites on the database
+	 * backend (each site has its own table). Writes nothing.
 	 *
 	 * @since 0.2.0
 	 *

@@ -25,7 +25,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The feature switch of the Network Admin screens (site option `wp_presence_network_features`).
+ * The feature switch of the Network Admin screens: a network-only feature
+ * (WPP_SWITCHES_NETWORK_FEATURES).
  *
  * @since 0.2.0
  */
@@ -92,19 +93,18 @@ function wpp_network_view_aggregating(): bool {
 }
 
 /**
- * Whether the Network Admin screens show presence: the feature switch `network-admin` of the
- * network's settings (site option `wp_presence_network_features`; a missing choice is on), then
- * the `wp_presence_feature_enabled` filter. The REST routes and WP-CLI do not depend on it.
+ * Whether the Network Admin screens show presence: the network-only feature `network-admin`
+ * (Network Admin › Settings › Presence; site option `wp_presence_network_features`, a missing
+ * choice is on), then the `wp_presence_feature_enabled` filter, as wpp_switches_feature_enabled()
+ * reads them. The REST routes and WP-CLI do not depend on it.
  *
  * @since 0.2.0
+ * @since 0.3.0 Read through wpp_switches_feature_enabled().
  *
  * @return bool
  */
 function wpp_network_view_screens_enabled(): bool {
-	$features = get_site_option( 'wp_presence_network_features', array() );
-	$enabled  = ! is_array( $features ) || ! array_key_exists( WPP_NETWORK_VIEW_FEATURE, $features ) || (bool) $features[ WPP_NETWORK_VIEW_FEATURE ];
-	/** This filter is documented with the feature switches of the Presence settings. */
-	return (bool) apply_filters( 'wp_presence_feature_enabled', $enabled, WPP_NETWORK_VIEW_FEATURE );
+	return wpp_switches_feature_enabled( WPP_NETWORK_VIEW_FEATURE );
 }
 
 /**

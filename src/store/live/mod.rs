@@ -16,7 +16,7 @@ use ring::hmac;
 
 use super::base64url;
 use super::error::{Result, StoreError};
-use super::input::{key, Room, Ttl, UserId};
+use super::input::{key, room_element, Room, Ttl, UserId};
 
 mod answer;
 mod check;
@@ -117,18 +117,7 @@ impl<'a> Grant<'a> {
                 format!("must hold at most {MAX_ROOMS} rooms, got {}", rooms.len()),
             ));
         }
-        let rooms = rooms
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                Room::new(r).map_err(|e| match e {
-                    StoreError::InvalidArgument { message, .. } => {
-                        StoreError::invalid("rooms", format!("element [{i}] {message}"))
-                    }
-                    other => other,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rooms = rooms.iter().enumerate().map(|(i, r)| room_element(i, r)).collect::<Result<Vec<_>>>()?;
         let ttl = Ttl::new(ttl)?;
         let grant = Grant { scope, user_id, rooms, ttl, session };
         let len = grant.token_len();

@@ -6,8 +6,8 @@ use redis::{Connection, Pipeline, RedisResult};
 use super::{push_entries, scripts, RedisStore, KEY_LAYOUT_VERSION};
 use crate::store::api::{Exchanged, Left, PresenceStore, Read, RoomAnswer, RoomSummary, Upsert, Written};
 use crate::store::entries::EntryList;
-use crate::store::error::Result;
-use crate::store::input::{ClientId, ClientPrefix, CountPrefix, MaxAge, Prefix, Room, UserId};
+use crate::store::error::{Result, StoreError};
+use crate::store::input::{ClientId, ClientPrefix, CountPrefix, MaxAge, Prefix, Room, RoomList, UserId};
 use crate::store::live::{Grant, PollAnswer, Scope};
 use crate::store::stats::{BackendStats, RedisStats, Stats};
 
@@ -50,6 +50,38 @@ impl PresenceStore for RedisStore {
         let mut out = EntryList::default();
         push_entries(&mut out, room.as_str(), &flat);
         Ok(out)
+    }
+
+    fn rooms_read(&self, rooms: &RoomList<'_>, read: &Read<'_>) -> Result<Vec<EntryList>> {
+        if rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One script over every room's keys rather than a pipeline of one script per room: the
+        // server runs one script call instead of one per room (docs/redis.md, "Round trips").
+        let mut inv = scripts::ROOMS.prepare_invoke();
+        for room in rooms.as_slice() {
+            for k in self.keys.room(room.as_str()) {
+                inv.key(k);
+            }
+        }
+        inv.arg(self.now_arg()).arg(Self::max_age_us(read.max_age)).arg(limit_arg(read)).arg(read.clients.as_str());
+        let replies: Vec<Vec<Vec<u8>>> = self.run(&inv)?;
+        if replies.len() != rooms.len() {
+            return Err(StoreError::Unavailable {
+                server: self.server().to_string(),
+                message: format!("the rooms script answered {} rooms of {}", replies.len(), rooms.len()),
+            });
+        }
+        Ok(rooms
+            .as_slice()
+            .iter()
+            .zip(&replies)
+            .map(|(room, flat)| {
+                let mut out = EntryList::default();
+                push_entries(&mut out, room.as_str(), flat);
+                out
+            })
+            .collect())
     }
 
     fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>, clients: ClientPrefix<'_>) -> Result<u64> {

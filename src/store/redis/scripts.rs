@@ -29,6 +29,7 @@ pub(super) static UPSERT: LazyLock<Script> = room_script!("lua/write.lua", "lua/
 pub(super) static EXCHANGE: LazyLock<Script> = room_script!("lua/write.lua", "lua/reads.lua", "lua/exchange.lua");
 pub(super) static LEAVE: LazyLock<Script> = room_script!("lua/reads.lua", "lua/leave.lua");
 pub(super) static READ: LazyLock<Script> = room_script!("lua/reads.lua", "lua/read.lua");
+pub(super) static ROOMS: LazyLock<Script> = room_script!("lua/reads.lua", "lua/rooms.lua");
 pub(super) static COUNT: LazyLock<Script> = room_script!("lua/reads.lua", "lua/count.lua");
 pub(super) static ENTRY: LazyLock<Script> = room_script!("lua/entry.lua");
 pub(super) static VERSION: LazyLock<Script> = room_script!("lua/version.lua");
@@ -44,12 +45,13 @@ pub(super) static LIVE_SECRET: LazyLock<Script> = index_script!("lua/live_secret
 pub(super) static LIVE_REVOKE: LazyLock<Script> = index_script!("lua/live_revoke.lua");
 
 /// Every script, for loading them all on a new connection.
-pub(super) fn all() -> [&'static Script; 17] {
+pub(super) fn all() -> [&'static Script; 18] {
     [
         &UPSERT,
         &EXCHANGE,
         &LEAVE,
         &READ,
+        &ROOMS,
         &COUNT,
         &ENTRY,
         &VERSION,

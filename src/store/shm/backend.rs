@@ -9,7 +9,7 @@ use super::{hash, ShmStore};
 use crate::store::api::{Exchanged, Left, PresenceStore, Read, RoomAnswer, RoomSummary, Upsert, Written};
 use crate::store::entries::EntryList;
 use crate::store::error::{Result, StoreError};
-use crate::store::input::{ClientId, ClientPrefix, CountPrefix, MaxAge, Prefix, Room, UserId};
+use crate::store::input::{ClientId, ClientPrefix, CountPrefix, MaxAge, Prefix, Room, RoomList, UserId};
 use crate::store::live::{self, Grant, PollAnswer, Scope};
 use crate::store::stats::{BackendStats, ShmStats, Stats};
 
@@ -71,6 +71,25 @@ impl PresenceStore for ShmStore {
             |t, k, now_us| {
                 let mut out = EntryList::default();
                 t.read_room(k.room, k.room_hash, now_us, &Filter::at(read, now_us), &mut out)?;
+                Ok(out)
+            },
+        )
+    }
+
+    fn rooms_read(&self, rooms: &RoomList<'_>, read: &Read<'_>) -> Result<Vec<EntryList>> {
+        if rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with_table(
+            |key| rooms.as_slice().iter().map(|&room| keyed(key, room, None)).collect::<Vec<_>>(),
+            |t, keyed, now_us| {
+                let filter = Filter::at(read, now_us);
+                let mut out = Vec::with_capacity(keyed.len());
+                for k in keyed {
+                    let mut list = EntryList::default();
+                    t.read_room(k.room, k.room_hash, now_us, &filter, &mut list)?;
+                    out.push(list);
+                }
                 Ok(out)
             },
         )

@@ -34,6 +34,7 @@ final class RedisBackendTest extends PresenceTestCase
 			'exchange' => presence_exchange('r', 'c', ['a' => 1], 1, 60, null, null, '', null, 'editor-'),
 			'leave' => presence_leave('r', 'c', null, '', null, 'editor-'),
 			'prefix' => presence_prefix('r'),
+			'rooms_read' => presence_rooms_read(['r', 's']),
 			'live_token' => presence_live_token('install/1', 1, ['r'], 60),
 			'live_revoke' => presence_live_revoke('install/1', 1),
 			'live_poll' => presence_live_poll('not.a-token'),
@@ -50,7 +51,7 @@ final class RedisBackendTest extends PresenceTestCase
 	private const EMPTY_ANSWERS = [
 		'upsert' => false, 'room' => [], 'room_count' => 0, 'remove' => false, 'remove_user' => 0,
 		'user' => [], 'rooms' => [], 'room_version' => 0, 'gc' => 0, 'flush' => 0, 'stats' => [],
-		'entry' => null, 'exchange' => false, 'leave' => false, 'prefix' => [], 'live_token' => '',
+		'entry' => null, 'exchange' => false, 'leave' => false, 'prefix' => [], 'rooms_read' => [], 'live_token' => '',
 		'live_revoke' => false, 'live_poll' => [503, '{"code":"store_unavailable"}'],
 	];
 
@@ -101,6 +102,29 @@ final class RedisBackendTest extends PresenceTestCase
 		self::assertSame(2, $changed['extension'], 'round trips the extension counted');
 		self::assertSame(2, $changed['replies'], 'replies the server wrote: ' . json_encode($changed));
 		self::assertGreaterThan(array_sum($write['commands']), array_sum($changed['commands']), 'the read ran commands of its own');
+	}
+
+	public function testAReadOfManyRoomsIsOneRoundTripAndOneScriptCall(): void
+	{
+		$rooms = [];
+		for ($i = 0; $i < 300; $i++) {
+			$rooms[] = "site/$i/admin/online";
+			if (0 === $i % 3) {
+				presence_upsert("site/$i/admin/online", "user-$i", ['i' => $i], $i, 60);
+			}
+		}
+		$server = new RedisInfo((string) ini_get('presence.backend'));
+		$statsCost = -presence_stats()['round_trips'] + presence_stats()['round_trips'];
+		$before = presence_stats()['round_trips'];
+		$read = [];
+		$seen = $server->measure(static function () use ($rooms, &$read): void {
+			$read = presence_rooms_read($rooms, 60, null, 'user-');
+		});
+		self::assertSame(1, presence_stats()['round_trips'] - $before - $statsCost, 'round trips the extension counted');
+		self::assertSame(1, $seen['replies'], 'replies the server wrote: ' . json_encode($seen));
+		self::assertSame(1, $seen['commands']['evalsha'] ?? 0, 'one script call for 300 rooms: ' . json_encode($seen['commands']));
+		self::assertCount(300, $read);
+		self::assertCount(100, array_filter($read));
 	}
 
 	public function testRedisDownWarnsOncePerRequestAndEveryCallAnswersItsEmptyValueAtOnce(): void

@@ -125,6 +125,17 @@ final class ValidationTest extends PresenceTestCase
 			'prefix limit 0' => [fn () => presence_prefix('', null, 0), ValueError::class, 'presence_prefix(): Argument #3 ($limit)'],
 			'prefix 192-byte client_prefix' => [fn () => presence_prefix('', null, null, $r192), ValueError::class, 'presence_prefix(): Argument #4 ($client_prefix)'],
 
+			'rooms_read 2001 rooms' => [fn () => presence_rooms_read(array_fill(0, 2001, 'r')), ValueError::class, 'presence_rooms_read(): Argument #1 ($rooms) must hold at most 2000 rooms, got 2001'],
+			'rooms_read an empty room' => [fn () => presence_rooms_read(['r', '']), ValueError::class, 'presence_rooms_read(): Argument #1 ($rooms) element [1] must not be empty'],
+			'rooms_read a 192-byte room' => [fn () => presence_rooms_read([$r192]), ValueError::class, 'presence_rooms_read(): Argument #1 ($rooms) element [0] must be at most 191 bytes, got 192'],
+			'rooms_read an invalid UTF-8 room' => [fn () => presence_rooms_read(['r', "r\xff"]), ValueError::class, 'presence_rooms_read(): Argument #1 ($rooms) element [1] must be valid UTF-8'],
+			'rooms_read a room that is no string' => [fn () => presence_rooms_read(['r', 7]), TypeError::class, 'presence_rooms_read(): Argument #1 ($rooms) element [1] must be of type string, int given'],
+			'rooms_read rooms not a list' => [fn () => presence_rooms_read(['a' => 'r']), ValueError::class, 'presence_rooms_read(): Argument #1 ($rooms) must be a list of room names'],
+			'rooms_read rooms not an array' => [fn () => presence_rooms_read('r'), TypeError::class, 'presence_rooms_read(): Argument #1 ($rooms) must be of type array, string given'],
+			'rooms_read max_age 0' => [fn () => presence_rooms_read(['r'], 0), ValueError::class, 'presence_rooms_read(): Argument #2 ($max_age) must be between 1 and 86400'],
+			'rooms_read limit 0' => [fn () => presence_rooms_read(['r'], null, 0), ValueError::class, 'presence_rooms_read(): Argument #3 ($limit) must be 1 or greater, got 0'],
+			'rooms_read 192-byte client_prefix' => [fn () => presence_rooms_read(['r'], null, null, $r192), ValueError::class, 'presence_rooms_read(): Argument #4 ($client_prefix) must be at most 191 bytes'],
+
 			'live_token empty scope' => [fn () => presence_live_token('', 1, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #1 ($scope) must not be empty'],
 			'live_token 192-byte scope' => [fn () => presence_live_token($r192, 1, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #1 ($scope) must be at most 191 bytes, got 192'],
 			'live_token user_id 0' => [fn () => presence_live_token('s', 0, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #2 ($user_id) must be 1 or greater, got 0'],

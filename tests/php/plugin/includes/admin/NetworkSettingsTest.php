@@ -16,6 +16,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-settings-fixture.php';
  * @covers ::wpp_network_settings_render_page
  * @covers ::wpp_network_settings_save
  * @covers ::wpp_network_settings_save_request
+ * @covers ::wpp_network_settings_feature_labels
  */
 class NetworkSettingsTest extends WPP_TestCase {
 	use WPP_Settings_Fixture;
@@ -115,10 +116,37 @@ class NetworkSettingsTest extends WPP_TestCase {
 		$this->assertFalse( get_site_option( 'wp_presence_network_features' ), 'refused input stores nothing' );
 
 		$this->assertTrue( wpp_network_settings_save_request( $form + array( '_wpnonce' => $nonce ) ) );
-		$this->assertSame( array_merge( array_fill_keys( WPP_SWITCHES_FEATURES, 1 ), array( 'admin-bar' => 0 ) ), get_site_option( 'wp_presence_network_features' ) );
+		$this->assertSame( array_merge( array_fill_keys( array_merge( WPP_SWITCHES_FEATURES, WPP_SWITCHES_NETWORK_FEATURES ), 1 ), array( 'admin-bar' => 0 ) ), get_site_option( 'wp_presence_network_features' ) );
 		$this->assertFalse( wpp_switches_feature_enabled( 'admin-bar' ) );
 	}
 
+
+	public function test_the_network_admin_screens_are_a_feature_of_the_network_page_only(): void {
+		self::log_in( self::network_admin() );
+		wpp_settings_register();
+		$site_page = self::output( 'wpp_settings_render_page' );
+		$this->assertStringContainsString( 'name="wp_presence_features[admin-bar]"', $site_page );
+		$this->assertStringNotContainsString( 'network-admin', $site_page, 'a site is not offered it' );
+		$this->assertSame( 'wpp_unknown_feature', wpp_settings_clean_features( array( 'network-admin' => 0 ), array() )->get_error_code(), 'nor may a site store it' );
+		if ( ! is_multisite() ) {
+			$this->assertFalse( wpp_switches_feature_enabled( 'network-admin' ), 'no network, no Network Admin screens' );
+			return;
+		}
+
+		$html = self::output( 'wpp_network_settings_render_page' );
+		$this->assertStringContainsString( '<input type="hidden" name="wp_presence_network_features[network-admin]" value="0" />', $html );
+		$this->assertStringContainsString( 'id="wp_presence_network_features_network-admin" name="wp_presence_network_features[network-admin]" value="1" checked=\'checked\'', $html );
+		$this->assertStringContainsString( 'Network Admin screens', $html );
+		$this->assertTrue( wpp_network_view_screens_enabled() );
+
+		$form = array( 'wp_presence_network_features' => array( 'network-admin' => '0' ), '_wpnonce' => wp_create_nonce( 'wpp_network_features' ) );
+		$this->assertTrue( wpp_network_settings_save_request( $form ) );
+		$this->assertSame( 0, get_site_option( 'wp_presence_network_features' )['network-admin'] );
+		$this->assertSame( 1, get_site_option( 'wp_presence_network_features' )['admin-bar'], 'the others keep their choice' );
+		$this->assertFalse( wpp_switches_feature_enabled( 'network-admin' ) );
+		$this->assertFalse( wpp_network_view_screens_enabled(), 'the screens read it' );
+		$this->assertStringContainsString( 'id="wp_presence_network_features_network-admin" name="wp_presence_network_features[network-admin]" value="1" />', self::output( 'wpp_network_settings_render_page' ) );
+	}
 
 	public function test_the_network_feature_handler_saves_then_goes_back_to_the_page(): void {
 		self::catch_exits();

@@ -206,6 +206,27 @@ class SwitchesTest extends WPP_TestCase {
 		}
 	}
 
+	public function test_a_network_only_feature_reads_the_networks_choice_alone(): void {
+		// What a site stores under the name is no choice of the site's: its page does not offer it.
+		remove_all_filters( 'sanitize_option_wp_presence_features' );
+		update_option( 'wp_presence_features', array( 'network-admin' => 0 ) );
+		if ( ! is_multisite() ) {
+			$this->assertFalse( wpp_switches_feature_enabled( 'network-admin' ), 'no network, no Network Admin' );
+			add_filter( 'wp_presence_feature_enabled', static fn( $on, $feature ) => 'network-admin' === $feature ? true : $on, 10, 2 );
+			$this->assertTrue( wpp_switches_feature_enabled( 'network-admin' ), 'the filter has the last word' );
+			return;
+		}
+		$this->assertTrue( wpp_switches_feature_enabled( 'network-admin' ), 'on unless the network switched it off' );
+		update_site_option( 'wp_presence_network_features', array( 'network-admin' => 0 ) );
+		$this->assertFalse( wpp_switches_feature_enabled( 'network-admin' ) );
+		switch_to_blog( self::other_blog_id() );
+		$this->assertFalse( wpp_switches_feature_enabled( 'network-admin' ), 'the same from every site' );
+		restore_current_blog();
+		$this->assertTrue( wpp_switches_feature_enabled( 'admin-bar' ), 'the site features keep their own choice' );
+		add_filter( 'wp_presence_feature_enabled', static fn( $on, $feature ) => 'network-admin' === $feature ? true : $on, 10, 2 );
+		$this->assertTrue( wpp_switches_feature_enabled( 'network-admin' ), 'the filter has the last word' );
+	}
+
 	public function test_each_site_of_a_network_follows_its_own_options(): void {
 		if ( ! is_multisite() ) {
 			$this->markTestSkipped( 'multisite only' );

@@ -8,10 +8,13 @@
  * @package Presence
  */
 
+require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-store-round-trips.php';
+
 /**
  * @covers WPP_Native_Backend
  */
 class NativeBackendTest extends WPP_Backend_Contract_TestCase {
+	use WPP_Store_Round_Trips;
 
 	protected function setUp(): void {
 		if ( ! function_exists( 'presence_upsert' ) ) {
@@ -23,6 +26,7 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 	protected function tearDown(): void {
 		if ( function_exists( 'presence_flush' ) ) {
 			( new WPP_Native_Backend( 'othersite00' ) )->flush();
+			presence_flush( 'netrooms00/' );
 		}
 		parent::tearDown();
 	}
@@ -47,6 +51,56 @@ class NativeBackendTest extends WPP_Backend_Contract_TestCase {
 		$this->assertGreaterThanOrEqual( 2, $stats['segment.live_entries'], 'the whole segment' );
 		foreach ( array( 'capacity', 'room_capacity', 'bytes_used', 'bytes_total', 'evictions.expired', 'evictions.lru', 'lock_recoveries' ) as $figure ) {
 			$this->assertArrayHasKey( $figure, $stats );
+		}
+	}
+
+	public function test_get_rooms_is_one_read_of_the_extension_whatever_the_number_of_rooms(): void {
+		$b     = new WPP_Native_Backend();
+		$rooms = array();
+		for ( $i = 1; $i <= 30; $i++ ) {
+			$rooms[] = "postType/post:$i";
+			if ( 0 === $i % 2 ) {
+				$b->set( "postType/post:$i", "editor-$i", array( 'n' => $i ), $i, 150 );
+			}
+		}
+		$read  = array();
+		$trips = self::redis_round_trips(
+			static function () use ( $b, $rooms, &$read ): void {
+				$read = $b->get_rooms( $rooms, 150 );
+			}
+		);
+		$this->assertSame( $rooms, array_keys( $read ) );
+		$this->assertCount( 15, array_filter( $read ) );
+		foreach ( $rooms as $room ) {
+			$this->assertSame( $b->get_room( $room, 150 ), $read[ $room ], $room );
+		}
+		if ( null !== $trips ) {
+			$this->assertSame( 1, $trips, 'one round trip to Redis for 30 rooms' );
+		}
+	}
+
+	/**
+	 * network_room() names each site's room from its blog id, so it reads the sites asked only:
+	 * 2 000 sites per presence_rooms_read(), the extension's most.
+	 */
+	public function test_network_room_reads_the_sites_asked_2000_per_read(): void {
+		$b = new WPP_Native_Backend( 'netrooms00' );
+		foreach ( array( 1, 2000, 2001 ) as $blog ) {
+			$this->assertTrue( presence_upsert( "netrooms00/$blog/admin/online", "user-$blog", array( 'n' => $blog ), $blog, 150 ) );
+		}
+		presence_upsert( 'netrooms00/2002/admin/online', 'user-2002', array(), 2002, 150 ); // Not asked.
+		presence_upsert( 'netrooms00/1/postType/post:1', 'user-1', array(), 1, 150 );       // Another room.
+		$read  = array();
+		$trips = self::redis_round_trips(
+			static function () use ( $b, &$read ): void {
+				$read = $b->network_room( range( 1, 2001 ), 'admin/online', 150, 'user-' );
+			}
+		);
+		$this->assertSame( array( 1, 2000, 2001 ), array_keys( $read ), 'the sites asked that have people, in the order asked' );
+		$entry = $read[2001][0];
+		$this->assertSame( array( 'admin/online', 'user-2001', 2001, array( 'n' => 2001 ) ), array( $entry['room'], $entry['client_id'], $entry['user_id'], $entry['data'] ) );
+		if ( null !== $trips ) {
+			$this->assertSame( 2, $trips, '2 001 sites: two reads' );
 		}
 	}
 

@@ -8,6 +8,8 @@
  */
 
 require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-test-counting-backend.php';
+require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-store-round-trips.php';
 
 /**
  * @covers ::wpp_network_view_read
@@ -16,6 +18,7 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-network-testcase.php';
  * @group multisite
  */
 final class NetworkViewTest extends WPP_Network_TestCase {
+	use WPP_Store_Round_Trips;
 
 	/**
 	 * Six people over the three sites: the third site busiest (3), then the second (2), then the
@@ -56,6 +59,24 @@ final class NetworkViewTest extends WPP_Network_TestCase {
 		$this->assertSame( 6, $view['users_online'], 'each person once per site' );
 		$this->assertSame( array( $third, $second ), $view['user_sites'][ $people['Both']->ID ], 'busiest site first' );
 		$this->assertSame( 'Third Two', $view['sites'][ $third ][ $people['Third Two']->ID ]['display_name'] );
+	}
+
+	public function test_the_view_is_one_read_of_the_store(): void {
+		$this->crowd();
+		$viewer   = $this->super_admin();
+		$counting = new WPP_Test_Counting_Backend( wpp_backend() );
+		wpp_backend_use( $counting );
+		$view  = array();
+		$trips = self::redis_round_trips(
+			function () use ( $viewer, &$view ): void {
+				$view = $this->view_as( $viewer );
+			}
+		);
+		$this->assertSame( array( 'network_room' => 1 ), $counting->calls, 'one read of the backend for every site' );
+		if ( null !== $trips ) {
+			$this->assertSame( 1, $trips, 'one round trip to Redis for every site' );
+		}
+		$this->assertSame( 5, $view['people'] );
 	}
 
 	public function test_a_member_of_one_site_only_appears_under_that_site_only(): void {

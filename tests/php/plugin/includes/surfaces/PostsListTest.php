@@ -10,6 +10,8 @@
 require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-surfaces-render.php';
 require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
+require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-store-round-trips.php';
+require_once dirname( __DIR__, 2 ) . '/support/class-wpp-test-counting-backend.php';
 
 /**
  * @covers ::wpp_posts_list_columns
@@ -19,6 +21,7 @@ require_once dirname( __DIR__, 2 ) . '/support/trait-wpp-privacy-fixture.php';
 final class PostsListTest extends WPP_Heartbeat_TestCase {
 	use WPP_Surfaces_Render;
 	use WPP_Privacy_Fixture;
+	use WPP_Store_Round_Trips;
 
 	protected function tearDown(): void {
 		$this->tear_down_privacy_fixture();
@@ -75,6 +78,28 @@ final class PostsListTest extends WPP_Heartbeat_TestCase {
 		$before = $wpdb->num_queries;
 		$html   = $this->render_posts_cells( $me, $posts );
 		$this->assertSame( 1, $wpdb->num_queries - $before, 'the rooms of 12 rows in one query' );
+		$this->assertSame( 12, substr_count( $html, 'class="wpp-avatars__item' ) );
+	}
+
+	public function test_the_rooms_of_a_page_are_one_read_of_the_store(): void {
+		$me    = self::user( 'editor' );
+		$posts = array();
+		for ( $i = 0; $i < 12; $i++ ) {
+			$posts[] = self::post( array( 'post_title' => "Row $i" ) );
+			$this->heartbeat( self::user( 'editor' ), $this->editor_data( end( $posts )->ID ), 'post' );
+		}
+		$counting = new WPP_Test_Counting_Backend( wpp_backend() );
+		wpp_backend_use( $counting );
+		$html  = '';
+		$trips = self::redis_round_trips(
+			function () use ( $me, $posts, &$html ): void {
+				$html = $this->render_posts_cells( $me, $posts );
+			}
+		);
+		$this->assertSame( array( 'get_rooms' => 1 ), $counting->calls, 'one read of the backend for 12 rows' );
+		if ( null !== $trips ) {
+			$this->assertSame( 1, $trips, 'one round trip to Redis for 12 rows' );
+		}
 		$this->assertSame( 12, substr_count( $html, 'class="wpp-avatars__item' ) );
 	}
 
