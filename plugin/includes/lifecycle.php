@@ -147,6 +147,7 @@ function wpp_lifecycle_uninstall_site(): void {
 		$wpdb->query( 'DROP TABLE IF EXISTS ' . wpp_table_legacy_name() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
 	}
 	delete_option( 'wpp_db_version' );
+	delete_option( 'wpp_live_probe' );
 	wp_clear_scheduled_hook( WPP_GC_EVENT );
 	if ( class_exists( 'WPP_Native_Backend' ) && function_exists( 'presence_flush' ) ) {
 		( new WPP_Native_Backend() )->flush(); // This site's namespace only.
