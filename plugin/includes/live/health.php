@@ -82,7 +82,8 @@ function wpp_health_probe(): array {
  * @return bool
  */
 function wpp_health_lane_refused(): bool {
-	$probe = get_option( WPP_HEALTH_PROBE );
+	// From the autoloaded options: asking get_option() for an option never stored costs a query.
+	$probe = maybe_unserialize( wp_load_alloptions()[ WPP_HEALTH_PROBE ] ?? null );
 	return is_array( $probe ) && empty( $probe['served'] ) && in_array( (int) ( $probe['status'] ?? 0 ), array( 401, 403, 404, 405, 410 ), true );
 }
 
