@@ -82,6 +82,8 @@ function wpp_fragments_heartbeat( $response, $data ) {
 			$editors = $post_id > 0 ? wpp_fragments_pick( $mine ? $response : array(), 'presence-editors', $held, static fn( ?int $known ) => wpp_fragments_editors( $post_id, $known, $now ) ) : null;
 			if ( null !== $editors ) {
 				$fragments['post-editors'] = wpp_editor_html( $editors );
+				// A tab that did not ping gets the data too: its collaboration edges come from it.
+				$response['presence-editors'] = $response['presence-editors'] ?? $editors;
 			}
 		}
 		if ( isset( $asks['stale'] ) && is_array( $response['presence-stale'] ?? null ) ) {
