@@ -441,8 +441,8 @@
 		if ( ( own || everyone ) && ! document.hidden ) {
 			refresh( 'live' );
 		}
-		if ( mine ) {
-			lane.snap();
+		if ( mine && ( own || everyone || scripted.length ) ) {
+			lane.snap(); // Something moved: more may follow.
 		}
 	}
 
@@ -482,7 +482,7 @@
 
 	function pollWhenDue() {
 		if ( laneOn() ) {
-			lane.schedule( config.live.poll.interval );
+			lane.ensure();
 		}
 	}
 
@@ -705,6 +705,7 @@
 		}
 		if ( lane && data[ 'presence-live' ] ) {
 			const answer = data[ 'presence-live' ];
+			const before = lane.rooms.slice();
 			if ( answer.token ) {
 				renewToken = false;
 			}
@@ -713,6 +714,14 @@
 				Object.keys( answer.versions ).forEach( function ( room ) {
 					lane.versions[ room ] = String( answer.versions[ room ] );
 				} );
+			}
+			// Rooms a script follows from now on: what changed before this answer set their
+			// versions is read once more.
+			const added = lane.rooms.filter( function ( room ) {
+				return before.indexOf( room ) === -1;
+			} );
+			if ( added.length ) {
+				hooks.doAction( 'wpp.presence.roomsChanged', added );
 			}
 		}
 

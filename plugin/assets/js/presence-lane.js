@@ -1,8 +1,9 @@
 /**
  * The live lane's poller: asks plugin/live.php (no WordPress behind it) which of the rooms this
- * page follows changed, every `interval` ms while the user is there and someone else could
- * appear; wider apart when they are alone (`alone`) or idle (growing to `max`); not at all while
- * the page is hidden or not the leading tab. The client (presence-client.js) decides what a change
+ * page follows changed, every `interval` ms while the user is there; once they have given no
+ * input for `idleAfter` ms (`alone` ms when nobody else is online) the polls grow apart, by half
+ * each time, up to `max`; a key press, a click or a change brings them back to `interval`. None
+ * while the page is hidden or not the leading tab. The client (presence-client.js) decides what a change
  * is worth — usually a heartbeat at once, for the answer built for this user.
  *
  * The answer's versions are unsigned 64-bit numbers; they are compared as the text the server
@@ -104,20 +105,20 @@
 		}
 
 		/**
-		 * The next delay: the interval while the user is there with someone, wider when alone,
-		 * growing while idle.
+		 * The next delay: the interval while the user is there, growing once they are idle —
+		 * sooner when nobody else is online.
 		 *
 		 * @return {number} Milliseconds.
 		 */
 		function nextDelay() {
-			const idle = Date.now() - lane.lastInput > poll.idleAfter;
-			if ( idle ) {
-				return Math.min(
-					poll.max,
-					Math.max( poll.interval, Math.round( lane.delay * 1.5 ) )
-				);
+			const quiet = Date.now() - lane.lastInput;
+			if ( quiet <= ( hooks.alone() ? poll.alone : poll.idleAfter ) ) {
+				return poll.interval;
 			}
-			return hooks.alone() ? poll.alone : poll.interval;
+			return Math.min(
+				poll.max,
+				Math.max( poll.interval, Math.round( lane.delay * 1.5 ) )
+			);
 		}
 
 		function schedule( delay ) {
@@ -231,6 +232,14 @@
 		}
 
 		lane.schedule = schedule;
+		/**
+		 * Polls when due: starts polling if it is not (keeps the back-off it has).
+		 */
+		lane.ensure = function () {
+			if ( ! timer && ! inflight ) {
+				schedule( nextDelay() );
+			}
+		};
 		lane.stop = stop;
 		lane.off = off;
 		/**
@@ -245,9 +254,8 @@
 		 * The user did something: the next poll comes at the interval again.
 		 */
 		lane.input = function () {
-			const wasIdle = Date.now() - lane.lastInput > poll.idleAfter;
 			lane.lastInput = Date.now();
-			if ( wasIdle || lane.delay > poll.alone ) {
+			if ( lane.delay > poll.interval ) {
 				lane.snap();
 			}
 		};

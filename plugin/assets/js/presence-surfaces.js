@@ -250,6 +250,7 @@
 	// --- The stale-screen warning -------------------------------------------------------------
 
 	const STALE_NOTICE = 'wpp-stale-screen';
+	const STALE_SLOT = 'wpp-stale-slot';
 
 	function blockEditorNotices() {
 		const data = wp.data;
@@ -268,12 +269,13 @@
 		if (
 			! presence.screenKey ||
 			! presence.screenKey() ||
-			document.getElementById( STALE_NOTICE )
+			document.getElementById( STALE_NOTICE ) ||
+			document.getElementById( STALE_SLOT )
 		) {
 			return;
 		}
 		const slot = document.createElement( 'div' );
-		slot.id = STALE_NOTICE;
+		slot.id = STALE_SLOT;
 		slot.hidden = true;
 		const anchor =
 			document.querySelector( '#wpbody-content .wp-header-end' ) ||
@@ -294,7 +296,7 @@
 	 * heading, or in the block editor as one of its notices (the message's text, the button's
 	 * label).
 	 *
-	 * @param {Element} element The warning on the page (a hidden slot the first time).
+	 * @param {Element} element The warning on the page (its hidden slot the first time).
 	 * @param {string}  html    Its markup.
 	 * @return {Element} The warning on the page.
 	 */
@@ -328,7 +330,7 @@
 				window.location.reload();
 			} );
 		}
-		const first = element.hidden;
+		const first = element.id === STALE_SLOT;
 		element.parentNode.replaceChild( next, element );
 		if ( first && message && wp.a11y && wp.a11y.speak ) {
 			wp.a11y.speak( message.textContent, 'polite' );
@@ -494,7 +496,10 @@
 			// The stale-screen warning, on a page with a screen key.
 			key: 'stale',
 			target() {
-				return document.getElementById( STALE_NOTICE );
+				return (
+					document.getElementById( STALE_NOTICE ) ||
+					document.getElementById( STALE_SLOT )
+				);
 			},
 			apply: showStale,
 		}

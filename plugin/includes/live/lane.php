@@ -103,19 +103,18 @@ function wpp_lane_token_ttl(): int {
  *
  * @since 0.3.0
  *
- * @return array{interval:int,alone:int,max:int,idleAfter:int,crowd:int}
+ * @return array{interval:int,idleAfter:int,alone:int,max:int,crowd:int}
  */
 function wpp_lane_poll_settings(): array {
 	$defaults = array(
 		// While someone else could appear and the user is there: the latency bound is this
 		// interval plus one heartbeat round trip.
 		'interval'  => 1500,
-		// While nobody else is online.
-		'alone'     => 4000,
-		// The widest interval the idle back-off reaches.
-		'max'       => 15000,
-		// Without a key press, click or pointer move for this long the user is idle.
+		// Without a key press, click or pointer move for this long the user is idle: the polls
+		// grow apart, by half each time, up to `max`. `alone`: the same while nobody else is online.
 		'idleAfter' => 30000,
+		'alone'     => 4000,
+		'max'       => 15000,
 		// Above this many people online, a change of `admin/online` alone waits for the next
 		// heartbeat (someone somewhere moved); changes of the page's own rooms still answer at once.
 		'crowd'     => 50,
@@ -126,16 +125,16 @@ function wpp_lane_poll_settings(): array {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param array $settings `interval` (1000–2000), `alone`, `max`, `idleAfter`, `crowd`.
+	 * @param array $settings `interval` (1000–2000), `idleAfter`, `alone`, `max`, `crowd`.
 	 */
 	$settings = (array) apply_filters( 'wpp_live_poll_settings', $defaults );
 	$int      = static fn( string $key, int $min, int $max ): int => max( $min, min( $max, (int) ( $settings[ $key ] ?? $defaults[ $key ] ) ) );
 	$interval = $int( 'interval', 1000, 2000 );
 	return array(
 		'interval'  => $interval,
-		'alone'     => $int( 'alone', $interval, 60000 ),
-		'max'       => $int( 'max', $interval, 120000 ),
 		'idleAfter' => $int( 'idleAfter', 1000, 600000 ),
+		'alone'     => $int( 'alone', 1000, 600000 ),
+		'max'       => $int( 'max', $interval, 120000 ),
 		'crowd'     => $int( 'crowd', 1, 100000 ),
 	);
 }
