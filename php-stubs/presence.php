@@ -15,7 +15,19 @@
  * - `$ttl` and `$max_age`: seconds, 1 to 86400. `$max_age` keeps only entries written within
  *   that many seconds; expired entries are never returned whatever `$max_age` says.
  * - `$user_id`: 0 or greater (0 means "no user").
- * - Prefixes (`$prefix`, `$room_prefix`): valid UTF-8, at most 191 bytes, may be empty.
+ * - Prefixes (`$prefix`, `$room_prefix`, `$client_prefix`, `$count_prefix`): valid UTF-8, at
+ *   most 191 bytes, may be empty.
+ * - Reserved entries: a client id starting with `_` (the feature plugin's `_lock`, `_collab`) is
+ *   bookkeeping. presence_room(), presence_room_count(), presence_prefix(), presence_user(),
+ *   presence_rooms() and the entries of presence_exchange()/presence_leave() leave reserved
+ *   entries out, unless the call's `$client_prefix` itself starts with `_` (then the entries it
+ *   picks, reserved ones included). presence_entry() returns them; presence_remove(),
+ *   presence_remove_user(), presence_flush() and presence_gc() remove them; they move the room
+ *   version like any entry.
+ * - `$client_prefix`: only entries whose client id starts with these bytes (literally: `_` and
+ *   `%` are no wildcards); '' for every entry but the reserved ones.
+ * - Rooms list newest write first (by `updated_at`, which `$written_at` may set in the past);
+ *   equal times by client id, from the highest bytes down.
  * - An invalid argument throws (ValueError, or TypeError for a value of the wrong kind) with a
  *   message naming it, like `presence_upsert(): Argument #1 ($room) must not be empty`, and
  *   changes nothing in the store.
@@ -50,54 +62,72 @@
  * @param int      $user_id Owner of the entry, 0 or greater.
  * @param int|null $ttl     Seconds until the entry expires (1..86400); null for
  *                          `presence.default_ttl` (150 by default).
+ * @param float|null $written_at When the entry was written, as a Unix time in seconds (µs
+ *                          precision); null for now, and a time after now is now. `updated_at`,
+ *                          `date_gmt` and `$max_age` use it, and the entry expires at
+ *                          `$written_at + $ttl`: a write whose expiry has already passed stores
+ *                          nothing and removes the entry of that key, if any (a leave).
+ * @param bool     $may_evict False for a low-priority write (a REST write, a stale-screen mark):
+ *                          when the segment is full it reclaims only expired entries, never a
+ *                          live one, and fails instead; such entries are also the first live
+ *                          ones a write with true evicts, least recently written first. On
+ *                          Redis it is accepted and changes nothing (Redis evicts by its own
+ *                          policy).
  *
- * @return bool True when stored; false with an E_WARNING when it does not fit even after
- *              eviction (or the segment is unusable).
+ * @return bool True when stored (or, for a write already past its time, when the entry of that
+ *              key is gone); false with an E_WARNING when it does not fit even after eviction (or
+ *              the store is unusable).
  *
  * @throws ValueError On an empty, too long or non-UTF-8 room or client id, a negative user id,
- *                    a ttl outside 1..86400, or a state that is too large, too deep, cyclic or
- *                    holds a string that is not valid UTF-8.
+ *                    a ttl outside 1..86400, a written_at that is negative, INF or NAN, or a state
+ *                    that is too large, too deep, cyclic or holds a string that is not valid UTF-8.
  * @throws TypeError  On a state holding an object or resource, or an argument of the wrong type.
  */
-function presence_upsert(string $room, string $client_id, ?array $state = null, int $user_id = 0, ?int $ttl = null): bool
+function presence_upsert(string $room, string $client_id, ?array $state = null, int $user_id = 0, ?int $ttl = null, ?float $written_at = null, bool $may_evict = true): bool
 {
 }
 
 /**
- * Live entries of a room, newest first.
+ * Live entries of a room, newest first; reserved entries only for a `$client_prefix` starting
+ * with `_`.
  *
  * Cost: O(entries in the room), at most $limit entries copied and built as arrays; expired
- * entries met on the way are removed.
+ * entries met on the way are removed. A `$client_prefix` reads each entry's client id.
  *
  * @param string   $room    Room name (1..191 bytes of UTF-8).
  * @param int|null $max_age Only entries written within this many seconds (1..86400).
- * @param int|null $limit   At most this many entries (1 or greater); null for all.
+ * @param int|null $limit   At most this many entries (1 or greater), the newest; null for all.
+ * @param string   $client_prefix Only entries whose client id starts with this; '' for every
+ *                          entry but the reserved ones.
  *
  * @return list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>
  *         `date_gmt` is the last write as 'Y-m-d H:i:s' in UTC, `updated_at` the same moment as
  *         a Unix time with microseconds.
  *
- * @throws ValueError On an invalid room, a max age outside 1..86400 or a limit below 1.
+ * @throws ValueError On an invalid room, a max age outside 1..86400, a limit below 1 or an
+ *                    invalid client prefix.
  * @throws TypeError  On an argument of the wrong type.
  */
-function presence_room(string $room, ?int $max_age = null, ?int $limit = null): array
+function presence_room(string $room, ?int $max_age = null, ?int $limit = null, string $client_prefix = ''): array
 {
 }
 
 /**
- * Number of live entries in a room.
+ * Number of live entries in a room (reserved ones only for a `$client_prefix` starting with `_`).
  *
  * Cost: O(entries in the room); no arrays are built.
  *
  * @param string   $room    Room name (1..191 bytes of UTF-8).
  * @param int|null $max_age Only entries written within this many seconds (1..86400).
+ * @param string   $client_prefix Only entries whose client id starts with this; '' for every
+ *                          entry but the reserved ones.
  *
  * @return int 0 for an unknown or empty room.
  *
- * @throws ValueError On an invalid room or a max age outside 1..86400.
+ * @throws ValueError On an invalid room, a max age outside 1..86400 or an invalid client prefix.
  * @throws TypeError  On an argument of the wrong type.
  */
-function presence_room_count(string $room, ?int $max_age = null): int
+function presence_room_count(string $room, ?int $max_age = null, string $client_prefix = ''): int
 {
 }
 
@@ -119,7 +149,8 @@ function presence_remove(string $room, string $client_id): bool
 }
 
 /**
- * Removes every entry of a user in the rooms whose name starts with $room_prefix.
+ * Removes every entry of a user (reserved ones too: a `_lock` is released) in the rooms whose
+ * name starts with $room_prefix.
  *
  * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
  *
@@ -136,7 +167,7 @@ function presence_remove_user(int $user_id, string $room_prefix = ''): int
 }
 
 /**
- * Every live entry of a user, in any room, newest first.
+ * Every live entry of a user, in any room, newest first (reserved entries left out).
  *
  * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
  *
@@ -153,7 +184,8 @@ function presence_user(int $user_id, ?int $max_age = null): array
 }
 
 /**
- * Rooms whose name starts with $prefix and that have live entries, sorted by name.
+ * Rooms whose name starts with $prefix and that have live entries, sorted by name. Reserved
+ * entries are not counted, and a room that holds only reserved ones is not listed.
  *
  * Cost: a scan of every room record of the segment, plus O(entries) of each matching room.
  *
@@ -255,5 +287,198 @@ function presence_flush(string $prefix = ''): int
  *   and lock counters are 0. On Redis this costs two round trips and O(rooms).
  */
 function presence_stats(): array
+{
+}
+
+/**
+ * One live entry, reserved or not.
+ *
+ * Cost: O(1) on average: one lookup, no walk of the room.
+ *
+ * @param string $room      Room name (1..191 bytes of UTF-8).
+ * @param string $client_id Client id (1..191 bytes of UTF-8).
+ *
+ * @return array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}|null
+ *         The entry as presence_room() lists it; null when there is none (or the store is
+ *         unusable, with an E_WARNING).
+ *
+ * @throws ValueError On an invalid room or client id.
+ * @throws TypeError  On an argument of the wrong type.
+ */
+function presence_entry(string $room, string $client_id): ?array
+{
+}
+
+/**
+ * Writes as presence_upsert(), then reads the room as presence_room() and counts, in one lock
+ * (one Redis script): the answer is the room as it is right after this write.
+ *
+ * With a `$count_prefix`, `count` is the number of live entries whose client id starts with it
+ * after the write, and `previous_count` the count this room remembered from the last
+ * presence_exchange() or presence_leave() that passed a count prefix (0 for a new room, or one
+ * emptied since); the room then remembers `count`. Read and written under the same lock, so of
+ * two processes racing, exactly one sees a given change (1 to 2, 2 to 1). Without one, both are 0
+ * and nothing is remembered. One count prefix per room; `$max_age` does not apply to the count.
+ *
+ * Cost: presence_upsert() plus presence_room() of the same room, under one lock; on Redis one
+ * round trip.
+ *
+ * @param string     $room          Room name (1..191 bytes of UTF-8).
+ * @param string     $client_id     Client id (1..191 bytes of UTF-8).
+ * @param array<array-key, scalar|null|array<array-key, mixed>>|null $state As presence_upsert().
+ * @param int        $user_id       Owner of the entry, 0 or greater.
+ * @param int|null   $ttl           As presence_upsert().
+ * @param float|null $written_at    As presence_upsert().
+ * @param int|null   $max_age       The read: only entries written within this many seconds.
+ * @param string     $client_prefix The read: only entries whose client id starts with this.
+ * @param int|null   $limit         The read: at most this many entries, the newest.
+ * @param string     $count_prefix  Count the live entries whose client id starts with this
+ *                                  (`editor-`); '' counts nothing.
+ * @param bool       $may_evict     As presence_upsert().
+ *
+ * @return array{written: 'joined'|'changed'|'refreshed'|'expired', version: int, entries: list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>, count: int, previous_count: int}|false
+ *         `written`: joined (a new entry), changed (another state or user), refreshed (only the
+ *         times moved), expired (its time plus its ttl had passed: nothing stored, the entry of
+ *         that key removed); `version` as presence_room_version() answers it now; false with an
+ *         E_WARNING when the write does not fit or the store is unusable. (Declared `mixed`: the
+ *         extension's toolkit cannot declare `array|false`.)
+ *
+ * @throws ValueError As presence_upsert() and presence_room(), or an invalid count prefix.
+ * @throws TypeError  On a state holding an object or resource, or an argument of the wrong type.
+ */
+function presence_exchange(string $room, string $client_id, ?array $state = null, int $user_id = 0, ?int $ttl = null, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true): mixed
+{
+}
+
+/**
+ * Removes as presence_remove(), then reads the room as presence_room() and counts (as
+ * presence_exchange() does), in one lock (one Redis script).
+ *
+ * Cost: presence_remove() plus presence_room() of the same room, under one lock; on Redis one
+ * round trip.
+ *
+ * @param string   $room          Room name (1..191 bytes of UTF-8).
+ * @param string   $client_id     Client id (1..191 bytes of UTF-8).
+ * @param int|null $max_age       The read: only entries written within this many seconds.
+ * @param string   $client_prefix The read: only entries whose client id starts with this.
+ * @param int|null $limit         The read: at most this many entries, the newest.
+ * @param string   $count_prefix  Count the live entries whose client id starts with this; ''
+ *                                counts nothing. A leave that empties the room answers count 0,
+ *                                and the room (gone) remembers nothing.
+ *
+ * @return array{removed: bool, version: int, entries: list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>, count: int, previous_count: int}|false
+ *         `removed`: a live entry was removed; false with an E_WARNING when the store is
+ *         unusable. (Declared `mixed`: the extension's toolkit cannot declare `array|false`.)
+ *
+ * @throws ValueError On an invalid room, client id, max age, limit or prefix.
+ * @throws TypeError  On an argument of the wrong type.
+ */
+function presence_leave(string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = ''): mixed
+{
+}
+
+/**
+ * Live entries of every room whose name starts with $prefix, newest write first across rooms
+ * (equal times by room name, then client id from the highest bytes down), each with its room.
+ *
+ * Cost: a scan of every room record plus O(entries) of each matching room, under one lock; only
+ * the $limit newest are copied and built as arrays. On Redis two round trips (the rooms index,
+ * then every matching room's read in one pipeline): each room is read atomically, the whole is
+ * not one snapshot.
+ *
+ * @param string   $prefix        Only rooms starting with this (all rooms when empty).
+ * @param int|null $max_age       Only entries written within this many seconds (1..86400).
+ * @param int|null $limit         At most this many entries, the newest; null for all.
+ * @param string   $client_prefix Only entries whose client id starts with this; '' for every
+ *                                entry but the reserved ones.
+ *
+ * @return list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>
+ *
+ * @throws ValueError On an invalid prefix, a max age outside 1..86400 or a limit below 1.
+ * @throws TypeError  On an argument of the wrong type.
+ */
+function presence_prefix(string $prefix, ?int $max_age = null, ?int $limit = null, string $client_prefix = ''): array
+{
+}
+
+/**
+ * A token for the live lane: it lets its bearer learn the versions of $rooms (through
+ * presence_live_poll()) until $ttl seconds pass, from the session it was issued to.
+ *
+ * The token is ASCII: base64url of its payload (scope, user, rooms, issue time, expiry, a keyed
+ * digest of $session), a dot, base64url of an HMAC-SHA256 of it under a secret the store keeps
+ * and never shows (in the segment's header, new with every new segment file; on Redis one key,
+ * `{key_prefix}live:secret`, created by the first caller).
+ *
+ * Cost: O(size of the token); no lock. On Redis one round trip (the secret and the server's time).
+ *
+ * @param string       $scope   Whose tokens: 1..191 bytes of UTF-8 (the plugin passes
+ *                              `{install}/{blog}`); presence_live_revoke() revokes by it.
+ * @param int          $user_id The signed-in user, 1 or greater.
+ * @param list<string> $rooms   1 to 32 room names (each a valid $room), answered in this order;
+ *                              the token may not exceed 4096 bytes.
+ * @param int          $ttl     Seconds the token stays valid (1..86400).
+ * @param string       $session What ties the token to one login (the plugin passes the user's
+ *                              WordPress session token); only its keyed digest is in the token.
+ *
+ * @return string The token; '' with an E_WARNING when the store is unusable.
+ *
+ * @throws ValueError On an invalid scope, a user id below 1, no rooms or more than 32, an invalid
+ *                    room (named by its index), a token over 4096 bytes, or a ttl outside 1..86400.
+ * @throws TypeError  On $rooms not a list of strings, or an argument of the wrong type.
+ */
+function presence_live_token(string $scope, int $user_id, array $rooms, int $ttl, string $session = ''): string
+{
+}
+
+/**
+ * Tokens of ($scope, $user_id) issued until now stop being accepted by presence_live_poll().
+ *
+ * The store remembers a not-before time per (scope, user) for the longest token life (a day).
+ * Shared memory keeps them in a fixed table of slots chosen by a keyed hash: two pairs that share
+ * a slot share revocations (a token of the other issued before it is refused too, and its client
+ * asks for a new one), a revoked token is never accepted.
+ *
+ * Cost: O(1). On Redis one round trip.
+ *
+ * @param string $scope   As presence_live_token().
+ * @param int    $user_id As presence_live_token().
+ *
+ * @return bool True; false with an E_WARNING when the store is unusable.
+ *
+ * @throws ValueError On an invalid scope or a user id below 1.
+ * @throws TypeError  On an argument of the wrong type.
+ */
+function presence_live_revoke(string $scope, int $user_id): bool
+{
+}
+
+/**
+ * The live lane's answer to a token: its rooms' versions, or why it is refused, as an HTTP
+ * status and a JSON body (one string: no array of versions is built, no state decoded).
+ *
+ * - `[200, '{"v":[v1,v2,…],"t":<now in ms>}']`: the versions in the token's order, each what
+ *   presence_room_version() answers (expired entries of those rooms are removed first, as it
+ *   does);
+ * - `[400, '{"code":"token_too_large"}']` for a token over 4096 bytes, before it is read;
+ * - `[403, '{"code":"…"}']` with `token_malformed`, `token_invalid` (forged, altered, or signed
+ *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` or
+ *   `token_revoked`: nothing in the store is written;
+ * - `[503, '{"code":"store_unavailable"}']` with an E_WARNING when the store is unusable.
+ *
+ * Cost: the token's signature checked before the lock (HMAC-SHA256), then one lock (one Redis
+ * script) for O(entries of its rooms); on Redis one round trip, two the first time a process
+ * needs the secret.
+ *
+ * @param string $token   A token presence_live_token() issued (any bytes are answered).
+ * @param string $session The session of the request (the token must have been issued to it).
+ * @param string $scope   When not empty, the token must have been issued for this scope.
+ *
+ * @return array{0: int, 1: string} [HTTP status, JSON body].
+ *
+ * @throws ValueError On a scope over 191 bytes or not valid UTF-8.
+ * @throws TypeError  On an argument of the wrong type.
+ */
+function presence_live_poll(string $token, string $session = '', string $scope = ''): array
 {
 }

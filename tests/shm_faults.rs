@@ -200,7 +200,8 @@ fn check_integrity_accepts_a_table_written_across_a_clock_step() {
     s.upsert("r", "a", &state(&[]), 1, 600).unwrap();
     clock.set_us(T0 - 3_600_000_000);
     s.upsert("r", "b", &state(&[]), 1, 600).unwrap();
-    assert_eq!(clients(&s, "r"), ["b", "a"], "the latest write comes first");
+    // Rooms list by write time, whatever order the writes came in: "a" carries the later time.
+    assert_eq!(clients(&s, "r"), ["a", "b"], "the latest write time comes first");
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }
 
@@ -304,4 +305,21 @@ fn a_deleted_file_is_noticed_within_a_second() {
     a.upsert("r", "after", &state(&[]), 1, 600).unwrap();
     assert_eq!(clients(&b, "r"), ["after"], "`a` moved to the file now at the path");
     assert_eq!(clients(&a, "r"), ["after"]);
+}
+
+#[test]
+fn a_revocation_slot_scribbled_far_ahead_counts_as_none_until_the_next_revocation() {
+    let (s, clock) = store("revocation-scribbled", 1 << 20);
+    let token = s.live_token("install/1", 7, &["r"], 600, "").unwrap();
+    let seg = s.testing_segment().unwrap();
+    let g = *seg.geometry();
+    // Every slot at u64::MAX: a time no revocation writes.
+    seg.testing_scribble(g.revocations_off as usize, &vec![0xFF; g.revocation_slots as usize * 8]);
+    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200, "damage refuses nobody for good");
+    clock.advance_secs(1);
+    s.live_revoke("install/1", 7).unwrap();
+    assert_eq!(s.live_poll(&token, "", None).unwrap().body, r#"{"code":"token_revoked"}"#);
+    clock.advance_secs(1);
+    let fresh = s.live_token("install/1", 7, &["r"], 600, "").unwrap();
+    assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200, "the slot holds now, not the damage");
 }

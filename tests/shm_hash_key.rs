@@ -8,7 +8,8 @@ mod common;
 use common::*;
 use presence::store::{ManualClock, PresenceStore, ShmStore};
 
-const SIZE: u64 = 4 << 20;
+// The default segment size: the flood is a small share of its buckets, as it is on a real site.
+const SIZE: u64 = 32 << 20;
 const CONTROL: &str = "admin/online";
 const CONTROL_CLIENTS: u64 = 20;
 const FLOOD_ROOMS: usize = 1000;

@@ -7,7 +7,9 @@ mod common;
 
 use common::*;
 use presence::store::codec::Value;
-use presence::store::{ClientId, EncodedState, PresenceStore, Room, StoreError, Ttl, UserId, Written, MAX_STATE_LIMIT};
+use presence::store::{
+    ClientId, EncodedState, PollAnswer, PresenceStore, Room, StoreError, Ttl, Upsert, UserId, Written, MAX_STATE_LIMIT,
+};
 
 /// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name`.
 macro_rules! on_both_backends {
@@ -31,6 +33,19 @@ on_both_backends!(
     two_stores_share_entries,
     a_limit_of_zero_is_refused_before_any_backend,
     a_version_read_right_after_a_write_sees_the_clock_move,
+    reserved_entries_are_left_out_unless_a_reserved_prefix_asks,
+    a_client_prefix_picks_entries_literally,
+    a_write_time_is_clamped_to_now_and_orders_the_room,
+    a_write_already_past_its_time_removes_the_entry_and_stores_nothing,
+    an_entry_is_read_alone_reserved_or_not,
+    an_exchange_writes_then_answers_the_room_and_its_counts,
+    a_leave_removes_then_answers_the_room_and_its_counts,
+    a_room_that_emptied_remembers_no_count,
+    a_prefix_read_merges_rooms_newest_first,
+    may_evict_is_accepted_on_every_backend,
+    a_live_token_answers_the_versions_of_its_rooms,
+    live_tokens_that_do_not_check_out_are_refused_and_write_nothing,
+    a_revocation_refuses_the_tokens_issued_until_then,
 );
 
 fn upsert_then_read_newest_first(b: Backend) {
@@ -319,15 +334,402 @@ fn a_write_that_can_never_fit_evicts_nothing() {
     }
     let huge = state(&[("blob", &"y".repeat(400_000))]);
     // Within the largest state any configuration allows, but larger than this segment.
-    let write = s.0.upsert(
+    let write = s.0.upsert(&Upsert::new(
         Room::new("big").unwrap(),
         ClientId::new("c").unwrap(),
         EncodedState::new(&huge, MAX_STATE_LIMIT).unwrap(),
         UserId::from(1),
         Ttl::new(100).unwrap(),
-    );
+    ));
     assert!(matches!(write, Err(StoreError::Full { .. })));
     assert_eq!(s.room_count("r", None).unwrap(), 10);
     let st = s.stats().unwrap();
     assert_eq!((st.shm().unwrap().evicted_lru, st.shm().unwrap().rejected_full), (0, 1));
+}
+
+fn ids(list: &presence::store::EntryList) -> Vec<String> {
+    list.iter().map(|e| e.client_id.to_string()).collect()
+}
+
+fn reserved_entries_are_left_out_unless_a_reserved_prefix_asks(b: Backend) {
+    let f = open_store(b, "reserved", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("post:1", "_lock", &state(&[("by", "7")]), 7, 100).unwrap();
+    clock.advance_secs(1);
+    s.upsert("post:1", "editor-7", &state(&[]), 7, 100).unwrap();
+    s.upsert("post:1", "tab-8", &state(&[]), 8, 100).unwrap();
+    s.upsert("locks-only", "_collab", &state(&[]), 9, 100).unwrap();
+    assert_eq!(ids(&s.room("post:1", None, None).unwrap()), ["tab-8", "editor-7"]);
+    assert_eq!(s.room_count("post:1", None).unwrap(), 2);
+    assert_eq!(ids(&s.read("post:1", R { clients: "_", ..R::default() }).unwrap()), ["_lock"]);
+    assert_eq!(ids(&s.read("post:1", R { clients: "_l", ..R::default() }).unwrap()), ["_lock"]);
+    assert_eq!(s.count("post:1", None, "_").unwrap(), 1);
+    assert_eq!(s.count("post:1", None, "editor-").unwrap(), 1);
+    assert_eq!(ids(&s.entry("post:1", "_lock").unwrap()), ["_lock"]);
+    assert_eq!(ids(&s.user(7, None).unwrap()), ["editor-7"], "a user's reserved entries are left out");
+    let rooms: Vec<_> = s.rooms("", None).unwrap().into_iter().map(|r| (r.room, r.entries, r.users)).collect();
+    assert_eq!(rooms, [("post:1".to_string(), 2, 2)], "a room of reserved entries only is not listed");
+    assert_eq!(ids(&s.prefix("", R::default()).unwrap()), ["tab-8", "editor-7"]);
+    // They are entries all the same: they move the version, and go with their user or a flush.
+    let v = s.room_version("locks-only").unwrap();
+    assert_ne!(v, 0);
+    s.upsert("locks-only", "_collab", &state(&[("x", "1")]), 9, 100).unwrap();
+    assert_ne!(s.room_version("locks-only").unwrap(), v);
+    assert_eq!(s.remove_user(7, "").unwrap(), 2, "a user's _lock is released with the rest");
+    assert_eq!(s.entry("post:1", "_lock").unwrap().len(), 0);
+    assert_eq!(s.flush("").unwrap(), 2);
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn a_client_prefix_picks_entries_literally(b: Backend) {
+    let f = open_store(b, "client-prefix", 1 << 20);
+    let s = &f.store;
+    for c in ["a_b-1", "axb-1", "a%b-1", "a_b-2"] {
+        s.upsert("r", c, &state(&[]), 1, 100).unwrap();
+    }
+    let pick = |p: &str| {
+        let mut got = ids(&s.read("r", R { clients: p, ..R::default() }).unwrap());
+        got.sort();
+        (got, s.count("r", None, p).unwrap())
+    };
+    assert_eq!(pick("a_b-"), (vec!["a_b-1".to_string(), "a_b-2".to_string()], 2));
+    assert_eq!(pick("a%"), (vec!["a%b-1".to_string()], 1));
+    assert_eq!(pick("zz"), (vec![], 0));
+    assert_eq!(pick("").1, 4);
+    let long = "p".repeat(192);
+    assert!(matches!(
+        s.read("r", R { clients: &long, ..R::default() }),
+        Err(StoreError::InvalidArgument { argument: "client_prefix", .. })
+    ));
+}
+
+fn a_write_time_is_clamped_to_now_and_orders_the_room(b: Backend) {
+    let f = open_store(b, "written-at", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    clock.set_us(T0 + 100_000_000);
+    let now = T0 + 100_000_000;
+    s.write(W::new("r", "late", &state(&[]), 1, 60).at(now - 50_000_000)).unwrap();
+    s.write(W::new("r", "now", &state(&[]), 1, 60)).unwrap();
+    s.write(W::new("r", "future", &state(&[]), 1, 60).at(now + 3_600_000_000)).unwrap();
+    s.write(W::new("r", "older", &state(&[]), 1, 60).at(now - 55_000_000)).unwrap();
+    let room = s.room("r", None, None).unwrap();
+    let got: Vec<_> = room.iter().map(|e| (e.client_id, e.updated_us)).collect();
+    // Newest write time first; equal times by client id from the highest bytes down.
+    assert_eq!(got, [("now", now), ("future", now), ("late", now - 50_000_000), ("older", now - 55_000_000)]);
+    assert_eq!(ids(&s.room("r", None, Some(2)).unwrap()), ["now", "future"], "a limit keeps the newest");
+    assert_eq!(ids(&s.room("r", Some(52), None).unwrap()), ["now", "future", "late"], "max age is on write time");
+    assert_eq!(s.room_count("r", Some(52)).unwrap(), 3);
+    // Expiry is write time plus ttl: written 55 s ago with 60 s, "older" has 5 s left.
+    clock.advance_secs(5);
+    assert_eq!(ids(&s.room("r", None, None).unwrap()), ["now", "future", "late"]);
+    // Rewriting with an older time moves the entry back.
+    let now = now + 5_000_000;
+    s.write(W::new("r", "now", &state(&[]), 1, 60).at(now - 40_000_000)).unwrap();
+    assert_eq!(ids(&s.room("r", None, None).unwrap()), ["future", "now", "late"]);
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn a_write_already_past_its_time_removes_the_entry_and_stores_nothing(b: Backend) {
+    let f = open_store(b, "written-expired", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    clock.set_us(T0 + 100_000_000);
+    let now = T0 + 100_000_000;
+    assert_eq!(s.write(W::new("r", "a", &state(&[]), 1, 10).at(now - 10_000_000)).unwrap(), Written::Expired);
+    assert_eq!(s.room_version("r").unwrap(), 0, "nothing was stored");
+    s.upsert("r", "a", &state(&[]), 1, 100).unwrap();
+    s.upsert("r", "b", &state(&[]), 1, 100).unwrap();
+    let v = s.room_version("r").unwrap();
+    assert_eq!(s.write(W::new("r", "a", &state(&[]), 1, 10).at(0)).unwrap(), Written::Expired);
+    assert_eq!(ids(&s.room("r", None, None).unwrap()), ["b"], "the entry of that key left");
+    assert_ne!(s.room_version("r").unwrap(), v, "a leave moves the version");
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn an_entry_is_read_alone_reserved_or_not(b: Backend) {
+    let f = open_store(b, "entry", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("r", "_lock", &state(&[("post", "5")]), 3, 10).unwrap();
+    s.upsert("r", "tab", &state(&[]), 4, 100).unwrap();
+    let e = s.entry("r", "_lock").unwrap();
+    let got: Vec<_> = e.iter().map(|e| (e.room, e.client_id, e.user_id, e.updated_us)).collect();
+    assert_eq!(got, [("r", "_lock", 3, T0)]);
+    assert_eq!(e.get(0).unwrap().state, &state(&[("post", "5")])[..]);
+    assert!(s.entry("r", "nobody").unwrap().is_empty());
+    assert!(s.entry("elsewhere", "tab").unwrap().is_empty());
+    clock.advance_secs(10);
+    assert!(s.entry("r", "_lock").unwrap().is_empty(), "an expired entry is not read");
+    assert_eq!(s.entry("r", "tab").unwrap().len(), 1);
+}
+
+fn an_exchange_writes_then_answers_the_room_and_its_counts(b: Backend) {
+    let f = open_store(b, "exchange", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    let (me, r) = (state(&[("screen", "post")]), R { limit: Some(10), ..R::default() });
+    s.upsert("post:5", "_lock", &state(&[]), 1, 100).unwrap();
+    let x = s.exchange(W::new("post:5", "editor-1", &me, 1, 100), r, "editor-").unwrap();
+    assert_eq!(x.written, Written::Joined);
+    assert_eq!(ids(&x.room.entries), ["editor-1"], "the room as read, reserved entries left out");
+    assert_eq!((x.room.count, x.room.previous_count), (1, 0));
+    assert_eq!(x.room.version, s.room_version("post:5").unwrap());
+    clock.advance_secs(1);
+    let y = s.exchange(W::new("post:5", "editor-2", &me, 2, 100), r, "editor-").unwrap();
+    assert_eq!((y.written, y.room.count, y.room.previous_count), (Written::Joined, 2, 1), "1 -> 2");
+    assert_eq!(ids(&y.room.entries), ["editor-2", "editor-1"]);
+    clock.advance_secs(1);
+    let z = s.exchange(W::new("post:5", "editor-1", &me, 1, 100), r, "editor-").unwrap();
+    assert_eq!((z.written, z.room.count, z.room.previous_count), (Written::Refreshed, 2, 2));
+    assert_eq!(z.room.version, y.room.version, "a refresh keeps the version");
+    let c = s.exchange(W::new("post:5", "editor-1", &state(&[("screen", "x")]), 1, 100), r, "editor-").unwrap();
+    assert_eq!(c.written, Written::Changed);
+    assert_ne!(c.room.version, z.room.version);
+    // Without a count prefix: no counts, and nothing remembered or forgotten.
+    let n = s.exchange(W::new("post:5", "viewer-9", &me, 9, 100), R { clients: "viewer-", ..r }, "").unwrap();
+    assert_eq!((n.room.count, n.room.previous_count), (0, 0));
+    assert_eq!(ids(&n.room.entries), ["viewer-9"]);
+    let again = s.exchange(W::new("post:5", "editor-2", &me, 2, 100), r, "editor-").unwrap();
+    assert_eq!((again.room.count, again.room.previous_count), (2, 2));
+    // The read's max age and limit apply to the answer.
+    clock.advance_secs(1);
+    let limited = s.exchange(W::new("post:5", "editor-2", &me, 2, 100), R { limit: Some(1), ..r }, "").unwrap();
+    assert_eq!(ids(&limited.room.entries), ["editor-2"]);
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn a_leave_removes_then_answers_the_room_and_its_counts(b: Backend) {
+    let f = open_store(b, "leave", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    let r = R::default();
+    s.exchange(W::new("post:5", "editor-1", &state(&[]), 1, 100), r, "editor-").unwrap();
+    clock.advance_secs(1);
+    s.exchange(W::new("post:5", "editor-2", &state(&[]), 2, 100), r, "editor-").unwrap();
+    s.upsert("post:5", "viewer", &state(&[]), 3, 100).unwrap();
+    let v = s.room_version("post:5").unwrap();
+    let l = s.leave("post:5", "editor-2", r, "editor-").unwrap();
+    assert!(l.removed);
+    assert_eq!((l.room.count, l.room.previous_count), (1, 2), "2 -> 1");
+    assert_eq!(ids(&l.room.entries), ["viewer", "editor-1"]);
+    assert_ne!(l.room.version, v);
+    assert_eq!(l.room.version, s.room_version("post:5").unwrap());
+    let again = s.leave("post:5", "editor-2", r, "editor-").unwrap();
+    assert!(!again.removed);
+    assert_eq!((again.room.count, again.room.previous_count), (1, 1));
+    s.remove("post:5", "viewer").unwrap();
+    let last = s.leave("post:5", "editor-1", r, "editor-").unwrap();
+    assert!(last.removed);
+    assert_eq!((last.room.count, last.room.previous_count, last.room.version), (0, 1, 0), "1 -> 0, room gone");
+    assert!(last.room.entries.is_empty());
+    assert!(!s.leave("nowhere", "x", r, "editor-").unwrap().removed);
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn a_room_that_emptied_remembers_no_count(b: Backend) {
+    let f = open_store(b, "tally-empty", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    let r = R::default();
+    s.exchange(W::new("post:5", "editor-1", &state(&[]), 1, 10), r, "editor-").unwrap();
+    s.exchange(W::new("post:5", "editor-2", &state(&[]), 2, 10), r, "editor-").unwrap();
+    clock.advance_secs(11); // both expire: the room empties
+    s.upsert("post:5", "viewer", &state(&[]), 3, 100).unwrap(); // refilled by a plain write
+    let x = s.exchange(W::new("post:5", "editor-1", &state(&[]), 1, 10), r, "editor-").unwrap();
+    assert_eq!((x.room.count, x.room.previous_count), (1, 0));
+    // An editor that expired while the room stayed occupied is a change from the count before.
+    s.exchange(W::new("post:5", "editor-2", &state(&[]), 2, 5), r, "editor-").unwrap();
+    clock.advance_secs(6);
+    let y = s.exchange(W::new("post:5", "editor-1", &state(&[]), 1, 10), r, "editor-").unwrap();
+    assert_eq!((y.room.count, y.room.previous_count), (1, 2), "2 -> 1 through an expiry");
+}
+
+fn a_prefix_read_merges_rooms_newest_first(b: Backend) {
+    let f = open_store(b, "prefix-read", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("site/1/post:1", "a", &state(&[]), 1, 300).unwrap();
+    clock.advance_secs(1);
+    s.upsert("site/1/post:2", "b", &state(&[]), 2, 300).unwrap();
+    s.upsert("site/1/post:2", "_lock", &state(&[]), 2, 300).unwrap();
+    clock.advance_secs(1);
+    s.upsert("site/2/post:1", "c", &state(&[]), 3, 300).unwrap();
+    s.upsert("site/1/post:1", "d", &state(&[]), 4, 300).unwrap();
+    let rooms = |l: &presence::store::EntryList| {
+        l.iter().map(|e| (e.room.to_string(), e.client_id.to_string())).collect::<Vec<_>>()
+    };
+    let pair = |r: &str, c: &str| (r.to_string(), c.to_string());
+    assert_eq!(
+        rooms(&s.prefix("site/1/", R::default()).unwrap()),
+        [pair("site/1/post:1", "d"), pair("site/1/post:2", "b"), pair("site/1/post:1", "a")]
+    );
+    assert_eq!(
+        rooms(&s.prefix("site/", R { limit: Some(2), ..R::default() }).unwrap()),
+        [pair("site/1/post:1", "d"), pair("site/2/post:1", "c")],
+        "equal times: by room name"
+    );
+    assert_eq!(rooms(&s.prefix("site/", R { max_age: Some(1), ..R::default() }).unwrap()).len(), 3, "b, c, d");
+    assert_eq!(rooms(&s.prefix("", R { clients: "_", ..R::default() }).unwrap()), [pair("site/1/post:2", "_lock")]);
+    assert!(s.prefix("nothing/", R::default()).unwrap().is_empty());
+}
+
+fn may_evict_is_accepted_on_every_backend(b: Backend) {
+    let f = open_store(b, "may-evict", 1 << 20);
+    let s = &f.store;
+    assert_eq!(s.write(W::new("r", "rest", &state(&[]), 1, 100).low()).unwrap(), Written::Joined);
+    assert_eq!(s.write(W::new("r", "rest", &state(&[]), 1, 100)).unwrap(), Written::Refreshed);
+    assert_eq!(s.room_count("r", None).unwrap(), 1);
+    assert_eq!(f.check(), Ok(()));
+}
+
+#[test]
+fn low_priority_writes_never_evict_and_are_evicted_first() {
+    let (s, clock) = store("low-priority", 256 * 1024);
+    let cap = s.stats().unwrap().shm().unwrap().capacity;
+    // A full table of ordinary entries (one per µs: a write order to check).
+    for i in 0..cap {
+        clock.set_us(T0 + i);
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000).unwrap();
+    }
+    let low = |name: &str| s.write(W::new("rest", name, &state(&[]), 1, 1000).low());
+    assert!(matches!(low("l0"), Err(StoreError::Full { may_evict: false, .. })), "a low write evicts nothing");
+    assert_eq!(s.room_count("r", None).unwrap(), cap);
+    assert_eq!(s.stats().unwrap().shm().unwrap().evicted_lru, 0);
+    // Expired entries, though, it reclaims: make three expire.
+    for i in 0..3 {
+        s.write(W::new("r", &format!("c{i}"), &state(&[]), 1, 1).at(T0)).unwrap();
+    }
+    clock.set_us(T0 + 2_000_000);
+    for name in ["l0", "l1", "l2"] {
+        low(name).unwrap();
+    }
+    assert_eq!(s.room_count("rest", None).unwrap(), 3);
+    // An ordinary write that needs space takes the low entries first, least recent first.
+    s.upsert("r", "new-1", &state(&[]), 1, 1000).unwrap();
+    assert_eq!(ids(&s.room("rest", None, None).unwrap()), ["l2", "l1"]);
+    s.upsert("r", "new-2", &state(&[]), 1, 1000).unwrap();
+    s.upsert("r", "new-3", &state(&[]), 1, 1000).unwrap();
+    assert_eq!(s.room_count("rest", None).unwrap(), 0);
+    assert!(s.entry("r", "c3").unwrap().len() == 1, "no ordinary entry went while low ones were left");
+    s.upsert("r", "new-4", &state(&[]), 1, 1000).unwrap();
+    assert!(s.entry("r", "c3").unwrap().is_empty(), "then the least recently written ordinary entry");
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
+}
+
+fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
+    let f = open_store(b, "live-ok", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("site/1/admin", "tab", &state(&[]), 7, 100).unwrap();
+    let token = s.live_token("install/1", 7, &["site/1/admin", "site/1/post:5"], 60, "sess").unwrap();
+    assert!(token.len() < 300 && token.is_ascii());
+    clock.advance_secs(1);
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    let v = s.room_version("site/1/admin").unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, format!(r#"{{"v":[{v},0],"t":{}}}"#, (T0 + 1_000_000) / 1000));
+    // A change shows at the next poll; the scope, when asked for, must be the token's.
+    s.upsert("site/1/post:5", "editor", &state(&[]), 8, 100).unwrap();
+    let v5 = s.room_version("site/1/post:5").unwrap();
+    let again = s.live_poll(&token, "sess", Some("install/1")).unwrap();
+    assert_eq!(again.body, format!(r#"{{"v":[{v},{v5}],"t":{}}}"#, (T0 + 1_000_000) / 1000));
+}
+
+fn live_tokens_that_do_not_check_out_are_refused_and_write_nothing(b: Backend) {
+    let f = open_store(b, "live-refused", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    // An entry that has expired but was not removed yet: an accepted poll would remove it.
+    s.upsert("room", "gone", &state(&[]), 1, 5).unwrap();
+    let token = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    clock.advance_secs(10);
+    let stored = || s.stats().unwrap().live_entries;
+    assert_eq!(stored(), 1);
+    let code = |a: PollAnswer| (a.status, a.body);
+    let refused = |code: &str| (403, format!(r#"{{"code":"{code}"}}"#));
+    assert_eq!(code(s.live_poll(&token, "other", None).unwrap()), refused("token_session"));
+    assert_eq!(code(s.live_poll(&token, "", None).unwrap()), refused("token_session"));
+    assert_eq!(code(s.live_poll(&token, "sess", Some("install/2")).unwrap()), refused("token_scope"));
+    let mut tampered = token.clone().into_bytes();
+    tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
+    assert_eq!(
+        code(s.live_poll(std::str::from_utf8(&tampered).unwrap(), "sess", None).unwrap()),
+        refused("token_invalid")
+    );
+    let other = open_store(b, "live-refused-other", 1 << 20);
+    let forged = other.store.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    assert_eq!(code(s.live_poll(&forged, "sess", None).unwrap()), refused("token_invalid"), "another store's secret");
+    for junk in ["", "abc", "abc.def", "a.b.c"] {
+        assert_eq!(code(s.live_poll(junk, "sess", None).unwrap()), refused("token_malformed"), "{junk:?}");
+    }
+    let huge = format!("{token}{}", "A".repeat(4096));
+    assert_eq!(code(s.live_poll(&huge, "sess", None).unwrap()), (400, r#"{"code":"token_too_large"}"#.to_string()));
+    clock.advance_secs(60);
+    assert_eq!(code(s.live_poll(&token, "sess", None).unwrap()), refused("token_expired"));
+    assert_eq!(stored(), 1, "no refused poll removed the expired entry");
+    // Grants over the limits are refused before anything is signed.
+    let rooms: Vec<String> = (0..33).map(|i| format!("r{i}")).collect();
+    let rooms: Vec<&str> = rooms.iter().map(String::as_str).collect();
+    assert!(matches!(
+        s.live_token("install/1", 7, &rooms, 60, ""),
+        Err(StoreError::InvalidArgument { argument: "rooms", .. })
+    ));
+    assert!(matches!(
+        s.live_token("install/1", 0, &["r"], 60, ""),
+        Err(StoreError::InvalidArgument { argument: "user_id", .. })
+    ));
+    assert!(matches!(s.live_token("", 7, &["r"], 60, ""), Err(StoreError::InvalidArgument { argument: "scope", .. })));
+    assert!(matches!(
+        s.live_token("s", 7, &["r"], 86_401, ""),
+        Err(StoreError::InvalidArgument { argument: "ttl", .. })
+    ));
+    // An accepted poll is a read like room_version(): it removes what expired.
+    let fresh = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    assert_eq!(code(s.live_poll(&fresh, "sess", None).unwrap()).0, 200);
+    assert_eq!(stored(), 0);
+}
+
+fn a_revocation_refuses_the_tokens_issued_until_then(b: Backend) {
+    let f = open_store(b, "live-revoked", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    let old = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    let other_user = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    let other_scope = s.live_token("install/2", 7, &["room"], 600, "sess").unwrap();
+    clock.advance_secs(1);
+    s.live_revoke("install/1", 7).unwrap();
+    assert_eq!(s.live_poll(&old, "sess", None).unwrap().body, r#"{"code":"token_revoked"}"#);
+    assert_eq!(s.live_poll(&other_user, "sess", None).unwrap().status, 200, "another user's tokens stay");
+    assert_eq!(s.live_poll(&other_scope, "sess", None).unwrap().status, 200, "another scope's tokens stay");
+    clock.advance_secs(1);
+    let new = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    assert_eq!(s.live_poll(&new, "sess", None).unwrap().status, 200, "a token issued after it is accepted");
+    assert_eq!(s.live_poll(&old, "sess", None).unwrap().status, 403);
+}
+
+#[test]
+fn a_replaced_segment_refuses_the_tokens_of_the_file_it_replaced() {
+    let path = temp_path("live-replaced");
+    let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
+    let s = Plain(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
+    let token = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
+    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200);
+    // Another layout's file at the path: the next attach replaces it with a new file (and secret).
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let s = Plain(presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap());
+    assert_eq!(s.live_poll(&token, "", None).unwrap().body, r#"{"code":"token_invalid"}"#);
+    let fresh = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
+    assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200);
+}
+
+#[test]
+fn a_low_priority_entry_rewritten_by_an_ordinary_write_is_ordinary_again() {
+    let (s, clock) = store("low-promoted", 256 * 1024);
+    let cap = s.stats().unwrap().shm().unwrap().capacity;
+    for i in 0..cap - 1 {
+        clock.set_us(T0 + i);
+        s.upsert("r", &format!("c{i}"), &state(&[]), 1, 1000).unwrap();
+    }
+    clock.set_us(T0 + cap);
+    s.write(W::new("rest", "x", &state(&[]), 1, 1000).low()).unwrap();
+    assert_eq!(s.stats().unwrap().live_entries, cap, "full");
+    s.write(W::new("rest", "x", &state(&[]), 1, 1000)).unwrap();
+    s.upsert("r", "new", &state(&[]), 1, 1000).unwrap();
+    assert_eq!(s.entry("rest", "x").unwrap().len(), 1, "x is ordinary now, and the most recent");
+    assert!(s.entry("r", "c0").unwrap().is_empty(), "the least recently written ordinary entry went");
+    assert_eq!(s.check_integrity().unwrap(), Ok(()));
 }

@@ -69,6 +69,25 @@ fn a_heartbeat_is_one_round_trip_when_the_room_is_unchanged_and_two_when_it_chan
     s.upsert("r", "me", &state(&[]), 1, 100).unwrap();
     s.room_count("r", None).unwrap();
     assert_eq!(rt(&|| assert_ne!(s.room_version("r").unwrap(), 0)), 1);
+    // The calls of the plugin's native backend and live lane.
+    let r = R::default();
+    assert_eq!(
+        rt(&|| assert_eq!(
+            s.exchange(W::new("r", "me", &state(&[]), 1, 100), r, "e").unwrap().written,
+            Written::Refreshed
+        )),
+        1
+    );
+    assert_eq!(rt(&|| assert_ne!(s.room_version("r").unwrap(), 0)), 0, "an exchange's reply answers the version too");
+    assert_eq!(rt(&|| assert!(s.leave("r", "other", r, "e").unwrap().removed)), 1);
+    assert_eq!(rt(&|| assert_eq!(s.entry("r", "me").unwrap().len(), 1)), 1);
+    assert_eq!(rt(&|| assert_eq!(s.read("r", R { clients: "m", ..r }).unwrap().len(), 1)), 1);
+    assert_eq!(rt(&|| assert_eq!(s.count("r", None, "m").unwrap(), 1)), 1);
+    assert_eq!(rt(&|| assert_eq!(s.prefix("", r).unwrap().len(), 1)), 2);
+    let token = std::cell::RefCell::new(String::new());
+    assert_eq!(rt(&|| *token.borrow_mut() = s.live_token("install/1", 1, &["r"], 60, "").unwrap()), 1);
+    assert_eq!(rt(&|| assert_eq!(s.live_poll(&token.borrow(), "", None).unwrap().status, 200)), 1);
+    assert_eq!(rt(&|| s.live_revoke("install/1", 1).unwrap()), 1);
     assert_eq!(s.connects(), 1, "one connection kept across every call");
 }
 
@@ -350,9 +369,10 @@ fn a_limited_read_of_a_large_room_looks_at_a_page_of_its_newest_entries_and_a_co
     let server = RedisServer::start();
     let (s, clock) = store_on(&server, 5000);
     for i in 0..5000 {
+        clock.set_us(T0 + i); // one write per µs: the newest are the last written
         s.upsert("big", &format!("c{i}"), &state(&[("screen", "dashboard")]), i + 1, 150).unwrap();
     }
-    clock.advance_secs(10);
+    clock.set_us(T0 + 10_000_000);
     let mut c = server.connection();
     let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
     // The plugin's read: a max age of the ttl every entry was written with, and a limit.
@@ -400,4 +420,29 @@ fn a_room_written_before_the_longest_ttl_was_kept_is_read_entry_by_entry_until_i
     s.upsert("r", "again", &state(&[]), 3, 100).unwrap();
     let t: Option<u64> = redis::cmd("HGET").arg("p:{r}:m").arg("t").query(&mut c).unwrap();
     assert_eq!(t, Some(100_000_000));
+}
+
+#[test]
+fn a_poll_reads_the_live_secret_and_never_creates_it() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 1000);
+    let mut c = server.connection();
+    let secret_exists =
+        |c: &mut redis::Connection| -> bool { redis::cmd("EXISTS").arg("p:live:secret").query(c).unwrap() };
+    // Another store's token, and junk: refused, and nothing is written for them.
+    let other = RedisServer::start();
+    let (o, _) = store_on(&other, 1000);
+    let foreign = o.live_token("install/1", 7, &["r"], 60, "").unwrap();
+    assert_eq!(s.live_poll(&foreign, "", None).unwrap().body, r#"{"code":"token_invalid"}"#);
+    assert_eq!(s.live_poll("junk", "", None).unwrap().body, r#"{"code":"token_malformed"}"#);
+    assert!(!secret_exists(&mut c), "a poll created the secret");
+    // The first token creates it; every process then reads the same one.
+    let token = s.live_token("install/1", 7, &["r"], 60, "").unwrap();
+    assert!(secret_exists(&mut c));
+    let (fresh, _) = store_on(&server, 1000);
+    let before = fresh.round_trips();
+    assert_eq!(fresh.live_poll(&token, "", None).unwrap().status, 200);
+    assert_eq!(fresh.round_trips() - before, 2, "the first poll of a process reads the secret");
+    assert_eq!(fresh.live_poll(&token, "", None).unwrap().status, 200);
+    assert_eq!(fresh.round_trips() - before, 3, "then one round trip per poll");
 }

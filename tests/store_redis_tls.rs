@@ -5,7 +5,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use presence::store::{ClientId, EncodedState, PresenceStore, RedisConfig, RedisStore, Room, StoreError, Ttl, UserId};
+use presence::store::{
+    ClientId, ClientPrefix, EncodedState, PresenceStore, RedisConfig, RedisStore, Room, StoreError, Ttl, Upsert, UserId,
+};
 
 fn openssl(dir: &std::path::Path, args: &[&str]) {
     let ok = Command::new("openssl")
@@ -117,7 +119,7 @@ fn rediss_connects_to_a_server_it_trusts_and_refuses_one_it_does_not() {
     let untrusted = RedisStore::new(cfg.clone(), None);
     let deadline = Instant::now() + Duration::from_secs(5);
     let refused = loop {
-        match untrusted.room_count(room, None) {
+        match untrusted.room_count(room, None, ClientPrefix::VISIBLE) {
             Err(StoreError::Unavailable { message, .. }) if message.contains("certificate") => break message,
             Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(150)),
             other => panic!("an untrusted server was not refused: {other:?}"),
@@ -129,7 +131,7 @@ fn rediss_connects_to_a_server_it_trusts_and_refuses_one_it_does_not() {
     std::env::set_var("SSL_CERT_FILE", dir.join("ca.pem"));
     let trusted = RedisStore::new(cfg, None);
     let (client, state) = (ClientId::new("c").unwrap(), EncodedState::new(&[6, 0], 8192).unwrap());
-    assert!(trusted.upsert(room, client, state, UserId::from(1), Ttl::new(60).unwrap()).is_ok());
-    assert_eq!(trusted.room_count(room, None).unwrap(), 1);
+    assert!(trusted.upsert(&Upsert::new(room, client, state, UserId::from(1), Ttl::new(60).unwrap())).is_ok());
+    assert_eq!(trusted.room_count(room, None, ClientPrefix::VISIBLE).unwrap(), 1);
     assert!(trusted.server().starts_with("rediss://"));
 }

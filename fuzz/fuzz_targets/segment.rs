@@ -10,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use presence::store::codec::{Key, Value};
 use presence::store::shm::layout::MIN_SEGMENT;
 use presence::store::{
-    ClientId, EncodedState, ManualClock, Prefix, PresenceStore, Room, ShmConfig, ShmStore, StoreError, Ttl, UserId,
+    ClientId, EncodedState, ManualClock, Prefix, PresenceStore, Read, Room, ShmConfig, ShmStore, StoreError, Ttl,
+    Upsert, UserId,
 };
 
 const ROOMS: u64 = 7;
@@ -29,7 +30,7 @@ fn state(room: u64, client: u64) -> Vec<u8> {
 fn upsert(s: &ShmStore, room: &str, client: &str, state: &[u8], user: u64) -> Result<(), StoreError> {
     let state = EncodedState::new(state, 1 << 20).unwrap();
     let (room, client, ttl) = (Room::new(room).unwrap(), ClientId::new(client).unwrap(), Ttl::new(600).unwrap());
-    s.upsert(room, client, state, UserId::from(user), ttl).map(drop)
+    s.upsert(&Upsert::new(room, client, state, UserId::from(user), ttl)).map(drop)
 }
 
 fn store() -> &'static ShmStore {
@@ -67,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for r in 0..ROOMS {
         let room = format!("room/{r}");
-        for e in s.room(Room::new(&room).unwrap(), None, None).unwrap().iter() {
+        for e in s.room(Room::new(&room).unwrap(), &Read::VISIBLE).unwrap().iter() {
             let c: u64 =
                 e.client_id.strip_prefix('c').and_then(|c| c.parse().ok()).expect("a client id that was written");
             assert_eq!(e.state, &state(r, c)[..], "an entry came back altered");

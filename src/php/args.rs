@@ -22,7 +22,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 
 use super::errors::Sig;
-use crate::store::{ClientId, Prefix, Room};
+use crate::store::{ClientId, ClientPrefix, CountPrefix, Prefix, Room};
 
 /// Whether the PHP code that called the running function declared `strict_types=1`: PHP's own
 /// `ZEND_ARG_USES_STRICT_TYPES()`, the flags of the caller's function. Read only when an argument
@@ -44,7 +44,7 @@ fn caller_uses_strict_types() -> bool {
 }
 
 /// PHP's name of a value's type, as in its TypeError messages (an object's class name).
-fn type_name(z: &Zval) -> Cow<'static, str> {
+pub fn type_name(z: &Zval) -> Cow<'static, str> {
     if let Some(obj) = z.object() {
         let name = obj.get_class_name().unwrap_or_else(|_| "object".into());
         // An anonymous class's name continues after a NUL byte; PHP's messages stop there.
@@ -132,19 +132,24 @@ impl StubLiteral for StrArg<'_> {
 }
 
 impl StrArg<'_> {
-    fn utf8(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
-        let bytes = match self {
-            StrArg::Ok(b) => b,
+    /// The bytes as given (any bytes: a token, a session), or PHP's TypeError.
+    pub fn bytes(&self, sig: &Sig, argument: &'static str) -> PhpResult<&[u8]> {
+        match self {
+            StrArg::Ok(b) => Ok(b),
             StrArg::Coerced(b, given) => {
                 if caller_uses_strict_types() {
                     return Err(sig.type_error(argument, format!("must be of type string, {given} given")));
                 }
-                b
+                Ok(b)
             }
-            StrArg::Given(t) => return Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
-            StrArg::Threw => return Err(sig.type_error(argument, "could not be converted to string")),
-        };
-        std::str::from_utf8(bytes).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
+            StrArg::Given(t) => Err(sig.type_error(argument, format!("must be of type string, {t} given"))),
+            StrArg::Threw => Err(sig.type_error(argument, "could not be converted to string")),
+        }
+    }
+
+    /// The text: valid UTF-8, else our ValueError.
+    pub fn utf8(&self, sig: &Sig, argument: &'static str) -> PhpResult<&str> {
+        std::str::from_utf8(self.bytes(sig, argument)?).map_err(|_| sig.value_error(argument, "must be valid UTF-8"))
     }
 
     /// `$room`: valid UTF-8, then the store's checks.
@@ -160,6 +165,16 @@ impl StrArg<'_> {
     /// A prefix parameter named `argument`: valid UTF-8, then the store's checks.
     pub fn prefix(&self, sig: &Sig, argument: &'static str) -> PhpResult<Prefix<'_>> {
         sig.checked(Prefix::new(argument, self.utf8(sig, argument)?))
+    }
+
+    /// `$client_prefix`: valid UTF-8, then the store's checks.
+    pub fn client_prefix(&self, sig: &Sig) -> PhpResult<ClientPrefix<'_>> {
+        sig.checked(ClientPrefix::new("client_prefix", self.utf8(sig, "client_prefix")?))
+    }
+
+    /// `$count_prefix`: valid UTF-8, then the store's checks.
+    pub fn count_prefix(&self, sig: &Sig) -> PhpResult<CountPrefix<'_>> {
+        sig.checked(CountPrefix::new(self.utf8(sig, "count_prefix")?))
     }
 }
 
@@ -287,5 +302,121 @@ pub fn opt_array<'a>(
         None => Ok(None),
         Some(ArrayArg::Ok(ht)) => Ok(Some(ht)),
         Some(ArrayArg::Given(t)) => Err(sig.type_error(argument, format!("must be of type ?array, {t} given"))),
+    }
+}
+
+/// A `float` parameter. An int is a float in either mode, as PHP widens it.
+pub enum FloatArg {
+    Ok(f64),
+    /// Converted from a value of another type (named), as coercive mode allows.
+    Coerced(f64, &'static str),
+    Given(Cow<'static, str>),
+}
+
+impl<'a> FromZval<'a> for FloatArg {
+    const TYPE: DataType = DataType::Double;
+
+    fn from_zval(z: &'a Zval) -> Option<Self> {
+        if z.is_null() {
+            return None; // `Option<FloatArg>` reads it as null
+        }
+        Some(if let Some(f) = z.double() {
+            FloatArg::Ok(f)
+        } else if let Some(i) = z.long() {
+            FloatArg::Ok(i as f64)
+        } else if let Some(s) = z.zend_str() {
+            float_from_numeric_string(s.as_bytes())
+                .map_or(FloatArg::Given(Cow::Borrowed("string")), |f| FloatArg::Coerced(f, "string"))
+        } else if let Some(b) = z.bool() {
+            FloatArg::Coerced(f64::from(u8::from(b)), "bool")
+        } else {
+            FloatArg::Given(type_name(z))
+        })
+    }
+}
+
+/// PHP's numeric-string rule for a float: optional surrounding whitespace around a number.
+fn float_from_numeric_string(s: &[u8]) -> Option<f64> {
+    let t =
+        std::str::from_utf8(s).ok()?.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+    t.parse::<f64>().ok().filter(|_| t.bytes().any(|b| b.is_ascii_digit()))
+}
+
+impl FloatArg {
+    /// The value, or PHP's TypeError; `expected` is the declared type (`float`, `?float`).
+    pub fn get(&self, sig: &Sig, argument: &'static str, expected: &str) -> PhpResult<f64> {
+        match self {
+            FloatArg::Ok(f) => Ok(*f),
+            FloatArg::Coerced(f, given) => {
+                if caller_uses_strict_types() {
+                    Err(sig.type_error(argument, format!("must be of type {expected}, {given} given")))
+                } else {
+                    Ok(*f)
+                }
+            }
+            FloatArg::Given(t) => Err(sig.type_error(argument, format!("must be of type {expected}, {t} given"))),
+        }
+    }
+}
+
+/// A `bool` parameter.
+pub enum BoolArg {
+    Ok(bool),
+    /// Converted from a value of another type (named), as coercive mode allows.
+    Coerced(bool, &'static str),
+    Given(Cow<'static, str>),
+}
+
+impl<'a> FromZval<'a> for BoolArg {
+    const TYPE: DataType = DataType::Bool;
+
+    fn from_zval(z: &'a Zval) -> Option<Self> {
+        if z.is_null() {
+            return None; // a required argument is refused
+        }
+        Some(if let Some(b) = z.bool() {
+            BoolArg::Ok(b)
+        } else if let Some(i) = z.long() {
+            BoolArg::Coerced(i != 0, "int")
+        } else if let Some(f) = z.double() {
+            BoolArg::Coerced(f != 0.0, "float")
+        } else if let Some(s) = z.zend_str() {
+            BoolArg::Coerced(!matches!(s.as_bytes(), b"" | b"0"), "string")
+        } else {
+            BoolArg::Given(type_name(z))
+        })
+    }
+}
+
+/// The default of an optional bool parameter.
+impl From<bool> for BoolArg {
+    fn from(v: bool) -> Self {
+        BoolArg::Ok(v)
+    }
+}
+
+impl StubLiteral for BoolArg {
+    fn stub_literal(&self) -> String {
+        match self {
+            BoolArg::Ok(b) | BoolArg::Coerced(b, _) => b.to_string(),
+            BoolArg::Given(_) => "false".into(),
+        }
+    }
+}
+
+impl BoolArg {
+    /// The value, or PHP's TypeError.
+    pub fn get(&self, sig: &Sig, argument: &'static str) -> PhpResult<bool> {
+        match self {
+            BoolArg::Ok(b) => Ok(*b),
+            BoolArg::Coerced(b, given) => {
+                if caller_uses_strict_types() {
+                    Err(sig.type_error(argument, format!("must be of type bool, {given} given")))
+                } else {
+                    Ok(*b)
+                }
+            }
+            BoolArg::Given(t) => Err(sig.type_error(argument, format!("must be of type bool, {t} given"))),
+        }
     }
 }

@@ -255,6 +255,12 @@ pub fn entries_to_array(list: &EntryList) -> ZBox<ZendHashTable> {
     out
 }
 
+/// The first entry of a list as the array presence_room() lists it; `None` for an empty list.
+pub fn first_entry(list: &EntryList) -> Option<ZBox<ZendHashTable>> {
+    let all = entries_to_array(list);
+    all.get_index(0).and_then(Zval::array).map(ToOwned::to_owned)
+}
+
 /// Values that consecutive entries share: the room (all of a room read) and the date string
 /// (entries written in the same second). One zend_string each, shared by reference count.
 #[derive(Default)]

@@ -6,43 +6,27 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
-use super::args::{opt_array, opt_checked, ArrayArg, IntArg, StrArg};
+use super::args::{opt_array, opt_checked, ArrayArg, BoolArg, FloatArg, IntArg, StrArg};
 use super::convert::{encode_state, entries_to_array, StateError};
 use super::errors::Sig;
 use super::process;
 use super::stats::stats_array;
 use crate::store::codec::CodecError;
-use crate::store::{EncodedState, Limit, MaxAge, Ttl, UserId};
+use crate::store::{EncodedState, Limit, MaxAge, Read, Ttl, Upsert, UserId, WrittenAt};
 
-fn max_age(sig: &Sig, v: Option<IntArg>) -> PhpResult<Option<MaxAge>> {
+pub(super) fn max_age(sig: &Sig, v: Option<IntArg>) -> PhpResult<Option<MaxAge>> {
     opt_checked(&v, sig, "max_age", MaxAge::new)
 }
 
-fn user(sig: &Sig, v: IntArg) -> PhpResult<UserId> {
+pub(super) fn user(sig: &Sig, v: &IntArg) -> PhpResult<UserId> {
     sig.checked(UserId::new(v.get(sig, "user_id", "int")?))
 }
 
-const UPSERT: Sig = Sig { name: "presence_upsert", params: &["room", "client_id", "state", "user_id", "ttl"] };
-
-/// Inserts or replaces the entry `($room, $client_id)` and refreshes its expiry.
-#[php_function]
-#[php(defaults(user_id = 0))]
-pub fn presence_upsert(
-    room: StrArg,
-    client_id: StrArg,
-    state: Option<ArrayArg>,
-    user_id: IntArg,
-    ttl: Option<IntArg>,
-) -> PhpResult<bool> {
-    let sig = &UPSERT;
-    let room = room.room(sig)?;
-    let client_id = client_id.client_id(sig)?;
-    let user_id = user(sig, user_id)?;
-    let p = process::get();
-    let ttl = opt_checked(&ttl, sig, "ttl", Ttl::new)?.unwrap_or(p.config.default_ttl);
-    let limit = p.config.max_state_bytes;
-    let state = opt_array(&state, sig, "state")?;
-    let bytes = encode_state(state, limit).map_err(|e| match e {
+/// `$state` encoded (into `buf`, which the checked state borrows) within the configured limit.
+pub(super) fn state<'b>(sig: &Sig, state: &Option<ArrayArg<'_>>, buf: &'b mut Vec<u8>) -> PhpResult<EncodedState<'b>> {
+    let limit = process::get().config.max_state_bytes;
+    let state = opt_array(state, sig, "state")?;
+    *buf = encode_state(state, limit).map_err(|e| match e {
         StateError::Type { found, path } => sig.type_error(
             "state",
             format!("must contain only arrays, strings, ints, floats, bools and null; found {found} at {path}"),
@@ -50,37 +34,101 @@ pub fn presence_upsert(
         StateError::Codec(CodecError::TooLarge { .. }) => sig.exception(EncodedState::too_large(limit)),
         StateError::Codec(c) => sig.value_error("state", c),
     })?;
-    let state = sig.checked(EncodedState::new(&bytes, limit))?;
-    match p.store.upsert(room, client_id, state, user_id, ttl) {
+    sig.checked(EncodedState::new(buf, limit))
+}
+
+/// `$written_at`: null for now, else a finite time in seconds, 0 or later.
+pub(super) fn written_at(sig: &Sig, v: &Option<FloatArg>) -> PhpResult<Option<WrittenAt>> {
+    v.as_ref().map(|f| sig.checked(WrittenAt::new(f.get(sig, "written_at", "?float")?))).transpose()
+}
+
+/// The arguments a write takes (`presence_upsert()`, `presence_exchange()`), checked in the
+/// order of their positions.
+pub(super) struct WriteArgs<'a> {
+    pub room: StrArg<'a>,
+    pub client_id: StrArg<'a>,
+    pub state: Option<ArrayArg<'a>>,
+    pub user_id: IntArg,
+    pub ttl: Option<IntArg>,
+    pub written_at: Option<FloatArg>,
+    pub may_evict: BoolArg,
+}
+
+impl<'a> WriteArgs<'a> {
+    /// Checks every argument but the state (into `buf`), which the write then borrows.
+    pub fn checked<'s>(&'s self, sig: &Sig, buf: &'s mut Vec<u8>) -> PhpResult<Upsert<'s>> {
+        let room = self.room.room(sig)?;
+        let client_id = self.client_id.client_id(sig)?;
+        let user_id = user(sig, &self.user_id)?;
+        let ttl = opt_checked(&self.ttl, sig, "ttl", Ttl::new)?.unwrap_or(process::get().config.default_ttl);
+        let state = state(sig, &self.state, buf)?;
+        let mut w = Upsert::new(room, client_id, state, user_id, ttl);
+        w.written_at = written_at(sig, &self.written_at)?;
+        w.may_evict = self.may_evict.get(sig, "may_evict")?;
+        Ok(w)
+    }
+}
+
+const UPSERT: Sig = Sig {
+    name: "presence_upsert",
+    params: &["room", "client_id", "state", "user_id", "ttl", "written_at", "may_evict"],
+};
+
+/// Inserts or replaces the entry `($room, $client_id)` and refreshes its expiry.
+#[php_function]
+#[php(defaults(user_id = 0, may_evict = true))]
+pub fn presence_upsert(
+    room: StrArg,
+    client_id: StrArg,
+    state: Option<ArrayArg>,
+    user_id: IntArg,
+    ttl: Option<IntArg>,
+    written_at: Option<FloatArg>,
+    may_evict: BoolArg,
+) -> PhpResult<bool> {
+    let sig = &UPSERT;
+    let args = WriteArgs { room, client_id, state, user_id, ttl, written_at, may_evict };
+    let mut buf = Vec::new();
+    let w = args.checked(sig, &mut buf)?;
+    match process::get().store.upsert(&w) {
         Ok(_) => Ok(true),
         Err(e) => sig.fail(e, false),
     }
 }
 
-const ROOM: Sig = Sig { name: "presence_room", params: &["room", "max_age", "limit"] };
+const ROOM: Sig = Sig { name: "presence_room", params: &["room", "max_age", "limit", "client_prefix"] };
 
 /// Live entries of a room, newest first.
 #[php_function]
-pub fn presence_room(room: StrArg, max_age: Option<IntArg>, limit: Option<IntArg>) -> PhpResult<ZBox<ZendHashTable>> {
+#[php(defaults(client_prefix = "\"\""))]
+pub fn presence_room(
+    room: StrArg,
+    max_age: Option<IntArg>,
+    limit: Option<IntArg>,
+    client_prefix: StrArg,
+) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &ROOM;
     let room = room.room(sig)?;
     let max_age = self::max_age(sig, max_age)?;
     let limit = opt_checked(&limit, sig, "limit", Limit::new)?;
-    match process::get().store.room(room, max_age, limit) {
+    let clients = client_prefix.client_prefix(sig)?;
+    match process::get().store.room(room, &Read { max_age, limit, clients }) {
         Ok(list) => Ok(entries_to_array(&list)),
         Err(e) => sig.fail(e, ZendHashTable::new()),
     }
 }
 
-const ROOM_COUNT: Sig = Sig { name: "presence_room_count", params: &["room", "max_age"] };
+const ROOM_COUNT: Sig = Sig { name: "presence_room_count", params: &["room", "max_age", "client_prefix"] };
 
 /// Number of live entries in a room.
 #[php_function]
-pub fn presence_room_count(room: StrArg, max_age: Option<IntArg>) -> PhpResult<i64> {
+#[php(defaults(client_prefix = "\"\""))]
+pub fn presence_room_count(room: StrArg, max_age: Option<IntArg>, client_prefix: StrArg) -> PhpResult<i64> {
     let sig = &ROOM_COUNT;
     let room = room.room(sig)?;
     let max_age = self::max_age(sig, max_age)?;
-    process::get().store.room_count(room, max_age).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
+    let clients = client_prefix.client_prefix(sig)?;
+    process::get().store.room_count(room, max_age, clients).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
 
 const REMOVE: Sig = Sig { name: "presence_remove", params: &["room", "client_id"] };
@@ -101,7 +149,7 @@ const REMOVE_USER: Sig = Sig { name: "presence_remove_user", params: &["user_id"
 #[php(defaults(room_prefix = "\"\""))]
 pub fn presence_remove_user(user_id: IntArg, room_prefix: StrArg) -> PhpResult<i64> {
     let sig = &REMOVE_USER;
-    let user_id = user(sig, user_id)?;
+    let user_id = user(sig, &user_id)?;
     let prefix = room_prefix.prefix(sig, "room_prefix")?;
     process::get().store.remove_user(user_id, prefix).map(|n| n as i64).or_else(|e| sig.fail(e, 0))
 }
@@ -112,7 +160,7 @@ const USER: Sig = Sig { name: "presence_user", params: &["user_id", "max_age"] }
 #[php_function]
 pub fn presence_user(user_id: IntArg, max_age: Option<IntArg>) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &USER;
-    let user_id = user(sig, user_id)?;
+    let user_id = user(sig, &user_id)?;
     let max_age = self::max_age(sig, max_age)?;
     match process::get().store.user(user_id, max_age) {
         Ok(list) => Ok(entries_to_array(&list)),
@@ -184,7 +232,8 @@ pub fn presence_stats() -> PhpResult<ZBox<ZendHashTable>> {
     }
 }
 
-/// Adds every function above to the module (called by the module builder in `mod.rs`).
+/// Adds every function above to the module (called by the module builder in `mod.rs`, before
+/// those of `exchange` and `live`: the order of php-stubs/presence.php).
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(presence_upsert))

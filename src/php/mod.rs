@@ -2,8 +2,9 @@
 //! start-up declares the ini entries and interns result keys; it never touches the segment
 //! (php-fpm's master runs it as root, before forking: workers attach on first use).
 //!
-//! `functions` (the `presence_*` functions) take their arguments through `args` (PHP's
-//! conversions) into the store's checked input types, reach the store through `process` (this
+//! `functions` (the `presence_*` functions; those answering a room after a write or removal, one
+//! entry or rooms by prefix in `exchange`; the live lane's in `live`) take their arguments
+//! through `args` (PHP's conversions) into the store's checked input types, reach the store through `process` (this
 //! process's config and store), and answer through `convert` (states and entries), `stats` and
 //! `errors` (store errors as exceptions or warnings); `ini` declares and reads the settings,
 //! `info` writes `php --ri presence`.
@@ -11,9 +12,11 @@
 mod args;
 mod convert;
 mod errors;
+mod exchange;
 mod functions;
 mod info;
 mod ini;
+mod live;
 mod process;
 mod stats;
 mod zend_array;
@@ -36,5 +39,6 @@ pub extern "C" fn request_startup(_ty: i32, _module_number: i32) -> i32 {
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = module.startup_function(startup).request_startup_function(request_startup);
-    functions::register(module.info_function(info::module_info))
+    let module = functions::register(module.info_function(info::module_info));
+    live::register(exchange::register(module))
 }

@@ -1,8 +1,12 @@
 //! The store's public face: the [`PresenceStore`] trait every backend implements (shared memory
 //! and Redis), which takes only checked input (`input.rs`), and the values it returns.
 
+use super::entries::EntryList;
 use super::error::Result;
-use super::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId};
+use super::input::{
+    ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId, WrittenAt,
+};
+use super::live::{Grant, PollAnswer, Scope};
 use super::stats::Stats;
 
 /// What a write did, which decides whether the room's version moves.
@@ -14,31 +18,114 @@ pub enum Written {
     Changed,
     /// Same state and user: only the times moved (the room version stays).
     Refreshed,
+    /// Its write time plus its TTL had already passed: nothing live was stored, and an entry of
+    /// that key, if there was one, was removed (a leave: the version moves).
+    Expired,
+}
+
+impl Written {
+    /// `joined`, `changed`, `refreshed` or `expired`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Written::Joined => "joined",
+            Written::Changed => "changed",
+            Written::Refreshed => "refreshed",
+            Written::Expired => "expired",
+        }
+    }
+}
+
+/// A write, checked: an entry keyed by (room, client id) with its user, state and TTL; when it
+/// was written (now unless given; never after now); and whether it may evict live entries when
+/// the store is full (a low-priority write may not, and is the first to be evicted itself).
+#[derive(Debug, Clone, Copy)]
+pub struct Upsert<'a> {
+    pub room: Room<'a>,
+    pub client_id: ClientId<'a>,
+    pub state: EncodedState<'a>,
+    pub user_id: UserId,
+    pub ttl: Ttl,
+    pub written_at: Option<WrittenAt>,
+    pub may_evict: bool,
+}
+
+impl<'a> Upsert<'a> {
+    /// A write at the store's now that may evict.
+    pub fn new(room: Room<'a>, client_id: ClientId<'a>, state: EncodedState<'a>, user_id: UserId, ttl: Ttl) -> Self {
+        Upsert { room, client_id, state, user_id, ttl, written_at: None, may_evict: true }
+    }
+}
+
+/// Which entries a read returns: written within `max_age`, picked by `clients`, at most `limit`
+/// of them (the newest).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Read<'a> {
+    pub max_age: Option<MaxAge>,
+    pub limit: Option<Limit>,
+    pub clients: ClientPrefix<'a>,
+}
+
+impl Read<'_> {
+    /// Every live entry but the reserved ones.
+    pub const VISIBLE: Read<'static> = Read { max_age: None, limit: None, clients: ClientPrefix::VISIBLE };
+}
+
+/// A room as an exchange or a leave leaves it, read under the same lock (or in the same script).
+#[derive(Debug, Clone, Default)]
+pub struct RoomAnswer {
+    /// What `room_version` answers now.
+    pub version: u64,
+    /// What `room` answers now for the read asked.
+    pub entries: EntryList,
+    /// Live entries whose client id starts with the count prefix (0 without one).
+    pub count: u64,
+    /// The count this room remembered from the last exchange or leave with a count prefix (0
+    /// for a new room, a room emptied since, or without a count prefix).
+    pub previous_count: u64,
+}
+
+/// What [`PresenceStore::exchange`] did and saw.
+#[derive(Debug, Clone)]
+pub struct Exchanged {
+    pub written: Written,
+    pub room: RoomAnswer,
+}
+
+/// What [`PresenceStore::leave`] did and saw.
+#[derive(Debug, Clone)]
+pub struct Left {
+    /// True when a live entry was removed.
+    pub removed: bool,
+    pub room: RoomAnswer,
 }
 
 /// A presence store: entries keyed by (room, client id), each with a user id, an encoded state
-/// (see [`crate::store::codec`]) and an expiry.
+/// (see [`crate::store::codec`]), a write time and an expiry. Client ids starting with `_` are
+/// reserved: listings and counts leave them out unless asked for by a `_` prefix.
 pub trait PresenceStore: Send + Sync {
     /// Inserts or replaces an entry and refreshes its times.
-    fn upsert(
-        &self,
-        room: Room<'_>,
-        client_id: ClientId<'_>,
-        state: EncodedState<'_>,
-        user_id: UserId,
-        ttl: Ttl,
-    ) -> Result<Written>;
-    /// Live entries of a room, newest first, updated within `max_age`, at most `limit`.
-    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList>;
-    /// Number of live entries of a room, updated within `max_age`.
-    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64>;
+    fn upsert(&self, write: &Upsert<'_>) -> Result<Written>;
+    /// Live entries of a room as `read` picks them, newest write first.
+    fn room(&self, room: Room<'_>, read: &Read<'_>) -> Result<EntryList>;
+    /// Number of live entries of a room written within `max_age` and picked by `clients`.
+    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>, clients: ClientPrefix<'_>) -> Result<u64>;
+    /// One live entry, reserved or not (an empty list when there is none).
+    fn entry(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<EntryList>;
+    /// Writes (as `upsert`), then reads the room (as `room`) and counts, atomically.
+    fn exchange(&self, write: &Upsert<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Exchanged>;
+    /// Removes (as `remove`), then reads the room (as `room`) and counts, atomically.
+    fn leave(&self, room: Room<'_>, client_id: ClientId<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Left>;
+    /// Live entries of every room whose name starts with `prefix`, newest write first.
+    fn prefix(&self, prefix: Prefix<'_>, read: &Read<'_>) -> Result<EntryList>;
     /// True when the entry existed.
     fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool>;
-    /// Removes a user's entries in rooms starting with `room_prefix`; returns how many.
+    /// Removes a user's entries (reserved ones too) in rooms starting with `room_prefix`;
+    /// returns how many.
     fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64>;
-    /// Every live entry of a user, newest first.
+    /// Every live entry of a user but the reserved ones, newest first.
     fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList>;
-    /// Rooms starting with `prefix` that have live entries, sorted by name.
+    /// Rooms starting with `prefix` that have live entries other than reserved ones, sorted by
+    /// name, with those entries and their distinct users counted.
     fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>>;
     /// Changes when an entry joins, leaves or changes state/user; not on a mere refresh.
     fn room_version(&self, room: Room<'_>) -> Result<u64>;
@@ -48,95 +135,13 @@ pub trait PresenceStore: Send + Sync {
     fn flush(&self, prefix: Prefix<'_>) -> Result<u64>;
     /// Figures every backend has, and those of this one.
     fn stats(&self) -> Result<Stats>;
-}
-
-/// One entry as read, borrowed from an [`EntryList`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Entry<'a> {
-    pub room: &'a str,
-    pub client_id: &'a str,
-    pub user_id: u64,
-    /// Encoded state.
-    pub state: &'a [u8],
-    /// Last write, µs since the epoch.
-    pub updated_us: u64,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Item {
-    room: (u32, u32),
-    client: (u32, u32),
-    state: (u32, u32),
-    user_id: u64,
-    updated_us: u64,
-}
-
-/// Entries copied out of the store into one buffer (one allocation for a whole room).
-#[derive(Debug, Default, Clone)]
-pub struct EntryList {
-    pub(crate) buf: Vec<u8>,
-    items: Vec<Item>,
-}
-
-impl EntryList {
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    fn text(&self, (start, end): (u32, u32)) -> &str {
-        // Keys were validated as UTF-8 when written; a damaged one reads as empty rather than
-        // handing invalid text on.
-        std::str::from_utf8(&self.buf[start as usize..end as usize]).unwrap_or("")
-    }
-
-    pub fn get(&self, i: usize) -> Option<Entry<'_>> {
-        let it = self.items.get(i)?;
-        Some(Entry {
-            room: self.text(it.room),
-            client_id: self.text(it.client),
-            user_id: it.user_id,
-            state: &self.buf[it.state.0 as usize..it.state.1 as usize],
-            updated_us: it.updated_us,
-        })
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
-        (0..self.items.len()).filter_map(move |i| self.get(i))
-    }
-
-    pub(crate) fn push_bytes(&mut self, bytes: &[u8]) -> (u32, u32) {
-        let start = self.buf.len() as u32;
-        self.buf.extend_from_slice(bytes);
-        (start, self.buf.len() as u32)
-    }
-
-    /// Records an entry whose client id and state were just appended to `buf` at `start`.
-    pub(crate) fn push_entry(
-        &mut self,
-        room: (u32, u32),
-        start: usize,
-        client_len: usize,
-        state_len: usize,
-        user_id: u64,
-        updated_us: u64,
-    ) {
-        let s = start as u32;
-        let c = s + client_len as u32;
-        let end = c + state_len as u32;
-        if end as usize != self.buf.len() {
-            self.buf.truncate(start); // short read from a damaged chain: drop the entry
-            return;
-        }
-        self.items.push(Item { room, client: (s, c), state: (c, end), user_id, updated_us });
-    }
-
-    pub(crate) fn sort_newest_first(&mut self) {
-        self.items.sort_by_key(|it| std::cmp::Reverse(it.updated_us));
-    }
+    /// A token for the live lane, signed with the secret this store keeps.
+    fn live_token(&self, grant: &Grant<'_>) -> Result<String>;
+    /// Tokens of (scope, user) issued until now stop being accepted.
+    fn live_revoke(&self, scope: Scope<'_>, user_id: UserId) -> Result<()>;
+    /// The live lane's answer to a token: the versions of its rooms, or why it is refused. A
+    /// refused token writes nothing.
+    fn live_poll(&self, token: &[u8], session: &[u8], scope: Option<Scope<'_>>) -> Result<PollAnswer>;
 }
 
 /// A room as listed by [`PresenceStore::rooms`].

@@ -7,8 +7,9 @@ use std::fmt;
 pub enum StoreError {
     /// An argument broke a documented limit; `argument` is its PHP parameter name.
     InvalidArgument { argument: &'static str, message: String },
-    /// The segment has no room for this entry even after evicting expired and old entries.
-    Full { needed_bytes: usize },
+    /// The segment has no room for this entry even after evicting expired and old entries (or,
+    /// for a write that may not evict, after reclaiming expired ones).
+    Full { needed_bytes: usize, may_evict: bool },
     /// The cross-process lock could not be taken in time (a live holder is stuck).
     LockTimeout,
     /// The segment file could not be opened, created, sized or mapped.
@@ -33,9 +34,13 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::InvalidArgument { argument, message } => write!(f, "${argument} {message}"),
-            StoreError::Full { needed_bytes } => write!(
+            StoreError::Full { needed_bytes, may_evict: true } => write!(
                 f,
                 "presence segment is full: an entry of {needed_bytes} bytes does not fit even after eviction (raise presence.shm_size)"
+            ),
+            StoreError::Full { needed_bytes, may_evict: false } => write!(
+                f,
+                "presence segment is full: an entry of {needed_bytes} bytes written with $may_evict = false does not fit in the space expired entries leave, and evicts no live entry (raise presence.shm_size)"
             ),
             StoreError::LockTimeout => write!(f, "presence segment lock was not released in time"),
             StoreError::Attach { path, message } => write!(f, "cannot attach presence segment {path}: {message}"),

@@ -44,6 +44,23 @@ pub struct UserId(u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncodedState<'a>(&'a [u8]);
 
+/// Which entries of a room a read or a count picks by client id: at most 191 bytes. Empty picks
+/// every entry but the reserved ones (client ids starting with `_`, the bookkeeping rows such as
+/// `_lock`); a prefix picks the entries whose client id starts with it, reserved ones only when
+/// the prefix itself starts with `_`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClientPrefix<'a>(&'a str);
+
+/// The client ids an exchange or a leave counts (`editor-`): at most 191 bytes; empty counts
+/// nothing and remembers nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CountPrefix<'a>(&'a str);
+
+/// When an entry was written, in µs since the epoch: a finite, non-negative time in seconds as
+/// given; a store clamps it to its own now (a time after now is now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WrittenAt(u64);
+
 fn key<'a>(argument: &'static str, value: &'a str) -> Result<&'a str> {
     if value.is_empty() {
         return Err(StoreError::invalid(argument, "must not be empty"));
@@ -101,6 +118,92 @@ impl<'a> Prefix<'a> {
 
     pub fn as_str(&self) -> &'a str {
         self.0
+    }
+}
+
+/// True for a reserved client id: one that starts with `_`.
+pub fn is_reserved(client_id: &[u8]) -> bool {
+    client_id.first() == Some(&b'_')
+}
+
+impl<'a> ClientPrefix<'a> {
+    /// A client prefix given as the parameter `argument` (`client_prefix`).
+    pub fn new(argument: &'static str, value: &'a str) -> Result<Self> {
+        at_most_key_bytes(argument, value).map(ClientPrefix)
+    }
+
+    /// Every entry but the reserved ones.
+    pub const VISIBLE: ClientPrefix<'static> = ClientPrefix("");
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+
+    /// Whether an entry of this client id is picked.
+    pub fn picks(&self, client_id: &[u8]) -> bool {
+        if self.0.is_empty() {
+            !is_reserved(client_id)
+        } else {
+            client_id.starts_with(self.0.as_bytes())
+        }
+    }
+}
+
+impl<'a> CountPrefix<'a> {
+    /// `$count_prefix`.
+    pub fn new(value: &'a str) -> Result<Self> {
+        at_most_key_bytes("count_prefix", value).map(CountPrefix)
+    }
+
+    /// Counts nothing.
+    pub const OFF: CountPrefix<'static> = CountPrefix("");
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+
+    pub fn is_off(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether an entry of this client id is counted.
+    pub fn counts(&self, client_id: &[u8]) -> bool {
+        !self.0.is_empty() && client_id.starts_with(self.0.as_bytes())
+    }
+}
+
+impl WrittenAt {
+    /// `$written_at`: seconds since the epoch, µs precision.
+    pub fn new(secs: f64) -> Result<Self> {
+        if !secs.is_finite() || secs < 0.0 {
+            let shown = if secs.is_nan() {
+                "NAN".to_string()
+            } else if secs.is_infinite() {
+                if secs > 0.0 { "INF" } else { "-INF" }.to_string()
+            } else {
+                secs.to_string()
+            };
+            return Err(StoreError::invalid(
+                "written_at",
+                format!("must be a finite number of seconds, 0 or greater, got {shown}"),
+            ));
+        }
+        // Saturates at u64::MAX, which every store clamps to its now anyway.
+        Ok(WrittenAt((secs * 1e6).round() as u64))
+    }
+
+    /// A time in µs (tests, and callers that already hold one).
+    pub fn from_micros(us: u64) -> Self {
+        WrittenAt(us)
+    }
+
+    pub fn micros(&self) -> u64 {
+        self.0
+    }
+
+    /// The write time a store records at `now_us`: the given time, but never after now.
+    pub fn at(given: Option<WrittenAt>, now_us: u64) -> u64 {
+        given.map_or(now_us, |w| w.0.min(now_us))
     }
 }
 
@@ -224,5 +327,46 @@ mod tests {
         );
         assert_eq!(EncodedState::new(&[0; 8192], 8192).unwrap().bytes().len(), 8192);
         assert!(EncodedState::new(&vec![0; MAX_STATE_LIMIT + 1], usize::MAX).is_err());
+        assert_eq!(
+            refusal(ClientPrefix::new("client_prefix", &"c".repeat(192))),
+            "$client_prefix must be at most 191 bytes, got 192"
+        );
+        assert_eq!(refusal(CountPrefix::new(&"e".repeat(200))), "$count_prefix must be at most 191 bytes, got 200");
+        assert_eq!(
+            refusal(WrittenAt::new(-1.5)),
+            "$written_at must be a finite number of seconds, 0 or greater, got -1.5"
+        );
+        assert_eq!(
+            refusal(WrittenAt::new(f64::NAN)),
+            "$written_at must be a finite number of seconds, 0 or greater, got NAN"
+        );
+        assert_eq!(
+            refusal(WrittenAt::new(f64::INFINITY)),
+            "$written_at must be a finite number of seconds, 0 or greater, got INF"
+        );
+        assert_eq!(WrittenAt::new(1_800_000_000.123_456).unwrap().micros(), 1_800_000_000_123_456);
+        assert_eq!(WrittenAt::new(0.0).unwrap().micros(), 0);
+    }
+
+    #[test]
+    fn reserved_entries_are_picked_only_by_a_prefix_that_starts_with_an_underscore() {
+        let (all, editors, reserved) = (
+            ClientPrefix::VISIBLE,
+            ClientPrefix::new("client_prefix", "editor-").unwrap(),
+            ClientPrefix::new("client_prefix", "_").unwrap(),
+        );
+        assert!(all.picks(b"editor-1") && all.picks(b"tab") && !all.picks(b"_lock"));
+        assert!(editors.picks(b"editor-1") && !editors.picks(b"tab") && !editors.picks(b"_lock"));
+        assert!(reserved.picks(b"_lock") && !reserved.picks(b"editor-1"));
+        assert!(!CountPrefix::OFF.counts(b"editor-1"));
+        assert!(CountPrefix::new("editor-").unwrap().counts(b"editor-1"));
+    }
+
+    #[test]
+    fn a_write_time_after_now_is_now() {
+        let now = 1_800_000_000_000_000;
+        assert_eq!(WrittenAt::at(None, now), now);
+        assert_eq!(WrittenAt::at(Some(WrittenAt::from_micros(now + 5)), now), now);
+        assert_eq!(WrittenAt::at(Some(WrittenAt::from_micros(now - 5)), now), now - 5);
     }
 }

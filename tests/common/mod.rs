@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use presence::store::codec::{Key, Value};
 use presence::store::{
-    ClientId, EncodedState, EntryList, Limit, ManualClock, MaxAge, Prefix, PresenceStore, RedisConfig, RedisStore,
-    Result as StoreResult, Room, RoomSummary, ShmConfig, ShmStore, Ttl, UserId, Written,
+    ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Exchanged, Grant, Left, Limit, ManualClock, MaxAge,
+    PollAnswer, Prefix, PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomSummary, Scope,
+    ShmConfig, ShmStore, Ttl, Upsert, UserId, Written, WrittenAt,
 };
 pub use redis_server::RedisServer;
 
@@ -96,20 +97,116 @@ fn max_age(secs: Option<u32>) -> StoreResult<Option<MaxAge>> {
     secs.map(|s| MaxAge::new(i64::from(s))).transpose()
 }
 
+/// A write as the tests give it: `when` is the write time in µs (`None`: now), `may_evict`
+/// false for a low-priority write.
+#[derive(Debug, Clone, Copy)]
+pub struct W<'a> {
+    pub room: &'a str,
+    pub client: &'a str,
+    pub state: &'a [u8],
+    pub user: u64,
+    pub ttl: u32,
+    pub when: Option<u64>,
+    pub may_evict: bool,
+}
+
+impl<'a> W<'a> {
+    pub fn new(room: &'a str, client: &'a str, state: &'a [u8], user: u64, ttl: u32) -> Self {
+        W { room, client, state, user, ttl, when: None, may_evict: true }
+    }
+
+    pub fn at(self, when_us: u64) -> Self {
+        W { when: Some(when_us), ..self }
+    }
+
+    pub fn low(self) -> Self {
+        W { may_evict: false, ..self }
+    }
+
+    fn checked(&self) -> StoreResult<Upsert<'a>> {
+        let state = EncodedState::new(self.state, MAX_STATE_BYTES)?;
+        let (room, client_id, ttl) =
+            (Room::new(self.room)?, ClientId::new(self.client)?, Ttl::new(i64::from(self.ttl))?);
+        let mut w = Upsert::new(room, client_id, state, UserId::from(self.user), ttl);
+        w.written_at = self.when.map(WrittenAt::from_micros);
+        w.may_evict = self.may_evict;
+        Ok(w)
+    }
+}
+
+/// A read as the tests give it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct R<'a> {
+    pub max_age: Option<u32>,
+    pub limit: Option<usize>,
+    pub clients: &'a str,
+}
+
+impl<'a> R<'a> {
+    fn checked(&self) -> StoreResult<Read<'a>> {
+        Ok(Read {
+            max_age: max_age(self.max_age)?,
+            limit: self.limit.map(|n| Limit::new(n as i64)).transpose()?,
+            clients: ClientPrefix::new("client_prefix", self.clients)?,
+        })
+    }
+}
+
 impl<S: AsStore> Plain<S> {
     pub fn upsert(&self, room: &str, client_id: &str, state: &[u8], user_id: u64, ttl: u32) -> StoreResult<Written> {
-        let state = EncodedState::new(state, MAX_STATE_BYTES)?;
-        let (room, client_id, ttl) = (Room::new(room)?, ClientId::new(client_id)?, Ttl::new(i64::from(ttl))?);
-        self.0.store().upsert(room, client_id, state, UserId::from(user_id), ttl)
+        self.write(W::new(room, client_id, state, user_id, ttl))
+    }
+
+    pub fn write(&self, w: W<'_>) -> StoreResult<Written> {
+        self.0.store().upsert(&w.checked()?)
     }
 
     pub fn room(&self, room: &str, max_age_secs: Option<u32>, limit: Option<usize>) -> StoreResult<EntryList> {
-        let limit = limit.map(|n| Limit::new(n as i64)).transpose()?;
-        self.0.store().room(Room::new(room)?, max_age(max_age_secs)?, limit)
+        self.read(room, R { max_age: max_age_secs, limit, clients: "" })
+    }
+
+    pub fn read(&self, room: &str, r: R<'_>) -> StoreResult<EntryList> {
+        self.0.store().room(Room::new(room)?, &r.checked()?)
     }
 
     pub fn room_count(&self, room: &str, max_age_secs: Option<u32>) -> StoreResult<u64> {
-        self.0.store().room_count(Room::new(room)?, max_age(max_age_secs)?)
+        self.count(room, max_age_secs, "")
+    }
+
+    pub fn count(&self, room: &str, max_age_secs: Option<u32>, clients: &str) -> StoreResult<u64> {
+        self.0.store().room_count(
+            Room::new(room)?,
+            max_age(max_age_secs)?,
+            ClientPrefix::new("client_prefix", clients)?,
+        )
+    }
+
+    pub fn entry(&self, room: &str, client_id: &str) -> StoreResult<EntryList> {
+        self.0.store().entry(Room::new(room)?, ClientId::new(client_id)?)
+    }
+
+    pub fn exchange(&self, w: W<'_>, r: R<'_>, count: &str) -> StoreResult<Exchanged> {
+        self.0.store().exchange(&w.checked()?, &r.checked()?, CountPrefix::new(count)?)
+    }
+
+    pub fn leave(&self, room: &str, client_id: &str, r: R<'_>, count: &str) -> StoreResult<Left> {
+        self.0.store().leave(Room::new(room)?, ClientId::new(client_id)?, &r.checked()?, CountPrefix::new(count)?)
+    }
+
+    pub fn prefix(&self, prefix: &str, r: R<'_>) -> StoreResult<EntryList> {
+        self.0.store().prefix(Prefix::new("prefix", prefix)?, &r.checked()?)
+    }
+
+    pub fn live_token(&self, scope: &str, user: i64, rooms: &[&str], ttl: i64, session: &str) -> StoreResult<String> {
+        self.0.store().live_token(&Grant::new(scope, user, rooms, ttl, session.as_bytes())?)
+    }
+
+    pub fn live_revoke(&self, scope: &str, user: u64) -> StoreResult<()> {
+        self.0.store().live_revoke(Scope::new(scope)?, UserId::from(user))
+    }
+
+    pub fn live_poll(&self, token: &str, session: &str, scope: Option<&str>) -> StoreResult<PollAnswer> {
+        self.0.store().live_poll(token.as_bytes(), session.as_bytes(), scope.map(Scope::new).transpose()?)
     }
 
     pub fn remove(&self, room: &str, client_id: &str) -> StoreResult<bool> {

@@ -1,7 +1,8 @@
 //! The invariants of the Redis key layout, checked from outside with plain commands (the Redis
 //! counterpart of the shared-memory table's `check_integrity()`):
 //! - a room's entries hash, order zset and expiry zset hold the same client ids;
-//! - every value is `<updated µs>:<user id>:<state>`; write sequences are distinct;
+//! - every value is `<updated µs>:<user id>:<state>`, its order score is that time;
+//! - the meta key counts the reserved client ids (`r`) of the room;
 //! - a room with entries has a version, and its meta key no TTL shorter than its entries' keys;
 //! - every live entry is named by the rooms index and by its user's index, with a score no
 //!   earlier than its expiry (indexes may name more, never less).
@@ -43,9 +44,10 @@ pub fn check_layout(conn: &mut Connection, prefix: &str, now_us: u64) -> Result<
         if ids != o.keys().collect() || ids != x.keys().collect() {
             return Err(format!("room {room}: entries, order and expiry hold different client ids"));
         }
-        let seqs: BTreeSet<u64> = o.values().map(|&s| s as u64).collect();
-        if seqs.len() != o.len() {
-            return Err(format!("room {room}: two entries share a write sequence"));
+        let reserved: Option<u64> = redis::cmd("HGET").arg(format!("{base}:m")).arg("r").query(conn).unwrap();
+        let reserved_ids = e.keys().filter(|id| id.first() == Some(&b'_')).count() as u64;
+        if reserved.unwrap_or(0) != reserved_ids {
+            return Err(format!("room {room}: r = {reserved:?}, but {reserved_ids} reserved client ids"));
         }
         let version: Option<u64> = redis::cmd("HGET").arg(format!("{base}:m")).arg("v").query(conn).unwrap();
         if !e.is_empty() && version.unwrap_or(0) == 0 {
@@ -73,6 +75,9 @@ pub fn check_layout(conn: &mut Connection, prefix: &str, now_us: u64) -> Result<
             let (Some(updated), Some(user), Some(_)) = (updated, user, parts.next()) else {
                 return Err(format!("room {room}: a value that is not <updated>:<user>:<state>"));
             };
+            if o[client] != updated as f64 {
+                return Err(format!("room {room}: an entry ordered by {} but written at {updated}", o[client]));
+            }
             let expires = x[client];
             if expires <= now_us as f64 {
                 continue; // expired, awaiting removal by the next operation on its room

@@ -45,7 +45,7 @@ presence.max_state_bytes=32K
 ;presence.default_ttl=150
 ; The segment file. Every process using the same path shares one table: give each site that does
 ; not trust the others its own (per pool: php_admin_value[presence.shm_path] = ...). Default:
-; /dev/shm/presence-v2-<uid>.seg, one per user.
+; /dev/shm/presence-v<layout>-<uid>.seg, one per user and layout version.
 ;presence.shm_path=/run/presence/site.seg
 INI
 cat >"$root/usr/share/doc/$package/copyright" <<'TXT'

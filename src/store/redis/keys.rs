@@ -5,11 +5,14 @@
 //!
 //! ```text
 //! P{R}:e     hash  client id -> "<updated µs>:<user id>:<encoded state>"
-//! P{R}:o     zset  client id scored by the room's write sequence (newest write last)
+//! P{R}:o     zset  client id scored by its write time (µs; newest last)
 //! P{R}:x     zset  client id scored by its expiry (µs)
-//! P{R}:m     hash  v = room version, s = write sequence, t = a ttl (µs) no live entry exceeds
+//! P{R}:m     hash  v = room version, t = a ttl (µs) no live entry exceeds, r = reserved client
+//!                  ids in E, c = the count the last exchange or leave with a count prefix left
 //! Prooms     zset  room name, scored by a time up to which it may hold live entries
 //! Puser:{U}  zset  "<room length>:<room><client id>" of user U, scored the same way
+//! Plive:secret               string  the live lane's secret (32 bytes), created once
+//! Plive:revoked:<U>:<scope>  string  µs: tokens of (scope, user U) issued until then are refused
 //! ```
 //!
 //! The braces are Redis Cluster hash tags: the four keys of a room always share one slot, so
@@ -60,6 +63,18 @@ impl Keys {
         format!("{}rooms", self.prefix)
     }
 
+    /// The live lane's secret (32 random bytes, created by the first process that issues a token).
+    pub(super) fn live_secret(&self) -> String {
+        format!("{}live:secret", self.prefix)
+    }
+
+    /// The time at or before which tokens of (scope, user) are refused.
+    pub(super) fn live_revoked(&self, scope: &[u8], user_id: u64) -> Vec<u8> {
+        let mut key = format!("{}live:revoked:{user_id}:", self.prefix).into_bytes();
+        key.extend_from_slice(scope);
+        key
+    }
+
     /// The index of one user's entries.
     pub(super) fn user(&self, user_id: u64) -> String {
         format!("{}user:{{{user_id}}}", self.prefix)
@@ -96,6 +111,8 @@ mod tests {
         assert_ne!(k.room("%7D")[0], k.room("}")[0]);
         assert_eq!(k.user(42), "presence:user:{42}");
         assert_eq!(k.rooms(), "presence:rooms");
+        assert_eq!(k.live_secret(), "presence:live:secret");
+        assert_eq!(k.live_revoked(b"site/1", 7), b"presence:live:revoked:7:site/1");
     }
 
     #[test]

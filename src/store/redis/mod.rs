@@ -9,10 +9,13 @@
 //!   changes atomically, the operation as a whole is not one snapshot (see the README).
 //! - The clock that decides expiry is the Redis server's (TIME inside the scripts), unless the
 //!   store is given a [`Clock`], whose time is then passed to every script (tests).
-//! - Round trips: an upsert is one (its index updates ride in the same pipeline), and its reply
-//!   carries the room's version, which answers a `room_version()` of the same room that follows
-//!   at once without asking again; a read, count, version or remove is one; the cross-room
-//!   operations are two.
+//! - Round trips: an upsert or an exchange is one (its index updates ride in the same
+//!   pipeline), and its reply carries the room's version, which answers a `room_version()` of the
+//!   same room that follows at once without asking again; a read, count, entry, version, remove
+//!   or leave is one; the cross-room operations are two. The live lane (`live.rs`): a token or a
+//!   revocation is one, a poll one (two the first time a process needs the secret).
+//!
+//! `backend.rs` implements the [`crate::store::PresenceStore`] trait with the helpers below.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,17 +23,19 @@ use std::time::Duration;
 
 use redis::{Connection, Pipeline, RedisResult, ScriptInvocation};
 
+mod backend;
 mod connection;
 mod hint;
 mod keys;
+mod live;
 mod scripts;
 pub mod target;
 
-use crate::store::api::{EntryList, PresenceStore, RoomSummary, Written};
+use crate::store::api::Upsert;
 use crate::store::clock::{Clock, SystemClock};
+use crate::store::entries::EntryList;
 use crate::store::error::Result;
-use crate::store::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId, MAX_SECONDS};
-use crate::store::stats::{BackendStats, RedisStats, Stats};
+use crate::store::input::{is_reserved, MaxAge, MAX_SECONDS};
 use connection::Link;
 pub use connection::LinkState;
 use hint::LastWrite;
@@ -65,6 +70,8 @@ pub struct RedisStore {
     clock: Option<Arc<dyn Clock>>,
     /// The last upsert's reply, answering the `room_version()` that follows it (`hint.rs`).
     last_write: LastWrite,
+    /// The live lane's keys, from the secret kept in Redis (`live.rs`).
+    live: live::Cache,
 }
 
 /// One entry as a script returns it: `"<updated µs>:<user id>:<state>"`.
@@ -97,7 +104,14 @@ impl RedisStore {
     /// [`crate::store::StoreError::Unavailable`] saying why.
     pub fn new(cfg: RedisConfig, clock: Option<Arc<dyn Clock>>) -> Self {
         let link = Link::new(target::parse(&cfg.url), target::shown(&cfg.url), cfg.timeout);
-        RedisStore { keys: Keys::new(&cfg.key_prefix), cfg, link, clock, last_write: LastWrite::default() }
+        RedisStore {
+            keys: Keys::new(&cfg.key_prefix),
+            cfg,
+            link,
+            clock,
+            last_write: LastWrite::default(),
+            live: live::Cache::default(),
+        }
     }
 
     pub fn config(&self) -> &RedisConfig {
@@ -192,17 +206,62 @@ impl RedisStore {
     }
 
     /// A user's index, grouped by room: room → client ids (the entries may have gone or
-    /// changed owner since; the per-room scripts check).
-    fn indexed_user(&self, user_id: u64, room_prefix: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    /// changed owner since; the per-room scripts check), reserved ones only `with_reserved`.
+    fn indexed_user(
+        &self,
+        user_id: u64,
+        room_prefix: &str,
+        with_reserved: bool,
+    ) -> Result<BTreeMap<String, Vec<String>>> {
         let mut rooms: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for m in self.index(self.keys.user(user_id), "", true)? {
             if let Some((room, client)) = parse_user_member(&m) {
-                if room.starts_with(room_prefix) {
+                if room.starts_with(room_prefix) && (with_reserved || !is_reserved(client.as_bytes())) {
                     rooms.entry(room.to_string()).or_default().push(client.to_string());
                 }
             }
         }
         Ok(rooms)
+    }
+
+    /// A per-room script that writes `w` (upsert, exchange), with the arguments every such
+    /// script takes first (see `lua/upsert.lua`).
+    fn on_write<'a>(&self, script: &'a redis::Script, w: &Upsert<'_>, now: u64) -> ScriptInvocation<'a> {
+        let ttl_us = w.ttl.micros();
+        let keep_ms = u64::from(w.ttl.secs()) * 1000 + BACKSTOP_MARGIN_MS;
+        let written = w.written_at.map_or(-1, |t| i64::try_from(t.micros()).unwrap_or(i64::MAX));
+        let mut inv = self.on_room(script, w.room.as_str());
+        inv.arg(now)
+            .arg(w.client_id.as_str())
+            .arg(w.user_id.get())
+            .arg(ttl_us)
+            .arg(w.state.bytes())
+            .arg(keep_ms)
+            .arg(written);
+        inv
+    }
+
+    /// Runs `write`, a script writing `w`, after the index updates for it, in one pipeline (one
+    /// round trip); the script's reply.
+    fn write_indexed<T: redis::FromRedisValue>(&self, w: &Upsert<'_>, write: &ScriptInvocation<'_>) -> Result<T> {
+        let (room, client_id, user_id) = (w.room.as_str(), w.client_id.as_str(), w.user_id.get());
+        // The indexes' scores: this process's idea of the entry's expiry, plus a margin for the
+        // time between the two writes and for clock skew (see INDEX_MARGIN_US).
+        let indexed_until = self.clock_us() + w.ttl.micros() + INDEX_MARGIN_US;
+        let (user_index, room_index) = (self.keys.user(user_id), self.keys.rooms());
+        // The indexes first: should the pipeline break in between, an index names an entry that
+        // does not exist (harmless), never the other way round. Plain commands, not scripts:
+        // each script call costs the server far more than a ZADD.
+        self.link.call(|c: &mut Connection| {
+            let mut p = Pipeline::with_capacity(5);
+            p.cmd("ZADD").arg(&user_index).arg(indexed_until).arg(user_member(room, client_id)).ignore();
+            p.cmd("PEXPIRE").arg(&user_index).arg(INDEX_KEEP_MS).ignore();
+            p.cmd("ZADD").arg(&room_index).arg("GT").arg(indexed_until).arg(room).ignore();
+            p.cmd("PEXPIRE").arg(&room_index).arg(INDEX_KEEP_MS).ignore();
+            p.invoke_script(write);
+            let (reply,): (T,) = p.query(c)?;
+            RedisResult::Ok(reply)
+        })
     }
 
     /// Runs a per-room script with `args` on every room of `rooms` (one round trip) and sums
@@ -221,210 +280,10 @@ impl RedisStore {
     }
 }
 
-impl PresenceStore for RedisStore {
-    fn upsert(
-        &self,
-        room: Room<'_>,
-        client_id: ClientId<'_>,
-        state: EncodedState<'_>,
-        user_id: UserId,
-        ttl: Ttl,
-    ) -> Result<Written> {
-        let (room, client_id, user_id) = (room.as_str(), client_id.as_str(), user_id.get());
-        let now = self.now_arg();
-        let ttl_us = ttl.micros();
-        let keep_ms = u64::from(ttl.secs()) * 1000 + BACKSTOP_MARGIN_MS;
-        // The indexes' scores: this process's idea of the entry's expiry, plus a margin for the
-        // time between the two writes and for clock skew (see INDEX_MARGIN_US).
-        let indexed_until = self.clock_us() + ttl_us + INDEX_MARGIN_US;
-        let mut write = self.on_room(&scripts::UPSERT, room);
-        write.arg(now).arg(client_id).arg(user_id).arg(ttl_us).arg(state.bytes()).arg(keep_ms);
-        let (user_index, room_index) = (self.keys.user(user_id), self.keys.rooms());
-        // The indexes first: should the pipeline break in between, an index names an entry that
-        // does not exist (harmless), never the other way round. Plain commands, not scripts:
-        // each script call costs the server far more than a ZADD.
-        let (outcome, version, _expired): (u8, u64, u64) = self.link.call(|c: &mut Connection| {
-            let mut p = Pipeline::with_capacity(5);
-            p.cmd("ZADD").arg(&user_index).arg(indexed_until).arg(user_member(room, client_id)).ignore();
-            p.cmd("PEXPIRE").arg(&user_index).arg(INDEX_KEEP_MS).ignore();
-            p.cmd("ZADD").arg(&room_index).arg("GT").arg(indexed_until).arg(room).ignore();
-            p.cmd("PEXPIRE").arg(&room_index).arg(INDEX_KEEP_MS).ignore();
-            p.invoke_script(&write);
-            let (reply,): ((u8, u64, u64),) = p.query(c)?;
-            RedisResult::Ok(reply)
-        })?;
-        self.last_write.remember(room, version, now, self.link.round_trips());
-        Ok(match outcome {
-            0 => Written::Joined,
-            1 => Written::Changed,
-            _ => Written::Refreshed,
-        })
-    }
-
-    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList> {
-        let room = room.as_str();
-        // The script reads 0 as "no limit": a Limit is never 0.
-        let limit = limit.map_or(0, |l| l.get().min(u32::MAX as usize));
-        let mut inv = self.on_room(&scripts::READ, room);
-        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age)).arg(limit);
-        let flat: Vec<Vec<u8>> = self.run(&inv)?;
-        let mut out = EntryList::default();
-        push_entries(&mut out, room, &flat);
-        Ok(out)
-    }
-
-    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64> {
-        let mut inv = self.on_room(&scripts::COUNT, room.as_str());
-        inv.arg(self.now_arg()).arg(Self::max_age_us(max_age));
-        self.run(&inv)
-    }
-
-    fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool> {
-        let mut inv = self.on_room(&scripts::REMOVE, room.as_str());
-        inv.arg(self.now_arg()).arg(client_id.as_str());
-        Ok(self.run::<u8>(&inv)? == 1)
-    }
-
-    fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64> {
-        let user_id = user_id.get();
-        let now = self.now_arg();
-        let rooms = self.indexed_user(user_id, room_prefix.as_str())?;
-        let invs: Vec<_> = rooms
-            .iter()
-            .map(|(room, clients)| {
-                let mut inv = self.on_room(&scripts::REMOVE_USER, room);
-                inv.arg(now).arg(user_id).arg(clients.as_slice());
-                inv
-            })
-            .collect();
-        Ok(self.run_all::<u64>(&invs)?.into_iter().sum())
-    }
-
-    fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList> {
-        let user_id = user_id.get();
-        let now = self.now_arg();
-        let rooms = self.indexed_user(user_id, "")?;
-        let invs: Vec<_> = rooms
-            .iter()
-            .map(|(room, clients)| {
-                let mut inv = self.on_room(&scripts::PICK, room);
-                inv.arg(now).arg(Self::max_age_us(max_age)).arg(user_id).arg(clients.as_slice());
-                inv
-            })
-            .collect();
-        let replies: Vec<Vec<Vec<u8>>> = self.run_all(&invs)?;
-        let mut out = EntryList::default();
-        for (room, flat) in rooms.keys().zip(&replies) {
-            push_entries(&mut out, room, flat);
-        }
-        out.sort_newest_first();
-        Ok(out)
-    }
-
-    fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>> {
-        let now = self.now_arg();
-        let names = self.indexed_rooms(prefix.as_str(), true)?;
-        let invs: Vec<_> = names
-            .iter()
-            .map(|room| {
-                let mut inv = self.on_room(&scripts::SUMMARY, room);
-                inv.arg(now).arg(Self::max_age_us(max_age));
-                inv
-            })
-            .collect();
-        let counts: Vec<(u64, u64)> = self.run_all(&invs)?;
-        let mut out: Vec<RoomSummary> = names
-            .into_iter()
-            .zip(counts)
-            .filter(|(_, (entries, _))| *entries > 0)
-            .map(|(room, (entries, users))| RoomSummary { room, entries, users })
-            .collect();
-        out.sort_by(|a, b| a.room.cmp(&b.room));
-        Ok(out)
-    }
-
-    fn room_version(&self, room: Room<'_>) -> Result<u64> {
-        let room = room.as_str();
-        if let Some(version) = self.last_write.answer(room, self.now_arg(), self.link.round_trips()) {
-            return Ok(version);
-        }
-        let mut inv = self.on_room(&scripts::VERSION, room);
-        inv.arg(self.now_arg());
-        self.run(&inv)
-    }
-
-    fn gc(&self) -> Result<u64> {
-        // Not pruned first: a room the index would drop holds only expired entries, which gc
-        // removes. Then the rooms index drops the rooms whose time passed a margin ago (by this
-        // process's clock, which wrote those times).
-        let rooms = self.indexed_rooms("", false)?;
-        let now = self.now_arg();
-        let mut invs: Vec<_> = Vec::with_capacity(rooms.len());
-        for r in &rooms {
-            let mut inv = self.on_room(&scripts::EXPIRE, r);
-            inv.arg(now);
-            invs.push(inv);
-        }
-        let stale_before = self.clock_us().saturating_sub(INDEX_MARGIN_US);
-        let room_index = self.keys.rooms();
-        self.link.call(|c: &mut Connection| {
-            let mut p = Pipeline::with_capacity(invs.len() + 1);
-            for inv in &invs {
-                p.invoke_script(inv);
-            }
-            p.cmd("ZREMRANGEBYSCORE").arg(&room_index).arg("-inf").arg(format!("({stale_before}")).ignore();
-            Ok(p.query::<Vec<u64>>(c)?.into_iter().sum())
-        })
-    }
-
-    fn flush(&self, prefix: Prefix<'_>) -> Result<u64> {
-        let rooms = self.indexed_rooms(prefix.as_str(), false)?;
-        self.sum_over_rooms(&scripts::FLUSH, &rooms)
-    }
-
-    fn stats(&self) -> Result<Stats> {
-        // Not pruned: rooms whose entries all expired but were not removed yet still count, as
-        // they still hold memory.
-        let rooms = self.indexed_rooms("", false)?;
-        let (memory, lens): (String, Vec<u64>) = self.link.call(|c: &mut Connection| {
-            let mut p = Pipeline::with_capacity(rooms.len() + 1);
-            p.cmd("INFO").arg("memory");
-            for r in &rooms {
-                let [e, ..] = self.keys.room(r);
-                p.cmd("HLEN").arg(e);
-            }
-            let mut replies: Vec<redis::Value> = p.query(c)?;
-            let lens: Vec<u64> =
-                replies.split_off(1).into_iter().map(redis::from_redis_value).collect::<std::result::Result<_, _>>()?;
-            let memory: String = redis::from_redis_value(replies.remove(0))?;
-            RedisResult::Ok((memory, lens))
-        })?;
-        let field = |name: &str| {
-            memory
-                .lines()
-                .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(':')))
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        Ok(Stats {
-            live_entries: lens.iter().sum(),
-            rooms: lens.iter().filter(|&&n| n > 0).count() as u64,
-            bytes_used: field("used_memory"),
-            bytes_total: field("maxmemory"),
-            layout_version: KEY_LAYOUT_VERSION,
-            backend: BackendStats::Redis(RedisStats {
-                server: self.server().to_string(),
-                server_version: self.server_version().unwrap_or_default(),
-                key_prefix: self.cfg.key_prefix.clone(),
-                round_trips: self.round_trips(),
-                connects: self.connects(),
-            }),
-        })
-    }
-}
-
 /// The version of the key layout and value format in `keys.rs` and `lua/`.
-pub const KEY_LAYOUT_VERSION: u32 = 1;
+/// 2: a room's O scored by write time (was: a write sequence); M keeps r (reserved ids) and c (the
+/// remembered count); the live lane's keys.
+pub const KEY_LAYOUT_VERSION: u32 = 2;
 
 #[cfg(test)]
 mod tests {

@@ -237,8 +237,13 @@ fn create_in(fd: &Fd, path: &Path, geo: Geometry, st: &libc::stat, version_seed:
         path: path.display().to_string(),
         message: format!("no random source for the hash key: {e}"),
     })?;
+    let secret = crate::store::live::Secret::random().map_err(|e| StoreError::Attach {
+        path: path.display().to_string(),
+        message: format!("no random source for the live secret: {e}"),
+    })?;
     let mut seg = map(fd, path, geo, st)?;
     seg.write_hash_key(key);
+    seg.write_live_secret(LiveSecret(secret.0));
     initialise(&seg, version_seed)?;
     Ok(seg)
 }

@@ -1,12 +1,12 @@
 //! A full invariant check of the table, for tests (after crashes, damage and random operation
 //! sequences) and for operators who want to know. O(everything); never run on a request path.
 //! It checks what the write path guarantees whatever the clock does: links, counts, checksums,
-//! TTLs and the expiry floor — not that timestamps are in order (a wall clock stepped back
-//! writes newer entries with older times).
+//! TTLs, flags, the expiry floors, and each room's order (by write time, then client id).
 
 use super::hash;
 use super::layout::*;
 use super::table::Locked;
+use crate::store::entries::room_order;
 
 impl Locked<'_> {
     pub(crate) fn check_integrity(&self) -> Result<(), String> {
@@ -48,6 +48,12 @@ impl Locked<'_> {
             let (client, state) = content.split_at(e.client_len as usize);
             if hash::content_checksum(e.user_id, client, state) != e.checksum {
                 return err(format!("entry {i}: checksum mismatch"));
+            }
+            if e.is_reserved() != client.starts_with(b"_") || e.flags & !(FLAG_RESERVED | FLAG_LOW) != 0 {
+                return err(format!("entry {i}: flags {:#x} do not match its client id", e.flags));
+            }
+            if e.expires_us < r.expiry_floor {
+                return err(format!("entry {i}: expires before its room's expiry floor"));
             }
             if self.hash_key().entry(r.name_hash, client) != e.key_hash {
                 return err(format!("entry {i}: key hash mismatch"));
@@ -94,13 +100,22 @@ impl Locked<'_> {
             if r.count == 0 || r.count != room_members[ri as usize] {
                 return err(format!("room {ri}: count {} but {} members", r.count, room_members[ri as usize]));
             }
-            // In write order, which is not timestamp order once the wall clock stepped back.
+            // Newest write time first, equal times by client id from the highest bytes down.
             let (mut i, mut prev, mut n) = (r.head, NIL, 0u32);
+            let mut before: Option<(u64, Vec<u8>)> = None;
             while i != NIL {
                 let e = seg.entry(i).map_err(|_| format!("room {ri}: link {i} out of range"))?;
                 if e.room != ri || e.room_prev != prev {
                     return err(format!("room {ri}: list broken at entry {i}"));
                 }
+                let mut client = [0u8; MAX_KEY_BYTES];
+                let client = self.read_client(&e, &mut client).map_err(|_| format!("entry {i}: unreadable"))?.to_vec();
+                if let Some((t, c)) = &before {
+                    if room_order((*t, c), (e.updated_us, &client)) != std::cmp::Ordering::Less {
+                        return err(format!("room {ri}: entry {i} out of order"));
+                    }
+                }
+                before = Some((e.updated_us, client));
                 n += 1;
                 if n > r.count {
                     return err(format!("room {ri}: list longer than its count"));
@@ -120,21 +135,27 @@ impl Locked<'_> {
         if rooms != c.live_rooms {
             return err(format!("live_rooms {} but {rooms} records in use", c.live_rooms));
         }
-        let (mut i, mut prev, mut n) = (c.lru_head, NIL, 0u32);
-        while i != NIL {
-            let e = seg.entry(i).map_err(|_| format!("lru link {i} out of range"))?;
-            if e.used != USED || e.lru_prev != prev {
-                return err(format!("write-order list broken at {i}"));
+        let mut in_order_lists = 0u32;
+        for (low, head, tail) in [(false, c.lru_head, c.lru_tail), (true, c.low_head, c.low_tail)] {
+            let (mut i, mut prev) = (head, NIL);
+            while i != NIL {
+                let e = seg.entry(i).map_err(|_| format!("lru link {i} out of range"))?;
+                if e.used != USED || e.lru_prev != prev || e.is_low() != low {
+                    return err(format!("write-order list broken at {i}"));
+                }
+                in_order_lists += 1;
+                if in_order_lists > live {
+                    return err("write-order lists have a cycle".into());
+                }
+                prev = i;
+                i = e.lru_next;
             }
-            n += 1;
-            if n > live {
-                return err("write-order list has a cycle".into());
+            if tail != prev {
+                return err(format!("write-order list (low: {low}) ends at {tail}, not {prev}"));
             }
-            prev = i;
-            i = e.lru_next;
         }
-        if n != live || c.lru_tail != prev {
-            return err(format!("write-order list holds {n} of {live}"));
+        if in_order_lists != live {
+            return err(format!("write-order lists hold {in_order_lists} of {live}"));
         }
         let mut free = 0u32;
         let mut f = c.free_chunk_head;

@@ -49,6 +49,26 @@ impl Locked<'_> {
         Ok(())
     }
 
+    /// Copies an entry's client id into `buf` (no allocation: it runs on room walks) and
+    /// returns it.
+    pub(crate) fn read_client<'b>(&self, e: &EntryRec, buf: &'b mut [u8; MAX_KEY_BYTES]) -> Result<&'b [u8], Corrupt> {
+        let len = e.client_len as usize;
+        if len > MAX_KEY_BYTES || e.checked_content_len().is_none() {
+            return Err(Corrupt);
+        }
+        let mut c = e.first_chunk;
+        let mut at = 0;
+        while at < len {
+            let take = (len - at).min(CHUNK_SIZE);
+            self.seg.read_chunk(c, &mut buf[at..at + take])?;
+            at += take;
+            if at < len {
+                c = self.seg.chunk_next(c)?;
+            }
+        }
+        Ok(&buf[..len])
+    }
+
     pub(crate) fn content_equals(&self, e: &EntryRec, client: &[u8], state: &[u8]) -> Result<bool, Corrupt> {
         if e.client_len as usize != client.len() || e.state_len as usize != state.len() {
             return Ok(false);

@@ -1,7 +1,8 @@
 //! Expiry and eviction, under the segment lock ([`Locked`]): the sweep that piggybacks on every
 //! write, the expiry floors that make a search for expired entries free while nothing can have
 //! expired, a wall clock stepped back, and freeing space for a write (expired entries first,
-//! then the least recently written live ones).
+//! then — for a write that may evict — the least recently written live ones: first those written
+//! without the right to evict, then the others).
 
 use super::layout::*;
 use super::table::{Locked, Reason};
@@ -26,6 +27,11 @@ impl Locked<'_> {
             e.expires_us = latest;
             self.seg.set_entry(i, e)?;
             self.note_expiry(latest);
+            let mut r = self.seg.room(e.room)?;
+            if r.expiry_floor > latest {
+                r.expiry_floor = latest;
+                self.seg.set_room(e.room, &r)?;
+            }
         }
         Ok(e.expires_us <= now_us)
     }
@@ -55,10 +61,10 @@ impl Locked<'_> {
         Ok(())
     }
 
-    /// Evicts the least recently written entry, which the caller has established is live (no
-    /// expired entry is stored); false when the table is empty.
+    /// Evicts the least recently written entry of the low list, else of the main list, which the
+    /// caller has established is live (no expired entry is stored); false when the table is empty.
     fn evict_oldest_live(&mut self, now_us: u64) -> Result<bool, Corrupt> {
-        let i = self.c.lru_head;
+        let i = if self.c.low_head != NIL { self.c.low_head } else { self.c.lru_head };
         if i == NIL {
             return Ok(false);
         }
@@ -140,15 +146,23 @@ impl Locked<'_> {
     }
 
     /// Frees space until `ok` holds: expired entries first, as many as it takes (so an expired
-    /// room is reclaimed before any live entry goes), then the least recently written live
-    /// entries. False when nothing is left to evict.
-    pub(crate) fn make_room(&mut self, now_us: u64, ok: impl Fn(&Self) -> bool) -> Result<bool, Corrupt> {
+    /// room is reclaimed before any live entry goes), then, when `may_evict`, the least recently
+    /// written live entries (the low list first). False when nothing is left to free.
+    pub(crate) fn make_room(
+        &mut self,
+        now_us: u64,
+        may_evict: bool,
+        ok: impl Fn(&Self) -> bool,
+    ) -> Result<bool, Corrupt> {
         while !ok(self) {
             if !self.expire_one(now_us)? {
                 break;
             }
         }
         while !ok(self) {
+            if !may_evict {
+                return Ok(false);
+            }
             if !self.evict_oldest_live(now_us)? {
                 return Ok(false);
             }

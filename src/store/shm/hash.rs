@@ -44,6 +44,14 @@ impl HashKey {
         h.finish()
     }
 
+    /// The hash of a live lane's (scope, user): which revocation slot they share.
+    pub(crate) fn revocation(&self, scope: &[u8], user_id: u64) -> u64 {
+        let mut h = self.hasher();
+        h.write_u64(user_id);
+        h.write(scope);
+        h.finish()
+    }
+
     /// The hash of a user id in the per-user index.
     pub(crate) fn user(&self, user_id: u64) -> u64 {
         let mut h = self.hasher();

@@ -9,13 +9,15 @@
 //! - the hash functions in `hash.rs` and the codec in `codec.rs` are part of the layout.
 //!
 //! ```text
-//! offset 0        Header (4 KiB): magic, version, size, geometry, hash key, robust mutex, counters
+//! offset 0        Header (4 KiB): magic, version, size, geometry, hash key, live secret,
+//!                 robust mutex, counters
 //! entries_off     EntryRec × entry_capacity        (96 B each)
 //! entry_bkt_off   u32 × entry_buckets             (head of each entry hash chain)
 //! user_bkt_off    u32 × entry_buckets             (head of each user list: entries by user id)
-//! rooms_off       RoomRec × room_capacity          (40 B each)
+//! rooms_off       RoomRec × room_capacity          (56 B each)
 //! room_names_off  [u8; 192] × room_capacity        (name bytes of room i)
 //! room_bkt_off    u32 × room_buckets              (head of each room hash chain)
+//! revocations_off u64 × revocation_slots          (live lane: not-before µs per (scope, user) hash)
 //! chunk_next_off  u32 × chunk_count               (next chunk of a chain, or NIL)
 //! chunks_off      [u8; 128] × chunk_count          (client id then encoded state, chained)
 //! ```
@@ -27,7 +29,7 @@ pub use crate::store::input::{MAX_KEY_BYTES, MAX_STATE_LIMIT};
 /// "PRESENCE" with its last byte replaced by the layout generation marker.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"PRESNCE\x01");
 /// Bumped whenever anything below (or the hash/codec) changes meaning.
-pub const LAYOUT_VERSION: u32 = 4;
+pub const LAYOUT_VERSION: u32 = 5;
 /// Written last during initialisation: a file without it was never finished.
 pub const READY: u32 = 0x5245_4459;
 pub const HEADER_SIZE: u64 = 4096;
@@ -44,6 +46,13 @@ pub const MIN_SEGMENT: u64 = 256 * 1024;
 pub const MAX_SEGMENT: u64 = 1 << 30;
 /// Room versions stay below this (2^53), so JavaScript's numbers hold them exactly.
 pub const MAX_VERSION: u64 = 1 << 53;
+/// `EntryRec::flags`: the client id starts with `_` (a reserved entry, left out of listings).
+pub const FLAG_RESERVED: u32 = 1;
+/// `EntryRec::flags`: written by a write that may not evict (`$may_evict = false`); such an
+/// entry is in the low write-order list, evicted before any other live entry.
+pub const FLAG_LOW: u32 = 2;
+/// Most revocation slots, whatever the segment's size (512 KiB of them).
+pub const MAX_REVOCATION_SLOTS: u32 = 1 << 16;
 
 /// The part of the header every process validates before using the segment.
 #[repr(C)]
@@ -61,7 +70,8 @@ pub struct Geometry {
     pub room_buckets: u32,
     /// Number of chunks.
     pub chunk_count: u32,
-    pub _pad: u32,
+    /// Number of revocation slots (a power of two).
+    pub revocation_slots: u32,
     pub entries_off: u64,
     pub entry_buckets_off: u64,
     /// Heads of the per-user lists (as many as entry buckets).
@@ -71,6 +81,8 @@ pub struct Geometry {
     pub room_buckets_off: u64,
     pub chunk_next_off: u64,
     pub chunks_off: u64,
+    /// The live lane's revocation slots, only ever reached with atomic operations (no lock).
+    pub revocations_off: u64,
 }
 
 /// Mutable bookkeeping, only read or written while holding the segment lock.
@@ -89,10 +101,15 @@ pub struct Counters {
     pub free_chunk_head: u32,
     /// Length of the free chunk list.
     pub free_chunks: u32,
-    /// Least recently written entry (evicted first).
+    /// Least recently written entry of the main write-order list (evicted after the low list).
     pub lru_head: u32,
-    /// Most recently written entry.
+    /// Most recently written entry of the main list.
     pub lru_tail: u32,
+    /// Least recently written entry of the low write-order list (entries with [`FLAG_LOW`]),
+    /// the first live entry evicted.
+    pub low_head: u32,
+    /// Most recently written entry of the low list.
+    pub low_tail: u32,
     /// Next entry index the piggybacked expiry sweep looks at.
     pub sweep_cursor: u32,
     /// 1 while a holder is mid-operation; found set on acquire, it means the holder died or
@@ -142,6 +159,12 @@ pub struct HashKey {
     pub k1: u64,
 }
 
+/// The live lane's secret, chosen at random when the file is created and never changed: tokens
+/// signed with it stop working when the file is replaced.
+#[repr(C)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveSecret(pub [u8; 32]);
+
 /// Space for the process-shared robust mutex (`pthread_mutex_t` is 40 bytes on glibc x86_64/arm64).
 #[repr(C, align(64))]
 pub struct LockSpace(pub [u8; 64]);
@@ -158,6 +181,8 @@ pub struct Header {
     pub geometry: Geometry,
     /// Written once, before the ready mark; every process copies it at attach.
     pub hash_key: HashKey,
+    /// Written once, before the ready mark; every process copies it at attach.
+    pub live_secret: LiveSecret,
     /// The segment lock (a `pthread_mutex_t`, process-shared and robust).
     pub lock: LockSpace,
     /// Guarded by `lock`.
@@ -202,7 +227,8 @@ pub struct EntryRec {
     pub user_next: u32,
     /// The TTL it was written with, 1..=86400 seconds.
     pub ttl_secs: u32,
-    pub _reserved: u32,
+    /// [`FLAG_RESERVED`] (always equal to the client id starting with `_`) and [`FLAG_LOW`].
+    pub flags: u32,
 }
 
 /// One room. Free records have `used != USED` and are linked through `hash_next`.
@@ -224,6 +250,14 @@ pub struct RoomRec {
     pub count: u32,
     /// Next room in the same hash bucket; next free record when free.
     pub hash_next: u32,
+    /// The count of client ids with the count prefix, as the last exchange or leave that passed
+    /// one left it (0 for a new room).
+    pub tally: u32,
+    pub _pad: u32,
+    /// No entry of the room expires before this (µs): a lower bound, lowered by every write
+    /// and set exactly by every walk of the room. A write into the room walks it first (removing
+    /// what expired) only once now has reached it.
+    pub expiry_floor: u64,
 }
 
 impl EntryRec {
@@ -246,7 +280,7 @@ impl EntryRec {
         user_prev: NIL,
         user_next: NIL,
         ttl_secs: 0,
-        _reserved: 0,
+        flags: 0,
     };
 
     pub fn content_len(&self) -> usize {
@@ -264,11 +298,30 @@ impl EntryRec {
     pub fn ttl_us(&self) -> u64 {
         u64::from(self.ttl_secs) * 1_000_000
     }
+
+    pub fn is_reserved(&self) -> bool {
+        self.flags & FLAG_RESERVED != 0
+    }
+
+    pub fn is_low(&self) -> bool {
+        self.flags & FLAG_LOW != 0
+    }
 }
 
 impl RoomRec {
-    pub const FREE: RoomRec =
-        RoomRec { used: 0, name_len: 0, name_hash: 0, version: 0, head: NIL, tail: NIL, count: 0, hash_next: NIL };
+    pub const FREE: RoomRec = RoomRec {
+        used: 0,
+        name_len: 0,
+        name_hash: 0,
+        version: 0,
+        head: NIL,
+        tail: NIL,
+        count: 0,
+        hash_next: NIL,
+        tally: 0,
+        _pad: 0,
+        expiry_floor: u64::MAX,
+    };
 }
 
 /// Chunks needed to hold `len` content bytes (at least one).
@@ -277,9 +330,9 @@ pub fn chunks_for(len: usize) -> usize {
 }
 
 /// Bytes of segment budgeted per entry when sizing: its record, its share of buckets (entry and
-/// user) and rooms
-/// (one room per four entries), and three chunks of content (a typical heartbeat state).
-const BUDGET_PER_ENTRY: u64 = 96 + 16 + (40 + 192 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
+/// user) and rooms (one room per four entries, with its bucket and revocation slot), and three
+/// chunks of content (a typical heartbeat state).
+const BUDGET_PER_ENTRY: u64 = 96 + 16 + (56 + 192 + 8 + 8) / 4 + 3 * (CHUNK_SIZE as u64 + 4);
 
 fn align64(v: u64) -> u64 {
     (v + 63) & !63
@@ -295,13 +348,15 @@ impl Geometry {
         let entry_buckets = entry_capacity.next_power_of_two();
         let room_capacity = (entry_capacity / 4).max(16);
         let room_buckets = room_capacity.next_power_of_two();
+        let revocation_slots = room_buckets.min(MAX_REVOCATION_SLOTS);
         let entries_off = align64(HEADER_SIZE);
         let entry_buckets_off = align64(entries_off + u64::from(entry_capacity) * size_of::<EntryRec>() as u64);
         let user_buckets_off = align64(entry_buckets_off + u64::from(entry_buckets) * 4);
         let rooms_off = align64(user_buckets_off + u64::from(entry_buckets) * 4);
         let room_names_off = align64(rooms_off + u64::from(room_capacity) * size_of::<RoomRec>() as u64);
         let room_buckets_off = align64(room_names_off + u64::from(room_capacity) * ROOM_NAME_BYTES as u64);
-        let chunk_next_off = align64(room_buckets_off + u64::from(room_buckets) * 4);
+        let revocations_off = align64(room_buckets_off + u64::from(room_buckets) * 4);
+        let chunk_next_off = align64(revocations_off + u64::from(revocation_slots) * 8);
         let left = total_size.checked_sub(chunk_next_off)?;
         let chunk_count = ((left.saturating_sub(64)) / (CHUNK_SIZE as u64 + 4)).min(u64::from(NIL) - 1) as u32;
         let chunks_off = align64(chunk_next_off + u64::from(chunk_count) * 4);
@@ -312,7 +367,7 @@ impl Geometry {
             room_capacity,
             room_buckets,
             chunk_count,
-            _pad: 0,
+            revocation_slots,
             entries_off,
             entry_buckets_off,
             user_buckets_off,
@@ -321,6 +376,7 @@ impl Geometry {
             room_buckets_off,
             chunk_next_off,
             chunks_off,
+            revocations_off,
         };
         (g.end_of_chunks() <= total_size && chunk_count >= entry_capacity).then_some(g)
     }
@@ -332,10 +388,11 @@ impl Geometry {
 
 // Compile-time layout checks: a change here is a change of LAYOUT_VERSION.
 const _: () = assert!(size_of::<EntryRec>() == 96 && align_of::<EntryRec>() == 8);
-const _: () = assert!(size_of::<RoomRec>() == 40 && align_of::<RoomRec>() == 8);
-const _: () = assert!(size_of::<Geometry>() == 96);
-const _: () = assert!(size_of::<Counters>() == 136);
+const _: () = assert!(size_of::<RoomRec>() == 56 && align_of::<RoomRec>() == 8);
+const _: () = assert!(size_of::<Geometry>() == 104);
+const _: () = assert!(size_of::<Counters>() == 144);
 const _: () = assert!(size_of::<HashKey>() == 16);
+const _: () = assert!(size_of::<LiveSecret>() == crate::store::live::SECRET_BYTES);
 const _: () = assert!(size_of::<Header>() as u64 <= HEADER_SIZE);
 const _: () = assert!(size_of::<libc::pthread_mutex_t>() <= size_of::<LockSpace>());
 const _: () = assert!(align_of::<libc::pthread_mutex_t>() <= align_of::<LockSpace>());
@@ -355,6 +412,11 @@ mod tests {
             assert!(g.entry_buckets.is_power_of_two() && g.entry_buckets >= g.entry_capacity);
             assert!(g.chunk_count >= g.entry_capacity);
             assert_eq!(g.chunks_off % 64, 0);
+            assert!(g.revocation_slots.is_power_of_two() && g.revocation_slots <= MAX_REVOCATION_SLOTS);
+            assert!(
+                g.revocations_off.is_multiple_of(64)
+                    && g.revocations_off + u64::from(g.revocation_slots) * 8 <= g.chunk_next_off
+            );
         }
         assert!(Geometry::for_size(MIN_SEGMENT - 1).is_none());
         let g = Geometry::for_size(32 << 20).unwrap();

@@ -1,6 +1,7 @@
 //! The linked structures of entries, all doubly linked through indices in the entry records except
-//! the hash chains: a room's list (newest write first), the write-order list (least recently
-//! written at the head, evicted first), the per-user lists, and the entry hash chains. Runs under
+//! the hash chains: a room's list (newest write time first), the two write-order lists (least
+//! recently written at the head, evicted first: the low list of entries written without the
+//! right to evict, then the main one), the per-user lists, and the entry hash chains. Runs under
 //! the segment lock ([`Locked`]).
 
 use super::layout::*;
@@ -8,18 +9,53 @@ use super::table::Locked;
 use crate::store::error::Corrupt;
 
 impl Locked<'_> {
-    /// Puts entry `i` (whose record the caller holds in `e`) at the head of room `r`'s list.
-    pub(crate) fn room_push_front(&mut self, r: &mut RoomRec, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        e.room_prev = NIL;
-        e.room_next = r.head;
-        if r.head != NIL {
-            let mut h = self.seg.entry(r.head)?;
-            h.room_prev = i;
-            self.seg.set_entry(r.head, &h)?;
-        } else {
-            r.tail = i;
+    /// Links entry `i` (whose record the caller holds in `e`, its client id in `client`) into
+    /// room `r`'s list at its place: newest write time first, equal times by client id from the
+    /// highest bytes down. A write at now lands at the head after one comparison; only a write
+    /// with an older time (a relay's) walks further.
+    pub(crate) fn room_insert(
+        &mut self,
+        r: &mut RoomRec,
+        i: u32,
+        e: &mut EntryRec,
+        client: &[u8],
+    ) -> Result<(), Corrupt> {
+        let mut buf = [0u8; MAX_KEY_BYTES];
+        let (mut prev, mut next) = (NIL, r.head);
+        let mut steps = 0;
+        while next != NIL {
+            steps += 1;
+            if steps > self.geo.entry_capacity {
+                return Err(Corrupt); // longer than the table: a cycle
+            }
+            let n = self.seg.entry(next)?;
+            let goes_first = match n.updated_us.cmp(&e.updated_us) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Less => false,
+                std::cmp::Ordering::Equal => self.read_client(&n, &mut buf)? > client,
+            };
+            if !goes_first {
+                break;
+            }
+            prev = next;
+            next = n.room_next;
         }
-        r.head = i;
+        e.room_prev = prev;
+        e.room_next = next;
+        if prev == NIL {
+            r.head = i;
+        } else {
+            let mut p = self.seg.entry(prev)?;
+            p.room_next = i;
+            self.seg.set_entry(prev, &p)?;
+        }
+        if next == NIL {
+            r.tail = i;
+        } else {
+            let mut n = self.seg.entry(next)?;
+            n.room_prev = i;
+            self.seg.set_entry(next, &n)?;
+        }
         Ok(())
     }
 
@@ -41,34 +77,50 @@ impl Locked<'_> {
         Ok(())
     }
 
-    pub(crate) fn lru_push_back(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
-        e.lru_next = NIL;
-        e.lru_prev = self.c.lru_tail;
-        if self.c.lru_tail != NIL {
-            let mut t = self.seg.entry(self.c.lru_tail)?;
-            t.lru_next = i;
-            self.seg.set_entry(self.c.lru_tail, &t)?;
+    /// The ends (head, tail) of the write-order list an entry with these flags belongs to: the
+    /// low list for entries written without the right to evict, else the main one.
+    fn order_ends(&mut self, flags: u32) -> (&mut u32, &mut u32) {
+        if flags & FLAG_LOW != 0 {
+            (&mut self.c.low_head, &mut self.c.low_tail)
         } else {
-            self.c.lru_head = i;
+            (&mut self.c.lru_head, &mut self.c.lru_tail)
         }
-        self.c.lru_tail = i;
+    }
+
+    /// Appends entry `i` (held by the caller in `e`) to its write-order list, as the most recent.
+    pub(crate) fn lru_push_back(&mut self, i: u32, e: &mut EntryRec) -> Result<(), Corrupt> {
+        let seg = self.seg;
+        let (head, tail) = self.order_ends(e.flags);
+        e.lru_next = NIL;
+        e.lru_prev = *tail;
+        if *tail != NIL {
+            let mut t = seg.entry(*tail)?;
+            t.lru_next = i;
+            seg.set_entry(*tail, &t)?;
+        } else {
+            *head = i;
+        }
+        *tail = i;
         Ok(())
     }
 
+    /// Takes an entry out of the write-order list its flags name.
     pub(crate) fn lru_unlink(&mut self, e: &EntryRec) -> Result<(), Corrupt> {
+        let seg = self.seg;
+        let (head, tail) = self.order_ends(e.flags);
         if e.lru_prev == NIL {
-            self.c.lru_head = e.lru_next;
+            *head = e.lru_next;
         } else {
-            let mut p = self.seg.entry(e.lru_prev)?;
+            let mut p = seg.entry(e.lru_prev)?;
             p.lru_next = e.lru_next;
-            self.seg.set_entry(e.lru_prev, &p)?;
+            seg.set_entry(e.lru_prev, &p)?;
         }
         if e.lru_next == NIL {
-            self.c.lru_tail = e.lru_prev;
+            *tail = e.lru_prev;
         } else {
-            let mut n = self.seg.entry(e.lru_next)?;
+            let mut n = seg.entry(e.lru_next)?;
             n.lru_prev = e.lru_prev;
-            self.seg.set_entry(e.lru_next, &n)?;
+            seg.set_entry(e.lru_next, &n)?;
         }
         Ok(())
     }

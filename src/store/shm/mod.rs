@@ -5,20 +5,25 @@
 //!
 //! Layers, each using only those below it: `layout` (the binary format) and `hash` → `segment`
 //! (the mapping, bounds-checked access) and `lock` (the robust mutex) → `table` (the `Locked`
-//! guard, rooms, lookups, removal) with `lists`, `content`, `expiry`, `write`, `query`, `repair`,
-//! `check` → `attach` (open, validate, create, replace) → this file.
+//! guard, rooms, lookups, removal) with `lists`, `content`, `expiry`, `write`, `query`,
+//! `exchange`, `repair`, `check`; `live` (revocation slots) → `attach` (open, validate, create,
+//! replace) → this file (attaching, the lock protocol) → `backend` (each call of the
+//! [`crate::store::PresenceStore`] trait: prepared, then run under the lock).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod attach;
+mod backend;
 mod check;
 mod content;
+mod exchange;
 mod expiry;
 mod hash;
 pub mod layout;
 mod lists;
+mod live;
 mod lock;
 mod query;
 mod repair;
@@ -26,16 +31,13 @@ mod segment;
 mod table;
 mod write;
 
-use crate::store::api::{EntryList, PresenceStore, RoomSummary, Written};
 use crate::store::clock::Clock;
 use crate::store::error::{Corrupt, Result, StoreError};
-use crate::store::input::{ClientId, EncodedState, Limit, MaxAge, Prefix, Room, Ttl, UserId};
-use crate::store::stats::{BackendStats, ShmStats, Stats};
-use layout::{HashKey, CHUNK_SIZE, LAYOUT_VERSION};
+use crate::store::live::{Keys, Secret};
+use layout::{HashKey, LAYOUT_VERSION};
 use lock::LockError;
 pub use segment::Segment;
 use table::Locked;
-use write::{Prepared, WriteResult};
 
 /// How often a process checks that the file at its path is still the one it mapped.
 const STALE_CHECK_EVERY: Duration = Duration::from_secs(1);
@@ -66,6 +68,9 @@ struct Attached {
     warned_size: bool,
 }
 
+/// The live lane's keys of one file, named by (device, inode).
+type FileKeys = ((u64, u64), Arc<Keys>);
+
 /// How a store reports what it noticed without failing (PHP turns it into an `E_WARNING`).
 pub type WarningHook = fn(&str);
 
@@ -77,6 +82,8 @@ pub struct ShmStore {
     /// [`ShmStore::take_warnings`].
     on_warning: Option<WarningHook>,
     warnings: Mutex<Vec<String>>,
+    /// The live lane's keys, derived from the secret of the file they name.
+    live_keys: Mutex<Option<FileKeys>>,
 }
 
 impl ShmStore {
@@ -88,6 +95,7 @@ impl ShmStore {
             attached: Mutex::new(Attached { segment: None, checked: Instant::now(), warned_size: false }),
             on_warning: None,
             warnings: Mutex::new(Vec::new()),
+            live_keys: Mutex::new(None),
         }
     }
 
@@ -166,22 +174,39 @@ impl ShmStore {
         Ok(seg)
     }
 
+    /// The live lane's keys for a segment (derived once per file this process attaches).
+    fn live_keys(&self, seg: &Segment) -> Arc<Keys> {
+        let mut cached = self.live_keys.lock().unwrap_or_else(|p| p.into_inner());
+        match &*cached {
+            Some((id, keys)) if *id == seg.file_id() => keys.clone(),
+            _ => {
+                let keys = Arc::new(Keys::new(&Secret(seg.live_secret().0)));
+                *cached = Some((seg.file_id(), keys.clone()));
+                keys
+            }
+        }
+    }
+
     /// Runs `op` under the segment lock: repairs first if the previous holder died, repairs and
     /// retries once if `op` finds the table inconsistent, and empties it as the last resort.
     /// Before any work, a file another process replaced (marked retired) is left for the new one.
     ///
-    /// `prepare` runs before the lock, with the segment's hash key (again if the call moves to
-    /// another file, which has another key); `op` gets what it made, and the time read under the
+    /// `prepare` runs before the lock, with the segment (again if the call moves to another
+    /// file, which has another hash key and secret); when it answers `Err`, that is the call's
+    /// answer and the lock is not taken. `op` gets what it made, and the time read under the
     /// lock: holders see it move forward in lock order, and a wall clock stepped back is noticed
     /// (every expiry is then capped at `now + TTL` at once).
-    fn with_table<P, R>(
+    fn with_segment<P, R>(
         &self,
-        prepare: impl Fn(&HashKey) -> P,
+        prepare: impl Fn(&Segment) -> std::result::Result<P, R>,
         mut op: impl FnMut(&mut Locked<'_>, &P, u64) -> std::result::Result<R, Corrupt>,
     ) -> Result<R> {
         let mut seg = self.segment()?;
         for _ in 0..4 {
-            let prepared = prepare(seg.hash_key());
+            let prepared = match prepare(&seg) {
+                Ok(p) => p,
+                Err(answer) => return Ok(answer),
+            };
             let replaced = match Locked::acquire(&seg, self.cfg.lock_timeout) {
                 Ok((t, needs_repair)) if !t.is_retired() => {
                     return self.run_locked(t, needs_repair, &mut |t, now_us| op(t, &prepared, now_us))
@@ -199,6 +224,15 @@ impl ShmStore {
             seg = next?;
         }
         Err(StoreError::Attach { path: self.path_shown(), message: "the segment kept being replaced".into() })
+    }
+
+    /// [`Self::with_segment`] for work prepared with the segment's hash key only.
+    fn with_table<P, R>(
+        &self,
+        prepare: impl Fn(&HashKey) -> P,
+        op: impl FnMut(&mut Locked<'_>, &P, u64) -> std::result::Result<R, Corrupt>,
+    ) -> Result<R> {
+        self.with_segment(|seg| Ok(prepare(seg.hash_key())), op)
     }
 
     /// [`Self::with_table`] for work that hashes nothing.
@@ -291,149 +325,4 @@ impl ShmStore {
     pub fn testing_chain_steps() -> u64 {
         table::testing_chain_steps()
     }
-}
-
-/// A room's name and hash, and an entry's key hash, under one segment's key.
-struct Keyed<'a> {
-    room: &'a [u8],
-    room_hash: u64,
-    client: &'a [u8],
-    key_hash: u64,
-}
-
-fn keyed<'a>(key: &HashKey, room: Room<'a>, client: Option<ClientId<'a>>) -> Keyed<'a> {
-    let room = room.as_str().as_bytes();
-    let room_hash = key.room(room);
-    let client = client.map_or(&b""[..], |c| c.as_str().as_bytes());
-    Keyed { room, room_hash, client, key_hash: key.entry(room_hash, client) }
-}
-
-impl PresenceStore for ShmStore {
-    fn upsert(
-        &self,
-        room: Room<'_>,
-        client_id: ClientId<'_>,
-        state: EncodedState<'_>,
-        user_id: UserId,
-        ttl: Ttl,
-    ) -> Result<Written> {
-        let (client, state) = (client_id.as_str().as_bytes(), state.bytes());
-        let checksum = hash::content_checksum(user_id.get(), client, state);
-        let prepare = |key: &HashKey| {
-            let k = keyed(key, room, Some(client_id));
-            Prepared {
-                room: k.room,
-                room_hash: k.room_hash,
-                client,
-                key_hash: k.key_hash,
-                state,
-                checksum,
-                user_id: user_id.get(),
-                ttl_secs: ttl.secs(),
-            }
-        };
-        match self.with_table(prepare, |t, w, now_us| t.upsert(w, now_us))? {
-            WriteResult::Done(written) => Ok(written),
-            WriteResult::Full => {
-                Err(StoreError::Full { needed_bytes: room.as_str().len() + client.len() + state.len() })
-            }
-        }
-    }
-
-    fn room(&self, room: Room<'_>, max_age: Option<MaxAge>, limit: Option<Limit>) -> Result<EntryList> {
-        let limit = limit.map_or(usize::MAX, |l| l.get());
-        self.with_table(
-            |key| keyed(key, room, None),
-            |t, k, now_us| {
-                let mut out = EntryList::default();
-                t.read_room(k.room, k.room_hash, now_us, min_updated(now_us, max_age), limit, &mut out)?;
-                Ok(out)
-            },
-        )
-    }
-
-    fn room_count(&self, room: Room<'_>, max_age: Option<MaxAge>) -> Result<u64> {
-        self.with_table(
-            |key| keyed(key, room, None),
-            |t, k, now_us| t.count_room(k.room, k.room_hash, now_us, min_updated(now_us, max_age)),
-        )
-    }
-
-    fn remove(&self, room: Room<'_>, client_id: ClientId<'_>) -> Result<bool> {
-        self.with_table(
-            |key| keyed(key, room, Some(client_id)),
-            |t, k, now_us| t.remove(k.room, k.room_hash, k.key_hash, k.client, now_us),
-        )
-    }
-
-    fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64> {
-        self.locked(|t, now_us| t.remove_user(user_id.get(), room_prefix.as_str().as_bytes(), now_us))
-    }
-
-    fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList> {
-        self.locked(|t, now_us| {
-            let mut out = EntryList::default();
-            t.read_user(user_id.get(), now_us, min_updated(now_us, max_age), &mut out)?;
-            Ok(out)
-        })
-    }
-
-    fn rooms(&self, prefix: Prefix<'_>, max_age: Option<MaxAge>) -> Result<Vec<RoomSummary>> {
-        self.locked(|t, now_us| t.rooms(prefix.as_str().as_bytes(), now_us, min_updated(now_us, max_age)))
-    }
-
-    fn room_version(&self, room: Room<'_>) -> Result<u64> {
-        self.with_table(|key| keyed(key, room, None), |t, k, now_us| t.room_version(k.room, k.room_hash, now_us))
-    }
-
-    fn gc(&self) -> Result<u64> {
-        self.locked(|t, now_us| t.gc(now_us))
-    }
-
-    fn flush(&self, prefix: Prefix<'_>) -> Result<u64> {
-        self.locked(|t, now_us| {
-            if prefix.as_str().is_empty() {
-                Ok(t.reset_all(now_us))
-            } else {
-                t.flush_prefix(prefix.as_str().as_bytes(), now_us)
-            }
-        })
-    }
-
-    fn stats(&self) -> Result<Stats> {
-        // Geometry and counters from one lock hold, so both describe the same file.
-        let (g, c) = self.locked(|t, _| Ok(t.figures()))?;
-        let used_chunks = u64::from(g.chunk_count - c.free_chunks.min(g.chunk_count));
-        let entry_bytes = std::mem::size_of::<layout::EntryRec>() as u64;
-        let room_bytes = (std::mem::size_of::<layout::RoomRec>() + layout::ROOM_NAME_BYTES) as u64;
-        let fixed = g.chunks_off - u64::from(g.entry_capacity) * entry_bytes - u64::from(g.room_capacity) * room_bytes;
-        Ok(Stats {
-            live_entries: u64::from(c.live_entries),
-            rooms: u64::from(c.live_rooms),
-            bytes_used: fixed
-                + u64::from(c.live_entries) * entry_bytes
-                + u64::from(c.live_rooms) * room_bytes
-                + used_chunks * CHUNK_SIZE as u64,
-            bytes_total: g.total_size,
-            layout_version: LAYOUT_VERSION,
-            backend: BackendStats::Shm(ShmStats {
-                path: self.path_shown(),
-                capacity: u64::from(g.entry_capacity),
-                room_capacity: u64::from(g.room_capacity),
-                chunk_size: CHUNK_SIZE as u64,
-                chunks_total: u64::from(g.chunk_count),
-                chunks_free: u64::from(c.free_chunks),
-                evicted_expired: c.evicted_expired,
-                evicted_lru: c.evicted_lru,
-                rejected_full: c.rejected_full,
-                lock_recoveries: c.lock_recoveries,
-                repairs: c.repairs,
-            }),
-        })
-    }
-}
-
-/// The oldest `updated` time a read with `max_age` accepts.
-fn min_updated(now_us: u64, max_age: Option<MaxAge>) -> u64 {
-    max_age.map_or(0, |m| now_us.saturating_sub(m.micros()))
 }

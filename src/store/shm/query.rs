@@ -5,23 +5,77 @@
 use super::hash;
 use super::layout::*;
 use super::table::{Locked, Reason};
-use crate::store::api::{EntryList, RoomSummary};
+use crate::store::api::{Read, RoomSummary};
+use crate::store::entries::EntryList;
 use crate::store::error::Corrupt;
+use crate::store::input::{ClientPrefix, CountPrefix};
+
+/// A read's filters with the time fixed under the lock.
+pub(crate) struct Filter<'a> {
+    /// The oldest write time kept.
+    pub min_updated_us: u64,
+    pub limit: usize,
+    pub clients: ClientPrefix<'a>,
+}
+
+impl<'a> Filter<'a> {
+    pub(crate) fn at(read: &Read<'a>, now_us: u64) -> Self {
+        Filter {
+            min_updated_us: read.max_age.map_or(0, |m| now_us.saturating_sub(m.micros())),
+            limit: read.limit.map_or(usize::MAX, |l| l.get()),
+            clients: read.clients,
+        }
+    }
+}
 
 impl Locked<'_> {
-    /// Walks room `ri` newest first, removing expired entries, calling `f` on live ones. Returns
-    /// false if the room disappeared (its last entry expired).
-    fn walk_room(
+    /// Whether `clients` picks entry `e` (reads its client id only for a non-empty prefix).
+    pub(crate) fn picks(&self, e: &EntryRec, clients: ClientPrefix<'_>) -> Result<bool, Corrupt> {
+        let p = clients.as_str().as_bytes();
+        if p.is_empty() {
+            return Ok(!e.is_reserved());
+        }
+        if (e.client_len as usize) < p.len() || (p[0] == b'_') != e.is_reserved() {
+            return Ok(false);
+        }
+        let mut buf = [0u8; MAX_KEY_BYTES];
+        Ok(self.read_client(e, &mut buf)?.starts_with(p))
+    }
+
+    /// Whether `count` counts entry `e`.
+    pub(crate) fn counts(&self, e: &EntryRec, count: CountPrefix<'_>) -> Result<bool, Corrupt> {
+        let p = count.as_str().as_bytes();
+        if p.is_empty() || (e.client_len as usize) < p.len() {
+            return Ok(false);
+        }
+        let mut buf = [0u8; MAX_KEY_BYTES];
+        Ok(self.read_client(e, &mut buf)?.starts_with(p))
+    }
+
+    /// Removes the expired entries of room `ri`; false if that emptied it (it is gone).
+    pub(crate) fn expire_room(&mut self, ri: u32, now_us: u64) -> Result<bool, Corrupt> {
+        self.walk_room(ri, now_us, |_, _, _| Ok(false))
+    }
+
+    /// Walks room `ri` newest first, removing expired entries, calling `f` on live ones (with their
+    /// index) until it
+    /// returns false, and sets the room's expiry floor to the earliest expiry left. Returns false
+    /// if the room disappeared (its last entry expired).
+    pub(crate) fn walk_room(
         &mut self,
         ri: u32,
         now_us: u64,
-        mut f: impl FnMut(&Self, &EntryRec) -> Result<bool, Corrupt>,
+        mut f: impl FnMut(&Self, u32, &EntryRec) -> Result<bool, Corrupt>,
     ) -> Result<bool, Corrupt> {
         let r = self.seg.room(ri)?;
         let mut i = r.head;
         let mut keep_going = true;
+        let mut floor = u64::MAX;
         for _ in 0..=self.geo.entry_capacity {
             if i == NIL {
+                let mut r = self.seg.room(ri)?;
+                r.expiry_floor = floor;
+                self.seg.set_room(ri, &r)?;
                 return Ok(true);
             }
             let mut e = self.seg.entry(i)?;
@@ -35,31 +89,33 @@ impl Locked<'_> {
                 if last {
                     return Ok(false);
                 }
-            } else if keep_going {
-                keep_going = f(self, &e)?;
+            } else {
+                floor = floor.min(e.expires_us);
+                if keep_going {
+                    keep_going = f(self, i, &e)?;
+                }
             }
             i = next;
         }
         Err(Corrupt)
     }
 
-    /// Live entries of a room updated at or after `min_updated_us`, newest first, at most `limit`.
+    /// Live entries of a room the filter keeps, newest first.
     pub(crate) fn read_room(
         &mut self,
         room: &[u8],
         room_hash: u64,
         now_us: u64,
-        min_updated_us: u64,
-        limit: usize,
+        filter: &Filter<'_>,
         out: &mut EntryList,
     ) -> Result<(), Corrupt> {
         let Some(ri) = self.find_room(room, room_hash)? else {
             return Ok(());
         };
         let room_range = out.push_bytes(room);
-        self.walk_room(ri, now_us, |t, e| {
-            if e.updated_us >= min_updated_us {
-                if out.len() >= limit {
+        self.walk_room(ri, now_us, |t, _, e| {
+            if e.updated_us >= filter.min_updated_us && t.picks(e, filter.clients)? {
+                if out.len() >= filter.limit {
                     return Ok(false);
                 }
                 t.copy_out(e, room_range, out)?;
@@ -69,9 +125,29 @@ impl Locked<'_> {
         Ok(())
     }
 
+    /// One live entry, reserved or not: O(1), through the entry hash.
+    pub(crate) fn read_entry(
+        &mut self,
+        room: &[u8],
+        room_hash: u64,
+        key_hash: u64,
+        client: &[u8],
+        now_us: u64,
+        out: &mut EntryList,
+    ) -> Result<(), Corrupt> {
+        let Some(ri) = self.find_room(room, room_hash)? else { return Ok(()) };
+        let Some(i) = self.find_entry(ri, key_hash, client)? else { return Ok(()) };
+        let mut e = self.seg.entry(i)?;
+        if self.settle(i, &mut e, now_us)? {
+            return self.remove_entry(i, Reason::Expired);
+        }
+        let room_range = out.push_bytes(room);
+        self.copy_out(&e, room_range, out)
+    }
+
     /// Copies an entry out, after checking its content against its checksum: a record damaged in
     /// the segment is never returned (the caller rebuilds the table, which drops it).
-    fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
+    pub(crate) fn copy_out(&self, e: &EntryRec, room: (u32, u32), out: &mut EntryList) -> Result<(), Corrupt> {
         let start = out.buf.len();
         let len = e.checked_content_len().ok_or(Corrupt)?;
         self.read_content(e, len, &mut out.buf)?;
@@ -88,20 +164,21 @@ impl Locked<'_> {
         Ok(())
     }
 
-    /// Number of live entries of a room updated at or after `min_updated_us`.
+    /// Number of live entries of a room updated at or after `min_updated_us` that `clients` picks.
     pub(crate) fn count_room(
         &mut self,
         room: &[u8],
         room_hash: u64,
         now_us: u64,
         min_updated_us: u64,
+        clients: ClientPrefix<'_>,
     ) -> Result<u64, Corrupt> {
         let Some(ri) = self.find_room(room, room_hash)? else {
             return Ok(0);
         };
         let mut n = 0;
-        self.walk_room(ri, now_us, |_, e| {
-            n += u64::from(e.updated_us >= min_updated_us);
+        self.walk_room(ri, now_us, |t, _, e| {
+            n += u64::from(e.updated_us >= min_updated_us && t.picks(e, clients)?);
             Ok(true)
         })?;
         Ok(n)
@@ -112,7 +189,7 @@ impl Locked<'_> {
         let Some(ri) = self.find_room(room, room_hash)? else {
             return Ok(0);
         };
-        if !self.walk_room(ri, now_us, |_, _| Ok(false))? {
+        if !self.walk_room(ri, now_us, |_, _, _| Ok(false))? {
             return Ok(0);
         }
         let version = self.seg.room(ri)?.version;
@@ -151,7 +228,7 @@ impl Locked<'_> {
         Ok(buf[..n].starts_with(prefix).then_some(n))
     }
 
-    /// Every live entry of a user (through the per-user index), newest first.
+    /// Every live entry of a user but the reserved ones (through the per-user index), newest first.
     pub(crate) fn read_user(
         &mut self,
         user_id: u64,
@@ -164,7 +241,7 @@ impl Locked<'_> {
             let mut e = self.seg.entry(i)?;
             if self.settle(i, &mut e, now_us)? {
                 self.remove_entry(i, Reason::Expired)?;
-            } else if e.updated_us >= min_updated_us {
+            } else if e.updated_us >= min_updated_us && !e.is_reserved() {
                 let r = self.seg.room(e.room)?;
                 let n = self.room_name(e.room, &r, &mut buf)?;
                 let room = out.push_bytes(&buf[..n]);
@@ -190,8 +267,8 @@ impl Locked<'_> {
         Ok(removed)
     }
 
-    /// Rooms whose name starts with `prefix`, with their live entries and distinct users
-    /// (scan of all room records, then each matching room's list).
+    /// Rooms whose name starts with `prefix`, with their live entries (reserved ones left out)
+    /// and distinct users (scan of all room records, then each matching room's list).
     pub(crate) fn rooms(
         &mut self,
         prefix: &[u8],
@@ -211,8 +288,8 @@ impl Locked<'_> {
             let name = String::from_utf8_lossy(&buf[..n]).into_owned();
             let mut users = Vec::new();
             let mut entries = 0u64;
-            self.walk_room(ri, now_us, |_, e| {
-                if e.updated_us >= min_updated_us {
+            self.walk_room(ri, now_us, |_, _, e| {
+                if e.updated_us >= min_updated_us && !e.is_reserved() {
                     entries += 1;
                     users.push(e.user_id);
                 }
@@ -234,7 +311,7 @@ impl Locked<'_> {
     }
 
     /// Removes an entry on request; returns 1 if it was live, 0 if it had expired already.
-    fn remove_live_or_expired(&mut self, i: u32, now_us: u64) -> Result<u64, Corrupt> {
+    pub(crate) fn remove_live_or_expired(&mut self, i: u32, now_us: u64) -> Result<u64, Corrupt> {
         let mut e = self.seg.entry(i)?;
         let live = !self.settle(i, &mut e, now_us)?;
         self.remove_entry(i, if live { Reason::Removed } else { Reason::Expired })?;

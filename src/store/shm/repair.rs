@@ -36,6 +36,8 @@ pub(crate) fn reset(seg: &Segment) {
         free_chunks: geo.chunk_count,
         lru_head: NIL,
         lru_tail: NIL,
+        low_head: NIL,
+        low_tail: NIL,
         in_progress: keep.in_progress,
         version_clock: keep.version_clock + 1,
         evicted_expired: keep.evicted_expired,
@@ -88,6 +90,8 @@ impl Locked<'_> {
         self.c.live_rooms = 0;
         self.c.lru_head = NIL;
         self.c.lru_tail = NIL;
+        self.c.low_head = NIL;
+        self.c.low_tail = NIL;
         self.c.sweep_cursor = 0;
         self.c.sweep_floor = u64::MAX;
         self.c.expiry_floor = u64::MAX;
@@ -113,7 +117,10 @@ impl Locked<'_> {
                 let b = self.room_bucket_of(r.name_hash);
                 let version = self.bump_version();
                 let head = seg.room_bucket(b)?;
-                seg.set_room(ri, &RoomRec { head: NIL, tail: NIL, count: 0, version, hash_next: head, ..r })?;
+                // The remembered count stays: it is only ever read as a count.
+                let fresh =
+                    RoomRec { head: NIL, tail: NIL, count: 0, version, hash_next: head, expiry_floor: u64::MAX, ..r };
+                seg.set_room(ri, &fresh)?;
                 seg.set_room_bucket(b, ri)?;
                 room_ok[ri as usize] = true;
             } else {
@@ -136,6 +143,10 @@ impl Locked<'_> {
                         claimed[c as usize] = true;
                     }
                     e.expires_us = e.expires_us.min(now_us.saturating_add(e.ttl_us()));
+                    // The reserved mark follows from the client id (read by the check above);
+                    // the low mark may be either; no other bit means anything.
+                    let reserved = if content.first() == Some(&b'_') { FLAG_RESERVED } else { 0 };
+                    e.flags = (e.flags & FLAG_LOW) | reserved;
                     self.hash_push(i, &mut e)?;
                     self.user_push(i, &mut e)?;
                     seg.set_entry(i, &e)?;
@@ -146,14 +157,18 @@ impl Locked<'_> {
             }
         }
 
-        // Oldest first: each goes to the front of its room and the back of the write order.
+        // Oldest first: each goes to the front of its room (unless it ties) and the back of its
+        // write order.
         kept.sort_unstable();
+        let mut client = [0u8; MAX_KEY_BYTES];
         for &(_, i) in &kept {
             let mut e = seg.entry(i)?;
             let mut r = seg.room(e.room)?;
-            self.room_push_front(&mut r, i, &mut e)?;
+            let n = self.read_client(&e, &mut client)?.len();
+            self.room_insert(&mut r, i, &mut e, &client[..n])?;
             self.lru_push_back(i, &mut e)?;
             r.count += 1;
+            r.expiry_floor = r.expiry_floor.min(e.expires_us);
             seg.set_entry(i, &e)?;
             seg.set_room(e.room, &r)?;
             self.c.live_entries += 1;

@@ -20,6 +20,8 @@ pub struct Segment {
     geo: Geometry,
     /// The header's hash key, copied at attach (it never changes for a file).
     key: HashKey,
+    /// The header's live secret, copied at attach (it never changes for a file).
+    secret: LiveSecret,
     dev: u64,
     ino: u64,
     path: PathBuf,
@@ -29,7 +31,8 @@ pub struct Segment {
 // mutable content happens while holding the process-shared segment lock, which also serialises
 // threads of one process — except the attach's reads of the header without it: fields written
 // once before the ready mark, and two single aligned words (`retired_unlocked`,
-// `version_clock_unlocked`) read whole with volatile reads.
+// `version_clock_unlocked`) read whole with volatile reads; and the revocation slots, which are
+// only ever accessed atomically.
 unsafe impl Send for Segment {}
 // SAFETY: as above: concurrent `&Segment` users synchronise through the segment lock.
 unsafe impl Sync for Segment {}
@@ -55,11 +58,45 @@ impl Segment {
         if base == libc::MAP_FAILED {
             return Err(std::io::Error::last_os_error());
         }
-        let mut seg = Segment { base: base.cast(), len, geo, key: HashKey::default(), dev, ino, path: path.to_owned() };
+        let mut seg = Segment {
+            base: base.cast(),
+            len,
+            geo,
+            key: HashKey::default(),
+            secret: LiveSecret::default(),
+            dev,
+            ino,
+            path: path.to_owned(),
+        };
         // SAFETY: a field projection inside the mapped header (no reference is formed); written
         // before the ready mark, which the caller checks before using this copy.
         seg.key = unsafe { ptr::addr_of!((*seg.header()).hash_key).read() };
+        // SAFETY: as above.
+        seg.secret = unsafe { ptr::addr_of!((*seg.header()).live_secret).read() };
         Ok(seg)
+    }
+
+    /// The segment's live secret, as read at attach.
+    pub(crate) fn live_secret(&self) -> &LiveSecret {
+        &self.secret
+    }
+
+    /// Gives a new file its live secret. Only on a file nobody else can use yet.
+    pub(crate) fn write_live_secret(&mut self, secret: LiveSecret) {
+        // SAFETY: the header lies inside the mapping; no other process can see this file yet.
+        unsafe { ptr::addr_of_mut!((*self.header()).live_secret).write(secret) };
+        self.secret = secret;
+    }
+
+    /// Revocation slot `slot`: a not-before time (µs) that any process reads and raises with
+    /// atomic operations, without the segment lock.
+    pub(crate) fn revocation(&self, slot: u32) -> Result<&std::sync::atomic::AtomicU64, Corrupt> {
+        let p = self.elem::<u64>(self.geo.revocations_off, self.geo.revocation_slots, slot)?;
+        // SAFETY: `p` is in bounds and 8-byte aligned (elem; the section starts 64-byte aligned)
+        // and lives as long as the mapping, which outlives the returned borrow of `self`. Every
+        // access to this section, in every process, is atomic, so the AtomicU64 never races a
+        // plain read or write.
+        Ok(unsafe { std::sync::atomic::AtomicU64::from_ptr(p) })
     }
 
     /// The segment's hash key, as read at attach.

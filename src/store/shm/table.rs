@@ -153,6 +153,7 @@ impl<'a> Locked<'a> {
             tail: NIL,
             count: 0,
             hash_next: self.seg.room_bucket(b)?,
+            ..RoomRec::FREE
         };
         self.c.free_room_head = free.hash_next;
         self.seg.set_room_name(i, name)?;

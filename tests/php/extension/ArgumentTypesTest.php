@@ -34,6 +34,11 @@ final class ArgumentTypesTest extends PresenceTestCase
 			$try('room numeric-string limit', fn () => count(presence_room('r', null, '1')));
 			$try('user numeric-string user_id', fn () => count(presence_user('7')));
 			$try('stored user', fn () => array_column(presence_room('r'), 'user_id', 'client_id'));
+			$t = time() - 10;
+			$try('upsert numeric-string written_at and int may_evict', fn () => presence_upsert('w', 'c', [], 1, 60, "$t.5", 0));
+			$try('written_at stored', fn () => presence_entry('w', 'c')['updated_at'] - $t);
+			$try('room int client_prefix', fn () => count(presence_room('r', null, null, 12)));
+			$try('token numeric-string user_id and ttl', fn () => strlen(presence_live_token('s', '7', ['r'], '60')) > 0);
 			PHP);
 
 		self::assertSame('aaa', $r['php itself']);
@@ -43,6 +48,10 @@ final class ArgumentTypesTest extends PresenceTestCase
 		self::assertSame(1, $r['room numeric-string limit']);
 		self::assertSame(1, $r['user numeric-string user_id']);
 		self::assertSame(['d' => 8, 'c' => 7], $r['stored user']);
+		self::assertTrue($r['upsert numeric-string written_at and int may_evict']);
+		self::assertSame(0.5, $r['written_at stored']);
+		self::assertSame(0, $r['room int client_prefix']);
+		self::assertTrue($r['token numeric-string user_id and ttl']);
 	}
 
 	/**
@@ -59,6 +68,11 @@ final class ArgumentTypesTest extends PresenceTestCase
 			'presence_upsert(): Argument #5 ($ttl) must be of type ?int, bool given' => fn () => presence_upsert('r', 'c', [], 1, true),
 			'presence_room(): Argument #1 ($room) must be of type string, int given' => fn () => presence_room(123),
 			'presence_room(): Argument #3 ($limit) must be of type ?int, string given' => fn () => presence_room('r', null, '1'),
+			'presence_upsert(): Argument #6 ($written_at) must be of type ?float, string given' => fn () => presence_upsert('r', 'c', [], 1, 60, '1.5'),
+			'presence_upsert(): Argument #7 ($may_evict) must be of type bool, int given' => fn () => presence_upsert('r', 'c', [], 1, 60, null, 0),
+			'presence_room(): Argument #4 ($client_prefix) must be of type string, int given' => fn () => presence_room('r', null, null, 12),
+			'presence_exchange(): Argument #11 ($may_evict) must be of type bool, string given' => fn () => presence_exchange('r', 'c', [], 1, 60, null, null, '', null, '', '1'),
+			'presence_live_token(): Argument #2 ($user_id) must be of type int, string given' => fn () => presence_live_token('s', '7', ['r'], 60),
 		];
 		foreach ($calls as $message => $call) {
 			try {
@@ -101,6 +115,11 @@ final class ArgumentTypesTest extends PresenceTestCase
 			'state as a string' => [fn () => presence_upsert('r', 'c', 'x'), 'presence_upsert(): Argument #3 ($state) must be of type ?array, string given'],
 			'room as an array' => [fn () => presence_room([]), 'presence_room(): Argument #1 ($room) must be of type string, array given'],
 			'user_id as a non-numeric string' => [fn () => presence_user('seven'), 'presence_user(): Argument #1 ($user_id) must be of type int, string given'],
+			'written_at as an array' => [fn () => presence_upsert('r', 'c', [], 1, 60, []), 'presence_upsert(): Argument #6 ($written_at) must be of type ?float, array given'],
+			'may_evict as an array' => [fn () => presence_upsert('r', 'c', [], 1, 60, null, []), 'presence_upsert(): Argument #7 ($may_evict) must be of type bool, array given'],
+			'rooms as a string' => [fn () => presence_live_token('s', 1, 'r', 60), 'presence_live_token(): Argument #3 ($rooms) must be of type array, string given'],
+			'a room that is not a string' => [fn () => presence_live_token('s', 1, ['r', 5], 60), 'presence_live_token(): Argument #3 ($rooms) element [1] must be of type string, int given'],
+			'token as an array' => [fn () => presence_live_poll([]), 'presence_live_poll(): Argument #1 ($token) must be of type string, array given'],
 		];
 	}
 

@@ -152,4 +152,49 @@ final class FullSegmentTest extends PresenceTestCase
 		self::assertCount(1, $r);
 		self::assertSame(1, substr_count($r[0][1], 'presence_upsert()'), $r[0][1]);
 	}
+
+	/**
+	 * `$may_evict = false` (a REST write, a stale-screen mark): on a full segment it evicts no
+	 * live entry and fails with a warning instead; its entries are the first live ones an
+	 * ordinary write evicts, least recently written first.
+	 */
+	public function testALowPriorityWriteNeverEvictsAndIsEvictedFirst(): void
+	{
+		$r = self::runChild(self::CATCH_ERRORS . <<<'PHP'
+			$capacity = presence_stats()['capacity'];
+			for ($i = 0; $i < 3; $i++) {
+				presence_upsert('rest', "low-$i", [], 1, 3600, null, false);
+			}
+			for ($i = 3; presence_stats()['live_entries'] < $capacity; $i++) {
+				presence_upsert('r', "c$i", [], 1, 3600);
+			}
+			$result = ['lru_before' => presence_stats()['evictions']['lru']];
+			$result['low_write'] = presence_upsert('rest', 'low-late', [], 1, 3600, null, false);
+			$result['low_errors'] = $errors;
+			$result['lru_after_low'] = presence_stats()['evictions']['lru'];
+			$result['exchange'] = presence_exchange('rest', 'low-late', [], 1, 3600, null, null, '', null, '', false);
+			$errors = [];
+			presence_upsert('r', 'ordinary-1', [], 1, 3600);
+			$result['rest_after_one'] = array_column(presence_room('rest'), 'client_id');
+			presence_upsert('r', 'ordinary-2', [], 1, 3600);
+			presence_upsert('r', 'ordinary-3', [], 1, 3600);
+			$result['rest_after_three'] = presence_room('rest');
+			$result['c3_kept'] = presence_entry('r', 'c3') !== null;
+			presence_upsert('r', 'ordinary-4', [], 1, 3600);
+			$result['c3_after'] = presence_entry('r', 'c3');
+			$result['errors'] = $errors;
+			PHP, $this->tinySegment('low-priority'));
+
+		self::assertFalse($r['low_write'], 'a full segment: the low-priority write fails');
+		self::assertCount(1, $r['low_errors']);
+		self::assertSame(E_WARNING, $r['low_errors'][0][0]);
+		self::assertStringContainsString('$may_evict = false', $r['low_errors'][0][1]);
+		self::assertSame($r['lru_before'], $r['lru_after_low'], 'and evicted nothing');
+		self::assertFalse($r['exchange'], 'so does a low-priority exchange');
+		self::assertSame(['low-2', 'low-1'], $r['rest_after_one'], 'the oldest low-priority entry went first');
+		self::assertSame([], $r['rest_after_three']);
+		self::assertTrue($r['c3_kept'], 'no ordinary entry went while low-priority ones were left');
+		self::assertNull($r['c3_after'], 'then the least recently written ordinary one');
+		self::assertSame([], $r['errors']);
+	}
 }

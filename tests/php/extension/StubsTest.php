@@ -49,7 +49,9 @@ final class StubsTest extends PresenceTestCase
 		self::assertIsArray($exported);
 		$expected = ['presence_upsert', 'presence_room', 'presence_room_count', 'presence_remove',
 			'presence_remove_user', 'presence_user', 'presence_rooms', 'presence_room_version',
-			'presence_gc', 'presence_flush', 'presence_stats'];
+			'presence_gc', 'presence_flush', 'presence_stats', 'presence_entry', 'presence_exchange',
+			'presence_leave', 'presence_prefix', 'presence_live_token', 'presence_live_revoke',
+			'presence_live_poll'];
 		self::assertEqualsCanonicalizing($expected, $exported, 'the extension exports exactly the documented API');
 		self::assertSame($exported, array_keys($stub), 'the stub declares the same functions in the same order');
 

@@ -91,6 +91,53 @@ final class ValidationTest extends PresenceTestCase
 
 			'flush invalid UTF-8 prefix' => [fn () => presence_flush("\xff"), ValueError::class, 'presence_flush(): Argument #1 ($prefix) must be valid UTF-8'],
 			'flush 192-byte prefix' => [fn () => presence_flush($r192), ValueError::class, 'presence_flush(): Argument #1 ($prefix) must be at most 191 bytes'],
+
+			'upsert negative written_at' => [fn () => presence_upsert('new-room', 'c', [], 5, 60, -1.5), ValueError::class, "{$ue}6 (\$written_at) must be a finite number of seconds, 0 or greater, got -1.5"],
+			'upsert NAN written_at' => [fn () => presence_upsert('new-room', 'c', [], 5, 60, NAN), ValueError::class, "{$ue}6 (\$written_at) must be a finite number of seconds, 0 or greater, got NAN"],
+			'upsert INF written_at' => [fn () => presence_upsert('new-room', 'c', [], 5, 60, INF), ValueError::class, "{$ue}6 (\$written_at) must be a finite number of seconds, 0 or greater, got INF"],
+			'room 192-byte client_prefix' => [fn () => presence_room('r', null, null, $r192), ValueError::class, 'presence_room(): Argument #4 ($client_prefix) must be at most 191 bytes, got 192'],
+			'room invalid UTF-8 client_prefix' => [fn () => presence_room('r', null, null, "\xff"), ValueError::class, 'presence_room(): Argument #4 ($client_prefix) must be valid UTF-8'],
+			'room_count 192-byte client_prefix' => [fn () => presence_room_count('r', null, $r192), ValueError::class, 'presence_room_count(): Argument #3 ($client_prefix) must be at most 191 bytes'],
+
+			'entry empty room' => [fn () => presence_entry('', 'c'), ValueError::class, 'presence_entry(): Argument #1 ($room) must not be empty'],
+			'entry 192-byte client_id' => [fn () => presence_entry('r', $r192), ValueError::class, 'presence_entry(): Argument #2 ($client_id) must be at most 191 bytes'],
+
+			'exchange empty room' => [fn () => presence_exchange('', 'c'), ValueError::class, 'presence_exchange(): Argument #1 ($room) must not be empty'],
+			'exchange empty client_id' => [fn () => presence_exchange('r', ''), ValueError::class, 'presence_exchange(): Argument #2 ($client_id) must not be empty'],
+			'exchange state with an object' => [fn () => presence_exchange('r', 'c', ['o' => new stdClass()]), TypeError::class, 'presence_exchange(): Argument #3 ($state)'],
+			'exchange negative user_id' => [fn () => presence_exchange('r', 'c', [], -1), ValueError::class, 'presence_exchange(): Argument #4 ($user_id) must be 0 or greater'],
+			'exchange ttl 0' => [fn () => presence_exchange('r', 'c', [], 5, 0), ValueError::class, 'presence_exchange(): Argument #5 ($ttl) must be between 1 and 86400'],
+			'exchange negative written_at' => [fn () => presence_exchange('r', 'c', [], 5, 60, -1.0), ValueError::class, 'presence_exchange(): Argument #6 ($written_at)'],
+			'exchange max_age 0' => [fn () => presence_exchange('r', 'c', [], 5, 60, null, 0), ValueError::class, 'presence_exchange(): Argument #7 ($max_age) must be between 1 and 86400'],
+			'exchange 192-byte client_prefix' => [fn () => presence_exchange('r', 'c', [], 5, 60, null, null, $r192), ValueError::class, 'presence_exchange(): Argument #8 ($client_prefix) must be at most 191 bytes'],
+			'exchange limit 0' => [fn () => presence_exchange('r', 'c', [], 5, 60, null, null, '', 0), ValueError::class, 'presence_exchange(): Argument #9 ($limit) must be 1 or greater'],
+			'exchange 200-byte count_prefix' => [fn () => presence_exchange('r', 'c', [], 5, 60, null, null, '', null, str_repeat('e', 200)), ValueError::class, 'presence_exchange(): Argument #10 ($count_prefix) must be at most 191 bytes, got 200'],
+
+			'leave empty room' => [fn () => presence_leave('', 'c'), ValueError::class, 'presence_leave(): Argument #1 ($room) must not be empty'],
+			'leave empty client_id' => [fn () => presence_leave('r', ''), ValueError::class, 'presence_leave(): Argument #2 ($client_id) must not be empty'],
+			'leave max_age 0' => [fn () => presence_leave('r', 'c', 0), ValueError::class, 'presence_leave(): Argument #3 ($max_age)'],
+			'leave 192-byte client_prefix' => [fn () => presence_leave('r', 'c', null, $r192), ValueError::class, 'presence_leave(): Argument #4 ($client_prefix)'],
+			'leave limit 0' => [fn () => presence_leave('r', 'c', null, '', 0), ValueError::class, 'presence_leave(): Argument #5 ($limit)'],
+			'leave invalid UTF-8 count_prefix' => [fn () => presence_leave('r', 'c', null, '', null, "\xff"), ValueError::class, 'presence_leave(): Argument #6 ($count_prefix) must be valid UTF-8'],
+
+			'prefix 192-byte prefix' => [fn () => presence_prefix($r192), ValueError::class, 'presence_prefix(): Argument #1 ($prefix) must be at most 191 bytes'],
+			'prefix max_age 0' => [fn () => presence_prefix('', 0), ValueError::class, 'presence_prefix(): Argument #2 ($max_age)'],
+			'prefix limit 0' => [fn () => presence_prefix('', null, 0), ValueError::class, 'presence_prefix(): Argument #3 ($limit)'],
+			'prefix 192-byte client_prefix' => [fn () => presence_prefix('', null, null, $r192), ValueError::class, 'presence_prefix(): Argument #4 ($client_prefix)'],
+
+			'live_token empty scope' => [fn () => presence_live_token('', 1, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #1 ($scope) must not be empty'],
+			'live_token 192-byte scope' => [fn () => presence_live_token($r192, 1, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #1 ($scope) must be at most 191 bytes, got 192'],
+			'live_token user_id 0' => [fn () => presence_live_token('s', 0, ['r'], 60), ValueError::class, 'presence_live_token(): Argument #2 ($user_id) must be 1 or greater, got 0'],
+			'live_token no rooms' => [fn () => presence_live_token('s', 1, [], 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) must hold at least 1 room'],
+			'live_token 33 rooms' => [fn () => presence_live_token('s', 1, array_fill(0, 33, 'r'), 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) must hold at most 32 rooms, got 33'],
+			'live_token an empty room' => [fn () => presence_live_token('s', 1, ['r', ''], 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) element [1] must not be empty'],
+			'live_token a 192-byte room' => [fn () => presence_live_token('s', 1, [$r192], 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) element [0] must be at most 191 bytes'],
+			'live_token rooms not a list' => [fn () => presence_live_token('s', 1, ['a' => 'r'], 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) must be a list of room names'],
+			'live_token rooms over a 4 KiB token' => [fn () => presence_live_token('s', 1, array_fill(0, 32, str_repeat('r', 191)), 60), ValueError::class, 'presence_live_token(): Argument #3 ($rooms) must fit a token of at most 4096 bytes, got '],
+			'live_token ttl 0' => [fn () => presence_live_token('s', 1, ['r'], 0), ValueError::class, 'presence_live_token(): Argument #4 ($ttl) must be between 1 and 86400'],
+			'live_revoke empty scope' => [fn () => presence_live_revoke('', 1), ValueError::class, 'presence_live_revoke(): Argument #1 ($scope) must not be empty'],
+			'live_revoke user_id 0' => [fn () => presence_live_revoke('s', 0), ValueError::class, 'presence_live_revoke(): Argument #2 ($user_id) must be 1 or greater, got 0'],
+			'live_poll 192-byte scope' => [fn () => presence_live_poll('t', '', $r192), ValueError::class, 'presence_live_poll(): Argument #3 ($scope) must be at most 191 bytes'],
 		];
 	}
 

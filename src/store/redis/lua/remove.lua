@@ -6,10 +6,10 @@
 -- Returns 1 when a live entry was removed, 0 when there was none (or it had expired).
 local now = now_us(ARGV[1])
 local n = expire(now)
-local removed = redis.call('HDEL', E, ARGV[2])
-if removed == 1 then
-  redis.call('ZREM', O, ARGV[2])
-  redis.call('ZREM', X, ARGV[2])
+local removed = 0
+if redis.call('HEXISTS', E, ARGV[2]) == 1 then
+  drop({ARGV[2]})
+  removed = 1
 end
 left(now, n + removed)
 return removed

@@ -2,11 +2,14 @@
 --
 -- KEYS (all four share the room's hash tag, so one script touches one slot):
 --   KEYS[1] E  hash  client id -> "<updated µs>:<user id>:<encoded state>"
---   KEYS[2] O  zset  client id scored by the room's write sequence (highest = written last)
+--   KEYS[2] O  zset  client id scored by its write time (µs; newest last)
 --   KEYS[3] X  zset  client id scored by its expiry time (µs)
---   KEYS[4] M  hash  v = room version, s = write sequence, t = no live entry has a longer ttl (µs)
--- E, O and X hold exactly the same client ids. When the last entry goes, E, O and X disappear
--- and M stays for KEEP_VERSION_MS, so that a room that fills again never reuses a version.
+--   KEYS[4] M  hash  v = room version, t = no live entry has a longer ttl (µs), r = how many
+--                    client ids of E are reserved (start with "_"), c = the count the last
+--                    exchange or leave with a count prefix left
+-- E, O and X hold exactly the same client ids. When the last entry goes, E, O and X disappear,
+-- M loses r and c and stays for KEEP_VERSION_MS, so that a room that fills again never reuses a
+-- version.
 local E, O, X, M = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local KEEP_VERSION_MS = 86400000
 
@@ -21,9 +24,32 @@ local function updated_of(value)
   return tonumber(string.sub(value, 1, string.find(value, ':', 1, true) - 1))
 end
 
--- Removes the given client ids from E, O and X.
+-- A reserved client id (bookkeeping such as "_lock"): left out of listings and counts.
+local function reserved(id)
+  return string.byte(id, 1) == 95
+end
+
+-- Whether a read's client prefix picks this client id: "" every one but the reserved ones;
+-- otherwise those starting with it.
+local function picks(id, prefix)
+  if prefix == '' then
+    return not reserved(id)
+  end
+  return string.sub(id, 1, #prefix) == prefix
+end
+
+-- Removes the given client ids, which are in E, from E, O and X.
 local function drop(ids)
   if #ids > 0 then
+    local r = 0
+    for _, id in ipairs(ids) do
+      if reserved(id) then
+        r = r + 1
+      end
+    end
+    if r > 0 then
+      redis.call('HINCRBY', M, 'r', -r)
+    end
     sliced('HDEL', E, ids)
     sliced('ZREM', O, ids)
     sliced('ZREM', X, ids)
@@ -45,11 +71,13 @@ local function bump(now)
   return v
 end
 
--- After n entries left: a new version, and when the room is now empty, M's retention.
+-- After n entries left: a new version, and when the room is now empty, M's retention (and the
+-- counts it kept go: an emptied room remembers no count).
 local function left(now, n)
   if n > 0 then
     bump(now)
     if redis.call('EXISTS', E) == 0 then
+      redis.call('HDEL', M, 'r', 'c')
       redis.call('PEXPIRE', M, KEEP_VERSION_MS)
     end
   end
@@ -63,10 +91,15 @@ local function version()
   return tonumber(redis.call('HGET', M, 'v')) or 0
 end
 
+-- How many client ids of E are reserved.
+local function reserved_count()
+  return math.max(tonumber(redis.call('HGET', M, 'r')) or 0, 0)
+end
+
 -- Max age in µs (ARGV value, "0" for none) to the oldest `updated` a read keeps; nil when the
 -- max age keeps every live entry. A live entry was written less than its ttl ago (an older one
 -- has expired), and M's t, when the room has it, is at least the ttl of each of its live
--- entries (see upsert.lua): a max age of t or more leaves out none, and the read need not look
+-- entries (see write.lua): a max age of t or more leaves out none, and the read need not look
 -- at each entry's time.
 local function oldest(now, max_age)
   local a = tonumber(max_age)
