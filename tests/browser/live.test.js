@@ -152,6 +152,16 @@ test( 'changes reach the other editors through the live lane within its bound', 
 
 	await t.test( 'open the same post: the editor and the posts list', async () => {
 		await five.openEditor( editUrl );
+		// The feature plugin's actions, heard by a script of the page.
+		const edges = await five.page.evaluate( () => {
+			window.wppEdges = [];
+			[ 'collaborationStarted', 'collaborationEnded' ].forEach( ( edge ) =>
+				window.wp.hooks.addAction( 'presence-api.' + edge, 'e2e', ( room, count ) => window.wppEdges.push( [ edge, room, count ] ) )
+			);
+			return { watching: window.wp.hooks.didAction( 'presence-api.watchingRoom' ), room: window.wppPresenceConfig.editorRoom };
+		} );
+		assert.equal( edges.watching, 1, 'presence-api.watchingRoom, once, before the first tick' );
+		assert.equal( edges.room, `postType/post:${ post }` );
 		await go( seven, `${ BASE }/wp-admin/edit.php?post_type=post&post_status=draft` );
 		await Promise.all( [ nudge( five ), nudge( seven ) ] );
 		const at = await go( six, editUrl );
@@ -161,6 +171,7 @@ test( 'changes reach the other editors through the live lane within its bound', 
 		] );
 		within( t, 'open: the editor', editor, limit );
 		within( t, 'open: the posts list', list, await bound( seven ) );
+		assert.deepEqual( await five.page.evaluate( () => window.wppEdges ), [ [ 'collaborationStarted', `postType/post:${ post }`, 2 ] ] );
 	} );
 
 	await t.test( 'close a tab: someone who closes the post, and stays online in another tab', async () => {
@@ -177,6 +188,7 @@ test( 'changes reach the other editors through the live lane within its bound', 
 		] );
 		within( t, 'close: the editor', editor, limit );
 		within( t, 'close: the posts list', list, limit );
+		assert.deepEqual( ( await five.page.evaluate( () => window.wppEdges ) ).pop(), [ 'collaborationEnded', `postType/post:${ post }`, 1 ] );
 		await six.page.waitForFunction( () => window.wppPresence.role === 'leader', null, { timeout: 5000 } );
 		await five.page.waitForTimeout( 3000 );
 		await five.tick();

@@ -167,6 +167,36 @@ test( 'client script: hidden tabs, unchanged rooms, fragments, escaping (as admi
 		await admin.openDashboard();
 	} );
 
+	await t.test( 'a script adds a live surface with presence-api.liveSurfaces: asked for, swapped in, announced', async () => {
+		const result = await page.evaluate( () => {
+			const slot = document.createElement( 'div' );
+			slot.id = 'e2e-surface';
+			document.body.appendChild( slot );
+			const surface = {
+				key: 'e2e',
+				target: () => document.getElementById( 'e2e-surface' ),
+				request: () => ( { mine: 1 } ),
+			};
+			window.wp.hooks.addFilter( 'presence-api.liveSurfaces', 'e2e', ( list ) => {
+				list.push( surface );
+				return list;
+			} );
+			const data = {};
+			window.wp.hooks.doAction( 'heartbeat.send', data );
+			let updated = null;
+			window.wp.hooks.addAction( 'presence-api.surfaceUpdated', 'e2e', ( key, element ) => {
+				updated = key + ':' + element.id;
+			} );
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-fragments': { e2e: '<b>from the server</b>' } } );
+			window.wp.hooks.removeFilter( 'presence-api.liveSurfaces', 'e2e' );
+			window.wp.hooks.removeAction( 'presence-api.surfaceUpdated', 'e2e' );
+			return { ask: data[ 'presence-fragments' ].e2e, html: slot.innerHTML, updated };
+		} );
+		assert.deepEqual( result.ask, { mine: 1 }, 'its request() is the ask' );
+		assert.equal( result.html, '<b>from the server</b>', 'the default apply fills the element' );
+		assert.equal( result.updated, 'e2e:e2e-surface' );
+	} );
+
 	await t.test( 'leaving the page tells the server at once; a page back from the back/forward cache pings again', async () => {
 		const isLeave = ( url ) => decodeURIComponent( url ).includes( '/wp-presence/v1/leave' );
 		const left = new Promise( ( resolve ) => {
