@@ -53,7 +53,7 @@ function wpp_health_probe(): array {
 	$response = wp_remote_get(
 		wpp_lane_url(),
 		array(
-			'timeout'   => 5,
+			'timeout'   => 3, // A direct test: Site Health waits for it.
 			'headers'   => array( 'X-WPP-Live-Token' => 'probe' ),
 			// What core's own loopback checks do for a site calling itself.
 			'sslverify' => (bool) apply_filters( 'https_local_ssl_verify', false ),
