@@ -385,6 +385,8 @@
 
 	let lane = null;
 	let renewToken = false;
+	// Whether the heartbeat in flight asked about the lane.
+	let sentLive = false;
 	// Rooms scripts subscribed to (wp.presence.usePresenceUsers()), beyond the page's own.
 	const extraRooms = [];
 
@@ -643,6 +645,7 @@
 			}
 			data[ 'presence-ping' ] = ping;
 		}
+		sentLive = !! lane && lane.on;
 		if ( lane ) {
 			data[ 'presence-live' ] = {
 				rooms: lane.rooms,
@@ -703,6 +706,18 @@
 		if ( typeof data.server_time === 'number' ) {
 			presence.clockOffset = data.server_time - Date.now() / 1000;
 		}
+		if (
+			lane &&
+			sentLive &&
+			! data[ 'presence-live' ] &&
+			! data.nonces_expired &&
+			typeof data.server_time === 'number'
+		) {
+			// The server ran the tick but no longer takes this page's room list (its signature
+			// expired, after a day): the heartbeat alone, at its own pace.
+			lane.off( 'rooms', false );
+		}
+		sentLive = false;
 		if ( lane && data[ 'presence-live' ] ) {
 			const answer = data[ 'presence-live' ];
 			const before = lane.rooms.slice();
