@@ -4,7 +4,7 @@
 
 DIR holds micro.json (benches/run, PRESENCE_BENCH_JSON), and when they were measured load.json
 (benches/load/run), backends.json and surfaces-{shm,redis,database}.json (benches/run-backends),
-latency.json (benches/latency/run).
+latency.json (benches/latency/run), network-{shm,redis,database}.json (benches/run-network).
 Charts go to --out; every block between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->` in
 either file is replaced by the text generated for NAME (tables and the sentences that quote
 numbers, each naming the command that measured it and the date), so no figure is typed by hand.
@@ -540,6 +540,42 @@ def surfaces_text(surfaces):
     return "\n".join(lines)
 
 
+NETWORK_PARTS = [
+    ("view", "the network view alone"),
+    ("dashboard", "Who's online widget"),
+    ("sites_list", "Sites list: Online cells of a page (20 sites)"),
+    ("users_list", "Users list: Online view, filter, cells (20 users)"),
+    ("rest", "REST: one page (50 sites)"),
+]
+
+
+def network_text(network):
+    stores = [v for v in ("shm", "redis", "database") if v in network]
+    first = network[stores[0]]
+    lines = [
+        "| part of the page | " + " | ".join(STORE_LABELS[v] for v in stores) + " |",
+        "|---|" + "---:|" * len(stores),
+    ]
+    for key, label in NETWORK_PARTS:
+        cells = []
+        for v in stores:
+            part = network[v]["parts"][key]
+            q = part["queries"]
+            others = q["sites"] + q["users"] + q["options"] + q["other"]
+            presence = f"{q['presence']} presence {'query' if q['presence'] == 1 else 'queries'}"
+            cells.append(f"{fmt_ns(part['time'] * 1000)}; {presence} (+ {others} of the network's own)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", f"{fmt_int(first['sites'])} sites, {fmt_int(first['people'])} people online on "
+                  f"{fmt_int(first['online'])} of them; the viewer a super admin. Time is the best of {first['tries']} "
+                  "runs, each after a cold object cache; a presence query is one on a presence table, the others are "
+                  "the network's own (the site list, the network's options, the names of the sites the widget shows).",
+              "",
+              f"Measured {first['date']} by `benches/network-admin.php` (run on each store by `benches/run-network`, "
+              f"run by `benches/figures`): PHP {first['php']}, WordPress {first['wp']}; load average at the start "
+              f"{first.get('load') or 0:.1f}{busy_note(first.get('load'))}."]
+    return "\n".join(lines)
+
+
 # --- rewriting the documents ---------------------------------------------------------------------
 
 
@@ -588,6 +624,8 @@ def main():
     backends = read_json(os.path.join(a.results, "backends.json"))
     surfaces = {v: s for v in ("shm", "redis", "database")
                 if (s := read_json(os.path.join(a.results, f"surfaces-{v}.json"))) is not None}
+    network = {v: n for v in ("shm", "redis", "database")
+               if (n := read_json(os.path.join(a.results, f"network-{v}.json"))) is not None}
     os.makedirs(a.out, exist_ok=True)
     micro_chart(micro, os.path.join(a.out, "heartbeat.png"))
     blocks = {
@@ -616,6 +654,8 @@ def main():
         blocks["backends"] = backends_text(backends)
     if surfaces:
         blocks["surfaces"] = surfaces_text(surfaces)
+    if network:
+        blocks["network"] = network_text(network)
     paths = [x for x in (a.readme, a.docs) if x]
     if paths:
         rewrite_blocks(paths, blocks)

@@ -152,7 +152,8 @@ function presence_remove(string $room, string $client_id): bool
  * Removes every entry of a user (reserved ones too: a `_lock` is released) in the rooms whose
  * name starts with $room_prefix.
  *
- * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
+ * Cost: O(that user's entries), through a per-user index; on Redis two round trips (the user's
+ * index, then every room it names).
  *
  * @param int    $user_id     User id, 0 or greater.
  * @param string $room_prefix Only rooms starting with this (all rooms when empty).
@@ -167,9 +168,11 @@ function presence_remove_user(int $user_id, string $room_prefix = ''): int
 }
 
 /**
- * Every live entry of a user, in any room, newest first (reserved entries left out).
+ * Every live entry of a user, in any room, newest first (reserved entries left out); equal
+ * times by room name, then client id from the highest bytes down, as presence_prefix() lists.
  *
- * Cost: a scan of every entry record of the segment (its capacity, not just the live ones).
+ * Cost: O(that user's entries), through a per-user index; on Redis two round trips (the user's
+ * index, then every room it names).
  *
  * @param int      $user_id User id, 0 or greater.
  * @param int|null $max_age Only entries written within this many seconds (1..86400).
@@ -462,8 +465,9 @@ function presence_live_revoke(string $scope, int $user_id): bool
  *   does);
  * - `[400, '{"code":"token_too_large"}']` for a token over 4096 bytes, before it is read;
  * - `[403, '{"code":"…"}']` with `token_malformed`, `token_invalid` (forged, altered, or signed
- *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` or
- *   `token_revoked`: nothing in the store is written;
+ *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` (its time
+ *   passed, or it was issued after the store's now: the clock stepped back since, and a
+ *   revocation made now would not reach it) or `token_revoked`: nothing in the store is written;
  * - `[503, '{"code":"store_unavailable"}']` with an E_WARNING when the store is unusable.
  *
  * Cost: the token's signature checked before the lock (HMAC-SHA256), then one lock (one Redis

@@ -49,6 +49,7 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) || version_compare( $GLOBALS['wp
 require_once WPP_DIR . '/includes/api/validate.php';
 require_once WPP_DIR . '/includes/api/rooms.php';
 require_once WPP_DIR . '/includes/api/client-ids.php';
+require_once WPP_DIR . '/includes/api/switches.php';
 require_once WPP_DIR . '/includes/api/entries.php';
 require_once WPP_DIR . '/includes/api/public-api.php';
 
@@ -59,8 +60,11 @@ require_once WPP_DIR . '/includes/backends/class-wpp-database-backend.php';
 require_once WPP_DIR . '/includes/backends/backend.php';
 require_once WPP_DIR . '/includes/backends/table.php';
 
-// The plugin's life on a site, the feature plugin beside it, who may see what, translations.
+// The plugin's life on a site, post locks in the store, agents' saves, the feature plugin beside
+// it, who may see what, translations.
 require_once WPP_DIR . '/includes/lifecycle.php';
+require_once WPP_DIR . '/includes/post-locks.php';
+require_once WPP_DIR . '/includes/agents.php';
 require_once WPP_DIR . '/includes/feature-plugin.php';
 require_once WPP_DIR . '/includes/privacy.php';
 require_once WPP_DIR . '/includes/i18n.php';
@@ -75,6 +79,7 @@ require_once WPP_DIR . '/includes/heartbeat/leave.php';
 // rest/: the controllers and the one registrar of their routes.
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-controller.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
+require_once WPP_DIR . '/includes/rest/class-wpp-rest-network-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 
 // live/: the live lane (the entry point itself is live.php, beside this file) and its Site Health test.
@@ -99,15 +104,27 @@ require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
 require_once WPP_DIR . '/includes/surfaces/synced-patterns.php';
 
-// admin/: screens and notices for administrators.
+// surfaces/network-*: Network Admin on a multisite network, from one read of every site's people.
+require_once WPP_DIR . '/includes/surfaces/network-view.php';
+require_once WPP_DIR . '/includes/surfaces/network-dashboard.php';
+require_once WPP_DIR . '/includes/surfaces/network-sites-list.php';
+require_once WPP_DIR . '/includes/surfaces/network-users-list.php';
+
+// admin/: screens, settings, privacy tools and notices for administrators.
 require_once WPP_DIR . '/includes/admin/notices.php';
 require_once WPP_DIR . '/includes/admin/site-health.php';
 require_once WPP_DIR . '/includes/admin/inspector.php';
+require_once WPP_DIR . '/includes/admin/settings.php';
+require_once WPP_DIR . '/includes/admin/network-settings.php';
+require_once WPP_DIR . '/includes/admin/privacy-tools.php';
 
 // cli/: `wp presence` (the command class only where WP-CLI defines its base class).
 require_once WPP_DIR . '/includes/cli/cli.php';
+require_once WPP_DIR . '/includes/cli/cli-network.php';
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once WPP_DIR . '/includes/cli/class-wpp-cli-command.php';
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-recording-command.php';
+	require_once WPP_DIR . '/includes/cli/class-wpp-cli-network-command.php';
 }
 
 // Every add_action() / add_filter().

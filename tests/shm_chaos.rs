@@ -117,21 +117,40 @@ fn value_of(state: &[u8]) -> Option<u64> {
     }
 }
 
-/// A writer: upserts and removes at random in its rooms, big and small states, long and short
-/// TTLs, until killed.
+/// A writer: upserts and exchanges, removes and leaves at random in its rooms, big and small
+/// states, long and short TTLs, some written without the right to evict, some with a write time
+/// in the past (a walk to its place in the room), some under reserved ids, until killed.
 fn writer(path: &Path, size: u64, clock: PhaseClock, seed: u64, short_ttls: bool) {
     let s = open(path, size, clock);
     let mut rng = Rng::new(seed);
     let small = value_state(1);
     let blob = state(&[("blob", &"z".repeat(600))]);
+    let read = R { limit: Some(5), ..R::default() };
     loop {
         let room = format!("churn/{}", rng.below(17));
-        let client = format!("c{}", rng.below(101));
+        let reserved = if rng.below(10) == 0 { "_" } else { "" };
+        let client = format!("{reserved}c{}", rng.below(101));
         let ttl = if short_ttls && rng.below(2) == 0 { 1 + rng.below(2) as u32 } else { 300 };
         let st = if rng.below(3) == 0 { &blob } else { &small };
-        let _ = s.upsert(&room, &client, st, rng.below(7), ttl);
+        let mut w = W::new(&room, &client, st, rng.below(7), ttl);
+        if rng.below(4) == 0 {
+            w = w.low();
+        }
+        if rng.below(4) == 0 {
+            w = w.at(clock.now_us().saturating_sub(rng.below(2_000_000)));
+        }
+        if rng.below(4) == 0 {
+            let _ = s.exchange(w, read, "c1");
+        } else {
+            let _ = s.write(w);
+        }
         if rng.below(5) == 0 {
-            let _ = s.remove(&format!("churn/{}", rng.below(17)), &format!("c{}", rng.below(101)));
+            let (room, client) = (format!("churn/{}", rng.below(17)), format!("c{}", rng.below(101)));
+            if rng.below(2) == 0 {
+                let _ = s.remove(&room, &client);
+            } else {
+                let _ = s.leave(&room, &client, read, "c1");
+            }
         }
     }
 }
@@ -155,7 +174,7 @@ fn survivor(path: &Path, size: u64, clock: PhaseClock, deadline: Instant, mut ou
     }
 }
 
-/// A reader: reads rooms, versions, users and the room list until `deadline`; reports its
+/// A reader: reads rooms, versions, users, prefixes and single entries until `deadline`; reports its
 /// longest call (µs), its failed calls and its call count on `out`.
 fn reader(path: &Path, size: u64, clock: PhaseClock, deadline: Instant, seed: u64, mut out: std::fs::File) {
     let s = open(path, size, clock);
@@ -163,10 +182,12 @@ fn reader(path: &Path, size: u64, clock: PhaseClock, deadline: Instant, seed: u6
     let (mut longest, mut failed, mut calls) = (Duration::ZERO, 0u64, 0u64);
     while Instant::now() < deadline {
         let started = Instant::now();
-        let ok = match rng.below(4) {
+        let ok = match rng.below(6) {
             0 => s.room(&format!("churn/{}", rng.below(17)), None, None).is_ok(),
             1 => s.room("survivor", None, None).is_ok(),
             2 => s.room_version(&format!("churn/{}", rng.below(17))).is_ok(),
+            3 => s.prefix("churn/", R { limit: Some(20), clients: "c1", ..R::default() }).is_ok(),
+            4 => s.entry(&format!("churn/{}", rng.below(17)), &format!("_c{}", rng.below(101))).is_ok(),
             _ => s.user(rng.below(7), None).is_ok(),
         };
         longest = longest.max(started.elapsed());
@@ -179,6 +200,15 @@ fn reader(path: &Path, size: u64, clock: PhaseClock, deadline: Instant, seed: u6
 struct Outcome {
     acked: BTreeMap<u64, u64>,
     kills: u64,
+}
+
+impl PhaseClock {
+    fn now_us(&self) -> u64 {
+        match self {
+            PhaseClock::System => SystemClock.now_us(),
+            PhaseClock::Fast(c) => c.now_us(),
+        }
+    }
 }
 
 /// Runs one phase on a fresh segment of `size`.

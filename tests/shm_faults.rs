@@ -323,3 +323,46 @@ fn a_revocation_slot_scribbled_far_ahead_counts_as_none_until_the_next_revocatio
     let fresh = s.live_token("install/1", 7, &["r"], 600, "").unwrap();
     assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200, "the slot holds now, not the damage");
 }
+
+/// A uid no test process runs as: the owner of a file "another user" left at the path.
+const OTHER_UID: u32 = 65_534;
+
+#[test]
+#[ignore = "gives files to another user, which needs root: bin/test runs it with --ignored as root (CI runs as root)"]
+fn a_segment_file_another_user_left_at_the_path_is_refused() {
+    use std::os::unix::fs::{chown, PermissionsExt};
+    // SAFETY: geteuid has no preconditions.
+    assert_eq!(unsafe { libc::geteuid() }, 0, "giving a file to another user needs root: run this test as root");
+    let clock = Arc::new(ManualClock::new(T0));
+    let dir = temp_path("planted").with_extension("d");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A valid segment (a known secret, readable by everyone) given to another user, and an empty
+    // file left the same way: both are what a local user can put at a predictable path first.
+    for (name, valid) in [("valid.seg", true), ("empty.seg", false)] {
+        let path = dir.join(name);
+        if valid {
+            Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap())
+                .upsert("r", "c", &state(&[]), 1, 600)
+                .unwrap();
+        } else {
+            std::fs::write(&path, b"").unwrap();
+        }
+        chown(&path, Some(OTHER_UID), Some(OTHER_UID)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let err = ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).err().expect("refused");
+        assert!(err.to_string().contains(&format!("belongs to uid {OTHER_UID}")), "{name}: {err}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), if valid { 1 << 20 } else { 0 }, "{name} left as found");
+    }
+    // A file of the directory's owner is trusted: a root process hands the file it creates there
+    // to that owner, and uses it again later.
+    let owned = dir.join("owned");
+    std::fs::create_dir_all(&owned).unwrap();
+    chown(&owned, Some(OTHER_UID), Some(OTHER_UID)).unwrap();
+    let path = owned.join("presence.seg");
+    Plain(ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap())
+        .upsert("r", "c", &state(&[]), 1, 600)
+        .unwrap();
+    assert_eq!(std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&path).unwrap()), OTHER_UID, "handed over");
+    let again = Plain(ShmStore::open(config(path, 1 << 20), clock).unwrap());
+    assert_eq!(clients(&again, "r"), ["c"]);
+}

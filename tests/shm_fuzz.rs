@@ -3,8 +3,10 @@
 //! and arbitrary bytes handed to the state decoder. `PRESENCE_FUZZ_CASES` sets the number of
 //! cases (64 by default, the short run of `bin/test`; the README gives a long run's figures).
 //!
-//! Properties: no operation panics, hangs or fails for any reason but a full segment; every
-//! entry a read returns is one that was written, with the state written last; after a rebuild
+//! Properties: no operation panics, hangs or fails for any reason but a full segment (reads,
+//! entries, client-prefix reads and counts, exchanges and leaves, prefix reads, the live lane's
+//! poll and revocation among them); every entry a read returns is one that was written, with the
+//! state written last; after a rebuild
 //! the table passes its full invariant check. The decoder never panics, and what it accepts
 //! encodes to bytes that decode and encode to the same bytes.
 
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 use common::*;
 use presence::store::codec::Value;
 use presence::store::shm::layout::MIN_SEGMENT;
-use presence::store::{PresenceStore, StoreError};
+use presence::store::{EntryList, PresenceStore, StoreError};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -59,16 +61,39 @@ fn run(writes: Vec<(u8, u8, u8)>, damages: Vec<Damage>) -> Result<(), TestCaseEr
         Ok(()) | Err(StoreError::Full { .. }) => Ok(()),
         Err(e) => Err(TestCaseError::fail(format!("an operation failed on a damaged segment: {e}"))),
     };
-    for r in 0..9 {
-        let room = format!("room/{r}");
-        let list = s.room(&room, None, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let fail = |e: StoreError| TestCaseError::fail(e.to_string());
+    // Every entry a read returns was written so (or is one of the writes made after the damage).
+    let as_written = |list: &EntryList| -> Result<(), TestCaseError> {
         for e in list.iter() {
+            if e.client_id == "after" || e.client_id == "_after" {
+                continue;
+            }
             let want = written.get(&(e.room.to_string(), e.client_id.to_string()));
             prop_assert_eq!(Some(e.state), want.map(Vec::as_slice), "a read returned an entry never written so");
         }
+        Ok(())
+    };
+    let token = s.live_token("install/1", 1, &["room/0", "room/1"], 600, "").map_err(fail)?;
+    for r in 0..9 {
+        let room = format!("room/{r}");
+        as_written(&s.room(&room, None, None).map_err(fail)?)?;
+        as_written(&s.read(&room, R { max_age: Some(600), limit: Some(3), clients: "client-1" }).map_err(fail)?)?;
+        as_written(&s.entry(&room, "client-1").map_err(fail)?)?;
+        ok(s.count(&room, None, "client-").map(drop))?;
         ok(s.room_version(&room).map(drop))?;
         ok(s.upsert(&room, "after", &state(&[]), 1, 600).map(drop))?;
+        match s.exchange(W::new(&room, "_after", &state(&[]), 2, 600), R::default(), "client-") {
+            Ok(x) => as_written(&x.room.entries)?,
+            Err(e) => ok(Err(e))?,
+        }
+        as_written(
+            &s.leave(&room, "client-2", R { clients: "_", ..R::default() }, "client-").map_err(fail)?.room.entries,
+        )?;
     }
+    as_written(&s.prefix("room/", R { limit: Some(20), ..R::default() }).map_err(fail)?)?;
+    // Answered whatever the damage (a scribbled revocation slot may refuse the token).
+    ok(s.live_poll(&token, "", None).map(drop))?;
+    ok(s.live_revoke("install/1", 1))?;
     ok(s.user(1, None).map(drop))?;
     ok(s.rooms("", None).map(drop))?;
     ok(s.gc().map(drop))?;

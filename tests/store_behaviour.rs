@@ -3,25 +3,14 @@
 //! redis-server per test) — then what only the shared-memory one has: eviction when full, and
 //! damaged or foreign files.
 
+#[macro_use]
 mod common;
 
 use common::*;
 use presence::store::codec::Value;
 use presence::store::{
-    ClientId, EncodedState, PollAnswer, PresenceStore, Room, StoreError, Ttl, Upsert, UserId, Written, MAX_STATE_LIMIT,
+    ClientId, EncodedState, PresenceStore, Room, StoreError, Ttl, Upsert, UserId, Written, MAX_STATE_LIMIT,
 };
-
-/// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name`.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod shm {
-            $( #[test] fn $name() { super::$name(super::Backend::Shm) } )*
-        }
-        mod redis {
-            $( #[test] fn $name() { super::$name(super::Backend::Redis) } )*
-        }
-    };
-}
 
 on_both_backends!(
     upsert_then_read_newest_first,
@@ -29,6 +18,7 @@ on_both_backends!(
     entries_expire_by_ttl_without_sleeping,
     version_moves_on_join_leave_and_change_but_not_on_refresh,
     users_prefixes_rooms_gc_and_flush,
+    a_user_read_lists_equal_times_by_room_then_client_id_down,
     bad_arguments_are_refused_and_store_nothing,
     two_stores_share_entries,
     a_limit_of_zero_is_refused_before_any_backend,
@@ -43,9 +33,6 @@ on_both_backends!(
     a_room_that_emptied_remembers_no_count,
     a_prefix_read_merges_rooms_newest_first,
     may_evict_is_accepted_on_every_backend,
-    a_live_token_answers_the_versions_of_its_rooms,
-    live_tokens_that_do_not_check_out_are_refused_and_write_nothing,
-    a_revocation_refuses_the_tokens_issued_until_then,
 );
 
 fn upsert_then_read_newest_first(b: Backend) {
@@ -184,6 +171,21 @@ fn users_prefixes_rooms_gc_and_flush(b: Backend) {
     assert_eq!(s.flush("").unwrap(), 2);
     assert_eq!(s.room_count("a", None).unwrap(), 0);
     assert_eq!(f.check(), Ok(()));
+}
+
+/// A user's entries across rooms, in the order a prefix read lists them: newest write first,
+/// equal times by room name, then client id from the highest bytes down, on every backend.
+fn a_user_read_lists_equal_times_by_room_then_client_id_down(b: Backend) {
+    let f = open_store(b, "user-order", 1 << 20);
+    let s = &f.store;
+    let st = state(&[]);
+    for (room, client) in [("a", "y"), ("b", "z"), ("a", "x"), ("c", "old")] {
+        let w = W::new(room, client, &st, 7, 100);
+        s.write(if client == "old" { w.at(T0 - 1) } else { w }).unwrap();
+    }
+    let got: Vec<_> = s.user(7, None).unwrap().iter().map(|e| (e.room.to_string(), e.client_id.to_string())).collect();
+    let want = [("a", "y"), ("a", "x"), ("b", "z"), ("c", "old")].map(|(r, c)| (r.to_string(), c.to_string()));
+    assert_eq!(got, want);
 }
 
 fn bad_arguments_are_refused_and_store_nothing(b: Backend) {
@@ -608,112 +610,6 @@ fn low_priority_writes_never_evict_and_are_evicted_first() {
     s.upsert("r", "new-4", &state(&[]), 1, 1000).unwrap();
     assert!(s.entry("r", "c3").unwrap().is_empty(), "then the least recently written ordinary entry");
     assert_eq!(s.check_integrity().unwrap(), Ok(()));
-}
-
-fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
-    let f = open_store(b, "live-ok", 1 << 20);
-    let (s, clock) = (&f.store, &f.clock);
-    s.upsert("site/1/admin", "tab", &state(&[]), 7, 100).unwrap();
-    let token = s.live_token("install/1", 7, &["site/1/admin", "site/1/post:5"], 60, "sess").unwrap();
-    assert!(token.len() < 300 && token.is_ascii());
-    clock.advance_secs(1);
-    let answer = s.live_poll(&token, "sess", None).unwrap();
-    let v = s.room_version("site/1/admin").unwrap();
-    assert_eq!(answer.status, 200);
-    assert_eq!(answer.body, format!(r#"{{"v":[{v},0],"t":{}}}"#, (T0 + 1_000_000) / 1000));
-    // A change shows at the next poll; the scope, when asked for, must be the token's.
-    s.upsert("site/1/post:5", "editor", &state(&[]), 8, 100).unwrap();
-    let v5 = s.room_version("site/1/post:5").unwrap();
-    let again = s.live_poll(&token, "sess", Some("install/1")).unwrap();
-    assert_eq!(again.body, format!(r#"{{"v":[{v},{v5}],"t":{}}}"#, (T0 + 1_000_000) / 1000));
-}
-
-fn live_tokens_that_do_not_check_out_are_refused_and_write_nothing(b: Backend) {
-    let f = open_store(b, "live-refused", 1 << 20);
-    let (s, clock) = (&f.store, &f.clock);
-    // An entry that has expired but was not removed yet: an accepted poll would remove it.
-    s.upsert("room", "gone", &state(&[]), 1, 5).unwrap();
-    let token = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
-    clock.advance_secs(10);
-    let stored = || s.stats().unwrap().live_entries;
-    assert_eq!(stored(), 1);
-    let code = |a: PollAnswer| (a.status, a.body);
-    let refused = |code: &str| (403, format!(r#"{{"code":"{code}"}}"#));
-    assert_eq!(code(s.live_poll(&token, "other", None).unwrap()), refused("token_session"));
-    assert_eq!(code(s.live_poll(&token, "", None).unwrap()), refused("token_session"));
-    assert_eq!(code(s.live_poll(&token, "sess", Some("install/2")).unwrap()), refused("token_scope"));
-    let mut tampered = token.clone().into_bytes();
-    tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
-    assert_eq!(
-        code(s.live_poll(std::str::from_utf8(&tampered).unwrap(), "sess", None).unwrap()),
-        refused("token_invalid")
-    );
-    let other = open_store(b, "live-refused-other", 1 << 20);
-    let forged = other.store.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
-    assert_eq!(code(s.live_poll(&forged, "sess", None).unwrap()), refused("token_invalid"), "another store's secret");
-    for junk in ["", "abc", "abc.def", "a.b.c"] {
-        assert_eq!(code(s.live_poll(junk, "sess", None).unwrap()), refused("token_malformed"), "{junk:?}");
-    }
-    let huge = format!("{token}{}", "A".repeat(4096));
-    assert_eq!(code(s.live_poll(&huge, "sess", None).unwrap()), (400, r#"{"code":"token_too_large"}"#.to_string()));
-    clock.advance_secs(60);
-    assert_eq!(code(s.live_poll(&token, "sess", None).unwrap()), refused("token_expired"));
-    assert_eq!(stored(), 1, "no refused poll removed the expired entry");
-    // Grants over the limits are refused before anything is signed.
-    let rooms: Vec<String> = (0..33).map(|i| format!("r{i}")).collect();
-    let rooms: Vec<&str> = rooms.iter().map(String::as_str).collect();
-    assert!(matches!(
-        s.live_token("install/1", 7, &rooms, 60, ""),
-        Err(StoreError::InvalidArgument { argument: "rooms", .. })
-    ));
-    assert!(matches!(
-        s.live_token("install/1", 0, &["r"], 60, ""),
-        Err(StoreError::InvalidArgument { argument: "user_id", .. })
-    ));
-    assert!(matches!(s.live_token("", 7, &["r"], 60, ""), Err(StoreError::InvalidArgument { argument: "scope", .. })));
-    assert!(matches!(
-        s.live_token("s", 7, &["r"], 86_401, ""),
-        Err(StoreError::InvalidArgument { argument: "ttl", .. })
-    ));
-    // An accepted poll is a read like room_version(): it removes what expired.
-    let fresh = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
-    assert_eq!(code(s.live_poll(&fresh, "sess", None).unwrap()).0, 200);
-    assert_eq!(stored(), 0);
-}
-
-fn a_revocation_refuses_the_tokens_issued_until_then(b: Backend) {
-    let f = open_store(b, "live-revoked", 1 << 20);
-    let (s, clock) = (&f.store, &f.clock);
-    let old = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
-    let other_user = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
-    let other_scope = s.live_token("install/2", 7, &["room"], 600, "sess").unwrap();
-    clock.advance_secs(1);
-    s.live_revoke("install/1", 7).unwrap();
-    assert_eq!(s.live_poll(&old, "sess", None).unwrap().body, r#"{"code":"token_revoked"}"#);
-    assert_eq!(s.live_poll(&other_user, "sess", None).unwrap().status, 200, "another user's tokens stay");
-    assert_eq!(s.live_poll(&other_scope, "sess", None).unwrap().status, 200, "another scope's tokens stay");
-    clock.advance_secs(1);
-    let new = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
-    assert_eq!(s.live_poll(&new, "sess", None).unwrap().status, 200, "a token issued after it is accepted");
-    assert_eq!(s.live_poll(&old, "sess", None).unwrap().status, 403);
-}
-
-#[test]
-fn a_replaced_segment_refuses_the_tokens_of_the_file_it_replaced() {
-    let path = temp_path("live-replaced");
-    let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
-    let s = Plain(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
-    let token = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
-    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200);
-    // Another layout's file at the path: the next attach replaces it with a new file (and secret).
-    let mut bytes = std::fs::read(&path).unwrap();
-    bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
-    std::fs::remove_file(&path).unwrap();
-    std::fs::write(&path, &bytes).unwrap();
-    let s = Plain(presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap());
-    assert_eq!(s.live_poll(&token, "", None).unwrap().body, r#"{"code":"token_invalid"}"#);
-    let fresh = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
-    assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200);
 }
 
 #[test]

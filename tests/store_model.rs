@@ -1,7 +1,8 @@
 //! Property test: random sequences of operations on each store, checked after every step against a
 //! plain in-memory model (a map), including expiry by a moved clock, write times in the past
 //! (and the future, clamped), reserved client ids, client prefixes, exchanges and leaves with the
-//! count a room remembers, and the room version rule. The backend's own invariant check (the
+//! count a room remembers, the order of reads across rooms (a prefix's, a user's), and the room
+//! version rule. The backend's own invariant check (the
 //! table's, or the Redis key layout's) runs after every sequence. The Redis runs share one
 //! redis-server, each sequence under a key prefix of its own.
 
@@ -50,7 +51,7 @@ enum Op {
     Entry { room: usize, client: usize },
     Prefix { site_only: bool, read: ReadArgs },
     Version { room: usize },
-    User { user: u64 },
+    User { user: u64, max_age: Option<u32> },
     Rooms { site_only: bool },
     Gc,
     Flush { site_only: bool },
@@ -86,7 +87,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..ROOMS.len(), 0..CLIENTS.len()).prop_map(|(room, client)| Op::Entry { room, client }),
         1 => (any::<bool>(), read_args()).prop_map(|(site_only, read)| Op::Prefix { site_only, read }),
         3 => (0..ROOMS.len()).prop_map(|room| Op::Version { room }),
-        1 => (0..3u64).prop_map(|user| Op::User { user }),
+        1 => (0..3u64, proptest::option::of(1..100u32)).prop_map(|(user, max_age)| Op::User { user, max_age }),
         1 => any::<bool>().prop_map(|site_only| Op::Rooms { site_only }),
         1 => Just(Op::Gc),
         1 => any::<bool>().prop_map(|site_only| Op::Flush { site_only }),
@@ -183,14 +184,19 @@ impl Model {
     /// from the highest bytes down.
     fn read(&self, rooms: impl Fn(&str) -> bool, r: &ReadArgs, now: u64) -> Vec<Row> {
         let min = r.max_age.map_or(0, |a| now.saturating_sub(u64::from(a) * 1_000_000));
+        let mut want = self.rows(|k, e| rooms(&k.0) && e.updated >= min && picks(PICKS[r.picks], &k.1));
+        want.truncate(r.limit.unwrap_or(usize::MAX));
+        want
+    }
+    /// The entries `keep` picks, in that order.
+    fn rows(&self, keep: impl Fn(&(String, String), &M) -> bool) -> Vec<Row> {
         let mut want: Vec<Row> = self
             .entries
             .iter()
-            .filter(|(k, e)| rooms(&k.0) && e.updated >= min && picks(PICKS[r.picks], &k.1))
+            .filter(|(k, e)| keep(k, e))
             .map(|(k, e)| (k.0.clone(), k.1.clone(), e.user, e.state.clone(), e.updated))
             .collect();
         want.sort_by(|a, b| b.4.cmp(&a.4).then_with(|| a.0.cmp(&b.0)).then_with(|| b.1.cmp(&a.1)));
-        want.truncate(r.limit.unwrap_or(usize::MAX));
         want
     }
     /// What an exchange or a leave with (or without) the count answers: (count, previous);
@@ -323,16 +329,10 @@ fn run(f: Fixture, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let v = s.room_version(room).unwrap();
                 observe(&mut m, &mut seen_version, room, v)?;
             }
-            Op::User { user } => {
-                let want: BTreeSet<_> = m
-                    .entries
-                    .iter()
-                    .filter(|(k, e)| e.user == user && !k.1.starts_with('_'))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                let got: BTreeSet<_> =
-                    s.user(user, None).unwrap().iter().map(|e| (e.room.to_string(), e.client_id.to_string())).collect();
-                prop_assert_eq!(got, want);
+            Op::User { user, max_age } => {
+                let min = max_age.map_or(0, |a| now.saturating_sub(u64::from(a) * 1_000_000));
+                let want = m.rows(|k, e| e.user == user && e.updated >= min && !k.1.starts_with('_'));
+                prop_assert_eq!(rows(&s.user(user, max_age).unwrap()), want);
             }
             Op::Rooms { site_only } => {
                 let prefix = if site_only { "site/" } else { "" };

@@ -1,6 +1,7 @@
 //! Arbitrary bytes over the records of a live segment: every read returns only entries that were
-//! written, with their state; no operation fails but for a full segment; after a rebuild the
-//! table passes its full invariant check. Input: pairs of (position, length, bytes).
+//! written, with their state; no operation fails but for a full segment (reads, entries,
+//! client-prefix reads and counts, exchanges, leaves, prefix reads, the live lane's poll); after
+//! a rebuild the table passes its full invariant check. Input: pairs of (position, length, bytes).
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
@@ -10,8 +11,8 @@ use libfuzzer_sys::fuzz_target;
 use presence::store::codec::{Key, Value};
 use presence::store::shm::layout::MIN_SEGMENT;
 use presence::store::{
-    ClientId, EncodedState, ManualClock, Prefix, PresenceStore, Read, Room, ShmConfig, ShmStore, StoreError, Ttl,
-    Upsert, UserId,
+    ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Grant, ManualClock, Prefix, PresenceStore, Read,
+    Room, ShmConfig, ShmStore, StoreError, Ttl, Upsert, UserId,
 };
 
 const ROOMS: u64 = 7;
@@ -66,17 +67,47 @@ fuzz_target!(|data: &[u8]| {
         Ok(()) | Err(StoreError::Full { .. }) => {}
         Err(e) => panic!("an operation failed on a damaged segment: {e}"),
     };
-    for r in 0..ROOMS {
-        let room = format!("room/{r}");
-        for e in s.room(Room::new(&room).unwrap(), &Read::VISIBLE).unwrap().iter() {
+    // Every entry a read returns was written so (those written after the damage are skipped).
+    let as_written = |list: &EntryList| {
+        for e in list.iter().filter(|e| !e.client_id.starts_with("after") && !e.client_id.starts_with("_after")) {
+            let r: u64 = e.room.strip_prefix("room/").and_then(|r| r.parse().ok()).expect("a room that was written");
             let c: u64 =
                 e.client_id.strip_prefix('c').and_then(|c| c.parse().ok()).expect("a client id that was written");
             assert_eq!(e.state, &state(r, c)[..], "an entry came back altered");
             assert_eq!(e.user_id, c % 5);
         }
-        fine(s.room_version(Room::new(&room).unwrap()).map(drop));
+    };
+    let grant = Grant::new("install/1", 1, &["room/0", "room/1"], 600, b"").unwrap();
+    let token = s.live_token(&grant).unwrap();
+    let picked = Read { clients: ClientPrefix::new("client_prefix", "c1").unwrap(), ..Read::VISIBLE };
+    let count = CountPrefix::new("c").unwrap();
+    for r in 0..ROOMS {
+        let room = format!("room/{r}");
+        let name = Room::new(&room).unwrap();
+        as_written(&s.room(name, &Read::VISIBLE).unwrap());
+        as_written(&s.room(name, &picked).unwrap());
+        as_written(&s.entry(name, ClientId::new("c1").unwrap()).unwrap());
+        fine(s.room_count(name, None, picked.clients).map(drop));
+        fine(s.room_version(name).map(drop));
         fine(upsert(s, &room, "after", &state(r, 99), 1).map(drop));
+        let st = state(r, 98);
+        let w = Upsert::new(
+            name,
+            ClientId::new("_after").unwrap(),
+            EncodedState::new(&st, 1 << 20).unwrap(),
+            UserId::from(2),
+            Ttl::new(600).unwrap(),
+        );
+        match s.exchange(&w, &Read::VISIBLE, count) {
+            Ok(x) => as_written(&x.room.entries),
+            Err(e) => fine(Err(e)),
+        }
+        as_written(&s.leave(name, ClientId::new("c2").unwrap(), &picked, count).unwrap().room.entries);
     }
+    as_written(&s.prefix(Prefix::new("prefix", "room/").unwrap(), &Read::VISIBLE).unwrap());
+    // Answered whatever the damage (a scribbled revocation slot may refuse the token).
+    fine(s.live_poll(token.as_bytes(), b"", None).map(drop));
+    fine(s.live_revoke(grant.scope, UserId::from(1)));
     fine(s.user(UserId::from(1), None).map(drop));
     fine(s.rooms(Prefix::ALL, None).map(drop));
     fine(s.remove_user(UserId::from(2), Prefix::new("room_prefix", "room/").unwrap()).map(drop));

@@ -43,23 +43,28 @@ function wpp_feature_plugin_active(): bool {
 
 /**
  * Turns one live row of the feature plugin's table into the entry Presence stores, or null for a
- * row that is not a client (the feature plugin's own bookkeeping: client ids starting with `_`)
- * or that would pose as one of Presence's own entries (below).
+ * row Presence does not take over: its other bookkeeping (`_collab`, …), or a row that would
+ * pose as one of Presence's own entries (below).
  *
  * The feature plugin's heartbeat entries become Presence's own, so they show at once in Presence's
  * screens: `user-{id}` in `admin/online` keeps its screen and the post it names when the user may
- * edit it (never its browser-sent title) and gets the user's display name and avatar; `editor-{id}` in a post's room becomes `user-{id}` (one entry per user per
- * post, as Presence's heartbeat writes it). Any other entry is copied as it is, except those
- * that would pose as Presence's own: another `user-{id}` (the surfaces show such an entry with
- * the name and avatar its data holds, and the feature plugin lets any editor write one over
- * REST), and entries of Presence's internal rooms (screen revisions, last seen).
+ * edit it (never its browser-sent title) and gets the user's display name and avatar;
+ * `editor-{id}` in a post's room keeps its editor state (`action`, `screen`, `locked`) and gets
+ * the display name and avatar. A post's `_lock` keeps its holder and its time, so a lock taken
+ * under the feature plugin holds until it expires. Any other entry is copied as it is, except
+ * those that would pose as Presence's own: another `user-`, `editor-` or `agent-{id}` (the
+ * surfaces show such an entry with the name and avatar its data holds, and the feature plugin
+ * lets any editor write one over REST), and entries of Presence's internal rooms (screen
+ * revisions, last seen).
  *
  * @since 0.2.0
+ * @since 0.3.0 `editor-{id}` stays `editor-{id}`; `_lock` is taken over, dated its own time.
  *
  * @param object $row     Row with room, client_id, user_id, data (JSON text).
  * @param int    $expires Unix time at which the row expires.
  * @param int    $now     Current unix time.
- * @return array{room:string,client_id:string,data:array,user_id:int,ttl:int}|null
+ * @return array{room:string,client_id:string,data:array,user_id:int,ttl:int,written_at?:int}|null
+ *         `ttl` counts from `written_at` when given (the lock's time), else from now.
  */
 function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array {
 	$room      = (string) ( $row->room ?? '' );
@@ -67,7 +72,22 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 	$user_id   = max( 0, (int) ( $row->user_id ?? 0 ) );
 	$data      = json_decode( (string) ( $row->data ?? '' ), true );
 	$data      = is_array( $data ) ? $data : array();
-	if ( str_starts_with( $client_id, '_' ) || $expires <= $now ) {
+	if ( $expires <= $now ) {
+		return null;
+	}
+	if ( WPP_LOCK_CLIENT === $client_id && false !== wpp_rooms_parse( $room ) ) {
+		$dated = (int) strtotime( (string) ( $row->date_gmt ?? '' ) . ' UTC' );
+		$dated = $dated > 0 ? min( $dated, $now ) : $now;
+		return array(
+			'room'       => $room,
+			'client_id'  => WPP_LOCK_CLIENT,
+			'data'       => array(),
+			'user_id'    => $user_id,
+			'ttl'        => max( 1, $expires - $dated ),
+			'written_at' => $dated,
+		);
+	}
+	if ( wpp_client_ids_is_reserved( $client_id ) ) {
 		return null;
 	}
 
@@ -82,9 +102,12 @@ function wpp_feature_plugin_entry( object $row, int $expires, int $now ): ?array
 			'post_id' => false !== $post_room && wpp_rooms_can_access( $post_room, $user_id ) ? $post_id : 0,
 			'tab'     => '',
 		);
-	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && 'editor-' . $user_id === $client_id ) {
-		$client_id = wpp_client_ids_user( $user_id );
-		$data      = wpp_write_user_fields( $user ) + array( 'tab' => '' );
+	} elseif ( $user && null !== wpp_rooms_parse_post( $room ) && wpp_client_ids_editor( $user_id ) === $client_id ) {
+		$data = array(
+			'action' => 'editing',
+			'screen' => wpp_ping_clean_key( $data['screen'] ?? 'post' ),
+			'locked' => ! empty( $data['locked'] ),
+		) + wpp_write_user_fields( $user ) + array( 'tab' => '' );
 	} elseif ( wpp_client_ids_is_user( $client_id ) || str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room ) {
 		return null;
 	}
@@ -133,7 +156,7 @@ function wpp_feature_plugin_import(): array {
 		if ( null === $entry ) {
 			continue;
 		}
-		$stored = wpp_entries_set( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'] );
+		$stored = wpp_entries_set( $entry['room'], $entry['client_id'], $entry['data'], $entry['user_id'], $entry['ttl'], isset( $entry['written_at'] ) ? (float) $entry['written_at'] : null );
 		++$result[ true === $stored ? 'imported' : 'skipped' ];
 	}
 	return $result;

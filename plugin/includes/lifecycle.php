@@ -46,17 +46,64 @@ function wpp_lifecycle_activate( $network_wide = false ): void {
  */
 function wpp_lifecycle_activate_site(): void {
 	wpp_table_install();
+	wpp_lifecycle_add_options();
 	wpp_lifecycle_schedule_gc();
 	wpp_feature_plugin_import();
 }
 
 /**
- * Deactivation: stops the scheduled event (the table stays until uninstall).
+ * Adds the options every request reads, autoloaded, where they are missing: an option that does
+ * not exist costs a query each time a request first asks for it. The recording switch and the
+ * feature switches (the feature plugin's names; on by default), and since when the store keeps
+ * post locks. Hooked to `admin_init` (a site updated without being activated again), and run on
+ * activation; a query only the first time.
+ *
+ * @since 0.3.0
+ */
+function wpp_lifecycle_add_options(): void {
+	foreach ( array(
+		'wp_presence_recording'     => '1',
+		'wp_presence_features'      => array(),
+		WPP_POST_LOCKS_SINCE_OPTION => 0,
+	) as $option => $default ) {
+		if ( false === get_option( $option ) ) {
+			add_option( $option, $default, '', true );
+		}
+	}
+}
+
+/**
+ * Deactivation: stops the scheduled event (the table stays until uninstall), and gives the
+ * locks the store holds back to post meta, where core looks for them without the plugin.
  *
  * @since 0.1.0
+ * @since 0.3.0 Locks back to post meta.
+ *
+ * @param bool $network_wide Whether the plugin is network-deactivated.
  */
-function wpp_lifecycle_deactivate(): void {
+function wpp_lifecycle_deactivate( $network_wide = false ): void {
 	wp_clear_scheduled_hook( WPP_GC_EVENT );
+	if ( is_multisite() && $network_wide && ! wp_is_large_network() ) {
+		foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $blog_id ) {
+			switch_to_blog( (int) $blog_id );
+			wpp_lifecycle_deactivate_site();
+			restore_current_blog();
+		}
+		return;
+	}
+	wpp_lifecycle_deactivate_site();
+}
+
+/**
+ * Deactivation on the current site: the locks the store holds go to post meta.
+ *
+ * @since 0.3.0
+ */
+function wpp_lifecycle_deactivate_site(): void {
+	if ( wpp_post_locks_enabled() ) {
+		wpp_post_locks_to_meta();
+	}
+	update_option( WPP_POST_LOCKS_SINCE_OPTION, 0, true );
 }
 
 /**
@@ -91,12 +138,12 @@ function wpp_lifecycle_run_gc(): int {
  * @param WP_User|null $user       The user who logged in.
  */
 function wpp_lifecycle_login( $user_login, $user = null ): void {
-	if ( ! $user instanceof WP_User || ! user_can( $user, 'edit_posts' ) ) {
+	if ( ! $user instanceof WP_User || ! wpp_rooms_can_edit_some_type( $user ) ) {
 		return;
 	}
 	wpp_entries_set(
 		WPP_ADMIN_ROOM,
-		'user-' . $user->ID,
+		wpp_client_ids_user( $user->ID ),
 		wpp_write_user_fields( $user ) + array(
 			'screen' => 'login',
 			'title'  => '',
@@ -147,6 +194,7 @@ function wpp_lifecycle_uninstall_site(): void {
 		$wpdb->query( 'DROP TABLE IF EXISTS ' . wpp_table_legacy_name() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
 	}
 	delete_option( 'wpp_db_version' );
+	delete_option( WPP_POST_LOCKS_SINCE_OPTION );
 	delete_option( 'wpp_live_probe' );
 	wp_clear_scheduled_hook( WPP_GC_EVENT );
 	if ( class_exists( 'WPP_Native_Backend' ) && function_exists( 'presence_flush' ) ) {

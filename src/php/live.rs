@@ -8,7 +8,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
 use super::args::{type_name, ArrayArg, IntArg, StrArg};
-use super::errors::{warning, Sig};
+use super::errors::Sig;
 use super::process;
 use super::zend_array;
 use crate::store::{Grant, PollAnswer, Scope, UserId};
@@ -65,11 +65,8 @@ const REVOKE: Sig = Sig { name: "presence_live_revoke", params: &["scope", "user
 pub fn presence_live_revoke(scope: StrArg, user_id: IntArg) -> PhpResult<bool> {
     let sig = &REVOKE;
     let scope = sig.checked(Scope::new(scope.utf8(sig, "scope")?))?;
-    let user_id = user_id.get(sig, "user_id", "int")?;
-    if user_id < 1 {
-        return Err(sig.value_error("user_id", format!("must be 1 or greater, got {user_id}")));
-    }
-    match process::get().store.live_revoke(scope, UserId::from(user_id as u64)) {
+    let user_id = sig.checked(UserId::signed_in(user_id.get(sig, "user_id", "int")?))?;
+    match process::get().store.live_revoke(scope, user_id) {
         Ok(()) => Ok(true),
         Err(e) => sig.fail(e, false),
     }
@@ -88,14 +85,11 @@ pub fn presence_live_poll(token: StrArg, session: StrArg, scope: StrArg) -> PhpR
         "" => None,
         s => Some(sig.checked(Scope::new(s))?),
     };
-    let answer = match process::get().store.live_poll(token, session, scope) {
-        Ok(a) => a,
-        Err(e) => {
-            // Not an exception: the live lane answers, and its client falls back to a heartbeat.
-            warning(&e.to_string());
-            PollAnswer { status: 503, body: r#"{"code":"store_unavailable"}"#.into() }
-        }
-    };
+    // A store that cannot answer is no exception: the live lane answers 503 (warning as every
+    // function does, once per request for an unreachable Redis) and its client falls back to a
+    // heartbeat.
+    let unavailable = || PollAnswer { status: 503, body: r#"{"code":"store_unavailable"}"#.into() };
+    let answer = process::get().store.live_poll(token, session, scope).or_else(|e| sig.fail(e, unavailable()))?;
     let mut out = zend_array::list(2);
     let mut status = ext_php_rs::types::Zval::new();
     status.set_long(i64::from(answer.status));

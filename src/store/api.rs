@@ -122,7 +122,8 @@ pub trait PresenceStore: Send + Sync {
     /// Removes a user's entries (reserved ones too) in rooms starting with `room_prefix`;
     /// returns how many.
     fn remove_user(&self, user_id: UserId, room_prefix: Prefix<'_>) -> Result<u64>;
-    /// Every live entry of a user but the reserved ones, newest first.
+    /// Every live entry of a user but the reserved ones, newest write first (equal times by room,
+    /// then client id from the highest bytes down, as `prefix` lists them).
     fn user(&self, user_id: UserId, max_age: Option<MaxAge>) -> Result<EntryList>;
     /// Rooms starting with `prefix` that have live entries other than reserved ones, sorted by
     /// name, with those entries and their distinct users counted.

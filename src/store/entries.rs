@@ -87,10 +87,6 @@ impl EntryList {
         self.items.push(Item { room, client: (s, c), state: (c, end), user_id, updated_us });
     }
 
-    pub(crate) fn sort_newest_first(&mut self) {
-        self.items.sort_by_key(|it| std::cmp::Reverse(it.updated_us));
-    }
-
     /// Sorts entries of several rooms as every store lists them: newest write first; equal times
     /// by room name, then by client id from the highest bytes down (a room's own order). Then
     /// keeps the first `limit`.

@@ -61,7 +61,8 @@ pub struct CountPrefix<'a>(&'a str);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct WrittenAt(u64);
 
-fn key<'a>(argument: &'static str, value: &'a str) -> Result<&'a str> {
+/// A non-empty name of at most [`MAX_KEY_BYTES`] bytes given as the parameter `argument`.
+pub(crate) fn key<'a>(argument: &'static str, value: &'a str) -> Result<&'a str> {
     if value.is_empty() {
         return Err(StoreError::invalid(argument, "must not be empty"));
     }
@@ -258,6 +259,14 @@ impl UserId {
             .map_err(|_| StoreError::invalid("user_id", format!("must be 0 or greater, got {id}")))
     }
 
+    /// `$user_id` where a signed-in user is required (the live lane): 1 or greater.
+    pub fn signed_in(id: i64) -> Result<Self> {
+        if id < 1 {
+            return Err(StoreError::invalid("user_id", format!("must be 1 or greater, got {id}")));
+        }
+        Ok(UserId(id as u64))
+    }
+
     pub fn get(&self) -> u64 {
         self.0
     }
@@ -321,6 +330,8 @@ mod tests {
         assert_eq!(Limit::new(1).unwrap().get(), 1);
         assert_eq!(refusal(UserId::new(-3)), "$user_id must be 0 or greater, got -3");
         assert_eq!(UserId::new(0).unwrap().get(), 0);
+        assert_eq!(refusal(UserId::signed_in(0)), "$user_id must be 1 or greater, got 0");
+        assert_eq!(UserId::signed_in(1).unwrap().get(), 1);
         assert_eq!(
             refusal(EncodedState::new(&[0; 9000], 8192)),
             "$state is larger than presence.max_state_bytes (8192 bytes) when encoded"

@@ -5,6 +5,20 @@
 #[cfg(not(feature = "testing"))]
 compile_error!("the store tests use test hooks: cargo test --no-default-features --features testing");
 
+/// Runs each named `fn(Backend)` as two tests, `shm::name` and `redis::name` (a test file
+/// declares `#[macro_use] mod common;` to use it).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod shm {
+            $( #[test] fn $name() { super::$name(super::Backend::Shm) } )*
+        }
+        mod redis {
+            $( #[test] fn $name() { super::$name(super::Backend::Redis) } )*
+        }
+    };
+}
+
 pub mod process;
 pub mod redis_layout;
 pub mod redis_server;

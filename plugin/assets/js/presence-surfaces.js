@@ -493,6 +493,19 @@
 			},
 		},
 		{
+			// Network Admin's Who's online (surfaces/network-dashboard.php): the feature plugin's
+			// key and element; the server answers it on every tick the page asks.
+			key: 'network-widget',
+			target() {
+				return document.getElementById( 'presence-network-widget-list' );
+			},
+			apply( element, html ) {
+				element.innerHTML = html;
+				enhance( element );
+				return element;
+			},
+		},
+		{
 			// The stale-screen warning, on a page with a screen key.
 			key: 'stale',
 			target() {

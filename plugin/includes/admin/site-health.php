@@ -1,7 +1,8 @@
 <?php
 /**
  * Site Health: the "Presence storage" test (which store is in use, whether it works, what to
- * change) and the Presence section of Site Health → Info.
+ * change), the "Heartbeat keeps presence current" test (the feature plugin's `presence_heartbeat`)
+ * and the Presence section of Site Health → Info.
  *
  * @package Presence
  * @since   0.1.0
@@ -23,7 +24,134 @@ function wpp_site_health_tests( $tests ) {
 		'label' => __( 'Presence storage', 'presence' ),
 		'test'  => 'wpp_site_health_backend_test',
 	);
+	if ( wpp_site_health_presence_recorded() ) {
+		$tests['direct']['presence_heartbeat'] = array(
+			'label' => __( 'Heartbeat keeps presence current', 'presence' ),
+			'test'  => 'wpp_site_health_heartbeat_test',
+		);
+	}
 	return $tests;
+}
+
+/**
+ * Whether presence is being recorded here: recording on, and a store that can take it (the
+ * storage test reports a store that cannot). The Heartbeat test applies only then.
+ *
+ * @since 0.3.0
+ *
+ * @return bool
+ */
+function wpp_site_health_presence_recorded(): bool {
+	$backend = wpp_backend();
+	return wpp_switches_recording_enabled() && ! ( $backend instanceof WPP_Native_Backend && '' !== $backend->segment_error() );
+}
+
+/**
+ * The Heartbeat settings the admin pages get (`heartbeatSettings`, as WordPress prints them with
+ * the script), or, before they are known, what the `heartbeat_settings` filter gives.
+ *
+ * @since 0.3.0
+ *
+ * @return array
+ */
+function wpp_site_health_heartbeat_settings(): array {
+	$data = wp_scripts()->get_data( 'heartbeat', 'data' );
+	if ( is_string( $data ) && preg_match( '/heartbeatSettings\s*=\s*(\{.*\})\s*;/s', $data, $match ) ) {
+		$settings = json_decode( $match[1], true );
+		if ( is_array( $settings ) ) {
+			return $settings;
+		}
+	}
+	$settings = apply_filters( 'heartbeat_settings', array() ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedHooknameFound -- core's filter.
+	return is_array( $settings ) ? $settings : array();
+}
+
+/**
+ * The longest time between two heartbeats of an open admin page, in seconds, as heartbeat.js
+ * schedules them: the interval (1 to 3600, default 60) in a focused window, 120 in a window
+ * without focus, never below the minimal interval (1 to 600) when one is set.
+ *
+ * @since 0.3.0
+ *
+ * @param array $settings Heartbeat settings (wpp_site_health_heartbeat_settings()).
+ * @return int
+ */
+function wpp_site_health_heartbeat_interval( array $settings ): int {
+	$interval = isset( $settings['interval'] ) && is_numeric( $settings['interval'] ) && (int) $settings['interval'] > 0
+		? min( 3600, (int) $settings['interval'] )
+		: 60;
+	$minimal  = isset( $settings['minimalInterval'] ) && is_numeric( $settings['minimalInterval'] ) ? (int) $settings['minimalInterval'] : 0;
+	$minimal  = $minimal > 0 && $minimal <= 600 ? $minimal : 0;
+	return max( $interval, 120, $minimal );
+}
+
+/**
+ * Site Health result: whether the Heartbeat refreshes presence before it expires. Recommended when
+ * the script is gone (presence is then written only when a page loads) or when a page can go
+ * longer without a heartbeat than an entry lasts, less 15 seconds for the request itself.
+ *
+ * @since 0.3.0
+ *
+ * @return array Site Health test result.
+ */
+function wpp_site_health_heartbeat_test(): array {
+	$ttl    = wpp_entries_default_ttl();
+	$limit  = $ttl - 15;
+	$cause  = '<p>' . esc_html__( 'A plugin that controls the Heartbeat, or code removing its script, is the usual cause.', 'presence' ) . '</p>';
+	$result = array(
+		'label'       => __( 'Heartbeat keeps presence current', 'presence' ),
+		'status'      => 'good',
+		'badge'       => array(
+			'label' => __( 'Presence', 'presence' ),
+			'color' => 'blue',
+		),
+		'description' => '',
+		'actions'     => '',
+		'test'        => 'presence_heartbeat',
+	);
+	if ( ! wp_script_is( 'heartbeat', 'registered' ) ) {
+		$result['status']      = 'recommended';
+		$result['label']       = __( 'Heartbeat is not keeping presence current', 'presence' );
+		$result['description'] = '<p>' . esc_html(
+			sprintf(
+				/* translators: %d: seconds. */
+				__( 'The Heartbeat script has been removed, so presence is written only when a page loads: Who’s online misses anyone who has not loaded a page in the last %d seconds, and nobody is told that someone else is editing their post.', 'presence' ),
+				$ttl
+			)
+		) . '</p>';
+		$result['actions']     = $cause;
+		return $result;
+	}
+	$interval = wpp_site_health_heartbeat_interval( wpp_site_health_heartbeat_settings() );
+	if ( $interval > $limit ) {
+		$result['status']      = 'recommended';
+		$result['label']       = __( 'Heartbeat is not keeping presence current', 'presence' );
+		$result['description'] = '<p>' . esc_html(
+			sprintf(
+				/* translators: 1: seconds between heartbeats, 2: seconds a presence entry lasts. */
+				__( 'An open admin page can go %1$d seconds without a heartbeat, but a presence entry lasts %2$d seconds: Who’s online drops people who stay on one screen, and they reappear at their next heartbeat.', 'presence' ),
+				$interval,
+				$ttl
+			)
+		) . '</p>';
+		$result['actions']     = $cause . '<p>' . esc_html(
+			sprintf(
+				/* translators: %d: seconds. */
+				__( 'Keep the Heartbeat interval at %d seconds or less, or raise the presence lifetime (the wp_presence_default_ttl filter) above it plus 15 seconds.', 'presence' ),
+				max( 1, $limit )
+			)
+		) . '</p>';
+		return $result;
+	}
+	$result['description'] = '<p>' . esc_html(
+		sprintf(
+			/* translators: 1: seconds between heartbeats, 2: seconds a presence entry lasts. */
+			__( 'Every open admin page sends a heartbeat at least every %1$d seconds, within the %2$d seconds a presence entry lasts.', 'presence' ),
+			$interval,
+			$ttl
+		)
+	) . '</p>';
+	return $result;
 }
 
 /**

@@ -52,12 +52,55 @@ function wpp_rooms_parse_post( string $room ): ?array {
 }
 
 /**
+ * Parses a post room name as the Presence API feature plugin does: `postType/` + a post type
+ * (one or more characters, no colon) + `:` + digits. Looser than wpp_rooms_parse_post(), which
+ * the plugin's own surfaces use: `postType/post:0` and `postType/post:007` parse here.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $room Room name.
+ * @return array{post_type:string,post_id:int}|false
+ */
+function wpp_rooms_parse( $room ) {
+	if ( ! is_string( $room ) || 1 !== preg_match( '/^postType\/([^:]+):([0-9]+)$/D', $room, $m ) ) {
+		return false;
+	}
+	return array(
+		'post_type' => $m[1],
+		'post_id'   => (int) $m[2],
+	);
+}
+
+/**
+ * Whether a user may edit posts of some type shown in the admin (`show_ui`): what every room but
+ * a post's own asks, so a role that edits only pages, or only a custom type, is in.
+ *
+ * @since 0.3.0
+ *
+ * @param WP_User|int $user User or user id.
+ * @return bool
+ */
+function wpp_rooms_can_edit_some_type( $user ): bool {
+	if ( user_can( $user, 'edit_posts' ) ) {
+		return true; // The usual case, without walking the post types.
+	}
+	foreach ( get_post_types( array( 'show_ui' => true ), 'objects' ) as $type ) {
+		if ( isset( $type->cap->edit_posts ) && user_can( $user, $type->cap->edit_posts ) ) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
  * Whether a user may see and join a room.
  *
  * Logged-out users never may. `postType/{type}:{id}` needs `edit_post` on that post, whose type
- * must be {type}; every other room needs `edit_posts`.
+ * must be {type}; every other room needs the right to edit posts of some type shown in the admin
+ * (wpp_rooms_can_edit_some_type()).
  *
  * @since 0.1.0
+ * @since 0.3.0 Any post type's `edit_posts`, as in the Presence API feature plugin.
  *
  * @param string $room    Room name.
  * @param int    $user_id User id; 0 = the current user.
@@ -76,7 +119,7 @@ function wpp_rooms_can_access( $room, int $user_id = 0 ): bool {
 			&& $post->post_type === $parsed[0]
 			&& user_can( $user, 'edit_post', $post->ID );
 	} else {
-		$allowed = user_can( $user, 'edit_posts' );
+		$allowed = wpp_rooms_can_edit_some_type( $user );
 	}
 
 	/**

@@ -169,3 +169,59 @@ function wpp_validate_clamp_age( $seconds ): int {
 	$seconds = is_numeric( $seconds ) ? (int) $seconds : wpp_entries_default_ttl();
 	return max( 1, min( 86400, $seconds ) );
 }
+
+/**
+ * A caller's `$date_gmt` as a Unix time: a string of exactly `YYYY-MM-DD HH:MM:SS` (UTC), a real
+ * calendar date and time; a time after now counts as now (a relay keeps each client's own time,
+ * never one from the future).
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $date_gmt Date given by the caller.
+ * @return float|WP_Error Unix time, or WP_Error `presence_invalid_date_gmt` (status 400).
+ */
+function wpp_validate_date_gmt( $date_gmt ) {
+	$invalid = new WP_Error( 'presence_invalid_date_gmt', __( 'date_gmt must be a UTC date and time written as YYYY-MM-DD HH:MM:SS.', 'presence' ), array( 'status' => 400 ) );
+	if ( ! is_string( $date_gmt ) || 1 !== preg_match( '/^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/D', $date_gmt, $m ) ) {
+		return $invalid;
+	}
+	if ( ! checkdate( (int) $m[2], (int) $m[3], (int) $m[1] ) || (int) $m[4] > 23 || (int) $m[5] > 59 || (int) $m[6] > 59 ) {
+		return $invalid;
+	}
+	$time = gmmktime( (int) $m[4], (int) $m[5], (int) $m[6], (int) $m[2], (int) $m[3], (int) $m[1] );
+	return (float) min( $time, time() );
+}
+
+/**
+ * A caller's `$expires_in`: a number of seconds of at least 1 (numeric strings too; 0.5 is 0),
+ * trimmed to wpp_entries_max_expires_in().
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $expires_in Seconds given by the caller.
+ * @return int|WP_Error Seconds, or WP_Error `presence_invalid_expires_in` (status 400).
+ */
+function wpp_validate_expires_in( $expires_in ) {
+	if ( ! is_numeric( $expires_in ) || (int) $expires_in < 1 ) {
+		return new WP_Error( 'presence_invalid_expires_in', __( 'expires_in must be a number of seconds of at least 1.', 'presence' ), array( 'status' => 400 ) );
+	}
+	return min( (int) $expires_in, wpp_entries_max_expires_in() );
+}
+
+/**
+ * A caller's `$timeout` for a read: null is no window (each entry counts until its own expiry);
+ * anything else is `max( 0, (int) $timeout )` seconds on the entries' dates, and a window longer
+ * than any entry can live is none.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $timeout Timeout given by the caller.
+ * @return int|null Seconds (0 = nothing is that recent), or null for no window.
+ */
+function wpp_validate_timeout( $timeout ): ?int {
+	if ( null === $timeout ) {
+		return null;
+	}
+	$seconds = is_numeric( $timeout ) ? max( 0, (int) $timeout ) : 0;
+	return $seconds >= 86400 ? null : $seconds;
+}

@@ -212,23 +212,139 @@ final class WPP_Native_Backend implements WPP_Backend {
 		return $bytes;
 	}
 
+	/**
+	 * A caller's max age as the extension takes it: null (no window) stays null.
+	 *
+	 * @since 0.3.0
+	 */
+	private static function age( ?int $max_age ): ?int {
+		return null === $max_age ? null : wpp_validate_clamp_age( $max_age );
+	}
+
 	/** @inheritDoc */
-	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored || ( null !== $limit && $limit < 1 ) ) {
 			return array();
 		}
-		$entries = $this->call( fn() => presence_room( $stored, wpp_validate_clamp_age( $max_age ), $limit ), array() );
+		$entries = $this->call( fn() => presence_room( $stored, self::age( $max_age ), $limit, $client_prefix ), array() );
 		return $this->publish( (array) $entries, $this->prefix() );
 	}
 
 	/** @inheritDoc */
-	public function count_room( string $room, int $max_age ): int {
+	public function count_room( string $room, ?int $max_age, string $client_prefix = '' ): int {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return 0;
 		}
-		return (int) $this->call( fn() => presence_room_count( $stored, wpp_validate_clamp_age( $max_age ) ), 0 );
+		return (int) $this->call( fn() => presence_room_count( $stored, self::age( $max_age ), $client_prefix ), 0 );
+	}
+
+	/**
+	 * One call of the extension: the write and the read under one lock (one script on Redis).
+	 * A $limit of 0 reads only the entry just written (the extension reads at least one), and
+	 * answers no entries.
+	 *
+	 * @since 0.3.0
+	 */
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		$write_only = 0 === $limit;
+		$result     = $this->call(
+			fn() => presence_exchange(
+				$stored,
+				$client_id,
+				$data,
+				max( 0, $user_id ),
+				wpp_validate_clamp_age( $ttl ),
+				$written_at,
+				self::age( $max_age ),
+				$write_only ? $client_id : $client_prefix,
+				$write_only ? 1 : $limit,
+				$count_prefix
+			),
+			false
+		);
+		return is_array( $result ) ? $this->answer( $result, $write_only ) : false;
+	}
+
+	/**
+	 * One call of the extension: the removal and the read under one lock.
+	 *
+	 * @since 0.3.0
+	 */
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return false;
+		}
+		$write_only = 0 === $limit;
+		$result     = $this->call(
+			fn() => presence_leave(
+				$stored,
+				$client_id,
+				self::age( $max_age ),
+				$write_only ? $client_id : $client_prefix,
+				$write_only ? 1 : $limit,
+				$count_prefix
+			),
+			false
+		);
+		return is_array( $result ) ? $this->answer( $result, $write_only ) : false;
+	}
+
+	/**
+	 * The answer of presence_exchange() / presence_leave() with public room names.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param array $result     The extension's answer.
+	 * @param bool  $write_only Whether the caller asked for no entries.
+	 * @return array
+	 */
+	private function answer( array $result, bool $write_only ): array {
+		$result['entries']        = $write_only ? array() : $this->publish( (array) ( $result['entries'] ?? array() ), $this->prefix() );
+		$result['version']        = $write_only ? null : (int) ( $result['version'] ?? 0 );
+		$result['count']          = (int) ( $result['count'] ?? 0 );
+		$result['previous_count'] = (int) ( $result['previous_count'] ?? 0 );
+		return $result;
+	}
+
+	/** @inheritDoc */
+	public function entry( string $room, string $client_id ): ?array {
+		$stored = $this->stored_room( $room );
+		if ( null === $stored ) {
+			return null;
+		}
+		$entry = $this->call( fn() => presence_entry( $stored, $client_id ), null );
+		return is_array( $entry ) ? ( $this->publish( array( $entry ), $this->prefix() )[0] ?? null ) : null;
+	}
+
+	/** @inheritDoc */
+	public function by_room_prefix( string $prefix, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
+		$stored = $this->prefix() . $prefix;
+		if ( strlen( $stored ) > self::MAX_STORED_ROOM_BYTES || ( null !== $limit && $limit < 1 ) ) {
+			return array();
+		}
+		$entries = $this->call( fn() => presence_prefix( $stored, self::age( $max_age ), $limit, $client_prefix ), array() );
+		return $this->publish( (array) $entries, $this->prefix() );
+	}
+
+	/**
+	 * Whether the extension reaches its store, asked once per request (on Redis it is a round
+	 * trip; an outage warns once per request anyway).
+	 *
+	 * @since 0.3.0
+	 */
+	public function available(): bool {
+		static $available = null;
+		if ( null === $available ) {
+			$available = '' === $this->segment_error();
+		}
+		return $available;
 	}
 
 	/** @inheritDoc */
@@ -295,13 +411,59 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 *
 	 * @since 0.2.0
 	 */
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		$out = array();
 		foreach ( $rooms as $room ) {
 			$room         = (string) $room;
-			$out[ $room ] = $this->get_room( $room, $max_age );
+			$out[ $room ] = $this->get_room( $room, $max_age, null, $client_prefix );
 		}
 		return $out;
+	}
+
+	/**
+	 * Every site's rooms live under this install's key (`{install_key}/{blog_id}/{room}`): one
+	 * presence_prefix() read of the install's entries whose client id starts with $client_prefix
+	 * (one lock on shared memory; on Redis the rooms index, then every room in one pipeline),
+	 * kept for $room of the sites asked. No database query.
+	 *
+	 * @since 0.2.0
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$install = ( $this->install_key ?? wpp_backend_install_key() ) . '/';
+		$wanted  = array_fill_keys( array_map( 'intval', $blog_ids ), true );
+		$entries = $this->call( fn() => presence_prefix( $install, wpp_validate_clamp_age( $max_age ), null, $client_prefix ), array() );
+		$out     = array();
+		foreach ( (array) $entries as $entry ) {
+			$blog = self::network_blog( (string) $entry['room'], $install, $room );
+			if ( null === $blog || ! isset( $wanted[ $blog ] ) ) {
+				continue;
+			}
+			$entry['room']    = $room;
+			$entry['user_id'] = (int) $entry['user_id'];
+			$entry['data']    = is_array( $entry['data'] ) ? $entry['data'] : array();
+			$out[ $blog ][]   = $entry;
+		}
+		return $out;
+	}
+
+	/**
+	 * The blog id of a stored room name when it is $room of some site of the install, else null.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $stored  Stored room name.
+	 * @param string $install `{install_key}/`.
+	 * @param string $room    Public room name.
+	 * @return int|null
+	 */
+	private static function network_blog( string $stored, string $install, string $room ): ?int {
+		$rest  = substr( $stored, strlen( $install ) );
+		$slash = strpos( $rest, '/' );
+		if ( ! str_starts_with( $stored, $install ) || false === $slash || substr( $rest, $slash + 1 ) !== $room ) {
+			return null;
+		}
+		$blog = substr( $rest, 0, $slash );
+		return ctype_digit( $blog ) ? (int) $blog : null;
 	}
 
 	/**

@@ -17,7 +17,13 @@ defined( 'ABSPATH' ) || exit;
  * returns false / 0 / an empty array on bad input or storage errors.
  *
  * An entry is an array with keys `room` (public name), `client_id`, `user_id` (int), `data` (array),
- * `date_gmt` ('Y-m-d H:i:s' UTC) and `updated_at` (float unix time).
+ * `date_gmt` ('Y-m-d H:i:s' UTC) and `updated_at` (float unix time: when it was written, or the
+ * time its writer gave).
+ *
+ * Reserved entries (client id starting with `_`, the bookkeeping rows such as a post's `_lock`)
+ * are never listed, counted or returned by a read, unless the read's `$client_prefix` itself
+ * starts with `_`; entry() returns them, and remove(), remove_user() and gc() remove them. A
+ * `$max_age` of null means no window: every entry counts until its own expiry.
  *
  * @since 0.1.0
  */
@@ -38,18 +44,78 @@ interface WPP_Backend {
 	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool;
 
 	/**
-	 * Live entries of a room updated within $max_age seconds, newest first, at most $limit.
+	 * Writes an entry and reads its room, as one operation of the store where it can (one lock on
+	 * shared memory, one script on Redis).
+	 *
+	 * The entry is dated $written_at (a Unix time; null = now; a time after now counts as now) and
+	 * expires $ttl seconds after it; a write whose expiry has already passed removes the entry
+	 * instead. Then the room is read as get_room( $room, $max_age, $limit, $client_prefix ) does;
+	 * a $limit of 0 reads nothing (a plain write).
+	 *
+	 * With a non-empty $count_prefix the store also counts the room's live entries whose client
+	 * id starts with it, after the write (`count`), and answers the count it remembered from the
+	 * previous exchange() or leave() that counted (`previous_count`: 0 for a room new or emptied
+	 * since), then remembers `count`. Of two processes racing, exactly one sees a given change.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return array{written:string,version:int|null,entries:array[],count:int,previous_count:int}|false
+	 *         `written`: 'joined' (new, or over an expired entry), 'changed' (data or user),
+	 *         'refreshed' (the same data and user, dated again) or 'expired' (nothing live
+	 *         stored). `version`: the room version after the write; null when nothing was read.
+	 *         False when the store failed.
+	 */
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false;
+
+	/**
+	 * Removes an entry and reads its room, as one operation of the store where it can; counts as
+	 * exchange() does.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return array{removed:bool,version:int|null,entries:array[],count:int,previous_count:int}|false
+	 */
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false;
+
+	/**
+	 * One live entry, reserved or not, or null.
+	 *
+	 * @since 0.3.0
+	 */
+	public function entry( string $room, string $client_id ): ?array;
+
+	/**
+	 * Live entries of a room written within $max_age seconds (null: no window), newest first, at
+	 * most $limit, only those whose client id starts with $client_prefix ('' for all).
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 `$max_age` may be null; the `$client_prefix` parameter; reserved entries left out.
 	 */
-	public function get_room( string $room, int $max_age, ?int $limit = null ): array;
+	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array;
 
 	/**
 	 * Number of entries get_room() would return without a limit.
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 `$max_age` may be null; the `$client_prefix` parameter.
 	 */
-	public function count_room( string $room, int $max_age ): int;
+	public function count_room( string $room, ?int $max_age, string $client_prefix = '' ): int;
+
+	/**
+	 * Live entries of every room whose name starts with $prefix ('' for every room of this site),
+	 * newest first, at most $limit; each entry carries its room.
+	 *
+	 * @since 0.3.0
+	 */
+	public function by_room_prefix( string $prefix, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array;
+
+	/**
+	 * Whether the store can be used now (the extension reaches its segment or Redis; the table
+	 * exists).
+	 *
+	 * @since 0.3.0
+	 */
+	public function available(): bool;
 
 	/**
 	 * A number that changes when an entry of the room joins, leaves or changes its data or user,
@@ -102,11 +168,33 @@ interface WPP_Backend {
 	 *
 	 * @since 0.2.0
 	 *
-	 * @param string[] $rooms   Room names.
-	 * @param int      $max_age Seconds.
+	 * @since 0.3.0 The `$client_prefix` parameter.
+	 *
+	 * @param string[] $rooms         Room names.
+	 * @param int      $max_age       Seconds.
+	 * @param string   $client_prefix Only client ids starting with this (as in get_room()).
 	 * @return array<string,array[]>
 	 */
-	public function get_rooms( array $rooms, int $max_age ): array;
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array;
+
+	/**
+	 * Live entries of one room on several sites of the network at once, for Network Admin:
+	 * blog id => that site's entries of $room updated within $max_age seconds whose client id
+	 * starts with $client_prefix, newest first. Only the sites asked; a site without such
+	 * entries is left out. Reads as few times as the store allows: one read on the native
+	 * store (every site's rooms live under one install key), one query per
+	 * WPP_Database_Backend::NETWORK_TABLES_PER_QUERY sites on the database backend (each site
+	 * has its own table). Writes nothing.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int[]  $blog_ids      Sites to read.
+	 * @param string $room          Public room name, such as `admin/online`.
+	 * @param int    $max_age       Seconds.
+	 * @param string $client_prefix Only client ids starting with this; '' for all.
+	 * @return array<int,array[]>
+	 */
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array;
 
 	/**
 	 * Figures about the store for the Tools → Presence screen: name => int|float|string, at least

@@ -150,3 +150,76 @@ function wpp_cli_stats(): array {
 	}
 	return $rows;
 }
+
+/**
+ * `wp presence recording get`: the stored switch, `on` or `off` (what the checkbox says; filters
+ * and, for a site, the network's switch are not applied), and a note when presence is recorded
+ * otherwise all the same.
+ *
+ * @since 0.3.0
+ *
+ * @param bool $network The network's switch instead of the site's.
+ * @return array{state:string,note:string}|WP_Error
+ */
+function wpp_cli_recording_get( bool $network ) {
+	if ( $network && ! is_multisite() ) {
+		return new WP_Error( 'wpp_cli_not_multisite', __( 'This is not a multisite installation.', 'presence' ) );
+	}
+	$stored = $network ? get_site_option( 'wp_presence_network_recording', '1' ) : get_option( 'wp_presence_recording', '1' );
+	$on     = '1' === wpp_settings_recording_value( $stored );
+	return array(
+		'state' => $on ? 'on' : 'off',
+		'note'  => $network ? '' : wpp_cli_recording_note( $on ),
+	);
+}
+
+/**
+ * `wp presence recording set on|off`: stores the switch.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $state   'on' or 'off'; anything else is refused.
+ * @param bool  $network The network's switch instead of the site's.
+ * @return array{message:string,note:string}|WP_Error Nothing is stored on error.
+ */
+function wpp_cli_recording_set( $state, bool $network ) {
+	$state = is_string( $state ) ? strtolower( trim( $state ) ) : '';
+	if ( 'on' !== $state && 'off' !== $state ) {
+		return new WP_Error( 'wpp_cli_bad_state', __( 'Specify on or off.', 'presence' ) );
+	}
+	if ( $network && ! is_multisite() ) {
+		return new WP_Error( 'wpp_cli_not_multisite', __( 'This is not a multisite installation.', 'presence' ) );
+	}
+	$on = 'on' === $state;
+	if ( $network ) {
+		update_site_option( 'wp_presence_network_recording', $on ? '1' : '0' );
+		return array(
+			'message' => $on
+				? __( 'Presence recording is on for the network (each site’s own switch still applies).', 'presence' )
+				: __( 'Presence recording is off on every site of the network. Existing entries expire on their own.', 'presence' ),
+			'note'    => '',
+		);
+	}
+	update_option( 'wp_presence_recording', $on ? '1' : '0', true );
+	return array(
+		'message' => $on ? __( 'Presence recording is on.', 'presence' ) : __( 'Presence recording is off. Existing entries expire on their own.', 'presence' ),
+		'note'    => wpp_cli_recording_note( $on ),
+	);
+}
+
+/**
+ * Why presence is or is not recorded on this site against its stored switch, or ''.
+ *
+ * @since 0.3.0
+ *
+ * @param bool $stored_on The site's stored switch.
+ * @return string
+ */
+function wpp_cli_recording_note( bool $stored_on ): string {
+	if ( wpp_switches_recording_enabled() === $stored_on ) {
+		return '';
+	}
+	return $stored_on
+		? __( 'Presence is not recorded on this site all the same: the network’s switch or a wp_presence_recording_enabled filter turns it off.', 'presence' )
+		: __( 'Presence is recorded on this site all the same: a wp_presence_recording_enabled filter turns it on.', 'presence' );
+}

@@ -15,7 +15,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Handles `presence-ping` and `presence-editor-ping`: writes the user's entries, then answers
- * with `presence-online` and, in the editor, `presence-editors`; and what the page's surfaces
+ * with `presence-online` and, in the editor, `presence-editors` and the feature plugin's
+ * `presence-heartbeat-collaborators` (the post room's editor count); and what the page's surfaces
  * ask: `presence-active-posts`, `presence-post-rows`, `presence-screen` (answered as
  * `presence-stale` when someone else saved the screen since the page was served).
  *
@@ -47,17 +48,23 @@ function wpp_handlers_heartbeat( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		$now  = microtime( true );
-		$room = $editor_post > 0 ? wpp_write_editor( $user, $editor_post, $ping['tab'] ?? '' ) : false;
+		$now    = microtime( true );
+		$editor = $editor_post > 0 ? wpp_write_editor_exchange( $user, $editor_post, $ping['tab'] ?? '', wpp_ping_read_post_lock( $data ) === $editor_post, is_string( $screen_id ) ? $screen_id : '' ) : false;
+		$room   = false !== $editor ? $editor['room'] : false;
 		if ( null !== $ping ) {
 			// The online entry names the post only when the user may be in its room (checked
 			// just above); any other post id the browser sent is dropped.
 			$post_id = false !== $room && $ping['post_id'] === $editor_post ? $editor_post : 0;
 			wpp_write_online( $user, $ping['screen'], $post_id, $ping['tab'], $ping['away'] );
 		}
-		if ( false !== $room ) {
-			$known                        = null !== $ping ? $ping['versions']['editors'] : null;
-			$response['presence-editors'] = wpp_editor_payload( $room, $editor_post, $user->ID, $known, $now );
+		if ( false !== $editor ) {
+			$known   = null !== $ping ? $ping['versions']['editors'] : null;
+			$written = is_wp_error( $editor['result'] ) ? null : $editor['result'];
+			$response['presence-editors'] = wpp_editor_payload( $room, $editor_post, $user->ID, $known, $now, $written );
+			// The room's editor count after this tick's write, as the feature plugin answers it.
+			$response['presence-heartbeat-collaborators'] = null !== $written
+				? $written['count']
+				: wpp_backend()->count_room( $room, null, WPP_EDITOR_PREFIX );
 		}
 
 		// Every surface reads its rooms first; the posts they name are then loaded in one query
@@ -107,7 +114,7 @@ function wpp_handlers_heartbeat( $response, $data, $screen_id = '' ) {
  *
  * @param array|mixed $response  Heartbeat response being built.
  * @param array|mixed $data      Data the browser sent.
- * @param string      $screen_id Screen id of the tick (unused).
+ * @param string      $screen_id Screen id of the tick.
  * @return array|mixed The response, unchanged.
  */
 function wpp_handlers_post_lock( $response, $data, $screen_id = '' ) {
@@ -125,7 +132,8 @@ function wpp_handlers_post_lock( $response, $data, $screen_id = '' ) {
 	}
 
 	try {
-		wpp_write_editor( $user, $post_id, null ); // Keeps the tab a ping wrote.
+		// Keeps the tab a ping wrote; this page sends the lock refresh, so it holds the lock.
+		wpp_write_editor_exchange( $user, $post_id, null, true, is_string( $screen_id ) ? $screen_id : '', false );
 	} catch ( Throwable $error ) {
 		wpp_handlers_log_error( $error );
 	}

@@ -17,10 +17,13 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Removes the heartbeat entries of a user that a tab wrote (its `admin/online` entry and its post
- * room entry), and notes when the user was last seen.
+ * Removes the heartbeat entries of a user that a tab wrote (its `admin/online` entry `user-{id}`
+ * and its post room entry `editor-{id}`), and notes when the user was last seen. Removing the
+ * editor entry is a leave the store counts: the post room's collaboration ends at once when the
+ * other editor stays.
  *
  * @since 0.2.0
+ * @since 0.3.0 The post room entry is `editor-{id}` (`user-{id}` written before 0.3.0 too).
  *
  * @param WP_User $user The user leaving.
  * @param string  $tab  Tab id of the page that is going away.
@@ -30,11 +33,11 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 	if ( ! $user->exists() || '' === wpp_ping_clean_tab( $tab ) ) {
 		return 0;
 	}
-	$client  = wpp_client_ids_user( $user->ID );
+	$clients = array( wpp_client_ids_user( $user->ID ), wpp_client_ids_editor( $user->ID ) );
 	$removed = 0;
 	foreach ( wpp_backend()->user_entries( $user->ID, DAY_IN_SECONDS ) as $entry ) {
-		$ours = $client === $entry['client_id'] && $tab === ( $entry['data']['tab'] ?? null );
-		if ( $ours && true === wpp_entries_remove( $entry['room'], $client ) ) {
+		$ours = in_array( $entry['client_id'], $clients, true ) && $tab === ( $entry['data']['tab'] ?? null );
+		if ( $ours && true === wpp_entries_remove( $entry['room'], $entry['client_id'] ) ) {
 			++$removed;
 		}
 	}

@@ -181,10 +181,11 @@ function wpp_payload_version( int $version ): int {
 
 /**
  * The part of a user item shared by both payloads, from the entry alone. Idle: the page that
- * wrote it had no focus, or it is older than wpp_payload_idle_after().
+ * wrote it had no focus, or it is older than wpp_payload_idle_after(). `is_agent`: the entry is an
+ * agent's save (agents.php), for the surfaces to label.
  *
  * @since 0.1.0
- * @since 0.3.0 Idle also when the entry says `away`.
+ * @since 0.3.0 `is_agent`; idle also when the entry says `away`.
  *
  * @param array $entry Backend entry.
  * @param float $now   Current unix time.
@@ -200,6 +201,7 @@ function wpp_payload_user_item( array $entry, float $now ): array {
 		'date_gmt'     => (string) ( $entry['date_gmt'] ?? '' ),
 		'updated_at'   => $updated_at,
 		'status'       => ! empty( $data['away'] ) || $now - $updated_at > wpp_payload_idle_after() ? 'idle' : 'active',
+		'is_agent'     => wpp_agents_is_entry( $entry ),
 	);
 }
 

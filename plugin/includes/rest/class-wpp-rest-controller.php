@@ -155,12 +155,17 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * Schema validation, then the byte limits of api/validate.php.
+	 * Schema validation, then the byte limits of api/validate.php; reserved client ids (`_…`, the
+	 * bookkeeping rows such as a post's `_lock`) are refused, for writes and deletes alike.
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 Reserved client ids are refused.
 	 */
 	public function validate_client_id( $value, WP_REST_Request $request, string $param ) {
 		$valid = rest_validate_request_arg( $value, $request, $param );
+		if ( true === $valid && is_string( $value ) && wpp_client_ids_is_reserved( $value ) ) {
+			return new WP_Error( 'rest_presence_reserved_client_id', __( 'Client IDs beginning with _ are reserved.', 'presence' ), array( 'status' => 400 ) );
+		}
 		return true === $valid ? wpp_validate_name( $value, 'client_id' ) : $valid;
 	}
 
@@ -254,9 +259,12 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * GET /presence: one page of a room's live entries, newest first.
+	 * GET /presence: one page of a room's live entries, newest first. Every entry counts until its
+	 * own expiry, as in the feature plugin (an entry a relay dated in the past with a long window
+	 * is still there).
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 No window on the entries' dates.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @return WP_REST_Response|WP_Error
@@ -266,12 +274,11 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		$page     = (int) $request['page'];
 		$per_page = (int) $request['per_page'];
 		$backend  = wpp_backend();
-		$ttl      = wpp_entries_default_ttl();
 
-		$total = $backend->count_room( $room, $ttl );
+		$total = $backend->count_room( $room, null );
 		// Compared before multiplying: page * per_page can overflow into a float for a huge page.
 		$entries = $page > intdiv( $total, $per_page ) + 1 ? array() : array_slice(
-			$backend->get_room( $room, $ttl, $page * $per_page ),
+			$backend->get_room( $room, null, $page * $per_page ),
 			( $page - 1 ) * $per_page,
 			$per_page
 		);
@@ -293,8 +300,10 @@ class WPP_REST_Controller extends WP_REST_Controller {
 	/**
 	 * POST /presence: writes an entry owned by the current user.
 	 *
-	 * 403 for the heartbeat's client ids (`user-{id}`); 409 when another user owns that client id
-	 * in the room; 429 when the user already holds MAX_ENTRIES_PER_USER live entries on this site.
+	 * 400 for a reserved client id (`_…`); 403 for the client ids of a user's own pages
+	 * (`user-{id}`, `editor-{id}`, `agent-{id}`); 409 when another user owns that client id in the
+	 * room; 429 when the user already holds MAX_ENTRIES_PER_USER live entries on this site; 501
+	 * with recording off.
 	 *
 	 * @since 0.1.0
 	 *
@@ -310,7 +319,7 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		if ( wpp_client_ids_is_user( $client_id ) ) {
 			// The heartbeat's own entries: what they hold is shown to others as this user's name
 			// and avatar, so it comes from the user's account, never from a request body.
-			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id} are reserved for the heartbeat.', 'presence' ), array( 'status' => 403 ) );
+			return new WP_Error( 'wpp_client_id_reserved', __( 'Client ids of the form user-{id}, editor-{id} and agent-{id} are written by the user’s own pages only.', 'presence' ), array( 'status' => 403 ) );
 		}
 		$existing = wpp_entries_find( $room, $client_id );
 		if ( null !== $existing && $existing['user_id'] !== $user_id ) {
@@ -321,6 +330,9 @@ class WPP_REST_Controller extends WP_REST_Controller {
 		}
 
 		$stored = wpp_entries_set( $room, $client_id, $data, $user_id );
+		if ( is_wp_error( $stored ) && 'presence_recording_disabled' === $stored->get_error_code() ) {
+			return new WP_Error( 'rest_presence_recording_disabled', $stored->get_error_message(), array( 'status' => 501 ) );
+		}
 		if ( is_wp_error( $stored ) ) {
 			return $stored;
 		}

@@ -17,13 +17,19 @@ defined( 'ABSPATH' ) || exit;
  * active: it registers the same routes and its wp_*_presence() functions are the ones declared,
  * so it serves the whole contract and no route is served by both (see feature-plugin.php). The
  * surfaces' own routes, `/leave` and `/screens/stale`, are Presence's alone and always registered.
+ * On a multisite network, `/presence/network` too, under the same condition (the feature plugin
+ * registers it there).
  *
  * @since 0.1.0
- * @since 0.2.0 Stands back while the feature plugin is active; registers the surfaces' routes too.
+ * @since 0.2.0 Stands back while the feature plugin is active; registers the surfaces' and the
+ *              network's routes too.
  */
 function wpp_routes_register(): void {
 	if ( ! wpp_feature_plugin_active() ) {
 		( new WPP_REST_Controller() )->register_routes();
+		if ( is_multisite() ) {
+			( new WPP_REST_Network_Controller() )->register_routes();
+		}
 	}
 	( new WPP_REST_Surfaces_Controller() )->register_routes();
 }

@@ -45,17 +45,20 @@ function wpp_editor_post_id( WP_Screen $screen ): int {
  * The `presence-editors` payload: the other users editing a post.
  *
  * @since 0.1.0
+ * @since 0.3.0 The `$read` parameter.
  *
  * @param string   $room          The post's room.
  * @param int      $post_id       Post id.
  * @param int      $user_id       Current user (left out of the list).
- * @param int|null $known_version Version the browser already has, null if none.
- * @param float    $now           Current unix time.
+ * @param int|null   $known_version Version the browser already has, null if none.
+ * @param float      $now           Current unix time.
+ * @param array|null $read          The room as the editor's own write just read it (`version`,
+ *                                  `entries`: the whole room), so it is not read again; null to read it.
  * @return array
  */
-function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $known_version, float $now ): array {
+function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $known_version, float $now, ?array $read = null ): array {
 	$backend = wpp_backend();
-	$version = wpp_payload_version( $backend->room_version( $room ) );
+	$version = wpp_payload_version( null !== $read && null !== $read['version'] ? (int) $read['version'] : $backend->room_version( $room ) );
 	$head    = array(
 		'post_id' => $post_id,
 		'room'    => $room,
@@ -65,7 +68,13 @@ function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $kno
 		return $head + array( 'unchanged' => true );
 	}
 
-	list( $entries, $total ) = wpp_payload_read_users( $room, wpp_payload_online_limit(), $user_id );
+	if ( null !== $read && null !== $read['version'] ) {
+		$entries = wpp_client_ids_user_entries( $read['entries'], $user_id );
+		$total   = count( $entries );
+		$entries = array_slice( $entries, 0, wpp_payload_online_limit() );
+	} else {
+		list( $entries, $total ) = wpp_payload_read_users( $room, wpp_payload_online_limit(), $user_id );
+	}
 	$viewer                  = get_userdata( $user_id );
 	$users                   = array();
 	// The caller checked the viewer may be in this room; the gate is asked anyway, as every

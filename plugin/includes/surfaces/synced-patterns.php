@@ -22,8 +22,7 @@ defined( 'ABSPATH' ) || exit;
  * @return bool
  */
 function wpp_synced_patterns_enabled(): bool {
-	// The switches (Settings › Presence) are read by their own module where it is loaded.
-	return function_exists( 'wpp_switches_feature_enabled' ) ? (bool) wpp_switches_feature_enabled( 'synced-patterns' ) : (bool) apply_filters( 'wp_presence_feature_enabled', true, 'synced-patterns' );
+	return wpp_switches_feature_enabled( 'synced-patterns' );
 }
 
 /**

@@ -112,7 +112,8 @@ function wpp_users_list_online_ids( bool $fresh = false ): array {
 }
 
 /**
- * Whether the Users list is showing its Online view.
+ * Whether the Users list is showing its Online view. Not in Network Admin, whose list of every
+ * user has an Online view of its own (network-users-list.php).
  *
  * @since 0.2.0
  *
@@ -120,7 +121,7 @@ function wpp_users_list_online_ids( bool $fresh = false ): array {
  */
 function wpp_users_list_is_online_view(): bool {
 	// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a view of a list, nothing changes.
-	return isset( $_GET[ WPP_ONLINE_VIEW_ARG ] ) && 'online' === $_GET[ WPP_ONLINE_VIEW_ARG ];
+	return ! is_network_admin() && isset( $_GET[ WPP_ONLINE_VIEW_ARG ] ) && 'online' === $_GET[ WPP_ONLINE_VIEW_ARG ];
 }
 
 /**

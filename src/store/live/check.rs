@@ -20,7 +20,7 @@ pub enum Refusal {
     Session,
     /// Issued for another scope than the poll asked for.
     Scope,
-    /// Its time passed.
+    /// Its time passed (or it was issued after the store's now: the clock stepped back since).
     Expired,
     /// Issued before its (scope, user) was revoked.
     Revoked,
@@ -71,9 +71,11 @@ impl Claims {
         self.rooms.iter().map(|&(s, e)| std::str::from_utf8(&self.payload[s..e]).unwrap_or(""))
     }
 
-    /// Refuses a token whose time has passed at `now_us`.
+    /// Refuses a token whose time has passed at `now_us`, or that was issued after it: the
+    /// store's clock stepped back since, and a revocation made now would not reach it (nor would
+    /// its expiry come in its TTL). Its client asks for a new token.
     pub fn check_time(&self, now_us: u64) -> std::result::Result<(), Refusal> {
-        if now_us >= self.expires_us {
+        if now_us >= self.expires_us || now_us < self.issued_us {
             return Err(Refusal::Expired);
         }
         Ok(())

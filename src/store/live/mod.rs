@@ -16,7 +16,7 @@ use ring::hmac;
 
 use super::base64url;
 use super::error::{Result, StoreError};
-use super::input::{Room, Ttl, MAX_KEY_BYTES};
+use super::input::{key, Room, Ttl, UserId};
 
 mod answer;
 mod check;
@@ -84,16 +84,7 @@ pub struct Scope<'a>(&'a [u8]);
 impl<'a> Scope<'a> {
     /// `$scope`.
     pub fn new(value: &'a str) -> Result<Self> {
-        if value.is_empty() {
-            return Err(StoreError::invalid("scope", "must not be empty"));
-        }
-        if value.len() > MAX_KEY_BYTES {
-            return Err(StoreError::invalid(
-                "scope",
-                format!("must be at most {MAX_KEY_BYTES} bytes, got {}", value.len()),
-            ));
-        }
-        Ok(Scope(value.as_bytes()))
+        key("scope", value).map(|v| Scope(v.as_bytes()))
     }
 
     pub fn as_bytes(&self) -> &'a [u8] {
@@ -116,9 +107,7 @@ impl<'a> Grant<'a> {
     /// Checks each argument in the order `presence_live_token()` takes them.
     pub fn new(scope: &'a str, user_id: i64, rooms: &[&'a str], ttl: i64, session: &'a [u8]) -> Result<Self> {
         let scope = Scope::new(scope)?;
-        if user_id < 1 {
-            return Err(StoreError::invalid("user_id", format!("must be 1 or greater, got {user_id}")));
-        }
+        let user_id = UserId::signed_in(user_id)?.get();
         if rooms.is_empty() {
             return Err(StoreError::invalid("rooms", "must hold at least 1 room"));
         }
@@ -141,7 +130,7 @@ impl<'a> Grant<'a> {
             })
             .collect::<Result<Vec<_>>>()?;
         let ttl = Ttl::new(ttl)?;
-        let grant = Grant { scope, user_id: user_id as u64, rooms, ttl, session };
+        let grant = Grant { scope, user_id, rooms, ttl, session };
         let len = grant.token_len();
         if len > MAX_TOKEN_BYTES {
             return Err(StoreError::invalid(
@@ -215,6 +204,7 @@ mod tests {
         assert_eq!(c.rooms().collect::<Vec<_>>(), ["admin/online", "post:5"]);
         assert_eq!(c.check_time(NOW + 59_999_999), Ok(()));
         assert_eq!(c.check_time(NOW + 60_000_000), Err(Refusal::Expired));
+        assert_eq!(c.check_time(NOW - 1), Err(Refusal::Expired), "issued after now: the clock stepped back");
         assert_eq!(c.check_revocation(NOW - 1), Ok(()));
         assert_eq!(c.check_revocation(NOW), Err(Refusal::Revoked));
     }

@@ -147,7 +147,7 @@ impl PresenceStore for RedisStore {
         for (room, flat) in rooms.keys().zip(&replies) {
             push_entries(&mut out, room, flat);
         }
-        out.sort_newest_first();
+        out.sort_across_rooms(usize::MAX);
         Ok(out)
     }
 

@@ -115,6 +115,34 @@ fn hand_to_directory_owner(fd: &Fd, path: &Path) {
     }
 }
 
+/// Whether a file owned by `file_uid` may hold this process's table: one of its own user, of
+/// root, or of the owner of its directory (who can replace any file there anyway, and to whom a
+/// root process hands the file it creates there). Anyone else could read the table, its hash key
+/// and the live secret (and forge tokens), or write into it: in a world-writable directory such
+/// as /dev/shm, another local user can create the file at a predictable path first.
+fn owner_is_trusted(file_uid: libc::uid_t, own_uid: libc::uid_t, dir_uid: Option<libc::uid_t>) -> bool {
+    file_uid == own_uid || file_uid == 0 || Some(file_uid) == dir_uid
+}
+
+/// Refuses a file another user owns (see [`owner_is_trusted`]), before anything is read from or
+/// written into it. It cannot be replaced either: in a sticky directory only its owner may.
+fn refuse_foreign_owner(st: &libc::stat, path: &Path) -> Result<(), StoreError> {
+    // SAFETY: geteuid has no preconditions.
+    let own_uid = unsafe { libc::geteuid() };
+    let dir_uid = path.parent().and_then(|d| c_path(d).ok()).and_then(|d| stat_path(&d)).map(|d| d.st_uid);
+    if owner_is_trusted(st.st_uid, own_uid, dir_uid) {
+        return Ok(());
+    }
+    Err(StoreError::Attach {
+        path: path.display().to_string(),
+        message: format!(
+            "the file belongs to uid {}, not to this process's user (uid {own_uid}) nor to its directory's owner: \
+             another user could read or change the table; delete it or set presence.shm_path to a directory of the site's user",
+            st.st_uid
+        ),
+    })
+}
+
 /// What an attach found besides the segment.
 #[derive(Debug, Default)]
 pub(crate) struct AttachNote {
@@ -149,6 +177,7 @@ pub(crate) fn attach(
             Some(now) if now.st_ino == st.st_ino && now.st_dev == st.st_dev => {}
             _ => continue,
         }
+        refuse_foreign_owner(&st, path)?;
         // Under our flock nobody is replacing this file: a `.new` beside it is a dead replacer's.
         let tmp = temp_path(path);
         if let Ok(ctmp) = c_path(&tmp) {
@@ -317,5 +346,20 @@ pub(crate) fn is_stale(seg: &Segment) -> bool {
     match c_path(seg.path()).ok().and_then(|p| stat_path(&p)) {
         Some(st) => st.st_ino != ino || st.st_dev != dev,
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner_is_trusted;
+
+    #[test]
+    fn only_a_file_of_this_user_root_or_the_directory_owner_is_trusted() {
+        assert!(owner_is_trusted(33, 33, Some(0)), "the site user's own file in /dev/shm");
+        assert!(owner_is_trusted(0, 33, Some(0)), "root's");
+        assert!(owner_is_trusted(33, 0, Some(33)), "handed by root to the directory's owner");
+        assert!(!owner_is_trusted(1000, 33, Some(0)), "another user's, in /dev/shm");
+        assert!(!owner_is_trusted(1000, 0, Some(33)), "another user's, in the site's directory");
+        assert!(!owner_is_trusted(1000, 33, None), "another user's, directory unknown");
     }
 }

@@ -228,7 +228,8 @@ impl Locked<'_> {
         Ok(buf[..n].starts_with(prefix).then_some(n))
     }
 
-    /// Every live entry of a user but the reserved ones (through the per-user index), newest first.
+    /// Every live entry of a user but the reserved ones (through the per-user index), in the
+    /// order of a read across rooms (`EntryList::sort_across_rooms`).
     pub(crate) fn read_user(
         &mut self,
         user_id: u64,
@@ -248,7 +249,7 @@ impl Locked<'_> {
                 self.copy_out(&e, room, out)?;
             }
         }
-        out.sort_newest_first();
+        out.sort_across_rooms(usize::MAX);
         Ok(())
     }
 

@@ -30,6 +30,13 @@ final class RedisBackendTest extends PresenceTestCase
 			'gc' => presence_gc(),
 			'flush' => presence_flush(),
 			'stats' => presence_stats(),
+			'entry' => presence_entry('r', 'c'),
+			'exchange' => presence_exchange('r', 'c', ['a' => 1], 1, 60, null, null, '', null, 'editor-'),
+			'leave' => presence_leave('r', 'c', null, '', null, 'editor-'),
+			'prefix' => presence_prefix('r'),
+			'live_token' => presence_live_token('install/1', 1, ['r'], 60),
+			'live_revoke' => presence_live_revoke('install/1', 1),
+			'live_poll' => presence_live_poll('not.a-token'),
 		]];
 		$result['seconds'] = microtime(true) - $t;
 		PHP;
@@ -43,6 +50,8 @@ final class RedisBackendTest extends PresenceTestCase
 	private const EMPTY_ANSWERS = [
 		'upsert' => false, 'room' => [], 'room_count' => 0, 'remove' => false, 'remove_user' => 0,
 		'user' => [], 'rooms' => [], 'room_version' => 0, 'gc' => 0, 'flush' => 0, 'stats' => [],
+		'entry' => null, 'exchange' => false, 'leave' => false, 'prefix' => [], 'live_token' => '',
+		'live_revoke' => false, 'live_poll' => [503, '{"code":"store_unavailable"}'],
 	];
 
 	protected function setUp(): void

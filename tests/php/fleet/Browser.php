@@ -23,7 +23,7 @@ final class Browser
 	}
 
 	/**
-	 * @param array<string, string> $post
+	 * @param array<string, mixed> $post
 	 * @return array{status: int, headers: array<string, string>, body: string, seconds: float}
 	 */
 	public function request(string $path, ?array $post = null): array
@@ -66,6 +66,25 @@ final class Browser
 			throw new RuntimeException("no heartbeat nonce on the dashboard of {$this->login}");
 		}
 		$this->nonce = $m[1];
+	}
+
+	/**
+	 * A heartbeat with the given data (`data[...]` fields) from a screen.
+	 *
+	 * @param array<string, mixed> $data
+	 * @return array{status: int, machine: string, pid: string, data: array<string, mixed>, seconds: float}
+	 */
+	public function heartbeatWith(array $data, string $screen): array
+	{
+		$post = ['action' => 'heartbeat', '_nonce' => $this->nonce, 'screen_id' => $screen, 'data' => $data];
+		$r = $this->request('/wp-admin/admin-ajax.php', $post);
+		return [
+			'status' => $r['status'],
+			'machine' => $r['headers']['x-presence-machine'] ?? '?',
+			'pid' => $r['headers']['x-presence-worker-pid'] ?? '?',
+			'data' => (array) json_decode($r['body'], true),
+			'seconds' => $r['seconds'],
+		];
 	}
 
 	/**

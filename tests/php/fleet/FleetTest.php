@@ -4,7 +4,9 @@
  * presence.backend = redis they see each other on every tick; with the per-machine shared memory
  * they do not (the split presence a fleet gets without Redis, which this suite also shows, so that
  * it is known to tell the two apart). On Redis, an outage costs each request one warning and
- * empty answers within the timeout, and the same php-fpm workers recover by themselves.
+ * empty answers within the timeout, and the same php-fpm workers recover by themselves. A post
+ * lock, kept in the store, holds across the machines on Redis; on per-machine shared memory it
+ * does not, which is why a fleet sets Redis (or the database backend) for presence.
  */
 
 declare(strict_types=1);
@@ -113,6 +115,64 @@ final class FleetTest extends TestCase
 		self::assertTrue($ticks[2]['one']['unchanged'] && $ticks[2]['two']['unchanged'], 'the machines agree on the room\'s version');
 		self::assertSame(['Editor One', 'Editor Two'], $ticks[2]['one']['names']);
 		self::assertSame(['Editor One', 'Editor Two'], $ticks[2]['two']['names']);
+	}
+
+	/**
+	 * The id of the demo draft "Presence demo post", from editor1's posts list.
+	 */
+	private function demoPostId(): int
+	{
+		$list = $this->one->request('/wp-admin/edit.php?post_status=draft&post_type=post')['body'];
+		self::assertMatchesRegularExpression('~post\.php\?post=(\d+)&(?:amp;)?action=edit[^>]*>\s*Presence demo post~', $list, 'the demo draft is listed');
+		preg_match('~post\.php\?post=(\d+)&(?:amp;)?action=edit[^>]*>\s*Presence demo post~', $list, $m);
+		return (int) $m[1];
+	}
+
+	/**
+	 * editor1 opens the demo post (its editor's tick takes the lock), then editor2 opens it on the
+	 * other machine: the editor's lock check and the posts list's check, as core asks them.
+	 *
+	 * @return array{0: array, 1: array, 2: array} editor1's tick, editor2's editor tick, editor2's list tick.
+	 */
+	private function lockAcrossMachines(): array
+	{
+		$post = $this->demoPostId();
+		$editor = [
+			'wp-refresh-post-lock' => ['post_id' => (string) $post],
+			'presence-editor-ping' => ['post_id' => (string) $post],
+			'presence-ping' => ['screen' => 'post', 'post_id' => (string) $post],
+		];
+		$taken = $this->one->heartbeatWith($editor, 'post');
+		self::assertSame(200, $taken['status']);
+		self::assertArrayHasKey('new_lock', $taken['data']['wp-refresh-post-lock'] ?? [], 'editor1 holds the lock: ' . json_encode($taken['data']));
+		$opened = $this->two->heartbeatWith($editor, 'post');
+		self::assertNotSame($taken['machine'], $opened['machine'], 'the two ticks went to different machines');
+		$listed = $this->two->heartbeatWith(['wp-check-locked-posts' => ['post-' . $post]], 'edit-post');
+		return [$taken, $opened, $listed];
+	}
+
+	public function testAPostLockTakenOnOneMachineHoldsOnTheOtherThroughRedis(): void
+	{
+		if (!self::onRedis()) {
+			self::markTestSkipped('this run keeps presence in each machine\'s shared memory');
+		}
+		[, $opened, $listed] = $this->lockAcrossMachines();
+		$lock = $opened['data']['wp-refresh-post-lock'] ?? [];
+		self::assertArrayHasKey('lock_error', $lock, 'wp_check_post_lock() on the other machine sees editor1\'s lock: ' . json_encode($opened['data']));
+		self::assertSame('Editor One', $lock['lock_error']['name']);
+		self::assertArrayNotHasKey('new_lock', $lock, 'so editor2 did not take it');
+		self::assertSame(2, $opened['data']['presence-heartbeat-collaborators'] ?? null, 'both editors counted, across the machines');
+		$checked = $listed['data']['wp-check-locked-posts'] ?? [];
+		self::assertSame('Editor One', array_values($checked)[0]['name'] ?? null, 'the posts list sees it too: ' . json_encode($listed['data']));
+	}
+
+	public function testWithSharedMemoryAPostLockStaysOnItsMachine(): void
+	{
+		if (self::onRedis()) {
+			self::markTestSkipped('this run keeps presence in Redis');
+		}
+		[, $opened] = $this->lockAcrossMachines();
+		self::assertArrayHasKey('new_lock', $opened['data']['wp-refresh-post-lock'] ?? [], 'the other machine never saw editor1\'s lock: ' . json_encode($opened['data']));
 	}
 
 	public function testWithSharedMemoryNoTickReachesTheOtherMachine(): void

@@ -29,6 +29,9 @@ class UninstallTest extends WPP_TestCase {
 
 	public function test_uninstall_drops_the_table_option_and_event(): void {
 		$this->assertTrue( wpp_table_exists() );
+		update_option( 'wp_presence_recording', '1' );
+		update_option( 'wp_presence_features', array( 'admin-bar' => 0 ) );
+		update_site_option( 'wp_presence_network_recording', '0' );
 		wpp_lifecycle_schedule_gc();
 		$native = function_exists( 'presence_upsert' );
 		if ( $native ) {
@@ -43,6 +46,9 @@ class UninstallTest extends WPP_TestCase {
 		$this->assertFalse( wpp_table_exists() );
 		$this->assertFalse( get_option( 'wpp_db_version' ) );
 		$this->assertFalse( wp_next_scheduled( 'wpp_gc' ) );
+		$this->assertFalse( get_option( 'wp_presence_recording' ), 'the switches go when the feature plugin is not installed' );
+		$this->assertFalse( get_option( 'wp_presence_features' ) );
+		$this->assertFalse( get_site_option( 'wp_presence_network_recording' ) );
 		if ( $native ) {
 			$this->assertSame( array(), ( new WPP_Native_Backend() )->get_room( 'admin/online', 150 ), 'this site\'s entries are gone' );
 			$other = new WPP_Native_Backend( 'othersite00' );

@@ -138,13 +138,16 @@ if ( ! defined( 'WPP_DIR' ) || realpath( WPP_DIR ) !== realpath( WPP_TEST_PLUGIN
 	wpp_test_abort( 'another copy of the plugin was loaded first (' . ( defined( 'WPP_DIR' ) ? WPP_DIR : 'none' ) . ').' );
 }
 
-// DDL commits transactions, so tables (and on a network a second site) are made before any test
-// opens one. The second site stays: it is what the namespacing tests switch to.
+// DDL commits transactions, so tables (and on a network a second and a third site) are made
+// before any test opens one. The sites stay: the namespacing tests switch to the second, the
+// network tests spread people over all three.
 if ( is_multisite() ) {
-	if ( count( get_sites( array( 'number' => 2 ) ) ) < 2 ) {
-		$wpp_site = wp_insert_site( array( 'domain' => get_network()->domain, 'path' => get_network()->path . 'wpp-second/', 'title' => 'Presence second site' ) );
-		if ( is_wp_error( $wpp_site ) ) {
-			wpp_test_abort( 'could not create a second site: ' . $wpp_site->get_error_message() );
+	foreach ( array( 'second', 'third' ) as $wpp_nth => $wpp_name ) {
+		if ( count( get_sites( array( 'number' => $wpp_nth + 2 ) ) ) < $wpp_nth + 2 ) {
+			$wpp_site = wp_insert_site( array( 'domain' => get_network()->domain, 'path' => get_network()->path . "wpp-$wpp_name/", 'title' => "Presence $wpp_name site" ) );
+			if ( is_wp_error( $wpp_site ) ) {
+				wpp_test_abort( "could not create a $wpp_name site: " . $wpp_site->get_error_message() );
+			}
 		}
 	}
 	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $wpp_blog ) {
@@ -154,6 +157,23 @@ if ( is_multisite() ) {
 	}
 }
 wpp_table_maybe_repair();
+// Every run starts with presence recorded and every feature on. The WP-CLI tests change these
+// switches through real commands, which commit; one interrupted half-way would otherwise leave a
+// switch off and turn this whole suite into failures that say nothing of their cause.
+foreach ( is_multisite() ? get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) : array( get_current_blog_id() ) as $wpp_blog ) {
+	switch_to_blog( (int) $wpp_blog );
+	if ( '1' !== get_option( 'wp_presence_recording' ) ) {
+		update_option( 'wp_presence_recording', '1' );
+	}
+	if ( array() !== get_option( 'wp_presence_features' ) ) {
+		update_option( 'wp_presence_features', array() );
+	}
+	restore_current_blog();
+}
+if ( is_multisite() ) {
+	delete_site_option( 'wp_presence_network_recording' );
+	delete_site_option( 'wp_presence_network_features' );
+}
 // Tests create many users: bcrypt at its lowest cost (WordPress 6.8+) takes ~1 ms instead of ~140.
 add_filter( 'wp_hash_password_options', static fn( $options ) => array( 'cost' => 4 ) + (array) $options );
 wpp_backend_use( 'native' === WPP_TEST_BACKEND ? new WPP_Native_Backend() : new WPP_Database_Backend() );

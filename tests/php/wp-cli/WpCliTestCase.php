@@ -32,7 +32,8 @@ abstract class WPP_WP_CLI_TestCase extends TestCase {
 			'WP_CLI_CACHE_DIR'  => sys_get_temp_dir() . '/wpp-wp-cli-cache',
 		);
 		$command = array_merge(
-			array( getenv( 'PRESENCE_WP_CLI' ), '--path=' . getenv( 'PRESENCE_TEST_DOCROOT' ), '--url=' . getenv( 'PRESENCE_TEST_URL' ), '--allow-root' ),
+			// A network's sites are found by the host PHP sees, without the port (PRESENCE_TEST_CLI_URL).
+			array( getenv( 'PRESENCE_WP_CLI' ), '--path=' . getenv( 'PRESENCE_TEST_DOCROOT' ), '--url=' . ( getenv( 'PRESENCE_TEST_CLI_URL' ) ?: getenv( 'PRESENCE_TEST_URL' ) ), '--allow-root' ),
 			$args
 		);
 		$process = proc_open( $command, array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ), $pipes, null, $env );

@@ -103,6 +103,56 @@ class WpPresenceTest extends WPP_WP_CLI_TestCase {
 			@unlink( $other );
 		}
 	}
+
+	public function test_recording_get_and_set(): void {
+		list( $status, $before ) = self::wp( array( 'presence', 'recording', 'get' ) );
+		$this->assertSame( 0, $status );
+		$this->assertContains( trim( $before ), array( 'on', 'off' ) );
+		try {
+			list( $status, $out ) = self::wp( array( 'presence', 'recording', 'set', 'off' ) );
+			$this->assertSame( 0, $status );
+			$this->assertStringContainsString( 'Success: Presence recording is off. Existing entries expire on their own.', $out );
+			$this->assertSame( "off\n", self::wp( array( 'presence', 'recording', 'get' ) )[1] );
+
+			list( $status, $out ) = self::wp( array( 'presence', 'recording', 'set', 'on' ) );
+			$this->assertSame( 0, $status );
+			$this->assertStringContainsString( 'Success: Presence recording is on.', $out );
+			$this->assertSame( "on\n", self::wp( array( 'presence', 'recording', 'get' ) )[1] );
+		} finally {
+			self::wp( array( 'presence', 'recording', 'set', trim( $before ) ) );
+		}
+	}
+
+	public function test_recording_refuses_bad_arguments_and_keeps_the_switch(): void {
+		$before = trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] );
+		foreach ( array(
+			array( array( 'presence', 'recording', 'set' ), 'Specify on or off.' ),
+			array( array( 'presence', 'recording', 'set', 'maybe' ), 'Specify on or off.' ),
+		) as list( $args, $message ) ) {
+			list( $status, $out, $err ) = self::wp( $args );
+			$this->assertSame( 1, $status, implode( ' ', $args ) );
+			$this->assertStringContainsString( "Error: $message", $err . $out );
+		}
+		$this->assertSame( $before, trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] ) );
+	}
+
+	/**
+	 * On a network `--network` is the network's switch; only a single site refuses it.
+	 *
+	 * @group single-site
+	 */
+	public function test_recording_refuses_the_network_switch_on_a_single_site(): void {
+		$before = trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] );
+		foreach ( array(
+			array( 'presence', 'recording', 'set', 'off', '--network' ),
+			array( 'presence', 'recording', 'get', '--network' ),
+		) as $args ) {
+			list( $status, $out, $err ) = self::wp( $args );
+			$this->assertSame( 1, $status, implode( ' ', $args ) );
+			$this->assertStringContainsString( 'Error: This is not a multisite installation.', $err . $out );
+		}
+		$this->assertSame( $before, trim( self::wp( array( 'presence', 'recording', 'get' ) )[1] ) );
+	}
 }
 
 /** JSON for a command-line argument. */

@@ -19,6 +19,8 @@ default_ports() {
 		bench) echo "8096 3313" ;;
 		test68) echo "8097 3314" ;;
 		load) echo "8098 3315" ;;
+		benchms) echo "8099 3316" ;;
+		e2ems) echo "8100 3317" ;;
 		*) echo "8080 3307" ;;
 	esac
 }

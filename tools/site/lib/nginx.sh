@@ -4,8 +4,14 @@
 # hands consecutive requests to the machines in turn (several workers would each keep a turn).
 
 write_nginx_config() {
-	local user_line="" workers=2 servers="" machine
+	local user_line="" workers=2 servers="" machine subsites=""
 	((EUID == 0)) && user_line="user root;"
+	if [[ $MULTISITE == 1 ]]; then
+		# A network's sites live in subdirectories: /site/wp-admin/… is WordPress's own
+		# /wp-admin/… (WordPress's documented rules for nginx).
+		# shellcheck disable=SC2016 # nginx's variables: its $ is nginx's.
+		subsites='if (!-e $request_filename) { rewrite ^(/[^/]+)?(/wp-.*) $2 last; rewrite ^(/[^/]+)?(/.*\.php) $2 last; }'
+	fi
 	for ((machine = 1; machine <= MACHINES; machine++)); do
 		servers+="server unix:$(fpm_socket "$machine");"
 	done
@@ -35,6 +41,7 @@ write_nginx_config() {
 		        server_name 127.0.0.1 localhost;
 		        root $DOCROOT;
 		        index index.php;
+		        $subsites
 		        location / {
 		            try_files \$uri \$uri/ /index.php?\$args;
 		        }

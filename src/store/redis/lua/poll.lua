@@ -7,9 +7,10 @@
 -- ARGV[2] when the token was issued, µs
 -- ARGV[3] when it expires, µs
 -- Returns {status, now}, then with status 0 the versions (as version.lua gives them) in the
--- token's order; status 1: expired, 2: revoked.
+-- token's order; status 1: expired (or issued after now: the clock stepped back since, and a
+-- revocation made now would not reach it), 2: revoked.
 local now = now_us(ARGV[1])
-if now >= tonumber(ARGV[3]) then
+if now >= tonumber(ARGV[3]) or now < tonumber(ARGV[2]) then
   return {1, now}
 end
 if tonumber(ARGV[2]) <= (tonumber(redis.call('GET', KEYS[#KEYS])) or 0) then

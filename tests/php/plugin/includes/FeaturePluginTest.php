@@ -43,9 +43,21 @@ class FeaturePluginTest extends WPP_TestCase {
 		$missing = wpp_feature_plugin_entry( $row( 'admin/online', 'user-' . $editor->ID, $editor->ID, array( 'screen' => 'post', 'post_id' => 999999 ) ), $now + 90, $now );
 		$this->assertSame( 0, $missing['data']['post_id'] );
 
-		$editing = wpp_feature_plugin_entry( $row( 'postType/post:12', 'editor-' . $editor->ID, $editor->ID, array( 'locked' => true ) ), $now + 30, $now );
-		$this->assertSame( 'user-' . $editor->ID, $editing['client_id'], 'one entry per user per post, as the heartbeat writes it' );
-		$this->assertSame( wpp_write_user_fields( $editor ) + array( 'tab' => '' ), $editing['data'] );
+		$editing = wpp_feature_plugin_entry( $row( 'postType/post:12', 'editor-' . $editor->ID, $editor->ID, array( 'locked' => true, 'screen' => 'post', 'action' => 'editing', 'extra' => '<b>' ) ), $now + 30, $now );
+		$this->assertSame( 'editor-' . $editor->ID, $editing['client_id'], 'the same client id as the heartbeat writes' );
+		$this->assertSame(
+			array( 'action' => 'editing', 'screen' => 'post', 'locked' => true ) + wpp_write_user_fields( $editor ) + array( 'tab' => '' ),
+			$editing['data']
+		);
+
+		$locked          = $row( 'postType/post:12', '_lock', $editor->ID );
+		$locked->date_gmt = gmdate( 'Y-m-d H:i:s', $now - 50 );
+		$lock             = wpp_feature_plugin_entry( $locked, $now + 100, $now );
+		$this->assertSame( '_lock', $lock['client_id'], 'a lock taken under the feature plugin is taken over' );
+		$this->assertSame( $editor->ID, $lock['user_id'] );
+		$this->assertSame( $now - 50, $lock['written_at'], 'dated the lock\'s own time' );
+		$this->assertSame( 150, $lock['ttl'], 'and expiring when it did' );
+		$this->assertNull( wpp_feature_plugin_entry( $row( 'postType/post:12', '_collab', 0 ), $now + 30, $now ), 'its collaboration count is not' );
 
 		$other = wpp_feature_plugin_entry( $row( 'admin/online', 'tab-1', $editor->ID, array( 'a' => array( 'b' => 1 ) ) ), $now + 30, $now );
 		$this->assertSame( array( 'room' => 'admin/online', 'client_id' => 'tab-1', 'data' => array( 'a' => array( 'b' => 1 ) ), 'user_id' => $editor->ID, 'ttl' => 30 ), $other );
@@ -189,7 +201,7 @@ class FeaturePluginTest extends WPP_TestCase {
 				$this->assertNotContains( '_bookkeeping', $both['online'] );
 				$this->assertSame( 'Switch Editor', $both['online_user']['display_name'] );
 				$this->assertSame( 'edit-post', $both['online_user']['screen'] );
-				$this->assertSame( array( "user-$editor" ), $both['post_room'] );
+				$this->assertSame( array( "editor-$editor" ), $both['post_room'], "$order: the editor keeps its client id" );
 				$this->assertGreaterThanOrEqual( 2, $both['their_online'], "$order: the feature plugin still works" );
 				$this->assertContains( 'tab-late', $both['after_deactivation'], "$order: what it held when deactivated follows" );
 			}

@@ -95,4 +95,47 @@ class LifecycleTest extends WPP_TestCase {
 		$this->assertTrue( wp_delete_user( $editor->ID ) );
 		$this->assertSame( array(), wpp_backend()->get_room( WPP_ADMIN_ROOM, 150 ) );
 	}
+
+	public function test_the_options_every_request_reads_are_added_autoloaded(): void {
+		global $wpdb;
+		foreach ( array( 'wp_presence_recording', 'wp_presence_features', WPP_POST_LOCKS_SINCE_OPTION ) as $option ) {
+			delete_option( $option );
+		}
+		wpp_lifecycle_add_options(); // admin_init, on a site updated without being activated again.
+		$this->assertSame( '1', get_option( 'wp_presence_recording' ) );
+		$this->assertSame( array(), get_option( 'wp_presence_features' ) );
+		$autoload = $wpdb->get_col( "SELECT autoload FROM {$wpdb->options} WHERE option_name IN ( 'wp_presence_recording', 'wp_presence_features', 'wpp_post_locks_since' )" );
+		$this->assertCount( 3, $autoload );
+		$this->assertSame( array(), array_diff( $autoload, array( 'yes', 'on', 'auto-on' ) ), 'autoloaded: no query per request' );
+
+		update_option( 'wp_presence_recording', '0' );
+		wpp_lifecycle_add_options();
+		$this->assertSame( '0', get_option( 'wp_presence_recording' ), 'a choice made is kept' );
+	}
+
+	public function test_a_role_that_edits_only_pages_signs_in_to_admin_online(): void {
+		$pages = self::user( 'subscriber' );
+		$pages->add_cap( 'edit_pages' );
+		do_action( 'wp_login', $pages->user_login, $pages );
+		$this->assertSame( array( 'user-' . $pages->ID ), array_column( wpp_backend()->get_room( WPP_ADMIN_ROOM, 150 ), 'client_id' ) );
+	}
+
+	public function test_logout_releases_the_users_post_locks(): void {
+		require_once ABSPATH . 'wp-admin/includes/post.php';
+		$editor = self::user( 'editor' );
+		$post   = self::post();
+		self::log_in( $editor );
+		wp_set_post_lock( $post->ID );
+		add_filter( 'send_auth_cookies', '__return_false' );
+		wp_logout();
+		self::log_in( self::user( 'editor' ) );
+		$this->assertFalse( wp_check_post_lock( $post->ID ) );
+	}
+
+	public function test_with_recording_off_login_writes_nothing(): void {
+		update_option( 'wp_presence_recording', '0' );
+		$editor = self::user( 'editor' );
+		do_action( 'wp_login', $editor->user_login, $editor );
+		$this->assertSame( array(), wpp_backend()->get_room( WPP_ADMIN_ROOM, 150 ) );
+	}
 }

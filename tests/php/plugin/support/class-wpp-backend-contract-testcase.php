@@ -226,6 +226,152 @@ abstract class WPP_Backend_Contract_TestCase extends WPP_TestCase {
 		$this->assertFalse( $b->remove( 'r', 'short' ) );
 	}
 
+	public function test_reserved_entries_are_never_read_counted_or_listed_but_by_a_reserved_prefix(): void {
+		$b = $this->backend();
+		$b->set( 'postType/post:1', '_lock', array(), 7, 150 );
+		$b->set( 'postType/post:1', 'editor-7', array( 'a' => 1 ), 7, 150 );
+		$b->set( 'postType/post:2', '_lock', array(), 8, 150 );
+
+		$this->assertSame( array( 'editor-7' ), array_column( $b->get_room( 'postType/post:1', 150 ), 'client_id' ) );
+		$this->assertSame( 1, $b->count_room( 'postType/post:1', null ) );
+		$this->assertSame( array( 'postType/post:1' ), array_keys( $b->rooms( 150 ) ), 'a room holding only a reserved entry is not listed' );
+		$this->assertSame( 1, $b->rooms( 150 )['postType/post:1']['entries'] );
+		$this->assertSame( array( 'editor-7' ), array_column( $b->user_entries( 7, 150 ), 'client_id' ) );
+		$this->assertSame( array( 'editor-7' ), array_column( $b->get_rooms( array( 'postType/post:1' ), 150 )['postType/post:1'], 'client_id' ) );
+		$this->assertSame( array( 'editor-7' ), array_column( $b->by_room_prefix( 'postType/', null ), 'client_id' ) );
+		$this->assertSame( 1, $b->stats()['live_entries'] );
+
+		$this->assertSame( array( '_lock' ), array_column( $b->get_room( 'postType/post:1', 150, null, '_' ), 'client_id' ), 'a reserved prefix reads them' );
+		$this->assertSame( array( '_lock', '_lock' ), array_column( $b->by_room_prefix( 'postType/', null, null, '_lock' ), 'client_id' ) );
+		$this->assertSame( array( '_lock' ), array_column( $b->get_rooms( array( 'postType/post:2' ), 150, '_lock' )['postType/post:2'], 'client_id' ) );
+		$this->assertSame( 8, $b->entry( 'postType/post:2', '_lock' )['user_id'], 'entry() returns them' );
+
+		$this->assertSame( 2, $b->remove_user( 7 ), 'a user\'s removal takes their reserved entries too' );
+		$this->assertNull( $b->entry( 'postType/post:1', '_lock' ) );
+	}
+
+	public function test_client_prefixes_are_literal(): void {
+		$b = $this->backend();
+		foreach ( array( 'a_b-1', 'axb-1', 'a%b-1', 'aXb-1', 'gse-1', 'gse-2', 'gsex' ) as $client ) {
+			$b->set( 'r', $client, array(), 1, 150 );
+		}
+		$ids = static function ( array $entries ): array {
+			$ids = array_column( $entries, 'client_id' );
+			sort( $ids );
+			return $ids;
+		};
+		$this->assertSame( array( 'a_b-1' ), $ids( $b->get_room( 'r', null, null, 'a_b-' ) ), '_ is no wildcard' );
+		$this->assertSame( array( 'a%b-1' ), $ids( $b->get_room( 'r', null, null, 'a%' ) ), '% is no wildcard' );
+		$this->assertSame( array( 'gse-1', 'gse-2' ), $ids( $b->get_room( 'r', null, null, 'gse-' ) ) );
+		$this->assertSame( 2, $b->count_room( 'r', null, 'gse-' ) );
+		$this->assertSame( array(), $b->get_room( 'r', null, null, 'GSE-' ), 'case matters' );
+		$this->assertCount( 7, $b->get_room( 'r', null ) );
+	}
+
+	public function test_a_writers_date_is_kept_a_future_one_is_now_and_an_expired_write_removes_the_entry(): void {
+		$b    = $this->backend();
+		$past = (float) ( time() - 100 );
+		$this->assertSame( 'joined', $b->exchange( 'r', 'old', array(), 1, 150, $past, null, '', 0 )['written'] );
+		$entry = $b->entry( 'r', 'old' );
+		$this->assertSame( gmdate( 'Y-m-d H:i:s', (int) $past ), $entry['date_gmt'], 'a relay keeps its client\'s time' );
+		$this->assertEqualsWithDelta( $past, $entry['updated_at'], 0.001 );
+		$this->assertSame( array(), $b->get_room( 'r', 60 ), 'max_age reads the date given' );
+		$this->assertCount( 1, $b->get_room( 'r', 120 ) );
+
+		$b->exchange( 'r', 'future', array(), 1, 150, (float) ( time() + 3600 ), null, '', 0 );
+		$this->assertEqualsWithDelta( microtime( true ), $b->entry( 'r', 'future' )['updated_at'], 5, 'a date after now is now' );
+
+		$this->assertSame( array( 'future', 'old' ), array_column( $b->get_room( 'r', null ), 'client_id' ), 'newest first by the date written' );
+
+		$this->assertSame( 'expired', $b->exchange( 'r', 'old', array(), 1, 50, $past, null, '', 0 )['written'], 'dated 100 s ago for 50 s' );
+		$this->assertNull( $b->entry( 'r', 'old' ), 'the entry of that key is gone' );
+		$this->assertSame( 'expired', $b->exchange( 'r', 'never', array(), 1, 50, $past, null, '', 0 )['written'] );
+		$this->assertSame( array( 'future' ), array_column( $b->get_room( 'r', null ), 'client_id' ) );
+	}
+
+	public function test_exchange_says_what_the_write_did_and_reads_the_room_after_it(): void {
+		$b     = $this->backend();
+		$first = $b->exchange( 'r', 'a', array( 's' => 1 ), 1, 150 );
+		$this->assertSame( 'joined', $first['written'] );
+		$this->assertSame( array( 'a' ), array_column( $first['entries'], 'client_id' ) );
+		$this->assertSame( $b->room_version( 'r' ), $first['version'] );
+		$this->assertSame( array( 0, 0 ), array( $first['count'], $first['previous_count'] ), 'no count prefix: nothing counted' );
+
+		$again = $b->exchange( 'r', 'a', array( 's' => 1 ), 1, 150 );
+		$this->assertSame( 'refreshed', $again['written'] );
+		$this->assertSame( $first['version'], $again['version'], 'a refresh keeps the version' );
+		$this->assertSame( 'changed', $b->exchange( 'r', 'a', array( 's' => 2 ), 1, 150 )['written'] );
+		$this->assertSame( 'changed', $b->exchange( 'r', 'a', array( 's' => 2 ), 2, 150 )['written'], 'another owner' );
+
+		$b->set( 'r', 'gse-1', array(), 3, 150 );
+		$b->set( 'r', '_lock', array(), 3, 150 );
+		$read = $b->exchange( 'r', 'gse-2', array( 'x' => 1 ), 3, 150, null, null, 'gse-' );
+		$this->assertSame( array( 'gse-2', 'gse-1' ), array_column( $read['entries'], 'client_id' ), 'only the prefix asked, newest first, no reserved entry' );
+		$this->assertSame( array( 'gse-2' ), array_column( $b->exchange( 'r', 'gse-2', array( 'x' => 1 ), 3, 150, null, null, 'gse-', 1 )['entries'], 'client_id' ), 'limited' );
+
+		$plain = $b->exchange( 'r', 'b', array(), 1, 150, null, null, '', 0 );
+		$this->assertSame( array( 'joined', array(), null ), array( $plain['written'], $plain['entries'], $plain['version'] ), 'a limit of 0 reads nothing' );
+		$this->assertNotNull( $b->entry( 'r', 'b' ) );
+	}
+
+	public function test_leave_says_whether_it_removed_and_reads_the_room_after_it(): void {
+		$b = $this->backend();
+		$b->set( 'r', 'a', array(), 1, 150 );
+		$b->set( 'r', 'b', array(), 1, 150 );
+		$left = $b->leave( 'r', 'a' );
+		$this->assertTrue( $left['removed'] );
+		$this->assertSame( array( 'b' ), array_column( $left['entries'], 'client_id' ) );
+		$this->assertSame( $b->room_version( 'r' ), $left['version'] );
+		$this->assertFalse( $b->leave( 'r', 'a' )['removed'], 'not there any more' );
+		$this->assertSame( array(), $b->leave( 'r', 'b', null, '', 0 )['entries'] );
+		$this->assertSame( array(), $b->get_room( 'r', null ) );
+	}
+
+	public function test_exchange_and_leave_count_and_remember_the_count_between_calls(): void {
+		$b     = $this->backend();
+		$room  = 'postType/post:5';
+		$count = static fn( $r ) => array( $r['count'], $r['previous_count'] );
+		$this->assertSame( array( 1, 0 ), $count( $b->exchange( $room, 'editor-1', array(), 1, 150, null, null, '', 0, 'editor-' ) ), 'a new room remembered nothing' );
+		$b->set( $room, 'gse-1', array(), 1, 150 );
+		$b->set( $room, '_lock', array(), 1, 150 );
+		$this->assertSame( array( 2, 1 ), $count( $b->exchange( $room, 'editor-2', array(), 2, 150, null, null, '', null, 'editor-' ) ), 'only editor- entries count' );
+		$this->assertSame( array( 2, 2 ), $count( $b->exchange( $room, 'editor-2', array(), 2, 150, null, null, '', 0, 'editor-' ) ) );
+		$this->assertSame( array( 3, 2 ), $count( $b->exchange( $room, 'editor-3', array(), 3, 150, null, 60, 'gse-', 1, 'editor-' ) ), 'whatever the read asks' );
+		$this->assertSame( array( 0, 0 ), $count( $b->exchange( $room, 'editor-3', array(), 3, 150 ) ), 'no count prefix: neither counted nor remembered' );
+		$this->assertSame( array( 2, 3 ), $count( $b->leave( $room, 'editor-3', null, '', 0, 'editor-' ) ) );
+		$this->assertSame( array( 1, 2 ), $count( $b->leave( $room, 'editor-2', null, '', null, 'editor-' ) ) );
+		$this->assertSame( array( 0, 1 ), $count( $b->leave( $room, 'editor-1', null, '', null, 'editor-' ) ) );
+		$this->assertSame( array( 1, 0 ), $count( $b->exchange( $room, 'editor-4', array(), 4, 150, null, null, '', 0, 'editor-' ) ) );
+	}
+
+	public function test_by_room_prefix_reads_every_matching_room_newest_first(): void {
+		$b = $this->backend();
+		$b->set( 'postType/post:1', 'editor-1', array(), 1, 150 );
+		usleep( 2000 );
+		$b->set( 'postType/page:2', 'editor-2', array(), 2, 150 );
+		usleep( 2000 );
+		$b->set( 'admin/online', 'user-1', array(), 1, 150 );
+		$b->set( 'postTypes/x', 'c', array(), 1, 150 );
+
+		$entries = $b->by_room_prefix( 'postType/', null );
+		$this->assertSame( array( 'postType/page:2', 'postType/post:1' ), array_column( $entries, 'room' ), 'each with its room, newest first' );
+		$this->assertSame( array( 'postType/page:2' ), array_column( $b->by_room_prefix( 'postType/', null, 1 ), 'room' ) );
+		$this->assertCount( 4, $b->by_room_prefix( '', null ), 'every room of this site' );
+		$this->assertSame( array(), $b->by_room_prefix( 'nothing/', null ) );
+		$this->assertSame( array( 'editor-2' ), array_column( $b->by_room_prefix( 'postType/', null, null, 'editor-2' ), 'client_id' ) );
+	}
+
+	public function test_entry_reads_one_live_entry(): void {
+		$b = $this->backend();
+		$b->set( 'r', 'a', array( 'k' => 'v' ), 4, 150 );
+		$entry = $b->entry( 'r', 'a' );
+		$this->assertSame( array( 'client_id', 'data', 'date_gmt', 'room', 'updated_at', 'user_id' ), self::sorted_keys( $entry ) );
+		$this->assertSame( array( 'r', 'a', 4, array( 'k' => 'v' ) ), array( $entry['room'], $entry['client_id'], $entry['user_id'], $entry['data'] ) );
+		$this->assertNull( $b->entry( 'r', 'b' ) );
+		$this->assertNull( $b->entry( str_repeat( 'x', 300 ), 'a' ) );
+		$this->assertTrue( $b->available() );
+	}
+
 	/**
 	 * Keys of an array, sorted.
 	 */

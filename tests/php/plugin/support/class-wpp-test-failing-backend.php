@@ -28,12 +28,32 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return $this->fail();
 	}
 
-	public function get_room( string $room, int $max_age, ?int $limit = null ): array {
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+		return $this->fail();
+	}
+
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+		return $this->fail();
+	}
+
+	public function entry( string $room, string $client_id ): ?array {
+		return null;
+	}
+
+	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
 		return array();
 	}
 
-	public function count_room( string $room, int $max_age ): int {
+	public function count_room( string $room, ?int $max_age, string $client_prefix = '' ): int {
 		return 0;
+	}
+
+	public function by_room_prefix( string $prefix, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array {
+		return array();
+	}
+
+	public function available(): bool {
+		return false;
 	}
 
 	public function room_version( string $room ): int {
@@ -57,8 +77,13 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return array();
 	}
 
-	public function get_rooms( array $rooms, int $max_age ): array {
+	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array {
 		return array_fill_keys( array_map( 'strval', $rooms ), array() );
+	}
+
+	public function network_room( array $blog_ids, string $room, int $max_age, string $client_prefix = '' ): array {
+		$this->fail();
+		return array();
 	}
 
 	public function stats(): array {

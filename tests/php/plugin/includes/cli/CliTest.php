@@ -15,6 +15,9 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-test-memory-backend.php
  * @covers ::wpp_cli_parse_ttl
  * @covers ::wpp_cli_flush
  * @covers ::wpp_cli_stats
+ * @covers ::wpp_cli_recording_get
+ * @covers ::wpp_cli_recording_set
+ * @covers ::wpp_cli_recording_note
  */
 class CliTest extends WPP_TestCase {
 
@@ -98,5 +101,77 @@ class CliTest extends WPP_TestCase {
 			$this->assertSame( '1', $stats['live_entries'] );
 			$this->assertSame( '1', $stats['rooms'] );
 		}
+	}
+
+	public function test_recording_get_prints_the_stored_switch(): void {
+		delete_option( 'wp_presence_recording' );
+		$this->assertSame( array( 'state' => 'on', 'note' => '' ), wpp_cli_recording_get( false ), 'on when nothing is stored' );
+		update_option( 'wp_presence_recording', '0' );
+		$this->assertSame( 'off', wpp_cli_recording_get( false )['state'] );
+	}
+
+	public function test_recording_get_prints_the_stored_switch_and_notes_a_filter_deciding_otherwise(): void {
+		update_option( 'wp_presence_recording', '1' );
+		add_filter( 'wp_presence_recording_enabled', '__return_false' );
+		$got = wpp_cli_recording_get( false );
+		$this->assertSame( 'on', $got['state'], 'the stored switch, not the effective state' );
+		$this->assertStringContainsString( 'not recorded on this site all the same', $got['note'] );
+	}
+
+	public function test_recording_set_stores_on_and_off(): void {
+		$set = wpp_cli_recording_set( 'off', false );
+		$this->assertSame( 'Presence recording is off. Existing entries expire on their own.', $set['message'] );
+		$this->assertSame( '0', get_option( 'wp_presence_recording' ) );
+		$this->assertFalse( wpp_switches_recording_enabled() );
+		$set = wpp_cli_recording_set( 'on', false );
+		$this->assertSame( 'Presence recording is on.', $set['message'] );
+		$this->assertSame( '1', get_option( 'wp_presence_recording' ) );
+		$this->assertTrue( wpp_switches_recording_enabled() );
+	}
+
+	/**
+	 * @dataProvider bad_states
+	 */
+	public function test_recording_set_refuses_anything_but_on_or_off_and_stores_nothing( $state ): void {
+		update_option( 'wp_presence_recording', '0' );
+		$error = wpp_cli_recording_set( $state, false );
+		$this->assertWPError( $error );
+		$this->assertSame( 'Specify on or off.', $error->get_error_message() );
+		$this->assertSame( '0', get_option( 'wp_presence_recording' ) );
+	}
+
+	public static function bad_states(): array {
+		return array(
+			'none'    => array( null ),
+			'maybe'   => array( 'maybe' ),
+			'1'       => array( '1' ),
+			'an array' => array( array( 'on' ) ),
+		);
+	}
+
+	public function test_recording_for_the_network(): void {
+		if ( ! is_multisite() ) {
+			$this->assertSame( 'This is not a multisite installation.', wpp_cli_recording_get( true )->get_error_message() );
+			$this->assertSame( 'This is not a multisite installation.', wpp_cli_recording_set( 'off', true )->get_error_message() );
+			$this->assertTrue( wpp_switches_recording_enabled(), 'nothing stored' );
+			return;
+		}
+		delete_site_option( 'wp_presence_network_recording' );
+		$this->assertSame( 'on', wpp_cli_recording_get( true )['state'] );
+		$this->assertStringContainsString( 'off on every site', wpp_cli_recording_set( 'off', true )['message'] );
+		$this->assertSame( '0', get_site_option( 'wp_presence_network_recording' ) );
+		$this->assertSame( 'off', wpp_cli_recording_get( true )['state'] );
+		$this->assertSame( 'on', wpp_cli_recording_get( false )['state'], 'the site\'s own switch is untouched' );
+		$this->assertStringContainsString( 'network', wpp_cli_recording_get( false )['note'], 'and says the network decides' );
+		$this->assertFalse( wpp_switches_recording_enabled() );
+	}
+
+	/**
+	 * Asserts that a value is a WP_Error.
+	 *
+	 * @param mixed $actual Value.
+	 */
+	private function assertWPError( $actual ): void {
+		$this->assertInstanceOf( WP_Error::class, $actual );
 	}
 }

@@ -17,7 +17,8 @@ final class HandlersPostLockTest extends WPP_Heartbeat_TestCase {
 
 		$entries = wpp_backend()->get_room( $this->post_room(), 150 );
 		$this->assertCount( 1, $entries );
-		$this->assertSame( 'user-' . $editor->ID, $entries[0]['client_id'] );
+		$this->assertSame( 'editor-' . $editor->ID, $entries[0]['client_id'] );
+		$this->assertTrue( $entries[0]['data']['locked'], 'the page that refreshes the lock holds it' );
 		$this->assertSame( $editor->display_name, $entries[0]['data']['display_name'] );
 		$this->assertSame( 0, wpp_backend()->count_room( 'admin/online', 150 ), 'no ping: not written to admin/online' );
 	}

@@ -9,6 +9,8 @@
  * admin-ajax heartbeat has loaded by then, and nothing more:
  * - the autoloaded options (wp-settings.php loads them at the start of every request);
  * - the current user with their meta and roles (auth cookie validation, before any handler);
+ * - on a network its core options, and the two network options of the switches that `init` read
+ *   (in one query, once per request);
  * - in the editor, the post and its meta: core's wp_refresh_post_lock() runs at priority 10 on
  *   the same filter, before presence (20), and loads them to check and set the lock.
  * Everything else is cold: the object cache is flushed first, so other users and other posts are
@@ -40,12 +42,17 @@ final class HandlersQueryCountTest extends WPP_Heartbeat_TestCase {
 			'only presence runs at priority 20'
 		);
 
-		// A new request: cold object cache, then what WordPress loads before any handler.
+		// A new request: cold object cache, then what WordPress loads before any handler (on a
+		// network also its core options), and what `init` reads (the network's switches).
 		wp_cache_flush();
 		wp_set_current_user( 0 );
 		wp_load_alloptions();
+		if ( is_multisite() ) {
+			wp_load_core_site_options();
+		}
 		wp_set_current_user( $user->ID );
 		wp_get_current_user()->get_role_caps();
+		wpp_post_locks_note_switch();
 
 		$before = 0;
 		$after  = 0;

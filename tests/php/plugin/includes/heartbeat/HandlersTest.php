@@ -40,7 +40,7 @@ final class HandlersTest extends WPP_Heartbeat_TestCase {
 		$this->assertIsInt( $online['version'] );
 		$this->assertArrayNotHasKey( 'unchanged', $online );
 		$this->assertSame(
-			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status', 'screen', 'post_id', 'label', 'url' ),
+			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status', 'is_agent', 'screen', 'post_id', 'label', 'url' ),
 			array_keys( $online['users'][0] )
 		);
 		$this->assertSame( 'edit-post', $online['users'][0]['screen'] );
@@ -141,7 +141,7 @@ final class HandlersTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( array( $one->ID ), $this->ids( $editors ), 'not the user themselves, not the other post' );
 		$this->assertSame( 1, $editors['total'] );
 		$this->assertSame(
-			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status' ),
+			array( 'user_id', 'display_name', 'avatar_url', 'date_gmt', 'updated_at', 'status', 'is_agent' ),
 			array_keys( $editors['users'][0] )
 		);
 		$this->assertSame( 3, $response['presence-online']['total'], 'editors are online too' );
@@ -210,7 +210,7 @@ final class HandlersTest extends WPP_Heartbeat_TestCase {
 
 	public function test_a_failing_backend_leaves_the_response_as_it_was(): void {
 		wpp_backend_use( new class() extends WPP_Test_Memory_Backend {
-			public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool {
+			public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
 				throw new RuntimeException( 'store unavailable' );
 			}
 		} );

@@ -187,8 +187,10 @@ class RestControllerTest extends WPP_TestCase {
 		$fake = array( 'display_name' => 'Administrator', 'avatar_url' => 'https://example.com/a.png', 'screen' => 'dashboard' );
 		foreach ( array( 'admin/online', 'postType/post:' . $post->ID ) as $room ) {
 			foreach ( array( $alice->ID, $bob->ID ) as $owner ) {
-				$response = $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => 'user-' . $owner, 'data' => $fake ) );
-				$this->assertError( 403, 'wpp_client_id_reserved', $response );
+				foreach ( array( 'user-', 'editor-', 'agent-' ) as $kind ) {
+					$response = $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => $kind . $owner, 'data' => $fake ) );
+					$this->assertError( 403, 'wpp_client_id_reserved', $response );
+				}
 			}
 		}
 		$this->assertSame( array(), wpp_backend()->rooms( 86400 ) );
@@ -357,6 +359,56 @@ class RestControllerTest extends WPP_TestCase {
 		$this->assertCount( 100, $list->get_data() );
 		$this->assertSame( '101', $list->get_headers()['X-WP-Total'] );
 		$this->assertSame( '2', $list->get_headers()['X-WP-TotalPages'] );
+	}
+
+	public function test_reserved_client_ids_are_refused_for_writes_and_deletes(): void {
+		$alice = self::user( 'editor' );
+		$post  = self::post( array( 'post_author' => $alice->ID ) );
+		$room  = 'postType/post:' . $post->ID;
+		wp_set_presence( $room, '_lock', array(), $alice->ID );
+		self::log_in( $alice );
+		foreach ( array( '_lock', '_collab', '_anything' ) as $client ) {
+			$this->assertError( 400, 'rest_invalid_param', $this->request( 'POST', '/presence', array( 'room' => $room, 'client_id' => $client ) ) );
+			$response = $this->request( 'DELETE', '/presence', array( 'room' => $room, 'client_id' => $client ) );
+			$this->assertError( 400, 'rest_invalid_param', $response );
+			$this->assertSame( 'rest_presence_reserved_client_id', $response->get_data()['data']['details']['client_id']['code'] );
+		}
+		$this->assertNotNull( wpp_entries_find( $room, '_lock' ), 'the lock is still there' );
+		$this->assertSame( array(), $this->request( 'GET', '/presence', array( 'room' => $room ) )->get_data(), 'and never listed' );
+	}
+
+	public function test_entries_carry_an_integer_user_id_and_count_until_their_own_expiry(): void {
+		$alice = self::user( 'editor' );
+		wp_set_presence( 'admin/online', 'gse-old', array(), $alice->ID, gmdate( 'Y-m-d H:i:s', time() - 600 ), 900 );
+		self::log_in( $alice );
+		$items = $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) )->get_data();
+		$this->assertSame( array( 'gse-old' ), array_column( $items, 'client_id' ), 'dated 10 minutes ago, yet present for 15' );
+		$this->assertSame( $alice->ID, $items[0]['user_id'], 'an integer over REST, as the feature plugin answers' );
+		$this->assertSame( (string) $alice->ID, wp_get_presence( 'admin/online' )[0]->user_id, 'a string in PHP' );
+	}
+
+	public function test_with_recording_off_a_write_is_501_and_reads_go_on(): void {
+		self::log_in( self::user( 'editor' ) );
+		$this->assertSame( 201, $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'tab-1' ) )->get_status() );
+		update_option( 'wp_presence_recording', '0' );
+		$this->assertError( 501, 'rest_presence_recording_disabled', $this->request( 'POST', '/presence', array( 'room' => 'admin/online', 'client_id' => 'tab-2' ) ) );
+		$this->assertCount( 1, $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) )->get_data() );
+	}
+
+	public function test_every_get_answer_is_no_store(): void {
+		self::log_in( self::user( 'editor' ) );
+		$gets = array(
+			array( '/presence', array( 'room' => 'admin/online' ) ),
+			array( '/presence', array( 'room' => 'postType/post:999999' ) ), // 403.
+			array( '/presence', array() ), // 400.
+			array( '/presence/rooms', array() ),
+		);
+		foreach ( $gets as list( $path, $query ) ) {
+			$response = $this->request( 'GET', $path, $query );
+			$this->assertSame( 'no-store', $response->get_headers()['Cache-Control'] ?? null, $path . ' ' . wp_json_encode( $query ) . ' ' . $response->get_status() );
+		}
+		wp_set_current_user( 0 );
+		$this->assertSame( 'no-store', $this->request( 'GET', '/presence', array( 'room' => 'admin/online' ) )->get_headers()['Cache-Control'] ?? null, 'logged out (401)' );
 	}
 
 	/**

@@ -1,0 +1,143 @@
+//! The live lane through the stores' public API, on both backends: tokens answering the versions
+//! of their rooms, refusals that write nothing, revocations; then a replaced segment refusing the
+//! tokens of the file it replaced.
+
+#[macro_use]
+mod common;
+
+use common::*;
+use presence::store::{PollAnswer, StoreError};
+
+on_both_backends!(
+    a_live_token_answers_the_versions_of_its_rooms,
+    live_tokens_that_do_not_check_out_are_refused_and_write_nothing,
+    a_revocation_refuses_the_tokens_issued_until_then,
+    a_token_issued_before_the_clock_stepped_back_is_refused,
+);
+
+fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
+    let f = open_store(b, "live-ok", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("site/1/admin", "tab", &state(&[]), 7, 100).unwrap();
+    let token = s.live_token("install/1", 7, &["site/1/admin", "site/1/post:5"], 60, "sess").unwrap();
+    assert!(token.len() < 300 && token.is_ascii());
+    clock.advance_secs(1);
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    let v = s.room_version("site/1/admin").unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, format!(r#"{{"v":[{v},0],"t":{}}}"#, (T0 + 1_000_000) / 1000));
+    // A change shows at the next poll; the scope, when asked for, must be the token's.
+    s.upsert("site/1/post:5", "editor", &state(&[]), 8, 100).unwrap();
+    let v5 = s.room_version("site/1/post:5").unwrap();
+    let again = s.live_poll(&token, "sess", Some("install/1")).unwrap();
+    assert_eq!(again.body, format!(r#"{{"v":[{v},{v5}],"t":{}}}"#, (T0 + 1_000_000) / 1000));
+}
+
+fn live_tokens_that_do_not_check_out_are_refused_and_write_nothing(b: Backend) {
+    let f = open_store(b, "live-refused", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    // An entry that has expired but was not removed yet: an accepted poll would remove it.
+    s.upsert("room", "gone", &state(&[]), 1, 5).unwrap();
+    let token = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    clock.advance_secs(10);
+    let stored = || s.stats().unwrap().live_entries;
+    assert_eq!(stored(), 1);
+    let code = |a: PollAnswer| (a.status, a.body);
+    let refused = |code: &str| (403, format!(r#"{{"code":"{code}"}}"#));
+    assert_eq!(code(s.live_poll(&token, "other", None).unwrap()), refused("token_session"));
+    assert_eq!(code(s.live_poll(&token, "", None).unwrap()), refused("token_session"));
+    assert_eq!(code(s.live_poll(&token, "sess", Some("install/2")).unwrap()), refused("token_scope"));
+    let mut tampered = token.clone().into_bytes();
+    tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
+    assert_eq!(
+        code(s.live_poll(std::str::from_utf8(&tampered).unwrap(), "sess", None).unwrap()),
+        refused("token_invalid")
+    );
+    let other = open_store(b, "live-refused-other", 1 << 20);
+    let forged = other.store.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    assert_eq!(code(s.live_poll(&forged, "sess", None).unwrap()), refused("token_invalid"), "another store's secret");
+    for junk in ["", "abc", "abc.def", "a.b.c"] {
+        assert_eq!(code(s.live_poll(junk, "sess", None).unwrap()), refused("token_malformed"), "{junk:?}");
+    }
+    let huge = format!("{token}{}", "A".repeat(4096));
+    assert_eq!(code(s.live_poll(&huge, "sess", None).unwrap()), (400, r#"{"code":"token_too_large"}"#.to_string()));
+    clock.advance_secs(60);
+    assert_eq!(code(s.live_poll(&token, "sess", None).unwrap()), refused("token_expired"));
+    assert_eq!(stored(), 1, "no refused poll removed the expired entry");
+    // Grants over the limits are refused before anything is signed.
+    let rooms: Vec<String> = (0..33).map(|i| format!("r{i}")).collect();
+    let rooms: Vec<&str> = rooms.iter().map(String::as_str).collect();
+    assert!(matches!(
+        s.live_token("install/1", 7, &rooms, 60, ""),
+        Err(StoreError::InvalidArgument { argument: "rooms", .. })
+    ));
+    assert!(matches!(
+        s.live_token("install/1", 0, &["r"], 60, ""),
+        Err(StoreError::InvalidArgument { argument: "user_id", .. })
+    ));
+    assert!(matches!(s.live_token("", 7, &["r"], 60, ""), Err(StoreError::InvalidArgument { argument: "scope", .. })));
+    assert!(matches!(
+        s.live_token("s", 7, &["r"], 86_401, ""),
+        Err(StoreError::InvalidArgument { argument: "ttl", .. })
+    ));
+    // An accepted poll is a read like room_version(): it removes what expired.
+    let fresh = s.live_token("install/1", 7, &["room"], 60, "sess").unwrap();
+    assert_eq!(code(s.live_poll(&fresh, "sess", None).unwrap()).0, 200);
+    assert_eq!(stored(), 0);
+}
+
+fn a_revocation_refuses_the_tokens_issued_until_then(b: Backend) {
+    let f = open_store(b, "live-revoked", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    let old = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    let other_user = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    let other_scope = s.live_token("install/2", 7, &["room"], 600, "sess").unwrap();
+    clock.advance_secs(1);
+    s.live_revoke("install/1", 7).unwrap();
+    assert_eq!(s.live_poll(&old, "sess", None).unwrap().body, r#"{"code":"token_revoked"}"#);
+    assert_eq!(s.live_poll(&other_user, "sess", None).unwrap().status, 200, "another user's tokens stay");
+    assert_eq!(s.live_poll(&other_scope, "sess", None).unwrap().status, 200, "another scope's tokens stay");
+    clock.advance_secs(1);
+    let new = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    assert_eq!(s.live_poll(&new, "sess", None).unwrap().status, 200, "a token issued after it is accepted");
+    assert_eq!(s.live_poll(&old, "sess", None).unwrap().status, 403);
+}
+
+/// A token carries its issue time; a revocation refuses the tokens issued until its own time.
+/// When the store's clock steps back, a revocation's time lies before tokens issued just before
+/// the step: such a token must not outlive a logout, nor its TTL.
+fn a_token_issued_before_the_clock_stepped_back_is_refused(b: Backend) {
+    let f = open_store(b, "live-clock-back", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("room", "tab", &state(&[]), 7, 100).unwrap();
+    let token = s.live_token("install/1", 7, &["room"], 600, "sess").unwrap();
+    let other = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    clock.set_us(T0 - 3_600_000_000);
+    s.live_revoke("install/1", 7).unwrap();
+    assert_eq!(s.live_poll(&token, "sess", None).unwrap().status, 403, "revoked after the step back");
+    assert_eq!(
+        s.live_poll(&other, "sess", None).unwrap().body,
+        r#"{"code":"token_expired"}"#,
+        "issued after the store's now: it would live its TTL plus the step"
+    );
+    let fresh = s.live_token("install/1", 8, &["room"], 600, "sess").unwrap();
+    assert_eq!(s.live_poll(&fresh, "sess", None).unwrap().status, 200, "a token issued now is accepted");
+}
+
+#[test]
+fn a_replaced_segment_refuses_the_tokens_of_the_file_it_replaced() {
+    let path = temp_path("live-replaced");
+    let clock = std::sync::Arc::new(presence::store::ManualClock::new(T0));
+    let s = Plain(presence::store::ShmStore::open(config(path.clone(), 1 << 20), clock.clone()).unwrap());
+    let token = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
+    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200);
+    // Another layout's file at the path: the next attach replaces it with a new file (and secret).
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let s = Plain(presence::store::ShmStore::open(config(path, 1 << 20), clock).unwrap());
+    assert_eq!(s.live_poll(&token, "", None).unwrap().body, r#"{"code":"token_invalid"}"#);
+    let fresh = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
+    assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200);
+}
