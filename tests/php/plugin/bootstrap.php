@@ -161,14 +161,18 @@ wpp_table_maybe_repair();
 // switches through real commands, which commit; one interrupted half-way would otherwise leave a
 // switch off and turn this whole suite into failures that say nothing of their cause.
 foreach ( is_multisite() ? get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) : array( get_current_blog_id() ) as $wpp_blog ) {
-	switch_to_blog( (int) $wpp_blog );
+	if ( is_multisite() ) { // A single site has no switch_to_blog().
+		switch_to_blog( (int) $wpp_blog );
+	}
 	if ( '1' !== get_option( 'wp_presence_recording' ) ) {
 		update_option( 'wp_presence_recording', '1' );
 	}
 	if ( array() !== get_option( 'wp_presence_features' ) ) {
 		update_option( 'wp_presence_features', array() );
 	}
-	restore_current_blog();
+	if ( is_multisite() ) {
+		restore_current_blog();
+	}
 }
 if ( is_multisite() ) {
 	delete_site_option( 'wp_presence_network_recording' );
