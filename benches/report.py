@@ -4,7 +4,7 @@
 
 DIR holds micro.json (benches/run, PRESENCE_BENCH_JSON), and when they were measured load.json
 (benches/load/run), backends.json and surfaces-{shm,redis,database}.json (benches/run-backends),
-network-{shm,redis,database}.json (benches/run-network).
+latency.json (benches/latency/run), network-{shm,redis,database}.json (benches/run-network).
 Charts go to --out; every block between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->` in
 either file is replaced by the text generated for NAME (tables and the sentences that quote
 numbers, each naming the command that measured it and the date), so no figure is typed by hand.
@@ -223,7 +223,8 @@ def headline_text(micro, load):
 
 
 def load_rows(load):
-    return load["rows"]
+    """The heartbeat rows (the live lane's have tables of their own)."""
+    return [r for r in load["rows"] if r["scenario"] in SCENARIO_LABELS]
 
 
 def native_ratio_range(load, onlines):
@@ -371,6 +372,106 @@ def load_noise_text(load):
     return (f"In the run of {load['meta']['date']} (`benches/load/run`), one round's ratio to bare WordPress moves "
             f"around its median by up to ±{spreads[-1]:.0f} % (±{spreads[len(spreads) // 2]:.0f} % for the median "
             "pair); every round is kept in `docs/figures/load.json`.")
+
+
+# --- the live lane (benches/load/run, benches/latency/run) ----------------------------------------
+
+
+def lane_text(load):
+    lane = load.get("lane") or []
+    if not lane:
+        return "(Not measured in this run: the live lane needs the extension's variants.)"
+    meta = load["meta"]
+    out = [
+        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`), through the same nginx and "
+        f"{meta['php_workers']} php-fpm workers, wrk with {meta['connections']} connections; each ratio is taken within "
+        f"a round, then the median over {plural(meta['rounds'], 'round')}; {load_note(meta)}.",
+        "",
+        "| online | store | poll, req/s | empty PHP file, req/s | dashboard heartbeat, req/s | poll ÷ empty file | poll ÷ heartbeat | server CPU per poll |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for l in lane:
+        out.append(
+            f"| {fmt_int(l['online'])} | {LOAD_LABELS.get(l['variant'], l['variant'])} | {l['poll_rps']:.0f} | {l['empty_rps']:.0f} | "
+            f"{l['heartbeat_rps']:.0f} | {l['to_empty']:.2f}× | {l['to_heartbeat']:.0f}× | {l['poll_cpu_ms'] * 1000:.0f} µs |")
+    return "\n".join(out)
+
+
+def lane_goal_text(load):
+    lane = [l for l in load.get("lane") or [] if l["to_empty"] is not None and l["to_heartbeat"] is not None]
+    if not lane:
+        return "The live lane was not measured in this run."
+    empty = min(l["to_empty"] for l in lane)
+    heartbeat = min(l["to_heartbeat"] for l in lane)
+    verdict = "meets" if empty >= 0.7 and heartbeat >= 50 else "does not meet"
+    return (f"In the run of {load['meta']['date']} (`benches/load/run`) a poll sustains at least {empty:.2f}× an empty PHP "
+            f"file's rate and {heartbeat:.0f}× a dashboard heartbeat's, on every store and number online: it {verdict} the "
+            "goal of ≥ 0.7× and ≥ 50×.")
+
+
+def cost_text(load):
+    cost = load.get("cost") or []
+    if not cost:
+        return "(Not measured in this run: the live client's mix needs the extension's variants.)"
+    meta = load["meta"]
+    out = [
+        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`): the servers' CPU time (php-fpm, "
+        "nginx, MariaDB, Redis; from /proc) per request of each kind, and for the live client one wrk run of an "
+        f"online user's requests in proportion; {load_note(meta)}.",
+        "",
+        "| online | store | page | before: a tick a minute | live client | live ÷ before | its polls a minute | keepalive heartbeats a minute (answer) | heartbeats on change a minute |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in cost:
+        m = c["mix"]
+        answer = "full" if m["keepalive_kind"] == "first" else "unchanged"
+        out.append(
+            f"| {fmt_int(c['online'])} | {LOAD_LABELS.get(c['variant'], c['variant'])} | {c['page']} | {c['today_ms']:.1f} ms | {c['live_ms']:.1f} ms | "
+            f"{c['live_ms'] / c['today_ms']:.2f} | {m['polls']:.0f} | {m['keepalives']:.2f} ({answer}) | {m['changes']:.2f} |")
+    return "\n".join(out)
+
+
+def cost_goal_text(load):
+    cost = [c for c in load.get("cost") or [] if c["online"] in (2, 200, 2000)]
+    if not cost:
+        return "The live client's cost was not measured with 2, 200 or 2 000 online in this run."
+    worst = max(c["live_ms"] / c["today_ms"] for c in cost)
+    verdict = "meets" if worst <= 1 else "does not meet"
+    onlines = ", ".join(fmt_int(o) for o in sorted({c["online"] for c in cost}))
+    return (f"In the run of {load['meta']['date']} (`benches/load/run`), with {onlines} online, the live client costs the "
+            f"servers at most {worst:.2f}× the CPU per online user per minute of the client before it: it {verdict} the "
+            "goal of ≤ 1×.")
+
+
+def latency_text(latency):
+    meta = latency["meta"]
+    out = [
+        f"Measured {meta['date']} by `benches/latency/run` (run by `benches/figures`): {meta['browsers']} editors in "
+        f"Chromium, {meta['workers']} php-fpm workers, {plural(meta['rounds'], 'round')} of each change, "
+        f"{fmt_int(meta['online'])} people online; load average {meta.get('load', 0):.1f} at the start"
+        f"{busy_note(meta.get('load'))}. Milliseconds from the change reaching the server to the other editor's page "
+        "showing it (p50 / p95 / max):",
+        "",
+        "| change | where it shows | " + " | ".join(STORE_LABELS.get(s, s) for s in meta["stores"]) + " |",
+        "|---|---|" + "---:|" * len(meta["stores"]),
+    ]
+    for kind in latency["kinds"]:
+        cells = []
+        for store in meta["stores"]:
+            r = latency["results"].get(store, {}).get(kind["key"])
+            cells.append(f"{r['p50']:.0f} / {r['p95']:.0f} / {r['max']:.0f}" if r else "")
+        out.append(f"| {kind['change']} | {kind['where']} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def latency_goal_text(latency):
+    p95 = [r["p95"] for store in latency["results"].values() for r in store.values()]
+    if not p95:
+        return "The latency was not measured in this run."
+    worst = max(p95)
+    verdict = "meets" if worst <= 2000 else "does not meet"
+    return (f"In the run of {latency['meta']['date']} (`benches/latency/run`) the slowest kind of change reaches the "
+            f"other editor with a p95 of {worst / 1000:.2f} s: it {verdict} the goal of ≤ 2 s.")
 
 
 # --- three stores through the plugin (benches/run-backends) -------------------------------------
@@ -541,6 +642,14 @@ def main():
         blocks["load"] = load_text(load)
         blocks["load-goal"] = load_goal_text(load)
         blocks["load-noise"] = load_noise_text(load)
+        blocks["lane"] = lane_text(load)
+        blocks["lane-goal"] = lane_goal_text(load)
+        blocks["cost"] = cost_text(load)
+        blocks["cost-goal"] = cost_goal_text(load)
+    latency = read_json(os.path.join(a.results, "latency.json"))
+    if latency:
+        blocks["latency"] = latency_text(latency)
+        blocks["latency-goal"] = latency_goal_text(latency)
     if backends:
         blocks["backends"] = backends_text(backends)
     if surfaces:

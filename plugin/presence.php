@@ -83,11 +83,16 @@ require_once WPP_DIR . '/includes/rest/class-wpp-rest-surfaces-controller.php';
 require_once WPP_DIR . '/includes/rest/class-wpp-rest-network-controller.php';
 require_once WPP_DIR . '/includes/rest/routes.php';
 
-// ui/: what the surfaces share.
+// live/: the live lane (the entry point itself is live.php, beside this file) and its Site Health test.
+require_once WPP_DIR . '/includes/live/lane.php';
+require_once WPP_DIR . '/includes/live/health.php';
+
+// ui/: what the surfaces share, and their markup in heartbeat answers.
 require_once WPP_DIR . '/includes/ui/render.php';
 require_once WPP_DIR . '/includes/ui/screens.php';
 require_once WPP_DIR . '/includes/ui/assets.php';
 require_once WPP_DIR . '/includes/ui/page-view.php';
+require_once WPP_DIR . '/includes/ui/fragments.php';
 
 // surfaces/: one file per place people see presence.
 require_once WPP_DIR . '/includes/surfaces/editor.php';
@@ -98,6 +103,7 @@ require_once WPP_DIR . '/includes/surfaces/users-list.php';
 require_once WPP_DIR . '/includes/surfaces/posts-list.php';
 require_once WPP_DIR . '/includes/surfaces/stale-screen.php';
 require_once WPP_DIR . '/includes/surfaces/plugins-list.php';
+require_once WPP_DIR . '/includes/surfaces/synced-patterns.php';
 
 // surfaces/network-*: Network Admin on a multisite network, from one read of every site's people.
 require_once WPP_DIR . '/includes/surfaces/network-view.php';

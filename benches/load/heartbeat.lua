@@ -1,11 +1,14 @@
--- wrk script of the load harness: authenticated heartbeats, each answer checked.
+-- wrk script of the load harness: authenticated requests (heartbeats, live-lane polls, a plain PHP
+-- file), each answer checked.
 --
 --   wrk ... -s heartbeat.lua URL -- REQUESTS_FILE CHECK...
 --
 -- REQUESTS_FILE: one request per line, `COOKIE<TAB>BODY<TAB>HEADER: VALUE<TAB>...` (written by
--- benches/load/run); wrk cycles through them. A CHECK is `+text` (the answer must contain it) or
--- `-text` (it must not). An answer that is not a 200 or fails a check counts as bad; `done`
--- prints one JSON line with throughput, latency percentiles, errors, bad answers and bytes.
+-- benches/load/run); wrk cycles through them. A request is a POST of BODY to admin-ajax.php unless
+-- its line has the pseudo-headers `@method: GET` and `@path: /…`. A CHECK is `+text` (the answer
+-- must contain it) or `-text` (it must not). An answer that is not a 200 or fails a check counts as
+-- bad; `done` prints one JSON line with throughput, latency percentiles, errors, bad answers and
+-- bytes.
 
 local threads = {}
 
@@ -37,11 +40,18 @@ function init(args)
         ["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8",
         ["X-Requested-With"] = "XMLHttpRequest",
       }
+      local method, path, body = "POST", "/wp-admin/admin-ajax.php", fields[2]
       for i = 3, #fields do
         local name, value = string.match(fields[i], "^([^:]+):%s*(.*)$")
-        if name then headers[name] = value end
+        if name == "@method" then method = value
+        elseif name == "@path" then path = value
+        elseif name then headers[name] = value end
       end
-      table.insert(requests, wrk.format("POST", "/wp-admin/admin-ajax.php", headers, fields[2]))
+      if method == "GET" then
+        body = nil
+        headers["Content-Type"] = nil
+      end
+      table.insert(requests, wrk.format(method, path, headers, body))
     end
   end
   file:close()

@@ -2,8 +2,11 @@
 /**
  * Summarises the load harness's runs: per number online, kind of tick and variant, the median
  * over rounds of requests/s and latency, the errors of all rounds, bytes per answer, database
- * queries inside heartbeat_received, and the ratio of requests/s to bare WordPress measured in
- * the same rounds. Prints Markdown tables and writes everything as JSON (read by benches/figures).
+ * queries inside heartbeat_received, the server's CPU per request, and the ratio of requests/s to
+ * bare WordPress measured in the same rounds. For the live lane: a poll's rate beside an empty
+ * PHP file's and a heartbeat's (ratios per round), and the server CPU per online user per minute
+ * of the live client's mix beside the client before it (one full dashboard tick a minute).
+ * Prints Markdown tables and writes everything as JSON (read by benches/figures).
  *
  * Usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK [LOAD_START]
  * (LOAD_START: the 1-minute load average before the benchmark started.)
@@ -74,10 +77,14 @@ foreach ( $groups as $online => $scenarios ) {
 				'bytes'            => median( array_column( array_column( $list, 'wrk' ), 'bytes_per_answer' ) ),
 				'requests'         => array_sum( array_column( array_column( $list, 'wrk' ), 'requests' ) ),
 				'errors'           => $errors,
-				'queries_received' => max( array_column( $list, 'queries_received' ) ),
-				'queries_total'    => max( array_column( $list, 'queries_total' ) ),
+				// Counted on heartbeats only (null for the live lane's requests).
+				'queries_received' => array_column( $list, 'queries_received' ) ? max( array_column( $list, 'queries_received' ) ) : null,
+				'queries_total'    => array_column( $list, 'queries_total' ) ? max( array_column( $list, 'queries_total' ) ) : null,
 				'store'            => $list[0]['store'],
 				'ratio_to_bare'    => $ratios ? median( $ratios ) : null,
+				// Median over rounds of the servers' CPU time per request.
+				'cpu_ms'           => median( array_map( static fn( $r ) => ( $r['cpu_ms'] ?? 0 ) / max( 1, $r['wrk']['requests'] ), $list ) ),
+				'mix'              => $list[0]['mix'] ?? null,
 			);
 		}
 	}
@@ -87,6 +94,10 @@ $scenario_titles = array(
 	'dashboard-first'  => 'dashboard, first tick (full answer)',
 	'dashboard-steady' => 'dashboard, steady tick (versions held)',
 	'editor-steady'    => 'post editor tick with the post lock (versions held)',
+	'live-poll'        => 'live lane: a poll of plugin/live.php',
+	'empty-php'        => 'an empty PHP file',
+	'mix-dashboard'    => 'one online user of the live client on the dashboard, its requests in proportion',
+	'mix-editor'       => 'one online user of the live client in the post editor, its requests in proportion',
 );
 $current = null;
 foreach ( $rows as $r ) {
@@ -94,11 +105,11 @@ foreach ( $rows as $r ) {
 	if ( $key !== $current ) {
 		$current = $key;
 		printf( "\n%d online, %s\n", $r['online'], $scenario_titles[ $r['scenario'] ] ?? $r['scenario'] );
-		echo "| variant | req/s | x bare | p50 ms | p99 ms | bytes | queries in heartbeat_received | errors |\n";
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+		echo "| variant | req/s | x bare | p50 ms | p99 ms | bytes | queries in heartbeat_received | server CPU ms/request | errors |\n";
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 	}
 	printf(
-		"| %s | %.0f | %s | %.1f | %.1f | %.0f | %s | %d |\n",
+		"| %s | %.0f | %s | %.1f | %.1f | %.0f | %s | %.2f | %d |\n",
 		$r['variant'],
 		$r['rps'],
 		null === $r['ratio_to_bare'] ? '' : sprintf( '%.2f', $r['ratio_to_bare'] ),
@@ -106,8 +117,79 @@ foreach ( $rows as $r ) {
 		$r['p99_ms'],
 		$r['bytes'],
 		null === $r['queries_received'] ? '?' : (string) $r['queries_received'],
+		$r['cpu_ms'],
 		$r['errors']
 	);
+}
+
+// The live lane, per number online and store: a poll's requests/s against an empty PHP file's and
+// a steady dashboard heartbeat's of the same variant, each a ratio within one round, then the
+// median over rounds; and the server CPU per online user per minute.
+$by_round = array();
+foreach ( $runs as $run ) {
+	$by_round[ $run['online'] ][ $run['variant'] ][ $run['scenario'] ][ $run['round'] ] = $run;
+}
+$lane = array();
+$cost = array();
+foreach ( $by_round as $online => $variants ) {
+	foreach ( $variants as $variant => $scenarios ) {
+		if ( ! isset( $scenarios['live-poll'] ) ) {
+			continue;
+		}
+		$to_empty     = array();
+		$to_heartbeat = array();
+		foreach ( $scenarios['live-poll'] as $round => $poll ) {
+			if ( isset( $scenarios['empty-php'][ $round ] ) ) {
+				$to_empty[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['empty-php'][ $round ]['wrk']['rps'] );
+			}
+			if ( isset( $scenarios['dashboard-steady'][ $round ] ) ) {
+				$to_heartbeat[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['dashboard-steady'][ $round ]['wrk']['rps'] );
+			}
+		}
+		$row = static fn( string $scenario ) => current( array_filter( $rows, static fn( $r ) => $r['online'] === (int) $online && $r['variant'] === $variant && $r['scenario'] === $scenario ) ) ?: null;
+		$lane[] = array(
+			'online'          => (int) $online,
+			'variant'         => $variant,
+			'poll_rps'        => $row( 'live-poll' )['rps'] ?? null,
+			'empty_rps'       => $row( 'empty-php' )['rps'] ?? null,
+			'heartbeat_rps'   => $row( 'dashboard-steady' )['rps'] ?? null,
+			'poll_cpu_ms'     => $row( 'live-poll' )['cpu_ms'] ?? null,
+			'to_empty'        => $to_empty ? median( $to_empty ) : null,
+			'to_heartbeat'    => $to_heartbeat ? median( $to_heartbeat ) : null,
+		);
+		// The client before: a tick a minute of the same page. On the dashboard a full answer each
+		// (the version it held was more than 30 s old by then, so it asked for everything); in the
+		// editor the steady tick, the kind this harness measures there (a full one costs more).
+		foreach ( array( 'dashboard' => 'dashboard-first', 'editor' => 'editor-steady' ) as $page => $before ) {
+			$mix  = $row( 'mix-' . $page );
+			$tick = $row( $before );
+			if ( $mix && $tick && is_array( $mix['mix'] ) ) {
+				$per_minute = $mix['mix']['polls'] + $mix['mix']['keepalives'] + $mix['mix']['changes'];
+				$cost[]     = array(
+					'online'   => (int) $online,
+					'variant'  => $variant,
+					'page'     => $page,
+					'today_ms' => $tick['cpu_ms'],
+					'live_ms'  => $mix['cpu_ms'] * $per_minute,
+					'mix'      => $mix['mix'],
+				);
+			}
+		}
+	}
+}
+if ( $lane ) {
+	echo "\nLive lane: a poll beside an empty PHP file and a steady dashboard heartbeat (ratios of the same rounds)\n";
+	echo "| online | variant | poll req/s | empty PHP req/s | heartbeat req/s | poll / empty | poll / heartbeat | poll CPU ms |\n|---:|---|---:|---:|---:|---:|---:|---:|\n";
+	foreach ( $lane as $l ) {
+		printf( "| %d | %s | %.0f | %.0f | %.0f | %.2f | %.0f | %.3f |\n", $l['online'], $l['variant'], $l['poll_rps'], $l['empty_rps'], $l['heartbeat_rps'], $l['to_empty'] ?? 0, $l['to_heartbeat'] ?? 0, $l['poll_cpu_ms'] );
+	}
+}
+if ( $cost ) {
+	echo "\nServer CPU per online user per minute: the client before (a full dashboard tick a minute) and the live client\n";
+	echo "| online | variant | page | before, ms | live, ms | live / before | polls | keepalives | keepalive answer | heartbeats on change |\n|---:|---|---|---:|---:|---:|---:|---:|---|---:|\n";
+	foreach ( $cost as $c ) {
+		printf( "| %d | %s | %s | %.1f | %.1f | %.2f | %.1f | %.2f | %s | %.2f |\n", $c['online'], $c['variant'], $c['page'], $c['today_ms'], $c['live_ms'], $c['live_ms'] / max( 1e-9, $c['today_ms'] ), $c['mix']['polls'], $c['mix']['keepalives'], 'first' === $c['mix']['keepalive_kind'] ? 'full' : 'unchanged', $c['mix']['changes'] );
+	}
 }
 printf( "\n%d requests measured, %d errors\n", array_sum( array_column( $rows, 'requests' ) ), $total_errors );
 
@@ -129,6 +211,8 @@ $result = array(
 		'skipped'        => array_values( array_filter( explode( "\n", (string) getenv( 'PRESENCE_LOAD_SKIPPED' ) ) ) ),
 	),
 	'rows' => $rows,
+	'lane' => $lane,
+	'cost' => $cost,
 	'runs' => $runs,
 );
 file_put_contents( $out, json_encode( $result, JSON_PRETTY_PRINT ) . "\n" );

@@ -75,6 +75,14 @@ function wpp_hooks_register(): void {
 	add_filter( 'heartbeat_received', 'wpp_handlers_post_lock', 20, 3 );
 	add_filter( 'heartbeat_received', 'wpp_handlers_heartbeat', 20, 3 );
 
+	// live/: the lane's versions and tokens ride on the heartbeat. 19: before the presence
+	// handlers (20) write, so the versions it reads predate this tick's own answers. A session
+	// that ends revokes the user's tokens (logging out, "Log out everywhere else").
+	add_filter( 'heartbeat_received', 'wpp_lane_heartbeat', 19, 2 );
+	add_filter( 'update_user_metadata', 'wpp_lane_sessions_changed', 10, 4 );
+	add_filter( 'delete_user_metadata', 'wpp_lane_sessions_changed', 10, 4 );
+	add_filter( 'site_status_tests', 'wpp_health_tests', 10 );
+
 	// rest/: every route from one registrar. The no-store filter runs late (100) so other filters
 	// cannot drop the header.
 	add_action( 'rest_api_init', 'wpp_routes_register', 10 );
@@ -88,6 +96,8 @@ function wpp_hooks_register(): void {
 	add_action( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 );
 	add_action( 'wp_enqueue_scripts', 'wpp_assets_register', 9 );
 	add_action( 'wp_enqueue_scripts', 'wpp_assets_enqueue_front', 10 );
+	// The surfaces' markup, rendered from the answers of the presence handlers (20).
+	add_filter( 'heartbeat_received', 'wpp_fragments_heartbeat', 30, 2 );
 
 	// surfaces/: a surface with a feature switch (admin/settings.php) is registered only when its
 	// feature is on; the switches are read once, here, for the whole request.
@@ -99,6 +109,9 @@ function wpp_hooks_register(): void {
 	if ( wpp_switches_feature_enabled( 'wpp-active-posts' ) ) {
 		add_action( 'wp_dashboard_setup', 'wpp_active_posts_add_widget', 10 );
 	}
+
+	// surfaces/editor.php: "Also editing:", printed once the editor's page is done.
+	add_action( 'admin_footer', 'wpp_editor_print', 10 );
 
 	// surfaces/admin-bar.php: after core's own nodes (≤ 70).
 	if ( wpp_switches_feature_enabled( 'admin-bar' ) ) {
@@ -138,6 +151,11 @@ function wpp_hooks_register(): void {
 	add_action( 'updated_option', 'wpp_stale_screen_option_saved', 10, 1 );
 	add_action( 'added_option', 'wpp_stale_screen_option_saved', 10, 1 );
 	add_action( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10, 1 );
+
+	// surfaces/synced-patterns.php: 11, after core registers wp_block (init 0) and presence
+	// support for post and page (10).
+	add_action( 'init', 'wpp_synced_patterns_add_support', 11 );
+	add_action( 'enqueue_block_editor_assets', 'wpp_synced_patterns_enqueue', 10 );
 
 	// surfaces/plugins-list.php: the plugin row's link, to the Users list's Online view.
 	if ( wpp_switches_feature_enabled( 'wpp-users-list' ) ) {

@@ -195,6 +195,7 @@ function wpp_lifecycle_uninstall_site(): void {
 	}
 	delete_option( 'wpp_db_version' );
 	delete_option( WPP_POST_LOCKS_SINCE_OPTION );
+	delete_option( 'wpp_live_probe' );
 	wp_clear_scheduled_hook( WPP_GC_EVENT );
 	if ( class_exists( 'WPP_Native_Backend' ) && function_exists( 'presence_flush' ) ) {
 		( new WPP_Native_Backend() )->flush(); // This site's namespace only.

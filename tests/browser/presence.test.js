@@ -105,74 +105,102 @@ test( 'two editors see each other live, across php-fpm workers', async ( t ) => 
 	} );
 } );
 
-test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', async ( t ) => {
+test( 'client script: hidden tabs, unchanged rooms, fragments, escaping (as admin)', async ( t ) => {
 	const admin = await cleanBrowser( 'admin' );
 	await admin.logIn( 'admin', 'admin' );
 	const page = admin.page;
 
-	await t.test( 'a hidden tab adds no ping to the heartbeat', async () => {
+	await t.test( 'a hidden leading tab keeps the user listed as away and asks for no surface', async () => {
 		const sent = await page.evaluate( () => {
 			const data = {};
 			Object.defineProperty( document, 'hidden', { configurable: true, get: () => true } );
-			window.jQuery( document ).trigger( 'heartbeat-send', [ data ] );
+			window.wp.hooks.doAction( 'heartbeat.send', data );
 			delete document.hidden;
-			return Object.keys( data );
+			return data;
 		} );
-		assert.deepEqual( sent, [] );
+		assert.equal( sent[ 'presence-ping' ].away, true );
+		assert.equal( sent[ 'presence-fragments' ], undefined );
+		assert.equal( sent[ 'presence-active-posts' ], undefined );
 	} );
 
-	await t.test( 'a room whose version the client holds comes back unchanged; users are kept and idle is re-evaluated', async () => {
+	await t.test( 'a room whose version the page holds comes back unchanged, with no markup', async () => {
 		await admin.tick();
-		// The next tick sends the version it holds. Pretend the admin's own entry is 10 minutes old.
 		const result = await page.evaluate( () => new Promise( ( resolve ) => {
 			const $ = window.jQuery;
-			const presence = window.wppPresence;
-			const me = presence.online.users.find( ( u ) => u.user_id === presence.config.userId );
-			me.updated_at -= 600;
 			let sent = null;
-			$( document ).one( 'heartbeat-send', ( e, data ) => {
-				sent = data[ 'presence-ping' ];
+			$( document ).one( 'heartbeat-send.wppE2E', ( e, data ) => {
+				sent = data;
 			} );
-			$( document ).one( 'wpp:presence', ( e, update ) => {
-				resolve( { sent, users: update.online.users.length, status: me.status } );
+			$( document ).one( 'heartbeat-tick.wppE2E', ( e, data ) => {
+				resolve( { ping: sent[ 'presence-ping' ], asks: sent[ 'presence-fragments' ], online: data[ 'presence-online' ], fragments: data[ 'presence-fragments' ] || null } );
 			} );
 			window.wp.heartbeat.connectNow();
 		} ) );
-		assert.equal( typeof result.sent.versions.online, 'number', 'the ping carries the version held' );
-		assert.ok( result.users >= 1, 'users kept' );
-		assert.equal( result.status, 'idle', 'status re-evaluated from the timestamp held' );
-		assert.match( await admin.widgetText( await admin.userId() ), /Idle/ );
+		assert.equal( typeof result.ping.versions.online, 'number', 'the ping carries the version held' );
+		assert.match( String( result.asks[ 'whos-online' ].v ), /^[0-9]+$/, 'each surface asks with the version it shows' );
+		assert.equal( result.online.unchanged, true );
+		assert.equal( result.fragments, null, 'nothing to swap' );
 	} );
 
-	await t.test( 'initials show at once and the avatar replaces them once it has loaded', async () => {
+	await t.test( 'a fragment is swapped in; initials show at once and the avatar replaces them once it has loaded', async () => {
 		const shown = await page.evaluate( async () => {
-			const presence = window.wppPresence;
-			const user = {
-				user_id: 999998,
-				display_name: 'Ada Lovelace',
-				avatar_url: new URL( '/wp-includes/images/w-logo-blue.png', location.href ).href,
-				screen: 'dashboard',
-				label: 'On the dashboard',
-				date_gmt: '',
-				updated_at: presence.serverNow(),
-				status: 'active',
-			};
-			const online = { version: 2, total: 1, users: [ user ] };
-			window.jQuery( document ).trigger( 'wpp:presence', [ { online, editors: null } ] );
+			const url = new URL( '/wp-includes/images/w-logo-blue.png', location.href ).href;
+			const html = '<div class="wpp-online" data-wpp-online data-wpp-version="424242"><p class="wpp-online__summary">2 people online</p><ul class="wpp-online__list">' +
+				'<li class="wpp-online__user wpp-online__user--active" data-user-id="999998" data-name="Ada Lovelace"><span class="wpp-avatar wpp-avatar--initials wpp-avatar--32 wpp-avatar--hue-6" data-avatar-url="' + url + '" aria-hidden="true">AL</span></li></ul></div>';
+			let updated = null;
+			window.wp.hooks.addAction( 'presence-api.surfaceUpdated', 'e2e', ( key, element ) => {
+				updated = key + ':' + element.getAttribute( 'data-wpp-version' );
+			} );
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-fragments': { 'whos-online': html } } );
+			window.wp.hooks.removeAction( 'presence-api.surfaceUpdated', 'e2e' );
 			const selector = '#wpp_whos_online li[data-user-id="999998"]';
 			const first = document.querySelector( selector + ' .wpp-avatar' ).textContent;
 			for ( let i = 0; i < 50 && ! document.querySelector( selector + ' img' ); i++ ) {
 				await new Promise( ( resolve ) => setTimeout( resolve, 100 ) );
 			}
-			return { first, img: !! document.querySelector( selector + ' img.wpp-avatar' ) };
+			return { first, updated, img: !! document.querySelector( selector + ' img.wpp-avatar' ), asks: document.querySelector( '[data-wpp-online]' ).getAttribute( 'data-wpp-version' ) };
 		} );
 		assert.equal( shown.first, 'AL' );
+		assert.equal( shown.updated, 'whos-online:424242', 'presence-api.surfaceUpdated( key, element )' );
 		assert.ok( shown.img, 'the loaded avatar replaced the initials' );
+		assert.equal( shown.asks, '424242', 'the next ask names the version swapped in' );
+		await admin.openDashboard();
+	} );
+
+	await t.test( 'a script adds a live surface with presence-api.liveSurfaces: asked for, swapped in, announced', async () => {
+		const result = await page.evaluate( () => {
+			const slot = document.createElement( 'div' );
+			slot.id = 'e2e-surface';
+			document.body.appendChild( slot );
+			const surface = {
+				key: 'e2e',
+				target: () => document.getElementById( 'e2e-surface' ),
+				request: () => ( { mine: 1 } ),
+			};
+			window.wp.hooks.addFilter( 'presence-api.liveSurfaces', 'e2e', ( list ) => {
+				list.push( surface );
+				return list;
+			} );
+			const data = {};
+			window.wp.hooks.doAction( 'heartbeat.send', data );
+			let updated = null;
+			window.wp.hooks.addAction( 'presence-api.surfaceUpdated', 'e2e', ( key, element ) => {
+				updated = key + ':' + element.id;
+			} );
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-fragments': { e2e: '<b>from the server</b>' } } );
+			window.wp.hooks.removeFilter( 'presence-api.liveSurfaces', 'e2e' );
+			window.wp.hooks.removeAction( 'presence-api.surfaceUpdated', 'e2e' );
+			return { ask: data[ 'presence-fragments' ].e2e, html: slot.innerHTML, updated };
+		} );
+		assert.deepEqual( result.ask, { mine: 1 }, 'its request() is the ask' );
+		assert.equal( result.html, '<b>from the server</b>', 'the default apply fills the element' );
+		assert.equal( result.updated, 'e2e:e2e-surface' );
 	} );
 
 	await t.test( 'leaving the page tells the server at once; a page back from the back/forward cache pings again', async () => {
+		const isLeave = ( url ) => decodeURIComponent( url ).includes( '/wp-presence/v1/leave' );
 		const left = new Promise( ( resolve ) => {
-			page.route( /\/wp-presence\/v1\/leave/, async ( route ) => {
+			page.route( isLeave, async ( route ) => {
 				const request = route.request();
 				resolve( { method: request.method(), nonce: request.headers()[ 'x-wp-nonce' ], body: request.postDataJSON() } );
 				await route.fulfill( { status: 200, contentType: 'application/json', body: '{"removed":0}' } ); // Stay listed.
@@ -184,47 +212,31 @@ test( 'client script: hidden tabs, unchanged rooms, idle, escaping (as admin)', 
 		} );
 		const leave = await left;
 		assert.equal( leave.method, 'POST' );
-		assert.ok( leave.nonce, 'with the REST nonce' );
+		assert.ok( leave.nonce, 'with the REST nonce (wp.apiFetch)' );
 		assert.deepEqual( leave.body, { tab } );
-		await page.unroute( /\/wp-presence\/v1\/leave/ );
+		await page.unroute( isLeave );
 
 		const pinged = page.waitForRequest( ( request ) => request.url().includes( 'admin-ajax.php' ) && String( request.postData() ).includes( 'presence-ping' ), { timeout: 10000 } );
 		await page.evaluate( () => window.dispatchEvent( new PageTransitionEvent( 'pageshow', { persisted: true } ) ) );
 		assert.match( decodeURIComponent( ( await pinged ).postData() ), new RegExp( `\\[tab\\]=${ tab }` ) );
 	} );
 
-	await t.test( 'names and titles from other users are shown as text, never as HTML', async () => {
-		const html = '<img src=x onerror="window.__xss=1">';
-		const rendered = await page.evaluate( ( hostile ) => {
-			const presence = window.wppPresence;
-			const fake = {
-				version: 1,
-				total: 1,
-				users: [ {
-					user_id: 999999,
-					display_name: hostile,
-					avatar_url: 'javascript:alert(1)',
-					screen: 'post',
-					post_id: 1,
-					label: hostile,
-					url: 'javascript:alert(2)',
-					date_gmt: '',
-					updated_at: presence.serverNow(),
-					status: 'active',
-				} ],
-			};
-			window.jQuery( document ).trigger( 'wpp:presence', [ { online: fake, editors: null } ] );
-			const li = document.querySelector( '#wpp_whos_online li[data-user-id="999999"]' );
-			return {
-				text: li.textContent,
-				images: li.querySelectorAll( 'img' ).length,
-				links: li.querySelectorAll( 'a' ).length,
-				xss: window.__xss || 0,
-			};
-		}, html );
-		assert.ok( rendered.text.includes( html ), 'the markup is visible as text' );
-		assert.equal( rendered.images, 0, 'no element was created from it, and no javascript: avatar' );
-		assert.equal( rendered.links, 0, 'no javascript: link' );
-		assert.equal( rendered.xss, 0 );
+	await t.test( 'names other users wrote are announced as text, never parsed as HTML', async () => {
+		const hostile = 'Eve <img src=x onerror="window.__xss=1"> & Co';
+		const result = await page.evaluate( async ( name ) => {
+			const attribute = name.replace( /&/g, '&amp;' ).replace( /"/g, '&quot;' ).replace( /</g, '&lt;' ).replace( />/g, '&gt;' );
+			const html = '<div class="wpp-online" data-wpp-online data-wpp-version="7"><ul class="wpp-online__list">' +
+				'<li class="wpp-online__user" data-user-id="999997" data-name="' + attribute + '">' + attribute.replace( /&quot;/g, '"' ) + '</li></ul></div>';
+			const bar = document.getElementById( 'wp-admin-bar-wpp-online' );
+			bar.remove(); // Who's online announces when there is no admin bar node.
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-fragments': { 'whos-online': html } } );
+			await new Promise( ( resolve ) => setTimeout( resolve, 500 ) );
+			const region = document.getElementById( 'a11y-speak-polite' );
+			return { spoken: region ? region.textContent : '', images: region ? region.querySelectorAll( 'img' ).length : 0, xss: window.__xss || 0 };
+		}, hostile );
+		// wp.a11y.speak() drops what looks like a tag: the rest is read, nothing is parsed.
+		assert.match( result.spoken, /Eve .*& Co is online\./, `announced as text: ${ result.spoken }` );
+		assert.equal( result.images, 0 );
+		assert.equal( result.xss, 0 );
 	} );
 } );

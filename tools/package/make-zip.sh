@@ -4,7 +4,7 @@
 #   tools/package/make-zip.sh [DEST_DIR]     -> DEST_DIR/presence-<version>.zip (default: dist/)
 #
 # The zip holds one folder, presence/, with only what runs on a site: presence.php, uninstall.php,
-# readme.txt, includes/, assets/ and languages/ (the files git tracks under plugin/). Before
+# live.php (the live lane's entry point), readme.txt, includes/, assets/ and languages/ (the files git tracks under plugin/). Before
 # writing it, the script checks that the plugin header is complete, that readme.txt agrees with it,
 # that every PHP file parses, and that languages/presence.pot is current.
 set -euo pipefail
@@ -35,9 +35,9 @@ grep -q "^= $version =$" readme.txt || fail "readme.txt's changelog has no entry
 "$repo/tools/package/make-pot.sh" --check >/dev/null
 
 if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	mapfile -t files < <(git -C "$repo/plugin" ls-files -- presence.php uninstall.php readme.txt includes assets languages)
+	mapfile -t files < <(git -C "$repo/plugin" ls-files -- presence.php uninstall.php live.php readme.txt includes assets languages)
 else
-	mapfile -t files < <(find presence.php uninstall.php readme.txt includes assets languages -type f | LC_ALL=C sort)
+	mapfile -t files < <(find presence.php uninstall.php live.php readme.txt includes assets languages -type f | LC_ALL=C sort)
 fi
 for file in "${files[@]}"; do
 	[[ -f $file ]] || fail "$file is tracked but missing (commit or restore it)"
@@ -57,9 +57,9 @@ rm -f "$zip_file"
 
 # What a site gets: one top-level folder, nothing but the plugin's own files.
 listing=$(unzip -Z1 "$zip_file")
-unexpected=$(grep -Ev '^presence/($|presence\.php$|uninstall\.php$|readme\.txt$|(includes|assets|languages)/)' <<<"$listing" || true)
+unexpected=$(grep -Ev '^presence/($|presence\.php$|uninstall\.php$|live\.php$|readme\.txt$|(includes|assets|languages)/)' <<<"$listing" || true)
 [[ -z $unexpected ]] || fail "unexpected files in the zip: $unexpected"
-for required in presence.php uninstall.php readme.txt languages/presence.pot includes/hooks.php; do
+for required in presence.php uninstall.php live.php readme.txt languages/presence.pot includes/hooks.php; do
 	grep -qx "presence/$required" <<<"$listing" || fail "presence/$required is not in the zip (is it committed?)"
 done
 echo "make-zip: $zip_file ($(grep -cv '/$' <<<"$listing") files, $(stat -c %s "$zip_file") bytes)"

@@ -1,122 +1,108 @@
 /**
- * Presence client: adds `presence-ping` (and, in the post editor, `presence-editor-ping`) to each
- * heartbeat tick, with what the page's surfaces ask for (`presence-active-posts`,
- * `presence-post-rows`, `presence-screen`); keeps what the server answers in `window.wppPresence`;
- * and publishes every update as the jQuery event `wpp:presence` on `document` with
- * `{online, editors, activePosts, postRows, stale}`.
+ * Presence client: what a page sends with each heartbeat, what it does with the answer, and when
+ * it asks — built on WordPress's own packages: the heartbeat's `heartbeat.send` / `heartbeat.tick`
+ * actions and `wp.hooks` for events, `wp.apiFetch` for every request (its nonce refresh, and
+ * `keepalive` when a page leaves), `wp.domReady`.
  *
- * Leaving: on `pagehide` the page tells the server at once (`POST wp-presence/v1/leave` with
- * `keepalive`), which removes the entries this page (tab) wrote; other tabs of the same browser
- * are told to tick now, so the user stays listed while one of them is open. A page restored from
- * the back/forward cache (`pageshow` with `persisted`) pings again at once.
+ * - One tab per site pings (presence-tabs.js): the leader adds `presence-ping` (and
+ *   `presence-editor-ping` in an editor) to its heartbeats and relays what the answer says about
+ *   everyone (`presence-online`) to the other tabs. A hidden leader keeps pinging at the
+ *   heartbeat's slow pace, saying `away`, so a user with an open tab stays listed (as idle).
+ * - The live lane (presence-lane.js): the leading tab, while visible, polls plugin/live.php for
+ *   the versions of the rooms the page follows; a change asks the heartbeat at once
+ *   (`wp.heartbeat.connectNow()`). The heartbeat then only keeps entries alive: it ticks at the
+ *   widest interval inside the TTL. With more than `crowd` people online, a change of
+ *   `admin/online` alone (someone somewhere moved) waits for that tick; the page's own rooms
+ *   (its post, its rows, rooms a script subscribed to) still answer at once.
+ * - Without the lane, idle back-off as the feature plugin does it: after `ticks` unchanged ticks
+ *   the heartbeat widens to `interval` (inside the TTL); a change, a key press or the tab coming
+ *   back snaps it back.
+ * - Live surfaces (the feature plugin's `presence-api.liveSurfaces`): each send asks for every
+ *   surface on the page (`presence-fragments`); each answer's fragments are swapped in — markup
+ *   the server rendered, the only renderer of every surface — then `presence-api.surfaceUpdated`.
+ * - Leaving: on `pagehide`, `POST wp-presence/v1/leave {tab}` with `keepalive` removes the
+ *   entries this page wrote; another tab of the site leads and pings at once.
  *
- * Also declares `wp.presence.markScreenStale( key )` for custom screens.
+ * State: `window.wppPresence` (`online`, `editors`, `activePosts`, `postRows`, `stale`, `role`,
+ * `live`), published after every change as the `wp.hooks` action `wpp.presence.updated`.
+ * Configuration: `wppPresenceConfig`, printed before presence-tabs.js (ui/assets.php).
  *
- * Configuration: the `wppPresenceConfig` object printed before this file (see
- * plugin/includes/ui/assets.php). Wire format: docs/plugin.md.
- *
- * @param {Function} $      jQuery.
- * @param {Object}   config `window.wppPresenceConfig`.
+ * @param {Object} presence `window.wppPresence`.
+ * @param {Object} config   `window.wppPresenceConfig`.
  * @since 0.1.0
+ * @since 0.3.0 One leader per site, the live lane, idle back-off, live surfaces, wp packages.
  */
-( function ( $, config ) {
+( function ( presence, config ) {
 	'use strict';
 
-	if ( ! $ || ! config ) {
+	const wp = window.wp;
+	if ( ! config || ! wp || ! wp.hooks || ! wp.heartbeat || ! wp.apiFetch ) {
 		return;
 	}
 
-	// Payload keys of the heartbeat answer => state keys.
+	const hooks = wp.hooks;
+	const NS = 'wpp/presence';
+	const ADMIN_ROOM = 'admin/online';
+	// Heartbeat answer keys => state keys.
 	const KEYS = {
 		'presence-online': 'online',
 		'presence-editors': 'editors',
 		'presence-active-posts': 'activePosts',
 		'presence-post-rows': 'postRows',
 	};
+	// What the leader passes on to the other tabs: about everyone, not about its page.
+	const RELAYED = [ 'presence-online' ];
+	// Least time between two heartbeats asked for by a change, in ms.
+	const MIN_GAP = 1000;
 
-	const state = ( window.wppPresence = {
+	Object.assign( presence, {
 		config,
 		online: null,
 		editors: null,
 		activePosts: null,
 		postRows: null,
 		stale: null,
+		role: 'solo',
+		live: null,
 		// Server clock minus browser clock, in seconds (from core's `server_time`).
 		clockOffset:
 			( config.serverTime || Date.now() / 1000 ) - Date.now() / 1000,
-		// Browser time (ms) at which each payload was last received in full.
-		receivedAt: {},
+		// Asked for by presence-surfaces.js and by scripts through `presence-api.liveSurfaces`.
+		builtInSurfaces: presence.builtInSurfaces || [],
+		/**
+		 * The server's current time.
+		 *
+		 * @return {number} Unix time, seconds.
+		 */
 		serverNow() {
-			return Date.now() / 1000 + state.clockOffset;
+			return Date.now() / 1000 + presence.clockOffset;
 		},
-		status( user ) {
-			return state.serverNow() - user.updated_at > config.idleAfter
-				? 'idle'
-				: 'active';
-		},
+		refresh,
 	} );
 
-	/**
-	 * Every user item a payload holds.
-	 *
-	 * @param {Object} payload
-	 * @return {Array} The user items, empty when there are none.
-	 */
-	function usersOf( payload ) {
-		if ( ! payload ) {
-			return [];
-		}
-		if ( Array.isArray( payload.users ) ) {
-			return payload.users;
-		}
-		let all = [];
-		( payload.posts || [] ).forEach( function ( post ) {
-			all = all.concat( post.users || [] );
-		} );
-		Object.keys( payload.rows || {} ).forEach( function ( room ) {
-			all = all.concat( payload.rows[ room ] || [] );
-		} );
-		return all;
-	}
+	// --- Who is in, from the answers -------------------------------------------------------
 
 	/**
-	 * The version the browser holds, if recent enough to be answered `unchanged`; older payloads
-	 * are asked for again so their timestamps stay fresh.
+	 * The version the page holds of a payload: sent back, so an unchanged room is answered
+	 * `{version, unchanged: true}` only.
 	 *
 	 * @param {string} key State key.
 	 * @return {number|undefined} The version, or undefined to ask for the whole payload.
 	 */
 	function knownVersion( key ) {
-		const held = state[ key ];
-		if (
-			! held ||
-			Date.now() - ( state.receivedAt[ key ] || 0 ) >
-				config.refreshAfter * 1000
-		) {
-			return undefined;
-		}
-		return held.version;
+		return presence[ key ] ? presence[ key ].version : undefined;
 	}
 
 	/**
-	 * Takes a payload from the server. `unchanged` keeps what is held and re-evaluates the users'
-	 * status from their timestamps.
+	 * Takes a payload from the server; an `unchanged` one keeps what is held.
 	 *
 	 * @param {string} key     State key.
 	 * @param {Object} payload Server payload.
+	 * @return {boolean} Whether it changed what is held.
 	 */
 	function receive( key, payload ) {
-		if ( ! payload || typeof payload !== 'object' ) {
-			return;
-		}
-		const held = state[ key ];
-		if ( payload.unchanged ) {
-			if ( held && held.version === payload.version ) {
-				usersOf( held ).forEach( function ( user ) {
-					user.status = state.status( user );
-				} );
-			}
-			return; // Nothing held: the next tick sends no version and gets it all.
+		if ( ! payload || typeof payload !== 'object' || payload.unchanged ) {
+			return false;
 		}
 		if (
 			( key === 'online' || key === 'editors' ) &&
@@ -124,21 +110,495 @@
 		) {
 			payload.users = [];
 		}
-		state[ key ] = payload;
-		state.receivedAt[ key ] = Date.now();
+		presence[ key ] = payload;
+		return true;
 	}
 
 	function publish() {
-		$( document ).trigger( 'wpp:presence', [
-			{
-				online: state.online,
-				editors: state.editors,
-				activePosts: state.activePosts,
-				postRows: state.postRows,
-				stale: state.stale,
-			},
-		] );
+		hooks.doAction( 'wpp.presence.updated', {
+			online: presence.online,
+			editors: presence.editors,
+			activePosts: presence.activePosts,
+			postRows: presence.postRows,
+			stale: presence.stale,
+		} );
 	}
+
+	/**
+	 * How many people are online, the viewer included (0 before the first answer).
+	 *
+	 * @return {number} People online.
+	 */
+	function onlineTotal() {
+		return presence.online ? Number( presence.online.total ) || 0 : 0;
+	}
+
+	// --- The post in the editor, and its collaboration edges ------------------------------
+
+	/**
+	 * The post this page edits: the server's, or in the Site Editor the entity being edited.
+	 *
+	 * @return {number} Post id, 0 for none.
+	 */
+	function editorPost() {
+		if ( config.postId ) {
+			return config.postId;
+		}
+		if ( ! config.siteEditor || ! wp.data || ! wp.data.select ) {
+			return 0;
+		}
+		const editor = wp.data.select( 'core/editor' );
+		const id =
+			editor && editor.getCurrentPostId ? editor.getCurrentPostId() : 0;
+		return /^[1-9][0-9]*$/.test( String( id ) ) ? Number( id ) : 0;
+	}
+
+	let collaborating = Number( config.initialCollaborators ) > 1;
+	if ( config.editorRoom ) {
+		hooks.doAction( 'presence-api.watchingRoom', config.editorRoom );
+	}
+
+	/**
+	 * Fires the feature plugin's collaboration edges: the post's room goes from one editor to
+	 * several (`collaborationStarted`, with the count) or back to one (`collaborationEnded`).
+	 *
+	 * @param {Object} data Heartbeat answer (own, or relayed).
+	 */
+	function collaboration( data ) {
+		if ( ! config.editorRoom ) {
+			return;
+		}
+		let count = data[ 'presence-heartbeat-collaborators' ];
+		const editors = data[ 'presence-editors' ];
+		if (
+			typeof count !== 'number' &&
+			editors &&
+			! editors.unchanged &&
+			Number( editors.post_id ) === Number( config.postId )
+		) {
+			count = ( Number( editors.total ) || 0 ) + 1;
+		}
+		if ( typeof count !== 'number' || count < 1 ) {
+			return;
+		}
+		const now = count > 1;
+		if ( now !== collaborating ) {
+			collaborating = now;
+			hooks.doAction(
+				now
+					? 'presence-api.collaborationStarted'
+					: 'presence-api.collaborationEnded',
+				config.editorRoom,
+				count
+			);
+		}
+	}
+
+	// --- Live surfaces ----------------------------------------------------------------------
+
+	// Slot (`key` or `key/id`) => the last markup swapped in, and markup waiting for a busy element.
+	const applied = {};
+	const waiting = {};
+
+	/**
+	 * The page's live surfaces: the built-in ones and what scripts add through the feature
+	 * plugin's filter, applied to a fresh copy each time (a callback that changes its argument
+	 * does not pile up).
+	 *
+	 * @return {Array} `{ key, target( id ), request?(), apply?( element, html ) }` objects.
+	 */
+	function liveSurfaces() {
+		const list = hooks.applyFilters(
+			'presence-api.liveSurfaces',
+			presence.builtInSurfaces.slice()
+		);
+		return Array.isArray( list )
+			? list.filter( function ( surface ) {
+					return (
+						surface &&
+						typeof surface.key === 'string' &&
+						typeof surface.target === 'function'
+					);
+				} )
+			: [];
+	}
+
+	/**
+	 * What each surface asks for: `request()` when it has one, else whether it is on the page.
+	 *
+	 * @return {Object|null} key => ask, or null when nothing is asked.
+	 */
+	function fragmentAsks() {
+		const asks = {};
+		let any = false;
+		liveSurfaces().forEach( function ( surface ) {
+			let ask;
+			try {
+				ask =
+					typeof surface.request === 'function'
+						? surface.request()
+						: !! surface.target();
+			} catch {
+				ask = false;
+			}
+			if ( ask ) {
+				asks[ surface.key ] = ask;
+				any = true;
+			}
+		} );
+		return any ? asks : null;
+	}
+
+	/**
+	 * Whether the user is using an element (pointer over it, focus in it, a checked box): its
+	 * markup is not swapped under them; it waits until they leave it.
+	 *
+	 * @param {Element} element
+	 * @return {boolean} Busy.
+	 */
+	function busy( element ) {
+		try {
+			return (
+				element.matches( ':hover' ) ||
+				element.classList.contains( 'hover' ) ||
+				element.contains( element.ownerDocument.activeElement ) ||
+				!! element.querySelector( 'input:checked' )
+			);
+		} catch {
+			return false;
+		}
+	}
+
+	/**
+	 * Swaps one fragment into its element.
+	 *
+	 * @param {Object}  surface The surface.
+	 * @param {string}  slot    `key` or `key/id`.
+	 * @param {string=} id      The id of an object-valued fragment.
+	 * @param {string}  html    Markup from the server.
+	 */
+	function swap( surface, slot, id, html ) {
+		const element =
+			id === undefined ? surface.target() : surface.target( id );
+		if ( ! element || applied[ slot ] === html ) {
+			delete waiting[ slot ];
+			return;
+		}
+		if ( busy( element ) ) {
+			waiting[ slot ] = { surface, id, html };
+			window.setTimeout( retryWaiting, 1000 );
+			return;
+		}
+		delete waiting[ slot ];
+		applied[ slot ] = html;
+		let updated = element;
+		if ( typeof surface.apply === 'function' ) {
+			updated = surface.apply( element, html ) || element;
+		} else {
+			// The feature plugin's default; the server's markup is inserted as it is.
+			element.innerHTML = html;
+		}
+		hooks.doAction( 'presence-api.surfaceUpdated', surface.key, updated );
+	}
+
+	function retryWaiting() {
+		Object.keys( waiting ).forEach( function ( slot ) {
+			const item = waiting[ slot ];
+			swap( item.surface, slot, item.id, item.html );
+		} );
+	}
+
+	/**
+	 * Swaps in every fragment of an answer.
+	 *
+	 * @param {Object} fragments `presence-fragments`: key => html, or key => {id: html}.
+	 */
+	function applyFragments( fragments ) {
+		if ( ! fragments || typeof fragments !== 'object' ) {
+			return;
+		}
+		liveSurfaces().forEach( function ( surface ) {
+			const value = fragments[ surface.key ];
+			if ( typeof value === 'string' ) {
+				swap( surface, surface.key, undefined, value );
+			} else if ( value && typeof value === 'object' ) {
+				Object.keys( value ).forEach( function ( id ) {
+					if ( typeof value[ id ] === 'string' ) {
+						swap(
+							surface,
+							surface.key + '/' + id,
+							id,
+							value[ id ]
+						);
+					}
+				} );
+			}
+		} );
+	}
+
+	// --- Tabs -------------------------------------------------------------------------------
+
+	const tabs = presence.createTabs( config.scope, {
+		onRole,
+		onMessage,
+	} );
+	presence.role = tabs.role();
+	presence.tabs = tabs;
+
+	function leading() {
+		return tabs.isLeader();
+	}
+
+	function onRole( role, tookOver ) {
+		presence.role = role;
+		applyInterval();
+		if ( role === 'leader' && tookOver ) {
+			refresh( 'leader' ); // The user's place is this page's now; catch up at once.
+		}
+		pollWhenDue();
+	}
+
+	function onMessage( message ) {
+		if ( message.t === 'relay' && message.data ) {
+			let any = false;
+			RELAYED.forEach( function ( wire ) {
+				if ( message.data[ wire ] ) {
+					any = receive( KEYS[ wire ], message.data[ wire ] ) || any;
+				}
+			} );
+			if ( any ) {
+				publish();
+			}
+		} else if ( message.t === 'versions' && message.versions && lane ) {
+			// What the leader's poll saw: this page refreshes its own surfaces if its rooms moved.
+			seen( message.versions, false );
+		} else if (
+			message.t === 'bye' &&
+			! document.hidden &&
+			tabs.isLeader()
+		) {
+			refresh( 'peer-left' ); // Another page of this user went: say this one is open.
+		}
+	}
+
+	// --- The live lane ----------------------------------------------------------------------
+
+	let lane = null;
+	let renewToken = false;
+	// Whether the heartbeat in flight asked about the lane.
+	let sentLive = false;
+	// Rooms scripts subscribed to (wp.presence.usePresenceUsers()), beyond the page's own.
+	const extraRooms = [];
+
+	function watching() {
+		if ( ! lane ) {
+			return false;
+		}
+		return (
+			lane.rooms.some( function ( room ) {
+				return room !== ADMIN_ROOM;
+			} ) || onlineTotal() <= config.live.poll.crowd
+		);
+	}
+
+	/**
+	 * Versions seen (by this tab's poll, or relayed from the leader's): what changed is worth a
+	 * heartbeat at once — a room of the page's own, or `admin/online` while the site is not
+	 * crowded — or, for rooms scripts follow, the action `wpp.presence.roomsChanged`.
+	 *
+	 * @param {Object}  versions room => version text.
+	 * @param {boolean} mine     Seen by this tab's own poll.
+	 */
+	function seen( versions, mine ) {
+		const changed = [];
+		Object.keys( versions ).forEach( function ( room ) {
+			if (
+				lane.rooms.indexOf( room ) !== -1 &&
+				lane.versions[ room ] !== versions[ room ]
+			) {
+				if ( lane.versions[ room ] !== undefined ) {
+					changed.push( room );
+				}
+				lane.versions[ room ] = versions[ room ];
+			}
+		} );
+		if ( mine ) {
+			tabs.post( { t: 'versions', versions } );
+		}
+		if ( ! changed.length ) {
+			return;
+		}
+		const scripted = changed.filter( function ( room ) {
+			return extraRooms.indexOf( room ) !== -1;
+		} );
+		if ( scripted.length ) {
+			hooks.doAction( 'wpp.presence.roomsChanged', scripted );
+		}
+		const own = changed.some( function ( room ) {
+			return room !== ADMIN_ROOM && extraRooms.indexOf( room ) === -1;
+		} );
+		const everyone =
+			changed.indexOf( ADMIN_ROOM ) !== -1 &&
+			onlineTotal() <= config.live.poll.crowd;
+		if ( ( own || everyone ) && ! document.hidden ) {
+			refresh( 'live' );
+		}
+		if ( mine && ( own || everyone || scripted.length ) ) {
+			lane.snap(); // Something moved: more may follow.
+		}
+	}
+
+	if ( config.live && presence.createLane ) {
+		lane = presence.createLane( config.live, {
+			onVersions( versions ) {
+				seen( versions, true );
+			},
+			onRefused() {
+				renewToken = true;
+				refresh( 'token' );
+			},
+			onOff() {
+				presence.live.on = false;
+				applyInterval();
+			},
+			shouldPoll() {
+				return leading() && ! document.hidden && watching();
+			},
+			alone() {
+				return (
+					onlineTotal() <= 1 &&
+					! (
+						presence.editors &&
+						presence.editors.users &&
+						presence.editors.users.length
+					)
+				);
+			},
+		} );
+		presence.live = lane;
+	}
+
+	function laneOn() {
+		return !! ( lane && lane.on );
+	}
+
+	function pollWhenDue() {
+		if ( laneOn() ) {
+			lane.ensure();
+		}
+	}
+
+	/**
+	 * Lets a script follow a room through the lane (at most `maxExtra`): the next heartbeat asks
+	 * for a token that names it too.
+	 *
+	 * @param {string} room Room name.
+	 * @return {boolean} Whether this tab's polls report the room's changes now (action
+	 *                   `wpp.presence.roomsChanged`); if not, the script reads it at every tick.
+	 */
+	presence.follow = function ( room ) {
+		if ( ! laneOn() ) {
+			return false;
+		}
+		if ( lane.rooms.indexOf( room ) !== -1 ) {
+			return leading() && ! document.hidden;
+		}
+		if (
+			extraRooms.indexOf( room ) === -1 &&
+			extraRooms.length < config.live.maxExtra
+		) {
+			extraRooms.push( room );
+			refresh( 'follow' );
+		}
+		return false;
+	};
+
+	// --- Heartbeat pace ---------------------------------------------------------------------
+
+	// The heartbeat's interval before this script changed it.
+	const originalInterval = wp.heartbeat.interval();
+	let widenedFrom = null;
+	let unchangedTicks = 0;
+
+	/**
+	 * With the lane working, every tab's heartbeat only keeps entries alive: the widest interval
+	 * inside the TTL. Without it, core's interval and the idle back-off.
+	 */
+	function applyInterval() {
+		if ( laneOn() ) {
+			widenedFrom = null;
+			if ( wp.heartbeat.interval() !== config.live.keepalive ) {
+				wp.heartbeat.interval( config.live.keepalive );
+			}
+		} else if (
+			! widenedFrom &&
+			wp.heartbeat.interval() !== originalInterval
+		) {
+			wp.heartbeat.interval( originalInterval );
+		}
+	}
+
+	/**
+	 * The feature plugin's idle back-off (without the lane): after `ticks` unchanged ticks the
+	 * heartbeat widens to `interval`, if that is wider than the current one.
+	 *
+	 * @param {Object} data Heartbeat answer.
+	 */
+	function backOff( data ) {
+		const backoff = config.backoff;
+		const online = data[ 'presence-online' ];
+		if ( laneOn() || ! backoff || ! backoff.ticks || ! online ) {
+			return;
+		}
+		if ( ! online.unchanged ) {
+			snapBack();
+			return;
+		}
+		unchangedTicks++;
+		if ( unchangedTicks >= backoff.ticks && widenedFrom === null ) {
+			const current = wp.heartbeat.interval();
+			if ( backoff.interval > current ) {
+				widenedFrom = current;
+				wp.heartbeat.interval( backoff.interval );
+			}
+		}
+	}
+
+	function snapBack() {
+		unchangedTicks = 0;
+		if ( widenedFrom !== null ) {
+			const to = widenedFrom;
+			widenedFrom = null;
+			wp.heartbeat.interval( to );
+		}
+	}
+
+	let lastRefresh = 0;
+	let refreshTimer = null;
+
+	/**
+	 * Asks the heartbeat now (core sends it after the one in flight, if any), at most once a
+	 * second.
+	 *
+	 * @param {string} reason Why (for debugging: `presence.lastRefresh`).
+	 */
+	function refresh( reason ) {
+		const wait = lastRefresh + MIN_GAP - Date.now();
+		if ( wait > 0 ) {
+			if ( ! refreshTimer ) {
+				refreshTimer = window.setTimeout( function () {
+					refreshTimer = null;
+					refresh( reason );
+				}, wait );
+			}
+			return;
+		}
+		lastRefresh = Date.now();
+		presence.lastRefresh = reason;
+		wp.heartbeat.connectNow();
+	}
+
+	// --- Sending ----------------------------------------------------------------------------
 
 	/**
 	 * The stale-screen key of this page: the server's, or the settings group of a Settings API
@@ -156,27 +616,50 @@
 		const key = group ? 'options/' + String( group.value ) : '';
 		return /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) ? key : '';
 	}
+	presence.screenKey = screenKey;
 
-	$( document ).on( 'heartbeat-send.wppPresence', function ( event, data ) {
-		if ( document.hidden ) {
-			return; // Hidden tabs are not "there": their entries age into idle and expire.
-		}
-		// No title: what others read about a post comes from the server's copy of it.
-		const ping = { screen: config.screen, tab: config.tab, versions: {} };
-		const online = knownVersion( 'online' );
-		if ( online !== undefined ) {
-			ping.versions.online = online;
-		}
-		if ( config.isEditor && config.postId ) {
-			const editors = knownVersion( 'editors' );
-			ping.post_id = config.postId;
-			if ( editors !== undefined ) {
-				ping.versions.editors = editors;
+	hooks.addAction( 'heartbeat.send', NS, function ( data ) {
+		const shown = ! document.hidden;
+		const pings =
+			( tabs.role() === 'solo' && shown ) || tabs.role() === 'leader';
+		if ( pings ) {
+			// No title: what others read about a post comes from the server's copy of it.
+			const ping = {
+				screen: config.screen,
+				tab: config.tab,
+				versions: {},
+				away: ! shown || ! wp.heartbeat.hasFocus(),
+			};
+			const online = knownVersion( 'online' );
+			if ( online !== undefined ) {
+				ping.versions.online = online;
 			}
-			data[ 'presence-editor-ping' ] = { post_id: config.postId };
+			const postId = editorPost();
+			if ( postId ) {
+				const editors = knownVersion( 'editors' );
+				ping.post_id = postId;
+				if ( editors !== undefined && config.postId ) {
+					ping.versions.editors = editors;
+				}
+				data[ 'presence-editor-ping' ] = { post_id: postId };
+			}
+			data[ 'presence-ping' ] = ping;
 		}
-		data[ 'presence-ping' ] = ping;
-
+		sentLive = !! lane && lane.on;
+		if ( lane ) {
+			data[ 'presence-live' ] = {
+				rooms: lane.rooms,
+				sig: lane.sig,
+				expires: lane.expires,
+				renew: renewToken,
+				extra: extraRooms.filter( function ( room ) {
+					return lane.rooms.indexOf( room ) === -1;
+				} ),
+			};
+		}
+		if ( ! shown ) {
+			return; // A hidden page shows nothing: it asks for nothing.
+		}
 		if ( config.activePosts ) {
 			data[ 'presence-active-posts' ] = {
 				version: knownVersion( 'activePosts' ),
@@ -191,78 +674,147 @@
 		}
 		const key = screenKey();
 		if ( key && config.screenSince ) {
-			// Only saves newer than the one already shown: the server answers nothing for it
-			// again, so a tick under the notice stays free (its check of the screen's object,
-			// a term or a comment, costs a query).
+			// Only saves newer than the one already shown: a tick under the notice stays free.
 			const since =
-				state.stale && state.stale.key === key
+				presence.stale && presence.stale.key === key
 					? Math.max(
 							config.screenSince,
-							Number( state.stale.saved_at ) || 0
+							Number( presence.stale.saved_at ) || 0
 						)
 					: config.screenSince;
 			data[ 'presence-screen' ] = { key, since };
 		}
+		const asks = fragmentAsks();
+		if ( asks ) {
+			data[ 'presence-fragments' ] = asks;
+		}
 	} );
 
-	$( document ).on( 'heartbeat-tick.wppPresence', function ( event, data ) {
-		if ( ! data ) {
+	// --- Receiving --------------------------------------------------------------------------
+
+	hooks.addAction( 'heartbeat.tick', NS, function ( data ) {
+		if ( ! data || typeof data !== 'object' ) {
 			return;
 		}
-		if ( typeof data.rest_nonce === 'string' ) {
-			config.restNonce = data.rest_nonce; // Core refreshes it in the nonce's second half.
+		if (
+			typeof data.rest_nonce === 'string' &&
+			wp.apiFetch.nonceMiddleware
+		) {
+			// Core sends a fresh REST nonce in the nonce's second half.
+			wp.apiFetch.nonceMiddleware.nonce = data.rest_nonce;
 		}
+		if ( typeof data.server_time === 'number' ) {
+			presence.clockOffset = data.server_time - Date.now() / 1000;
+		}
+		if (
+			lane &&
+			sentLive &&
+			! data[ 'presence-live' ] &&
+			! data.nonces_expired &&
+			typeof data.server_time === 'number'
+		) {
+			// The server ran the tick but no longer takes this page's room list (its signature
+			// expired, after a day): the heartbeat alone, at its own pace.
+			lane.off( 'rooms', false );
+		}
+		sentLive = false;
+		if ( lane && data[ 'presence-live' ] ) {
+			const answer = data[ 'presence-live' ];
+			const before = lane.rooms.slice();
+			if ( answer.token ) {
+				renewToken = false;
+			}
+			lane.heartbeat( answer );
+			if ( answer.versions ) {
+				Object.keys( answer.versions ).forEach( function ( room ) {
+					lane.versions[ room ] = String( answer.versions[ room ] );
+				} );
+			}
+			// Rooms a script follows from now on: what changed before this answer set their
+			// versions is read once more.
+			const added = lane.rooms.filter( function ( room ) {
+				return before.indexOf( room ) === -1;
+			} );
+			if ( added.length ) {
+				hooks.doAction( 'wpp.presence.roomsChanged', added );
+			}
+		}
+
 		let any = false;
 		Object.keys( KEYS ).forEach( function ( wire ) {
 			if ( data[ wire ] ) {
-				receive( KEYS[ wire ], data[ wire ] );
-				any = true;
+				any = receive( KEYS[ wire ], data[ wire ] ) || any;
 			}
 		} );
 		if ( data[ 'presence-stale' ] ) {
-			state.stale = data[ 'presence-stale' ];
+			presence.stale = data[ 'presence-stale' ];
 			any = true;
 		}
-		if ( ! any ) {
+		collaboration( data );
+		backOff( data );
+		applyFragments( data[ 'presence-fragments' ] );
+
+		if ( tabs.role() === 'leader' ) {
+			const relay = {};
+			let relayed = false;
+			RELAYED.forEach( function ( wire ) {
+				if ( data[ wire ] && ! data[ wire ].unchanged ) {
+					relay[ wire ] = data[ wire ];
+					relayed = true;
+				}
+			} );
+			if ( relayed ) {
+				tabs.post( { t: 'relay', data: relay } );
+			}
+		}
+		if ( any ) {
+			publish();
+		}
+		applyInterval();
+		pollWhenDue();
+	} );
+
+	// --- The user, the page -----------------------------------------------------------------
+
+	let lastMove = 0;
+	function userActed( event ) {
+		if ( event.type === 'pointermove' ) {
+			if ( Date.now() - lastMove < 1000 ) {
+				return;
+			}
+			lastMove = Date.now();
+		}
+		if ( lane ) {
+			lane.input();
+		}
+		if ( event.type === 'keydown' ) {
+			snapBack();
+		}
+	}
+	[ 'keydown', 'pointerdown', 'pointermove', 'wheel' ].forEach(
+		function ( type ) {
+			document.addEventListener( type, userActed, {
+				passive: true,
+				capture: true,
+			} );
+		}
+	);
+
+	document.addEventListener( 'visibilitychange', function () {
+		if ( document.hidden ) {
+			if ( lane ) {
+				lane.abort();
+			}
 			return;
 		}
-		if ( typeof data.server_time === 'number' ) {
-			state.clockOffset = data.server_time - Date.now() / 1000;
+		snapBack();
+		if ( lane ) {
+			lane.input();
 		}
-		publish();
+		// Back to a page that asked nothing while hidden: its surfaces catch up at once.
+		refresh( 'visible' );
+		pollWhenDue();
 	} );
-
-	function tickNow() {
-		if ( window.wp && wp.heartbeat ) {
-			wp.heartbeat.connectNow();
-		}
-	}
-
-	// A tab coming back asks at once instead of waiting for the next tick.
-	document.addEventListener( 'visibilitychange', function () {
-		if ( ! document.hidden ) {
-			tickNow();
-		}
-	} );
-
-	// Tabs of this browser tell each other when one leaves: a visible one pings at once, so the
-	// user does not drop out of the lists while a page of theirs is still open.
-	let channel = null;
-	try {
-		channel =
-			typeof window.BroadcastChannel === 'function'
-				? new window.BroadcastChannel( 'wpp-presence-' + config.userId )
-				: null;
-	} catch {
-		channel = null;
-	}
-	if ( channel ) {
-		channel.onmessage = function ( event ) {
-			if ( event.data === 'left' && ! document.hidden ) {
-				tickNow();
-			}
-		};
-	}
 
 	// Logging out removes every entry of the user on the server: no leave request then (it would
 	// arrive logged out and be refused).
@@ -277,112 +829,43 @@
 		}
 	} );
 
-	/**
-	 * Tells the server this page is going away (also into the back/forward cache).
-	 */
-	function leave() {
-		if ( ! config.restUrl || ! config.tab || loggingOut ) {
+	window.addEventListener( 'pagehide', function () {
+		tabs.leaving();
+		if ( lane ) {
+			lane.abort();
+		}
+		if ( loggingOut || ! config.tab ) {
 			return;
 		}
-		const url = config.restUrl + 'leave';
-		const body = JSON.stringify( { tab: config.tab } );
-		try {
-			if ( typeof window.fetch === 'function' ) {
-				window
-					.fetch( url, {
-						method: 'POST',
-						keepalive: true,
-						credentials: 'same-origin',
-						headers: {
-							'Content-Type': 'application/json',
-							'X-WP-Nonce': config.restNonce || '',
-						},
-						body,
-					} )
-					.catch( function () {} );
-			} else if ( navigator.sendBeacon ) {
-				const sep = url.indexOf( '?' ) === -1 ? '?' : '&';
-				navigator.sendBeacon(
-					url +
-						sep +
-						'_wpnonce=' +
-						encodeURIComponent( config.restNonce || '' ),
-					new Blob( [ body ], { type: 'application/json' } )
-				);
-			}
-		} catch {
+		wp.apiFetch( {
+			path: '/wp-presence/v1/leave',
+			method: 'POST',
+			data: { tab: config.tab },
+			keepalive: true,
+		} ).catch( function () {
 			// The entries expire after the TTL anyway.
-		}
-		if ( channel ) {
-			channel.postMessage( 'left' );
-		}
-	}
-
-	window.addEventListener( 'pagehide', leave );
+		} );
+	} );
 	window.addEventListener( 'pageshow', function ( event ) {
 		loggingOut = false;
 		if ( event.persisted ) {
-			// Back from the back/forward cache: everything held may be old; ask for it all.
-			state.receivedAt = {};
-			tickNow();
+			refresh( 'restored' ); // Back from the back/forward cache: everything held may be old.
 		}
 	} );
 
-	// wp.presence: the part other scripts may call.
-	window.wp = window.wp || {};
-	window.wp.presence = window.wp.presence || {};
-	/**
-	 * Tells the others who have a screen open that it was just saved (call it after a save done
-	 * in the browser). Defaults to this page's own screen key.
-	 *
-	 * @param {string=} key Screen key, such as 'options/my-plugin'.
-	 * @return {Promise<Object>} The server's answer; rejected on an error.
-	 */
-	window.wp.presence.markScreenStale = function ( key ) {
-		key = key === undefined ? screenKey() : String( key );
-		if (
-			! /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test( key ) ||
-			key.length > 191 ||
-			typeof window.fetch !== 'function'
-		) {
-			return Promise.reject( new Error( 'Invalid screen key: ' + key ) );
-		}
-		return window
-			.fetch( config.restUrl + 'screens/stale', {
-				method: 'POST',
-				credentials: 'same-origin',
-				headers: {
-					'Content-Type': 'application/json',
-					'X-WP-Nonce': config.restNonce || '',
-				},
-				// The page's token for its own key: a custom key is taken only with it.
-				body: JSON.stringify(
-					key === config.screenKey
-						? { key, token: config.screenToken || '' }
-						: { key }
-				),
-			} )
-			.then( function ( response ) {
-				return response.json().then( function ( json ) {
-					if ( ! response.ok ) {
-						throw new Error(
-							json && json.message
-								? json.message
-								: 'HTTP ' + response.status
-						);
-					}
-					return json;
-				} );
-			} );
-	};
-
-	// The page's initial state, so surfaces show something before the first tick.
+	// The page's initial state (the surfaces were printed from it).
 	const initial = config.initial || {};
 	receive( 'online', initial.online );
 	receive( 'editors', initial.editors );
 	receive( 'activePosts', initial.activePosts );
 	receive( 'postRows', initial.postRows );
-	$( function () {
+	applyInterval();
+
+	wp.domReady( function () {
 		publish();
+		pollWhenDue();
 	} );
-} )( window.jQuery, window.wppPresenceConfig );
+} )(
+	( window.wppPresence = window.wppPresence || {} ),
+	window.wppPresenceConfig
+);

@@ -547,4 +547,64 @@ final class WPP_Native_Backend implements WPP_Backend {
 	public function flush( string $room_prefix = '' ): int {
 		return (int) $this->call( fn() => presence_flush( $this->prefix() . $room_prefix ), 0 );
 	}
+
+	/**
+	 * The live lane's scope of this site: `{install_key}/{blog_id}`, the prefix of its rooms.
+	 *
+	 * @since 0.3.0
+	 */
+	public function live_scope(): string {
+		return rtrim( $this->prefix(), '/' );
+	}
+
+	/**
+	 * A live-lane token (plugin/includes/live/lane.php): the current user's session may learn the
+	 * versions of these rooms, from the entry point, until the TTL passes.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param string[] $rooms   Public room names (1..32).
+	 * @param int      $user_id User the token is issued to.
+	 * @param int      $ttl     Seconds it is valid.
+	 * @param string   $session The user's WordPress session token.
+	 * @return string|false The token, or false when the extension refused or failed.
+	 */
+	public function live_token( array $rooms, int $user_id, int $ttl, string $session ) {
+		$stored = array();
+		foreach ( $rooms as $room ) {
+			$name = $this->stored_room( (string) $room );
+			if ( null === $name ) {
+				return false;
+			}
+			$stored[] = $name;
+		}
+		$token = $this->call( fn() => presence_live_token( $this->live_scope(), $user_id, $stored, $ttl, $session ), false );
+		return is_string( $token ) && '' !== $token ? $token : false;
+	}
+
+	/**
+	 * Stops every live-lane token of a user on this site issued until now.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $user_id User.
+	 * @return bool Whether the store recorded it.
+	 */
+	public function live_revoke( int $user_id ): bool {
+		return $user_id > 0 && (bool) $this->call( fn() => presence_live_revoke( $this->live_scope(), $user_id ), false );
+	}
+
+	/**
+	 * A room's version as the live lane's poll writes it: the store's unsigned 64-bit number in
+	 * decimal ('0' for a room the store cannot name).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param string $room Public room name.
+	 * @return string
+	 */
+	public function live_version( string $room ): string {
+		$stored = $this->stored_room( $room );
+		return null === $stored ? '0' : sprintf( '%u', (int) $this->call( fn() => presence_room_version( $stored ), 0 ) );
+	}
 }

@@ -55,7 +55,7 @@ function wpp_handlers_heartbeat( $response, $data, $screen_id = '' ) {
 			// The online entry names the post only when the user may be in its room (checked
 			// just above); any other post id the browser sent is dropped.
 			$post_id = false !== $room && $ping['post_id'] === $editor_post ? $editor_post : 0;
-			wpp_write_online( $user, $ping['screen'], $post_id, $ping['tab'] );
+			wpp_write_online( $user, $ping['screen'], $post_id, $ping['tab'], $ping['away'] );
 		}
 		if ( false !== $editor ) {
 			$known   = null !== $ping ? $ping['versions']['editors'] : null;

@@ -27,15 +27,18 @@ function wpp_payload_idle_after(): int {
 	/**
 	 * Filters after how many seconds without a heartbeat a user is shown as idle.
 	 *
-	 * A focused tab ticks at least every 60 s and a hidden tab sends no ping, so the default
-	 * shows a user idle once their tabs are hidden or asleep, until the entry expires
-	 * (wp_presence_default_ttl, 150 s by default).
+	 * A page without focus says so in its ping (`away`), and its user shows as idle at once; this
+	 * is for pages that stopped pinging (asleep, crashed) before their entries expire. A focused
+	 * page pings at least every minute; with the live lane, at the widest interval inside the
+	 * TTL, which the default then leaves room for.
 	 *
 	 * @since 0.1.0
+	 * @since 0.3.0 The default follows the live lane's heartbeat interval.
 	 *
-	 * @param int $seconds Default 90.
+	 * @param int $seconds Default 90, or the live lane's heartbeat interval plus 10 s when wider.
 	 */
-	return max( 1, (int) apply_filters( 'wpp_presence_idle_after', 90 ) );
+	$default = wpp_lane_enabled() ? max( 90, wpp_lane_keepalive() + 10 ) : 90;
+	return max( 1, (int) apply_filters( 'wpp_presence_idle_after', $default ) );
 }
 
 /**
@@ -177,11 +180,12 @@ function wpp_payload_version( int $version ): int {
 }
 
 /**
- * The part of a user item shared by both payloads, from the entry alone. `is_agent`: the entry
- * is an agent's save (agents.php), for the surfaces to label.
+ * The part of a user item shared by both payloads, from the entry alone. Idle: the page that
+ * wrote it had no focus, or it is older than wpp_payload_idle_after(). `is_agent`: the entry is an
+ * agent's save (agents.php), for the surfaces to label.
  *
  * @since 0.1.0
- * @since 0.3.0 `is_agent`.
+ * @since 0.3.0 `is_agent`; idle also when the entry says `away`.
  *
  * @param array $entry Backend entry.
  * @param float $now   Current unix time.
@@ -196,7 +200,7 @@ function wpp_payload_user_item( array $entry, float $now ): array {
 		'avatar_url'   => (string) ( $data['avatar_url'] ?? '' ),
 		'date_gmt'     => (string) ( $entry['date_gmt'] ?? '' ),
 		'updated_at'   => $updated_at,
-		'status'       => $now - $updated_at > wpp_payload_idle_after() ? 'idle' : 'active',
+		'status'       => ! empty( $data['away'] ) || $now - $updated_at > wpp_payload_idle_after() ? 'idle' : 'active',
 		'is_agent'     => wpp_agents_is_entry( $entry ),
 	);
 }

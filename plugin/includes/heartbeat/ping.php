@@ -36,15 +36,17 @@ const WPP_PING_RAW_BYTES = 1024;
 /**
  * Parses `presence-ping` from heartbeat data.
  *
- * Wire format: `{screen: string, post_id?: int, tab?: string, versions?: {online?: int, editors?: int}}`.
+ * Wire format: `{screen: string, post_id?: int, tab?: string, away?: bool, versions?: {online?: int, editors?: int}}`
+ * (`away`: the page has no focus — hidden, in a window behind another, or left alone for minutes).
  * A `title` the browser may still send is ignored: titles others read come from the server's post.
  *
  * @since 0.1.0
+ * @since 0.3.0 `away`.
  *
  * @param array  $data      Heartbeat data ($_POST['data'], unslashed by core).
  * @param string $screen_id Screen id core received with the tick (already sanitize_key()ed);
  *                          used when the ping names no screen.
- * @return array|null ['screen' => string, 'post_id' => int, 'tab' => string,
+ * @return array|null ['screen' => string, 'post_id' => int, 'tab' => string, 'away' => bool,
  *                    'versions' => ['online' => ?int, 'editors' => ?int]], or null without a ping.
  */
 function wpp_ping_read( array $data, string $screen_id ): ?array {
@@ -64,6 +66,7 @@ function wpp_ping_read( array $data, string $screen_id ): ?array {
 		'screen'   => '' === $screen ? 'unknown' : $screen,
 		'post_id'  => wpp_ping_clean_id( $ping['post_id'] ?? 0 ),
 		'tab'      => wpp_ping_clean_tab( $ping['tab'] ?? '' ),
+		'away'     => in_array( $ping['away'] ?? null, array( true, 'true', '1', 1 ), true ),
 		'versions' => array(
 			'online'  => wpp_ping_clean_version( $versions['online'] ?? null ),
 			'editors' => wpp_ping_clean_version( $versions['editors'] ?? null ),

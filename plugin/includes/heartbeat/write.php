@@ -39,19 +39,21 @@ function wpp_write_user_fields( WP_User $user ): array {
  *
  * @since 0.1.0
  * @since 0.2.0 Stores the post id and tab instead of a title the browser sent.
+ * @since 0.3.0 `$away`: the page has no focus; the user shows as idle (stored only when true).
  *
  * @param WP_User $user    Current user.
  * @param string  $screen  Screen id (a clean key).
  * @param int     $post_id Post being edited, already checked; 0 for none.
  * @param string  $tab     Tab id of the page ('' when unknown).
+ * @param bool    $away    Whether the page that pinged has no focus.
  * @return bool Whether it was stored.
  */
-function wpp_write_online( WP_User $user, string $screen, int $post_id = 0, string $tab = '' ): bool {
+function wpp_write_online( WP_User $user, string $screen, int $post_id = 0, string $tab = '', bool $away = false ): bool {
 	$data = wpp_write_user_fields( $user ) + array(
 		'screen'  => $screen,
 		'post_id' => max( 0, $post_id ),
 		'tab'     => $tab,
-	);
+	) + ( $away ? array( 'away' => true ) : array() );
 	return true === wpp_entries_set( WPP_ADMIN_ROOM, wpp_client_ids_user( $user->ID ), $data, $user->ID );
 }
 

@@ -5,8 +5,9 @@
  * activity. Newest activity first.
  *
  * Collected from the post rooms (every room of a post with live heartbeat entries, in one
- * get_rooms() read), filtered through wpp_privacy_entry_for_viewer(); rendered by PHP for the
- * first paint and by presence-active-posts.js from the heartbeat's `presence-active-posts`.
+ * get_rooms() read), filtered through wpp_privacy_entry_for_viewer(); rendered here only, for the
+ * first paint and as the fragment `active-posts` of every heartbeat answer that brings a new
+ * `presence-active-posts` (ui/fragments.php). Agents are named "Name (agent)".
  *
  * @package Presence
  * @since   0.2.0
@@ -140,30 +141,34 @@ function wpp_active_posts_add_widget(): void {
  * @since 0.2.0
  */
 function wpp_active_posts_render(): void {
-	echo wpp_active_posts_html( wpp_active_posts_state(), wp_get_current_user(), microtime( true ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+	echo wpp_active_posts_html( wpp_active_posts_state(), wp_get_current_user() ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
  * The widget's markup for a `presence-active-posts` payload.
  *
  * @since 0.2.0
+ * @since 0.3.0 No `$now` (the browser writes "2 minutes ago"); the version on the root; agents labelled.
  *
  * @param array   $active Payload (wpp_active_posts_build()).
  * @param WP_User $viewer The person who reads it.
- * @param float   $now    Current unix time.
  * @return string HTML.
  */
-function wpp_active_posts_html( array $active, WP_User $viewer, float $now ): string {
+function wpp_active_posts_html( array $active, WP_User $viewer ): string {
 	$rows = '';
 	foreach ( $active['posts'] ?? array() as $post ) {
 		$avatars = '';
 		foreach ( $post['users'] as $user ) {
-			$name     = (string) $user['display_name'];
+			$name = wpp_render_name( $user );
+			if ( (int) $user['user_id'] === $viewer->ID ) {
+				/* translators: %s: display name. */
+				$name = sprintf( __( '%s (you)', 'presence' ), $name );
+			}
 			$avatars .= sprintf(
-				'<li class="wpp-avatars__item" data-user-id="%1$d" title="%2$s">%3$s</li>',
-				(int) $user['user_id'],
-				esc_attr( (int) $user['user_id'] === $viewer->ID ? sprintf( /* translators: %s: display name. */ __( '%s (you)', 'presence' ), $name ) : $name ),
-				wpp_render_avatar( $user, 24, (int) $user['user_id'] === $viewer->ID ? sprintf( /* translators: %s: display name. */ __( '%s (you)', 'presence' ), $name ) : $name )
+				'<li class="wpp-avatars__item"%1$s title="%2$s">%3$s</li>',
+				wpp_render_person_attributes( $user ),
+				esc_attr( $name ),
+				wpp_render_avatar( $user, 24, $name )
 			);
 		}
 		$rows .= sprintf(
@@ -174,14 +179,15 @@ function wpp_active_posts_html( array $active, WP_User $viewer, float $now ): st
 			$avatars,
 			/* translators: %d: number of people editing the post. */
 			esc_html( sprintf( _n( '%d person', '%d people', (int) $post['total'], 'presence' ), (int) $post['total'] ) ),
-			wpp_render_time( (float) $post['latest'], $now )
+			wpp_render_time( (float) $post['latest'] )
 		);
 	}
 	$summary = $rows ? '' : __( 'Nobody is editing a post you can edit.', 'presence' );
 	return sprintf(
-		'<div class="wpp-active-posts" data-wpp-active-posts><p class="wpp-active-posts__summary" aria-live="polite"%1$s>%2$s</p><ul class="wpp-active-posts__list">%3$s</ul></div>',
+		'<div class="wpp-active-posts" data-wpp-active-posts data-wpp-version="%4$d"><p class="wpp-active-posts__summary"%1$s>%2$s</p><ul class="wpp-active-posts__list">%3$s</ul></div>',
 		'' === $summary ? ' hidden' : '',
 		esc_html( $summary ),
-		$rows
+		$rows,
+		(int) ( $active['version'] ?? 0 )
 	);
 }

@@ -4,8 +4,9 @@
  * into "On this screen" and "Elsewhere", each with where they are, plus "View online users".
  * In wp-admin and on the front end, for users who see the admin bar and can `edit_posts`.
  *
- * Built by PHP from the page's online state (it reads without JavaScript) and kept current by
- * presence-admin-bar.js from every heartbeat answer.
+ * Rendered here only: by the admin bar for the first paint, from the page's online state, and as
+ * the fragment `admin-bar` (the node's `<li>`, WPP_Admin_Bar_Fragment) of every heartbeat answer
+ * that brings a new `presence-online` (ui/fragments.php). Agents carry an "Agent" badge.
  *
  * @package Presence
  * @since   0.2.0
@@ -94,15 +95,55 @@ function wpp_admin_bar_menu( $bar ): void {
 	if ( ! $bar instanceof WP_Admin_Bar || ! is_user_logged_in() || ! current_user_can( 'edit_posts' ) ) {
 		return;
 	}
-	$viewer = wp_get_current_user();
-	$groups = wpp_admin_bar_groups( wpp_page_view_online_state(), $viewer, wpp_admin_bar_current_place() );
+	wpp_admin_bar_add_nodes( $bar, wpp_page_view_online_state(), wp_get_current_user(), wpp_admin_bar_current_place() );
+}
+
+/**
+ * The node's `<li>` for a `presence-online` payload, as the admin bar prints it: the fragment
+ * the browser swaps into the node it has.
+ *
+ * @since 0.3.0
+ *
+ * @param array   $online Payload (wpp_payload_online()).
+ * @param WP_User $viewer The person who reads it.
+ * @param array   $place  The viewer's page (screen, post_id).
+ * @return string HTML.
+ */
+function wpp_admin_bar_html( array $online, WP_User $viewer, array $place ): string {
+	if ( ! class_exists( 'WP_Admin_Bar', false ) ) {
+		require_once ABSPATH . WPINC . '/class-wp-admin-bar.php';
+	}
+	require_once __DIR__ . '/class-wpp-admin-bar-fragment.php';
+	$bar = new WPP_Admin_Bar_Fragment();
+	$bar->add_group(
+		array(
+			'id'   => 'top-secondary',
+			'meta' => array( 'class' => 'ab-top-secondary' ),
+		)
+	);
+	wpp_admin_bar_add_nodes( $bar, $online, $viewer, $place );
+	return $bar->item_html( WPP_ADMIN_BAR_NODE );
+}
+
+/**
+ * Adds the node and its menus to an admin bar.
+ *
+ * @since 0.3.0
+ *
+ * @param WP_Admin_Bar $bar    The admin bar.
+ * @param array        $online Payload (wpp_payload_online()).
+ * @param WP_User      $viewer The person who reads it.
+ * @param array        $place  The viewer's page (wpp_admin_bar_current_place()).
+ */
+function wpp_admin_bar_add_nodes( WP_Admin_Bar $bar, array $online, WP_User $viewer, array $place ): void {
+	$groups = wpp_admin_bar_groups( $online, $viewer, $place );
 	$count  = wpp_admin_bar_count( $groups['others'] );
 
 	$bar->add_node(
 		array(
 			'id'     => WPP_ADMIN_BAR_NODE,
 			'parent' => 'top-secondary',
-			'title'  => '<span class="ab-icon" aria-hidden="true"></span><span class="ab-label wpp-ab-count" aria-live="polite">' . esc_html( $count ) . '</span>',
+			'title'  => sprintf( '<span class="ab-icon" aria-hidden="true"></span><span class="ab-label wpp-ab-count" data-wpp-version="%1$d">%2$s</span>', (int) ( $online['version'] ?? 0 ), esc_html( $count ) ),
 			'href'   => wpp_users_list_online_url(),
 			'meta'   => array(
 				'class' => 'wpp-ab' . ( $groups['others'] > 0 ? ' wpp-ab--others' : '' ),
@@ -165,19 +206,23 @@ function wpp_admin_bar_menu( $bar ): void {
 }
 
 /**
- * One person in the menu: avatar, name, where they are, status (all escaped).
+ * One person in the menu: avatar, name (with an "Agent" badge for an agent), where they are,
+ * status (all escaped).
  *
  * @since 0.2.0
+ * @since 0.3.0 The agent badge, and the person's id and name for the browser's announcements.
  *
  * @param array $user Online user item.
  * @return string HTML.
  */
 function wpp_admin_bar_user_html( array $user ): string {
 	return sprintf(
-		'%1$s<span class="wpp-ab-user__text"><span class="wpp-ab-user__name">%2$s</span><span class="wpp-ab-user__where">%3$s</span></span><span class="screen-reader-text">%4$s</span>',
+		'%1$s<span class="wpp-ab-user__text"%5$s><span class="wpp-ab-user__name">%2$s%6$s</span><span class="wpp-ab-user__where">%3$s</span></span><span class="screen-reader-text">%4$s</span>',
 		wpp_render_avatar( $user, 20 ),
 		esc_html( (string) $user['display_name'] ),
 		esc_html( (string) $user['label'] ),
-		esc_html( ' (' . wpp_render_status_label( (string) $user['status'] ) . ')' )
+		esc_html( ' (' . wpp_render_status_label( (string) $user['status'] ) . ')' ),
+		wpp_render_person_attributes( $user ),
+		wpp_render_agent_badge( $user )
 	);
 }

@@ -1,8 +1,10 @@
 <?php
 /**
  * The post editor (block and classic): "Also editing:" with the other people in the post. The
- * editor's page and its heartbeat answer `presence-editors` list the others in the post's room;
- * presence-editors.js renders it.
+ * editor's page and its heartbeat answer `presence-editors` list the others in the post's room.
+ * Rendered here only: printed at the foot of the editor's page (the client places it: floating
+ * over the block editor, after the heading of the classic one) and sent as the fragment
+ * `post-editors` of every heartbeat answer that brings a new `presence-editors` (ui/fragments.php).
  *
  * @package Presence
  * @since   0.2.0
@@ -85,4 +87,64 @@ function wpp_editor_payload( string $room, int $post_id, int $user_id, ?int $kno
 		'total' => $total,
 		'users' => $users,
 	);
+}
+
+/**
+ * Up to this many other editors are shown with their names; more show avatars only.
+ *
+ * @since 0.3.0
+ */
+const WPP_EDITOR_NAMED = 3;
+
+/**
+ * The "Also editing:" group for a `presence-editors` payload; hidden while nobody else is there.
+ *
+ * @since 0.3.0
+ *
+ * @param array $editors Payload (wpp_editor_payload(), not unchanged).
+ * @return string HTML.
+ */
+function wpp_editor_html( array $editors ): string {
+	$users = (array) ( $editors['users'] ?? array() );
+	$named = count( $users ) <= WPP_EDITOR_NAMED;
+	$items = '';
+	foreach ( $users as $user ) {
+		$status = 'idle' === ( $user['status'] ?? '' ) ? 'idle' : 'active';
+		$label  = sprintf( '%1$s (%2$s)', wpp_render_name( $user ), wpp_render_status_label( $status ) );
+		$items .= sprintf(
+			'<li class="wpp-editors__user wpp-editors__user--%1$s%2$s"%3$s title="%4$s">%5$s</li>',
+			$status,
+			$named ? ' wpp-editors__user--named' : '',
+			wpp_render_person_attributes( $user ),
+			esc_attr( $label ),
+			$named
+				? wpp_render_avatar( $user, 28 ) . '<span class="wpp-editors__name">' . esc_html( (string) $user['display_name'] ) . '</span>' . wpp_render_agent_badge( $user )
+				: wpp_render_avatar( $user, 32, $label )
+		);
+	}
+	return sprintf(
+		'<div class="wpp-editors" id="wpp-editors" role="group" aria-label="%1$s" data-post-id="%2$d" data-wpp-version="%3$d"%4$s><span class="wpp-editors__label">%5$s</span><ul class="wpp-editors__list">%6$s</ul></div>',
+		esc_attr__( 'Other people editing this post', 'presence' ),
+		(int) ( $editors['post_id'] ?? 0 ),
+		(int) ( $editors['version'] ?? 0 ),
+		$items ? '' : ' hidden',
+		esc_html__( 'Also editing:', 'presence' ),
+		$items
+	);
+}
+
+/**
+ * Prints "Also editing:" at the foot of the post editor's page, from the page's own read. Hooked
+ * to `admin_footer`.
+ *
+ * @since 0.3.0
+ */
+function wpp_editor_print(): void {
+	$screen  = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+	$post_id = $screen instanceof WP_Screen && current_user_can( 'edit_posts' ) ? wpp_editor_post_id( $screen ) : 0;
+	$room    = $post_id > 0 ? wpp_rooms_for_post( $post_id ) : false;
+	if ( false === $room ) {
+		return;
+	}
+	echo wpp_editor_html( wpp_editor_payload( $room, $post_id, get_current_user_id(), null, microtime( true ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }

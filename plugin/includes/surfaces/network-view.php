@@ -384,9 +384,9 @@ function wpp_network_view_notice(): void {
 }
 
 /**
- * Loads the Network Admin stylesheet, and the script that shows avatar images, on the screens
- * that show the network view. Hooked to `admin_enqueue_scripts` after wpp_assets_register() and
- * wpp_assets_enqueue_admin(), whose client the script stands on.
+ * Loads the Network Admin stylesheet on the screens that show the network view. Hooked to
+ * `admin_enqueue_scripts` after wpp_assets_register() and wpp_assets_enqueue_admin(), whose client
+ * shows the avatar images and keeps the widget current (its `network-widget` surface).
  *
  * @since 0.2.0
  */
@@ -398,7 +398,5 @@ function wpp_network_view_enqueue(): void {
 	}
 	$url = plugins_url( 'assets/', WPP_FILE );
 	wp_enqueue_style( 'wpp-presence-network', $url . 'css/presence-network.css', array( 'wpp-presence' ), WPP_VERSION );
-	if ( wp_script_is( 'wpp-presence', 'enqueued' ) ) {
-		wp_enqueue_script( 'wpp-presence-network', $url . 'js/presence-network.js', array( 'wpp-presence-ui' ), WPP_VERSION, true );
-	}
+	// The client's surfaces script shows the avatar images and swaps in the widget's fragment.
 }

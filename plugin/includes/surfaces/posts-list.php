@@ -8,7 +8,9 @@
  *
  * The page's rooms go to the client script signed with a nonce of the viewer's, so the heartbeat
  * (`presence-post-rows`) can keep the column current without loading the posts again to check
- * them: an unchanged answer costs no query.
+ * them: an unchanged answer costs no query. The cells are rendered here only, for the first paint
+ * and as the fragment `editors` (one cell per row) of every answer that changes them
+ * (ui/fragments.php). Agents are named "Name (agent)".
  *
  * @package Presence
  * @since   0.2.0
@@ -145,37 +147,40 @@ function wpp_posts_list_column( $column, $post_id ): void {
 	} else {
 		$users = $state['rows'][ $room ] ?? array();
 	}
-	echo wpp_posts_list_cell_html( (string) $room, $users ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
+	echo wpp_posts_list_cell_html( (string) $room, $users, (int) $state['version'] ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped piece by piece.
 }
 
 /**
  * A cell: the avatars and, for screen readers, the names; a dash when nobody is there.
  *
  * @since 0.2.0
+ * @since 0.3.0 The `$version` parameter (on the cell, `data-wpp-version`); agents labelled.
  *
- * @param string  $room  Room of the row ('' when the viewer may not edit the post).
- * @param array[] $users User items.
+ * @param string  $room    Room of the row ('' when the viewer may not edit the post).
+ * @param array[] $users   User items.
+ * @param int     $version Version of the rows it was built from.
  * @return string HTML.
  */
-function wpp_posts_list_cell_html( string $room, array $users ): string {
+function wpp_posts_list_cell_html( string $room, array $users, int $version = 0 ): string {
 	$items = '';
 	foreach ( $users as $user ) {
-		$label  = sprintf( '%1$s (%2$s)', (string) $user['display_name'], wpp_render_status_label( (string) $user['status'] ) );
+		$label  = sprintf( '%1$s (%2$s)', wpp_render_name( $user ), wpp_render_status_label( (string) $user['status'] ) );
 		$items .= sprintf(
-			'<li class="wpp-avatars__item wpp-avatars__item--%1$s" data-user-id="%2$d" title="%3$s">%4$s</li>',
+			'<li class="wpp-avatars__item wpp-avatars__item--%1$s"%2$s title="%3$s">%4$s</li>',
 			'idle' === $user['status'] ? 'idle' : 'active',
-			(int) $user['user_id'],
+			wpp_render_person_attributes( $user ),
 			esc_attr( $label ),
 			wpp_render_avatar( $user, 24, $label )
 		);
 	}
 	return sprintf(
-		'<div class="wpp-editing"%1$s><ul class="wpp-avatars"%2$s>%3$s</ul><span class="wpp-editing__nobody"%4$s><span aria-hidden="true">—</span><span class="screen-reader-text">%5$s</span></span></div>',
+		'<div class="wpp-editing"%1$s data-wpp-version="%6$d"><ul class="wpp-avatars"%2$s>%3$s</ul><span class="wpp-editing__nobody"%4$s><span aria-hidden="true">—</span><span class="screen-reader-text">%5$s</span></span></div>',
 		'' === $room ? '' : ' data-wpp-room="' . esc_attr( $room ) . '"',
 		$items ? '' : ' hidden',
 		$items,
 		$items ? ' hidden' : '',
-		esc_html__( 'Nobody else is editing', 'presence' )
+		esc_html__( 'Nobody else is editing', 'presence' ),
+		$version
 	);
 }
 

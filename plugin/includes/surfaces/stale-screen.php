@@ -613,3 +613,29 @@ function wpp_stale_screen_mark_action( $key ): void {
 		wpp_stale_screen_mark( $key );
 	}
 }
+
+/**
+ * The warning for a `presence-stale` answer: "Editor Two saved this page 2 minutes ago — reload
+ * to see the changes." with a Reload button, as a WordPress admin notice. The block editor shows
+ * the same text (the message element's) as one of its own notices.
+ *
+ * @since 0.3.0
+ *
+ * @param array $stale `{key, user_id, display_name, saved_at}` (wpp_stale_screen_check()).
+ * @return string HTML.
+ */
+function wpp_stale_screen_html( array $stale ): string {
+	$when = wpp_render_time( (float) ( $stale['saved_at'] ?? 0 ) );
+	$name = (string) ( $stale['display_name'] ?? '' );
+	$text = '' !== $name
+		/* translators: 1: display name, 2: when, e.g. "20 seconds ago" (a time element). */
+		? sprintf( esc_html__( '%1$s saved this page %2$s — reload to see the changes.', 'presence' ), esc_html( $name ), $when )
+		/* translators: %s: when, e.g. "20 seconds ago" (a time element). */
+		: sprintf( esc_html__( 'This page was saved %s — reload to see the changes.', 'presence' ), $when );
+	return sprintf(
+		'<div class="notice notice-warning wpp-stale" id="wpp-stale-screen" role="status" data-saved-at="%1$s"><p><span class="wpp-stale__message">%2$s</span> <button type="button" class="button wpp-stale__reload">%3$s</button></p></div>',
+		esc_attr( (string) round( (float) ( $stale['saved_at'] ?? 0 ), 3 ) ),
+		$text,
+		esc_html__( 'Reload', 'presence' )
+	);
+}

@@ -211,7 +211,7 @@ function wpp_users_list_column( $output, $column, $user_id ) {
 	return sprintf(
 		'<span class="wpp-last-seen">%1$s</span>',
 		/* translators: %s: e.g. "3 hours ago", in a <time> element. */
-		sprintf( esc_html__( 'Last seen %s', 'presence' ), wpp_render_time( $presence['time'], microtime( true ) ) )
+		sprintf( esc_html__( 'Last seen %s', 'presence' ), wpp_render_time( $presence['time'] ) )
 	);
 }
 

@@ -5,8 +5,8 @@
  * comments", or "Editing a post" when the viewer may not see which), and active or idle. Past
  * WPP_WHOS_ONLINE_SHOWN people, a summary link to everyone online.
  *
- * PHP renders the list from the page's online state (so it reads without JavaScript);
- * presence-online.js renders the same markup from every heartbeat answer.
+ * Rendered here only: for the first paint from the page's online state, and as the fragment
+ * `whos-online` of every heartbeat answer that brings a new `presence-online` (ui/fragments.php).
  *
  * @package Presence
  * @since   0.1.0
@@ -49,6 +49,7 @@ function wpp_whos_online_render(): void {
  * The widget's markup for a `presence-online` payload.
  *
  * @since 0.2.0
+ * @since 0.3.0 The root carries the payload's version (`data-wpp-version`), the people their names.
  *
  * @param array   $online Payload (wpp_payload_online()).
  * @param WP_User $viewer The person who reads it.
@@ -62,9 +63,9 @@ function wpp_whos_online_html( array $online, WP_User $viewer ): string {
 		$self   = (int) $user['user_id'] === $viewer->ID;
 		$status = 'idle' === $user['status'] ? 'idle' : 'active';
 		$items .= sprintf(
-			'<li class="wpp-online__user wpp-online__user--%1$s" data-user-id="%2$d">%3$s<span class="wpp-online__text"><span class="wpp-online__name">%4$s%5$s</span>%6$s</span>%7$s</li>',
+			'<li class="wpp-online__user wpp-online__user--%1$s"%2$s>%3$s<span class="wpp-online__text"><span class="wpp-online__name">%4$s%5$s</span>%6$s</span>%7$s</li>',
 			$status,
-			(int) $user['user_id'],
+			wpp_render_person_attributes( $user ),
 			wpp_render_avatar( $user, 32 ),
 			esc_html( (string) $user['display_name'] ),
 			$self ? '<span class="wpp-online__you"> ' . esc_html__( '(you)', 'presence' ) . '</span>' : '',
@@ -84,11 +85,12 @@ function wpp_whos_online_html( array $online, WP_User $viewer ): string {
 	}
 
 	return sprintf(
-		'<div class="wpp-online" data-wpp-online><p class="wpp-online__summary" aria-live="polite">%1$s</p><ul class="wpp-online__list">%2$s</ul><p class="wpp-online__more"%3$s>%4$s</p></div>',
+		'<div class="wpp-online" data-wpp-online data-wpp-version="%5$d"><p class="wpp-online__summary">%1$s</p><ul class="wpp-online__list">%2$s</ul><p class="wpp-online__more"%3$s>%4$s</p></div>',
 		esc_html( wpp_whos_online_summary( $total ) ),
 		$items,
 		'' === $more ? ' hidden' : '',
-		$more
+		$more,
+		(int) ( $online['version'] ?? 0 )
 	);
 }
 

@@ -1,9 +1,14 @@
 <?php
 /**
- * Markup shared by the surfaces that PHP renders (for the first paint and for browsers without
- * JavaScript): avatars as initials, status badges, "2 min ago". Every piece of text is escaped
- * here; names and titles come from other users and are never trusted as HTML. The scripts in
- * plugin/assets/js/ build the same markup with DOM text nodes when the heartbeat answers.
+ * Markup shared by the surfaces: avatars as initials, status badges, times, places, agent labels.
+ * Every surface is rendered here on the server only — for the first paint and for every heartbeat
+ * answer that changes it (ui/fragments.php); the browser swaps the new markup in and never builds
+ * it. Every piece of text is escaped here; names and titles come from other users and are never
+ * trusted as HTML.
+ *
+ * Two things the browser adds to what is printed here: an avatar image once it has loaded (the
+ * initials stay otherwise), and "2 minutes ago" in a `<time class="wpp-ago">`, whose text printed
+ * here is the absolute date (what a page without JavaScript shows).
  *
  * @package Presence
  * @since   0.2.0
@@ -86,22 +91,73 @@ function wpp_render_status( string $status ): string {
 }
 
 /**
- * "2 mins ago" for a unix time, in a <time> element the scripts keep current.
+ * A moment, in a <time> element: the date and time in the site's formats, which the browser
+ * turns into "2 minutes ago" (wp.date) and keeps current.
  *
  * @since 0.2.0
+ * @since 0.3.0 Prints the date; the browser writes the relative time.
  *
  * @param float $time Unix time.
- * @param float $now  Current unix time.
  * @return string HTML.
  */
-function wpp_render_time( float $time, float $now ): string {
+function wpp_render_time( float $time ): string {
 	return sprintf(
-		'<time class="wpp-ago" datetime="%1$s" data-time="%2$s">%3$s</time>',
+		'<time class="wpp-ago" datetime="%1$s">%2$s</time>',
 		esc_attr( gmdate( 'c', (int) $time ) ),
-		esc_attr( (string) round( $time, 3 ) ),
-		/* translators: %s: human-readable time difference, e.g. "2 mins". */
-		esc_html( sprintf( __( '%s ago', 'presence' ), human_time_diff( (int) $time, (int) $now ) ) )
+		esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $time ) )
 	);
+}
+
+/**
+ * Whether a user item belongs to an agent (a user that acts for a program, such as an AI agent
+ * saving posts through the REST API).
+ *
+ * @since 0.3.0
+ *
+ * @param array $user User item.
+ * @return bool
+ */
+function wpp_render_is_agent( array $user ): bool {
+	return ! empty( $user['is_agent'] );
+}
+
+/**
+ * A person's name as a label: "Name (agent)" for an agent.
+ *
+ * @since 0.3.0
+ *
+ * @param array $user User item.
+ * @return string Text.
+ */
+function wpp_render_name( array $user ): string {
+	$name = (string) ( $user['display_name'] ?? '' );
+	/* translators: %s: display name of an agent user. */
+	return wpp_render_is_agent( $user ) ? sprintf( __( '%s (agent)', 'presence' ), $name ) : $name;
+}
+
+/**
+ * The "Agent" badge next to an agent's name, '' for a person.
+ *
+ * @since 0.3.0
+ *
+ * @param array $user User item.
+ * @return string HTML.
+ */
+function wpp_render_agent_badge( array $user ): string {
+	return wpp_render_is_agent( $user ) ? '<span class="wpp-agent-badge">' . esc_html__( 'Agent', 'presence' ) . '</span>' : '';
+}
+
+/**
+ * The attributes by which the browser tells who a surface shows (to announce who came and went):
+ * `data-user-id` and `data-name`.
+ *
+ * @since 0.3.0
+ *
+ * @param array $user User item.
+ * @return string HTML attributes, with a leading space.
+ */
+function wpp_render_person_attributes( array $user ): string {
+	return sprintf( ' data-user-id="%1$d" data-name="%2$s"', absint( $user['user_id'] ?? 0 ), esc_attr( (string) ( $user['display_name'] ?? '' ) ) );
 }
 
 /**

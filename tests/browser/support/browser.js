@@ -112,6 +112,17 @@ class Browser {
 
 	async waitForPresence() {
 		await this.page.waitForFunction( () => window.wppPresence && window.wp && window.wp.heartbeat );
+		// Every announcement of the page, kept: a later one replaces the live region's text.
+		await this.page.evaluate( () => {
+			if ( window.wp.a11y && window.wp.a11y.speak && ! window.wppSpoken ) {
+				const speak = window.wp.a11y.speak;
+				window.wppSpoken = [];
+				window.wp.a11y.speak = ( message, politeness ) => {
+					window.wppSpoken.push( String( message ) );
+					return speak( message, politeness );
+				};
+			}
+		} );
 	}
 
 	async userId() {
@@ -170,13 +181,14 @@ class Browser {
 	}
 
 	/**
-	 * Waits until the polite live region of wp.a11y.speak() holds a message matching re.
+	 * Waits until the page has announced (wp.a11y.speak()) a message matching re.
 	 */
 	async announced( re ) {
 		await this.page.waitForFunction(
 			( source ) => {
 				const region = document.getElementById( 'a11y-speak-polite' );
-				return region && new RegExp( source ).test( region.textContent );
+				return ( window.wppSpoken || [] ).some( ( message ) => new RegExp( source ).test( message ) ) ||
+					( region && new RegExp( source ).test( region.textContent ) );
 			},
 			re.source,
 			{ timeout: 5000 }

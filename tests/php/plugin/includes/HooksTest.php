@@ -70,6 +70,12 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'heartbeat_received', 'wpp_handlers_post_lock', 20 ), // After wp_refresh_post_lock (10).
 				array( 'heartbeat_received', 'wpp_handlers_heartbeat', 20 ),
 			),
+			'live'           => array(
+				array( 'heartbeat_received', 'wpp_lane_heartbeat', 19 ), // Before the handlers (20) write.
+				array( 'update_user_metadata', 'wpp_lane_sessions_changed', 10 ),
+				array( 'delete_user_metadata', 'wpp_lane_sessions_changed', 10 ),
+				array( 'site_status_tests', 'wpp_health_tests', 10 ),
+			),
 			'rest'           => array(
 				array( 'rest_api_init', 'wpp_routes_register', 10 ),
 				array( 'rest_request_after_callbacks', 'wpp_routes_no_store', 100 ),
@@ -81,10 +87,12 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'admin_enqueue_scripts', 'wpp_assets_enqueue_admin', 10 ),
 				array( 'wp_enqueue_scripts', 'wpp_assets_register', 9 ),
 				array( 'wp_enqueue_scripts', 'wpp_assets_enqueue_front', 10 ),
+				array( 'heartbeat_received', 'wpp_fragments_heartbeat', 30 ), // After the handlers (20).
 			),
 			'surfaces'       => array(
 				array( 'wp_dashboard_setup', 'wpp_whos_online_add_widget', 10 ),
 				array( 'wp_dashboard_setup', 'wpp_active_posts_add_widget', 10 ),
+				array( 'admin_footer', 'wpp_editor_print', 10 ),
 				array( 'admin_bar_menu', 'wpp_admin_bar_menu', 80 ),
 				array( 'views_users', 'wpp_users_list_views', 10 ),
 				array( 'users_list_table_query_args', 'wpp_users_list_query_args', 10 ),
@@ -106,6 +114,8 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'updated_option', 'wpp_stale_screen_option_saved', 10 ),
 				array( 'added_option', 'wpp_stale_screen_option_saved', 10 ),
 				array( 'wpp_mark_screen_stale', 'wpp_stale_screen_mark_action', 10 ),
+				array( 'init', 'wpp_synced_patterns_add_support', 11 ), // After post and page get presence (10).
+				array( 'enqueue_block_editor_assets', 'wpp_synced_patterns_enqueue', 10 ),
 				array( 'plugin_action_links_' . $plugin, 'wpp_plugins_list_action_links', 10 ),
 			),
 			// On a multisite network only.

@@ -53,7 +53,7 @@ abstract class WPP_Heartbeat_TestCase extends WPP_TestCase {
 	 */
 	protected function reset_page(): void {
 		foreach ( array_keys( wp_scripts()->registered ) as $handle ) {
-			if ( str_starts_with( $handle, 'wpp-' ) ) {
+			if ( str_starts_with( $handle, 'wpp-' ) || 'wp-presence' === $handle ) {
 				wp_dequeue_script( $handle );
 				wp_deregister_script( $handle );
 			}

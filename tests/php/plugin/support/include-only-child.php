@@ -37,6 +37,8 @@ foreach ( $files as $file ) {
 	}
 }
 sort( $list );
+// The admin bar fragment extends WP_Admin_Bar, which WordPress loads only for pages with the bar.
+require_once ABSPATH . WPINC . '/class-wp-admin-bar.php';
 // The WP-CLI command class extends WP_CLI_Command, which only WP-CLI declares.
 if ( ! class_exists( 'WP_CLI_Command' ) ) {
 	class WP_CLI_Command {}

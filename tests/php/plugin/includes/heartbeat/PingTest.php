@@ -31,10 +31,20 @@ final class PingTest extends WPP_TestCase {
 				'screen'   => 'edit-post',
 				'post_id'  => 12,
 				'tab'      => 'Ab3dEf9hIj2k',
+				'away'     => false,
 				'versions' => array( 'online' => 123, 'editors' => 7 ),
 			),
 			$ping
 		);
+	}
+
+	public function test_away_is_true_only_when_the_page_says_so(): void {
+		$away = static fn( $value ) => wpp_ping_read( array( 'presence-ping' => array( 'screen' => 'dashboard', 'away' => $value ) ), 'dashboard' )['away'];
+		$this->assertTrue( $away( 'true' ) );
+		$this->assertTrue( $away( '1' ) );
+		$this->assertFalse( $away( 'false' ) );
+		$this->assertFalse( $away( array( 'true' ) ) );
+		$this->assertFalse( $away( 'yes' ) );
 	}
 
 	public function test_screen_is_a_capped_key_falling_back_to_the_ticks_screen(): void {

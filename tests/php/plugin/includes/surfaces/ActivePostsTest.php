@@ -60,7 +60,7 @@ final class ActivePostsTest extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'aria-label="Ada Lovelace"', $html );
 		$this->assertStringContainsString( '>AL</span>', $html );
 		$this->assertStringContainsString( '1 person · <time class="wpp-ago"', $html );
-		$this->assertStringContainsString( 'class="wpp-active-posts__summary" aria-live="polite" hidden', $html );
+		$this->assertStringContainsString( 'class="wpp-active-posts__summary" hidden', $html );
 	}
 
 	public function test_nobody_editing_says_so(): void {

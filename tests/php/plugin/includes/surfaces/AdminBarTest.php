@@ -38,7 +38,7 @@ final class AdminBarTest extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'Editing “Heartbeat test post”', $html );
 		$this->assertStringContainsString( 'Browsing Posts', $html );
 		$this->assertStringContainsString( 'View online users', $html );
-		$this->assertStringContainsString( 'aria-live="polite"', $html );
+		$this->assertMatchesRegularExpression( '#class="ab-label wpp-ab-count" data-wpp-version="[0-9]+"#', $html );
 		$this->assertStringNotContainsString( 'wpp-online-nobody', $html );
 	}
 

@@ -32,7 +32,7 @@ final class PostsListTest extends WPP_Heartbeat_TestCase {
 	 * The cell of one post in rendered cells.
 	 */
 	private static function cell( string $html, string $room ): string {
-		return preg_match( '#<div class="wpp-editing" data-wpp-room="' . preg_quote( $room, '#' ) . '">.*?</div>#s', $html, $m ) ? $m[0] : '';
+		return preg_match( '#<div class="wpp-editing" data-wpp-room="' . preg_quote( $room, '#' ) . '" data-wpp-version="[0-9]+">.*?</div>#s', $html, $m ) ? $m[0] : '';
 	}
 
 	public function test_the_column_comes_after_the_title_for_post_types_with_presence_support(): void {

@@ -30,7 +30,7 @@ final class WhosOnlineTest extends WPP_Heartbeat_TestCase {
 	 * The <li> of a user in the widget's HTML.
 	 */
 	private static function item( string $html, int $user_id ): string {
-		return preg_match( '#<li class="wpp-online__user[^"]*" data-user-id="' . $user_id . '">.*?</li>#s', $html, $m ) ? $m[0] : '';
+		return preg_match( '#<li class="wpp-online__user[^"]*" data-user-id="' . $user_id . '"[^>]*>.*?</li>#s', $html, $m ) ? $m[0] : '';
 	}
 
 	public function test_lists_everyone_with_where_they_are_and_marks_the_viewer(): void {
@@ -50,7 +50,8 @@ final class WhosOnlineTest extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'On the dashboard', self::item( $html, $viewer->ID ) );
 		$this->assertStringNotContainsString( '(you)', self::item( $html, $writer->ID ) );
 		$this->assertStringContainsString( 'wpp-status--active', self::item( $html, $writer->ID ) );
-		$this->assertStringContainsString( 'aria-live="polite"', $html );
+		$this->assertMatchesRegularExpression( '#<div class="wpp-online" data-wpp-online data-wpp-version="[0-9]+">#', $html, 'the version it shows, for the fragments it asks' );
+		$this->assertStringContainsString( 'data-name="Mo Derator"', self::item( $html, $moderator->ID ), 'names for the announcements' );
 		$this->assertStringContainsString( 'class="wpp-online__more" hidden', $html, 'no summary link for three people' );
 	}
 

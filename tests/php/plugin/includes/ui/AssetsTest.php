@@ -13,25 +13,42 @@ require_once dirname( __DIR__, 2 ) . '/support/class-wpp-heartbeat-testcase.php'
  * @covers ::wpp_assets_enqueue_admin
  * @covers ::wpp_assets_enqueue_front
  * @covers ::wpp_assets_enqueue_client
+ * @covers ::wpp_assets_backoff
  */
 final class AssetsTest extends WPP_Heartbeat_TestCase {
 
-	public function test_dashboard_gets_the_client_the_widget_script_and_the_initial_list(): void {
+	public function test_dashboard_gets_the_client_on_wordpress_packages_and_the_initial_list(): void {
 		$editor = self::user( 'editor' );
 		$config = $this->open_admin_screen( $editor, 'dashboard' );
 
-		$this->assertTrue( wp_script_is( 'wpp-presence', 'enqueued' ) );
-		$this->assertTrue( wp_script_is( 'wpp-presence-online', 'enqueued' ) );
-		$this->assertFalse( wp_script_is( 'wpp-presence-editors', 'enqueued' ) );
+		foreach ( array( 'wpp-presence', 'wpp-presence-surfaces', 'wp-presence' ) as $handle ) {
+			$this->assertTrue( wp_script_is( $handle, 'enqueued' ), $handle );
+		}
+		$registered = wp_scripts()->registered;
+		foreach ( array( 'heartbeat', 'wp-hooks', 'wp-api-fetch', 'wp-dom-ready', 'wpp-presence-tabs', 'wpp-presence-lane' ) as $dep ) {
+			$this->assertContains( $dep, $registered['wpp-presence']->deps, "the client needs $dep" );
+		}
+		$this->assertNotContains( 'jquery', $registered['wpp-presence']->deps, 'jQuery comes only with core\'s heartbeat' );
+		$this->assertContains( 'wp-date', $registered['wpp-presence-surfaces']->deps );
+		$this->assertSame( 'presence', $registered['wpp-presence-surfaces']->textdomain );
 		$this->assertSame( 'dashboard', $config['screen'] );
 		$this->assertSame( $editor->ID, $config['userId'] );
 		$this->assertFalse( $config['isEditor'] );
-		$this->assertSame( 90, $config['idleAfter'] );
+		$this->assertSame( '', $config['editorRoom'] );
+		$this->assertSame( admin_url( 'admin-ajax.php' ), $config['scope'], 'tabs elect one leader per site' );
+		$this->assertSame( array( 'ticks' => 5, 'interval' => 45 ), $config['backoff'] );
 		$this->assertMatchesRegularExpression( '/^[0-9a-f]{12}$/', $config['tab'] );
 		$this->assertSame( $config['tab'], wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'], 'the page view is this tab' );
-		$this->assertContains( 'wp-i18n', wp_scripts()->registered['wpp-presence-ui']->deps );
-		$this->assertSame( 'presence', wp_scripts()->registered['wpp-presence-online']->textdomain );
 		$this->assertSame( array( $editor->ID ), $this->ids( $config['initial']['online'] ), 'the page view was written first' );
+		$this->assertArrayHasKey( 'activePosts', $config['initial'] );
+	}
+
+	public function test_the_back_off_filters_are_kept_inside_the_ttl(): void {
+		$editor = self::user( 'editor' );
+		add_filter( 'wp_presence_heartbeat_idle_ticks', static fn() => 3 );
+		add_filter( 'wp_presence_heartbeat_idle_interval', static fn() => 600 );
+		$config = $this->open_admin_screen( $editor, 'dashboard' );
+		$this->assertSame( array( 'ticks' => 3, 'interval' => 135 ), $config['backoff'], 'the TTL (150 s) less 15 s' );
 	}
 
 	public function test_users_without_edit_posts_get_no_script(): void {
