@@ -77,10 +77,14 @@ function wpp_hooks_register(): void {
 
 	// live/: the lane's versions and tokens ride on the heartbeat. 19: before the presence
 	// handlers (20) write, so the versions it reads predate this tick's own answers. A session
-	// that ends revokes the user's tokens (logging out, "Log out everywhere else").
+	// that ends revokes the user's tokens (logging out, "Log out everywhere else"), and so does a
+	// role changed or taken away on a site (its tokens there).
 	add_filter( 'heartbeat_received', 'wpp_lane_heartbeat', 19, 2 );
 	add_filter( 'update_user_metadata', 'wpp_lane_sessions_changed', 10, 4 );
 	add_filter( 'delete_user_metadata', 'wpp_lane_sessions_changed', 10, 4 );
+	add_action( 'set_user_role', 'wpp_lane_roles_changed' );
+	add_action( 'remove_user_role', 'wpp_lane_roles_changed' );
+	add_action( 'remove_user_from_blog', 'wpp_lane_roles_changed' );
 	add_filter( 'site_status_tests', 'wpp_health_tests', 10 );
 
 	// rest/: every route from one registrar. The no-store filter runs late (100) so other filters

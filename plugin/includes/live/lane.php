@@ -330,9 +330,27 @@ function wpp_lane_heartbeat( $response, $data ) {
 		return $response; // Not this session's list (or expired): the page reloads its rooms with the next page.
 	}
 
-	$rooms  = $ask['rooms'];
-	$answer = array();
-	$added  = array();
+	// The heartbeat's own rule: a user who may no longer edit posts follows nothing.
+	if ( ! wp_get_current_user()->has_cap( 'edit_posts' ) ) {
+		$response['presence-live'] = array( 'off' => true );
+		return $response;
+	}
+
+	$rooms   = $ask['rooms'];
+	$answer  = array();
+	$added   = array();
+	$renewal = $ask['renew'] || $ask['expires'] - time() < wpp_lane_token_ttl() / 2;
+	if ( $renewal ) {
+		// Access is asked again before a token is renewed (posts read once, not on every tick):
+		// rooms this user may no longer see leave the list, and the tokens naming them are revoked.
+		$kept = array_values( array_filter( $rooms, 'wpp_rooms_can_access' ) );
+		if ( $kept !== $rooms ) {
+			wpp_lane_revoke_here( get_current_user_id() );
+			$rooms          = $kept;
+			$answer['sig']  = wp_create_nonce( wpp_lane_nonce_action( $rooms ) );
+			$answer['rooms'] = $rooms;
+		}
+	}
 	foreach ( $ask['extra'] as $room ) {
 		if ( count( $rooms ) < WPP_LANE_MAX_ROOMS && wpp_rooms_can_access( $room ) ) {
 			$rooms[] = $room;
@@ -344,7 +362,7 @@ function wpp_lane_heartbeat( $response, $data ) {
 		$answer['rooms'] = $rooms;
 		$answer['sig']   = wp_create_nonce( wpp_lane_nonce_action( $rooms ) );
 	}
-	if ( $added || $ask['renew'] || $ask['expires'] - time() < wpp_lane_token_ttl() / 2 ) {
+	if ( $added || $renewal ) {
 		$issued = wpp_lane_issue( $rooms );
 		if ( null !== $issued ) {
 			$answer += $issued;
@@ -399,9 +417,40 @@ function wpp_lane_revoke( int $user_id ): void {
 		$backend->live_revoke( $user_id );
 		return;
 	}
-	foreach ( array_keys( get_blogs_of_user( $user_id ) ) as $blog_id ) {
-		switch_to_blog( (int) $blog_id );
+	$blogs = array_keys( get_blogs_of_user( $user_id ) );
+	// A super administrator works on sites they are no member of: at least the one at hand.
+	$blogs[] = get_current_blog_id();
+	foreach ( array_unique( array_map( 'intval', $blogs ) ) as $blog_id ) {
+		switch_to_blog( $blog_id );
 		$backend->live_revoke( $user_id );
 		restore_current_blog();
 	}
+}
+
+/**
+ * Revokes a user's tokens on the current site only: for what changes per site (a role, the
+ * rooms the user may see there).
+ *
+ * @since 0.3.0
+ *
+ * @param int $user_id User.
+ */
+function wpp_lane_revoke_here( int $user_id ): void {
+	$backend = wpp_backend();
+	if ( $backend instanceof WPP_Native_Backend && $user_id > 0 ) {
+		$backend->live_revoke( $user_id );
+	}
+}
+
+/**
+ * Revokes a user's tokens on the current site when their role there changes or they leave it
+ * (`set_user_role`, `remove_user_role`, `remove_user_from_blog`, which WordPress fires on the
+ * site concerned): what they may follow is asked again with their next heartbeat.
+ *
+ * @since 0.3.0
+ *
+ * @param int|mixed $user_id User.
+ */
+function wpp_lane_roles_changed( $user_id ): void {
+	wpp_lane_revoke_here( (int) $user_id );
 }

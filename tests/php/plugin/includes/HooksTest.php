@@ -74,6 +74,9 @@ class HooksTest extends WPP_Heartbeat_TestCase {
 				array( 'heartbeat_received', 'wpp_lane_heartbeat', 19 ), // Before the handlers (20) write.
 				array( 'update_user_metadata', 'wpp_lane_sessions_changed', 10 ),
 				array( 'delete_user_metadata', 'wpp_lane_sessions_changed', 10 ),
+				array( 'set_user_role', 'wpp_lane_roles_changed', 10 ),
+				array( 'remove_user_role', 'wpp_lane_roles_changed', 10 ),
+				array( 'remove_user_from_blog', 'wpp_lane_roles_changed', 10 ),
 				array( 'site_status_tests', 'wpp_health_tests', 10 ),
 			),
 			'rest'           => array(

@@ -174,6 +174,59 @@ final class LaneTest extends WPP_Heartbeat_TestCase {
 		$this->assertArrayHasKey( 'token', $refused, 'a page whose token was refused asks for another' );
 	}
 
+	public function test_a_user_whose_role_changes_loses_their_tokens_and_without_edit_posts_follows_nothing(): void {
+		$this->skip_without_the_extension();
+		$user = self::user( 'editor' );
+		$this->sign_in( $user );
+		$rooms = array( 'admin/online' );
+		$token = wpp_lane_issue( $rooms )['token'];
+		$this->assertSame( 200, self::poll( $token, wp_get_session_token() )[0] );
+
+		$user->set_role( 'subscriber' );
+		$this->assertSame( 'token_revoked', self::poll( $token, wp_get_session_token() )[1]['code'], 'the next poll is refused' );
+		$ask = array(
+			'presence-live' => array(
+				'rooms'   => $rooms,
+				'sig'     => wp_create_nonce( wpp_lane_nonce_action( $rooms ) ),
+				'expires' => (string) ( time() + 3000 ),
+				'renew'   => 'true',
+			),
+		);
+		$this->assertSame( array( 'off' => true ), $this->heartbeat( $user, $ask )['presence-live'], 'no versions and no new token for a subscriber' );
+	}
+
+	public function test_renewing_a_token_drops_the_rooms_its_user_may_no_longer_see(): void {
+		$this->skip_without_the_extension();
+		$author = self::user( 'author' );
+		$this->sign_in( $author );
+		$own   = self::post( array( 'post_title' => 'Own', 'post_status' => 'draft', 'post_author' => $author->ID ) );
+		$rooms = array( 'admin/online', 'postType/post:' . $own->ID );
+		$old   = wpp_lane_issue( $rooms )['token'];
+		$ask   = static function () use ( $rooms ) {
+			return array(
+				'presence-live' => array(
+					'rooms'   => $rooms,
+					'sig'     => wp_create_nonce( wpp_lane_nonce_action( $rooms ) ),
+					'expires' => (string) ( time() + 600 ), // Past half its life: renewed.
+				),
+			);
+		};
+		$kept = $this->heartbeat( $author, $ask() )['presence-live'];
+		$this->assertArrayNotHasKey( 'sig', $kept, 'rooms still allowed: the list stands' );
+		$this->assertSame( $rooms, $kept['rooms'] );
+
+		wp_update_post( array( 'ID' => $own->ID, 'post_author' => self::user( 'editor' )->ID ) );
+		clean_post_cache( $own->ID );
+		$answer = $this->heartbeat( $author, $ask() )['presence-live'];
+		$this->assertSame( array( 'admin/online' ), $answer['rooms'], 'a draft now someone else\'s' );
+		$this->assertSame( array( 'admin/online' ), array_keys( $answer['versions'] ) );
+		$this->assertSame( 1, wp_verify_nonce( $answer['sig'], wpp_lane_nonce_action( $answer['rooms'] ) ) );
+		$this->assertSame( 'token_revoked', self::poll( $old, wp_get_session_token() )[1]['code'], 'tokens naming the room end' );
+		list( $status, $body ) = self::poll( $answer['token'], wp_get_session_token() );
+		$this->assertSame( 200, $status );
+		$this->assertCount( 1, $body['v'] );
+	}
+
 	public function test_a_room_list_signed_for_someone_else_gets_no_answer(): void {
 		$this->skip_without_the_extension();
 		$editor = self::user( 'editor' );
@@ -214,7 +267,7 @@ final class LaneTest extends WPP_Heartbeat_TestCase {
 		$expected = array_merge( $rooms, $may ? array( $this->post_room() ) : array(), array( 'postType/post:' . $own->ID ) );
 		$this->assertSame( $expected, $answer['rooms'], "$role: an administrator's draft, their own draft, an internal room" );
 		$this->assertSame( $expected, array_keys( $answer['versions'] ) );
-		$this->assertSame( 1, wp_verify_nonce( $answer['sig'], wpp_lane_nonce_action( $expected ) ), 'signed, so the next renewal checks nothing again' );
+		$this->assertSame( 1, wp_verify_nonce( $answer['sig'], wpp_lane_nonce_action( $expected ) ), 'signed: the page sends this list from now on' );
 		list( $status, $body ) = self::poll( $answer['token'], wp_get_session_token() );
 		$this->assertSame( 200, $status );
 		$this->assertCount( count( $expected ), $body['v'], 'the token names those rooms and no other' );
