@@ -27,7 +27,7 @@
 	/**
 	 * Joins the election of a site's tabs.
 	 *
-	 * @param {string}   scope             The site (its admin-ajax URL).
+	 * @param {string}   scope             The site and user (admin-ajax URL|user id).
 	 * @param {Object}   options
 	 * @param {Function} options.onRole    ( role, tookOver ): 'leader', 'follower' or 'solo';
 	 *                                     tookOver when leadership moved here from another tab.

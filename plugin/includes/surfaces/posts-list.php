@@ -73,11 +73,25 @@ function wpp_posts_list_rooms( array $posts ): array {
 	foreach ( $posts as $post ) {
 		$post = get_post( $post );
 		$room = $post instanceof WP_Post ? wpp_rooms_for_post( $post ) : false;
-		if ( false !== $room && current_user_can( 'edit_post', $post->ID ) ) {
+		// The rule every other path follows, the `wpp_can_access_room` filter included.
+		if ( false !== $room && wpp_rooms_can_access( $room ) ) {
 			$rooms[ $post->ID ] = $room;
 		}
 	}
 	return array_slice( $rooms, 0, WPP_POSTS_ROWS_MAX, true );
+}
+
+/**
+ * The rooms of the rows of the list being shown (the main query's posts), read from nothing but
+ * the posts: the live lane settles them before anything is read from the store.
+ *
+ * @since 0.3.0
+ *
+ * @return string[] post id => room.
+ */
+function wpp_posts_list_page_rooms(): array {
+	$posts = isset( $GLOBALS['wp_query'] ) && $GLOBALS['wp_query'] instanceof WP_Query ? (array) $GLOBALS['wp_query']->posts : array();
+	return wpp_posts_list_rooms( $posts );
 }
 
 /**
@@ -116,8 +130,7 @@ function wpp_posts_list_people( array $rooms, WP_User $viewer, float $now ): arr
 function wpp_posts_list_state( bool $fresh = false ): array {
 	static $state = null;
 	if ( null === $state || $fresh ) {
-		$posts = isset( $GLOBALS['wp_query'] ) && $GLOBALS['wp_query'] instanceof WP_Query ? (array) $GLOBALS['wp_query']->posts : array();
-		$rooms = wpp_posts_list_rooms( $posts );
+		$rooms = wpp_posts_list_page_rooms();
 		$state = array( 'rooms' => $rooms ) + wpp_posts_list_people( $rooms, wp_get_current_user(), microtime( true ) );
 	}
 	return $state;

@@ -69,9 +69,11 @@ function wpp_assets_enqueue_admin(): void {
 	$listing   = 'edit' === $screen->base && post_type_supports( (string) $screen->post_type, 'presence' );
 	$rooms     = false !== $room ? array( $room ) : array();
 	if ( $listing ) {
-		$rooms = array_values( wpp_posts_list_state()['rooms'] );
+		$rooms = array_values( wpp_posts_list_page_rooms() ); // No store read before the lane's.
 	}
-	$live = wpp_lane_client_config( wpp_lane_page_rooms( $rooms ) );
+	// Network Admin shows every site's people; the lane follows one site's rooms, and would slow
+	// the heartbeat that keeps the network's pages current down to its keep-alive pace.
+	$live = $screen->in_admin( 'network' ) ? false : wpp_lane_client_config( wpp_lane_page_rooms( $rooms ) );
 
 	$initial = wpp_page_view_initial_state( $post_id );
 	$key     = wpp_stale_screen_key( $screen );
@@ -169,8 +171,9 @@ function wpp_assets_enqueue_client( array $page ): void {
 	$config = $page + array(
 		'userId'      => get_current_user_id(),
 		'tab'         => wpp_page_view_tab_id(),
-		// The site the page's tabs elect a leader for (the feature plugin's lock scope).
-		'scope'       => admin_url( 'admin-ajax.php' ),
+		// What the page's tabs elect a leader for: this site and this user, so a tab left open by
+		// someone who logged out never leads the next user's tabs.
+		'scope'       => admin_url( 'admin-ajax.php' ) . '|' . get_current_user_id(),
 		'serverTime'  => microtime( true ),
 		// Saves after the request started may not be in the page: the stale check starts there.
 		'screenSince' => (float) ( $_SERVER['REQUEST_TIME_FLOAT'] ?? microtime( true ) ),

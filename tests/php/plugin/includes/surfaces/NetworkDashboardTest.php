@@ -179,4 +179,17 @@ final class NetworkDashboardTest extends WPP_Network_TestCase {
 		$editor = $this->member( 'Plain Editor', array( $this->blogs[0] ) );
 		$this->assertArrayNotHasKey( 'presence-fragments', $this->heartbeat( $editor, array( 'presence-fragments' => array( 'network-widget' => true ) ) + $this->ping() ), 'not allowed' );
 	}
+
+	public function test_network_admin_pages_keep_the_heartbeat_pace_without_the_lane(): void {
+		$admin   = $this->super_admin();
+		$session = WP_Session_Tokens::get_instance( $admin->ID )->create( time() + HOUR_IN_SECONDS );
+		$_COOKIE[ LOGGED_IN_COOKIE ] = wp_generate_auth_cookie( $admin->ID, time() + HOUR_IN_SECONDS, 'logged_in', $session );
+		$network = $this->open_admin_screen( $admin, 'dashboard-network' );
+		$site    = $this->open_admin_screen( $admin, 'dashboard' );
+		unset( $_COOKIE[ LOGGED_IN_COOKIE ] );
+
+		// The lane follows one site's rooms; the widget shows every site's, at the heartbeat's pace.
+		$this->assertFalse( $network['live'] );
+		$this->assertSame( wpp_lane_enabled(), false !== $site['live'], 'a site\'s own dashboard has the lane where the site has one' );
+	}
 }

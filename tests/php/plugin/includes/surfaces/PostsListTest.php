@@ -121,6 +121,20 @@ final class PostsListTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( count( $this->posts ), substr_count( $html, 'class="wpp-editing"' ), 'every row has a cell' );
 	}
 
+	public function test_a_room_the_access_filter_denies_is_left_out_of_the_page(): void {
+		$editor  = self::user( 'editor' );
+		$allowed = self::post( array( 'post_title' => 'Allowed' ) );
+		$denied  = self::post( array( 'post_title' => 'Denied' ) );
+		wp_set_current_user( $editor->ID );
+		$deny = static function ( $allowed_room, $room ) use ( $denied ) {
+			return 'postType/post:' . $denied->ID === $room ? false : $allowed_room;
+		};
+		add_filter( 'wpp_can_access_room', $deny, 10, 2 );
+		$rooms = wpp_posts_list_rooms( array( $allowed, $denied ) );
+		remove_filter( 'wpp_can_access_room', $deny, 10 );
+		$this->assertSame( array( $allowed->ID => 'postType/post:' . $allowed->ID ), $rooms, 'the rows, and so the live lane\'s token, follow the filter' );
+	}
+
 	public static function viewers(): array {
 		return array(
 			'editor'      => array( 'editor' ),

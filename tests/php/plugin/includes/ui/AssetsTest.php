@@ -35,7 +35,7 @@ final class AssetsTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( $editor->ID, $config['userId'] );
 		$this->assertFalse( $config['isEditor'] );
 		$this->assertSame( '', $config['editorRoom'] );
-		$this->assertSame( admin_url( 'admin-ajax.php' ), $config['scope'], 'tabs elect one leader per site' );
+		$this->assertSame( admin_url( 'admin-ajax.php' ) . '|' . get_current_user_id(), $config['scope'], 'tabs elect one leader per site and user' );
 		$this->assertSame( array( 'ticks' => 5, 'interval' => 45 ), $config['backoff'] );
 		$this->assertMatchesRegularExpression( '/^[0-9a-f]{12}$/', $config['tab'] );
 		$this->assertSame( $config['tab'], wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'], 'the page view is this tab' );
