@@ -25,7 +25,7 @@
  *
  * State: `window.wppPresence` (`online`, `editors`, `activePosts`, `postRows`, `stale`, `role`,
  * `live`), published after every change as the `wp.hooks` action `wpp.presence.updated`.
- * Configuration: `wppPresenceConfig`, printed before presence-tabs.js (ui/assets.php).
+ * Configuration: `wppPresenceConfig`, printed before this script (ui/assets.php).
  *
  * @param {Object} presence `window.wppPresence`.
  * @param {Object} config   `window.wppPresenceConfig`.

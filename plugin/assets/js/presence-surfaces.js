@@ -497,7 +497,9 @@
 			// key and element; the server answers it on every tick the page asks.
 			key: 'network-widget',
 			target() {
-				return document.getElementById( 'presence-network-widget-list' );
+				return document.getElementById(
+					'presence-network-widget-list'
+				);
 			},
 			apply( element, html ) {
 				element.innerHTML = html;

@@ -397,6 +397,7 @@ function wpp_network_view_enqueue(): void {
 		return;
 	}
 	$url = plugins_url( 'assets/', WPP_FILE );
+	// The client's surfaces script (enqueued with the client) shows the avatars and swaps in the
+	// widget's fragment: only the network's stylesheet is added here.
 	wp_enqueue_style( 'wpp-presence-network', $url . 'css/presence-network.css', array( 'wpp-presence' ), WPP_VERSION );
-	// The client's surfaces script shows the avatar images and swaps in the widget's fragment.
 }
