@@ -201,7 +201,7 @@ def scale_text(micro):
     return "\n".join(lines)
 
 
-def headline_text(micro, load):
+def headline_text(micro, load, latency=None):
     r = micro["heartbeat"]["ratios"]
     # The query budget is what tests/php/plugin/heartbeat/QueryCountTest.php asserts.
     text = ("a heartbeat costs presence **0 database queries when its answer is unchanged and at most 1 when it is "
@@ -216,7 +216,22 @@ def headline_text(micro, load):
             text += (f"; through nginx and php-fpm, with 200 and 2 000 people online, WordPress answers heartbeats "
                      f"with presence at {lo:.2f}–{hi:.2f}× the rate it answers them without it")
     date = micro.get("date", "?")
-    return text + f" (measured {date}; see [Benchmarks](docs/benchmarks.md))."
+    text += f" (measured {date}; see [Benchmarks](docs/benchmarks.md))."
+    lane = [l for l in (load or {}).get("lane") or [] if l["to_empty"] is not None and l["to_heartbeat"] is not None]
+    p95 = [r["p95"] for store in (latency or {}).get("results", {}).values() for r in store.values()]
+    if lane or p95:
+        parts = []
+        if p95:
+            parts.append(f"a change reaches the other people it concerns with a p95 of at most {max(p95) / 1000:.2f} s")
+        if lane:
+            parts.append(f"a live poll runs at {min(l['to_heartbeat'] for l in lane):.0f}× or more the rate of a heartbeat "
+                         f"and {min(l['to_empty'] for l in lane):.2f}× or more that of an empty PHP file")
+        cost = [c["live_ms"] / c["today_ms"] for c in (load or {}).get("cost") or [] if c["online"] in (2, 200, 2000)]
+        if cost:
+            parts.append(f"the live client costs the servers {max(cost):.2f}× or less the CPU per online user of a "
+                         "heartbeat a minute")
+        text += " With the live lane, " + "; ".join(parts) + " ([the live lane](docs/benchmarks.md#the-live-lane))."
+    return text
 
 
 # --- load harness --------------------------------------------------------------------------------
@@ -629,7 +644,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     micro_chart(micro, os.path.join(a.out, "heartbeat.png"))
     blocks = {
-        "headline": headline_text(micro, load),
+        "headline": headline_text(micro, load, read_json(os.path.join(a.results, "latency.json"))),
         "micro": micro_text(micro),
         "floor-goal": floor_goal_text(micro),
     }
