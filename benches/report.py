@@ -492,6 +492,24 @@ def latency_goal_text(latency):
 # --- three stores through the plugin (benches/run-backends) -------------------------------------
 
 
+def database_scale_text(d):
+    out = [
+        f"Measured {d['date']} by `benches/database-scale.php` (run by `benches/run-backends`): {fmt_int(d['rows'])} rows "
+        f"({fmt_int(d['live'])} live) in MariaDB {d.get('server', '')}, median of {d['rounds']} rounds, the table "
+        "before and after its `room_live` index; load average "
+        f"{(d.get('load') or 0):.1f} at the start{busy_note(d.get('load'))}.",
+        "",
+        "| read | before | rows read | after | rows read | after ÷ before | same answer |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in d["results"].items():
+        b, a = r["before"], r["after"]
+        out.append(f"| {name} | {b['us'] / 1000:.2f} ms | {fmt_int(b['rows_read'])} | {a['us'] / 1000:.2f} ms | "
+                   f"{fmt_int(a['rows_read'])} | {a['us'] / max(b['us'], 1e-9):.2f} | {'yes' if r['same_answer'] else 'NO'} |")
+    return "\n".join(out)
+
+
+
 def backends_text(b):
     res = b["results"]
     stores = [v for v in ("shm", "redis", "database") if v in res["unchanged"]]
@@ -667,6 +685,9 @@ def main():
         blocks["latency-goal"] = latency_goal_text(latency)
     if backends:
         blocks["backends"] = backends_text(backends)
+    database_scale = read_json(os.path.join(a.results, "database-scale.json"))
+    if database_scale:
+        blocks["database-scale"] = database_scale_text(database_scale)
     if surfaces:
         blocks["surfaces"] = surfaces_text(surfaces)
     if network:
