@@ -192,6 +192,7 @@ final class LaneTest extends WPP_Heartbeat_TestCase {
 				'renew'   => 'true',
 			),
 		);
+		wp_set_current_user( 0 ); // The next request loads the user afresh, with the new role.
 		$this->assertSame( array( 'off' => true ), $this->heartbeat( $user, $ask )['presence-live'], 'no versions and no new token for a subscriber' );
 	}
 
