@@ -247,9 +247,11 @@ function wpp_post_locks_write( $check, $object_id, $meta_key = '', $meta_value =
 			}
 		}
 		wpp_post_locks_primed( null, $room );
-		$stored = wpp_entries_set( $room, WPP_LOCK_CLIENT, array(), (int) ( $m[2] ?? 0 ), wpp_post_locks_window(), (float) min( (int) $m[1], time() ) );
+		// Never evicting anyone's presence for it (a lock is one row per post anyone may open, so
+		// no budget bounds them): a full store refuses it, and the lock goes to post meta.
+		$stored = wpp_entries_set( $room, WPP_LOCK_CLIENT, array(), (int) ( $m[2] ?? 0 ), wpp_post_locks_window(), (float) min( (int) $m[1], time() ), false );
 		if ( true !== $stored ) {
-			return $check; // The store failed: the lock goes to post meta, where reads then find it.
+			return $check; // The store failed or is full: the lock goes to post meta, where reads then find it.
 		}
 		wpp_post_locks_clear_meta( (int) $object_id );
 	} catch ( Throwable $error ) {
