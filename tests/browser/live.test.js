@@ -294,3 +294,24 @@ test( 'one leading tab per site: hand-over, hidden tabs, back-off', async ( t ) 
 		assert.ok( ms <= interval + 100 && ms < widest, `snapped back: next poll after ${ ms } ms (interval ${ interval }, widest gap ${ widest })` );
 	} );
 } );
+
+test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {
+	const [ blocked, other ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor6' ) ] );
+	// What a host that serves no PHP file from wp-content answers: its own 403, not the lane's.
+	await blocked.context.route( '**/live.php*', ( route ) => route.fulfill( { status: 403, contentType: 'text/html', body: '<h1>Forbidden</h1>' } ) );
+	await blocked.logIn( 'editor5', 'editor5' );
+	await blocked.page.waitForFunction( () => window.wppPresence.live && window.wppPresence.live.on === false, null, { polling: 50, timeout: 15000 } );
+	const state = await blocked.page.evaluate( () => ( {
+		interval: window.wp.heartbeat.interval(),
+		keepalive: window.wppPresenceConfig.live ? window.wppPresenceConfig.live.keepalive : null,
+		remembered: Object.keys( window.sessionStorage ).filter( ( key ) => key.startsWith( 'wpp-live-refused:' ) ).map( ( key ) => window.sessionStorage.getItem( key ) ),
+	} ) );
+	assert.notEqual( state.keepalive, null, 'the page was given a lane' );
+	assert.notEqual( state.interval, state.keepalive, `the heartbeat keeps its own pace: ${ JSON.stringify( state ) }` );
+	assert.deepEqual( state.remembered, [ 'refused-403' ], 'the tab does not try the lane again on its next page' );
+
+	// Presence still works: someone who logs in shows with the next heartbeat.
+	await other.logIn( 'editor6', 'editor6' );
+	await blocked.tick();
+	await blocked.page.waitForFunction( ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor6, { polling: 50, timeout: 10000 } );
+} );
