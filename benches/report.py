@@ -203,7 +203,7 @@ def scale_text(micro):
 
 def headline_text(micro, load, latency=None):
     r = micro["heartbeat"]["ratios"]
-    # The query budget is what tests/php/plugin/heartbeat/QueryCountTest.php asserts.
+    # The query budget is what tests/php/plugin/includes/heartbeat/HandlersQueryCountTest.php asserts.
     text = ("a heartbeat costs presence **0 database queries when its answer is unchanged and at most 1 when it is "
             "full** (the posts it names, in one query; a test counts them). One heartbeat on the store costs "
             f"{r['native_over_floor']:.2f}× what PHP needs merely to build the 20-entry answer; against APCu doing the "

@@ -27,10 +27,13 @@ const HOST = new URL( BASE ).host;
 const KINDS = [
 	{ key: 'join', change: 'someone logs in', where: 'Who’s online (dashboard)' },
 	{ key: 'move', change: 'someone opens another screen', where: 'Who’s online (dashboard)' },
+	{ key: 'arrive-screen', change: 'someone opens the screen I have open', where: 'the admin bar (here)' },
+	{ key: 'leave-screen', change: 'someone leaves the screen I have open', where: 'the admin bar (here)' },
 	{ key: 'open-editor', change: 'someone opens the post I have open', where: 'the post editor' },
 	{ key: 'open-list', change: 'someone opens a post of my list', where: 'the posts list' },
 	{ key: 'close-editor', change: 'someone closes the post I have open', where: 'the post editor' },
 	{ key: 'close-list', change: 'someone closes a post of my list', where: 'the posts list' },
+	{ key: 'leave', change: 'someone logs out', where: 'Who’s online (dashboard)' },
 ];
 
 function php( script, ...args ) {
@@ -145,6 +148,19 @@ function percentile( xs, p ) {
 			const at = await go( mover, `${ BASE }/wp-admin/edit-comments.php` );
 			times.move.push( ( await shown() ) - at );
 
+			// The lister's admin bar lists who else is on its screen (the posts list).
+			const hereInBar = ( who ) => Array.from( document.querySelectorAll( '#wp-admin-bar-wpp-online-here li.wpp-ab-user' ) )
+				.some( ( li ) => li.id.endsWith( `-user-${ who }` ) );
+			await nudge( lister );
+			shown = await arm( lister, hereInBar, id );
+			const arrived = await go( mover, listUrl );
+			times[ 'arrive-screen' ].push( ( await shown() ) - arrived );
+			await nudge( lister );
+			shown = await arm( lister, ( who ) => ! Array.from( document.querySelectorAll( '#wp-admin-bar-wpp-online-here li.wpp-ab-user' ) )
+				.some( ( li ) => li.id.endsWith( `-user-${ who }` ) ), id );
+			const left = await go( mover, `${ BASE }/wp-admin/edit-comments.php` );
+			times[ 'leave-screen' ].push( ( await shown() ) - left );
+
 			const room = `postType/post:${ post }`;
 			const inEditor = ( who ) => !! document.querySelector( `#wpp-editors:not([hidden]) li[data-user-id="${ who }"]` );
 			const inList = ( arg ) => !! document.querySelector( `#post-${ arg.post } .wpp-editing li[data-user-id="${ arg.id }"]` );
@@ -168,7 +184,13 @@ function percentile( xs, p ) {
 			mover.page = second;
 			times[ 'close-editor' ].push( ( await editorGone() ) - closed );
 			times[ 'close-list' ].push( ( await listGone() ) - closed );
+
+			await watcher.openDashboard();
+			await nudge( watcher );
+			const gone = await arm( watcher, ( who ) => ! document.querySelector( `#wpp_whos_online li[data-user-id="${ who }"]` ), id );
+			const loggedOut = Date.now();
 			await mover.logOut();
+			times.leave.push( ( await gone() ) - loggedOut );
 			process.stderr.write( `[latency] ${ STORE }, round ${ round }: ${ KINDS.map( ( k ) => `${ k.key } ${ Math.round( times[ k.key ][ round - 1 ] ) } ms` ).join( ', ' ) }\n` );
 		}
 	} finally {

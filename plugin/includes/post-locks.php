@@ -155,8 +155,8 @@ function wpp_post_locks_current( int $post_id, string $room ): ?string {
 
 /**
  * A lock in post meta that may still hold: only in the first window after the store took over
- * locks (before it, no lock can be in meta and still live), and only while it is within its own
- * window. Read from the meta cache (one query when the post's meta is not loaded yet).
+ * locks (before it, no lock can be in meta and still live) or last refused one, and only while it
+ * is within its own window. Read from the meta cache (one query when the post's meta is not loaded yet).
  *
  * @since 0.3.0
  *
@@ -247,15 +247,32 @@ function wpp_post_locks_write( $check, $object_id, $meta_key = '', $meta_value =
 			}
 		}
 		wpp_post_locks_primed( null, $room );
-		$stored = wpp_entries_set( $room, WPP_LOCK_CLIENT, array(), (int) ( $m[2] ?? 0 ), wpp_post_locks_window(), (float) min( (int) $m[1], time() ) );
+		// Never evicting anyone's presence for it (a lock is one row per post anyone may open, so
+		// no budget bounds them): a full store refuses it, and the lock goes to post meta.
+		$stored = wpp_entries_set( $room, WPP_LOCK_CLIENT, array(), (int) ( $m[2] ?? 0 ), wpp_post_locks_window(), (float) min( (int) $m[1], time() ), false );
 		if ( true !== $stored ) {
-			return $check; // The store failed: the lock goes to post meta, where reads then find it.
+			return wpp_post_locks_to_meta_for_now( $check ); // The store failed or is full.
 		}
 		wpp_post_locks_clear_meta( (int) $object_id );
 	} catch ( Throwable $error ) {
-		return $check;
+		return wpp_post_locks_to_meta_for_now( $check );
 	}
 	return true;
+}
+
+/**
+ * Sends a lock the store did not take to post meta, and has reads look there for the next lock
+ * window (as just after the store started keeping locks), so the lock holds where WordPress's
+ * own writes put it. Costs an option write, only when the store refused.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $check What the write filter was given (null): post meta then writes.
+ * @return mixed $check.
+ */
+function wpp_post_locks_to_meta_for_now( $check ) {
+	update_option( WPP_POST_LOCKS_SINCE_OPTION, time(), true );
+	return $check;
 }
 
 /**

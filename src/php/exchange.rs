@@ -81,6 +81,7 @@ const EXCHANGE: Sig = Sig {
 /// Writes as presence_upsert(), then reads the room as presence_room(), in one lock (or script).
 #[php_function]
 #[php(defaults(user_id = 0, client_prefix = "\"\"", count_prefix = "\"\"", may_evict = true))]
+// Its arguments are the PHP function's, one each, so PHP callers can name them.
 #[allow(clippy::too_many_arguments)]
 pub fn presence_exchange(
     room: StrArg,

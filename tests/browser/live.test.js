@@ -81,14 +81,16 @@ async function nudge( browser ) {
 
 /**
  * Waits until fn (run in the page) returns true: how long after `since` the page showed it
- * (`seen`), and when it sent the heartbeat whose answer did (`asked`: its last one before).
+ * (`seen`), and when it sent the heartbeat whose answer did (`asked`: its last one before, sent
+ * after `started`, when the change's request left; negative when before `since`).
  */
-async function timed( browser, since, fn, arg, what ) {
+async function timed( browser, since, fn, arg, what, started = since ) {
 	await browser.page.waitForFunction( fn, arg, { polling: 50, timeout: 30000 } ).catch( () => {
 		throw new Error( `${ what }: not seen within 30 s` );
 	} );
 	const seen = Date.now();
-	const asks = browser.heartbeats.filter( ( h ) => h.page === browser.page && h.at >= since && h.at <= seen );
+	// A heartbeat sent while the change's own request was on its way may carry it.
+	const asks = browser.heartbeats.filter( ( h ) => h.page === browser.page && h.at >= started && h.at <= seen );
 	return { seen: seen - since, asked: asks.length ? asks[ asks.length - 1 ].at - since : null };
 }
 
@@ -136,6 +138,7 @@ test( 'changes reach the other editors through the live lane within its bound', 
 
 	await t.test( 'move: someone who opens another screen', async () => {
 		await nudge( five );
+		const started = Date.now();
 		const at = await go( six, `${ BASE }/wp-admin/edit-comments.php` );
 		const time = await timed(
 			five,
@@ -145,7 +148,8 @@ test( 'changes reach the other editors through the live lane within its bound', 
 				return !! li && /Moderating comments/.test( li.textContent );
 			},
 			fixtures.editor6,
-			'editor6 moderating comments'
+			'editor6 moderating comments',
+			started
 		);
 		within( t, 'move', time, limit );
 	} );
@@ -164,10 +168,11 @@ test( 'changes reach the other editors through the live lane within its bound', 
 		assert.equal( edges.room, `postType/post:${ post }` );
 		await go( seven, `${ BASE }/wp-admin/edit.php?post_type=post&post_status=draft` );
 		await Promise.all( [ nudge( five ), nudge( seven ) ] );
+		const started = Date.now();
 		const at = await go( six, editUrl );
 		const [ editor, list ] = await Promise.all( [
-			timed( five, at, ( id ) => !! document.querySelector( `#wpp-editors:not([hidden]) li[data-user-id="${ id }"]` ), fixtures.editor6, 'editor6 in Also editing' ),
-			timed( seven, at, ( arg ) => !! document.querySelector( `#post-${ arg.post } .wpp-editing li[data-user-id="${ arg.id }"]` ), { post, id: fixtures.editor6 }, 'editor6 in the posts list' ),
+			timed( five, at, ( id ) => !! document.querySelector( `#wpp-editors:not([hidden]) li[data-user-id="${ id }"]` ), fixtures.editor6, 'editor6 in Also editing', started ),
+			timed( seven, at, ( arg ) => !! document.querySelector( `#post-${ arg.post } .wpp-editing li[data-user-id="${ arg.id }"]` ), { post, id: fixtures.editor6 }, 'editor6 in the posts list', started ),
 		] );
 		within( t, 'open: the editor', editor, limit );
 		within( t, 'open: the posts list', list, await bound( seven ) );
@@ -293,4 +298,25 @@ test( 'one leading tab per site: hand-over, hidden tabs, back-off', async ( t ) 
 		const interval = await page.evaluate( () => window.wppPresenceConfig.live.poll.interval );
 		assert.ok( ms <= interval + 100 && ms < widest, `snapped back: next poll after ${ ms } ms (interval ${ interval }, widest gap ${ widest })` );
 	} );
+} );
+
+test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {
+	const [ blocked, other ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor6' ) ] );
+	// What a host that serves no PHP file from wp-content answers: its own 403, not the lane's.
+	await blocked.context.route( '**/live.php*', ( route ) => route.fulfill( { status: 403, contentType: 'text/html', body: '<h1>Forbidden</h1>' } ) );
+	await blocked.logIn( 'editor5', 'editor5' );
+	await blocked.page.waitForFunction( () => window.wppPresence.live && window.wppPresence.live.on === false, null, { polling: 50, timeout: 15000 } );
+	const state = await blocked.page.evaluate( () => ( {
+		interval: window.wp.heartbeat.interval(),
+		keepalive: window.wppPresenceConfig.live ? window.wppPresenceConfig.live.keepalive : null,
+		remembered: Object.keys( window.sessionStorage ).filter( ( key ) => key.startsWith( 'wpp-live-refused:' ) ).map( ( key ) => window.sessionStorage.getItem( key ) ),
+	} ) );
+	assert.notEqual( state.keepalive, null, 'the page was given a lane' );
+	assert.notEqual( state.interval, state.keepalive, `the heartbeat keeps its own pace: ${ JSON.stringify( state ) }` );
+	assert.deepEqual( state.remembered, [ 'refused-403' ], 'the tab does not try the lane again on its next page' );
+
+	// Presence still works: someone who logs in shows with the next heartbeat.
+	await other.logIn( 'editor6', 'editor6' );
+	await blocked.tick();
+	await blocked.page.waitForFunction( ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor6, { polling: 50, timeout: 10000 } );
 } );

@@ -211,8 +211,8 @@ function wpp_public_api_without_reserved( array $entries ): array {
 }
 
 /**
- * Whether a room is one of the plugin's internal rooms (screen revisions, last seen), which
- * wp_get_presence_by_room_prefix() leaves out.
+ * Whether a room is one of the plugin's internal rooms (screen revisions, the write budgets'
+ * ledgers, last seen), which wp_get_presence_by_room_prefix() leaves out.
  *
  * @since 0.3.0
  *
@@ -220,5 +220,10 @@ function wpp_public_api_without_reserved( array $entries ): array {
  * @return bool
  */
 function wpp_public_api_is_internal_room( string $room ): bool {
-	return str_starts_with( $room, WPP_SCREEN_ROOM_PREFIX ) || WPP_LAST_SEEN_ROOM === $room;
+	foreach ( wpp_privacy_internal_prefixes() as $prefix ) {
+		if ( str_starts_with( $room, $prefix ) ) {
+			return true;
+		}
+	}
+	return WPP_LAST_SEEN_ROOM === $room;
 }

@@ -43,6 +43,8 @@ impl Locked<'_> {
     }
 
     /// Removes an entry, then reads the room. True with the answer when a live entry was removed.
+    // The room and key arrive with the hashes the caller computed once outside the lock; a struct
+    // for them would be built only to be taken apart here.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn leave(
         &mut self,

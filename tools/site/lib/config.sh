@@ -21,6 +21,7 @@ default_ports() {
 		load) echo "8098 3315" ;;
 		benchms) echo "8099 3316" ;;
 		e2ems) echo "8100 3317" ;;
+		latency) echo "8101 3318" ;;
 		*) echo "8080 3307" ;;
 	esac
 }

@@ -63,6 +63,19 @@ wp_set_current_user( $marker->ID );
 $result['mark_when_full']     = $answer( $dispatch( '/screens/stale', array( 'key' => 'plugin/other', 'token' => wpp_stale_screen_token( 'plugin/other' ) ) ) );
 $result['lru_after_refusals'] = $lru();
 
+// A post lock taken while the store is full: refused there, it goes to post meta and still holds.
+require_once ABSPATH . 'wp-admin/includes/post.php';
+wp_set_current_user( $writer->ID );
+$locked = wp_insert_post( array( 'post_title' => 'Locked while full', 'post_status' => 'draft', 'post_author' => $writer->ID ) );
+wp_set_post_lock( $locked );
+$result['lock_when_full'] = array(
+	'lru'     => $lru(),
+	'in_meta' => (string) $wpdb->get_var( $wpdb->prepare( "SELECT meta_value FROM $wpdb->postmeta WHERE post_id = %d AND meta_key = '_edit_lock'", $locked ) ),
+	'writer'  => $writer->ID,
+);
+wp_set_current_user( $marker->ID );
+$result['lock_when_full']['holder'] = (int) wp_check_post_lock( $locked );
+
 // A real user's heartbeat still gets in: the oldest low-priority entry makes room.
 $newcomer = $user( 'editor' );
 wp_set_current_user( $newcomer->ID );

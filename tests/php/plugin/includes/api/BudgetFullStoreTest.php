@@ -2,8 +2,9 @@
 /**
  * Which writes win when the store is full (plugin/includes/api/budget.php and the low-priority
  * writes of the REST API and the stale marks): on a full shared-memory segment, a REST write and a
- * stale mark are refused with a 503 and `Retry-After` and evict no one, while a real user's
- * heartbeat still gets in, making room from those low-priority entries first. Run in a child
+ * stale mark are refused with a 503 and `Retry-After` and evict no one, a post lock goes to post
+ * meta instead, while a real user's heartbeat still gets in, making room from those low-priority
+ * entries first. Run in a child
  * process on a private segment of the smallest size (support/full-store-child.php).
  *
  * Shared memory is the one store of fixed size: Redis evicts by its own policy and the table has
@@ -48,6 +49,11 @@ final class BudgetFullStoreTest extends WPP_TestCase {
 		}
 		$this->assertSame( 200, $r['refresh_when_full'], 'refreshing an entry in place needs no room' );
 		$this->assertSame( 0, $r['lru_after_refusals'], 'no one was evicted for them' );
+
+		$lock = $r['lock_when_full'];
+		$this->assertSame( 0, $lock['lru'], 'a post lock evicts no one either' );
+		$this->assertMatchesRegularExpression( '/^[0-9]+:' . $lock['writer'] . '$/', $lock['in_meta'], 'it went to post meta' );
+		$this->assertSame( $lock['writer'], $lock['holder'], 'and holds for the next editor' );
 
 		$this->assertTrue( $r['heartbeat_when_full'], "a real user's heartbeat gets in" );
 		$this->assertTrue( $r['newcomer_online'] );

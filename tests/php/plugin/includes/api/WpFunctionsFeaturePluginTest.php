@@ -257,6 +257,7 @@ class WpFunctionsFeaturePluginTest extends WPP_TestCase {
 		wp_set_presence( 'admin/online', 'user-1', array(), 1 );
 		wpp_backend()->set( 'users/last-seen', 'user-1', array(), 0, 600 );
 		wpp_backend()->set( 'screens/options/general', 'revision', array(), 0, 600 );
+		wpp_backend()->set( WPP_BUDGET_ROOM_PREFIX . '1', 'mark-1', array(), 1, 600 ); // A write budget's ledger.
 
 		$who = wp_get_presence_by_room_prefix( 'postType/' );
 		$this->assertSame( array( 'postType/page:2', 'postType/post:1' ), wp_list_pluck( $who, 'room' ), 'who edits which post, newest first' );
