@@ -156,8 +156,8 @@ final class WPP_Bench_Prefix_Read implements WPP_Backend {
 		return $out;
 	}
 	public function name(): string { return $this->native->name(); }
-	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl ): bool { return $this->native->set( $room, $client_id, $data, $user_id, $ttl ); }
-	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false { return $this->native->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix ); }
+	public function set( string $room, string $client_id, array $data, int $user_id, int $ttl, bool $may_evict = true ): bool { return $this->native->set( $room, $client_id, $data, $user_id, $ttl, $may_evict ); }
+	public function exchange( string $room, string $client_id, array $data, int $user_id, int $ttl, ?float $written_at = null, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', bool $may_evict = true ): array|false { return $this->native->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix, $may_evict ); }
 	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false { return $this->native->leave( $room, $client_id, $max_age, $client_prefix, $limit, $count_prefix ); }
 	public function entry( string $room, string $client_id ): ?array { return $this->native->entry( $room, $client_id ); }
 	public function get_room( string $room, ?int $max_age, ?int $limit = null, string $client_prefix = '' ): array { return $this->native->get_room( $room, $max_age, $limit, $client_prefix ); }
@@ -168,7 +168,7 @@ final class WPP_Bench_Prefix_Read implements WPP_Backend {
 	public function remove( string $room, string $client_id ): bool { return $this->native->remove( $room, $client_id ); }
 	public function remove_user( int $user_id ): int { return $this->native->remove_user( $user_id ); }
 	public function user_entries( int $user_id, int $max_age ): array { return $this->native->user_entries( $user_id, $max_age ); }
-	public function rooms( int $max_age ): array { return $this->native->rooms( $max_age ); }
+	public function rooms( int $max_age, string $prefix = '', array $except = array() ): array { return $this->native->rooms( $max_age, $prefix, $except ); }
 	public function gc(): int { return $this->native->gc(); }
 	public function get_rooms( array $rooms, int $max_age, string $client_prefix = '' ): array { return $this->native->get_rooms( $rooms, $max_age, $client_prefix ); }
 	public function stats(): array { return $this->native->stats(); }
