@@ -346,8 +346,8 @@ function wpp_lane_heartbeat( $response, $data ) {
 		$kept = array_values( array_filter( $rooms, 'wpp_rooms_can_access' ) );
 		if ( $kept !== $rooms ) {
 			wpp_lane_revoke_here( get_current_user_id() );
-			$rooms          = $kept;
-			$answer['sig']  = wp_create_nonce( wpp_lane_nonce_action( $rooms ) );
+			$rooms           = $kept;
+			$answer['sig']   = wp_create_nonce( wpp_lane_nonce_action( $rooms ) );
 			$answer['rooms'] = $rooms;
 		}
 	}
@@ -409,12 +409,11 @@ function wpp_lane_sessions_changed( $check, $user_id, $meta_key, $meta_value = n
  * @param int $user_id User.
  */
 function wpp_lane_revoke( int $user_id ): void {
-	$backend = wpp_backend();
-	if ( ! $backend instanceof WPP_Native_Backend ) {
+	if ( ! wpp_backend() instanceof WPP_Native_Backend ) {
 		return;
 	}
 	if ( ! is_multisite() ) {
-		$backend->live_revoke( $user_id );
+		wpp_lane_revoke_here( $user_id );
 		return;
 	}
 	$blogs = array_keys( get_blogs_of_user( $user_id ) );
@@ -422,7 +421,7 @@ function wpp_lane_revoke( int $user_id ): void {
 	$blogs[] = get_current_blog_id();
 	foreach ( array_unique( array_map( 'intval', $blogs ) ) as $blog_id ) {
 		switch_to_blog( $blog_id );
-		$backend->live_revoke( $user_id );
+		wpp_lane_revoke_here( $user_id );
 		restore_current_blog();
 	}
 }
