@@ -197,6 +197,28 @@ test( 'client script: hidden tabs, unchanged rooms, fragments, escaping (as admi
 		assert.equal( result.updated, 'e2e:e2e-surface' );
 	} );
 
+	await t.test( 'a room a script follows that moved just before a heartbeat is read again, not taken as seen', async () => {
+		const result = await page.evaluate( () => {
+			const presence = window.wppPresence;
+			const room = 'postType/post:987654';
+			const reread = [];
+			window.wp.hooks.addAction( 'wpp.presence.roomsChanged', 'e2e', ( rooms ) => reread.push( ...rooms ) );
+			presence.follow( room );
+			// The heartbeat answers the versions it read; it does not carry what the script reads.
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-live': { versions: { [ room ]: '5' } } } );
+			const first = reread.slice();
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-live': { versions: { [ room ]: '5' } } } );
+			const same = reread.slice();
+			window.wp.hooks.doAction( 'heartbeat.tick', { 'presence-live': { versions: { [ room ]: '6' } } } );
+			window.wp.hooks.removeAction( 'wpp.presence.roomsChanged', 'e2e' );
+			return { lane: !! presence.live, first, same, moved: reread.slice() };
+		} );
+		assert.ok( result.lane, 'the admin page has the live lane' );
+		assert.deepEqual( result.first, [], 'a first version is a baseline' );
+		assert.deepEqual( result.same, [], 'an unchanged version asks for nothing' );
+		assert.deepEqual( result.moved, [ 'postType/post:987654' ], 'a moved version is read again' );
+	} );
+
 	await t.test( 'leaving the page tells the server at once; a page back from the back/forward cache pings again', async () => {
 		const isLeave = ( url ) => decodeURIComponent( url ).includes( '/wp-presence/v1/leave' );
 		const left = new Promise( ( resolve ) => {
@@ -216,9 +238,12 @@ test( 'client script: hidden tabs, unchanged rooms, fragments, escaping (as admi
 		assert.deepEqual( leave.body, { tab } );
 		await page.unroute( isLeave );
 
-		const pinged = page.waitForRequest( ( request ) => request.url().includes( 'admin-ajax.php' ) && String( request.postData() ).includes( 'presence-ping' ), { timeout: 10000 } );
+		// The page takes the lead again asynchronously: its very first heartbeat already pings.
+		const first = page.waitForRequest( ( request ) => request.url().includes( 'admin-ajax.php' ) && String( request.postData() ).includes( 'action=heartbeat' ), { timeout: 10000 } );
 		await page.evaluate( () => window.dispatchEvent( new PageTransitionEvent( 'pageshow', { persisted: true } ) ) );
-		assert.match( decodeURIComponent( ( await pinged ).postData() ), new RegExp( `\\[tab\\]=${ tab }` ) );
+		const sent = decodeURIComponent( ( await first ).postData() );
+		assert.match( sent, /\[presence-ping\]/, 'the first heartbeat back pings' );
+		assert.match( sent, new RegExp( `\\[tab\\]=${ tab }` ) );
 	} );
 
 	await t.test( 'names other users wrote are announced as text, never parsed as HTML', async () => {

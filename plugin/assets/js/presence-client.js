@@ -349,8 +349,13 @@
 		return tabs.isLeader();
 	}
 
+	// A page back from the back/forward cache, shown: it takes the lead again (presence-tabs.js),
+	// asynchronously; its first heartbeat already pings rather than wait for the lock.
+	let restoring = false;
+
 	function onRole( role, tookOver ) {
 		presence.role = role;
+		restoring = false;
 		applyInterval();
 		if ( role === 'leader' && tookOver ) {
 			refresh( 'leader' ); // The user's place is this page's now; catch up at once.
@@ -621,7 +626,8 @@
 	hooks.addAction( 'heartbeat.send', NS, function ( data ) {
 		const shown = ! document.hidden;
 		const pings =
-			( tabs.role() === 'solo' && shown ) || tabs.role() === 'leader';
+			( ( tabs.role() === 'solo' || restoring ) && shown ) ||
+			tabs.role() === 'leader';
 		if ( pings ) {
 			// No title: what others read about a post comes from the server's copy of it.
 			const ping = {
@@ -725,18 +731,29 @@
 				renewToken = false;
 			}
 			lane.heartbeat( answer );
-			if ( answer.versions ) {
-				Object.keys( answer.versions ).forEach( function ( room ) {
-					lane.versions[ room ] = String( answer.versions[ room ] );
-				} );
-			}
 			// Rooms a script follows from now on: what changed before this answer set their
 			// versions is read once more.
-			const added = lane.rooms.filter( function ( room ) {
+			const reread = lane.rooms.filter( function ( room ) {
 				return before.indexOf( room ) === -1;
 			} );
-			if ( added.length ) {
-				hooks.doAction( 'wpp.presence.roomsChanged', added );
+			if ( answer.versions ) {
+				Object.keys( answer.versions ).forEach( function ( room ) {
+					const version = String( answer.versions[ room ] );
+					// This answer carries the page's own rooms, not what scripts read: a room of
+					// theirs that moved since the last poll is read again, or the move is lost.
+					if (
+						extraRooms.indexOf( room ) !== -1 &&
+						lane.versions[ room ] !== undefined &&
+						lane.versions[ room ] !== version &&
+						reread.indexOf( room ) === -1
+					) {
+						reread.push( room );
+					}
+					lane.versions[ room ] = version;
+				} );
+			}
+			if ( reread.length ) {
+				hooks.doAction( 'wpp.presence.roomsChanged', reread );
 			}
 		}
 
@@ -849,7 +866,12 @@
 	window.addEventListener( 'pageshow', function ( event ) {
 		loggingOut = false;
 		if ( event.persisted ) {
-			refresh( 'restored' ); // Back from the back/forward cache: everything held may be old.
+			// Back from the back/forward cache: everything held may be old. Asked once every
+			// handler of this event has run, the heartbeat's own resume among them.
+			restoring = ! document.hidden;
+			window.setTimeout( function () {
+				refresh( 'restored' );
+			}, 0 );
 		}
 	} );
 
