@@ -117,6 +117,16 @@ impl RedisStore {
         }
     }
 
+    /// A poll that always runs the script (what every poll did before the reads): for the
+    /// measurement that compares both.
+    #[cfg(feature = "testing")]
+    pub fn testing_poll_by_script(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
+        match self.verify(token, session, None)? {
+            Ok(claims) => self.poll_script(&claims),
+            Err(why) => Ok(PollAnswer::refused(why)),
+        }
+    }
+
     /// The poll as plain reads in one transaction (one round trip, nothing written): the time,
     /// the revocation, and per room whether it has entries, the earliest expiry and the version.
     /// `None` when an entry of a room has expired and was not removed yet: removing it gives the
