@@ -9,6 +9,10 @@
 //! may have been created anew (a Redis restarted without persistence) by another process. A poll
 //! only ever reads the secret: a Redis where no token was ever issued refuses every token and
 //! writes nothing.
+//!
+//! A poll reads (MULTI/EXEC of plain commands, no script): the server's time, the revocation,
+//! and per room what `version.lua` looks at. It runs `poll.lua`, which writes, only when a room
+//! holds an entry whose expiry has come and that was not removed yet.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
