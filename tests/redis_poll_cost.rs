@@ -49,7 +49,7 @@ fn reads_against_the_poll_script() {
     let mut probe = server.connection();
     // The server's clock decides, as in production: the reads ask for TIME.
     let store = Plain(presence::store::RedisStore::new(redis_config(server.url(), "presence:"), None));
-    for rooms in [1, 2, 4] {
+    for rooms in [1, 2, 4, 21] {
         let names: Vec<String> = (0..rooms).map(|i| format!("site/{rooms}/room{i}")).collect();
         for name in &names {
             for k in 0..20 {

@@ -146,11 +146,16 @@ impl RedisStore {
             p.cmd("TIME");
         }
         p.cmd("GET").arg(self.keys.live_revoked(claims.scope(), claims.user_id));
+        let mut key = String::new();
         for room in rooms {
-            let [e, _, x, m] = self.keys.room(room);
-            p.cmd("EXISTS").arg(e);
-            p.cmd("ZRANGE").arg(x).arg(0).arg(0).arg("WITHSCORES");
-            p.cmd("HGET").arg(m).arg("v");
+            self.keys.room_base(room, &mut key);
+            let base = key.len();
+            key.push_str(":e");
+            p.cmd("EXISTS").arg(&key);
+            key.replace_range(base.., ":x");
+            p.cmd("ZRANGE").arg(&key).arg(0).arg(0).arg("WITHSCORES");
+            key.replace_range(base.., ":m");
+            p.cmd("HGET").arg(&key).arg("v");
         }
         let reply: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
         let answer = read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
@@ -213,8 +218,12 @@ fn read_answer(claims: &Claims, now_arg: u64, reply: &[Value]) -> Option<Option<
         let [exists, earliest, version] = room else { return None };
         // X holds the entries scored by their expiry: the first is the one expire() removes
         // first, at or after its score.
-        let earliest: Vec<(Vec<u8>, f64)> = from_redis_value_ref(earliest).ok()?;
-        if earliest.first().is_some_and(|(_, at)| *at <= now as f64) {
+        let earliest: Option<f64> = match earliest {
+            Value::Array(pair) if pair.is_empty() => None,
+            Value::Array(pair) => Some(from_redis_value_ref(pair.get(1)?).ok()?),
+            _ => return None,
+        };
+        if earliest.is_some_and(|at| at <= now as f64) {
             return Some(None);
         }
         // As version.lua answers with nothing to remove: 0 for an empty room.
