@@ -158,11 +158,10 @@ impl RedisStore {
             p.cmd("HGET").arg(&key).arg("v");
         }
         let reply: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
-        let answer = read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
+        read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
             server: self.server().to_string(),
             message: "the live lane's reads answered in an unknown shape".into(),
-        })?;
-        Ok(answer)
+        })
     }
 
     /// The poll as one script, which removes the expired entries of its rooms first (as every
