@@ -141,3 +141,41 @@ fn a_replaced_segment_refuses_the_tokens_of_the_file_it_replaced() {
     let fresh = s.live_token("install/1", 7, &["room"], 600, "").unwrap();
     assert_eq!(s.live_poll(&fresh, "", None).unwrap().status, 200);
 }
+
+/// On shared memory a poll reads a room's version without walking its entries while its expiry
+/// floor says none can have expired: a room of many entries costs a poll no more than a small
+/// one, and the poll writes nothing to it. Once an entry is due, the walk removes it and the
+/// version the poll answers moves, as a read then would see it.
+#[test]
+fn a_poll_walks_a_room_only_once_an_entry_may_have_expired() {
+    use presence::store::ShmStore;
+    let (s, clock) = store("live-walk", 1 << 22);
+    for i in 0..500 {
+        s.upsert("big", &format!("c{i}"), &state(&[]), i + 1, 100).unwrap();
+    }
+    s.upsert("big", "short", &state(&[]), 999, 10).unwrap();
+    let token = s.live_token("install/1", 7, &["big"], 600, "").unwrap();
+    let v = s.room_version("big").unwrap();
+    let poll = || {
+        let before = ShmStore::testing_walk_steps();
+        let answer = s.live_poll(&token, "", None).unwrap();
+        assert_eq!(answer.status, 200);
+        (answer.body, ShmStore::testing_walk_steps() - before)
+    };
+    clock.advance_secs(9);
+    assert_eq!(
+        poll(),
+        (format!(r#"{{"v":[{v}],"t":{}}}"#, (T0 + 9_000_000) / 1000), 0),
+        "nothing due: no entry visited"
+    );
+    clock.advance_secs(1);
+    let (body, walked) = poll();
+    assert!(walked >= 500, "an entry is due: the room is walked ({walked} entries)");
+    let moved = s.room_version("big").unwrap();
+    assert!(moved > v);
+    assert_eq!(body, format!(r#"{{"v":[{moved}],"t":{}}}"#, (T0 + 10_000_000) / 1000));
+    assert_eq!(s.room_count("big", None).unwrap(), 500);
+    // The walk set the floor to the earliest expiry left: the next polls walk nothing again.
+    clock.advance_secs(50);
+    assert_eq!(poll().1, 0);
+}

@@ -446,3 +446,103 @@ fn a_poll_reads_the_live_secret_and_never_creates_it() {
     assert_eq!(fresh.live_poll(&token, "", None).unwrap().status, 200);
     assert_eq!(fresh.round_trips() - before, 3, "then one round trip per poll");
 }
+
+/// Writes the server made so far (`INFO persistence`: changes since the last save, which a
+/// server without saves never resets) and script calls it ran (`INFO commandstats`).
+fn writes_and_scripts(c: &mut redis::Connection) -> (u64, u64) {
+    let info: String = redis::cmd("INFO").arg("persistence").query(c).unwrap();
+    let writes =
+        info.lines().find_map(|l| l.strip_prefix("rdb_changes_since_last_save:")).unwrap().trim().parse().unwrap();
+    let stats: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
+    let scripts = stats
+        .lines()
+        .filter(|l| l.starts_with("cmdstat_evalsha:") || l.starts_with("cmdstat_eval:"))
+        .filter_map(|l| l.split([':', ',']).find_map(|p| p.strip_prefix("calls=")?.parse::<u64>().ok()))
+        .sum();
+    (writes, scripts)
+}
+
+#[test]
+fn a_poll_with_nothing_expired_reads_without_a_script_and_writes_nothing() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 1000);
+    let mut c = server.connection();
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 100).unwrap();
+    // "gone" holds only a version: its last entry left (read as 0, as room_version() reads it).
+    s.upsert("gone", "a", &state(&[]), 1, 60).unwrap();
+    assert!(s.remove("gone", "a").unwrap());
+    let token = s.live_token("install/1", 7, &["r", "empty", "gone"], 600, "sess").unwrap();
+    let v = s.room_version("r").unwrap();
+    clock.advance_secs(59);
+    let before = (writes_and_scripts(&mut c), s.round_trips());
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    assert_eq!(answer.body, format!(r#"{{"v":[{v},0,0],"t":{}}}"#, (T0 + 59_000_000) / 1000));
+    assert_eq!(
+        (writes_and_scripts(&mut c), s.round_trips()),
+        (before.0, before.1 + 1),
+        "one read, no write, no script"
+    );
+    // A revocation, and a token past its time, are refused by the reads too.
+    s.live_revoke("install/1", 7).unwrap();
+    let before = writes_and_scripts(&mut c);
+    assert_eq!(s.live_poll(&token, "sess", None).unwrap().body, r#"{"code":"token_revoked"}"#);
+    clock.advance_secs(600);
+    assert_eq!(s.live_poll(&token, "sess", None).unwrap().body, r#"{"code":"token_expired"}"#);
+    assert_eq!(writes_and_scripts(&mut c), before, "a refused poll wrote nothing");
+}
+
+#[test]
+fn an_entry_expired_but_not_removed_yet_changes_the_version_the_poll_answers() {
+    let server = RedisServer::start();
+    let (s, clock) = store_on(&server, 1000);
+    let mut c = server.connection();
+    s.upsert("r", "short", &state(&[]), 1, 10).unwrap();
+    s.upsert("r", "long", &state(&[]), 2, 100).unwrap();
+    s.upsert("alone", "short", &state(&[]), 1, 10).unwrap();
+    let token = s.live_token("install/1", 7, &["r", "alone"], 600, "sess").unwrap();
+    let v = s.room_version("r").unwrap();
+    clock.advance_secs(9);
+    let before = writes_and_scripts(&mut c);
+    let va = s.room_version("alone").unwrap();
+    assert_eq!(
+        s.live_poll(&token, "sess", None).unwrap().body,
+        format!(r#"{{"v":[{v},{va}],"t":{}}}"#, (T0 + 9_000_000) / 1000)
+    );
+    assert_eq!(writes_and_scripts(&mut c).0, before.0);
+    // At the expiry itself, as a read then would see it: "short" leaves both rooms.
+    clock.advance_secs(1);
+    let (writes, scripts) = writes_and_scripts(&mut c);
+    let rt = s.round_trips();
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    assert_eq!(s.round_trips() - rt, 2, "the reads, then the script that removes what expired");
+    let (writes_after, scripts_after) = writes_and_scripts(&mut c);
+    assert!(writes_after > writes, "the expired entries were removed");
+    assert_eq!(scripts_after, scripts + 1);
+    let now = s.room_version("r").unwrap();
+    assert!(now > v, "the room has a new version");
+    assert_eq!(answer.body, format!(r#"{{"v":[{now},0],"t":{}}}"#, (T0 + 10_000_000) / 1000));
+    assert_eq!(s.room("r", None, None).unwrap().len(), 1);
+    // Removed once: the next poll reads again, and the version holds.
+    let before = writes_and_scripts(&mut c);
+    assert_eq!(s.live_poll(&token, "sess", None).unwrap().body, answer.body);
+    assert_eq!(writes_and_scripts(&mut c), before);
+}
+
+#[test]
+fn a_poll_on_the_servers_clock_reads_its_time() {
+    let server = RedisServer::start();
+    let s = Plain(RedisStore::new(redis_config(server.url(), "p:"), None));
+    let mut c = server.connection();
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    let token = s.live_token("install/1", 7, &["r"], 600, "sess").unwrap();
+    let v = s.room_version("r").unwrap();
+    let before = writes_and_scripts(&mut c);
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    assert_eq!(writes_and_scripts(&mut c), before);
+    let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
+    let server_ms = (secs * 1_000_000 + micros) / 1000;
+    let t: u64 = answer.body.rsplit_once(r#""t":"#).unwrap().1.trim_end_matches('}').parse().unwrap();
+    assert_eq!(answer.body, format!(r#"{{"v":[{v}],"t":{t}}}"#));
+    assert!(t <= server_ms && server_ms - t < 60_000, "the server's time: {t} against {server_ms}");
+}

@@ -9,9 +9,15 @@
 //! may have been created anew (a Redis restarted without persistence) by another process. A poll
 //! only ever reads the secret: a Redis where no token was ever issued refuses every token and
 //! writes nothing.
+//!
+//! A poll reads (MULTI/EXEC of plain commands, no script): the server's time, the revocation,
+//! and per room what `version.lua` looks at. It runs `poll.lua`, which writes, only when a room
+//! holds an entry whose expiry has come and that was not removed yet.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use redis::{from_redis_value_ref, Connection, Pipeline, Value};
 
 use super::{scripts, RedisStore};
 use crate::store::error::{Result, StoreError};
@@ -109,6 +115,58 @@ impl RedisStore {
             Ok(c) => c,
             Err(why) => return Ok(PollAnswer::refused(why)),
         };
+        match self.poll_read(&claims)? {
+            Some(answer) => Ok(answer),
+            None => self.poll_script(&claims),
+        }
+    }
+
+    /// A poll that always runs the script (what every poll did before the reads): for the
+    /// measurement that compares both.
+    #[cfg(feature = "testing")]
+    pub fn testing_poll_by_script(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
+        match self.verify(token, session, None)? {
+            Ok(claims) => self.poll_script(&claims),
+            Err(why) => Ok(PollAnswer::refused(why)),
+        }
+    }
+
+    /// The poll as plain reads in one transaction (one round trip, nothing written): the time,
+    /// the revocation, and per room whether it has entries, the earliest expiry and the version.
+    /// `None` when an entry of a room has expired and was not removed yet: removing it gives the
+    /// room a new version, which only the script writes.
+    fn poll_read(&self, claims: &Claims) -> Result<Option<PollAnswer>> {
+        let now_arg = self.now_arg();
+        let rooms = claims.rooms();
+        let mut p = Pipeline::with_capacity(2 + 3 * rooms.len());
+        // MULTI/EXEC: the rooms and the revocation are read at one moment, as the script reads
+        // them; the server's commands cost it far less than a script call.
+        p.atomic();
+        if now_arg == 0 {
+            p.cmd("TIME");
+        }
+        p.cmd("GET").arg(self.keys.live_revoked(claims.scope(), claims.user_id));
+        let mut key = String::new();
+        for room in rooms {
+            self.keys.room_base(room, &mut key);
+            let base = key.len();
+            key.push_str(":e");
+            p.cmd("EXISTS").arg(&key);
+            key.replace_range(base.., ":x");
+            p.cmd("ZRANGE").arg(&key).arg(0).arg(0).arg("WITHSCORES");
+            key.replace_range(base.., ":m");
+            p.cmd("HGET").arg(&key).arg("v");
+        }
+        let reply: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
+        read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
+            server: self.server().to_string(),
+            message: "the live lane's reads answered in an unknown shape".into(),
+        })
+    }
+
+    /// The poll as one script, which removes the expired entries of its rooms first (as every
+    /// read does) and answers their versions after (one round trip).
+    fn poll_script(&self, claims: &Claims) -> Result<PollAnswer> {
         let mut inv = scripts::POLL.prepare_invoke();
         for room in claims.rooms() {
             for k in self.keys.room(room) {
@@ -130,4 +188,47 @@ impl RedisStore {
             }
         })
     }
+}
+
+/// What [`RedisStore::poll_read`]'s replies answer: `Some(None)` when a room has an expired
+/// entry left to remove; `None` for replies of another shape.
+fn read_answer(claims: &Claims, now_arg: u64, reply: &[Value]) -> Option<Option<PollAnswer>> {
+    let (now, rest) = match reply {
+        [time, rest @ ..] if now_arg == 0 => {
+            let (secs, micros): (u64, u64) = from_redis_value_ref(time).ok()?;
+            (secs.checked_mul(1_000_000)?.checked_add(micros)?, rest)
+        }
+        rest => (now_arg, rest),
+    };
+    let [revoked, rooms @ ..] = rest else { return None };
+    // Refused as the script refuses: expired (or issued after now), then revoked.
+    if let Err(why) = claims.check_time(now) {
+        return Some(Some(PollAnswer::refused(why)));
+    }
+    let not_before: Option<u64> = from_redis_value_ref(revoked).ok()?;
+    if let Err(why) = claims.check_revocation(not_before.unwrap_or(0)) {
+        return Some(Some(PollAnswer::refused(why)));
+    }
+    if rooms.len() != 3 * claims.rooms().len() {
+        return None;
+    }
+    let mut versions = [0u64; live::MAX_ROOMS];
+    for (room, v) in rooms.chunks_exact(3).zip(versions.iter_mut()) {
+        let [exists, earliest, version] = room else { return None };
+        // X holds the entries scored by their expiry: the first is the one expire() removes
+        // first, at or after its score.
+        let earliest: Option<f64> = match earliest {
+            Value::Array(pair) if pair.is_empty() => None,
+            Value::Array(pair) => Some(from_redis_value_ref(pair.get(1)?).ok()?),
+            _ => return None,
+        };
+        if earliest.is_some_and(|at| at <= now as f64) {
+            return Some(None);
+        }
+        // As version.lua answers with nothing to remove: 0 for an empty room.
+        let exists: bool = from_redis_value_ref(exists).ok()?;
+        let version: Option<u64> = from_redis_value_ref(version).ok()?;
+        *v = if exists { version.unwrap_or(0) } else { 0 };
+    }
+    Some(Some(PollAnswer::versions(&versions[..claims.rooms().len()], now)))
 }

@@ -13,7 +13,9 @@
 //!   pipeline), and its reply carries the room's version, which answers a `room_version()` of the
 //!   same room that follows at once without asking again; a read, count, entry, version, remove
 //!   or leave is one; the cross-room operations are two. The live lane (`live.rs`): a token or a
-//!   revocation is one, a poll one (two the first time a process needs the secret).
+//!   revocation is one, a poll one (plain reads; two when an entry of its rooms expired and was not
+//!   removed yet, which the poll script then removes; one more the first time a process needs the
+//!   secret).
 //!
 //! `backend.rs` implements the [`crate::store::PresenceStore`] trait with the helpers below.
 

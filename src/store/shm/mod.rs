@@ -325,4 +325,11 @@ impl ShmStore {
     pub fn testing_chain_steps() -> u64 {
         table::testing_chain_steps()
     }
+
+    /// Entries visited by walks of a room on this thread so far: what a read that walks a room
+    /// costs, for tests that check which reads walk one.
+    #[cfg(feature = "testing")]
+    pub fn testing_walk_steps() -> u64 {
+        table::testing_walk_steps()
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::hash;
 use super::layout::*;
-use super::table::{Locked, Reason};
+use super::table::{self, Locked, Reason};
 use crate::store::api::{Read, RoomSummary};
 use crate::store::entries::EntryList;
 use crate::store::error::Corrupt;
@@ -78,6 +78,7 @@ impl Locked<'_> {
                 self.seg.set_room(ri, &r)?;
                 return Ok(true);
             }
+            table::count_walk_step();
             let mut e = self.seg.entry(i)?;
             if e.used != USED || e.room != ri {
                 return Err(Corrupt);
@@ -186,12 +187,12 @@ impl Locked<'_> {
 
     /// The room's version after expired entries are removed (0 for a room with no entries).
     pub(crate) fn room_version(&mut self, room: &[u8], room_hash: u64, now_us: u64) -> Result<u64, Corrupt> {
-        let Some(ri) = self.find_room(room, room_hash)? else {
+        // Walked (and written) only once its expiry floor says an entry may have expired: a
+        // version read of a room where nothing expired touches none of its entries, whatever
+        // their number, and writes nothing.
+        let Some(ri) = self.live_room(room, room_hash, now_us)? else {
             return Ok(0);
         };
-        if !self.walk_room(ri, now_us, |_, _, _| Ok(false))? {
-            return Ok(0);
-        }
         let version = self.seg.room(ri)?.version;
         // Handed out by the version clock, so never above it (nor 0): anything else is damage.
         if version == 0 || version > self.c.version_clock {

@@ -324,3 +324,20 @@ fn count_chain_step() {
 pub(crate) fn testing_chain_steps() -> u64 {
     CHAIN_STEPS.with(std::cell::Cell::get)
 }
+
+#[cfg(feature = "testing")]
+thread_local! {
+    /// Entries visited by walks of a room on this thread (test builds).
+    static WALK_STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+pub(crate) fn count_walk_step() {
+    #[cfg(feature = "testing")]
+    WALK_STEPS.with(|c| c.set(c.get() + 1));
+}
+
+/// Entries visited by walks of a room on this thread so far (test builds).
+#[cfg(feature = "testing")]
+pub(crate) fn testing_walk_steps() -> u64 {
+    WALK_STEPS.with(std::cell::Cell::get)
+}

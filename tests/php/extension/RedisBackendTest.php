@@ -127,6 +127,25 @@ final class RedisBackendTest extends PresenceTestCase
 		self::assertCount(100, array_filter($read));
 	}
 
+	public function testALivePollWithNothingExpiredIsOneRoundTripOfReadsWithoutAScript(): void
+	{
+		presence_upsert('site/1/admin/online', 'me', ['screen' => 'dashboard'], 1, 60);
+		$token = presence_live_token('install/1', 1, ['site/1/admin/online', 'site/1/post:5'], 60, 'sess');
+		$version = presence_room_version('site/1/admin/online');
+		presence_live_poll($token, 'sess'); // the secret, read once by a process, is read by now
+		$server = new RedisInfo((string) ini_get('presence.backend'));
+		$answer = null;
+		$seen = $server->measure(static function () use ($token, &$answer): void {
+			$answer = presence_live_poll($token, 'sess');
+		});
+		self::assertSame(200, $answer[0]);
+		self::assertSame([(string) $version, '0'], array_map('strval', json_decode($answer[1], true, 512, JSON_BIGINT_AS_STRING)['v']));
+		self::assertSame(1, $seen['replies'], 'replies the server wrote: ' . json_encode($seen));
+		$commands = array_keys($seen['commands']);
+		sort($commands);
+		self::assertSame(['exec', 'exists', 'get', 'hget', 'multi', 'time', 'zrange'], $commands, 'reads only, no script: ' . json_encode($seen));
+	}
+
 	public function testRedisDownWarnsOncePerRequestAndEveryCallAnswersItsEmptyValueAtOnce(): void
 	{
 		$server = new RedisServer();
