@@ -1,7 +1,7 @@
 //! Measurement, not a check (ignored by default): what a live-lane poll costs a Redis server
 //! and the polling process, done the two ways — plain reads in one MULTI/EXEC (what a poll does
 //! when nothing expired) against the poll script (what every poll did before) — alternating
-//! round by round, on a redis-server of its own, with 1, 2 and 4 rooms of 20 entries a token:
+//! round by round, on a redis-server of its own, with 1, 2, 4 and 21 rooms of 20 entries a token:
 //!
 //!     cargo test --release --no-default-features --features testing --test redis_poll_cost -- --ignored --nocapture
 //!

@@ -546,3 +546,26 @@ fn a_poll_on_the_servers_clock_reads_its_time() {
     assert_eq!(answer.body, format!(r#"{{"v":[{v}],"t":{t}}}"#));
     assert!(t <= server_ms && server_ms - t < 60_000, "the server's time: {t} against {server_ms}");
 }
+
+#[test]
+fn a_poll_over_resp3_reads_the_earliest_expiry_as_over_resp2() {
+    let server = RedisServer::start();
+    let clock = Arc::new(ManualClock::new(T0));
+    let resp3 = format!("{}/?protocol=resp3", server.url());
+    let s = Plain(RedisStore::new(redis_config(resp3, "p:"), Some(clock.clone())));
+    s.upsert("r", "short", &state(&[]), 1, 10).unwrap();
+    s.upsert("r", "long", &state(&[]), 2, 100).unwrap();
+    let token = s.live_token("install/1", 7, &["r", "empty"], 600, "sess").unwrap();
+    let v = s.room_version("r").unwrap();
+    clock.advance_secs(9);
+    assert_eq!(
+        s.live_poll(&token, "sess", None).unwrap().body,
+        format!(r#"{{"v":[{v},0],"t":{}}}"#, (T0 + 9_000_000) / 1000)
+    );
+    // RESP3 nests each member with its score: the expiry is still read, and acted on.
+    clock.advance_secs(1);
+    let answer = s.live_poll(&token, "sess", None).unwrap();
+    let now = s.room_version("r").unwrap();
+    assert!(now > v, "the expired entry left the room");
+    assert_eq!(answer.body, format!(r#"{{"v":[{now},0],"t":{}}}"#, (T0 + 10_000_000) / 1000));
+}

@@ -216,10 +216,16 @@ fn read_answer(claims: &Claims, now_arg: u64, reply: &[Value]) -> Option<Option<
     for (room, v) in rooms.chunks_exact(3).zip(versions.iter_mut()) {
         let [exists, earliest, version] = room else { return None };
         // X holds the entries scored by their expiry: the first is the one expire() removes
-        // first, at or after its score.
+        // first, at or after its score. RESP2 answers [member, score]; RESP3 [[member, score]].
         let earliest: Option<f64> = match earliest {
             Value::Array(pair) if pair.is_empty() => None,
-            Value::Array(pair) => Some(from_redis_value_ref(pair.get(1)?).ok()?),
+            Value::Array(pair) => {
+                let score = match pair.first()? {
+                    Value::Array(inner) => inner.get(1)?,
+                    _ => pair.get(1)?,
+                };
+                Some(from_redis_value_ref(score).ok()?)
+            }
             _ => return None,
         };
         if earliest.is_some_and(|at| at <= now as f64) {
