@@ -125,17 +125,8 @@ test( 'client script: hidden tabs, unchanged rooms, fragments, escaping (as admi
 
 	await t.test( 'a room whose version the page holds comes back unchanged, with no markup', async () => {
 		await admin.tick();
-		const result = await page.evaluate( () => new Promise( ( resolve ) => {
-			const $ = window.jQuery;
-			let sent = null;
-			$( document ).one( 'heartbeat-send.wppE2E', ( e, data ) => {
-				sent = data;
-			} );
-			$( document ).one( 'heartbeat-tick.wppE2E', ( e, data ) => {
-				resolve( { ping: sent[ 'presence-ping' ], asks: sent[ 'presence-fragments' ], online: data[ 'presence-online' ], fragments: data[ 'presence-fragments' ] || null } );
-			} );
-			window.wp.heartbeat.connectNow();
-		} ) );
+		const { sent, answer } = await admin.sendAndAnswer();
+		const result = { ping: sent[ 'presence-ping' ], asks: sent[ 'presence-fragments' ], online: answer[ 'presence-online' ], fragments: answer[ 'presence-fragments' ] || null };
 		assert.equal( typeof result.ping.versions.online, 'number', 'the ping carries the version held' );
 		assert.match( String( result.asks[ 'whos-online' ].v ), /^[0-9]+$/, 'each surface asks with the version it shows' );
 		assert.equal( result.online.unchanged, true );

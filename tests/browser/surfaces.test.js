@@ -163,19 +163,10 @@ test( 'a settings page saved by another administrator, the users list and Tools 
 
 		// Later ticks ask only about newer saves: the notice stays, and the server neither sends it
 		// again nor checks the screen again for it (for a term or a comment, a query each tick).
-		const next = await admin.page.evaluate( () => new Promise( ( resolve ) => {
-			const $ = window.jQuery;
-			let sent = null;
-			$( document ).one( 'heartbeat-send.wppE2E', ( event, data ) => {
-				sent = data; // The presence keys are added after this event, by wp.hooks' heartbeat.send.
-			} );
-			$( document ).one( 'heartbeat-tick.wppE2E', ( event, data ) => {
-				resolve( { sent: sent[ 'presence-screen' ], answered: data[ 'presence-stale' ] || null, shown: window.wppPresence.stale.saved_at } );
-			} );
-			window.wp.heartbeat.connectNow();
-		} ) );
-		assert.equal( next.sent.since, next.shown, 'the tick asks about saves after the one shown' );
-		assert.equal( next.answered, null );
+		const shown = await admin.page.evaluate( () => window.wppPresence.stale.saved_at );
+		const next = await admin.sendAndAnswer();
+		assert.equal( next.sent[ 'presence-screen' ].since, shown, 'the tick asks about saves after the one shown' );
+		assert.equal( next.answer[ 'presence-stale' ] || null, null, 'the save shown is not sent again' );
 		assert.match( await admin.staleNotice(), /Admin Two saved this page/ );
 		await admin2.tick();
 		assert.equal( await admin2.staleNotice(), '', 'the page served after the save is current' );

@@ -151,6 +151,39 @@ class Browser {
 	}
 
 	/**
+	 * Forces a heartbeat and returns what it sent and what answered it, paired by the request
+	 * itself: a heartbeat already in flight (one the live lane asked for) answers first, and is
+	 * not taken for this one. `sent` is the data object the presence keys were added to.
+	 */
+	async sendAndAnswer() {
+		return this.page.evaluate( ( timeout ) => new Promise( ( resolve, reject ) => {
+			const $ = window.jQuery;
+			let sent = null;
+			let xhr = null;
+			const timer = setTimeout( () => finish( null, new Error( 'no answer to the forced heartbeat within ' + timeout + ' ms' ) ), timeout );
+			function finish( value, error ) {
+				clearTimeout( timer );
+				$( document ).off( '.wppPair' );
+				return error ? reject( error ) : resolve( value );
+			}
+			$( document ).on( 'heartbeat-send.wppPair', ( event, data ) => {
+				sent = sent || data;
+			} );
+			$( document ).on( 'ajaxSend.wppPair', ( event, jqXHR, settings ) => {
+				if ( sent && ! xhr && String( settings.data ).includes( 'action=heartbeat' ) ) {
+					xhr = jqXHR;
+				}
+			} );
+			$( document ).on( 'heartbeat-tick.wppPair', ( event, data, status, jqXHR ) => {
+				if ( xhr && jqXHR === xhr ) {
+					finish( { sent, answer: data } );
+				}
+			} );
+			window.wp.heartbeat.connectNow();
+		} ), TICK_TIMEOUT_MS );
+	}
+
+	/**
 	 * Sends n heartbeats at once (what n open tabs would do) and returns each answer with the PID
 	 * of the worker that gave it.
 	 */
