@@ -112,6 +112,9 @@ class Browser {
 
 	async waitForPresence() {
 		await this.page.waitForFunction( () => window.wppPresence && window.wp && window.wp.heartbeat );
+		// wp-a11y comes with the surfaces' script, which may load after the client's: wait for it
+		// (a page without surfaces has none), or an early announcement is missed.
+		await this.page.waitForFunction( () => window.wp.a11y && window.wp.a11y.speak, null, { timeout: 5000 } ).catch( () => {} );
 		// Every announcement of the page, kept: a later one replaces the live region's text.
 		await this.page.evaluate( () => {
 			if ( window.wp.a11y && window.wp.a11y.speak && ! window.wppSpoken ) {
