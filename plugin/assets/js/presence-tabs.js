@@ -56,6 +56,9 @@
 		const others = {};
 		// Resolving it gives the lock back; set while this tab holds it.
 		let release = null;
+		// Which of this tab's requests holds the lock: a steal can take it from an older request
+		// of the same tab, granted a moment before, whose end must then change nothing.
+		let holding = null;
 		// Aborts this tab's place in the queue.
 		let queued = null;
 		let closing = false;
@@ -110,6 +113,7 @@
 				queued = null;
 			}
 			const controller = steal ? null : new window.AbortController();
+			const ticket = {};
 			queued = controller;
 			const held = locks.request(
 				name,
@@ -122,6 +126,7 @@
 						return undefined;
 					}
 					return new Promise( function ( resolve ) {
+						holding = ticket;
 						release = resolve;
 						setRole( 'leader', ! initial );
 					} );
@@ -129,14 +134,21 @@
 			);
 			held.then(
 				function () {
-					release = null;
+					if ( holding === ticket ) {
+						holding = null;
+						release = null;
+					}
 				},
 				function () {
-					// Taken over by another tab, or this place in line given up.
-					release = null;
 					if ( queued === controller ) {
 						queued = null;
 					}
+					if ( holding && holding !== ticket ) {
+						return; // This tab's newer request holds the lock (it took it from this one).
+					}
+					// Taken over by another tab, or this place in line given up.
+					holding = null;
+					release = null;
 					if ( role === 'leader' ) {
 						setRole( 'follower', false );
 					}
