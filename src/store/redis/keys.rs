@@ -50,20 +50,12 @@ impl Keys {
 
     /// The room's four keys, in the order every room script takes them: E, O, X, M.
     pub(super) fn room(&self, room: &str) -> [String; 4] {
-        let mut base = String::new();
-        self.room_base(room, &mut base);
+        let mut base = String::with_capacity(self.prefix.len() + room.len() + 4);
+        base.push_str(&self.prefix);
+        base.push('{');
+        tag(room, &mut base);
+        base.push('}');
         [format!("{base}:e"), format!("{base}:o"), format!("{base}:x"), format!("{base}:m")]
-    }
-
-    /// Replaces `out` with what the room's keys start with (`P{R}`): each key is it and a
-    /// suffix (`:e`, `:o`, `:x`, `:m`).
-    pub(super) fn room_base(&self, room: &str, out: &mut String) {
-        out.clear();
-        out.reserve(self.prefix.len() + room.len() + 4);
-        out.push_str(&self.prefix);
-        out.push('{');
-        tag(room, out);
-        out.push('}');
     }
 
     /// The index of rooms.

@@ -146,16 +146,11 @@ impl RedisStore {
             p.cmd("TIME");
         }
         p.cmd("GET").arg(self.keys.live_revoked(claims.scope(), claims.user_id));
-        let mut key = String::new();
         for room in rooms {
-            self.keys.room_base(room, &mut key);
-            let base = key.len();
-            key.push_str(":e");
-            p.cmd("EXISTS").arg(&key);
-            key.replace_range(base.., ":x");
-            p.cmd("ZRANGE").arg(&key).arg(0).arg(0).arg("WITHSCORES");
-            key.replace_range(base.., ":m");
-            p.cmd("HGET").arg(&key).arg("v");
+            let [e, _, x, m] = self.keys.room(room);
+            p.cmd("EXISTS").arg(e);
+            p.cmd("ZRANGE").arg(x).arg(0).arg(0).arg("WITHSCORES");
+            p.cmd("HGET").arg(m).arg("v");
         }
         let reply: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
         read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
