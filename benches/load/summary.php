@@ -139,30 +139,7 @@ $lane = array();
 $cost = array();
 foreach ( $by_round as $online => $variants ) {
 	foreach ( $variants as $variant => $scenarios ) {
-		if ( ! isset( $scenarios['live-poll'] ) ) {
-			continue;
-		}
-		$to_empty     = array();
-		$to_heartbeat = array();
-		foreach ( $scenarios['live-poll'] as $round => $poll ) {
-			if ( isset( $scenarios['empty-php'][ $round ] ) ) {
-				$to_empty[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['empty-php'][ $round ]['wrk']['rps'] );
-			}
-			if ( isset( $scenarios['dashboard-steady'][ $round ] ) ) {
-				$to_heartbeat[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['dashboard-steady'][ $round ]['wrk']['rps'] );
-			}
-		}
 		$row = static fn( string $scenario ) => current( array_filter( $rows, static fn( $r ) => $r['online'] === (int) $online && $r['variant'] === $variant && $r['scenario'] === $scenario ) ) ?: null;
-		$lane[] = array(
-			'online'          => (int) $online,
-			'variant'         => $variant,
-			'poll_rps'        => $row( 'live-poll' )['rps'] ?? null,
-			'empty_rps'       => $row( 'empty-php' )['rps'] ?? null,
-			'heartbeat_rps'   => $row( 'dashboard-steady' )['rps'] ?? null,
-			'poll_cpu_ms'     => $row( 'live-poll' )['cpu_ms'] ?? null,
-			'to_empty'        => $to_empty ? median( $to_empty ) : null,
-			'to_heartbeat'    => $to_heartbeat ? median( $to_heartbeat ) : null,
-		);
 		// The client before: a tick a minute of the same page. On the dashboard a full answer each
 		// (the version it held was more than 30 s old by then, so it asked for everything); in the
 		// editor the steady tick, the kind this harness measures there (a full one costs more).
@@ -181,6 +158,29 @@ foreach ( $by_round as $online => $variants ) {
 				);
 			}
 		}
+		if ( ! isset( $scenarios['live-poll'] ) ) {
+			continue;
+		}
+		$to_empty     = array();
+		$to_heartbeat = array();
+		foreach ( $scenarios['live-poll'] as $round => $poll ) {
+			if ( isset( $scenarios['empty-php'][ $round ] ) ) {
+				$to_empty[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['empty-php'][ $round ]['wrk']['rps'] );
+			}
+			if ( isset( $scenarios['dashboard-steady'][ $round ] ) ) {
+				$to_heartbeat[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['dashboard-steady'][ $round ]['wrk']['rps'] );
+			}
+		}
+		$lane[] = array(
+			'online'          => (int) $online,
+			'variant'         => $variant,
+			'poll_rps'        => $row( 'live-poll' )['rps'] ?? null,
+			'empty_rps'       => $row( 'empty-php' )['rps'] ?? null,
+			'heartbeat_rps'   => $row( 'dashboard-steady' )['rps'] ?? null,
+			'poll_cpu_ms'     => $row( 'live-poll' )['cpu_ms'] ?? null,
+			'to_empty'        => $to_empty ? median( $to_empty ) : null,
+			'to_heartbeat'    => $to_heartbeat ? median( $to_heartbeat ) : null,
+		);
 	}
 }
 if ( $lane ) {
