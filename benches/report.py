@@ -339,10 +339,14 @@ def entries_runs(load, entries):
     return [r for i, r in load_runs(load).items() if i in ids]
 
 
-def run_label(run, runs):
-    """A run's date, with the time it started when another of `runs` has the same date."""
+def run_label(load, run):
+    """A run's date, with the time it started when another run of the file has the same date
+    (the same label for it in every block)."""
+    runs = list(load_runs(load).values())
     if sum(r["date"] == run["date"] for r in runs) > 1 and "T" in run["run"]:
-        return f"{run['date']} {run['run'][11:16]} UTC"
+        # To the minute, or to the second where two runs started in the same minute.
+        same_minute = sum(r["run"][:16] == run["run"][:16] for r in runs) > 1
+        return f"{run['date']} {run['run'][11:19 if same_minute else 16]} UTC"
     return run["date"]
 
 
@@ -351,21 +355,23 @@ def run_dates(load, entries):
     runs = entries_runs(load, entries)
     if len(runs) <= 1:
         return f"the run of {runs[0]['date'] if runs else '?'}"
-    return "the runs of " + joined(run_label(r, runs) for r in runs)
+    return "the runs of " + joined(run_label(load, r) for r in runs)
 
 
 MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def run_marks(load, entries):
-    """A mark for the entries of each run but the one most entries come from (the table's other
-    rows), when they come from more than one run: run id -> mark ('' for that run)."""
-    runs = entries_runs(load, entries)
-    if len(runs) <= 1:
-        return {r["run"]: "" for r in runs}
-    count = {r["run"]: sum(run_of(load, e)["run"] == r["run"] for e in entries) for r in runs}
-    largest = max(runs, key=lambda r: count[r["run"]])["run"]
-    others = [r["run"] for r in runs if r["run"] != largest]
+    """A mark for the entries of each run, when these come from more than one: run id -> mark.
+    The same run has the same mark in every block; the run most of the file comes from has none
+    (the blocks' "other rows")."""
+    if len(entries_runs(load, entries)) <= 1:
+        return {}
+    runs = list(load_runs(load))
+    everything = load["rows"] + (load.get("lane") or []) + (load.get("cost") or [])
+    count = {r: sum(run_of(load, e)["run"] == r for e in everything) for r in runs}
+    largest = max(runs, key=lambda r: count[r])
+    others = [r for r in runs if r != largest]
     return {largest: "", **{run: MARKS[i % len(MARKS)] for i, run in enumerate(others)}}
 
 
@@ -425,7 +431,7 @@ def which_entries(entries, dims, everything):
     return "; ".join(product([e for e in entries if e["variant"] == v]) or v for v in values("variant", entries))
 
 
-def measured_line(load, entries, dims, single, settings, what):
+def measured_line(load, entries, dims, single, settings, what, note=""):
     """The "Measured …" line of a block: for one run, single(run); for entries of several runs,
     each run's date, which entries are its and its settings(run), so that no reader takes the
     block for one run."""
@@ -437,12 +443,12 @@ def measured_line(load, entries, dims, single, settings, what):
     marks = run_marks(load, entries)
     mine = {r["run"]: [e for e in entries if run_of(load, e)["run"] == r["run"]] for r in runs}
     out = [f"Measured by `benches/load/run` (run by `benches/figures`) in {len(runs)} runs merged into one "
-           f"file (`PRESENCE_LOAD_MERGE`); a ratio is only ever taken between {what} of one run:", ""]
+           f"file (`PRESENCE_LOAD_MERGE`); a ratio is only ever taken between {what} of one run{note}:", ""]
     for r in runs:
         which = (f"the {what} marked {marks[r['run']]}: {which_entries(mine[r['run']], dims, entries)}"
                  if marks[r["run"]] else f"the other {what}")
         quick = " (a quick run: its numbers mean nothing)" if r.get("quick") else ""
-        out.append(f"- {run_label(r, runs)}{quick}, {which}; {settings(r)}.")
+        out.append(f"- {run_label(load, r)}{quick}, {which}; {settings(r)}.")
     return "\n".join(out)
 
 
@@ -482,7 +488,8 @@ def load_text(load):
     parts = [
         measured_line(load, rows, ("variant", "scenario", "online"),
                       lambda m: f"Measured {m['date']} by `benches/load/run` (run by `benches/figures`): {settings(m)}.",
-                      settings, "rows"),
+                      settings, "rows", " (a row's × bare is to bare WordPress of its own run, which may not be the one "
+                      "shown beside it)"),
         "",
         "Requests per second (× bare WordPress, the ratio of each round's pair, median over rounds):",
         "",
@@ -503,7 +510,7 @@ def load_text(load):
     runs = entries_runs(load, rows)
     for run in runs:
         for skipped in run.get("skipped", []):
-            when = "this run" if len(runs) == 1 else f"the run of {run_label(run, runs)}"
+            when = "this run" if len(runs) == 1 else f"the run of {run_label(load, run)}"
             parts.append(f"Not measured in {when}: {skipped}.")
     return "\n".join(parts)
 
@@ -512,9 +519,11 @@ def load_goal_text(load):
     lo, hi = native_ratio_range(load, [200, 2000])
     if lo is None:
         return "The load results do not include 200 or 2 000 online."
-    verdict = "meets" if lo >= 0.97 else "does not meet"
+    runs = run_dates(load, native_ratio_rows(load, [200, 2000]))
+    one = runs.startswith("the run ")
+    verdict = ("meets" if one else "meet") if lo >= 0.97 else ("does not meet" if one else "do not meet")
     return (f"At 200 and 2 000 online the plugin on the extension answers at {lo:.2f}–{hi:.2f}× bare WordPress's "
-            f"rate: {run_dates(load, native_ratio_rows(load, [200, 2000]))} (`benches/load/run`) {verdict} the goal of ≥ 0.97× in every "
+            f"rate: {runs} (`benches/load/run`) {verdict} the goal of ≥ 0.97× in every "
             "kind of tick.")
 
 
