@@ -216,6 +216,10 @@ def headline_text(micro, load, latency=None):
             text += (f"; through nginx and php-fpm, with 200 and 2 000 people online, WordPress answers heartbeats "
                      f"with presence at {lo:.2f}–{hi:.2f}× the rate it answers them without it")
     date = micro.get("date", "?")
+    # The load test's figures here may come from several runs merged (PRESENCE_LOAD_MERGE): say which.
+    used = native_ratio_rows(load, [200, 2000]) + (load.get("lane") or []) + (load.get("cost") or []) if load else []
+    if len(entries_runs(load, used) if used else []) > 1:
+        date += f", the load test's figures in {run_dates(load, used)}"
     text += f" (measured {date}; see [Benchmarks](docs/benchmarks.md))."
     lane = [l for l in (load or {}).get("lane") or [] if l["to_empty"] is not None and l["to_heartbeat"] is not None]
     p95 = [r["p95"] for store in (latency or {}).get("results", {}).values() for r in store.values()]
@@ -242,9 +246,13 @@ def load_rows(load):
     return [r for r in load["rows"] if r["scenario"] in SCENARIO_LABELS]
 
 
+def native_ratio_rows(load, onlines):
+    return [r for r in load_rows(load)
+            if r["variant"] == "native" and r["online"] in onlines and r["ratio_to_bare"] is not None]
+
+
 def native_ratio_range(load, onlines):
-    ratios = [r["ratio_to_bare"] for r in load_rows(load)
-              if r["variant"] == "native" and r["online"] in onlines and r["ratio_to_bare"] is not None]
+    ratios = [r["ratio_to_bare"] for r in native_ratio_rows(load, onlines)]
     return (min(ratios), max(ratios)) if ratios else (None, None)
 
 
@@ -284,9 +292,12 @@ def load_chart(load, path):
             ax.grid(axis="y", alpha=0.3)
         axes[0][col].set_title(SCENARIO_LABELS[scenario], fontsize=10)
     axes[0][0].legend(fontsize=8, loc="lower left")
-    meta = load["meta"]
+    runs = entries_runs(load, rows)
+    meta = runs[-1]
+    rounds = ("median of " + " or ".join(sorted({str(r["rounds"]) for r in runs})) + " alternating rounds"
+              + (f", {len(runs)} runs merged (see the table's dates)" if len(runs) > 1 else ""))
     fig.suptitle(f"Heartbeats through nginx + php-fpm ({meta['php_workers']} workers) + MariaDB, "
-                 f"wrk with {meta['connections']} connections, {meta['cores']} cores; median of {meta['rounds']} alternating rounds",
+                 f"wrk with {meta['connections']} connections, {meta['cores']} cores; {rounds}",
                  fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
@@ -307,6 +318,140 @@ def load_note(meta):
     return f"load average {start:.1f} before the benchmark started{busy}, {own}"
 
 
+# A load.json holds rows of one run or, merged by benches/load/merge.php, of several: each entry
+# names its run (`run`) and meta.runs describes each. A file from before runs were named is one run.
+
+
+def load_runs(load):
+    """The runs of a load.json by id, oldest first."""
+    meta = load["meta"]
+    runs = meta.get("runs") or [dict(meta, run=meta["date"])]
+    return {r["run"]: r for r in sorted(runs, key=lambda r: r["run"])}
+
+
+def run_of(load, entry):
+    return load_runs(load)[entry.get("run") or load["meta"].get("date")]
+
+
+def entries_runs(load, entries):
+    """The runs the entries come from, oldest first."""
+    ids = {run_of(load, e)["run"] for e in entries}
+    return [r for i, r in load_runs(load).items() if i in ids]
+
+
+def run_label(load, run):
+    """A run's date, with the time it started when another run of the file has the same date
+    (the same label for it in every block)."""
+    runs = list(load_runs(load).values())
+    if sum(r["date"] == run["date"] for r in runs) > 1 and "T" in run["run"]:
+        # To the minute, or to the second where two runs started in the same minute.
+        same_minute = sum(r["run"][:16] == run["run"][:16] for r in runs) > 1
+        return f"{run['date']} {run['run'][11:19 if same_minute else 16]} UTC"
+    return run["date"]
+
+
+def run_dates(load, entries):
+    """'the run of D' or 'the runs of D1 and D2': where these entries come from."""
+    runs = entries_runs(load, entries)
+    if len(runs) <= 1:
+        return f"the run of {runs[0]['date'] if runs else '?'}"
+    return "the runs of " + joined(run_label(load, r) for r in runs)
+
+
+MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def run_marks(load, entries):
+    """A mark for the entries of each run, when these come from more than one: run id -> mark.
+    The same run has the same mark in every block; the run most of the file comes from has none
+    (the blocks' "other rows")."""
+    if len(entries_runs(load, entries)) <= 1:
+        return {}
+    runs = list(load_runs(load))
+    everything = load["rows"] + (load.get("lane") or []) + (load.get("cost") or [])
+    count = {r: sum(run_of(load, e)["run"] == r for e in everything) for r in runs}
+    largest = max(runs, key=lambda r: count[r])
+    others = [r for r in runs if r != largest]
+    return {largest: "", **{run: MARKS[i % len(MARKS)] for i, run in enumerate(others)}}
+
+
+def mark(load, marks, entry):
+    return marks.get(run_of(load, entry)["run"], "")
+
+
+LOAD_SHORT = {"bare": "bare WordPress", "native": "shared memory", "redis": "Redis", "database": "the database"}
+SCENARIO_SHORT = {
+    "dashboard-first": "dashboard first tick", "dashboard-steady": "dashboard steady tick",
+    "editor-steady": "post editor tick",
+}
+
+
+def joined(words):
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def which_entries(entries, dims, everything):
+    """Says which entries these are, by dimension (variant, scenario, page, online), shortest first:
+    as one product of values where they form one (a dimension holding every value of `everything`
+    left out), else variant by variant."""
+    def values(dim, es):
+        seen = []
+        for e in es:
+            if e[dim] not in seen:
+                seen.append(e[dim])
+        return seen
+
+    def name(dim, v):
+        if dim == "variant":
+            return LOAD_SHORT.get(v, v)
+        if dim == "scenario":
+            return SCENARIO_SHORT.get(v, v)
+        if dim == "online":
+            return fmt_int(v)
+        return str(v)
+
+    def product(es):
+        sets = {d: values(d, es) for d in dims}
+        size = 1
+        for d in dims:
+            size *= len(sets[d])
+        if size != len({tuple(e[d] for d in dims) for e in es}):
+            return None
+        parts = []
+        for d in dims:
+            if d == "variant" or sorted(map(str, sets[d])) != sorted(map(str, values(d, everything))):
+                text = joined(name(d, v) for v in sets[d])
+                parts.append(f"at {text} online" if d == "online" else text)
+        return ", ".join(parts) if parts else "all"
+
+    text = product(entries)
+    if text is not None:
+        return text
+    return "; ".join(product([e for e in entries if e["variant"] == v]) or v for v in values("variant", entries))
+
+
+def measured_line(load, entries, dims, single, settings, what, note=""):
+    """The "Measured …" line of a block: for one run, single(run); for entries of several runs,
+    each run's date, which entries are its and its settings(run), so that no reader takes the
+    block for one run."""
+    runs = entries_runs(load, entries)
+    if len(runs) <= 1:
+        return single(runs[0] if runs else next(iter(load_runs(load).values())))
+    # The run with the most entries is "the other rows"; the others are named, and marked in
+    # the table.
+    marks = run_marks(load, entries)
+    mine = {r["run"]: [e for e in entries if run_of(load, e)["run"] == r["run"]] for r in runs}
+    out = [f"Measured by `benches/load/run` (run by `benches/figures`) in {len(runs)} runs merged into one "
+           f"file (`PRESENCE_LOAD_MERGE`); a ratio is only ever taken between {what} of one run{note}:", ""]
+    for r in runs:
+        which = (f"the {what} marked {marks[r['run']]}: {which_entries(mine[r['run']], dims, entries)}"
+                 if marks[r["run"]] else f"the other {what}")
+        quick = " (a quick run: its numbers mean nothing)" if r.get("quick") else ""
+        out.append(f"- {run_label(load, r)}{quick}, {which}; {settings(r)}.")
+    return "\n".join(out)
+
+
 def load_text(load):
     rows = load_rows(load)
     variants = load_variants(load)
@@ -319,10 +464,13 @@ def load_text(load):
     head = "| online | tick | " + " | ".join(LOAD_LABELS.get(v, v) for v in variants) + " |"
     sep = "|---:|---|" + "---:|" * len(variants)
 
+    marks = run_marks(load, rows)
+
     def table(cell):
         out = [head, sep]
         for online, scenario in keys:
-            cells = [cell(by[(online, scenario, v)]) if (online, scenario, v) in by else "" for v in variants]
+            cells = [cell(by[(online, scenario, v)]) + mark(load, marks, by[(online, scenario, v)])
+                     if (online, scenario, v) in by else "" for v in variants]
             out.append(f"| {fmt_int(online)} | {SCENARIO_LABELS[scenario]} | " + " | ".join(cells) + " |")
         return "\n".join(out)
 
@@ -332,11 +480,16 @@ def load_text(load):
 
     errors = sum(r["errors"] for r in rows)
     requests = sum(r["requests"] for r in rows)
-    meta = load["meta"]
+    def settings(meta):
+        return (f"PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
+                f"with MariaDB, nginx and wrk ({meta['connections']} connections), median of {plural(meta['rounds'], 'round')} of "
+                f"{meta['seconds_per_run']:.0f} s; {load_note(meta)}")
+
     parts = [
-        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`): PHP {meta['php']}, {meta['php_workers']} php-fpm workers, {meta['cores']} cores shared "
-        f"with MariaDB, nginx and wrk ({meta['connections']} connections), median of {plural(meta['rounds'], 'round')} of "
-        f"{meta['seconds_per_run']:.0f} s; {load_note(meta)}.",
+        measured_line(load, rows, ("variant", "scenario", "online"),
+                      lambda m: f"Measured {m['date']} by `benches/load/run` (run by `benches/figures`): {settings(m)}.",
+                      settings, "rows", " (a row's × bare is to bare WordPress of its own run, which may not be the one "
+                      "shown beside it)"),
         "",
         "Requests per second (× bare WordPress, the ratio of each round's pair, median over rounds):",
         "",
@@ -354,8 +507,11 @@ def load_text(load):
         f"{fmt_int(requests)} heartbeats measured, {errors} errors (non-200 answers, socket errors, timeouts, or "
         "an answer without what it must contain).",
     ]
-    for skipped in meta.get("skipped", []):
-        parts.append(f"Not measured in this run: {skipped}.")
+    runs = entries_runs(load, rows)
+    for run in runs:
+        for skipped in run.get("skipped", []):
+            when = "this run" if len(runs) == 1 else f"the run of {run_label(load, run)}"
+            parts.append(f"Not measured in {when}: {skipped}.")
     return "\n".join(parts)
 
 
@@ -363,28 +519,33 @@ def load_goal_text(load):
     lo, hi = native_ratio_range(load, [200, 2000])
     if lo is None:
         return "The load results do not include 200 or 2 000 online."
-    verdict = "meets" if lo >= 0.97 else "does not meet"
+    runs = run_dates(load, native_ratio_rows(load, [200, 2000]))
+    one = runs.startswith("the run ")
+    verdict = ("meets" if one else "meet") if lo >= 0.97 else ("does not meet" if one else "do not meet")
     return (f"At 200 and 2 000 online the plugin on the extension answers at {lo:.2f}–{hi:.2f}× bare WordPress's "
-            f"rate: the run of {load['meta']['date']} (`benches/load/run`) {verdict} the goal of ≥ 0.97× in every "
+            f"rate: {runs} (`benches/load/run`) {verdict} the goal of ≥ 0.97× in every "
             "kind of tick.")
 
 
 def load_noise_text(load):
     """How far one round's ratio to bare WordPress moves around its median, from every round kept."""
     rows = load_rows(load)
-    bare = {(r["online"], r["scenario"]): r["rps_rounds"] for r in rows if r["variant"] == "bare"}
+    # Rounds are paired only within one run: a bare row of another run is no pair.
+    bare = {(r["online"], r["scenario"], run_of(load, r)["run"]): r["rps_rounds"] for r in rows if r["variant"] == "bare"}
     spreads = []
+    paired = []
     for r in rows:
-        base = bare.get((r["online"], r["scenario"]))
+        base = bare.get((r["online"], r["scenario"], run_of(load, r)["run"]))
         if r["variant"] == "bare" or not base or len(base) != len(r["rps_rounds"]) or len(base) < 2:
             continue
+        paired.append(r)
         ratios = sorted(x / b for x, b in zip(r["rps_rounds"], base) if b)
         mid = ratios[len(ratios) // 2]
         spreads.append(max(abs(x / mid - 1) for x in ratios) * 100)
     if not spreads:
         return "This run kept too few rounds to say how far one round's ratio moves."
     spreads.sort()
-    return (f"In the run of {load['meta']['date']} (`benches/load/run`), one round's ratio to bare WordPress moves "
+    return (f"In {run_dates(load, paired)} (`benches/load/run`), one round's ratio to bare WordPress moves "
             f"around its median by up to ±{spreads[-1]:.0f} % (±{spreads[len(spreads) // 2]:.0f} % for the median "
             "pair); every round is kept in `docs/figures/load.json`.")
 
@@ -396,18 +557,22 @@ def lane_text(load):
     lane = load.get("lane") or []
     if not lane:
         return "(Not measured in this run: the live lane needs the extension's variants.)"
-    meta = load["meta"]
+    def settings(meta):
+        return (f"through the same nginx and {meta['php_workers']} php-fpm workers, wrk with {meta['connections']} connections; "
+                f"each ratio is taken within a round, then the median over {plural(meta['rounds'], 'round')}; {load_note(meta)}")
+
     out = [
-        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`), through the same nginx and "
-        f"{meta['php_workers']} php-fpm workers, wrk with {meta['connections']} connections; each ratio is taken within "
-        f"a round, then the median over {plural(meta['rounds'], 'round')}; {load_note(meta)}.",
+        measured_line(load, lane, ("variant", "online"),
+                      lambda m: f"Measured {m['date']} by `benches/load/run` (run by `benches/figures`), {settings(m)}.",
+                      settings, "rows"),
         "",
         "| online | store | poll, req/s | empty PHP file, req/s | dashboard heartbeat, req/s | poll ÷ empty file | poll ÷ heartbeat | server CPU per poll |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
+    marks = run_marks(load, lane)
     for l in lane:
         out.append(
-            f"| {fmt_int(l['online'])} | {LOAD_LABELS.get(l['variant'], l['variant'])} | {l['poll_rps']:.0f} | {l['empty_rps']:.0f} | "
+            f"| {fmt_int(l['online'])}{mark(load, marks, l)} | {LOAD_LABELS.get(l['variant'], l['variant'])} | {l['poll_rps']:.0f} | {l['empty_rps']:.0f} | "
             f"{l['heartbeat_rps']:.0f} | {l['to_empty']:.2f}× | {l['to_heartbeat']:.0f}× | {l['poll_cpu_ms'] * 1000:.0f} µs |")
     return "\n".join(out)
 
@@ -419,7 +584,7 @@ def lane_goal_text(load):
     empty = min(l["to_empty"] for l in lane)
     heartbeat = min(l["to_heartbeat"] for l in lane)
     verdict = "meets" if empty >= 0.7 and heartbeat >= 50 else "does not meet"
-    return (f"In the run of {load['meta']['date']} (`benches/load/run`) a poll sustains at least {empty:.2f}× an empty PHP "
+    return (f"In {run_dates(load, lane)} (`benches/load/run`) a poll sustains at least {empty:.2f}× an empty PHP "
             f"file's rate and {heartbeat:.0f}× a dashboard heartbeat's, on every store and number online: it {verdict} the "
             "goal of ≥ 0.7× and ≥ 50×.")
 
@@ -428,20 +593,25 @@ def cost_text(load):
     cost = load.get("cost") or []
     if not cost:
         return "(Not measured in this run: the live client's mix needs the extension's variants.)"
-    meta = load["meta"]
+    def settings(meta):
+        return (f"median of {plural(meta['rounds'], 'round')} of {meta['seconds_per_run']:.0f} s; {load_note(meta)}")
+
     out = [
-        f"Measured {meta['date']} by `benches/load/run` (run by `benches/figures`): the servers' CPU time (php-fpm, "
-        "nginx, MariaDB, Redis; from /proc) per request of each kind, and for the live client one wrk run of an "
-        f"online user's requests in proportion; {load_note(meta)}.",
+        measured_line(load, cost, ("variant", "page", "online"),
+                      lambda m: (f"Measured {m['date']} by `benches/load/run` (run by `benches/figures`): the servers' CPU time "
+                                 "(php-fpm, nginx, MariaDB, Redis; from /proc) per request of each kind, and for the live client "
+                                 f"one wrk run of an online user's requests in proportion; {load_note(m)}."),
+                      settings, "rows"),
         "",
         "| online | store | page | before: a tick a minute | live client | live ÷ before | its polls a minute | keepalive heartbeats a minute (answer) | heartbeats on change a minute |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    marks = run_marks(load, cost)
     for c in cost:
         m = c["mix"]
         answer = "full" if m["keepalive_kind"] == "first" else "unchanged"
         out.append(
-            f"| {fmt_int(c['online'])} | {LOAD_LABELS.get(c['variant'], c['variant'])} | {c['page']} | {c['today_ms']:.1f} ms | {c['live_ms']:.1f} ms | "
+            f"| {fmt_int(c['online'])}{mark(load, marks, c)} | {LOAD_LABELS.get(c['variant'], c['variant'])} | {c['page']} | {c['today_ms']:.1f} ms | {c['live_ms']:.1f} ms | "
             f"{c['live_ms'] / c['today_ms']:.2f} | {m['polls']:.0f} | {m['keepalives']:.2f} ({answer}) | {m['changes']:.2f} |")
     return "\n".join(out)
 
@@ -453,7 +623,7 @@ def cost_goal_text(load):
     worst = max(c["live_ms"] / c["today_ms"] for c in cost)
     verdict = "meets" if worst <= 1 else "does not meet"
     onlines = ", ".join(fmt_int(o) for o in sorted({c["online"] for c in cost}))
-    return (f"In the run of {load['meta']['date']} (`benches/load/run`), with {onlines} online, the live client costs the "
+    return (f"In {run_dates(load, cost)} (`benches/load/run`), with {onlines} online, the live client costs the "
             f"servers at most {worst:.2f}× the CPU per online user per minute of the client before it: it {verdict} the "
             "goal of ≤ 1×.")
 

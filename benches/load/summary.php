@@ -9,7 +9,11 @@
  * Prints Markdown tables and writes everything as JSON (read by benches/figures).
  *
  * Usage: php summary.php RESULTS.jsonl OUT.json CORES CONNECTIONS SECONDS ROUNDS QUICK [LOAD_START]
- * (LOAD_START: the 1-minute load average before the benchmark started.)
+ * (LOAD_START: the 1-minute load average before the benchmark started.) Environment:
+ * PRESENCE_LOAD_STARTED, when the run started (UTC, ISO 8601; default now): it names the run, and
+ * every row, lane and cost entry and every round carries it (`run`) with its date (`date`), so
+ * that merge.php can fold this run into an earlier file and a ratio is never taken across runs;
+ * PRESENCE_LOAD_SKIPPED, the variants that could not run, one a line with the reason.
  */
 
 if ( $argc < 8 || $argc > 9 ) {
@@ -18,6 +22,8 @@ if ( $argc < 8 || $argc > 9 ) {
 }
 list( , $in, $out, $cores, $connections, $seconds, $rounds, $quick ) = $argv;
 $load_start = isset( $argv[8] ) ? (float) $argv[8] : null;
+$run_id     = getenv( 'PRESENCE_LOAD_STARTED' ) ?: gmdate( 'Y-m-d\TH:i:s\Z' );
+$run_date   = substr( $run_id, 0, 10 );
 
 $runs = array();
 foreach ( file( $in, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $line ) {
@@ -133,30 +139,7 @@ $lane = array();
 $cost = array();
 foreach ( $by_round as $online => $variants ) {
 	foreach ( $variants as $variant => $scenarios ) {
-		if ( ! isset( $scenarios['live-poll'] ) ) {
-			continue;
-		}
-		$to_empty     = array();
-		$to_heartbeat = array();
-		foreach ( $scenarios['live-poll'] as $round => $poll ) {
-			if ( isset( $scenarios['empty-php'][ $round ] ) ) {
-				$to_empty[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['empty-php'][ $round ]['wrk']['rps'] );
-			}
-			if ( isset( $scenarios['dashboard-steady'][ $round ] ) ) {
-				$to_heartbeat[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['dashboard-steady'][ $round ]['wrk']['rps'] );
-			}
-		}
 		$row = static fn( string $scenario ) => current( array_filter( $rows, static fn( $r ) => $r['online'] === (int) $online && $r['variant'] === $variant && $r['scenario'] === $scenario ) ) ?: null;
-		$lane[] = array(
-			'online'          => (int) $online,
-			'variant'         => $variant,
-			'poll_rps'        => $row( 'live-poll' )['rps'] ?? null,
-			'empty_rps'       => $row( 'empty-php' )['rps'] ?? null,
-			'heartbeat_rps'   => $row( 'dashboard-steady' )['rps'] ?? null,
-			'poll_cpu_ms'     => $row( 'live-poll' )['cpu_ms'] ?? null,
-			'to_empty'        => $to_empty ? median( $to_empty ) : null,
-			'to_heartbeat'    => $to_heartbeat ? median( $to_heartbeat ) : null,
-		);
 		// The client before: a tick a minute of the same page. On the dashboard a full answer each
 		// (the version it held was more than 30 s old by then, so it asked for everything); in the
 		// editor the steady tick, the kind this harness measures there (a full one costs more).
@@ -175,6 +158,29 @@ foreach ( $by_round as $online => $variants ) {
 				);
 			}
 		}
+		if ( ! isset( $scenarios['live-poll'] ) ) {
+			continue;
+		}
+		$to_empty     = array();
+		$to_heartbeat = array();
+		foreach ( $scenarios['live-poll'] as $round => $poll ) {
+			if ( isset( $scenarios['empty-php'][ $round ] ) ) {
+				$to_empty[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['empty-php'][ $round ]['wrk']['rps'] );
+			}
+			if ( isset( $scenarios['dashboard-steady'][ $round ] ) ) {
+				$to_heartbeat[] = $poll['wrk']['rps'] / max( 1e-9, $scenarios['dashboard-steady'][ $round ]['wrk']['rps'] );
+			}
+		}
+		$lane[] = array(
+			'online'          => (int) $online,
+			'variant'         => $variant,
+			'poll_rps'        => $row( 'live-poll' )['rps'] ?? null,
+			'empty_rps'       => $row( 'empty-php' )['rps'] ?? null,
+			'heartbeat_rps'   => $row( 'dashboard-steady' )['rps'] ?? null,
+			'poll_cpu_ms'     => $row( 'live-poll' )['cpu_ms'] ?? null,
+			'to_empty'        => $to_empty ? median( $to_empty ) : null,
+			'to_heartbeat'    => $to_heartbeat ? median( $to_heartbeat ) : null,
+		);
 	}
 }
 if ( $lane ) {
@@ -193,8 +199,13 @@ if ( $cost ) {
 }
 printf( "\n%d requests measured, %d errors\n", array_sum( array_column( $rows, 'requests' ) ), $total_errors );
 
+// Each entry names the run that measured it (merge.php keeps entries of several runs).
+$stamp = static fn( array $entries ) => array_map( static fn( $e ) => $e + array( 'date' => $run_date, 'run' => $run_id ), $entries );
 $result = array(
-	'meta' => array(
+	// One run here; merge.php lists every run a merged file holds.
+	'meta' => array( 'runs' => array( array(
+		'run'            => $run_id,
+		'date'           => $run_date,
 		'cores'          => (int) $cores,
 		'php_workers'    => 4,
 		'connections'    => (int) $connections,
@@ -202,18 +213,21 @@ $result = array(
 		'rounds'         => (int) $rounds,
 		'quick'          => '1' === $quick,
 		'php'            => PHP_VERSION,
-		'date'           => gmdate( 'Y-m-d' ),
 		// The 1-minute load average before the benchmark started (the rest of the machine), and
 		// the highest before a run (the benchmark's own load included).
 		'load_start'     => $load_start,
 		'load_max'       => max( array_map( fn( $r ) => (float) ( $r['load_before'] ?? 0 ), $runs ) ),
 		// Variants that could not run here, each with its reason (benches/load/run).
 		'skipped'        => array_values( array_filter( explode( "\n", (string) getenv( 'PRESENCE_LOAD_SKIPPED' ) ) ) ),
-	),
-	'rows' => $rows,
-	'lane' => $lane,
-	'cost' => $cost,
-	'runs' => $runs,
+		// What this run measured (PRESENCE_LOAD_VARIANTS, PRESENCE_LOAD_SCENARIOS).
+		'variants'       => array_values( array_unique( array_column( $runs, 'variant' ) ) ),
+		'scenarios'      => array_values( array_unique( array_column( $runs, 'scenario' ) ) ),
+		'online'         => array_values( array_unique( array_column( $runs, 'online' ) ) ),
+	) ) ),
+	'rows' => $stamp( $rows ),
+	'lane' => $stamp( $lane ),
+	'cost' => $stamp( $cost ),
+	'runs' => $stamp( $runs ),
 );
 file_put_contents( $out, json_encode( $result, JSON_PRETTY_PRINT ) . "\n" );
 exit( $total_errors > 0 ? 1 : 0 );
