@@ -109,6 +109,34 @@ fn the_process_own_write_shows_in_its_very_next_poll() {
 }
 
 #[test]
+fn after_the_process_own_write_one_ping_keeps_the_other_rooms_held() {
+    let server = RedisServer::start();
+    let mut probe = server.connection();
+    let s = on_server_clock(server.url());
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    s.upsert("q", "a", &state(&[]), 1, 60).unwrap();
+    let (on_r, on_q) = (
+        s.live_token("install/1", 1, &["r"], 600, "").unwrap(),
+        s.live_token("install/1", 1, &["q"], 600, "").unwrap(),
+    );
+    let q = s.live_poll(&on_q, "", None).unwrap();
+    let r = s.live_poll(&on_r, "", None).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 60).unwrap();
+    let pings = calls(&mut probe, "ping");
+    // q did not change: still answered from the copy, once a PING's PONG showed that no
+    // invalidation of the write is still on its way.
+    assert_eq!(
+        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&on_q, "", None).unwrap()), said(&q))),
+        (0, 0)
+    );
+    assert_eq!(calls(&mut probe, "ping") - pings, 1);
+    // r did: read again.
+    let mut moved = None;
+    assert_eq!(round_trips(&s, &mut probe, || moved = Some(s.live_poll(&on_r, "", None).unwrap())), (1, 1));
+    assert_ne!(said(&moved.unwrap()), said(&r));
+}
+
+#[test]
 fn an_entry_whose_time_came_is_removed_by_the_next_poll_without_any_write() {
     let server = RedisServer::start();
     let clock = Arc::new(ManualClock::new(T0));

@@ -165,7 +165,14 @@ impl RedisStore {
     fn poll_held(&self, claims: &Claims, keys: &PollKeys) -> Option<PollAnswer> {
         let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
         let Tracked::On(t) = &mut *tracked else { return None };
-        if !t.is_ours() || !t.catch_up(self.link.round_trips()) {
+        if !t.is_ours() || !t.catch_up() {
+            *tracked = Tracked::Idle;
+            return None;
+        }
+        if !t.holds(keys.iter()) {
+            return None;
+        }
+        if !t.in_step(self.link.round_trips(), self.link.timeout()) {
             *tracked = Tracked::Idle;
             return None;
         }
@@ -219,6 +226,25 @@ impl RedisStore {
     pub fn testing_poll_by_script(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
         match self.verify(token, session, None)? {
             Ok(claims) => self.poll_script(&claims),
+            Err(why) => Ok(PollAnswer::refused(why)),
+        }
+    }
+
+    /// A poll that always reads (what a poll does when the process holds nothing of its rooms):
+    /// for the measurement that compares the three.
+    #[cfg(feature = "testing")]
+    pub fn testing_poll_by_reads(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
+        match self.verify(token, session, None)? {
+            Ok(claims) => {
+                let keys = PollKeys {
+                    revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
+                    rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
+                };
+                match self.poll_read(&claims, &keys)? {
+                    Some(answer) => Ok(answer),
+                    None => self.poll_script(&claims),
+                }
+            }
             Err(why) => Ok(PollAnswer::refused(why)),
         }
     }

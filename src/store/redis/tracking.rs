@@ -5,16 +5,17 @@
 //! poll whose keys are all held answers from them with no round trip; a key written since is
 //! gone from the copy, and the next poll that needs it reads it again.
 //!
-//! - The second connection is only ever read without blocking, at the start of a poll: Redis has
-//!   queued the invalidations there by the time the writer got its own answer, so a poll sees
-//!   every write whose answer came before it (on one machine; across a network, after the
-//!   network's delay).
+//! - The second connection is only ever read without blocking, at the start of a poll. Redis
+//!   queues a write's invalidation while it runs the write and sends it in the same pass as the
+//!   writer's answer, so a poll sees every write that finished before it, give or take that
+//!   moment (microseconds on one machine, the network's delay between machines).
 //! - A connection can die without saying so (a network that drops it silently). The copy is
-//!   answered from only while a PING on the second connection came back less than `TRUST` ago:
-//!   its PONG comes after every invalidation Redis sent before it. A PING goes out at most every
+//!   answered from only while a PING sent on the second connection less than `TRUST` ago came
+//!   back: its PONG comes after every invalidation Redis sent before it. A PING goes out at most every
 //!   `PING_EVERY`, and only while polls come.
-//! - This process's own writes: Redis may queue their invalidations a moment after their own
-//!   answer, so after any other round trip of the process the copy starts empty again.
+//! - This process's own writes: so that its very next poll cannot fall into that moment, a poll
+//!   that follows any other round trip of the process first sends a PING on the second
+//!   connection and reads up to its PONG (the one wait this connection ever makes).
 //! - Only polls use it, and only their keys are tracked (OPTIN): the scripts of heartbeats and
 //!   reads are not, so writes elsewhere cost the second connection nothing.
 //! - Not on `rediss://` (the second connection would need TLS too) and never when the server
@@ -22,7 +23,7 @@
 //! - The server's time, which decides expiry and a token's life, is the last read's TIME plus
 //!   this process's monotonic clock since; a room whose earliest expiry has come is read again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
@@ -83,11 +84,20 @@ impl Stream {
         }
     }
 
-    fn set_nonblocking(&self) -> io::Result<()> {
+    fn set_nonblocking(&self, yes: bool) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) => s.set_nonblocking(true),
-            Stream::Unix(s) => s.set_nonblocking(true),
+            Stream::Tcp(s) => s.set_nonblocking(yes),
+            Stream::Unix(s) => s.set_nonblocking(yes),
         }
+    }
+
+    /// One read that waits at most `timeout`; the stream is non-blocking again after.
+    fn read_waiting(&mut self, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
+        self.set_nonblocking(false)?;
+        self.set_timeouts(Some(timeout))?;
+        let read = self.read(buf);
+        self.set_nonblocking(true)?;
+        read
     }
 
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -152,8 +162,8 @@ struct Subscriber {
     id: u64,
     /// Bytes read and not yet parsed (an incomplete frame).
     buf: Vec<u8>,
-    /// When the PING on its way was sent.
-    ping_sent: Option<Instant>,
+    /// When each PING whose PONG has not come yet was sent, oldest first.
+    pending: VecDeque<Instant>,
     /// When the PING whose PONG came back last was sent (or the subscription confirmed): every
     /// invalidation Redis sent before then has been read.
     confirmed: Instant,
@@ -202,22 +212,18 @@ impl Subscriber {
             Frame::Array(Some(items)) if items.first() == Some(&Frame::Bulk(Some(b"subscribe".to_vec()))) => {}
             _ => return Err(bad("SUBSCRIBE refused")),
         }
-        stream.set_nonblocking()?;
-        Ok(Subscriber { stream, id, buf, ping_sent: None, confirmed: Instant::now() })
+        stream.set_nonblocking(true)?;
+        Ok(Subscriber { stream, id, buf, pending: VecDeque::new(), confirmed: Instant::now() })
     }
 
-    /// Reads what has arrived, without waiting. `Err` when the connection is closed or broken.
+    /// Reads what has arrived, without waiting: the invalidations (a PONG moves `confirmed`).
+    /// `Err` when the connection is closed or broken.
     fn drain(&mut self) -> Result<Vec<Note>, ()> {
         let mut chunk = [0u8; 16 << 10];
         loop {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Err(()),
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    if self.buf.len() > MAX_BUFFERED {
-                        return Err(());
-                    }
-                }
+                Ok(n) => self.take(&chunk[..n])?,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Err(()),
@@ -227,18 +233,61 @@ impl Subscriber {
         let mut at = 0;
         while let Some((frame, used)) = parse(&self.buf[at..])? {
             at += used;
-            notes.push(note(frame)?);
+            match note(frame)? {
+                Note::Pong => self.confirmed = self.pending.pop_front().ok_or(())?,
+                Note::Other => {}
+                n => notes.push(n),
+            }
         }
         self.buf.drain(..at);
         Ok(notes)
+    }
+
+    fn take(&mut self, bytes: &[u8]) -> Result<(), ()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() > MAX_BUFFERED {
+            return Err(());
+        }
+        Ok(())
     }
 
     fn ping(&mut self) -> Result<(), ()> {
         // 14 bytes into a socket whose peer reads promptly: a short or refused write means the
         // connection is unusable.
         self.stream.write_all(&command(&[b"PING"])).map_err(|_| ())?;
-        self.ping_sent = Some(Instant::now());
+        self.pending.push_back(Instant::now());
         Ok(())
+    }
+
+    /// Sends a PING and reads, waiting at most `timeout` in all, until its PONG has come: every
+    /// invalidation Redis queued before it has then been read.
+    fn sync(&mut self, timeout: Duration) -> Result<Vec<Note>, ()> {
+        self.ping()?;
+        let deadline = Instant::now() + timeout;
+        let mut notes = self.drain()?;
+        while !self.pending.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(());
+            }
+            let mut chunk = [0u8; 16 << 10];
+            match self.stream.read_waiting(&mut chunk, left) {
+                Ok(0) | Err(_) => return Err(()),
+                Ok(n) => self.take(&chunk[..n])?,
+            }
+            notes.extend(self.drain()?);
+        }
+        Ok(notes)
+    }
+
+    /// Sends a PING when none is on its way and the last came back long enough ago; `false`
+    /// when one has gone unanswered too long (the connection is taken for dead).
+    fn keep_alive(&mut self) -> bool {
+        match self.pending.front() {
+            Some(sent) => sent.elapsed() <= DEAD_AFTER,
+            None if self.confirmed.elapsed() >= PING_EVERY => self.ping().is_ok(),
+            None => true,
+        }
     }
 }
 
@@ -251,7 +300,7 @@ pub(super) struct Tracker {
     values: HashMap<Vec<u8>, Value>,
     /// The server's time (µs) at the instant the last read's answer came.
     server_time: Option<(u64, Instant)>,
-    /// The process's count of round trips when the copy was last read or kept: a different
+    /// The process's count of round trips when the copy was last known in step: a different
     /// count means the process itself called Redis since (and may have written).
     round_trips: u64,
 }
@@ -277,15 +326,38 @@ impl Tracker {
         self.pid == std::process::id()
     }
 
-    /// Applies what Redis sent since the last call, and forgets everything when the process
-    /// made another round trip since (`round_trips`: its count now). `false`: the second
+    /// Applies what Redis sent since the last call, without waiting. `false`: the second
     /// connection is gone, and the copy with it.
-    pub(super) fn catch_up(&mut self, round_trips: u64) -> bool {
-        if round_trips != self.round_trips {
-            self.values.clear();
-            self.round_trips = round_trips;
+    pub(super) fn catch_up(&mut self) -> bool {
+        match self.sub.drain() {
+            Ok(notes) => self.apply(notes),
+            Err(()) => return false,
         }
-        let Ok(notes) = self.sub.drain() else { return false };
+        self.sub.keep_alive()
+    }
+
+    /// Whether the copy holds every one of `keys`.
+    pub(super) fn holds<'k>(&self, mut keys: impl Iterator<Item = &'k [u8]>) -> bool {
+        keys.all(|k| self.values.contains_key(k))
+    }
+
+    /// Makes sure no invalidation of the process's own calls is still on its way: when the
+    /// process made a round trip since the copy was last in step (`round_trips`: its count now),
+    /// a PING on the second connection and its PONG, waiting at most `timeout`. `false`: the
+    /// connection failed, and the copy with it.
+    pub(super) fn in_step(&mut self, round_trips: u64, timeout: Duration) -> bool {
+        if round_trips == self.round_trips {
+            return true;
+        }
+        match self.sub.sync(timeout) {
+            Ok(notes) => self.apply(notes),
+            Err(()) => return false,
+        }
+        self.round_trips = round_trips;
+        true
+    }
+
+    fn apply(&mut self, notes: Vec<Note>) {
         for n in notes {
             match n {
                 Note::Keys(keys) => {
@@ -294,19 +366,8 @@ impl Tracker {
                     }
                 }
                 Note::All => self.values.clear(),
-                Note::Pong => {
-                    if let Some(sent) = self.sub.ping_sent.take() {
-                        self.sub.confirmed = sent;
-                    }
-                }
-                Note::Other => {}
+                Note::Pong | Note::Other => {}
             }
-        }
-        match self.sub.ping_sent {
-            Some(sent) if sent.elapsed() > DEAD_AFTER => false,
-            Some(_) => true,
-            None if self.sub.confirmed.elapsed() >= PING_EVERY => self.sub.ping().is_ok(),
-            None => true,
         }
     }
 
@@ -333,11 +394,14 @@ impl Tracker {
         server_time: Option<u64>,
         round_trips: u64,
     ) {
-        if self.values.len() > MAX_KEYS || round_trips != self.round_trips + 1 {
-            // Another call of the process came between the last one and this read.
+        if self.values.len() > MAX_KEYS {
             self.values.clear();
         }
-        self.round_trips = round_trips;
+        if round_trips == self.round_trips + 1 {
+            // Only this read since the copy was in step: it still is. Otherwise the next poll
+            // answered from the copy makes sure first (`in_step`).
+            self.round_trips = round_trips;
+        }
         for (k, v) in read {
             self.values.insert(k.to_vec(), v.clone());
         }
