@@ -37,13 +37,17 @@ fn said(a: &PollAnswer) -> String {
 
 /// Polls until the answer differs from `before`, for at most a second; the new answer.
 fn changes_within(s: &Plain<RedisStore>, token: &str, before: &PollAnswer) -> PollAnswer {
-    let until = Instant::now() + Duration::from_secs(1);
+    changes_within_for(s, token, before, Duration::from_secs(1))
+}
+
+fn changes_within_for(s: &Plain<RedisStore>, token: &str, before: &PollAnswer, bound: Duration) -> PollAnswer {
+    let until = Instant::now() + bound;
     loop {
         let now = s.live_poll(token, "", None).unwrap();
         if said(&now) != said(before) {
             return now;
         }
-        assert!(Instant::now() < until, "the poll still answers {} a second after the change", said(before));
+        assert!(Instant::now() < until, "the poll still answers {} {bound:?} after the change", said(before));
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -270,13 +274,78 @@ fn the_second_connection_is_checked_while_polls_come_and_the_copy_stays_usable()
     let pings = calls(&mut probe, "ping");
     // Polls every 300 ms for 4.5 s, longer than the copy is trusted without an answered PING
     // (3 s): the PINGs sent along the way keep every poll answered from it.
+    // (A read every 5 s keeps the main connection known to be alive: at most one here.)
+    let mut reads = 0;
     for _ in 0..15 {
         std::thread::sleep(Duration::from_millis(300));
-        assert_eq!(
-            round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))),
-            (0, 0)
-        );
+        reads +=
+            round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0;
     }
+    assert!(reads <= 1, "{reads} polls read");
     let sent = calls(&mut probe, "ping") - pings;
     assert!((3..=5).contains(&sent), "about a PING a second while polls come, got {sent}");
+}
+
+#[test]
+fn a_main_connection_replaced_tracks_nothing_and_the_copy_starts_empty() {
+    let server = RedisServer::start();
+    let mut probe = server.connection();
+    let s = on_server_clock(server.url());
+    let other = on_server_clock(server.url());
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
+    let first = s.live_poll(&token, "", None).unwrap();
+    assert_eq!(
+        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0,
+        0
+    );
+    // Every plain connection but the probe's goes: the store's main one (its subscribed one stays).
+    let _: u64 =
+        redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal").arg("SKIPME").arg("yes").query(&mut probe).unwrap();
+    s.upsert("q", "a", &state(&[]), 1, 60).unwrap(); // connects anew
+    assert_eq!(s.connects(), 2);
+    // Redis forgot what it tracked for the old connection: nothing will say that r changed.
+    other.upsert("r", "b", &state(&[]), 2, 60).unwrap();
+    let moved = changes_within(&s, &token, &first);
+    assert_eq!(said(&moved), other_view(&other, &token));
+}
+
+#[test]
+fn a_main_connection_the_server_closed_unnoticed_holds_the_copy_back_at_most_five_seconds() {
+    let server = RedisServer::start();
+    let s = on_server_clock(server.url());
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
+    let first = s.live_poll(&token, "", None).unwrap();
+    s.live_poll(&token, "", None).unwrap();
+    // The server closes connections idle for a second (subscribed ones excepted).
+    let _: () = redis::cmd("CONFIG").arg("SET").arg("timeout").arg("1").query(&mut server.connection()).unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let other = on_server_clock(server.url());
+    other.upsert("r", "b", &state(&[]), 2, 60).unwrap();
+    let moved = changes_within_for(&s, &token, &first, Duration::from_secs(5) + Duration::from_secs(1));
+    assert_eq!(said(&moved), other_view(&other, &token));
+    assert_eq!(s.connects(), 2, "the poll that read found the connection closed and opened another");
+}
+
+#[test]
+fn expiry_and_a_token_end_come_by_the_server_clock_without_any_write() {
+    let server = RedisServer::start();
+    let mut probe = server.connection();
+    let s = on_server_clock(server.url());
+    s.upsert("r", "a", &state(&[]), 1, 1).unwrap();
+    s.upsert("r", "b", &state(&[]), 2, 600).unwrap();
+    let long = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
+    let short = s.live_token("install/1", 1, &["r"], 1, "").unwrap();
+    let first = s.live_poll(&long, "", None).unwrap();
+    assert_eq!(s.live_poll(&short, "", None).unwrap().status, 200);
+    assert_eq!(
+        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&long, "", None).unwrap()), said(&first))).0,
+        0
+    );
+    std::thread::sleep(Duration::from_millis(1300));
+    let after = s.live_poll(&long, "", None).unwrap();
+    assert_ne!(said(&after), said(&first), "a's expiry gives the room a new version");
+    assert_eq!(s.room_count("r", None).unwrap(), 1);
+    assert_eq!(s.live_poll(&short, "", None).unwrap().status, 403, "the short token's life is over");
 }

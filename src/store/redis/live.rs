@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use redis::{from_redis_value_ref, Connection, Pipeline, Value};
 
 use super::tracking::Tracker;
+use super::LinkState;
 use super::{scripts, RedisStore};
 use crate::store::error::{Result, StoreError};
 use crate::store::input::MAX_SECONDS;
@@ -165,7 +166,7 @@ impl RedisStore {
     fn poll_held(&self, claims: &Claims, keys: &PollKeys) -> Option<PollAnswer> {
         let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
         let Tracked::On(t) = &mut *tracked else { return None };
-        if !t.is_ours() || !t.catch_up() {
+        if !t.is_ours() || !t.catch_up(self.link.connects()) {
             *tracked = Tracked::Idle;
             return None;
         }
@@ -194,6 +195,11 @@ impl RedisStore {
             Tracked::Off(until) if Instant::now() < *until => return None,
             _ => {}
         }
+        // While the main connection fails and backs off, no second one either: an outage costs a
+        // call no more than the one timeout the main connection allows it.
+        if matches!(self.link.state(), LinkState::Failing { .. }) {
+            return None;
+        }
         let info = self.link.target()?;
         *tracked = match Tracker::open(info, self.link.timeout()) {
             Ok(t) => Tracked::On(t),
@@ -206,18 +212,20 @@ impl RedisStore {
     }
 
     /// After a tracked read: keeps its replies, or, when the server refused to track them,
-    /// stops tracking for a while.
-    fn keep_read(&self, id: u64, tracking_refused: bool, keys: &PollKeys, replies: &[Value], now: Option<u64>) {
+    /// stops tracking for a while (also when the second connection is gone before this process
+    /// read its end: a proxy that sends the two connections to different servers would
+    /// otherwise open one for every poll).
+    fn keep_read(&self, id: u64, preamble: &[Value], keys: &PollKeys, replies: &[Value], now: Option<u64>) {
         let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
         let Tracked::On(t) = &mut *tracked else { return };
         if t.redirect_id() != id {
             return;
         }
-        if tracking_refused {
+        if preamble.iter().any(|v| matches!(v, Value::ServerError(_))) {
             *tracked = Tracked::Off(Instant::now() + UNTRACKED_FOR);
             return;
         }
-        t.keep(keys.iter().zip(replies), now, self.link.round_trips());
+        t.keep(keys.iter().zip(replies), now, self.link.round_trips(), self.link.connects());
     }
 
     /// A poll that always runs the script (what every poll did before the reads): for the
@@ -289,16 +297,19 @@ impl RedisStore {
         let queued = usize::from(now_arg == 0) + 1 + 3 * keys.rooms.len();
         let reply = match all.last() {
             Some(Value::Array(reply)) if all.len() == preamble + queued + 2 => reply,
+            // EXECABORT, LOADING, NOPERM…: the server's own words.
+            Some(Value::ServerError(e)) => {
+                return Err(StoreError::Unavailable { server: self.server().to_string(), message: e.to_string() })
+            }
             _ => return Err(unknown()),
         };
         let answer = read_answer(claims, now_arg, reply).ok_or_else(unknown)?;
         if let Some(id) = tracking {
-            let refused = all[..preamble].iter().any(|v| matches!(v, Value::ServerError(_)));
             let (now, read) = match now_arg {
                 0 => (reply.first().and_then(server_time), &reply[1..]),
                 _ => (None, &reply[..]),
             };
-            self.keep_read(id, refused, keys, read, now);
+            self.keep_read(id, &all[..preamble], keys, read, now);
         }
         Ok(answer)
     }

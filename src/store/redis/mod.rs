@@ -32,6 +32,7 @@ mod keys;
 mod live;
 mod resp;
 mod scripts;
+mod subscriber;
 pub mod target;
 mod tracking;
 

@@ -28,7 +28,8 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Frame, usize)>, ()> {
         return Err(());
     }
     let Some(end) = buf.windows(2).position(|w| w == b"\r\n") else { return Ok(None) };
-    let (kind, line) = (buf.first().copied().ok_or(())?, &buf[1..end]);
+    // A frame is a type byte, then its line: a line ending at once has no type.
+    let (kind, line) = (buf.first().copied().ok_or(())?, buf.get(1..end).ok_or(())?);
     let after = end + 2;
     let number = || -> Result<i64, ()> { std::str::from_utf8(line).map_err(|_| ())?.parse().map_err(|_| ()) };
     Ok(Some(match kind {
@@ -37,9 +38,9 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Frame, usize)>, ()> {
         b':' => (Frame::Int(number()?), after),
         b'$' => match number()? {
             -1 => (Frame::Bulk(None), after),
-            n if n < 0 || n as usize > MAX_FRAME => return Err(()),
+            n if n < 0 || n > MAX_FRAME as i64 => return Err(()),
             n => {
-                let n = n as usize;
+                let n = usize::try_from(n).map_err(|_| ())?;
                 if buf.len() < after + n + 2 {
                     return Ok(None);
                 }
@@ -51,9 +52,9 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Frame, usize)>, ()> {
         },
         b'*' => match number()? {
             -1 => (Frame::Array(None), after),
-            n if n < 0 || n as usize > MAX_FRAME => return Err(()),
+            n if n < 0 || n > MAX_FRAME as i64 => return Err(()),
             n => {
-                let mut items = Vec::with_capacity((n as usize).min(1024));
+                let mut items = Vec::with_capacity(usize::try_from(n).map_err(|_| ())?.min(1024));
                 let mut at = after;
                 for _ in 0..n {
                     let Some((item, used)) = parse_at(&buf[at..], depth + 1)? else { return Ok(None) };
@@ -98,5 +99,7 @@ mod tests {
         assert_eq!(parse(b"$-5\r\n"), Err(()));
         assert_eq!(parse(b"*x\r\n"), Err(()));
         assert_eq!(parse(&b"*1\r\n".repeat(100)), Err(()), "nested past any reply");
+        assert_eq!(parse(b"\r\n"), Err(()), "a line without a type");
+        assert_eq!(parse(b"*1\r\n\r\n"), Err(()));
     }
 }

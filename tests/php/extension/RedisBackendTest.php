@@ -142,19 +142,25 @@ final class RedisBackendTest extends PresenceTestCase
 		$seen = $server->measure($poll);
 		self::assertSame(200, $answer[0]);
 		self::assertSame([(string) $version, '0'], array_map('strval', json_decode($answer[1], true, 512, JSON_BIGINT_AS_STRING)['v']));
-		// The PING's PONG on the second connection (after this process's own write, no
-		// invalidation of it may still be on its way), then the reads' answer.
-		self::assertSame(2, $seen['replies'], 'replies the server wrote: ' . json_encode($seen));
-		$commands = array_keys($seen['commands']);
+		// The reads' answer; and a PING's PONG on the second connection when the invalidation of
+		// this process's own write had not arrived yet (the PONG comes after it).
+		$pings = $seen['commands']['ping'] ?? 0;
+		self::assertLessThanOrEqual(1, $pings);
+		self::assertSame(1 + $pings, $seen['replies'], 'replies the server wrote: ' . json_encode($seen));
+		$commands = array_keys(array_diff_key($seen['commands'], ['ping' => 0]));
 		sort($commands);
 		// CLIENT: TRACKING and CACHING, so that Redis says when a key read here changes.
-		self::assertSame(['client|caching', 'client|tracking', 'exec', 'exists', 'get', 'hget', 'multi', 'ping', 'time', 'zrange'], $commands, 'reads only, no script: ' . json_encode($seen));
+		self::assertSame(['client|caching', 'client|tracking', 'exec', 'exists', 'get', 'hget', 'multi', 'time', 'zrange'], $commands, 'reads only, no script: ' . json_encode($seen));
 
 		$again = $server->measure($poll);
 		self::assertSame(200, $answer[0]);
 		self::assertSame([(string) $version, '0'], array_map('strval', json_decode($answer[1], true, 512, JSON_BIGINT_AS_STRING)['v']));
-		self::assertSame(0, $again['replies'], 'answered from what the first poll read: ' . json_encode($again));
-		self::assertSame([], $again['commands']);
+		// Answered from what the first poll read: nothing asked of the server but, at most once
+		// a second, a PING on the second connection (it still hears from the server).
+		$pings = $again['commands']['ping'] ?? 0;
+		self::assertLessThanOrEqual(1, $pings);
+		self::assertSame([], array_diff_key($again['commands'], ['ping' => 0]), 'answered from what the first poll read: ' . json_encode($again));
+		self::assertSame($pings, $again['replies']);
 	}
 
 	public function testRedisDownWarnsOncePerRequestAndEveryCallAnswersItsEmptyValueAtOnce(): void
