@@ -1,7 +1,8 @@
 //! Measurement, not a check (ignored by default): what a live-lane poll costs a Redis server
-//! and the polling process, done the two ways — plain reads in one MULTI/EXEC (what a poll does
-//! when nothing expired) against the poll script (what every poll did before) — alternating
-//! round by round, on a redis-server of its own, with 1, 2, 4 and 21 rooms of 20 entries a token:
+//! and the polling process, done the three ways — answered from what the process read before
+//! (what a poll does while nothing it read changed), plain reads in one MULTI/EXEC (what it does
+//! when it holds nothing of its rooms, or one changed), and the poll script (what it does when an
+//! entry of its rooms expired; what every poll did before the reads) — alternating round by round, on a redis-server of its own, with 1, 2, 4 and 21 rooms of 20 entries a token:
 //!
 //!     cargo test --release --no-default-features --features testing --test redis_poll_cost -- --ignored --nocapture
 //!
@@ -58,14 +59,20 @@ fn reads_against_the_poll_script() {
         }
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let token = store.live_token("install/1", 7, &refs, 3600, "sess").unwrap();
-        let reads = || store.live_poll(&token, "sess", None).unwrap();
+        let held = || store.live_poll(&token, "sess", None).unwrap();
+        let reads = || store.testing_poll_by_reads(token.as_bytes(), b"sess").unwrap();
         let script = || store.testing_poll_by_script(token.as_bytes(), b"sess").unwrap();
         let versions = |body: &str| body.split_once(r#","t":"#).unwrap().0.to_string();
-        assert_eq!(versions(&reads().body), versions(&script().body), "both answer the same versions");
+        assert_eq!(versions(&reads().body), versions(&script().body), "the reads and the script agree");
+        assert_eq!(versions(&held().body), versions(&script().body), "and what the process holds");
 
         type Variant<'a> = (&'a str, &'a dyn Fn() -> presence::store::PollAnswer);
-        let variants: [Variant<'_>; 2] = [("reads (MULTI/EXEC)", &reads), ("the poll script", &script)];
-        let (mut server_us, mut client_us, mut wall_us) = ([vec![], vec![]], [vec![], vec![]], [vec![], vec![]]);
+        let variants: [Variant<'_>; 3] =
+            [("held (no round trip)", &held), ("reads (MULTI/EXEC)", &reads), ("the poll script", &script)];
+        // Per variant, µs per poll of each round.
+        type PerVariant = [Vec<f64>; 3];
+        let (mut server_us, mut client_us, mut wall_us) =
+            (PerVariant::default(), PerVariant::default(), PerVariant::default());
         for round in 0..ROUNDS {
             for k in 0..variants.len() {
                 let v = (round + k) % variants.len();
@@ -81,7 +88,7 @@ fn reads_against_the_poll_script() {
                 wall_us[v].push(per(wall.as_secs_f64()));
             }
         }
-        let m = |v: &[Vec<f64>; 2], i: usize| median(v[i].clone());
+        let m = |v: &PerVariant, i: usize| median(v[i].clone());
         println!("{rooms} room(s) of 20 entries, µs per poll, median of {ROUNDS} rounds of {POLLS_PER_ROUND}:");
         for (i, (label, _)) in variants.iter().enumerate() {
             println!(
@@ -91,11 +98,13 @@ fn reads_against_the_poll_script() {
                 m(&wall_us, i)
             );
         }
-        println!(
-            "  reads / script       server CPU {:6.2}   polling thread CPU {:6.2}   round trip {:6.2}",
-            m(&server_us, 0) / m(&server_us, 1),
-            m(&client_us, 0) / m(&client_us, 1),
-            m(&wall_us, 0) / m(&wall_us, 1)
-        );
+        for (label, a, b) in [("held / reads", 0, 1), ("reads / script", 1, 2)] {
+            println!(
+                "  {label:<20} server CPU {:6.2}   polling thread CPU {:6.2}   round trip {:6.2}",
+                m(&server_us, a) / m(&server_us, b),
+                m(&client_us, a) / m(&client_us, b),
+                m(&wall_us, a) / m(&wall_us, b)
+            );
+        }
     }
 }

@@ -86,6 +86,15 @@ impl Link {
         &self.shown
     }
 
+    /// Where the connection goes, if the configured URL is usable.
+    pub(super) fn target(&self) -> Option<&ConnectionInfo> {
+        self.target.as_ref().ok()
+    }
+
+    pub(super) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Round trips made for store calls by this process (connection set-up not included).
     pub(super) fn round_trips(&self) -> u64 {
         self.round_trips.load(Ordering::Relaxed)

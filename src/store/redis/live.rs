@@ -12,13 +12,17 @@
 //!
 //! A poll reads (MULTI/EXEC of plain commands, no script): the server's time, the revocation,
 //! and per room what `version.lua` looks at. It runs `poll.lua`, which writes, only when a room
-//! holds an entry whose expiry has come and that was not removed yet.
+//! holds an entry whose expiry has come and that was not removed yet. What it read stays in the
+//! process, kept exact by Redis's invalidations (`tracking.rs`): a poll whose keys are all held
+//! and unchanged answers without a round trip.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis::{from_redis_value_ref, Connection, Pipeline, Value};
 
+use super::tracking::Tracker;
+use super::LinkState;
 use super::{scripts, RedisStore};
 use crate::store::error::{Result, StoreError};
 use crate::store::input::MAX_SECONDS;
@@ -28,11 +32,40 @@ use crate::store::live::{self, Claims, Grant, Keys, PollAnswer, Refusal, Scope, 
 const RELOAD_EVERY: Duration = Duration::from_secs(1);
 /// How long a revocation is kept: the longest token life, and a margin for clock skew.
 const REVOCATION_KEEP_MS: u64 = MAX_SECONDS as u64 * 1000 + 10 * 60 * 1000;
+/// After the server refused client-side caching (or its second connection failed), polls read
+/// without it for this long before the next attempt.
+const UNTRACKED_FOR: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 pub(super) struct Cache {
     /// The keys of the secret last read, and when it was read.
     keys: Mutex<Option<(Arc<Keys>, Instant)>>,
+    /// The copy of what polls read (`tracking.rs`).
+    tracked: Mutex<Tracked>,
+}
+
+/// Where the process stands with client-side caching.
+#[derive(Default)]
+enum Tracked {
+    /// Not tried yet (or the second connection went away): the next poll that reads opens it.
+    #[default]
+    Idle,
+    On(Tracker),
+    /// Refused or failed: not tried again before this instant.
+    Off(Instant),
+}
+
+/// The keys a poll reads, in the order of its reads: the revocation, then per room E, X and M.
+struct PollKeys {
+    revoked: Vec<u8>,
+    rooms: Vec<[String; 4]>,
+}
+
+impl PollKeys {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(self.revoked.as_slice())
+            .chain(self.rooms.iter().flat_map(|[e, _, x, m]| [e.as_bytes(), x.as_bytes(), m.as_bytes()]))
+    }
 }
 
 impl RedisStore {
@@ -115,10 +148,84 @@ impl RedisStore {
             Ok(c) => c,
             Err(why) => return Ok(PollAnswer::refused(why)),
         };
-        match self.poll_read(&claims)? {
+        let keys = PollKeys {
+            revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
+            rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
+        };
+        if let Some(answer) = self.poll_held(&claims, &keys) {
+            return Ok(answer);
+        }
+        match self.poll_read(&claims, &keys)? {
             Some(answer) => Ok(answer),
             None => self.poll_script(&claims),
         }
+    }
+
+    /// The poll answered from the process's copy, when it holds every key and Redis has not
+    /// said since that one was written (no round trip).
+    fn poll_held(&self, claims: &Claims, keys: &PollKeys) -> Option<PollAnswer> {
+        let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
+        let Tracked::On(t) = &mut *tracked else { return None };
+        if !t.is_ours() || !t.catch_up(self.link.connects()) {
+            *tracked = Tracked::Idle;
+            return None;
+        }
+        if !t.holds(keys.iter()) {
+            return None;
+        }
+        if !t.in_step(self.link.round_trips(), self.link.timeout()) {
+            *tracked = Tracked::Idle;
+            return None;
+        }
+        let reply = t.answer(keys.iter())?;
+        let now = match self.now_arg() {
+            0 => t.server_now()?,
+            given => given,
+        };
+        // An entry due to expire (or replies of an unknown shape): the poll reads.
+        read_answer(claims, now, &reply).flatten()
+    }
+
+    /// The second connection's client id when the poll's reads should be tracked, opening it
+    /// the first time.
+    fn tracking_id(&self) -> Option<u64> {
+        let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
+        match &*tracked {
+            Tracked::On(t) if t.is_ours() => return Some(t.redirect_id()),
+            Tracked::Off(until) if Instant::now() < *until => return None,
+            _ => {}
+        }
+        // While the main connection fails and backs off, no second one either: an outage costs a
+        // call no more than the one timeout the main connection allows it.
+        if matches!(self.link.state(), LinkState::Failing { .. }) {
+            return None;
+        }
+        let info = self.link.target()?;
+        *tracked = match Tracker::open(info, self.link.timeout()) {
+            Ok(t) => Tracked::On(t),
+            Err(_) => Tracked::Off(Instant::now() + UNTRACKED_FOR),
+        };
+        match &*tracked {
+            Tracked::On(t) => Some(t.redirect_id()),
+            _ => None,
+        }
+    }
+
+    /// After a tracked read: keeps its replies, or, when the server refused to track them,
+    /// stops tracking for a while (also when the second connection is gone before this process
+    /// read its end: a proxy that sends the two connections to different servers would
+    /// otherwise open one for every poll).
+    fn keep_read(&self, id: u64, preamble: &[Value], keys: &PollKeys, replies: &[Value], now: Option<u64>) {
+        let mut tracked = self.live.tracked.lock().unwrap_or_else(|p| p.into_inner());
+        let Tracked::On(t) = &mut *tracked else { return };
+        if t.redirect_id() != id {
+            return;
+        }
+        if preamble.iter().any(|v| matches!(v, Value::ServerError(_))) {
+            *tracked = Tracked::Off(Instant::now() + UNTRACKED_FOR);
+            return;
+        }
+        t.keep(keys.iter().zip(replies), now, self.link.round_trips(), self.link.connects());
     }
 
     /// A poll that always runs the script (what every poll did before the reads): for the
@@ -131,32 +238,80 @@ impl RedisStore {
         }
     }
 
+    /// A poll that always reads (what a poll does when the process holds nothing of its rooms):
+    /// for the measurement that compares the three.
+    #[cfg(feature = "testing")]
+    pub fn testing_poll_by_reads(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
+        match self.verify(token, session, None)? {
+            Ok(claims) => {
+                let keys = PollKeys {
+                    revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
+                    rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
+                };
+                match self.poll_read(&claims, &keys)? {
+                    Some(answer) => Ok(answer),
+                    None => self.poll_script(&claims),
+                }
+            }
+            Err(why) => Ok(PollAnswer::refused(why)),
+        }
+    }
+
     /// The poll as plain reads in one transaction (one round trip, nothing written): the time,
     /// the revocation, and per room whether it has entries, the earliest expiry and the version.
     /// `None` when an entry of a room has expired and was not removed yet: removing it gives the
-    /// room a new version, which only the script writes.
-    fn poll_read(&self, claims: &Claims) -> Result<Option<PollAnswer>> {
+    /// room a new version, which only the script writes. With client-side caching, the
+    /// transaction follows `CLIENT TRACKING` and `CLIENT CACHING` in the same round trip, and
+    /// its replies are kept.
+    fn poll_read(&self, claims: &Claims, keys: &PollKeys) -> Result<Option<PollAnswer>> {
         let now_arg = self.now_arg();
-        let rooms = claims.rooms();
-        let mut p = Pipeline::with_capacity(2 + 3 * rooms.len());
+        let tracking = self.tracking_id();
+        let mut p = Pipeline::with_capacity(6 + 3 * keys.rooms.len());
+        if let Some(id) = tracking {
+            // Every tracked read names the redirect again: a connection opened anew since (the
+            // server closed the old one) tracks nothing until told. OPTIN: only these reads.
+            p.cmd("CLIENT").arg("TRACKING").arg("on").arg("REDIRECT").arg(id).arg("OPTIN");
+            p.cmd("CLIENT").arg("CACHING").arg("yes");
+            p.ignore_errors();
+        }
         // MULTI/EXEC: the rooms and the revocation are read at one moment, as the script reads
         // them; the server's commands cost it far less than a script call.
-        p.atomic();
+        p.cmd("MULTI");
         if now_arg == 0 {
             p.cmd("TIME");
         }
-        p.cmd("GET").arg(self.keys.live_revoked(claims.scope(), claims.user_id));
-        for room in rooms {
-            let [e, _, x, m] = self.keys.room(room);
+        p.cmd("GET").arg(&keys.revoked);
+        for [e, _, x, m] in &keys.rooms {
             p.cmd("EXISTS").arg(e);
             p.cmd("ZRANGE").arg(x).arg(0).arg(0).arg("WITHSCORES");
             p.cmd("HGET").arg(m).arg("v");
         }
-        let reply: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
-        read_answer(claims, now_arg, &reply).ok_or_else(|| StoreError::Unavailable {
+        p.cmd("EXEC");
+        let all: Vec<Value> = self.link.call(|c: &mut Connection| p.query(c))?;
+        let unknown = || StoreError::Unavailable {
             server: self.server().to_string(),
             message: "the live lane's reads answered in an unknown shape".into(),
-        })
+        };
+        // The replies: the preamble's, MULTI's, one QUEUED per read, then EXEC's (the reads').
+        let preamble = if tracking.is_some() { 2 } else { 0 };
+        let queued = usize::from(now_arg == 0) + 1 + 3 * keys.rooms.len();
+        let reply = match all.last() {
+            Some(Value::Array(reply)) if all.len() == preamble + queued + 2 => reply,
+            // EXECABORT, LOADING, NOPERM…: the server's own words.
+            Some(Value::ServerError(e)) => {
+                return Err(StoreError::Unavailable { server: self.server().to_string(), message: e.to_string() })
+            }
+            _ => return Err(unknown()),
+        };
+        let answer = read_answer(claims, now_arg, reply).ok_or_else(unknown)?;
+        if let Some(id) = tracking {
+            let (now, read) = match now_arg {
+                0 => (reply.first().and_then(server_time), &reply[1..]),
+                _ => (None, &reply[..]),
+            };
+            self.keep_read(id, &all[..preamble], keys, read, now);
+        }
+        Ok(answer)
     }
 
     /// The poll as one script, which removes the expired entries of its rooms first (as every
@@ -185,14 +340,17 @@ impl RedisStore {
     }
 }
 
+/// The server's time in µs from a TIME reply.
+fn server_time(time: &Value) -> Option<u64> {
+    let (secs, micros): (u64, u64) = from_redis_value_ref(time).ok()?;
+    secs.checked_mul(1_000_000)?.checked_add(micros)
+}
+
 /// What [`RedisStore::poll_read`]'s replies answer: `Some(None)` when a room has an expired
 /// entry left to remove; `None` for replies of another shape.
 fn read_answer(claims: &Claims, now_arg: u64, reply: &[Value]) -> Option<Option<PollAnswer>> {
     let (now, rest) = match reply {
-        [time, rest @ ..] if now_arg == 0 => {
-            let (secs, micros): (u64, u64) = from_redis_value_ref(time).ok()?;
-            (secs.checked_mul(1_000_000)?.checked_add(micros)?, rest)
-        }
+        [time, rest @ ..] if now_arg == 0 => (server_time(time)?, rest),
         rest => (now_arg, rest),
     };
     let [revoked, rooms @ ..] = rest else { return None };

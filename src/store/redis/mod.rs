@@ -30,8 +30,11 @@ mod connection;
 mod hint;
 mod keys;
 mod live;
+mod resp;
 mod scripts;
+mod subscriber;
 pub mod target;
+mod tracking;
 
 use crate::store::api::Upsert;
 use crate::store::clock::{Clock, SystemClock};
