@@ -1,7 +1,8 @@
 //! The one connection to Redis a process keeps across requests (a php-fpm worker opens it on its
 //! first presence call, never the master), with a timeout on every round trip and a bounded
 //! back-off between connection attempts, so that a Redis outage costs each call at most one
-//! timeout and usually nothing: while the back-off lasts, calls fail at once.
+//! timeout and usually nothing: while the back-off lasts, calls fail at once. (The live lane's
+//! polls add a second, subscribed one of their own: `tracking.rs`.)
 //!
 //! - A connection inherited across `fork()` belongs to the parent: the child opens its own.
 //! - A new connection loads every script (SCRIPT LOAD) and reads the server's version in one
