@@ -349,3 +349,31 @@ fn expiry_and_a_token_end_come_by_the_server_clock_without_any_write() {
     assert_eq!(s.room_count("r", None).unwrap(), 1);
     assert_eq!(s.live_poll(&short, "", None).unwrap().status, 403, "the short token's life is over");
 }
+
+#[test]
+fn a_write_to_any_one_key_a_poll_reads_makes_the_next_poll_read_it() {
+    let server = RedisServer::start();
+    let mut probe = server.connection();
+    let s = on_server_clock(server.url());
+    s.upsert("r", "a", &state(&[]), 1, 600).unwrap();
+    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
+    let mut last = s.live_poll(&token, "", None).unwrap();
+    // Each of the keys the poll reads, written alone by another client: the version field, the
+    // entries' hash (gone: the room reads as empty), the revocation.
+    let writes: [(&str, redis::Cmd); 3] = [
+        ("the version", redis::cmd("HSET").arg("p:{r}:m").arg("v").arg(424242).clone()),
+        ("the entries", redis::cmd("DEL").arg("p:{r}:e").clone()),
+        ("the revocation", redis::cmd("SET").arg("p:live:revoked:1:install/1").arg(u64::MAX / 2).clone()),
+    ];
+    for (what, write) in writes {
+        assert_eq!(
+            round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&last))).0,
+            0
+        );
+        let _: () = write.query(&mut probe).unwrap();
+        let now = changes_within(&s, &token, &last);
+        assert_ne!(said(&now), said(&last), "{what}");
+        last = now;
+    }
+    assert_eq!(last.status, 403, "revoked: {}", last.body);
+}
