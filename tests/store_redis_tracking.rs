@@ -52,6 +52,20 @@ fn changes_within_for(s: &Plain<RedisStore>, token: &str, before: &PollAnswer, b
     }
 }
 
+/// Room `r` with one entry and a token naming it, polled once by `s` (which reads): the token
+/// and that first answer.
+fn polled_once(s: &Plain<RedisStore>) -> (String, PollAnswer) {
+    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
+    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
+    let first = s.live_poll(&token, "", None).unwrap();
+    (token, first)
+}
+
+/// The store's round trips of a poll of `token` that must answer what `before` said.
+fn held(s: &Plain<RedisStore>, probe: &mut redis::Connection, token: &str, before: &PollAnswer) -> u64 {
+    round_trips(s, probe, || assert_eq!(said(&s.live_poll(token, "", None).unwrap()), said(before))).0
+}
+
 /// `f`'s round trips, counted by the store and by the server (its EXEC and script calls).
 fn round_trips(s: &Plain<RedisStore>, probe: &mut redis::Connection, f: impl FnOnce()) -> (u64, u64) {
     let (rt, server) = (s.round_trips(), calls(probe, "exec") + calls(probe, "evalsha"));
@@ -170,13 +184,8 @@ fn a_lost_second_connection_or_a_flush_makes_the_polls_read_again() {
     let mut probe = server.connection();
     let s = on_server_clock(server.url());
     let other = on_server_clock(server.url());
-    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
-    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
-    let first = s.live_poll(&token, "", None).unwrap();
-    assert_eq!(
-        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0,
-        0
-    );
+    let (token, first) = polled_once(&s);
+    assert_eq!(held(&s, &mut probe, &token, &first), 0);
 
     // The server drops the subscribed connection: the next poll reads, and opens another.
     let killed: u64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query(&mut probe).unwrap();
@@ -186,20 +195,14 @@ fn a_lost_second_connection_or_a_flush_makes_the_polls_read_again() {
         round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0,
         1
     );
-    assert_eq!(
-        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0,
-        0
-    );
+    assert_eq!(held(&s, &mut probe, &token, &first), 0);
     // The new connection tracks as the first did.
     other.upsert("r", "b", &state(&[]), 2, 60).unwrap();
     let moved = changes_within(&s, &token, &first);
     assert_eq!(moved.status, 200);
 
     // FLUSHDB tells every tracking client that every key may have changed.
-    assert_eq!(
-        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&moved))).0,
-        0
-    );
+    assert_eq!(held(&s, &mut probe, &token, &moved), 0);
     let _: () = redis::cmd("FLUSHDB").query(&mut probe).unwrap();
     let flushed = changes_within(&s, &token, &moved);
     // The process still holds the secret's keys; the room is gone.
@@ -250,9 +253,7 @@ fn a_resp3_connection_is_kept_exact_the_same_way() {
     let mut probe = server.connection();
     let s = on_server_clock(format!("{}?protocol=resp3", server.url()));
     let other = on_server_clock(server.url());
-    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
-    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
-    let first = s.live_poll(&token, "", None).unwrap();
+    let (token, first) = polled_once(&s);
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(
         round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))),
@@ -268,9 +269,7 @@ fn the_second_connection_is_checked_while_polls_come_and_the_copy_stays_usable()
     let server = RedisServer::start();
     let mut probe = server.connection();
     let s = on_server_clock(server.url());
-    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
-    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
-    let first = s.live_poll(&token, "", None).unwrap();
+    let (token, first) = polled_once(&s);
     let pings = calls(&mut probe, "ping");
     // Polls every 300 ms for 4.5 s, longer than the copy is trusted without an answered PING
     // (3 s): the PINGs sent along the way keep every poll answered from it.
@@ -292,13 +291,8 @@ fn a_main_connection_replaced_tracks_nothing_and_the_copy_starts_empty() {
     let mut probe = server.connection();
     let s = on_server_clock(server.url());
     let other = on_server_clock(server.url());
-    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
-    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
-    let first = s.live_poll(&token, "", None).unwrap();
-    assert_eq!(
-        round_trips(&s, &mut probe, || assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first))).0,
-        0
-    );
+    let (token, first) = polled_once(&s);
+    assert_eq!(held(&s, &mut probe, &token, &first), 0);
     // Every plain connection but the probe's goes: the store's main one (its subscribed one stays).
     let _: u64 =
         redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal").arg("SKIPME").arg("yes").query(&mut probe).unwrap();
@@ -314,9 +308,7 @@ fn a_main_connection_replaced_tracks_nothing_and_the_copy_starts_empty() {
 fn a_main_connection_the_server_closed_unnoticed_holds_the_copy_back_at_most_five_seconds() {
     let server = RedisServer::start();
     let s = on_server_clock(server.url());
-    s.upsert("r", "a", &state(&[]), 1, 60).unwrap();
-    let token = s.live_token("install/1", 1, &["r"], 600, "").unwrap();
-    let first = s.live_poll(&token, "", None).unwrap();
+    let (token, first) = polled_once(&s);
     s.live_poll(&token, "", None).unwrap();
     // The server closes connections idle for a second (subscribed ones excepted).
     let _: () = redis::cmd("CONFIG").arg("SET").arg("timeout").arg("1").query(&mut server.connection()).unwrap();
