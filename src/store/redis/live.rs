@@ -148,16 +148,21 @@ impl RedisStore {
             Ok(c) => c,
             Err(why) => return Ok(PollAnswer::refused(why)),
         };
-        let keys = PollKeys {
-            revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
-            rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
-        };
+        let keys = self.poll_keys(&claims);
         if let Some(answer) = self.poll_held(&claims, &keys) {
             return Ok(answer);
         }
         match self.poll_read(&claims, &keys)? {
             Some(answer) => Ok(answer),
             None => self.poll_script(&claims),
+        }
+    }
+
+    /// The keys `claims`' poll reads.
+    fn poll_keys(&self, claims: &Claims) -> PollKeys {
+        PollKeys {
+            revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
+            rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
         }
     }
 
@@ -244,10 +249,7 @@ impl RedisStore {
     pub fn testing_poll_by_reads(&self, token: &[u8], session: &[u8]) -> Result<PollAnswer> {
         match self.verify(token, session, None)? {
             Ok(claims) => {
-                let keys = PollKeys {
-                    revoked: self.keys.live_revoked(claims.scope(), claims.user_id),
-                    rooms: claims.rooms().map(|r| self.keys.room(r)).collect(),
-                };
+                let keys = self.poll_keys(&claims);
                 match self.poll_read(&claims, &keys)? {
                     Some(answer) => Ok(answer),
                     None => self.poll_script(&claims),
