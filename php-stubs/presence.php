@@ -369,15 +369,20 @@ function presence_exchange(string $room, string $client_id, ?array $state = null
  * @param string   $count_prefix  Count the live entries whose client id starts with this; ''
  *                                counts nothing. A leave that empties the room answers count 0,
  *                                and the room (gone) remembers nothing.
+ * @param float|null $unless_written_after A Unix time (an entry's `updated_at`, µs precision,
+ *                                0 or later): an entry written after it stays, decided under the
+ *                                same lock, so a caller that read an entry removes that write of
+ *                                it and never one another process made since. Null removes it
+ *                                whenever it was written.
  *
  * @return array{removed: bool, version: int, entries: list<array{room: string, client_id: string, user_id: int, data: array<array-key, mixed>, date_gmt: string, updated_at: float}>, count: int, previous_count: int}|false
  *         `removed`: a live entry was removed; false with an E_WARNING when the store is
  *         unusable. (Declared `mixed`: the extension's toolkit cannot declare `array|false`.)
  *
- * @throws ValueError On an invalid room, client id, max age, limit or prefix.
+ * @throws ValueError On an invalid room, client id, max age, limit, prefix or time.
  * @throws TypeError  On an argument of the wrong type.
  */
-function presence_leave(string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = ''): mixed
+function presence_leave(string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null): mixed
 {
 }
 

@@ -30,6 +30,7 @@ on_both_backends!(
     an_entry_is_read_alone_reserved_or_not,
     an_exchange_writes_then_answers_the_room_and_its_counts,
     a_leave_removes_then_answers_the_room_and_its_counts,
+    a_leave_keeps_an_entry_written_after_the_time_it_was_given,
     a_room_that_emptied_remembers_no_count,
     a_prefix_read_merges_rooms_newest_first,
     several_rooms_are_read_at_once_each_as_a_room_read_reads_it,
@@ -522,6 +523,26 @@ fn a_leave_removes_then_answers_the_room_and_its_counts(b: Backend) {
     assert_eq!((last.room.count, last.room.previous_count, last.room.version), (0, 1, 0), "1 -> 0, room gone");
     assert!(last.room.entries.is_empty());
     assert!(!s.leave("nowhere", "x", r, "editor-").unwrap().removed);
+    assert_eq!(f.check(), Ok(()));
+}
+
+fn a_leave_keeps_an_entry_written_after_the_time_it_was_given(b: Backend) {
+    let f = open_store(b, "leave-written", 1 << 20);
+    let (s, clock) = (&f.store, &f.clock);
+    s.upsert("admin/online", "user-1", &state(&[("tab", "a")]), 1, 100).unwrap();
+    let read = T0;
+    clock.advance_secs(1);
+    // Another process writes the entry again after `read` saw it.
+    s.upsert("admin/online", "user-1", &state(&[("tab", "b")]), 1, 100).unwrap();
+    let v = s.room_version("admin/online").unwrap();
+    let kept = s.leave_unless_written_after("admin/online", "user-1", read).unwrap();
+    assert!(!kept.removed);
+    assert_eq!(ids(&kept.room.entries), ["user-1"]);
+    assert_eq!(kept.room.version, v, "nothing changed");
+    let gone = s.leave_unless_written_after("admin/online", "user-1", T0 + 1_000_000).unwrap();
+    assert!(gone.removed, "the write as it was read goes");
+    assert!(gone.room.entries.is_empty());
+    assert!(!s.leave_unless_written_after("admin/online", "user-1", T0 + 1_000_000).unwrap().removed);
     assert_eq!(f.check(), Ok(()));
 }
 

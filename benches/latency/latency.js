@@ -190,7 +190,12 @@ function percentile( xs, p ) {
 			// page on its way (a heartbeat the server finishes after the logout writes its entry
 			// back: docs/limitations.md).
 			await watcher.openDashboard();
-			await watcher.page.waitForFunction( ( who ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ who }"]` ), id, { polling: 50, timeout: 20000 } );
+			await watcher.page.waitForFunction( ( who ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ who }"]` ), id, { polling: 50, timeout: 20000 } ).catch( async ( error ) => {
+				// What the mover's remaining tab did, to tell a tab that never took the lead from an
+				// entry that went missing on the server.
+				const tab = await mover.page.evaluate( () => ( { role: window.wppPresence.role, lastRefresh: window.wppPresence.lastRefresh } ) ).catch( () => null );
+				throw new Error( `${ error.message }: the mover is not listed (its remaining tab: ${ JSON.stringify( tab ) })` );
+			} );
 			await mover.page.waitForFunction( () => ! window.jQuery || window.jQuery.active === 0, null, { polling: 20, timeout: 20000 } );
 			await nudge( watcher );
 			const gone = await arm( watcher, ( who ) => ! document.querySelector( `#wpp_whos_online li[data-user-id="${ who }"]` ), id );

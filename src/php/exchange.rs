@@ -12,7 +12,7 @@ use super::convert::{entries_to_array, entries_to_array_with, first_entry, Cache
 use super::errors::Sig;
 use super::functions::{max_age, WriteArgs};
 use super::process;
-use crate::store::{Limit, Read, RoomAnswer, RoomList};
+use crate::store::{Limit, Read, RoomAnswer, RoomList, WrittenAt};
 
 /// The read arguments of an exchange or a leave, checked in their order.
 fn read<'a>(
@@ -112,10 +112,14 @@ pub fn presence_exchange(
     }
 }
 
-const LEAVE: Sig =
-    Sig { name: "presence_leave", params: &["room", "client_id", "max_age", "client_prefix", "limit", "count_prefix"] };
+const LEAVE: Sig = Sig {
+    name: "presence_leave",
+    params: &["room", "client_id", "max_age", "client_prefix", "limit", "count_prefix", "unless_written_after"],
+};
 
 /// Removes as presence_remove(), then reads the room as presence_room(), in one lock (or script).
+/// With `$unless_written_after` (a Unix time, as an entry's `updated_at`) an entry written after
+/// it stays: the caller removes the write it read, not one another process made since.
 #[php_function]
 #[php(defaults(client_prefix = "\"\"", count_prefix = "\"\""))]
 pub fn presence_leave(
@@ -125,13 +129,21 @@ pub fn presence_leave(
     client_prefix: StrArg,
     limit: Option<IntArg>,
     count_prefix: StrArg,
+    unless_written_after: Option<FloatArg>,
 ) -> PhpResult<Zval> {
     let sig = &LEAVE;
     let room = room.room(sig)?;
     let client_id = client_id.client_id(sig)?;
     let read = read(sig, max_age, &client_prefix, limit)?;
     let count = count_prefix.count_prefix(sig)?;
-    match process::get().store.leave(room, client_id, &read, count) {
+    let written = unless_written_after
+        .as_ref()
+        .map(|f| {
+            let secs = f.get(sig, "unless_written_after", "?float")?;
+            sig.checked(WrittenAt::new("unless_written_after", secs))
+        })
+        .transpose()?;
+    match process::get().store.leave_unless_written_after(room, client_id, written.map(|w| w.micros()), &read, count) {
         Ok(l) => {
             let mut removed = Zval::new();
             removed.set_bool(l.removed);

@@ -39,7 +39,7 @@ pub(super) fn state<'b>(sig: &Sig, state: &Option<ArrayArg<'_>>, buf: &'b mut Ve
 
 /// `$written_at`: null for now, else a finite time in seconds, 0 or later.
 pub(super) fn written_at(sig: &Sig, v: &Option<FloatArg>) -> PhpResult<Option<WrittenAt>> {
-    v.as_ref().map(|f| sig.checked(WrittenAt::new(f.get(sig, "written_at", "?float")?))).transpose()
+    v.as_ref().map(|f| sig.checked(WrittenAt::new("written_at", f.get(sig, "written_at", "?float")?))).transpose()
 }
 
 /// The arguments a write takes (`presence_upsert()`, `presence_exchange()`), checked in the

@@ -117,7 +117,20 @@ pub trait PresenceStore: Send + Sync {
     /// Writes (as `upsert`), then reads the room (as `room`) and counts, atomically.
     fn exchange(&self, write: &Upsert<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Exchanged>;
     /// Removes (as `remove`), then reads the room (as `room`) and counts, atomically.
-    fn leave(&self, room: Room<'_>, client_id: ClientId<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Left>;
+    fn leave(&self, room: Room<'_>, client_id: ClientId<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Left> {
+        self.leave_unless_written_after(room, client_id, None, read, count)
+    }
+    /// As `leave`, but an entry written after `written_us` (µs; `None`: whenever) stays, in the
+    /// same lock or script: a caller that read an entry removes that write of it, never one that
+    /// another process made since (another page of the same user, say).
+    fn leave_unless_written_after(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        written_us: Option<u64>,
+        read: &Read<'_>,
+        count: CountPrefix<'_>,
+    ) -> Result<Left>;
     /// Live entries of every room whose name starts with `prefix`, newest write first.
     fn prefix(&self, prefix: Prefix<'_>, read: &Read<'_>) -> Result<EntryList>;
     /// True when the entry existed.

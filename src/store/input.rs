@@ -223,8 +223,8 @@ impl<'a> CountPrefix<'a> {
 }
 
 impl WrittenAt {
-    /// `$written_at`: seconds since the epoch, µs precision.
-    pub fn new(secs: f64) -> Result<Self> {
+    /// `$written_at` (or the time parameter `argument` names): seconds since the epoch, µs precision.
+    pub fn new(argument: &'static str, secs: f64) -> Result<Self> {
         if !secs.is_finite() || secs < 0.0 {
             let shown = if secs.is_nan() {
                 "NAN".to_string()
@@ -234,7 +234,7 @@ impl WrittenAt {
                 secs.to_string()
             };
             return Err(StoreError::invalid(
-                "written_at",
+                argument,
                 format!("must be a finite number of seconds, 0 or greater, got {shown}"),
             ));
         }
@@ -393,19 +393,19 @@ mod tests {
         );
         assert_eq!(refusal(CountPrefix::new(&"e".repeat(200))), "$count_prefix must be at most 191 bytes, got 200");
         assert_eq!(
-            refusal(WrittenAt::new(-1.5)),
+            refusal(WrittenAt::new("written_at", -1.5)),
             "$written_at must be a finite number of seconds, 0 or greater, got -1.5"
         );
         assert_eq!(
-            refusal(WrittenAt::new(f64::NAN)),
+            refusal(WrittenAt::new("written_at", f64::NAN)),
             "$written_at must be a finite number of seconds, 0 or greater, got NAN"
         );
         assert_eq!(
-            refusal(WrittenAt::new(f64::INFINITY)),
+            refusal(WrittenAt::new("written_at", f64::INFINITY)),
             "$written_at must be a finite number of seconds, 0 or greater, got INF"
         );
-        assert_eq!(WrittenAt::new(1_800_000_000.123_456).unwrap().micros(), 1_800_000_000_123_456);
-        assert_eq!(WrittenAt::new(0.0).unwrap().micros(), 0);
+        assert_eq!(WrittenAt::new("written_at", 1_800_000_000.123_456).unwrap().micros(), 1_800_000_000_123_456);
+        assert_eq!(WrittenAt::new("written_at", 0.0).unwrap().micros(), 0);
         let too_many = vec!["r"; MAX_READ_ROOMS + 1];
         assert_eq!(refusal(RoomList::new(&too_many)), "$rooms must hold at most 2000 rooms, got 2001");
         assert_eq!(refusal(RoomList::new(&["a", "b", ""])), "$rooms element [2] must not be empty");

@@ -300,6 +300,40 @@ test( 'one leading tab per site: hand-over, hidden tabs, back-off', async ( t ) 
 	} );
 } );
 
+test( 'a tab that takes over from a closing one stays listed, however its ping and the closing tab’s leave interleave', async ( t ) => {
+	const [ watcher, mover ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor6' ) ] );
+	await Promise.all( [ watcher.logIn( 'editor5', 'editor5' ), mover.logIn( 'editor6', 'editor6' ) ] );
+	const url = new URL( BASE );
+	for ( let round = 1; round <= 3; round++ ) {
+		const second = await mover.context.newPage();
+		await second.goto( BASE + '/wp-admin/' );
+		await second.waitForFunction( () => window.wppPresence && window.wppPresence.role === 'follower', null, { timeout: 5000 } );
+		await second.waitForTimeout( 500 ); // Past the new tab's first look for a visible leader.
+		// As on a crowded site: a change of admin/online alone asks no heartbeat of this page, so
+		// only its own ping keeps the user listed until the next keepalive.
+		await second.evaluate( () => Object.assign( window.wppPresenceConfig.live.poll, { crowd: 0 } ) );
+		// The server as it is now and then under load: the closing tab's leave reads the user's
+		// entries, then is held 1.2 s before it removes them; the ping of the tab that takes over
+		// arrives meanwhile (held 0.3 s, so that it lands after that read).
+		await mover.context.addCookies( [
+			{ name: 'wpp-test-leave-pause', value: '1200', domain: url.hostname, path: '/' },
+			{ name: 'wpp-test-heartbeat-pause', value: '300', domain: url.hostname, path: '/' },
+		] );
+		const leader = mover.page;
+		assert.equal( await leader.evaluate( () => window.wppPresence.role ), 'leader', `round ${ round }: the first tab leads` );
+		await leader.close();
+		mover.page = second;
+		await second.waitForFunction( () => window.wppPresence.role === 'leader', null, { polling: 20, timeout: 5000 } );
+		await second.waitForTimeout( 3000 ); // The leave is done by now.
+		await mover.context.clearCookies( { name: /^wpp-test-/ } );
+		await watcher.openDashboard();
+		const listed = await watcher.widgetShows( fixtures.editor6 );
+		t.diagnostic( `round ${ round }: ${ listed ? 'listed' : 'not listed' }` );
+		assert.ok( listed, `round ${ round }: editor6 is listed: a tab of theirs is open and took the lead` );
+	}
+	await Promise.all( [ watcher, mover ].map( ( b ) => b.logOut() ) );
+} );
+
 test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {
 	const [ blocked, other ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor6' ) ] );
 	// What a host that serves no PHP file from wp-content answers: its own 403, not the lane's.

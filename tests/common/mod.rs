@@ -211,6 +211,16 @@ impl<S: AsStore> Plain<S> {
         self.0.store().leave(Room::new(room)?, ClientId::new(client_id)?, &r.checked()?, CountPrefix::new(count)?)
     }
 
+    pub fn leave_unless_written_after(&self, room: &str, client_id: &str, written_us: u64) -> StoreResult<Left> {
+        self.0.store().leave_unless_written_after(
+            Room::new(room)?,
+            ClientId::new(client_id)?,
+            Some(written_us),
+            &R::default().checked()?,
+            CountPrefix::new("")?,
+        )
+    }
+
     pub fn prefix(&self, prefix: &str, r: R<'_>) -> StoreResult<EntryList> {
         self.0.store().prefix(Prefix::new("prefix", prefix)?, &r.checked()?)
     }

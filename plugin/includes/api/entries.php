@@ -247,15 +247,17 @@ function wpp_entries_remove( $room, $client_id ) {
  * @param mixed $room      Room name.
  * @param mixed $client_id Client id.
  * @param array $args      Optional. `max_age`, `client_prefix` and `limit` of the read, as in
- *                         wpp_entries_exchange().
+ *                         wpp_entries_exchange(); `unless_written_after`: a Unix time (an entry's
+ *                         `updated_at`), the entry stays if it was written after it.
  * @return array|WP_Error The backend's answer (`removed`, `version`, `entries`, `count`,
  *                        `previous_count`), or WP_Error (bad input, store failure).
  */
 function wpp_entries_leave( $room, $client_id, array $args = array() ) {
 	$args = $args + array(
-		'max_age'       => null,
-		'client_prefix' => '',
-		'limit'         => null,
+		'max_age'              => null,
+		'client_prefix'        => '',
+		'limit'                => null,
+		'unless_written_after' => null,
 	);
 	foreach ( array( wpp_validate_name( $room, 'room' ), wpp_validate_name( $client_id, 'client_id' ) ) as $valid ) {
 		if ( is_wp_error( $valid ) ) {
@@ -264,7 +266,7 @@ function wpp_entries_leave( $room, $client_id, array $args = array() ) {
 	}
 	$backend = wpp_backend();
 	$count   = wpp_entries_count_prefix( $room, $client_id );
-	$result  = $backend->leave( $room, $client_id, $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count );
+	$result  = $backend->leave( $room, $client_id, $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count, null === $args['unless_written_after'] ? null : (float) $args['unless_written_after'] );
 	if ( false === $result ) {
 		return wpp_entries_store_error( __( 'The presence entry could not be removed.', 'presence' ), wpp_backend_last_error( $backend ) );
 	}

@@ -222,9 +222,12 @@ final class WPP_Database_Backend implements WPP_Backend {
 	}
 
 	/** @inheritDoc */
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false {
 		global $wpdb;
-		$sql     = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE room = %s AND client_id = %s AND expires_at > %d", $room, $client_id, (int) floor( $this->now() ) );
+		$sql = $wpdb->prepare( "DELETE FROM {$this->table()} WHERE room = %s AND client_id = %s AND expires_at > %d", $room, $client_id, (int) floor( $this->now() ) );
+		if ( null !== $unless_written_after ) {
+			$sql .= $wpdb->prepare( ' AND updated_at <= %s', sprintf( '%.6F', $unless_written_after ) );
+		}
 		$removed = $this->write( fn() => $wpdb->query( $sql ) );
 		if ( false === $removed ) {
 			return false;

@@ -290,7 +290,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 *
 	 * @since 0.3.0
 	 */
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false {
 		$stored = $this->stored_room( $room );
 		if ( null === $stored ) {
 			return false;
@@ -303,7 +303,8 @@ final class WPP_Native_Backend implements WPP_Backend {
 				self::age( $max_age ),
 				$write_only ? $client_id : $client_prefix,
 				$write_only ? 1 : $limit,
-				$count_prefix
+				$count_prefix,
+				$unless_written_after
 			),
 			false
 		);

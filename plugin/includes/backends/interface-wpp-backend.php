@@ -79,11 +79,15 @@ interface WPP_Backend {
 	 * Removes an entry and reads its room, as one operation of the store where it can; counts as
 	 * exchange() does.
 	 *
+	 * With $unless_written_after (a Unix time, as an entry's `updated_at`) an entry written after
+	 * it stays, decided in the same operation: a caller that read an entry removes that write of
+	 * it, never one another request made since.
+	 *
 	 * @since 0.3.0
 	 *
 	 * @return array{removed:bool,version:int|null,entries:array[],count:int,previous_count:int}|false
 	 */
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false;
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false;
 
 	/**
 	 * One live entry, reserved or not, or null.

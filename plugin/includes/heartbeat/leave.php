@@ -7,7 +7,9 @@
  *
  * Only the entries that still carry the page's tab id are removed: if the user opened another
  * page meanwhile (the usual case when navigating: the next page may be served before the leave
- * request), that page's entries are its own and stay.
+ * request), that page's entries are its own and stay. The store removes an entry only as it was
+ * read: another page's write that lands between the read and the removal stays too (a tab that
+ * takes over from a closing one pings at the moment the closing one sends its leave).
  *
  * @package Presence
  * @since   0.2.0
@@ -37,7 +39,18 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 	$removed = 0;
 	foreach ( wpp_backend()->user_entries( $user->ID, DAY_IN_SECONDS ) as $entry ) {
 		$ours = in_array( $entry['client_id'], $clients, true ) && $tab === ( $entry['data']['tab'] ?? null );
-		if ( $ours && true === wpp_entries_remove( $entry['room'], $entry['client_id'] ) ) {
+		if ( ! $ours ) {
+			continue;
+		}
+		$left = wpp_entries_leave(
+			$entry['room'],
+			$entry['client_id'],
+			array(
+				'limit'                => 0,
+				'unless_written_after' => $entry['updated_at'],
+			)
+		);
+		if ( ! is_wp_error( $left ) && $left['removed'] ) {
 			++$removed;
 		}
 	}

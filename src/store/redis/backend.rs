@@ -108,14 +108,22 @@ impl PresenceStore for RedisStore {
         Ok(Exchanged { written: written(outcome), room: answer(w.room, (version, flat, n, previous)) })
     }
 
-    fn leave(&self, room: Room<'_>, client_id: ClientId<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Left> {
+    fn leave_unless_written_after(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        written_us: Option<u64>,
+        read: &Read<'_>,
+        count: CountPrefix<'_>,
+    ) -> Result<Left> {
         let mut inv = self.on_room(&scripts::LEAVE, room.as_str());
         inv.arg(self.now_arg())
             .arg(client_id.as_str())
             .arg(Self::max_age_us(read.max_age))
             .arg(limit_arg(read))
             .arg(read.clients.as_str())
-            .arg(count.as_str());
+            .arg(count.as_str())
+            .arg(written_us.map_or_else(String::new, |w| w.to_string()));
         let (removed, version, flat, n, previous): (u8, u64, Vec<Vec<u8>>, u64, u64) = self.run(&inv)?;
         Ok(Left { removed: removed == 1, room: answer(room, (version, flat, n, previous)) })
     }

@@ -123,10 +123,19 @@ impl PresenceStore for ShmStore {
         Ok(Exchanged { written, room })
     }
 
-    fn leave(&self, room: Room<'_>, client_id: ClientId<'_>, read: &Read<'_>, count: CountPrefix<'_>) -> Result<Left> {
+    fn leave_unless_written_after(
+        &self,
+        room: Room<'_>,
+        client_id: ClientId<'_>,
+        written_us: Option<u64>,
+        read: &Read<'_>,
+        count: CountPrefix<'_>,
+    ) -> Result<Left> {
         let (removed, room): (bool, RoomAnswer) = self.with_table(
             |key| keyed(key, room, Some(client_id)),
-            |t, k, now_us| t.leave(k.room, k.room_hash, k.key_hash, k.client, &Filter::at(read, now_us), count, now_us),
+            |t, k, now_us| {
+                t.leave(k.room, k.room_hash, k.key_hash, k.client, written_us, &Filter::at(read, now_us), count, now_us)
+            },
         )?;
         Ok(Left { removed, room })
     }

@@ -42,7 +42,8 @@ impl Locked<'_> {
         Ok(Some((written, answer)))
     }
 
-    /// Removes an entry, then reads the room. True with the answer when a live entry was removed.
+    /// Removes an entry, unless it was written after `written_us`, then reads the room. True with
+    /// the answer when a live entry was removed.
     // The room and key arrive with the hashes the caller computed once outside the lock; a struct
     // for them would be built only to be taken apart here.
     #[allow(clippy::too_many_arguments)]
@@ -52,6 +53,7 @@ impl Locked<'_> {
         room_hash: u64,
         key_hash: u64,
         client: &[u8],
+        written_us: Option<u64>,
         filter: &Filter<'_>,
         count: CountPrefix<'_>,
         now_us: u64,
@@ -60,7 +62,13 @@ impl Locked<'_> {
         let mut removed = false;
         if let Some(ri) = self.find_room(room, room_hash)? {
             if let Some(i) = self.find_entry(ri, key_hash, client)? {
-                removed = self.remove_live_or_expired(i, now_us)? == 1;
+                let newer = match written_us {
+                    Some(w) => self.seg.entry(i)?.updated_us > w,
+                    None => false,
+                };
+                if !newer {
+                    removed = self.remove_live_or_expired(i, now_us)? == 1;
+                }
             }
         }
         let answer = self.answer(room, room_hash, now_us, filter, count, previous)?;

@@ -72,6 +72,20 @@ final class ExchangeTest extends PresenceTestCase
 		self::assertSame(['removed' => false, 'version' => 0, 'entries' => [], 'count' => 0, 'previous_count' => 0], presence_leave('nowhere', 'x'));
 	}
 
+	public function testALeaveGivenTheTimeItReadKeepsAWriteMadeSince(): void
+	{
+		presence_upsert('admin/online', 'user-3', ['tab' => 'closing'], 3, 600);
+		$read = presence_entry('admin/online', 'user-3')['updated_at'];
+		usleep(2000);
+		presence_upsert('admin/online', 'user-3', ['tab' => 'leading'], 3, 600); // Another request's write.
+		$kept = presence_leave('admin/online', 'user-3', null, '', null, '', $read);
+		self::assertFalse($kept['removed']);
+		self::assertSame(['leading'], array_column(array_column($kept['entries'], 'data'), 'tab'));
+		$now = presence_entry('admin/online', 'user-3')['updated_at'];
+		self::assertTrue(presence_leave('admin/online', 'user-3', null, '', null, '', $now)['removed'], 'the write as it was read goes');
+		self::assertNull(presence_entry('admin/online', 'user-3'));
+	}
+
 	public function testTheReadArgumentsShapeTheEntries(): void
 	{
 		$now = microtime(true);

@@ -119,6 +119,8 @@ final class ValidationTest extends PresenceTestCase
 			'leave 192-byte client_prefix' => [fn () => presence_leave('r', 'c', null, $r192), ValueError::class, 'presence_leave(): Argument #4 ($client_prefix)'],
 			'leave limit 0' => [fn () => presence_leave('r', 'c', null, '', 0), ValueError::class, 'presence_leave(): Argument #5 ($limit)'],
 			'leave invalid UTF-8 count_prefix' => [fn () => presence_leave('r', 'c', null, '', null, "\xff"), ValueError::class, 'presence_leave(): Argument #6 ($count_prefix) must be valid UTF-8'],
+			'leave NAN unless_written_after' => [fn () => presence_leave('r', 'c', null, '', null, '', NAN), ValueError::class, 'presence_leave(): Argument #7 ($unless_written_after) must be a finite number of seconds, 0 or greater, got NAN'],
+			'leave text unless_written_after' => [fn () => presence_leave('r', 'c', null, '', null, '', 'soon'), TypeError::class, 'presence_leave(): Argument #7 ($unless_written_after) must be of type ?float, string given'],
 
 			'prefix 192-byte prefix' => [fn () => presence_prefix($r192), ValueError::class, 'presence_prefix(): Argument #1 ($prefix) must be at most 191 bytes'],
 			'prefix max_age 0' => [fn () => presence_prefix('', 0), ValueError::class, 'presence_prefix(): Argument #2 ($max_age)'],

@@ -5,13 +5,15 @@
 -- ARGV[2] client id
 -- ARGV[3] max age µs ("0" for any), ARGV[4] limit ("0" for all), ARGV[5] client prefix
 -- ARGV[6] count prefix ("" counts nothing)
+-- ARGV[7] µs: an entry written after it stays ("" removes it whenever it was written)
 -- Returns {removed (1 when a live entry was), version, {client id, value, ...}, count, previous
 -- count}.
 local now = now_us(ARGV[1])
 left(now, expire(now))
 local previous = remembered(ARGV[6])
 local removed = 0
-if redis.call('HEXISTS', E, ARGV[2]) == 1 then
+local value = redis.call('HGET', E, ARGV[2])
+if value and (ARGV[7] == nil or ARGV[7] == '' or updated_of(value) <= tonumber(ARGV[7])) then
   drop({ARGV[2]})
   left(now, 1)
   removed = 1

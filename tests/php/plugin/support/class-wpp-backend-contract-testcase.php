@@ -327,6 +327,21 @@ abstract class WPP_Backend_Contract_TestCase extends WPP_TestCase {
 		$this->assertSame( array(), $b->get_room( 'r', null ) );
 	}
 
+	public function test_leave_keeps_an_entry_written_after_the_time_it_was_given(): void {
+		$b = $this->backend();
+		$b->set( 'r', 'a', array( 'tab' => 'old' ), 1, 150 );
+		$read = $b->entry( 'r', 'a' )['updated_at'];
+		usleep( 2000 );
+		$b->set( 'r', 'a', array( 'tab' => 'new' ), 1, 150 ); // Another request's write since the read.
+		$left = $b->leave( 'r', 'a', null, '', null, '', $read );
+		$this->assertFalse( $left['removed'] );
+		$this->assertSame( array( 'new' ), array_column( array_column( $left['entries'], 'data' ), 'tab' ) );
+
+		$read = $b->entry( 'r', 'a' )['updated_at'];
+		$this->assertTrue( $b->leave( 'r', 'a', null, '', 0, '', $read )['removed'], 'the write as it was read goes' );
+		$this->assertNull( $b->entry( 'r', 'a' ) );
+	}
+
 	public function test_exchange_and_leave_count_and_remember_the_count_between_calls(): void {
 		$b     = $this->backend();
 		$room  = 'postType/post:5';

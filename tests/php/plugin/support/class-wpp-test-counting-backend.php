@@ -44,8 +44,8 @@ class WPP_Test_Counting_Backend implements WPP_Backend {
 		return $this->count( __FUNCTION__ )->exchange( $room, $client_id, $data, $user_id, $ttl, $written_at, $max_age, $client_prefix, $limit, $count_prefix, $may_evict );
 	}
 
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
-		return $this->count( __FUNCTION__ )->leave( $room, $client_id, $max_age, $client_prefix, $limit, $count_prefix );
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false {
+		return $this->count( __FUNCTION__ )->leave( $room, $client_id, $max_age, $client_prefix, $limit, $count_prefix, $unless_written_after );
 	}
 
 	public function entry( string $room, string $client_id ): ?array {

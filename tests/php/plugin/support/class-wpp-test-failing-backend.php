@@ -32,7 +32,7 @@ class WPP_Test_Failing_Backend implements WPP_Backend {
 		return $this->fail();
 	}
 
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false {
 		return $this->fail();
 	}
 

@@ -65,8 +65,10 @@ class WPP_Test_Memory_Backend implements WPP_Backend {
 		return array( 'written' => $this->write( $room, $client_id, $data, $user_id, $ttl, $written_at ) ) + $this->after( $room, $max_age, $client_prefix, $limit, $count_prefix );
 	}
 
-	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '' ): array|false {
-		return array( 'removed' => $this->remove( $room, $client_id ) ) + $this->after( $room, $max_age, $client_prefix, $limit, $count_prefix );
+	public function leave( string $room, string $client_id, ?int $max_age = null, string $client_prefix = '', ?int $limit = null, string $count_prefix = '', ?float $unless_written_after = null ): array|false {
+		$entry = $this->live( $room )[ $client_id ] ?? null;
+		$newer = null !== $entry && null !== $unless_written_after && $entry['updated_at'] > $unless_written_after;
+		return array( 'removed' => ! $newer && $this->remove( $room, $client_id ) ) + $this->after( $room, $max_age, $client_prefix, $limit, $count_prefix );
 	}
 
 	private function after( string $room, ?int $max_age, string $client_prefix, ?int $limit, string $count_prefix ): array {

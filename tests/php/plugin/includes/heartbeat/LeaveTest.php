@@ -64,6 +64,38 @@ final class LeaveTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 'tabNew', wpp_backend()->get_room( 'admin/online', 150 )[0]['data']['tab'] );
 	}
 
+	public function test_a_tab_that_takes_over_while_the_closing_tabs_leave_runs_keeps_its_entry(): void {
+		$editor = self::user( 'editor' );
+		wpp_write_online( $editor, 'dashboard', 0, 'tabClosing' );
+		// The tab that takes the lead pings as the closing one's leave arrives: its write lands
+		// after the leave read the user's entries and before it removes them.
+		$racing = new class( wpp_backend() ) extends WPP_Test_Counting_Backend {
+			/** @var callable|null */
+			public $after_read = null;
+
+			public function user_entries( int $user_id, int $max_age ): array {
+				$entries = parent::user_entries( $user_id, $max_age );
+				if ( $this->after_read ) {
+					usleep( 2000 ); // A write time after the one read.
+					( $this->after_read )();
+					$this->after_read = null;
+				}
+				return $entries;
+			}
+		};
+		$racing->after_read = static function () use ( $editor ) {
+			wpp_write_online( $editor, 'dashboard', 0, 'tabLeading' );
+		};
+		$store = wpp_backend();
+		wpp_backend_use( $racing );
+		try {
+			$this->assertSame( 0, wpp_leave_tab( $editor, 'tabClosing' ) );
+		} finally {
+			wpp_backend_use( $store );
+		}
+		$this->assertSame( array( 'tabLeading' ), array_column( array_column( wpp_backend()->user_entries( $editor->ID, 150 ), 'data' ), 'tab' ), 'still listed' );
+	}
+
 	public function test_reloading_the_editor_keeps_the_reloaded_pages_entries(): void {
 		$editor = self::user( 'editor' );
 		$this->editor_tick( $editor, 'tabFirst' );
