@@ -8,6 +8,8 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -149,4 +151,68 @@ fn a_killed_tls_second_connection_stops_the_copy_until_it_is_back() {
     other.upsert("r", "b", &state(&[]), 2, 60).unwrap();
     let moved = changes_within(&s, &token, &first);
     assert_eq!(said(&moved), other_view(&other, &token));
+}
+
+/// A TCP relay to the server's `port` that passes the server's bytes on 16 at a time, a
+/// millisecond apart: every TLS record reaches the client in parts. Its port.
+fn dribbling_relay(port: u16) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let relay = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let (Ok(client), Ok(server)) = (client, TcpStream::connect(("127.0.0.1", port))) else { continue };
+            let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from_client, &mut to_server);
+                let _ = to_server.shutdown(Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let (mut from_server, mut to_client) = (server, client);
+                let _ = to_client.set_nodelay(true);
+                let mut bytes = [0u8; 16];
+                while let Ok(n @ 1..) = from_server.read(&mut bytes) {
+                    if to_client.write_all(&bytes[..n]).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                let _ = to_client.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    relay
+}
+
+#[test]
+fn tls_records_that_come_in_parts_are_read_whole() {
+    let _turn = env_turn();
+    let ca = TestCa::new("parts");
+    trust(&ca);
+    let server = RedisServer::start_tls(&ca.issue("server"));
+    let s = on_server_clock(format!("rediss://127.0.0.1:{}", dribbling_relay(server.tls_port())));
+    let other = on_server_clock(server.tls_url());
+    let (token, mut last) = polled_once(&s);
+    assert_eq!(last.status, 200, "{}", last.body);
+    // Polls a millisecond apart: the second connection is read, without waiting, while PONGs
+    // and invalidations are halfway in; each of another client's writes still shows.
+    let mut reads = 0;
+    for i in 0..10 {
+        for _ in 0..50 {
+            let rt = s.round_trips();
+            assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&last));
+            reads += s.round_trips() - rt;
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        other.upsert("r", &format!("w{i}"), &state(&[]), 2, 60).unwrap();
+        last = changes_within(&s, &token, &last);
+        assert_eq!(said(&last), other_view(&other, &token));
+    }
+    assert!(reads <= 2, "{reads} of 500 polls of unchanged rooms read");
+    // The process's own writes: the wait for the PONG reads records that come in parts too.
+    for i in 0..5 {
+        s.upsert("r", &format!("own{i}"), &state(&[]), 3, 60).unwrap();
+        let now = s.live_poll(&token, "", None).unwrap();
+        assert_ne!(said(&now), said(&last), "write {i} not seen by the same process's next poll");
+        last = now;
+    }
 }

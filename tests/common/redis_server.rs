@@ -101,10 +101,13 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    /// The TLS port's URL (a server started with `start_tls`).
+    /// The port that takes TLS (a server started with `start_tls`).
+    pub fn tls_port(&self) -> u16 {
+        self.tls.as_ref().expect("a server started with start_tls").0
+    }
+
     pub fn tls_url(&self) -> String {
-        let (port, _) = self.tls.as_ref().expect("a server started with start_tls");
-        format!("rediss://127.0.0.1:{port}")
+        format!("rediss://127.0.0.1:{}", self.tls_port())
     }
 
     /// A plain connection, for tests that look at the keys themselves.
