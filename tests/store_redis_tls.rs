@@ -14,6 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use common::poll_copy::*;
+use common::process::{fork_child, wait};
 use common::tls::TestCa;
 use common::*;
 use presence::store::{ClientPrefix, PresenceStore, RedisStore, Room, StoreError};
@@ -215,4 +216,38 @@ fn tls_records_that_come_in_parts_are_read_whole() {
         assert_ne!(said(&now), said(&last), "write {i} not seen by the same process's next poll");
         last = now;
     }
+}
+
+#[test]
+fn a_forked_process_opens_its_own_tls_connections_and_leaves_the_parent_s_alone() {
+    let _turn = env_turn();
+    let ca = TestCa::new("fork");
+    trust(&ca);
+    let server = RedisServer::start_tls(&ca.issue("server"));
+    let mut probe = server.connection();
+    let s = on_server_clock(server.tls_url());
+    let other = on_server_clock(server.tls_url());
+    let (token, first) = polled_once(&s);
+    assert_eq!(held(&s, &mut probe, &token, &first), 0);
+    let subscribed = pubsub_ids(&mut probe);
+    assert_eq!(subscribed.len(), 1, "the parent's second connection");
+    // The child inherits both TLS sessions: it must write nothing into them, and open its own.
+    let child = fork_child(|| {
+        assert_eq!(said(&s.live_poll(&token, "", None).unwrap()), said(&first));
+        s.upsert("r", "child", &state(&[]), 2, 60).unwrap();
+        assert_ne!(said(&s.live_poll(&token, "", None).unwrap()), said(&first));
+    });
+    assert_eq!(wait(child), 0, "the child's polls and write");
+    // The parent's sessions still work: the child's write reaches its copy, which answers again.
+    let moved = changes_within(&s, &token, &first);
+    assert_eq!(said(&moved), other_view(&other, &token));
+    assert_eq!(held(&s, &mut probe, &token, &moved), 0);
+    assert_eq!(s.connects(), 1, "the parent's main connection was kept");
+    assert!(pubsub_ids(&mut probe).contains(&subscribed[0]), "the parent's second connection was kept");
+}
+
+/// The ids of the server's subscribed connections.
+fn pubsub_ids(probe: &mut redis::Connection) -> Vec<String> {
+    let list: String = redis::cmd("CLIENT").arg("LIST").arg("TYPE").arg("pubsub").query(probe).unwrap();
+    list.lines().filter_map(|l| l.split(' ').next().map(str::to_string)).collect()
 }

@@ -23,6 +23,8 @@ pub(super) enum Stream {
     Tls(Box<Tls>),
 }
 
+/// A TLS session over its socket. Dropped without a `close_notify`: a process forked from the
+/// one that opened it drops its copy, and must write nothing into the parent's session.
 pub(super) struct Tls {
     conn: ClientConnection,
     sock: TcpStream,
@@ -83,7 +85,7 @@ impl Tls {
         let deadline = Instant::now() + timeout;
         let name = ServerName::try_from(host).map_err(|e| refused(e.to_string()))?.to_owned();
         let conn = ClientConnection::new(Arc::new(client_config()?), name).map_err(|e| refused(e.to_string()))?;
-        let mut tls = Tls { conn, sock: connect_tcp(host, port, timeout)? };
+        let mut tls = Tls { conn, sock: connect_tcp(host, port, left(deadline)?)? };
         while tls.conn.is_handshaking() {
             tls.set_timeouts(Some(left(deadline)?))?;
             if tls.conn.wants_write() {
