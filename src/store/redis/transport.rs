@@ -194,7 +194,7 @@ impl Stream {
         self.set_nonblocking(false)?;
         let read = match self {
             Stream::Tls(s) => s.read(buf, Some(deadline)),
-            _ => self.set_timeouts(Some(left(deadline)?)).and_then(|_| self.read(buf)),
+            _ => left(deadline).and_then(|l| self.set_timeouts(Some(l))).and_then(|_| self.read(buf)),
         };
         self.set_nonblocking(true)?;
         read
