@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::poll_copy::*;
 use common::process::{fork_child, wait};
-use common::tls::TestCa;
+use common::tls::{Issued, TestCa};
 use common::*;
 use presence::store::{ClientPrefix, PresenceStore, RedisStore, Room, StoreError};
 
@@ -91,24 +91,20 @@ fn over_tls_a_poll_answers_from_the_copy_and_sees_every_write() {
     }
 }
 
-#[test]
-fn a_second_connection_that_does_not_trust_the_server_leaves_every_poll_reading() {
-    let _turn = env_turn();
-    let (ca, stranger) = (TestCa::new("verify"), TestCa::new("stranger"));
-    trust(&ca);
+/// From the first poll on (the main connection is open already), the server shows new
+/// connections `shown`: the second connection, opened at that poll, must refuse it, and every poll
+/// then reads, without waiting, and no subscribed connection is left.
+fn refused_second_connection_leaves_every_poll_reading(ca: &TestCa, shown: &Issued) {
     let server = RedisServer::start_tls(&ca.issue("server"));
     let mut probe = server.connection();
     let s = on_server_clock(server.tls_url());
     s.upsert("r", "a", &state(&[]), 1, 60).unwrap(); // the main connection: trusted
-                                                     // From now on the server shows new connections a certificate of a CA nobody trusts: the
-                                                     // second connection, opened at the first poll, must refuse it.
-    let unknown = stranger.issue("server");
     let _: () = redis::cmd("CONFIG")
         .arg("SET")
         .arg("tls-cert-file")
-        .arg(unknown.cert.to_str().unwrap())
+        .arg(shown.cert.to_str().unwrap())
         .arg("tls-key-file")
-        .arg(unknown.key.to_str().unwrap())
+        .arg(shown.key.to_str().unwrap())
         .query(&mut probe)
         .unwrap();
     let started = Instant::now();
@@ -126,6 +122,23 @@ fn a_second_connection_that_does_not_trust_the_server_leaves_every_poll_reading(
     let other = on_server_clock(server.url());
     other.upsert("r", "b", &state(&[]), 2, 60).unwrap();
     assert_ne!(said(&s.live_poll(&token, "", None).unwrap()), said(&first), "the write is seen at once");
+}
+
+#[test]
+fn a_second_connection_that_does_not_trust_the_server_leaves_every_poll_reading() {
+    let _turn = env_turn();
+    let (ca, stranger) = (TestCa::new("verify"), TestCa::new("stranger"));
+    trust(&ca);
+    refused_second_connection_leaves_every_poll_reading(&ca, &stranger.issue("server"));
+}
+
+#[test]
+fn a_second_connection_shown_a_trusted_certificate_for_another_address_leaves_every_poll_reading() {
+    let _turn = env_turn();
+    let ca = TestCa::new("name");
+    trust(&ca);
+    // Signed by the trusted CA, but for 127.0.0.2: the host name check, not the chain, refuses it.
+    refused_second_connection_leaves_every_poll_reading(&ca, &ca.issue_for("elsewhere", "127.0.0.2"));
 }
 
 #[test]

@@ -41,12 +41,15 @@ impl TestCa {
 
     /// A certificate for 127.0.0.1 issued by this CA.
     pub fn issue(&self, name: &str) -> Issued {
+        self.issue_for(name, "127.0.0.1")
+    }
+
+    /// A certificate for the IP address `ip` issued by this CA.
+    pub fn issue_for(&self, name: &str, ip: &str) -> Issued {
         let (key, csr, cert) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"));
-        openssl(
-            &self.dir,
-            &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", "/CN=127.0.0.1"],
-        );
-        std::fs::write(self.dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        let subject = format!("/CN={ip}");
+        openssl(&self.dir, &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", &subject]);
+        std::fs::write(self.dir.join("ext.cnf"), format!("subjectAltName=IP:{ip}\n")).unwrap();
         let mut args = vec!["x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"];
         args.extend(["-out", &cert, "-days", "2", "-extfile", "ext.cnf"]);
         openssl(&self.dir, &args);
