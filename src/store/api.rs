@@ -6,7 +6,7 @@ use super::error::Result;
 use super::input::{
     ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, RoomList, Ttl, UserId, WrittenAt,
 };
-use super::live::{Grant, PollAnswer, Scope};
+use super::live::{self, Grant, PollAnswer, Refusal, Roster, RosterHeld, Scope};
 use super::stats::Stats;
 
 /// What a write did, which decides whether the room's version moves.
@@ -159,6 +159,46 @@ pub trait PresenceStore: Send + Sync {
     /// The live lane's answer to a token: the versions of its rooms, or why it is refused. A
     /// refused token writes nothing.
     fn live_poll(&self, token: &[u8], session: &[u8], scope: Option<Scope<'_>>) -> Result<PollAnswer>;
+    /// As `live_poll`, and, when the first room's version differs from the one `held` says,
+    /// its roster after the versions — for a token with the roster claim only: one without it
+    /// is refused (403 `roster_not_allowed`), and nothing is written either way.
+    fn live_poll_roster(
+        &self,
+        token: &[u8],
+        session: &[u8],
+        scope: Option<Scope<'_>>,
+        held: RosterHeld,
+    ) -> Result<PollAnswer> {
+        let answer = self.live_poll(token, session, scope)?;
+        if answer.status != 200 {
+            return Ok(answer);
+        }
+        let Some(claims) = live::read_accepted(token) else { return Ok(PollAnswer::refused(Refusal::Malformed)) };
+        if claims.roster == 0 {
+            return Ok(PollAnswer::refused(Refusal::Roster));
+        }
+        let room = Room::new(claims.first_room())?;
+        let version = self.room_version(room)?;
+        if !held.differs(version) {
+            return Ok(answer);
+        }
+        Ok(answer.with_roster(&self.roster(room, version, usize::from(claims.roster))?))
+    }
+    /// The roster of a room (see `live::roster`): its user entries as a read with `limit` and
+    /// the client prefix `user-` picks them, their number, and each one's card. `version` was
+    /// read before. A read per card: a roster is asked at most every few seconds per page.
+    fn roster(&self, room: Room<'_>, version: u64, limit: usize) -> Result<Roster> {
+        let clients = ClientPrefix::new("client_prefix", live::ROSTER_CLIENTS)?;
+        let read = Read { max_age: None, limit: Some(Limit::new(limit as i64)?), clients };
+        let users = self.room(room, &read)?;
+        let total = self.room_count(room, None, clients)?;
+        let mut cards = Vec::with_capacity(users.len());
+        for user in users.iter() {
+            let id = live::card_client_id(user.user_id);
+            cards.push(self.entry(room, ClientId::new(&id)?)?);
+        }
+        Ok(Roster::from_reads(version, total.max(users.len() as u64), &users, &cards))
+    }
 }
 
 /// A room as listed by [`PresenceStore::rooms`].
