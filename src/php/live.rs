@@ -81,7 +81,9 @@ pub fn presence_live_poll(
     let held = match opt_int(&roster, sig, "roster")? {
         None => None,
         Some(v) if (0..1 << 53).contains(&v) => Some(RosterHeld(v as u64)),
-        Some(v) => return Err(sig.exception(StoreError::invalid("roster", format!("must be between 0 and 2^53-1, got {v}")))),
+        Some(v) => {
+            return Err(sig.exception(StoreError::invalid("roster", format!("must be between 0 and 2^53-1, got {v}"))))
+        }
     };
     let store = &process::get().store;
     let answer = match held {

@@ -110,9 +110,13 @@ function wp_set_presence( $room, $client_id, $state, $user_id = 0, $date_gmt = n
  * @param string $room      Room name.
  * @param string $client_id Client id.
  * @return bool True when the entry is gone afterwards (also when it never existed); false when
- *              the store failed, or for an invalid room or client id.
+ *              the store failed, or for an invalid room or client id (a card's, `_card-…`,
+ *              included: only the plugin removes those).
  */
 function wp_remove_presence( $room, $client_id ) {
+	if ( wpp_client_ids_is_card( $client_id ) ) {
+		return false;
+	}
 	return ! is_wp_error( wpp_entries_remove( $room, $client_id ) );
 }
 

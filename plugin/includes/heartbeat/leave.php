@@ -52,6 +52,10 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 		);
 		if ( ! is_wp_error( $left ) && $left['removed'] ) {
 			++$removed;
+			if ( wpp_client_ids_user( $user->ID ) === $entry['client_id'] ) {
+				// The card goes with the entry it stands for (it is never listed without it).
+				wpp_entries_remove( WPP_ADMIN_ROOM, wpp_client_ids_card( $user->ID ) );
+			}
 		}
 	}
 	if ( user_can( $user, 'edit_posts' ) ) {

@@ -60,7 +60,10 @@ mod tests {
         assert_eq!(PollAnswer::refused(Refusal::TooLarge).status, 400);
         assert_eq!(PollAnswer::refused(Refusal::Roster).status, 403);
         let roster = Roster { version: 4, total: 1, people: vec![(2, None)] };
-        assert_eq!(PollAnswer::versions(&[4], 1_000).with_roster(&roster).body, r#"{"v":[4],"t":1,"r":{"v":4,"n":1,"u":[[2,null]]}}"#);
+        assert_eq!(
+            PollAnswer::versions(&[4], 1_000).with_roster(&roster).body,
+            r#"{"v":[4],"t":1,"r":{"v":4,"n":1,"u":[[2,null]]}}"#
+        );
         assert_eq!(PollAnswer::refused(Refusal::Revoked).with_roster(&roster), PollAnswer::refused(Refusal::Revoked));
     }
 }

@@ -142,10 +142,9 @@ impl<'a> Grant<'a> {
     /// `$roster`: the token may read up to this many people of its first room's roster
     /// (0..=[`MAX_ROSTER`]; 0 for none).
     pub fn with_roster(mut self, roster: i64) -> Result<Self> {
-        self.roster = u8::try_from(roster)
-            .ok()
-            .filter(|&n| usize::from(n) <= MAX_ROSTER)
-            .ok_or_else(|| StoreError::invalid("roster", format!("must be between 0 and {MAX_ROSTER}, got {roster}")))?;
+        self.roster = u8::try_from(roster).ok().filter(|&n| usize::from(n) <= MAX_ROSTER).ok_or_else(|| {
+            StoreError::invalid("roster", format!("must be between 0 and {MAX_ROSTER}, got {roster}"))
+        })?;
         Ok(self)
     }
 
@@ -217,7 +216,10 @@ mod tests {
         assert_eq!(t.len(), with.token_len());
         assert_eq!(verify(&keys(1), t.as_bytes(), b"sess", None).unwrap().roster, 20);
         assert_eq!(read_accepted(t.as_bytes()).map(|c| c.roster), Some(20));
-        assert_eq!(grant(&["r"], b"").with_roster(51).unwrap_err().to_string(), "$roster must be between 0 and 50, got 51");
+        assert_eq!(
+            grant(&["r"], b"").with_roster(51).unwrap_err().to_string(),
+            "$roster must be between 0 and 50, got 51"
+        );
         assert_eq!(c.check_time(NOW + 59_999_999), Ok(()));
         assert_eq!(c.check_time(NOW + 60_000_000), Err(Refusal::Expired));
         assert_eq!(c.check_time(NOW - 1), Err(Refusal::Expired), "issued after now: the clock stepped back");
