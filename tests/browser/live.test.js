@@ -280,7 +280,8 @@ test( 'one leading tab per site: hand-over, hidden tabs, back-off', async ( t ) 
 		// Idle after 1 s without input here (30 s by default, 4 s alone), so the test need not
 		// wait; and changes of admin/online (anyone, anywhere) do not count, as on a crowded site.
 		await page.evaluate( () => {
-			Object.assign( window.wppPresenceConfig.live.poll, { idleAfter: 1000, alone: 1000, crowd: 0 } );
+			// No roster polls here either (their pace is their own: the next test's).
+			Object.assign( window.wppPresenceConfig.live.poll, { idleAfter: 1000, alone: 1000, crowd: 0, crowdInterval: 0 } );
 		} );
 		await page.waitForTimeout( 12000 );
 		const idle = polls.filter( ( p ) => p.page === page ).slice( -4 ).map( ( p ) => p.at );
@@ -332,6 +333,61 @@ test( 'a tab that takes over from a closing one stays listed, however its ping a
 		assert.ok( listed, `round ${ round }: editor6 is listed: a tab of theirs is open and took the lead` );
 	}
 	await Promise.all( [ watcher, mover ].map( ( b ) => b.logOut() ) );
+} );
+
+test( 'a crowded dashboard: an arrival and a departure show in Who’s online within 10 s, from the lane’s roster alone', async ( t ) => {
+	const [ watcher, other, mover ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor7' ), fresh( 'editor6' ) ] );
+	await Promise.all( [ watcher.logIn( 'editor5', 'editor5' ), other.logIn( 'editor7', 'editor7' ) ] );
+	const page = watcher.page;
+	// As on a site with more than `crowd` people online (the page's own setting, lowered here
+	// rather than seeding 50 users into the site's store): a change of admin/online asks no
+	// heartbeat of this page; it polls at `crowdInterval` for the roster instead.
+	const crowdInterval = await page.evaluate( () => {
+		Object.assign( window.wppPresenceConfig.live.poll, { crowd: 0 } );
+		return window.wppPresenceConfig.live.poll.crowdInterval;
+	} );
+	assert.ok( crowdInterval >= 2000 && crowdInterval <= 8000, `crowdInterval ${ crowdInterval }` );
+	const rosterPolls = [];
+	watcher.context.on( 'request', ( request ) => {
+		if ( request.url().includes( '/live.php' ) && request.headers()[ 'x-wpp-live-roster' ] !== undefined ) {
+			rosterPolls.push( Date.now() );
+		}
+	} );
+	const heartbeatsOf = () => watcher.heartbeats.filter( ( h ) => h.page === page ).length;
+	const shows = ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` );
+	await page.waitForTimeout( crowdInterval + 1000 ); // The first roster poll brings the list in step.
+	assert.ok( rosterPolls.length > 0, 'the crowded dashboard polls for the roster' );
+
+	await t.test( 'arrival: someone who logs in', async () => {
+		assert.equal( await page.evaluate( shows, fixtures.editor6 ), false );
+		await nudge( watcher ); // The user is there: idle, the polls would grow apart.
+		const heartbeats = heartbeatsOf();
+		const login = mover.page.waitForResponse( ( r ) => r.url().includes( 'wp-login.php' ) && r.request().method() === 'POST' );
+		const done = mover.logIn( 'editor6', 'editor6' );
+		await login;
+		const at = Date.now();
+		await page.waitForFunction( shows, fixtures.editor6, { polling: 50, timeout: 10000 } );
+		t.diagnostic( `arrival shown after ${ Date.now() - at } ms` );
+		assert.equal( heartbeatsOf(), heartbeats, 'no heartbeat of the watcher in between' );
+		const item = await watcher.widgetText( fixtures.editor6 );
+		assert.match( item, /Editor Six/ );
+		assert.ok( await page.evaluate( () => window.wppPresence.rostersApplied > 0 ), 'from a roster' );
+		await done;
+	} );
+
+	await t.test( 'departure: someone who logs out', async () => {
+		await mover.page.waitForTimeout( crowdInterval ); // Their page's own writes are in.
+		await nudge( watcher );
+		const heartbeats = heartbeatsOf();
+		await mover.logOut();
+		const at = Date.now();
+		await page.waitForFunction( ( id ) => ! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor6, { polling: 50, timeout: 10000 } );
+		t.diagnostic( `departure shown after ${ Date.now() - at } ms` );
+		assert.equal( heartbeatsOf(), heartbeats, 'no heartbeat of the watcher in between' );
+		assert.ok( await page.evaluate( ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor7 ), 'the others stay' );
+	} );
+
+	await Promise.all( [ watcher, other ].map( ( b ) => b.logOut() ) );
 } );
 
 test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {
