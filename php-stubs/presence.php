@@ -525,8 +525,8 @@ function presence_live_revoke(string $scope, int $user_id): bool
  * @param string   $scope   When not empty, the token must have been issued for this scope.
  * @param int|null $roster  The first room's version the caller holds (0..2^53-1): its roster
  *                          comes when the room's differs (a roster read: one read of the room,
- *                          its count and one read per card; on Redis as many round trips); null
- *                          for the versions only.
+ *                          its count and one read per card; on Redis three round trips, the
+ *                          cards in one HMGET); null for the versions only.
  *
  * @return array{0: int, 1: string} [HTTP status, JSON body].
  *

@@ -186,7 +186,8 @@ pub trait PresenceStore: Send + Sync {
     }
     /// The roster of a room (see `live::roster`): its user entries as a read with `limit` and
     /// the client prefix `user-` picks them, their number, and each one's card. `version` was
-    /// read before. A read per card: a roster is asked at most every few seconds per page.
+    /// read before. A read per card (a backend may read them at once, as Redis does): a roster is
+    /// asked at most every few seconds per page.
     fn roster(&self, room: Room<'_>, version: u64, limit: usize) -> Result<Roster> {
         let clients = ClientPrefix::new("client_prefix", live::ROSTER_CLIENTS)?;
         let read = Read { max_age: None, limit: Some(Limit::new(limit as i64)?), clients };
