@@ -196,11 +196,16 @@ function percentile( xs, p ) {
 				const tab = await mover.page.evaluate( () => ( { role: window.wppPresence.role, lastRefresh: window.wppPresence.lastRefresh } ) ).catch( () => null );
 				throw new Error( `${ error.message }: the mover is not listed (its remaining tab: ${ JSON.stringify( tab ) })` );
 			} );
+			// From here the mover's page sends no heartbeat and no poll (the watcher's fresh ping
+			// makes its next poll ask one), and the one on its way ends before the logout.
+			const quiet = /\/(admin-ajax|live)\.php/;
+			await mover.page.route( quiet, ( route ) => route.abort() );
 			await mover.page.waitForFunction( () => ! window.jQuery || window.jQuery.active === 0, null, { polling: 20, timeout: 20000 } );
 			await nudge( watcher );
 			const gone = await arm( watcher, ( who ) => ! document.querySelector( `#wpp_whos_online li[data-user-id="${ who }"]` ), id );
 			const loggedOut = Date.now();
 			await mover.logOut();
+			await mover.page.unroute( quiet );
 			times.leave.push( ( await gone() ) - loggedOut );
 			process.stderr.write( `[latency] ${ STORE }, round ${ round }: ${ KINDS.map( ( k ) => `${ k.key } ${ Math.round( times[ k.key ][ round - 1 ] ) } ms` ).join( ', ' ) }\n` );
 		}

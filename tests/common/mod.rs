@@ -19,9 +19,11 @@ macro_rules! on_both_backends {
     };
 }
 
+pub mod poll_copy;
 pub mod process;
 pub mod redis_layout;
 pub mod redis_server;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;

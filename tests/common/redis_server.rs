@@ -1,14 +1,19 @@
 //! A real redis-server for one test: started on a free loopback port with nothing persisted,
 //! stopped (by the PID in its PID file, and only if that process is still this server) when the
-//! handle is dropped. Tests can stop it, restart it on the same port, or pause it.
+//! handle is dropped. Tests can stop it, restart it on the same port, or pause it. A server
+//! started with a certificate (`start_tls`) takes TLS on a second port as well.
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::tls::Issued;
+
 pub struct RedisServer {
     pub port: u16,
     dir: PathBuf,
+    /// The TLS port and the certificate the server shows there.
+    tls: Option<(u16, Issued)>,
 }
 
 /// Whether `pid` is a running process (a zombie nobody reaped yet counts as gone).
@@ -28,12 +33,22 @@ fn free_port() -> u16 {
 impl RedisServer {
     /// Starts a server; panics with the reason when redis-server is missing or does not start.
     pub fn start() -> RedisServer {
+        Self::start_with(None)
+    }
+
+    /// Starts a server that also takes TLS on a port of its own, showing `cert` (clients are not
+    /// asked for one).
+    pub fn start_tls(cert: &Issued) -> RedisServer {
+        Self::start_with(Some(cert))
+    }
+
+    fn start_with(cert: Option<&Issued>) -> RedisServer {
         let base = std::env::temp_dir().join(format!("presence-redis-{}", std::process::id()));
         for attempt in 0..5 {
             let port = free_port();
             let dir = base.join(format!("{port}"));
             std::fs::create_dir_all(&dir).unwrap();
-            let s = RedisServer { port, dir };
+            let s = RedisServer { port, dir, tls: cert.map(|c| (free_port(), c.clone())) };
             if s.launch() {
                 return s;
             }
@@ -56,6 +71,17 @@ impl RedisServer {
             .arg(&self.dir)
             .arg("--logfile")
             .arg(self.dir.join("redis.log"))
+            .args(self.tls.iter().flat_map(|(port, c)| {
+                let mut args: Vec<std::ffi::OsString> =
+                    vec!["--tls-port".into(), port.to_string().into(), "--tls-auth-clients".into(), "no".into()];
+                for (flag, file) in
+                    [("--tls-cert-file", &c.cert), ("--tls-key-file", &c.key), ("--tls-ca-cert-file", &c.ca)]
+                {
+                    args.push(flag.into());
+                    args.push(file.clone().into_os_string());
+                }
+                args
+            }))
             .status()
             .expect("redis-server is not installed (apt-get install redis-server)");
         if !status.success() {
@@ -73,6 +99,15 @@ impl RedisServer {
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// The port that takes TLS (a server started with `start_tls`).
+    pub fn tls_port(&self) -> u16 {
+        self.tls.as_ref().expect("a server started with start_tls").0
+    }
+
+    pub fn tls_url(&self) -> String {
+        format!("rediss://127.0.0.1:{}", self.tls_port())
     }
 
     /// A plain connection, for tests that look at the keys themselves.

@@ -264,9 +264,13 @@ function wpp_entries_leave( $room, $client_id, array $args = array() ) {
 			return $valid;
 		}
 	}
+	$unless = wpp_validate_unless_written_after( $args['unless_written_after'] );
+	if ( is_wp_error( $unless ) ) {
+		return $unless;
+	}
 	$backend = wpp_backend();
 	$count   = wpp_entries_count_prefix( $room, $client_id );
-	$result  = $backend->leave( $room, $client_id, $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count, null === $args['unless_written_after'] ? null : (float) $args['unless_written_after'] );
+	$result  = $backend->leave( $room, $client_id, $args['max_age'], (string) $args['client_prefix'], $args['limit'], $count, $unless );
 	if ( false === $result ) {
 		return wpp_entries_store_error( __( 'The presence entry could not be removed.', 'presence' ), wpp_backend_last_error( $backend ) );
 	}

@@ -209,6 +209,26 @@ function wpp_validate_expires_in( $expires_in ) {
 }
 
 /**
+ * A caller's `$unless_written_after` for a leave: null (remove whatever was written), or a Unix
+ * time of 0 or later (an entry's `updated_at`; numeric strings too).
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $time Time given by the caller.
+ * @return float|null|WP_Error Seconds, null, or WP_Error `presence_invalid_unless_written_after`
+ *                             (status 400).
+ */
+function wpp_validate_unless_written_after( $time ) {
+	if ( null === $time ) {
+		return null;
+	}
+	if ( ! is_numeric( $time ) || ! is_finite( (float) $time ) || (float) $time < 0 ) {
+		return new WP_Error( 'presence_invalid_unless_written_after', __( 'unless_written_after must be a Unix time of 0 or later.', 'presence' ), array( 'status' => 400 ) );
+	}
+	return (float) $time;
+}
+
+/**
  * A caller's `$timeout` for a read: null is no window (each entry counts until its own expiry);
  * anything else is `max( 0, (int) $timeout )` seconds on the entries' dates, and a window longer
  * than any entry can live is none.

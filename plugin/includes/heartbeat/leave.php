@@ -42,15 +42,14 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 		if ( ! $ours ) {
 			continue;
 		}
-		$left = wpp_entries_leave(
-			$entry['room'],
-			$entry['client_id'],
-			array(
-				'limit'                => 0,
-				'unless_written_after' => $entry['updated_at'],
-			)
-		);
-		if ( ! is_wp_error( $left ) && $left['removed'] ) {
+		$left = wpp_leave_entry_as_read( $entry );
+		if ( null !== $left && ! $left['removed'] ) {
+			// Written since the read: by another page (it stays), or by this page's own last
+			// heartbeat, finished meanwhile (it goes, as it was written then).
+			$now = wpp_backend()->entry( $entry['room'], $entry['client_id'] );
+			$left = null !== $now && $tab === ( $now['data']['tab'] ?? null ) ? wpp_leave_entry_as_read( $now ) : null;
+		}
+		if ( null !== $left && $left['removed'] ) {
 			++$removed;
 			if ( wpp_client_ids_user( $user->ID ) === $entry['client_id'] ) {
 				// The card goes with the entry it stands for (it is never listed without it).
@@ -73,4 +72,24 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 	 */
 	do_action( 'wpp_tab_left', $user->ID, $tab, $removed );
 	return $removed;
+}
+
+/**
+ * Removes an entry as it was read: a write of it made since stays.
+ *
+ * @since 0.3.0
+ *
+ * @param array $entry An entry as the backend read it (`room`, `client_id`, `updated_at`).
+ * @return array|null The store's answer, or null when it failed.
+ */
+function wpp_leave_entry_as_read( array $entry ): ?array {
+	$left = wpp_entries_leave(
+		$entry['room'],
+		$entry['client_id'],
+		array(
+			'limit'                => 0,
+			'unless_written_after' => $entry['updated_at'],
+		)
+	);
+	return is_wp_error( $left ) ? null : $left;
 }

@@ -50,7 +50,7 @@ enum Tracked {
     /// Not tried yet (or the second connection went away): the next poll that reads opens it.
     #[default]
     Idle,
-    On(Tracker),
+    On(Box<Tracker>),
     /// Refused or failed: not tried again before this instant.
     Off(Instant),
 }
@@ -207,7 +207,7 @@ impl RedisStore {
         }
         let info = self.link.target()?;
         *tracked = match Tracker::open(info, self.link.timeout()) {
-            Ok(t) => Tracked::On(t),
+            Ok(t) => Tracked::On(Box::new(t)),
             Err(_) => Tracked::Off(Instant::now() + UNTRACKED_FOR),
         };
         match &*tracked {

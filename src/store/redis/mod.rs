@@ -35,6 +35,7 @@ mod scripts;
 mod subscriber;
 pub mod target;
 mod tracking;
+mod transport;
 
 use crate::store::api::Upsert;
 use crate::store::clock::{Clock, SystemClock};

@@ -4,14 +4,13 @@
 //! sent before them).
 
 use std::collections::VecDeque;
-use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
-use std::os::unix::net::UnixStream;
+use std::io;
 use std::time::{Duration, Instant};
 
-use redis::{ConnectionAddr, ConnectionInfo};
+use redis::ConnectionInfo;
 
 use super::resp::{command, parse, Frame, MAX_FRAME};
+use super::transport::Stream;
 
 /// The channel Redis publishes invalidations on for RESP2 clients.
 const CHANNEL: &[u8] = b"__redis__:invalidate";
@@ -23,75 +22,6 @@ const TRUST: Duration = Duration::from_secs(3);
 const DEAD_AFTER: Duration = Duration::from_secs(10);
 /// Unread bytes held at most; past it the second connection is dropped and opened anew.
 const MAX_BUFFERED: usize = MAX_FRAME;
-
-enum Stream {
-    Tcp(TcpStream),
-    Unix(UnixStream),
-}
-
-impl Stream {
-    fn connect(info: &ConnectionInfo, timeout: Duration) -> io::Result<Stream> {
-        let stream = match info.addr() {
-            ConnectionAddr::Tcp(host, port) => {
-                let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
-                let mut found = None;
-                for addr in (host.as_str(), *port).to_socket_addrs()? {
-                    match TcpStream::connect_timeout(&addr, timeout) {
-                        Ok(s) => {
-                            found = Some(s);
-                            break;
-                        }
-                        Err(e) => last = e,
-                    }
-                }
-                let s = found.ok_or(last)?;
-                s.set_nodelay(true)?;
-                Stream::Tcp(s)
-            }
-            ConnectionAddr::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
-            _ => return Err(io::Error::new(io::ErrorKind::Unsupported, "no client-side caching over TLS")),
-        };
-        stream.set_timeouts(Some(timeout))?;
-        Ok(stream)
-    }
-
-    fn set_timeouts(&self, t: Option<Duration>) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t)),
-            Stream::Unix(s) => s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t)),
-        }
-    }
-
-    fn set_nonblocking(&self, yes: bool) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.set_nonblocking(yes),
-            Stream::Unix(s) => s.set_nonblocking(yes),
-        }
-    }
-
-    /// One read that waits at most `timeout`; the stream is non-blocking again after.
-    fn read_waiting(&mut self, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
-        self.set_nonblocking(false)?;
-        self.set_timeouts(Some(timeout))?;
-        let read = self.read(buf);
-        self.set_nonblocking(true)?;
-        read
-    }
-
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.read(buf),
-            Stream::Unix(s) => s.read(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.write_all(buf),
-            Stream::Unix(s) => s.write_all(buf),
-        }
-    }
-}
 
 /// What a frame on the second connection says.
 #[derive(Debug, PartialEq)]
@@ -245,12 +175,8 @@ impl Subscriber {
         let deadline = Instant::now() + timeout;
         let mut notes = self.drain()?;
         while !self.pending.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(());
-            }
             let mut chunk = [0u8; 16 << 10];
-            match self.stream.read_waiting(&mut chunk, left) {
+            match self.stream.read_waiting(&mut chunk, deadline) {
                 Ok(0) | Err(_) => return Err(()),
                 Ok(n) => self.take(&chunk[..n])?,
             }

@@ -17,8 +17,10 @@
 //!   connection and reads up to its PONG (the one wait this connection ever makes).
 //! - Only polls use it, and only their keys are tracked (OPTIN): the scripts of heartbeats and
 //!   reads are not, so writes elsewhere cost the second connection nothing.
-//! - Not on `rediss://` (the second connection would need TLS too) and never when the server
-//!   refuses the commands (an ACL, an old server or a proxy): polls then read, as before.
+//! - Over `rediss://` the second connection is TLS too, verified as the main connection is
+//!   (`transport.rs`). It is off when that connection cannot be opened (a handshake refused)
+//!   and when the server refuses the commands (an ACL, an old server or a proxy): polls then
+//!   read, as before.
 //! - Redis forgets what it tracked for a connection that closes. When the process's connection
 //!   is replaced (`Link`'s count of connections moved), the copy starts empty; and since the
 //!   server may close an idle connection (its `timeout` setting) without the process knowing

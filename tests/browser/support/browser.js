@@ -72,6 +72,8 @@ class Browser {
 	/**
 	 * Logs in through the login form. On a loaded machine Chromium now and then drops the form's
 	 * submission (the server never sees the POST); the form is then filled and sent once more.
+	 * Logged in is the dashboard's document arriving; its images and scripts may take longer
+	 * there (four browsers logging in at once), and waitForPresence() waits for what counts.
 	 */
 	async logIn( login, password ) {
 		for ( let attempt = 1; ; attempt++ ) {
@@ -80,7 +82,7 @@ class Browser {
 			await this.page.fill( '#user_pass', password );
 			try {
 				await Promise.all( [
-					this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/, { timeout: 15000 } ),
+					this.page.waitForURL( /\/wp-admin\/?($|\?|index\.php)/, { timeout: 15000, waitUntil: 'domcontentloaded' } ),
 					this.page.click( '#wp-submit' ),
 				] );
 				break;

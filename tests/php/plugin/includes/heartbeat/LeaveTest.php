@@ -96,6 +96,38 @@ final class LeaveTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( array( 'tabLeading' ), array_column( array_column( wpp_backend()->user_entries( $editor->ID, 150 ), 'data' ), 'tab' ), 'still listed' );
 	}
 
+	public function test_the_closing_tabs_own_heartbeat_landing_during_its_leave_is_removed_too(): void {
+		$editor = self::user( 'editor' );
+		wpp_write_online( $editor, 'dashboard', 0, 'tabClosing' );
+		// The closing tab's last heartbeat, sent before its leave, finishes between the leave's read
+		// and its removal: its write still names the closing tab.
+		$racing = new class( wpp_backend() ) extends WPP_Test_Counting_Backend {
+			/** @var callable|null */
+			public $after_read = null;
+
+			public function user_entries( int $user_id, int $max_age ): array {
+				$entries = parent::user_entries( $user_id, $max_age );
+				if ( $this->after_read ) {
+					usleep( 2000 ); // A write time after the one read.
+					( $this->after_read )();
+					$this->after_read = null;
+				}
+				return $entries;
+			}
+		};
+		$racing->after_read = static function () use ( $editor ) {
+			wpp_write_online( $editor, 'edit-comments', 0, 'tabClosing' );
+		};
+		$store = wpp_backend();
+		wpp_backend_use( $racing );
+		try {
+			$this->assertSame( 1, wpp_leave_tab( $editor, 'tabClosing' ) );
+		} finally {
+			wpp_backend_use( $store );
+		}
+		$this->assertSame( array(), wpp_backend()->user_entries( $editor->ID, 150 ), 'not listed' );
+	}
+
 	public function test_reloading_the_editor_keeps_the_reloaded_pages_entries(): void {
 		$editor = self::user( 'editor' );
 		$this->editor_tick( $editor, 'tabFirst' );
