@@ -14,6 +14,7 @@ on_both_backends!(
     a_revocation_refuses_the_tokens_issued_until_then,
     a_token_issued_before_the_clock_stepped_back_is_refused,
     a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read,
+    entries_that_stand_for_no_user_never_take_a_place_on_the_roster,
 );
 
 fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
@@ -229,4 +230,42 @@ fn a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read(b: Back
         s.live_token_roster(7, &["admin/online"], "sess", 51),
         Err(StoreError::InvalidArgument { argument: "roster", .. })
     ));
+}
+
+/// The roster picks people as the heartbeat does: an entry stands for its user only when its
+/// client id names its own user id (`user-{id}`, `editor-{id}`, `agent-{id}`), once per user.
+/// Newer entries that stand for nobody (a REST client's `user-x`, another user's `user-3`) never
+/// push people out nor raise the total; the total is the users' when the room had to be read
+/// whole, the room's entry count when the newest entries were all users.
+fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
+    let f = open_store(b, "live-roster-picks", 1 << 22);
+    let (s, clock) = (&f.store, &f.clock);
+    let roster = |room: &str| {
+        let token = s.live_token_roster(7, &[room], "sess", 2).unwrap();
+        let body = s.live_poll_roster(&token, "sess", 0).unwrap().body;
+        let version = s.room_version(room).unwrap();
+        (version, body[body.find(r#","r":"#).expect("a roster")..].to_owned())
+    };
+    for id in 1..=3u64 {
+        s.upsert("admin/online", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+        clock.advance_secs(1);
+    }
+    s.upsert("admin/online", "editor-2", &state(&[]), 2, 100).unwrap();
+    s.upsert("admin/online", "user-3x", &state(&[]), 3, 100).unwrap();
+    for name in ["a", "b", "c", "d", "e"] {
+        clock.advance_secs(1);
+        s.upsert("admin/online", &format!("user-{name}"), &state(&[]), 9, 100).unwrap();
+    }
+    s.upsert("admin/online", "user-4", &state(&[]), 9, 100).unwrap();
+    let (version, answer) = roster("admin/online");
+    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[2,null],[3,null]]}}}}"#));
+
+    // Users only among the newest: the total is the room's count, as the heartbeat's.
+    s.upsert("admin/full", "user-x", &state(&[]), 9, 100).unwrap();
+    for id in 1..=3u64 {
+        clock.advance_secs(1);
+        s.upsert("admin/full", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+    }
+    let (version, answer) = roster("admin/full");
+    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":4,"u":[[3,null],[2,null]]}}}}"#));
 }

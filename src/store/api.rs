@@ -184,21 +184,38 @@ pub trait PresenceStore: Send + Sync {
         }
         Ok(answer.with_roster(&self.roster(room, version, usize::from(claims.roster))?))
     }
-    /// The roster of a room (see `live::roster`): its user entries as a read with `limit` and
-    /// the client prefix `user-` picks them, their number, and each one's card. `version` was
-    /// read before. A read per card (a backend may read them at once, as Redis does): a roster is
-    /// asked at most every few seconds per page.
+    /// The roster of a room (see `live::roster`): the users [`PresenceStore::roster_users`]
+    /// picks, and each one's card. `version` was read before. A read per card (a backend may
+    /// read them at once, as Redis does): a roster is asked at most every few seconds per page.
     fn roster(&self, room: Room<'_>, version: u64, limit: usize) -> Result<Roster> {
-        let clients = ClientPrefix::new("client_prefix", live::ROSTER_CLIENTS)?;
-        let read = Read { max_age: None, limit: Some(Limit::new(limit as i64)?), clients };
-        let users = self.room(room, &read)?;
-        let total = self.room_count(room, None, clients)?;
+        let (users, total) = self.roster_users(room, limit)?;
         let mut cards = Vec::with_capacity(users.len());
-        for user in users.iter() {
-            let id = live::card_client_id(user.user_id);
+        for &user_id in &users {
+            let id = live::card_client_id(user_id);
             cards.push(self.entry(room, ClientId::new(&id)?)?);
         }
-        Ok(Roster::from_reads(version, total.max(users.len() as u64), &users, &cards))
+        Ok(Roster::from_reads(version, total, &users, &cards))
+    }
+    /// The people of a room's roster and their total, read as the plugin's heartbeat reads
+    /// them (wpp_payload_read_users): the `limit` newest entries; when entries that stand for
+    /// no user took places among them, the whole room. The total is the number of users when
+    /// the whole room was read, else the room's entry count.
+    fn roster_users(&self, room: Room<'_>, limit: usize) -> Result<(Vec<u64>, u64)> {
+        let read = |limit| Read { max_age: None, limit, clients: ClientPrefix::VISIBLE };
+        let first = self.room(room, &read(Some(Limit::new(limit as i64)?)))?;
+        let users = live::pick_users(&first);
+        if first.len() < limit {
+            let total = users.len() as u64;
+            return Ok((users, total));
+        }
+        if first.len() > users.len() && users.len() < limit {
+            let mut users = live::pick_users(&self.room(room, &read(None))?);
+            let total = users.len() as u64;
+            users.truncate(limit);
+            return Ok((users, total));
+        }
+        let (total, listed) = (self.room_count(room, None, ClientPrefix::VISIBLE)?, users.len() as u64);
+        Ok((users, total.max(listed)))
     }
 }
 

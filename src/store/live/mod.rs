@@ -26,7 +26,9 @@ mod roster;
 
 pub use answer::PollAnswer;
 pub use check::{check_shape, check_size, read_accepted, verify, Claims, Refusal};
-pub use roster::{card_client_id, Roster, RosterHeld, CARD_PREFIX, MAX_CARD_BYTES, MAX_ROSTER, ROSTER_CLIENTS};
+pub use roster::{
+    card_client_id, pick_users, stands_for_its_user, Roster, RosterHeld, CARD_PREFIX, MAX_CARD_BYTES, MAX_ROSTER,
+};
 
 /// Bytes of a store's secret.
 pub const SECRET_BYTES: usize = 32;

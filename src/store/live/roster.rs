@@ -4,8 +4,11 @@
 //! to users the heartbeat shows that list to), and only when the room's version differs from the
 //! one the page holds.
 //!
-//! The roster is what the heartbeat's own read of the room picks: user entries (`user-{id}`),
-//! newest write first, at most the claim's number of them, and how many there are in all. With
+//! The roster is what the heartbeat's own read of the room picks (the plugin's
+//! wpp_payload_read_users): entries that stand for their user (`user-{id}`, `editor-{id}` or
+//! `agent-{id}` naming the entry's own user id), one per user, newest write first, at most the
+//! claim's number of them, and their total counted as the heartbeat counts it. Other entries of
+//! the room (a REST client's `user-x`, say) are never listed and never push people out. With
 //! each person comes their card: the `_card-{id}` entry of the same room, which the user's own
 //! heartbeat writes (rendered by WordPress for no viewer in particular). Reserved client ids (`_`)
 //! are never listed by reads, and the plugin's REST routes and public functions refuse to write
@@ -23,8 +26,8 @@ use crate::store::entries::EntryList;
 pub const MAX_ROSTER: usize = 50;
 /// Longest card answered (bytes of its markup); a longer one is answered as none.
 pub const MAX_CARD_BYTES: usize = 2048;
-/// Client ids the roster lists: the heartbeat's entries of users.
-pub const ROSTER_CLIENTS: &str = "user-";
+/// Kinds of client id that stand for a user when they name the entry's own user id.
+const USER_KINDS: [&str; 3] = ["user-", "editor-", "agent-"];
 /// Client ids of the cards: `_card-{user id}` (reserved, so never listed by a read).
 pub const CARD_PREFIX: &str = "_card-";
 /// Versions are compared as the browser holds them: the low 53 bits.
@@ -33,6 +36,25 @@ const VERSION_MASK: u64 = (1 << 53) - 1;
 /// The client id of a user's card.
 pub fn card_client_id(user_id: u64) -> String {
     format!("{CARD_PREFIX}{user_id}")
+}
+
+/// Whether an entry stands for its user: `{kind}-{user id}` of its own (positive) user id, as
+/// the plugin's wpp_client_ids_user_entries decides.
+pub fn stands_for_its_user(client_id: &str, user_id: u64) -> bool {
+    user_id > 0
+        && USER_KINDS.iter().any(|kind| client_id.strip_prefix(kind).is_some_and(|named| named == user_id.to_string()))
+}
+
+/// The users a read of a room lists, in its order: one per user (the first entry that stands
+/// for them, so the newest of a newest-first read).
+pub fn pick_users(read: &EntryList) -> Vec<u64> {
+    let mut users: Vec<u64> = Vec::new();
+    for entry in read.iter() {
+        if stands_for_its_user(entry.client_id, entry.user_id) && !users.contains(&entry.user_id) {
+            users.push(entry.user_id);
+        }
+    }
+    users
 }
 
 /// What a poll says it holds of the first room: the version (low 53 bits) its roster was last
@@ -69,13 +91,13 @@ impl Roster {
         })
     }
 
-    /// A roster from the room's user entries (already read with the limit) and each one's card
-    /// entry (an empty list when there is none).
-    pub fn from_reads(version: u64, total: u64, users: &EntryList, cards: &[EntryList]) -> Roster {
+    /// A roster from the users picked (see [`pick_users`]) and each one's card entry (an empty
+    /// list when there is none).
+    pub fn from_reads(version: u64, total: u64, users: &[u64], cards: &[EntryList]) -> Roster {
         let people = users
             .iter()
             .zip(cards)
-            .map(|(u, c)| (u.user_id, c.get(0).and_then(|card| Roster::card(card.state))))
+            .map(|(&user_id, c)| (user_id, c.get(0).and_then(|card| Roster::card(card.state))))
             .collect();
         Roster { version, total, people }
     }

@@ -7,7 +7,7 @@ use super::{push_entries, scripts, RedisStore, KEY_LAYOUT_VERSION};
 use crate::store::api::{Exchanged, Left, PresenceStore, Read, RoomAnswer, RoomSummary, Upsert, Written};
 use crate::store::entries::EntryList;
 use crate::store::error::{Result, StoreError};
-use crate::store::input::{ClientId, ClientPrefix, CountPrefix, Limit, MaxAge, Prefix, Room, RoomList, UserId};
+use crate::store::input::{ClientId, ClientPrefix, CountPrefix, MaxAge, Prefix, Room, RoomList, UserId};
 use crate::store::live::{self, Grant, PollAnswer, Roster, Scope};
 use crate::store::stats::{BackendStats, RedisStats, Stats};
 
@@ -305,17 +305,15 @@ impl PresenceStore for RedisStore {
     }
 
     /// As every store reads a roster, but every card in one HMGET: three round trips in all
-    /// (the read of the users and their count remove expired entries first, as every read does),
-    /// not one per card.
+    /// (the read of the users and their count remove expired entries first, as every read does;
+    /// four when entries that stand for no user sent the read to the whole room), not one per
+    /// card.
     fn roster(&self, room: Room<'_>, version: u64, limit: usize) -> Result<Roster> {
-        let clients = ClientPrefix::new("client_prefix", live::ROSTER_CLIENTS)?;
-        let read = Read { max_age: None, limit: Some(Limit::new(limit as i64)?), clients };
-        let users = self.room(room, &read)?;
-        let total = self.room_count(room, None, clients)?;
+        let (users, total) = self.roster_users(room, limit)?;
         if users.is_empty() {
             return Ok(Roster::from_reads(version, total, &users, &[]));
         }
-        let ids: Vec<String> = users.iter().map(|u| live::card_client_id(u.user_id)).collect();
+        let ids: Vec<String> = users.iter().map(|&u| live::card_client_id(u)).collect();
         let [entries, ..] = self.keys.room(room.as_str());
         let values: Vec<Option<Vec<u8>>> =
             self.link.call(|c: &mut Connection| redis::cmd("HMGET").arg(&entries).arg(&ids).query(c))?;
@@ -330,6 +328,6 @@ impl PresenceStore for RedisStore {
                 card
             })
             .collect();
-        Ok(Roster::from_reads(version, total.max(users.len() as u64), &users, &cards))
+        Ok(Roster::from_reads(version, total, &users, &cards))
     }
 }
