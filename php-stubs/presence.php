@@ -509,8 +509,10 @@ function presence_live_revoke(string $scope, int $user_id): bool
  *   revocation made now would not reach it) or `token_revoked`: nothing in the store is written;
  * - with $roster given, a token whose claim allows it, and the first room's version (low 53
  *   bits) not $roster: `{"v":[…],"t":…,"r":{"v":<version, low 53 bits>,"n":<user entries>,
- *   "u":[[<user id>,<card or null>],…]}}` — the room's `user-` entries as presence_room() reads
- *   them with that client prefix and the claim's limit (newest first), each with the `html`
+ *   "u":[[<user id>,<card or null>],…]}}` — the people the plugin's heartbeat lists: entries
+ *   `user-`, `editor-` or `agent-{their own user id}`, one per user, newest first, at most the
+ *   claim's number (the whole room read when other entries took places among the newest; the
+ *   total then the users', else the room's entry count), each with the `html`
  *   string of its `_card-{user id}` entry (null when there is none, or it is over 2048 bytes);
  *   `<`, `>`, `&` escaped as `\u003c`…; a token without the claim: `[403,
  *   '{"code":"roster_not_allowed"}']`;

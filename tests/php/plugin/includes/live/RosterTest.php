@@ -169,4 +169,39 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 200, presence_live_poll( $token, $session )[0], 'versions as before' );
 		$this->assertSame( array( 403, '{"code":"roster_not_allowed"}' ), presence_live_poll( $token, $session, '', 0 ) );
 	}
+
+	public function test_a_rest_clients_user_x_takes_no_place_on_the_roster_nor_counts_in_its_total(): void {
+		$this->skip_without_the_extension();
+		$present = self::named_user( 'editor', 'Present' );
+		$this->heartbeat( $present, $this->ping() );
+
+		// An author writes entries whose client ids look like users' but name no user of theirs.
+		$author = self::user( 'author' );
+		wp_set_current_user( $author->ID );
+		foreach ( array( 'user-x', 'user-y', 'user-' . $present->ID . 'x' ) as $client ) {
+			$request = new WP_REST_Request( 'POST', '/wp-presence/v1/presence' );
+			$request->set_header( 'Content-Type', 'application/json' );
+			$request->set_body(
+				wp_json_encode(
+					array(
+						'room'      => WPP_ADMIN_ROOM,
+						'client_id' => $client,
+						'data'      => array( 'name' => 'Mallory' ),
+					)
+				)
+			);
+			$status = rest_get_server()->dispatch( $request )->get_status();
+			$this->assertLessThan( 300, $status, $client );
+		}
+
+		$session = $this->sign_in( self::user( 'editor' ) );
+		$token   = wpp_lane_issue( array( 'admin/online' ) )['token'];
+		list( $status, $body ) = presence_live_poll( $token, $session, '', 0 );
+		$this->assertSame( 200, $status, $body );
+		$roster = json_decode( $body, true )['r'];
+		$this->assertSame( array( $present->ID ), array_column( $roster['u'], 0 ), 'only the person who pinged' );
+		$this->assertSame( 1, $roster['n'] );
+		list( $users, $total ) = wpp_payload_read_users( WPP_ADMIN_ROOM, WPP_WHOS_ONLINE_SHOWN, 0 );
+		$this->assertSame( array( $total, array_map( 'intval', array_column( $users, 'user_id' ) ) ), array( $roster['n'], array_column( $roster['u'], 0 ) ), 'as the heartbeat lists them' );
+	}
 }
