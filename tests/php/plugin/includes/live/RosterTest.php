@@ -204,4 +204,37 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		list( $users, $total ) = wpp_payload_read_users( WPP_ADMIN_ROOM, WPP_WHOS_ONLINE_SHOWN, 0 );
 		$this->assertSame( array( $total, array_map( 'intval', array_column( $users, 'user_id' ) ) ), array( $roster['n'], array_column( $roster['u'], 0 ) ), 'as the heartbeat lists them' );
 	}
+
+	public function test_a_card_another_tab_writes_while_the_closing_tab_leaves_stays(): void {
+		$this->skip_without_the_extension();
+		$editor = self::user( 'editor' );
+		$this->heartbeat( $editor, $this->ping( array( 'tab' => 'tabone123456' ) ) );
+		$this->assertNotNull( self::card( $editor->ID ) );
+		// The other tab pings just after the closing tab's entry went, before its card would.
+		$took_over = function ( $room, $client_id ) use ( $editor, &$took_over ) {
+			if ( WPP_ADMIN_ROOM === $room && wpp_client_ids_user( $editor->ID ) === $client_id ) {
+				remove_action( 'removed_presence', $took_over );
+				usleep( 2000 );
+				$this->heartbeat( $editor, $this->ping( array( 'tab' => 'tabtwo123456' ) ) );
+			}
+		};
+		add_action( 'removed_presence', $took_over, 10, 2 );
+		$this->assertSame( 1, wpp_leave_tab( $editor, 'tabone123456' ) );
+		remove_action( 'removed_presence', $took_over );
+		$this->assertSame( 'tabtwo123456', wpp_entries_find( WPP_ADMIN_ROOM, wpp_client_ids_user( $editor->ID ) )['data']['tab'] ?? null );
+		$this->assertNotNull( self::card( $editor->ID ), 'the other tab\'s card stays with its entry' );
+
+		wpp_leave_tab( $editor, 'tabtwo123456' );
+		$this->assertNull( self::card( $editor->ID ), 'then it goes with it' );
+	}
+
+	public function test_a_card_goes_only_when_the_users_admin_entry_went(): void {
+		$this->skip_without_the_extension();
+		$editor = self::user( 'editor' );
+		$this->heartbeat( $editor, $this->ping( array( 'tab' => 'tabone123456' ) ) );
+		usleep( 2000 );
+		$this->heartbeat( $editor, $this->ping( array( 'tab' => 'tabtwo123456' ) ) );
+		$this->assertSame( 0, wpp_leave_tab( $editor, 'tabone123456' ), 'the newer tab\'s entry stays' );
+		$this->assertNotNull( self::card( $editor->ID ) );
+	}
 }
