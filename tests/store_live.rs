@@ -236,7 +236,8 @@ fn a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read(b: Back
 /// client id names its own user id (`user-{id}`, `editor-{id}`, `agent-{id}`), once per user.
 /// Newer entries that stand for nobody (a REST client's `user-x`, another user's `user-3`) never
 /// push people out nor raise the total; the total is the users' when the room had to be read
-/// whole, the room's entry count when the newest entries were all users.
+/// whole, the room's entry count when the newest entries were all users. A card counts only when
+/// its owner is the user it stands for.
 fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
     let f = open_store(b, "live-roster-picks", 1 << 22);
     let (s, clock) = (&f.store, &f.clock);
@@ -257,6 +258,8 @@ fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
         s.upsert("admin/online", &format!("user-{name}"), &state(&[]), 9, 100).unwrap();
     }
     s.upsert("admin/online", "user-4", &state(&[]), 9, 100).unwrap();
+    // A card written by someone other than its user is none.
+    s.upsert("admin/online", "_card-2", &state(&[("html", "<li>planted</li>")]), 9, 100).unwrap();
     let (version, answer) = roster("admin/online");
     assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[2,null],[3,null]]}}}}"#));
 
@@ -266,6 +269,10 @@ fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
         clock.advance_secs(1);
         s.upsert("admin/full", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
     }
+    s.upsert("admin/full", "_card-3", &state(&[("html", "<li>3</li>")]), 3, 100).unwrap();
     let (version, answer) = roster("admin/full");
-    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":4,"u":[[3,null],[2,null]]}}}}"#));
+    assert_eq!(
+        answer,
+        format!(r#","r":{{"v":{version},"n":4,"u":[[3,"\u003cli\u003e3\u003c/li\u003e"],[2,null]]}}}}"#)
+    );
 }

@@ -92,12 +92,16 @@ impl Roster {
     }
 
     /// A roster from the users picked (see [`pick_users`]) and each one's card entry (an empty
-    /// list when there is none).
+    /// list when there is none). A card is used only when its owner is the user it is listed
+    /// for: a `_card-{id}` row someone else planted (an old table copied in, say) is none.
     pub fn from_reads(version: u64, total: u64, users: &[u64], cards: &[EntryList]) -> Roster {
         let people = users
             .iter()
             .zip(cards)
-            .map(|(&user_id, c)| (user_id, c.get(0).and_then(|card| Roster::card(card.state))))
+            .map(|(&user_id, c)| {
+                let card = c.get(0).filter(|card| card.user_id == user_id);
+                (user_id, card.and_then(|card| Roster::card(card.state)))
+            })
             .collect();
         Roster { version, total, people }
     }
