@@ -511,8 +511,9 @@ function presence_live_revoke(string $scope, int $user_id): bool
  *   bits) not $roster: `{"v":[…],"t":…,"r":{"v":<version, low 53 bits>,"n":<user entries>,
  *   "u":[[<user id>,<card or null>],…]}}` — the people the plugin's heartbeat lists: entries
  *   `user-`, `editor-` or `agent-{their own user id}`, one per user, newest first, at most the
- *   claim's number (the whole room read when other entries took places among the newest; the
- *   total then the users', else the room's entry count), each with the `html`
+ *   claim's number, from a read of the 50 newest entries (the whole room when that read holds
+ *   fewer, or other entries took places among them: the total then the users', else the room's
+ *   entry count; entries of any age, the store's TTL alone), each with the `html`
  *   string of its `_card-{user id}` entry (null when there is none, or it is over 2048 bytes);
  *   `<`, `>`, `&` escaped as `\u003c`…; a token without the claim: `[403,
  *   '{"code":"roster_not_allowed"}']`;

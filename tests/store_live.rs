@@ -236,7 +236,7 @@ fn a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read(b: Back
 /// client id names its own user id (`user-{id}`, `editor-{id}`, `agent-{id}`), once per user.
 /// Newer entries that stand for nobody (a REST client's `user-x`, another user's `user-3`) never
 /// push people out nor raise the total; the total is the users' when the room had to be read
-/// whole, the room's entry count when the newest entries were all users. A card counts only when
+/// whole, the room's entry count when the 50 newest were all users. A card counts only when
 /// its owner is the user it stands for.
 fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
     let f = open_store(b, "live-roster-picks", 1 << 22);
@@ -263,16 +263,27 @@ fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
     let (version, answer) = roster("admin/online");
     assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[2,null],[3,null]]}}}}"#));
 
-    // Users only among the newest: the total is the room's count, as the heartbeat's.
-    s.upsert("admin/full", "user-x", &state(&[]), 9, 100).unwrap();
+    // Fewer than 50 entries: the whole room was read, the total is its users', however many
+    // the claim lists.
+    s.upsert("admin/few", "user-x", &state(&[]), 9, 100).unwrap();
     for id in 1..=3u64 {
+        clock.advance_secs(1);
+        s.upsert("admin/few", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+    }
+    let (version, answer) = roster("admin/few");
+    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[3,null],[2,null]]}}}}"#));
+
+    // Users only among the 50 newest (the heartbeat's read): the total is the room's count, as
+    // the heartbeat's.
+    s.upsert("admin/full", "user-x", &state(&[]), 9, 100).unwrap();
+    for id in 1..=50u64 {
         clock.advance_secs(1);
         s.upsert("admin/full", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
     }
-    s.upsert("admin/full", "_card-3", &state(&[("html", "<li>3</li>")]), 3, 100).unwrap();
+    s.upsert("admin/full", "_card-50", &state(&[("html", "<li>50</li>")]), 50, 100).unwrap();
     let (version, answer) = roster("admin/full");
     assert_eq!(
         answer,
-        format!(r#","r":{{"v":{version},"n":4,"u":[[3,"\u003cli\u003e3\u003c/li\u003e"],[2,null]]}}}}"#)
+        format!(r#","r":{{"v":{version},"n":51,"u":[[50,"\u003cli\u003e50\u003c/li\u003e"],[49,null]]}}}}"#)
     );
 }

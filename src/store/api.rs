@@ -196,26 +196,26 @@ pub trait PresenceStore: Send + Sync {
         }
         Ok(Roster::from_reads(version, total, &users, &cards))
     }
-    /// The people of a room's roster and their total, read as the plugin's heartbeat reads
-    /// them (wpp_payload_read_users): the `limit` newest entries; when entries that stand for
-    /// no user took places among them, the whole room. The total is the number of users when
-    /// the whole room was read, else the room's entry count.
+    /// The people of a room's roster (the first `limit`) and their total, read as the plugin's
+    /// heartbeat reads them (wpp_payload_read_users, with its default limit: `MAX_ROSTER`): the
+    /// newest entries; when entries that stand for no user took places among them, the whole
+    /// room. The total is the number of users when the whole room was read, else the room's
+    /// entry count.
     fn roster_users(&self, room: Room<'_>, limit: usize) -> Result<(Vec<u64>, u64)> {
         let read = |limit| Read { max_age: None, limit, clients: ClientPrefix::VISIBLE };
-        let first = self.room(room, &read(Some(Limit::new(limit as i64)?)))?;
-        let users = live::pick_users(&first);
-        if first.len() < limit {
-            let total = users.len() as u64;
-            return Ok((users, total));
-        }
-        if first.len() > users.len() && users.len() < limit {
-            let mut users = live::pick_users(&self.room(room, &read(None))?);
-            let total = users.len() as u64;
-            users.truncate(limit);
-            return Ok((users, total));
-        }
-        let (total, listed) = (self.room_count(room, None, ClientPrefix::VISIBLE)?, users.len() as u64);
-        Ok((users, total.max(listed)))
+        let newest = live::MAX_ROSTER.max(limit);
+        let first = self.room(room, &read(Some(Limit::new(newest as i64)?)))?;
+        let mut users = live::pick_users(&first);
+        let total = if first.len() < newest {
+            users.len() as u64
+        } else if first.len() > users.len() && users.len() < newest {
+            users = live::pick_users(&self.room(room, &read(None))?);
+            users.len() as u64
+        } else {
+            self.room_count(room, None, ClientPrefix::VISIBLE)?.max(users.len() as u64)
+        };
+        users.truncate(limit);
+        Ok((users, total))
     }
 }
 

@@ -221,17 +221,22 @@ function wpp_lane_issue( array $rooms ): ?array {
 
 /**
  * How many people of `admin/online` the current user's token may read from the lane (its
- * roster: user ids and cards), 0 for none: the widget's list, for users the heartbeat gives it
- * to (those who can `edit_posts`, as the widget's gate), when the token's first room is
- * `admin/online`. Cards say nothing about posts, so the privacy rule has nothing to check here.
+ * roster: user ids and cards), 0 for none: the widget's list (no more than the heartbeat lists,
+ * wpp_payload_online_limit()), for users the heartbeat gives it to (those who can `edit_posts`,
+ * as the widget's gate) and who may be in the room (wpp_rooms_can_access()), when the token's
+ * first room is `admin/online`. Cards say nothing about posts, so the privacy rule has nothing to
+ * check here.
  *
  * @since 0.3.0
  *
  * @param string[] $rooms The token's rooms.
- * @return int 0 or WPP_WHOS_ONLINE_SHOWN.
+ * @return int 0 to WPP_WHOS_ONLINE_SHOWN.
  */
 function wpp_lane_roster_claim( array $rooms ): int {
-	return WPP_ADMIN_ROOM === ( $rooms[0] ?? '' ) && current_user_can( 'edit_posts' ) ? WPP_WHOS_ONLINE_SHOWN : 0;
+	if ( WPP_ADMIN_ROOM !== ( $rooms[0] ?? '' ) || ! current_user_can( 'edit_posts' ) || ! wpp_rooms_can_access( WPP_ADMIN_ROOM ) ) {
+		return 0;
+	}
+	return min( WPP_WHOS_ONLINE_SHOWN, wpp_payload_online_limit() );
 }
 
 /**

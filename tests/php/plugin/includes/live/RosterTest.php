@@ -150,6 +150,14 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		$session = $this->sign_in( $editor );
 		$this->assertSame( WPP_WHOS_ONLINE_SHOWN, wpp_lane_roster_claim( array( 'admin/online' ) ) );
 		$this->assertSame( 0, wpp_lane_roster_claim( array( 'postType/post:1', 'admin/online' ) ), 'only of admin/online' );
+		// No more than the heartbeat lists, and only for users who may be in the room.
+		$five = static fn() => 5;
+		add_filter( 'wpp_presence_online_limit', $five );
+		$this->assertSame( 5, wpp_lane_roster_claim( array( 'admin/online' ) ) );
+		remove_filter( 'wpp_presence_online_limit', $five );
+		add_filter( 'wpp_can_access_room', '__return_false' );
+		$this->assertSame( 0, wpp_lane_roster_claim( array( 'admin/online' ) ) );
+		remove_filter( 'wpp_can_access_room', '__return_false' );
 		$token = wpp_lane_issue( array( 'admin/online' ) )['token'];
 		list( $status, $body ) = presence_live_poll( $token, $session, '', 0 );
 		$this->assertSame( 200, $status, $body );
