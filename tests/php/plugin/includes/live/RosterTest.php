@@ -13,6 +13,8 @@
  * @covers ::wpp_lane_roster_claim
  * @covers ::wpp_public_api_write
  * @covers ::wp_remove_presence
+ * @covers ::wp_presence_leave
+ * @covers ::wpp_leave_tab
  */
 final class RosterTest extends WPP_Heartbeat_TestCase {
 
@@ -120,6 +122,8 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( 'wpp_client_id_reserved', $error->get_error_code() );
 		$this->assertInstanceOf( WP_Error::class, wp_presence_exchange( WPP_ADMIN_ROOM, '_card-999', $planted, array( 'wp_error' => true ) ) );
 		$this->assertFalse( wp_remove_presence( WPP_ADMIN_ROOM, $client ) );
+		$this->assertSame( array(), wp_presence_leave( WPP_ADMIN_ROOM, $client ) );
+		$this->assertSame( 'wpp_client_id_reserved', wp_presence_leave( WPP_ADMIN_ROOM, $client, array( 'wp_error' => true ) )->get_error_code() );
 
 		wp_set_current_user( $editor->ID );
 		foreach ( array( 'POST', 'DELETE' ) as $method ) {
