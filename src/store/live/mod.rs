@@ -229,6 +229,35 @@ mod tests {
         assert_eq!(c.check_revocation(NOW), Err(Refusal::Revoked));
     }
 
+    /// A payload signed as a store signs one.
+    fn signed(keys: &Keys, payload: &[u8]) -> String {
+        let mut token = String::new();
+        base64url::encode_into(payload, &mut token);
+        let tag = hmac::sign(&keys.token, token.as_bytes());
+        token.push('.');
+        base64url::encode_into(tag.as_ref(), &mut token);
+        token
+    }
+
+    #[test]
+    fn a_format_1_token_reads_as_roster_0_and_only_without_a_byte_more() {
+        let token = issue(&keys(1), &grant(&["admin/online"], b"sess").with_roster(20).unwrap(), NOW);
+        let mut payload = Vec::new();
+        base64url::decode_into(token.split('.').next().unwrap().as_bytes(), &mut payload).unwrap();
+        // Format 1: the same payload without the roster byte.
+        payload[0] = FORMAT_1;
+        payload.pop();
+        let old = signed(&keys(1), &payload);
+        let c = verify(&keys(1), old.as_bytes(), b"sess", None).unwrap();
+        assert_eq!((c.roster, c.user_id, c.rooms().collect::<Vec<_>>()), (0, 7, vec!["admin/online"]));
+        assert_eq!(read_accepted(old.as_bytes()).map(|c| c.roster), Some(0));
+        // Format 1 with a byte after its rooms (a roster it cannot carry), signed all the same.
+        payload.push(20);
+        let longer = signed(&keys(1), &payload);
+        assert_eq!(verify(&keys(1), longer.as_bytes(), b"sess", None).unwrap_err(), Refusal::Malformed);
+        assert!(read_accepted(longer.as_bytes()).is_none());
+    }
+
     #[test]
     fn forged_tampered_foreign_or_misbound_tokens_are_refused() {
         let token = issue(&keys(1), &grant(&["r"], b"sess"), NOW);
