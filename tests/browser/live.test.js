@@ -13,8 +13,8 @@
  * within one poll instead of one heartbeat interval (135 s with the lane) — not a speed claim.
  *
  * Also: a leading tab that closes hands over within a second, a hidden tab stops polling, the
- * poll backs off while the user is idle and snaps back on a key press, and the synced-pattern
- * notice shows who edits the pattern.
+ * poll backs off while the user is idle and snaps back on a key press, the synced-pattern
+ * notice shows who edits the pattern, and a token refused the roster keeps its lane.
  *
  * Environment: as presence.test.js, plus PRESENCE_TEST_DOCROOT (fixtures).
  */
@@ -388,6 +388,37 @@ test( 'a crowded dashboard: an arrival and a departure show in Who’s online wi
 	} );
 
 	await Promise.all( [ watcher, other ].map( ( b ) => b.logOut() ) );
+} );
+
+test( 'a token without the roster claim: the crowded dashboard stops asking for the roster and keeps its lane', async () => {
+	const watcher = await fresh( 'editor5' );
+	// What live.php answers a token that may not read the roster (the store's own refusal).
+	let refusals = 0;
+	const asked = [];
+	await watcher.context.route( '**/live.php*', ( route ) => {
+		const roster = route.request().headers()[ 'x-wpp-live-roster' ] !== undefined;
+		asked.push( roster );
+		if ( ! roster ) {
+			return route.continue();
+		}
+		refusals++;
+		return route.fulfill( { status: 403, headers: { 'X-Presence-Live': '1' }, contentType: 'application/json', body: '{"code":"roster_not_allowed"}' } );
+	} );
+	await watcher.logIn( 'editor5', 'editor5' );
+	const page = watcher.page;
+	const crowdInterval = await page.evaluate( () => {
+		Object.assign( window.wppPresenceConfig.live.poll, { crowd: 0 } );
+		return window.wppPresenceConfig.live.poll.crowdInterval;
+	} );
+	await page.waitForFunction( () => window.wppPresence.live && window.wppPresence.live.rosterRefused === true, null, { polling: 50, timeout: crowdInterval + 10000 } );
+	const polls = asked.length;
+	await nudge( watcher );
+	await page.waitForFunction( ( n ) => window.wppPresence.live.polls > n + 2, await page.evaluate( () => window.wppPresence.live.polls ), { polling: 50, timeout: 15000 } );
+	const lane = await page.evaluate( () => ( { on: window.wppPresence.live.on, refusals: window.wppPresence.live.refusals, waiting: window.wppPresence.live.waitingForToken } ) );
+	assert.deepEqual( lane, { on: true, refusals: 0, waiting: false }, 'not a bad token: no renewal, the lane stays on' );
+	assert.equal( refusals, 1, 'asked for the roster once' );
+	assert.ok( asked.length > polls && asked.slice( polls ).every( ( roster ) => ! roster ), 'the polls after it ask for the versions only' );
+	await watcher.logOut();
 } );
 
 test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {

@@ -14,7 +14,8 @@
  * and polls at least `crowdInterval` apart; the lane answers the roster only when that room moved.
  *
  * A refused token (a 4xx with the entry point's `X-Presence-Live` header and a `token_…` code)
- * asks for a new one through the heartbeat. A host that refuses the file itself (a 4xx without
+ * asks for a new one through the heartbeat; a `roster_not_allowed` only stops the page asking
+ * for the roster. A host that refuses the file itself (a 4xx without
  * that header), a missing extension (503) or a lane that keeps failing turns the lane off for the
  * page, and for the rest of the browser session when the host refused it: presence then comes
  * with the heartbeat alone.
@@ -90,6 +91,8 @@
 			// Polls that asked for the roster, and rosters answered.
 			rosterPolls: 0,
 			rosters: 0,
+			// The token may not read the roster (`roster_not_allowed`): this page stops asking.
+			rosterRefused: false,
 			refusals: 0,
 			failures: 0,
 			waitingForToken: false,
@@ -133,22 +136,32 @@
 		}
 
 		/**
-		 * The next delay: the interval while the user is there, growing once they are idle —
-		 * sooner when nobody else is online.
+		 * The version text of the roster the page holds, to ask for the roster; null not to
+		 * ask (not crowded, no list, or the token may not read it).
 		 *
-		 * @return {number} Milliseconds.
+		 * @return {string|null} Version text.
 		 */
+		function rosterHeld() {
+			return lane.rosterRefused ? null : hooks.roster();
+		}
+
 		/**
 		 * The least delay: the interval, or a crowd's roster polls' (further apart).
 		 *
 		 * @return {number} Milliseconds.
 		 */
 		function leastDelay() {
-			return poll.crowdInterval && hooks.roster() !== null
+			return poll.crowdInterval && rosterHeld() !== null
 				? Math.max( poll.interval, poll.crowdInterval )
 				: poll.interval;
 		}
 
+		/**
+		 * The next delay: the interval while the user is there, growing once they are idle —
+		 * sooner when nobody else is online.
+		 *
+		 * @return {number} Milliseconds.
+		 */
 		function nextDelay() {
 			const quiet = Date.now() - lane.lastInput;
 			// Growing from the least delay once the user is idle.
@@ -200,7 +213,7 @@
 				'X-WPP-Live-Token': lane.token,
 				'X-WPP-Live-Cookie': live.cookie,
 			};
-			const held = hooks.roster();
+			const held = rosterHeld();
 			if ( held !== null ) {
 				headers[ 'X-WPP-Live-Roster' ] = held;
 				lane.rosterPolls++;
@@ -257,21 +270,14 @@
 						return;
 					}
 					if ( response.status === 400 || response.status === 403 ) {
-						lane.refusals++;
-						if ( lane.refusals > 3 ) {
-							off( 'refused-token', false );
-							return;
-						}
-						lane.waitingForToken = true;
-						response
+						return response
 							.json()
 							.catch( function () {
 								return {};
 							} )
 							.then( function ( json ) {
-								hooks.onRefused( ( json && json.code ) || '' );
+								refused( ( json && json.code ) || '' );
 							} );
-						return;
 					}
 					off( 'unavailable-' + response.status, false );
 				} )
@@ -281,6 +287,27 @@
 					}
 					schedule( nextDelay() );
 				} );
+		}
+
+		/**
+		 * A refusal of the lane's entry point. A token without the roster claim asking for the
+		 * roster is no bad token: the page asks for the versions only from then on. Any other
+		 * asks the heartbeat for a new token; after a few the lane is off.
+		 *
+		 * @param {string} code The answer's code.
+		 */
+		function refused( code ) {
+			if ( code === 'roster_not_allowed' ) {
+				lane.rosterRefused = true;
+				return;
+			}
+			lane.refusals++;
+			if ( lane.refusals > 3 ) {
+				off( 'refused-token', false );
+				return;
+			}
+			lane.waitingForToken = true;
+			hooks.onRefused( code );
 		}
 
 		lane.schedule = schedule;
