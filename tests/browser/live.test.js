@@ -387,6 +387,22 @@ test( 'a crowded dashboard: an arrival and a departure show in Who’s online wi
 		assert.ok( await page.evaluate( ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor7 ), 'the others stay' );
 	} );
 
+	await t.test( 'a total beyond the summaries the widget came with: the list waits, the roster is held', async () => {
+		// A roster as the leader passes it on to the user's other tabs.
+		const after = await page.evaluate( () => {
+			const list = () => [ ...document.querySelectorAll( '#wpp_whos_online li[data-user-id]' ) ].map( ( li ) => li.getAttribute( 'data-user-id' ) );
+			const before = list();
+			const channel = new window.BroadcastChannel( window.wppPresenceConfig.scope + '|wpp-presence' );
+			channel.postMessage( { t: 'roster', roster: { v: 424242, n: 100000, u: [] } } );
+			channel.close();
+			return new Promise( ( resolve ) => window.setTimeout( () => resolve( {
+				same: JSON.stringify( list() ) === JSON.stringify( before ),
+				held: document.querySelector( '#wpp_whos_online [data-wpp-online]' ).getAttribute( 'data-wpp-roster' ),
+			} ), 500 ) );
+		} );
+		assert.deepEqual( after, { same: true, held: '424242' } );
+	} );
+
 	await Promise.all( [ watcher, other ].map( ( b ) => b.logOut() ) );
 } );
 

@@ -475,6 +475,9 @@
 			texts = null;
 		}
 		if ( ! Array.isArray( texts ) ) {
+			// Held all the same: the next polls ask no roster until the room moves again (the
+			// next heartbeat's fragment brings the list and the summary).
+			root.setAttribute( 'data-wpp-roster', String( roster.v ) );
 			return;
 		}
 		const shown = {};
