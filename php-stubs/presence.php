@@ -458,14 +458,18 @@ function presence_rooms_read(array $rooms, ?int $max_age = null, ?int $limit = n
  * @param int          $ttl     Seconds the token stays valid (1..86400).
  * @param string       $session What ties the token to one login (the plugin passes the user's
  *                              WordPress session token); only its keyed digest is in the token.
+ * @param int          $roster  0..50: the token's polls may ask for the roster of its first room
+ *                              (presence_live_poll()'s $roster), at most this many people; 0 for
+ *                              none.
  *
  * @return string The token; '' with an E_WARNING when the store is unusable.
  *
  * @throws ValueError On an invalid scope, a user id below 1, no rooms or more than 32, an invalid
- *                    room (named by its index), a token over 4096 bytes, or a ttl outside 1..86400.
+ *                    room (named by its index), a token over 4096 bytes, a ttl outside 1..86400,
+ *                    or a roster outside 0..50.
  * @throws TypeError  On $rooms not a list of strings, or an argument of the wrong type.
  */
-function presence_live_token(string $scope, int $user_id, array $rooms, int $ttl, string $session = ''): string
+function presence_live_token(string $scope, int $user_id, array $rooms, int $ttl, string $session = '', int $roster = 0): string
 {
 }
 
@@ -503,21 +507,35 @@ function presence_live_revoke(string $scope, int $user_id): bool
  *   with a secret since replaced), `token_session`, `token_scope`, `token_expired` (its time
  *   passed, or it was issued after the store's now: the clock stepped back since, and a
  *   revocation made now would not reach it) or `token_revoked`: nothing in the store is written;
+ * - with $roster given, a token whose claim allows it, and the first room's version (low 53
+ *   bits) not $roster: `{"v":[…],"t":…,"r":{"v":<version, low 53 bits>,"n":<user entries>,
+ *   "u":[[<user id>,<card or null>],…]}}` — the people the plugin's heartbeat lists: entries
+ *   `user-`, `editor-` or `agent-{their own user id}`, one per user, newest first, at most the
+ *   claim's number, from a read of the 50 newest entries (the whole room when that read holds
+ *   fewer, or other entries took places among them: the total then the users', else the room's
+ *   entry count; entries of any age, the store's TTL alone), each with the `html`
+ *   string of its `_card-{user id}` entry (null when there is none, or it is over 2048 bytes);
+ *   `<`, `>`, `&` escaped as `\u003c`…; a token without the claim: `[403,
+ *   '{"code":"roster_not_allowed"}']`;
  * - `[503, '{"code":"store_unavailable"}']` with an E_WARNING when the store is unusable.
  *
  * Cost: the token's signature checked before the lock (HMAC-SHA256), then one lock (one Redis
  * script) for O(entries of its rooms); on Redis one round trip, two the first time a process
  * needs the secret.
  *
- * @param string $token   A token presence_live_token() issued (any bytes are answered).
- * @param string $session The session of the request (the token must have been issued to it).
- * @param string $scope   When not empty, the token must have been issued for this scope.
+ * @param string   $token   A token presence_live_token() issued (any bytes are answered).
+ * @param string   $session The session of the request (the token must have been issued to it).
+ * @param string   $scope   When not empty, the token must have been issued for this scope.
+ * @param int|null $roster  The first room's version the caller holds (0..2^53-1): its roster
+ *                          comes when the room's differs (a roster read: one read of the room,
+ *                          its count and one read per card; on Redis three round trips, the
+ *                          cards in one HMGET); null for the versions only.
  *
  * @return array{0: int, 1: string} [HTTP status, JSON body].
  *
- * @throws ValueError On a scope over 191 bytes or not valid UTF-8.
+ * @throws ValueError On a scope over 191 bytes or not valid UTF-8, or a roster outside 0..2^53-1.
  * @throws TypeError  On an argument of the wrong type.
  */
-function presence_live_poll(string $token, string $session = '', string $scope = ''): array
+function presence_live_poll(string $token, string $session = '', string $scope = '', ?int $roster = null): array
 {
 }

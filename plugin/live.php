@@ -7,10 +7,16 @@
  *   GET …/wp-content/plugins/presence/live.php
  *   X-WPP-Live-Token:  a token the plugin issued to this page (plugin/includes/live/lane.php)
  *   X-WPP-Live-Cookie: the name of WordPress's logged-in cookie, whose session the token is bound to
+ *   X-WPP-Live-Roster: (optional) the version of `admin/online` the page holds (decimal, low 53
+ *                      bits): when it moved, the answer carries its roster (`r`, see
+ *                      presence_live_poll()) for a token with the roster claim
  *
  *   200 {"v":[…],"t":<ms>}      the rooms' versions (unsigned 64-bit), in the token's order
- *   400 / 403 {"code":"…"}      no token, a token too large, or one refused (forged, altered,
- *                               expired, revoked, another session's); nothing was written
+ *   200 {"v":[…],"t":<ms>,"r":{"v":…,"n":…,"u":[[id,card],…]}}  the same with the roster
+ *   400 / 403 {"code":"…"}      no token, a token too large, a malformed roster header, or a
+ *                               token refused (forged, altered, expired, revoked, another
+ *                               session's; a roster asked without the claim:
+ *                               `roster_not_allowed`); nothing was written
  *   405                         not a GET
  *   503 {"code":"…"}            the extension is not loaded here, or its store failed
  *
@@ -46,6 +52,16 @@ if ( strlen( $wpp_live_token ) > 4096 ) {
 	echo '{"code":"token_too_large"}';
 	return;
 }
+$wpp_live_roster = $_SERVER['HTTP_X_WPP_LIVE_ROSTER'] ?? null;
+if ( null !== $wpp_live_roster ) {
+	// Up to 2^53-1: the version as the page holds it.
+	if ( ! is_string( $wpp_live_roster ) || ! preg_match( '/^[0-9]{1,16}$/D', $wpp_live_roster ) || (int) $wpp_live_roster > 9007199254740991 ) {
+		http_response_code( 400 );
+		echo '{"code":"roster_malformed"}';
+		return;
+	}
+	$wpp_live_roster = (int) $wpp_live_roster;
+}
 if ( ! extension_loaded( 'presence' ) ) {
 	http_response_code( 503 );
 	echo '{"code":"lane_unavailable"}';
@@ -65,7 +81,7 @@ if ( is_string( $wpp_live_cookie ) && strlen( $wpp_live_cookie ) <= 128 && isset
 
 try {
 	// A failing store raises an E_WARNING and returns false: answered as 503, never printed.
-	$wpp_live_answer = @presence_live_poll( $wpp_live_token, $wpp_live_session ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged
+	$wpp_live_answer = @presence_live_poll( $wpp_live_token, $wpp_live_session, '', $wpp_live_roster ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged
 } catch ( Throwable $wpp_live_error ) {
 	$wpp_live_answer = false;
 }

@@ -13,6 +13,8 @@ on_both_backends!(
     live_tokens_that_do_not_check_out_are_refused_and_write_nothing,
     a_revocation_refuses_the_tokens_issued_until_then,
     a_token_issued_before_the_clock_stepped_back_is_refused,
+    a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read,
+    entries_that_stand_for_no_user_never_take_a_place_on_the_roster,
 );
 
 fn a_live_token_answers_the_versions_of_its_rooms(b: Backend) {
@@ -178,4 +180,110 @@ fn a_poll_walks_a_room_only_once_an_entry_may_have_expired() {
     // The walk set the floor to the earliest expiry left: the next polls walk nothing again.
     clock.advance_secs(50);
     assert_eq!(poll().1, 0);
+}
+
+/// The roster: only for a token with the claim, only when the first room moved past the version
+/// held; its people are the room read's (user entries, newest first, the claim's limit), each
+/// with their card, and nothing is written.
+fn a_roster_comes_with_the_claim_in_the_order_and_limit_of_the_room_read(b: Backend) {
+    let f = open_store(b, "live-roster", 1 << 22);
+    let (s, clock) = (&f.store, &f.clock);
+    for id in 1..=6u64 {
+        s.upsert("admin/online", &format!("user-{id}"), &state(&[("name", "x")]), id, 100).unwrap();
+        clock.advance_secs(1);
+    }
+    // Not a user entry: never listed. Cards for all but user 5; user 4's too large.
+    s.upsert("admin/online", "tab-9", &state(&[]), 9, 100).unwrap();
+    for id in [1u64, 2, 3, 6] {
+        let html = format!("<li data-user-id=\"{id}\">U{id}</li>");
+        s.upsert("admin/online", &format!("_card-{id}"), &state(&[("html", &html)]), id, 100).unwrap();
+    }
+    s.upsert("admin/online", "_card-4", &state(&[("html", &"a".repeat(4000))]), 4, 100).unwrap();
+    let version = s.room_version("admin/online").unwrap();
+    let stored = s.stats().unwrap().live_entries;
+
+    let plain = s.live_token_roster(7, &["admin/online", "post:1"], "sess", 0).unwrap();
+    let answer = s.live_poll_roster(&plain, "sess", 0).unwrap();
+    assert_eq!((answer.status, answer.body.as_str()), (403, r#"{"code":"roster_not_allowed"}"#), "no claim");
+    assert_eq!(s.live_poll_roster(&plain, "other", 0).unwrap().body, r#"{"code":"token_session"}"#);
+
+    let token = s.live_token_roster(7, &["admin/online", "post:1"], "sess", 4).unwrap();
+    let answer = s.live_poll_roster(&token, "sess", 0).unwrap();
+    assert_eq!(answer.status, 200);
+    let read = s.read("admin/online", R { limit: Some(4), clients: "user-", ..R::default() }).unwrap();
+    let order: Vec<u64> = read.iter().map(|e| e.user_id).collect();
+    assert_eq!(order, [6, 5, 4, 3], "newest first, user entries only, the claim's limit");
+    let t = (T0 + 6_000_000) / 1000;
+    assert_eq!(
+        answer.body,
+        format!(
+            r#"{{"v":[{version},0],"t":{t},"r":{{"v":{version},"n":6,"u":[[6,"\u003cli data-user-id=\"6\"\u003eU6\u003c/li\u003e"],[5,null],[4,null],[3,"\u003cli data-user-id=\"3\"\u003eU3\u003c/li\u003e"]]}}}}"#
+        )
+    );
+    // Held: the versions only. Nothing was written by any of it.
+    let held = s.live_poll_roster(&token, "sess", version).unwrap();
+    assert_eq!(held.body, format!(r#"{{"v":[{version},0],"t":{t}}}"#));
+    assert_eq!(s.stats().unwrap().live_entries, stored);
+    assert_eq!(s.room_version("admin/online").unwrap(), version);
+    // Bounded: the claim caps at 50 people.
+    assert!(matches!(
+        s.live_token_roster(7, &["admin/online"], "sess", 51),
+        Err(StoreError::InvalidArgument { argument: "roster", .. })
+    ));
+}
+
+/// The roster picks people as the heartbeat does: an entry stands for its user only when its
+/// client id names its own user id (`user-{id}`, `editor-{id}`, `agent-{id}`), once per user.
+/// Newer entries that stand for nobody (a REST client's `user-x`, another user's `user-3`) never
+/// push people out nor raise the total; the total is the users' when the room had to be read
+/// whole, the room's entry count when the 50 newest were all users. A card counts only when
+/// its owner is the user it stands for.
+fn entries_that_stand_for_no_user_never_take_a_place_on_the_roster(b: Backend) {
+    let f = open_store(b, "live-roster-picks", 1 << 22);
+    let (s, clock) = (&f.store, &f.clock);
+    let roster = |room: &str| {
+        let token = s.live_token_roster(7, &[room], "sess", 2).unwrap();
+        let body = s.live_poll_roster(&token, "sess", 0).unwrap().body;
+        let version = s.room_version(room).unwrap();
+        (version, body[body.find(r#","r":"#).expect("a roster")..].to_owned())
+    };
+    for id in 1..=3u64 {
+        s.upsert("admin/online", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+        clock.advance_secs(1);
+    }
+    s.upsert("admin/online", "editor-2", &state(&[]), 2, 100).unwrap();
+    s.upsert("admin/online", "user-3x", &state(&[]), 3, 100).unwrap();
+    for name in ["a", "b", "c", "d", "e"] {
+        clock.advance_secs(1);
+        s.upsert("admin/online", &format!("user-{name}"), &state(&[]), 9, 100).unwrap();
+    }
+    s.upsert("admin/online", "user-4", &state(&[]), 9, 100).unwrap();
+    // A card written by someone other than its user is none.
+    s.upsert("admin/online", "_card-2", &state(&[("html", "<li>planted</li>")]), 9, 100).unwrap();
+    let (version, answer) = roster("admin/online");
+    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[2,null],[3,null]]}}}}"#));
+
+    // Fewer than 50 entries: the whole room was read, the total is its users', however many
+    // the claim lists.
+    s.upsert("admin/few", "user-x", &state(&[]), 9, 100).unwrap();
+    for id in 1..=3u64 {
+        clock.advance_secs(1);
+        s.upsert("admin/few", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+    }
+    let (version, answer) = roster("admin/few");
+    assert_eq!(answer, format!(r#","r":{{"v":{version},"n":3,"u":[[3,null],[2,null]]}}}}"#));
+
+    // Users only among the 50 newest (the heartbeat's read): the total is the room's count, as
+    // the heartbeat's.
+    s.upsert("admin/full", "user-x", &state(&[]), 9, 100).unwrap();
+    for id in 1..=50u64 {
+        clock.advance_secs(1);
+        s.upsert("admin/full", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+    }
+    s.upsert("admin/full", "_card-50", &state(&[("html", "<li>50</li>")]), 50, 100).unwrap();
+    let (version, answer) = roster("admin/full");
+    assert_eq!(
+        answer,
+        format!(r#","r":{{"v":{version},"n":51,"u":[[50,"\u003cli\u003e50\u003c/li\u003e"],[49,null]]}}}}"#)
+    );
 }

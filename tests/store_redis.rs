@@ -569,3 +569,24 @@ fn a_poll_over_resp3_reads_the_earliest_expiry_as_over_resp2() {
     assert!(now > v, "the expired entry left the room");
     assert_eq!(answer.body, format!(r#"{{"v":[{now},0],"t":{}}}"#, (T0 + 10_000_000) / 1000));
 }
+
+#[test]
+fn a_roster_reads_every_card_in_one_round_trip() {
+    let server = RedisServer::start();
+    let (s, _) = store_on(&server, 1000);
+    for id in 1..=5u64 {
+        s.upsert("admin/online", &format!("user-{id}"), &state(&[]), id, 100).unwrap();
+        s.upsert("admin/online", &format!("_card-{id}"), &state(&[("html", "<li>")]), id, 100).unwrap();
+    }
+    let token = s.live_token_roster(7, &["admin/online"], "", 5).unwrap();
+    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200);
+    let before = s.round_trips();
+    assert_eq!(s.live_poll(&token, "", None).unwrap().status, 200);
+    let poll = s.round_trips() - before;
+    let before = s.round_trips();
+    let answer = s.live_poll_roster(&token, "", 0).unwrap();
+    let roster = s.round_trips() - before;
+    assert_eq!(answer.body.matches(r#""\u003cli\u003e""#).count(), 5, "{}", answer.body);
+    // The room's version, its users, their count, then the five cards at once.
+    assert!(roster <= poll + 4, "a roster of five cost {roster} round trips, a poll {poll}");
+}

@@ -141,15 +141,13 @@ function wpp_lifecycle_login( $user_login, $user = null ): void {
 	if ( ! $user instanceof WP_User || ! wpp_rooms_can_edit_some_type( $user ) ) {
 		return;
 	}
-	wpp_entries_set(
-		WPP_ADMIN_ROOM,
-		wpp_client_ids_user( $user->ID ),
-		wpp_write_user_fields( $user ) + array(
-			'screen' => 'login',
-			'title'  => '',
-		),
-		$user->ID
+	$data = wpp_write_user_fields( $user ) + array(
+		'screen' => 'login',
+		'title'  => '',
 	);
+	if ( true === wpp_entries_set( WPP_ADMIN_ROOM, wpp_client_ids_user( $user->ID ), $data, $user->ID ) ) {
+		wpp_write_card( $user, $data );
+	}
 }
 
 /**

@@ -7,24 +7,27 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
-use super::args::{room_names, ArrayArg, IntArg, StrArg};
+use super::args::{opt_int, room_names, ArrayArg, IntArg, StrArg};
 use super::errors::Sig;
 use super::process;
 use super::zend_array;
-use crate::store::{Grant, PollAnswer, Scope, UserId};
+use crate::store::live::RosterHeld;
+use crate::store::{Grant, PollAnswer, Scope, StoreError, UserId};
 
-const TOKEN: Sig = Sig { name: "presence_live_token", params: &["scope", "user_id", "rooms", "ttl", "session"] };
+const TOKEN: Sig =
+    Sig { name: "presence_live_token", params: &["scope", "user_id", "rooms", "ttl", "session", "roster"] };
 
 /// A token for the live lane, signed with the secret the store keeps; '' when the store cannot
-/// be reached.
+/// be reached. `$roster` > 0: its polls may read that many people of its first room's roster.
 #[php_function]
-#[php(defaults(session = "\"\""))]
+#[php(defaults(session = "\"\"", roster = 0))]
 pub fn presence_live_token(
     scope: StrArg,
     user_id: IntArg,
     rooms: ArrayArg,
     ttl: IntArg,
     session: StrArg,
+    roster: IntArg,
 ) -> PhpResult<String> {
     let sig = &TOKEN;
     let scope = scope.utf8(sig, "scope")?;
@@ -32,7 +35,8 @@ pub fn presence_live_token(
     let rooms = room_names(sig, &rooms)?;
     let ttl = ttl.get(sig, "ttl", "int")?;
     let session = session.bytes(sig, "session")?;
-    let grant = sig.checked(Grant::new(scope, user_id, &rooms, ttl, session))?;
+    let roster = roster.get(sig, "roster", "int")?;
+    let grant = sig.checked(Grant::new(scope, user_id, &rooms, ttl, session).and_then(|g| g.with_roster(roster)))?;
     process::get().store.live_token(&grant).or_else(|e| sig.fail(e, String::new()))
 }
 
@@ -50,12 +54,19 @@ pub fn presence_live_revoke(scope: StrArg, user_id: IntArg) -> PhpResult<bool> {
     }
 }
 
-const POLL: Sig = Sig { name: "presence_live_poll", params: &["token", "session", "scope"] };
+const POLL: Sig = Sig { name: "presence_live_poll", params: &["token", "session", "scope", "roster"] };
 
 /// `[int $status, string $json_body]` for a token: its rooms' versions, or why it is refused.
+/// `$roster`: the first room's version the page holds (low 53 bits); when the room's differs,
+/// its roster follows the versions (a token without the roster claim is refused); null: none.
 #[php_function]
 #[php(defaults(session = "\"\"", scope = "\"\""))]
-pub fn presence_live_poll(token: StrArg, session: StrArg, scope: StrArg) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn presence_live_poll(
+    token: StrArg,
+    session: StrArg,
+    scope: StrArg,
+    roster: Option<IntArg>,
+) -> PhpResult<ZBox<ZendHashTable>> {
     let sig = &POLL;
     let token = token.bytes(sig, "token")?;
     let session = session.bytes(sig, "session")?;
@@ -67,7 +78,19 @@ pub fn presence_live_poll(token: StrArg, session: StrArg, scope: StrArg) -> PhpR
     // function does, once per request for an unreachable Redis) and its client falls back to a
     // heartbeat.
     let unavailable = || PollAnswer { status: 503, body: r#"{"code":"store_unavailable"}"#.into() };
-    let answer = process::get().store.live_poll(token, session, scope).or_else(|e| sig.fail(e, unavailable()))?;
+    let held = match opt_int(&roster, sig, "roster")? {
+        None => None,
+        Some(v) if (0..1 << 53).contains(&v) => Some(RosterHeld(v as u64)),
+        Some(v) => {
+            return Err(sig.exception(StoreError::invalid("roster", format!("must be between 0 and 2^53-1, got {v}"))))
+        }
+    };
+    let store = &process::get().store;
+    let answer = match held {
+        None => store.live_poll(token, session, scope),
+        Some(held) => store.live_poll_roster(token, session, scope, held),
+    };
+    let answer = answer.or_else(|e| sig.fail(e, unavailable()))?;
     let mut out = zend_array::list(2);
     let mut status = ext_php_rs::types::Zval::new();
     status.set_long(i64::from(answer.status));

@@ -6,7 +6,7 @@ use super::error::Result;
 use super::input::{
     ClientId, ClientPrefix, CountPrefix, EncodedState, Limit, MaxAge, Prefix, Room, RoomList, Ttl, UserId, WrittenAt,
 };
-use super::live::{Grant, PollAnswer, Scope};
+use super::live::{self, Grant, PollAnswer, Refusal, Roster, RosterHeld, Scope};
 use super::stats::Stats;
 
 /// What a write did, which decides whether the room's version moves.
@@ -159,6 +159,64 @@ pub trait PresenceStore: Send + Sync {
     /// The live lane's answer to a token: the versions of its rooms, or why it is refused. A
     /// refused token writes nothing.
     fn live_poll(&self, token: &[u8], session: &[u8], scope: Option<Scope<'_>>) -> Result<PollAnswer>;
+    /// As `live_poll`, and, when the first room's version differs from the one `held` says,
+    /// its roster after the versions — for a token with the roster claim only: one without it
+    /// is refused (403 `roster_not_allowed`), and nothing is written either way.
+    fn live_poll_roster(
+        &self,
+        token: &[u8],
+        session: &[u8],
+        scope: Option<Scope<'_>>,
+        held: RosterHeld,
+    ) -> Result<PollAnswer> {
+        let answer = self.live_poll(token, session, scope)?;
+        if answer.status != 200 {
+            return Ok(answer);
+        }
+        let Some(claims) = live::read_accepted(token) else { return Ok(PollAnswer::refused(Refusal::Malformed)) };
+        if claims.roster == 0 {
+            return Ok(PollAnswer::refused(Refusal::Roster));
+        }
+        let room = Room::new(claims.first_room())?;
+        let version = self.room_version(room)?;
+        if !held.differs(version) {
+            return Ok(answer);
+        }
+        Ok(answer.with_roster(&self.roster(room, version, usize::from(claims.roster))?))
+    }
+    /// The roster of a room (see `live::roster`): the users [`PresenceStore::roster_users`]
+    /// picks, and each one's card. `version` was read before. A read per card (a backend may
+    /// read them at once, as Redis does): a roster is asked at most every few seconds per page.
+    fn roster(&self, room: Room<'_>, version: u64, limit: usize) -> Result<Roster> {
+        let (users, total) = self.roster_users(room, limit)?;
+        let mut cards = Vec::with_capacity(users.len());
+        for &user_id in &users {
+            let id = live::card_client_id(user_id);
+            cards.push(self.entry(room, ClientId::new(&id)?)?);
+        }
+        Ok(Roster::from_reads(version, total, &users, &cards))
+    }
+    /// The people of a room's roster (the first `limit`) and their total, read as the plugin's
+    /// heartbeat reads them (wpp_payload_read_users, with its default limit: `MAX_ROSTER`): the
+    /// newest entries; when entries that stand for no user took places among them, the whole
+    /// room. The total is the number of users when the whole room was read, else the room's
+    /// entry count.
+    fn roster_users(&self, room: Room<'_>, limit: usize) -> Result<(Vec<u64>, u64)> {
+        let read = |limit| Read { max_age: None, limit, clients: ClientPrefix::VISIBLE };
+        let newest = live::MAX_ROSTER.max(limit);
+        let first = self.room(room, &read(Some(Limit::new(newest as i64)?)))?;
+        let mut users = live::pick_users(&first);
+        let total = if first.len() < newest {
+            users.len() as u64
+        } else if first.len() > users.len() && users.len() < newest {
+            users = live::pick_users(&self.room(room, &read(None))?);
+            users.len() as u64
+        } else {
+            self.room_count(room, None, ClientPrefix::VISIBLE)?.max(users.len() as u64)
+        };
+        users.truncate(limit);
+        Ok((users, total))
+    }
 }
 
 /// A room as listed by [`PresenceStore::rooms`].

@@ -13,8 +13,8 @@
  * within one poll instead of one heartbeat interval (135 s with the lane) — not a speed claim.
  *
  * Also: a leading tab that closes hands over within a second, a hidden tab stops polling, the
- * poll backs off while the user is idle and snaps back on a key press, and the synced-pattern
- * notice shows who edits the pattern.
+ * poll backs off while the user is idle and snaps back on a key press, the synced-pattern
+ * notice shows who edits the pattern, and a token refused the roster keeps its lane.
  *
  * Environment: as presence.test.js, plus PRESENCE_TEST_DOCROOT (fixtures).
  */
@@ -280,7 +280,8 @@ test( 'one leading tab per site: hand-over, hidden tabs, back-off', async ( t ) 
 		// Idle after 1 s without input here (30 s by default, 4 s alone), so the test need not
 		// wait; and changes of admin/online (anyone, anywhere) do not count, as on a crowded site.
 		await page.evaluate( () => {
-			Object.assign( window.wppPresenceConfig.live.poll, { idleAfter: 1000, alone: 1000, crowd: 0 } );
+			// No roster polls here either (their pace is their own: the next test's).
+			Object.assign( window.wppPresenceConfig.live.poll, { idleAfter: 1000, alone: 1000, crowd: 0, crowdInterval: 0 } );
 		} );
 		await page.waitForTimeout( 12000 );
 		const idle = polls.filter( ( p ) => p.page === page ).slice( -4 ).map( ( p ) => p.at );
@@ -332,6 +333,108 @@ test( 'a tab that takes over from a closing one stays listed, however its ping a
 		assert.ok( listed, `round ${ round }: editor6 is listed: a tab of theirs is open and took the lead` );
 	}
 	await Promise.all( [ watcher, mover ].map( ( b ) => b.logOut() ) );
+} );
+
+test( 'a crowded dashboard: an arrival and a departure show in Who’s online within 10 s, from the lane’s roster alone', async ( t ) => {
+	const [ watcher, other, mover ] = await Promise.all( [ fresh( 'editor5' ), fresh( 'editor7' ), fresh( 'editor6' ) ] );
+	await Promise.all( [ watcher.logIn( 'editor5', 'editor5' ), other.logIn( 'editor7', 'editor7' ) ] );
+	const page = watcher.page;
+	// As on a site with more than `crowd` people online (the page's own setting, lowered here
+	// rather than seeding 50 users into the site's store): a change of admin/online asks no
+	// heartbeat of this page; it polls at `crowdInterval` for the roster instead.
+	const crowdInterval = await page.evaluate( () => {
+		Object.assign( window.wppPresenceConfig.live.poll, { crowd: 0 } );
+		return window.wppPresenceConfig.live.poll.crowdInterval;
+	} );
+	assert.ok( crowdInterval >= 2000 && crowdInterval <= 8000, `crowdInterval ${ crowdInterval }` );
+	const rosterPolls = [];
+	watcher.context.on( 'request', ( request ) => {
+		if ( request.url().includes( '/live.php' ) && request.headers()[ 'x-wpp-live-roster' ] !== undefined ) {
+			rosterPolls.push( Date.now() );
+		}
+	} );
+	const heartbeatsOf = () => watcher.heartbeats.filter( ( h ) => h.page === page ).length;
+	const shows = ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` );
+	await page.waitForTimeout( crowdInterval + 1000 ); // The first roster poll brings the list in step.
+	assert.ok( rosterPolls.length > 0, 'the crowded dashboard polls for the roster' );
+
+	await t.test( 'arrival: someone who logs in', async () => {
+		assert.equal( await page.evaluate( shows, fixtures.editor6 ), false );
+		await nudge( watcher ); // The user is there: idle, the polls would grow apart.
+		const heartbeats = heartbeatsOf();
+		const login = mover.page.waitForResponse( ( r ) => r.url().includes( 'wp-login.php' ) && r.request().method() === 'POST' );
+		const done = mover.logIn( 'editor6', 'editor6' );
+		await login;
+		const at = Date.now();
+		await page.waitForFunction( shows, fixtures.editor6, { polling: 50, timeout: 10000 } );
+		t.diagnostic( `arrival shown after ${ Date.now() - at } ms` );
+		assert.equal( heartbeatsOf(), heartbeats, 'no heartbeat of the watcher in between' );
+		const item = await watcher.widgetText( fixtures.editor6 );
+		assert.match( item, /Editor Six/ );
+		assert.ok( await page.evaluate( () => window.wppPresence.rostersApplied > 0 ), 'from a roster' );
+		await done;
+	} );
+
+	await t.test( 'departure: someone who logs out', async () => {
+		await mover.page.waitForTimeout( crowdInterval ); // Their page's own writes are in.
+		await nudge( watcher );
+		const heartbeats = heartbeatsOf();
+		await mover.logOut();
+		const at = Date.now();
+		await page.waitForFunction( ( id ) => ! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor6, { polling: 50, timeout: 10000 } );
+		t.diagnostic( `departure shown after ${ Date.now() - at } ms` );
+		assert.equal( heartbeatsOf(), heartbeats, 'no heartbeat of the watcher in between' );
+		assert.ok( await page.evaluate( ( id ) => !! document.querySelector( `#wpp_whos_online li[data-user-id="${ id }"]` ), fixtures.editor7 ), 'the others stay' );
+	} );
+
+	await t.test( 'a total beyond the summaries the widget came with: the list waits, the roster is held', async () => {
+		// A roster as the leader passes it on to the user's other tabs.
+		const after = await page.evaluate( () => {
+			const list = () => [ ...document.querySelectorAll( '#wpp_whos_online li[data-user-id]' ) ].map( ( li ) => li.getAttribute( 'data-user-id' ) );
+			const before = list();
+			const channel = new window.BroadcastChannel( window.wppPresenceConfig.scope + '|wpp-presence' );
+			channel.postMessage( { t: 'roster', roster: { v: 424242, n: 100000, u: [] } } );
+			channel.close();
+			return new Promise( ( resolve ) => window.setTimeout( () => resolve( {
+				same: JSON.stringify( list() ) === JSON.stringify( before ),
+				held: document.querySelector( '#wpp_whos_online [data-wpp-online]' ).getAttribute( 'data-wpp-roster' ),
+			} ), 500 ) );
+		} );
+		assert.deepEqual( after, { same: true, held: '424242' } );
+	} );
+
+	await Promise.all( [ watcher, other ].map( ( b ) => b.logOut() ) );
+} );
+
+test( 'a token without the roster claim: the crowded dashboard stops asking for the roster and keeps its lane', async () => {
+	const watcher = await fresh( 'editor5' );
+	// What live.php answers a token that may not read the roster (the store's own refusal).
+	let refusals = 0;
+	const asked = [];
+	await watcher.context.route( '**/live.php*', ( route ) => {
+		const roster = route.request().headers()[ 'x-wpp-live-roster' ] !== undefined;
+		asked.push( roster );
+		if ( ! roster ) {
+			return route.continue();
+		}
+		refusals++;
+		return route.fulfill( { status: 403, headers: { 'X-Presence-Live': '1' }, contentType: 'application/json', body: '{"code":"roster_not_allowed"}' } );
+	} );
+	await watcher.logIn( 'editor5', 'editor5' );
+	const page = watcher.page;
+	const crowdInterval = await page.evaluate( () => {
+		Object.assign( window.wppPresenceConfig.live.poll, { crowd: 0 } );
+		return window.wppPresenceConfig.live.poll.crowdInterval;
+	} );
+	await page.waitForFunction( () => window.wppPresence.live && window.wppPresence.live.rosterRefused === true, null, { polling: 50, timeout: crowdInterval + 10000 } );
+	const polls = asked.length;
+	await nudge( watcher );
+	await page.waitForFunction( ( n ) => window.wppPresence.live.polls > n + 2, await page.evaluate( () => window.wppPresence.live.polls ), { polling: 50, timeout: 15000 } );
+	const lane = await page.evaluate( () => ( { on: window.wppPresence.live.on, refusals: window.wppPresence.live.refusals, waiting: window.wppPresence.live.waitingForToken } ) );
+	assert.deepEqual( lane, { on: true, refusals: 0, waiting: false }, 'not a bad token: no renewal, the lane stays on' );
+	assert.equal( refusals, 1, 'asked for the roster once' );
+	assert.ok( asked.length > polls && asked.slice( polls ).every( ( roster ) => ! roster ), 'the polls after it ask for the versions only' );
+	await watcher.logOut();
 } );
 
 test( 'a host that refuses live.php: the page goes on with the heartbeat alone', async () => {

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use presence::store::codec::{Key, Value};
+use presence::store::live::RosterHeld;
 use presence::store::{
     ClientId, ClientPrefix, CountPrefix, EncodedState, EntryList, Exchanged, Grant, Left, Limit, ManualClock, MaxAge,
     PollAnswer, Prefix, PresenceStore, Read, RedisConfig, RedisStore, Result as StoreResult, Room, RoomList,
@@ -229,6 +230,14 @@ impl<S: AsStore> Plain<S> {
 
     pub fn live_token(&self, scope: &str, user: i64, rooms: &[&str], ttl: i64, session: &str) -> StoreResult<String> {
         self.0.store().live_token(&Grant::new(scope, user, rooms, ttl, session.as_bytes())?)
+    }
+
+    pub fn live_token_roster(&self, user: i64, rooms: &[&str], session: &str, roster: i64) -> StoreResult<String> {
+        self.0.store().live_token(&Grant::new("install/1", user, rooms, 60, session.as_bytes())?.with_roster(roster)?)
+    }
+
+    pub fn live_poll_roster(&self, token: &str, session: &str, held: u64) -> StoreResult<PollAnswer> {
+        self.0.store().live_poll_roster(token.as_bytes(), session.as_bytes(), None, RosterHeld(held))
     }
 
     pub fn live_revoke(&self, scope: &str, user: u64) -> StoreResult<()> {

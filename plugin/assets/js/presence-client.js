@@ -12,8 +12,12 @@
  *   the versions of the rooms the page follows; a change asks the heartbeat at once
  *   (`wp.heartbeat.connectNow()`). The heartbeat then only keeps entries alive: it ticks at the
  *   widest interval inside the TTL. With more than `crowd` people online, a change of
- *   `admin/online` alone (someone somewhere moved) waits for that tick; the page's own rooms
- *   (its post, its rows, rooms a script subscribed to) still answer at once.
+ *   `admin/online` alone (someone somewhere moved) asks no heartbeat: a page with the "Who's
+ *   online" widget polls every `crowdInterval` for the roster of `admin/online` instead, and
+ *   rebuilds the list from it (people it shows keep their item, newcomers get the card the
+ *   server rendered for them, people gone are removed); the next tick's fragment replaces it
+ *   all. The page's own rooms (its post, its rows, rooms a script subscribed to) still answer
+ *   at once.
  * - Without the lane, idle back-off as the feature plugin does it: after `ticks` unchanged ticks
  *   the heartbeat widens to `interval` (inside the TTL); a change, a key press or the tab coming
  *   back snaps it back.
@@ -374,6 +378,12 @@
 			if ( any ) {
 				publish();
 			}
+		} else if (
+			message.t === 'roster' &&
+			message.roster &&
+			Array.isArray( message.roster.u )
+		) {
+			applyRoster( message.roster ); // The leader's roster: this page's widget too.
 		} else if ( message.t === 'versions' && message.versions && lane ) {
 			// What the leader's poll saw: this page refreshes its own surfaces if its rooms moved.
 			seen( message.versions, false );
@@ -402,8 +412,117 @@
 		return (
 			lane.rooms.some( function ( room ) {
 				return room !== ADMIN_ROOM;
-			} ) || onlineTotal() <= config.live.poll.crowd
+			} ) ||
+			onlineTotal() <= config.live.poll.crowd ||
+			rosterHeld() !== null
 		);
+	}
+
+	// --- The crowd's roster (the "Who's online" list between two heartbeats) ---------------
+
+	function onlineList() {
+		return document.querySelector( '[data-wpp-online]' );
+	}
+
+	/**
+	 * The version of `admin/online` the widget's list was built from, when the page should ask
+	 * the lane for the roster: crowded, with the widget on the page. Null otherwise.
+	 *
+	 * @return {string|null} Version text.
+	 */
+	function rosterHeld() {
+		const root = onlineList();
+		if (
+			! root ||
+			! config.live.poll.crowdInterval ||
+			onlineTotal() <= config.live.poll.crowd
+		) {
+			return null;
+		}
+		const held =
+			root.getAttribute( 'data-wpp-roster' ) ||
+			root.getAttribute( 'data-wpp-version' ) ||
+			'0';
+		return /^[0-9]{1,16}$/.test( held ) ? held : '0';
+	}
+
+	/**
+	 * Rebuilds the widget's list from a roster: people it shows keep their item (the server's,
+	 * with where they are as this viewer may see it), newcomers get their card (markup the
+	 * server rendered for no viewer in particular), people gone are removed, and the summary
+	 * takes the total from the texts the server sent for totals near it. A total outside them,
+	 * or a newcomer without a card, waits for the next heartbeat's fragment. The widget keeps
+	 * the version it came with (`data-wpp-version`), so that heartbeat still brings the whole
+	 * fragment; the roster's is kept beside it (`data-wpp-roster`).
+	 *
+	 * @param {Object} roster `{v, n, u: [[userId, card|null], …]}`.
+	 */
+	function applyRoster( roster ) {
+		const root = onlineList();
+		const list = root && root.querySelector( '.wpp-online__list' );
+		if (
+			! list ||
+			root.getAttribute( 'data-wpp-roster' ) === String( roster.v )
+		) {
+			return;
+		}
+		let texts = null;
+		try {
+			texts = JSON.parse(
+				root.getAttribute( 'data-wpp-summaries' ) || '{}'
+			)[ roster.n ];
+		} catch {
+			texts = null;
+		}
+		if ( ! Array.isArray( texts ) ) {
+			// Held all the same: the next polls ask no roster until the room moves again (the
+			// next heartbeat's fragment brings the list and the summary).
+			root.setAttribute( 'data-wpp-roster', String( roster.v ) );
+			return;
+		}
+		const shown = {};
+		const before = {};
+		list.querySelectorAll( 'li[data-user-id]' ).forEach( function ( item ) {
+			shown[ item.getAttribute( 'data-user-id' ) ] = item;
+			before[ item.getAttribute( 'data-user-id' ) ] =
+				item.getAttribute( 'data-name' );
+		} );
+		const items = [];
+		roster.u.forEach( function ( person ) {
+			const id = String( person[ 0 ] );
+			if ( shown[ id ] ) {
+				items.push( shown[ id ] );
+			} else if ( typeof person[ 1 ] === 'string' ) {
+				const template = document.createElement( 'template' );
+				template.innerHTML = person[ 1 ];
+				const item = template.content.firstElementChild;
+				if ( item && item.getAttribute( 'data-user-id' ) === id ) {
+					items.push( item );
+				}
+			}
+		} );
+		list.replaceChildren( ...items );
+		const summary = root.querySelector( '.wpp-online__summary' );
+		if ( summary ) {
+			summary.textContent = texts[ 0 ];
+		}
+		const more = root.querySelector( '.wpp-online__more' );
+		const link = more && more.querySelector( 'a' );
+		if ( more ) {
+			more.hidden = ! link || roster.n <= items.length;
+			if ( link ) {
+				link.textContent = texts[ 1 ];
+			}
+		}
+		root.setAttribute( 'data-wpp-roster', String( roster.v ) );
+		// The fragment last swapped in no longer describes the element: the next one is applied.
+		delete applied[ 'whos-online' ];
+		if ( presence.online ) {
+			presence.online.total = Number( roster.n ) || 0;
+		}
+		presence.rostersApplied = ( presence.rostersApplied || 0 ) + 1;
+		// presence-surfaces.js shows the new avatars and announces who came and went.
+		hooks.doAction( 'wpp.presence.rosterApplied', root, before );
 	}
 
 	/**
@@ -468,6 +587,11 @@
 			},
 			shouldPoll() {
 				return leading() && ! document.hidden && watching();
+			},
+			roster: rosterHeld,
+			onRoster( roster ) {
+				tabs.post( { t: 'roster', roster } );
+				applyRoster( roster );
 			},
 			alone() {
 				return (

@@ -9,8 +9,13 @@
  * The answer's versions are unsigned 64-bit numbers; they are compared as the text the server
  * wrote, never as JavaScript numbers (which are exact only up to 2^53).
  *
+ * Above `crowd` people online, a page that shows who is online (the dashboard) asks each poll
+ * for the roster of `admin/online` (`X-WPP-Live-Roster`: the version its list was built from)
+ * and polls at least `crowdInterval` apart; the lane answers the roster only when that room moved.
+ *
  * A refused token (a 4xx with the entry point's `X-Presence-Live` header and a `token_…` code)
- * asks for a new one through the heartbeat. A host that refuses the file itself (a 4xx without
+ * asks for a new one through the heartbeat; a `roster_not_allowed` only stops the page asking
+ * for the roster. A host that refuses the file itself (a 4xx without
  * that header), a missing extension (503) or a lane that keeps failing turns the lane off for the
  * page, and for the rest of the browser session when the host refused it: presence then comes
  * with the heartbeat alone.
@@ -38,6 +43,24 @@
 	}
 
 	/**
+	 * The roster in a poll's answer (`"r":{v, n, u}`), or null when there is none.
+	 *
+	 * @param {string} body Answer body.
+	 * @return {Object|null} `{v, n, u: [[userId, card|null], …]}`.
+	 */
+	function parseRoster( body ) {
+		if ( String( body ).indexOf( ',"r":{' ) === -1 ) {
+			return null;
+		}
+		try {
+			const roster = JSON.parse( body ).r;
+			return roster && Array.isArray( roster.u ) ? roster : null;
+		} catch {
+			return null;
+		}
+	}
+
+	/**
 	 * A poller for one page.
 	 *
 	 * @param {Object}   live             `config.live` from the server.
@@ -47,6 +70,9 @@
 	 * @param {Function} hooks.onOff      ( reason ): the lane is off for this page.
 	 * @param {Function} hooks.shouldPoll (): whether to poll now (leading, visible, something to watch).
 	 * @param {Function} hooks.alone      (): whether nobody else is there.
+	 * @param {Function} hooks.roster     (): the version text of the roster held, to ask for
+	 *                                    the roster; null not to ask (not crowded, no list).
+	 * @param {Function} hooks.onRoster   ( roster ): a roster came with an answer.
 	 * @return {Object} The poller.
 	 */
 	presence.createLane = function ( live, hooks ) {
@@ -62,6 +88,11 @@
 			delay: poll.interval,
 			lastInput: Date.now(),
 			polls: 0,
+			// Polls that asked for the roster, and rosters answered.
+			rosterPolls: 0,
+			rosters: 0,
+			// The token may not read the roster (`roster_not_allowed`): this page stops asking.
+			rosterRefused: false,
 			refusals: 0,
 			failures: 0,
 			waitingForToken: false,
@@ -105,6 +136,27 @@
 		}
 
 		/**
+		 * The version text of the roster the page holds, to ask for the roster; null not to
+		 * ask (not crowded, no list, or the token may not read it).
+		 *
+		 * @return {string|null} Version text.
+		 */
+		function rosterHeld() {
+			return lane.rosterRefused ? null : hooks.roster();
+		}
+
+		/**
+		 * The least delay: the interval, or a crowd's roster polls' (further apart).
+		 *
+		 * @return {number} Milliseconds.
+		 */
+		function leastDelay() {
+			return poll.crowdInterval && rosterHeld() !== null
+				? Math.max( poll.interval, poll.crowdInterval )
+				: poll.interval;
+		}
+
+		/**
 		 * The next delay: the interval while the user is there, growing once they are idle —
 		 * sooner when nobody else is online.
 		 *
@@ -112,12 +164,14 @@
 		 */
 		function nextDelay() {
 			const quiet = Date.now() - lane.lastInput;
+			// Growing from the least delay once the user is idle.
+			const least = leastDelay();
 			if ( quiet <= ( hooks.alone() ? poll.alone : poll.idleAfter ) ) {
-				return poll.interval;
+				return least;
 			}
 			return Math.min(
-				poll.max,
-				Math.max( poll.interval, Math.round( lane.delay * 1.5 ) )
+				Math.max( poll.max, least ),
+				Math.max( least, Math.round( lane.delay * 1.5 ) )
 			);
 		}
 
@@ -155,14 +209,20 @@
 			lane.polls++;
 			const controller = new window.AbortController();
 			inflight = controller;
+			const headers = {
+				'X-WPP-Live-Token': lane.token,
+				'X-WPP-Live-Cookie': live.cookie,
+			};
+			const held = rosterHeld();
+			if ( held !== null ) {
+				headers[ 'X-WPP-Live-Roster' ] = held;
+				lane.rosterPolls++;
+			}
 			window.wp
 				.apiFetch( {
 					url: live.url,
 					method: 'GET',
-					headers: {
-						'X-WPP-Live-Token': lane.token,
-						'X-WPP-Live-Cookie': live.cookie,
-					},
+					headers,
 					cache: 'no-store',
 					credentials: 'same-origin',
 					parse: false,
@@ -173,6 +233,11 @@
 						const versions = parseVersions( body );
 						if ( versions ) {
 							answered( versions );
+						}
+						const roster = held !== null && parseRoster( body );
+						if ( roster ) {
+							lane.rosters++;
+							hooks.onRoster( roster );
 						}
 					} );
 				} )
@@ -205,21 +270,14 @@
 						return;
 					}
 					if ( response.status === 400 || response.status === 403 ) {
-						lane.refusals++;
-						if ( lane.refusals > 3 ) {
-							off( 'refused-token', false );
-							return;
-						}
-						lane.waitingForToken = true;
-						response
+						return response
 							.json()
 							.catch( function () {
 								return {};
 							} )
 							.then( function ( json ) {
-								hooks.onRefused( ( json && json.code ) || '' );
+								refused( ( json && json.code ) || '' );
 							} );
-						return;
 					}
 					off( 'unavailable-' + response.status, false );
 				} )
@@ -229,6 +287,27 @@
 					}
 					schedule( nextDelay() );
 				} );
+		}
+
+		/**
+		 * A refusal of the lane's entry point. A token without the roster claim asking for the
+		 * roster is no bad token: the page asks for the versions only from then on. Any other
+		 * asks the heartbeat for a new token; after a few the lane is off.
+		 *
+		 * @param {string} code The answer's code.
+		 */
+		function refused( code ) {
+			if ( code === 'roster_not_allowed' ) {
+				lane.rosterRefused = true;
+				return;
+			}
+			lane.refusals++;
+			if ( lane.refusals > 3 ) {
+				off( 'refused-token', false );
+				return;
+			}
+			lane.waitingForToken = true;
+			hooks.onRefused( code );
 		}
 
 		lane.schedule = schedule;
@@ -246,8 +325,9 @@
 		 * Polls again as soon as the interval allows: after a change, or when the user is back.
 		 */
 		lane.snap = function () {
-			if ( lane.delay > poll.interval || ! timer ) {
-				schedule( poll.interval );
+			const least = leastDelay();
+			if ( lane.delay > least || ! timer ) {
+				schedule( least );
 			}
 		};
 		/**
@@ -255,7 +335,7 @@
 		 */
 		lane.input = function () {
 			lane.lastInput = Date.now();
-			if ( lane.delay > poll.interval ) {
+			if ( lane.delay > leastDelay() ) {
 				lane.snap();
 			}
 		};
@@ -295,6 +375,7 @@
 			stop();
 		};
 		lane.parseVersions = parseVersions;
+		lane.parseRoster = parseRoster;
 		return lane;
 	};
 } )( ( window.wppPresence = window.wppPresence || {} ) );

@@ -221,6 +221,19 @@
 		return !! document.getElementById( ADMIN_BAR );
 	}
 
+	// Who's online rebuilt from the live lane's roster (presence-client.js): its new items are
+	// enhanced and the people who came and went announced, as for a swapped fragment.
+	wp.hooks.addAction(
+		'wpp.presence.rosterApplied',
+		'wpp/presence-surfaces',
+		function ( root, before ) {
+			enhance( root );
+			if ( ! hasAdminBar() ) {
+				announceOnline( before, people( root ) );
+			}
+		}
+	);
+
 	// --- "Also editing:" in the post editor ---------------------------------------------------
 
 	/**

@@ -8,8 +8,10 @@
  * - `cli-{id}`: `wp presence set` without a client id (`cli-0` without a user);
  * - `agent-{id}` in a post's room: an agent user saved the post;
  * - `_…` (reserved): bookkeeping rows, not participants — `_lock` (the post's edit lock) and, on
- *   the database backend, `_collab` (the editor count the room remembers). Reads never list
- *   them; the REST API refuses to write or delete them.
+ *   the database backend, `_collab` (the editor count the room remembers), and in
+ *   `admin/online` `_card-{id}` (the user's "Who's online" item, which the live lane hands to
+ *   dashboards). Reads never list them; the REST API refuses to write or delete them, and the
+ *   public functions refuse cards.
  *
  * `user-`, `editor-` and `agent-` entries carry the display name and avatar every other user is
  * shown, so only the user's own requests (or their own saves) write them; the REST API refuses
@@ -50,6 +52,38 @@ const WPP_COLLAB_CLIENT = '_collab';
  * @since 0.3.0
  */
 const WPP_EDITOR_PREFIX = 'editor-';
+
+/**
+ * Prefix of the cards in `admin/online` (the extension's roster reads `_card-{id}`).
+ *
+ * @since 0.3.0
+ */
+const WPP_CARD_PREFIX = '_card-';
+
+/**
+ * Client id of a user's card in `admin/online`: markup the live lane hands to other users'
+ * dashboards, so written only by the user's own requests (heartbeat/write.php).
+ *
+ * @since 0.3.0
+ *
+ * @param int $user_id User id.
+ * @return string `_card-{id}`.
+ */
+function wpp_client_ids_card( int $user_id ): string {
+	return WPP_CARD_PREFIX . $user_id;
+}
+
+/**
+ * Whether a client id is a card's (written by the plugin only).
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $client_id Client id.
+ * @return bool
+ */
+function wpp_client_ids_is_card( $client_id ): bool {
+	return is_string( $client_id ) && str_starts_with( $client_id, WPP_CARD_PREFIX );
+}
 
 /**
  * Client id of a user's entry in `admin/online`.

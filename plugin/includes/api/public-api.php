@@ -134,6 +134,10 @@ function wpp_public_api_args( $value ): ?array {
  * @return array|WP_Error The store's answer, or why the write was refused.
  */
 function wpp_public_api_write( $room, $client_id, $state, $user_id, $date_gmt, $expires_in, array $read ) {
+	// A card is markup other users' dashboards insert: only the user's own heartbeat writes one.
+	if ( wpp_client_ids_is_card( $client_id ) ) {
+		return wpp_public_api_card_refused();
+	}
 	$written_at = null;
 	if ( null !== $date_gmt ) {
 		$written_at = wpp_validate_date_gmt( $date_gmt );
@@ -159,6 +163,17 @@ function wpp_public_api_write( $room, $client_id, $state, $user_id, $date_gmt, $
 			'announce'   => null !== $date_gmt || null !== $expires_in,
 		)
 	);
+}
+
+/**
+ * The error for a write or removal of a card (`_card-{id}`) through the public functions.
+ *
+ * @since 0.3.0
+ *
+ * @return WP_Error
+ */
+function wpp_public_api_card_refused(): WP_Error {
+	return new WP_Error( 'wpp_client_id_reserved', __( 'Client IDs beginning with _card- are written by the user’s own pages only.', 'presence' ), array( 'status' => 403 ) );
 }
 
 /**

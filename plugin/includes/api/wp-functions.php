@@ -110,9 +110,13 @@ function wp_set_presence( $room, $client_id, $state, $user_id = 0, $date_gmt = n
  * @param string $room      Room name.
  * @param string $client_id Client id.
  * @return bool True when the entry is gone afterwards (also when it never existed); false when
- *              the store failed, or for an invalid room or client id.
+ *              the store failed, or for an invalid room or client id (a card's, `_card-…`,
+ *              included: only the plugin removes those).
  */
 function wp_remove_presence( $room, $client_id ) {
+	if ( wpp_client_ids_is_card( $client_id ) ) {
+		return false;
+	}
 	return ! is_wp_error( wpp_entries_remove( $room, $client_id ) );
 }
 
@@ -165,7 +169,8 @@ function wp_presence_exchange( $room, $client_id, $state, $user_id = 0, $timeout
  * @since 0.3.0
  *
  * @param string         $room          Room name.
- * @param string         $client_id     Client id.
+ * @param string         $client_id     Client id (not a card's, `_card-…`: only the plugin
+ *                                      removes those).
  * @param int|null|array $timeout       As in wp_get_presence(). Or an array of arguments
  *                                      (`timeout`, `client_prefix`, `wp_error`).
  * @param string         $client_prefix As in wp_get_presence().
@@ -176,6 +181,10 @@ function wp_presence_leave( $room, $client_id, $timeout = null, $client_prefix =
 	if ( null !== $args ) {
 		$timeout       = $args['timeout'] ?? null;
 		$client_prefix = $args['client_prefix'] ?? '';
+	}
+	// A card goes only with its user's entry (heartbeat/leave.php), as wp_remove_presence() says.
+	if ( wpp_client_ids_is_card( $client_id ) ) {
+		return ! empty( $args['wp_error'] ) ? wpp_public_api_card_refused() : array();
 	}
 	$max_age = wpp_validate_timeout( $timeout );
 	$result  = wpp_entries_leave(

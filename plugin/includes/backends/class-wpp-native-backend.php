@@ -568,9 +568,11 @@ final class WPP_Native_Backend implements WPP_Backend {
 	 * @param int      $user_id User the token is issued to.
 	 * @param int      $ttl     Seconds it is valid.
 	 * @param string   $session The user's WordPress session token.
+	 * @param int      $roster  How many people of the first room's roster its polls may read
+	 *                          (0..50; 0 for none).
 	 * @return string|false The token, or false when the extension refused or failed.
 	 */
-	public function live_token( array $rooms, int $user_id, int $ttl, string $session ) {
+	public function live_token( array $rooms, int $user_id, int $ttl, string $session, int $roster = 0 ) {
 		$stored = array();
 		foreach ( $rooms as $room ) {
 			$name = $this->stored_room( (string) $room );
@@ -579,7 +581,7 @@ final class WPP_Native_Backend implements WPP_Backend {
 			}
 			$stored[] = $name;
 		}
-		$token = $this->call( fn() => presence_live_token( $this->live_scope(), $user_id, $stored, $ttl, $session ), false );
+		$token = $this->call( fn() => presence_live_token( $this->live_scope(), $user_id, $stored, $ttl, $session, $roster ), false );
 		return is_string( $token ) && '' !== $token ? $token : false;
 	}
 

@@ -106,6 +106,10 @@ function wpp_table_migrate_legacy(): int {
 	$rows   = (array) $wpdb->get_results( $wpdb->prepare( "SELECT room, client_id, user_id, data, expires_at FROM {$legacy} WHERE expires_at > %d", $now ) );
 	$moved  = 0;
 	foreach ( $rows as $row ) {
+		if ( wpp_client_ids_is_reserved( (string) $row->client_id ) ) {
+			// 0.1's REST API did not refuse them: a `_card-{id}` row is served as markup.
+			continue;
+		}
 		$data = json_decode( (string) $row->data, true );
 		if ( true === wpp_entries_set( (string) $row->room, (string) $row->client_id, is_array( $data ) ? $data : array(), (int) $row->user_id, max( 1, (int) $row->expires_at - $now ) ) ) {
 			++$moved;

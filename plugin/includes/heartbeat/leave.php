@@ -42,15 +42,22 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 		if ( ! $ours ) {
 			continue;
 		}
+		// The card of the user's `admin/online` entry, read before the entry goes: it goes with
+		// the entry, as read, so a card another page wrote meanwhile (with its entry) stays.
+		$card = wpp_leave_card_of( $user, $entry );
 		$left = wpp_leave_entry_as_read( $entry );
 		if ( null !== $left && ! $left['removed'] ) {
 			// Written since the read: by another page (it stays), or by this page's own last
 			// heartbeat, finished meanwhile (it goes, as it was written then).
-			$now = wpp_backend()->entry( $entry['room'], $entry['client_id'] );
+			$now  = wpp_backend()->entry( $entry['room'], $entry['client_id'] );
+			$card = null !== $now ? wpp_leave_card_of( $user, $now ) : null;
 			$left = null !== $now && $tab === ( $now['data']['tab'] ?? null ) ? wpp_leave_entry_as_read( $now ) : null;
 		}
 		if ( null !== $left && $left['removed'] ) {
 			++$removed;
+			if ( null !== $card ) {
+				wpp_leave_entry_as_read( $card );
+			}
 		}
 	}
 	if ( user_can( $user, 'edit_posts' ) ) {
@@ -68,6 +75,23 @@ function wpp_leave_tab( WP_User $user, string $tab ): int {
 	 */
 	do_action( 'wpp_tab_left', $user->ID, $tab, $removed );
 	return $removed;
+}
+
+/**
+ * The card (`_card-{id}`) that stands beside a user's `admin/online` entry, as it is now; null
+ * for another entry, or when there is no card.
+ *
+ * @since 0.3.0
+ *
+ * @param WP_User $user  The user leaving.
+ * @param array   $entry One of their entries, as the backend read it.
+ * @return array|null The card's entry.
+ */
+function wpp_leave_card_of( WP_User $user, array $entry ): ?array {
+	if ( WPP_ADMIN_ROOM !== $entry['room'] || wpp_client_ids_user( $user->ID ) !== $entry['client_id'] ) {
+		return null;
+	}
+	return wpp_backend()->entry( WPP_ADMIN_ROOM, wpp_client_ids_card( $user->ID ) );
 }
 
 /**

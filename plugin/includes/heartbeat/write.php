@@ -54,7 +54,43 @@ function wpp_write_online( WP_User $user, string $screen, int $post_id = 0, stri
 		'post_id' => max( 0, $post_id ),
 		'tab'     => $tab,
 	) + ( $away ? array( 'away' => true ) : array() );
-	return true === wpp_entries_set( WPP_ADMIN_ROOM, wpp_client_ids_user( $user->ID ), $data, $user->ID );
+	$stored = true === wpp_entries_set( WPP_ADMIN_ROOM, wpp_client_ids_user( $user->ID ), $data, $user->ID );
+	if ( $stored ) {
+		wpp_write_card( $user, $data );
+	}
+	return $stored;
+}
+
+/**
+ * Writes (or refreshes) the user's card beside their `admin/online` entry: their "Who's online"
+ * item for no viewer in particular (wpp_whos_online_card()), which the live lane hands to
+ * dashboards that do not list them yet. Only where there is a lane. The card is a reserved entry
+ * (`_card-{id}`), which no REST route or public function writes: it is inserted as markup on
+ * other users' pages. Written with the entry, so it lives as long; the store compares the
+ * state's bytes, so an unchanged card only has its time moved (the room's version stays). A card
+ * is written on every ping rather than compared first: comparing would cost a read, as much as
+ * the write it could spare.
+ *
+ * @since 0.3.0
+ *
+ * @param WP_User $user The current user.
+ * @param array   $data The `admin/online` entry's data just written.
+ */
+function wpp_write_card( WP_User $user, array $data ): void {
+	if ( ! wpp_lane_enabled() ) {
+		return;
+	}
+	$item = wpp_payload_user_item(
+		array(
+			'user_id'    => $user->ID,
+			'data'       => $data,
+			'updated_at' => microtime( true ),
+		),
+		microtime( true )
+	);
+	// Low priority: in a full store a card evicts no one, and is the first to go (the roster then
+	// answers none for it, and the page waits for a heartbeat to show that person).
+	wpp_entries_set( WPP_ADMIN_ROOM, wpp_client_ids_card( $user->ID ), array( 'html' => wpp_whos_online_card( $item ) ), $user->ID, null, null, false );
 }
 
 /**

@@ -103,21 +103,24 @@ function wpp_lane_token_ttl(): int {
  *
  * @since 0.3.0
  *
- * @return array{interval:int,idleAfter:int,alone:int,max:int,crowd:int}
+ * @return array{interval:int,idleAfter:int,alone:int,max:int,crowd:int,crowdInterval:int}
  */
 function wpp_lane_poll_settings(): array {
 	$defaults = array(
 		// While someone else could appear and the user is there: the latency bound is this
 		// interval plus one heartbeat round trip.
-		'interval'  => 1500,
+		'interval'      => 1500,
 		// Without a key press, click or pointer move for this long the user is idle: the polls
 		// grow apart, by half each time, up to `max`. `alone`: the same while nobody else is online.
-		'idleAfter' => 30000,
-		'alone'     => 4000,
-		'max'       => 15000,
-		// Above this many people online, a change of `admin/online` alone waits for the next
-		// heartbeat (someone somewhere moved); changes of the page's own rooms still answer at once.
-		'crowd'     => 50,
+		'idleAfter'     => 30000,
+		'alone'         => 4000,
+		'max'           => 15000,
+		// Above this many people online, a change of `admin/online` alone asks no heartbeat
+		// (someone somewhere moved): a page that shows who is online (the dashboard) polls every
+		// `crowdInterval` and takes the roster the lane answers; changes of the page's own rooms
+		// still ask the heartbeat at once.
+		'crowd'         => 50,
+		'crowdInterval' => 4000,
 	);
 
 	/**
@@ -125,17 +128,21 @@ function wpp_lane_poll_settings(): array {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param array $settings `interval` (1000–2000), `idleAfter`, `alone`, `max`, `crowd`.
+	 * @param array $settings `interval` (1000–2000), `idleAfter`, `alone`, `max`, `crowd`,
+	 *                        `crowdInterval` (2000–8000: the crowd's roster polls; its bound
+	 *                        on showing an arrival or a departure is this plus a poll).
 	 */
 	$settings = (array) apply_filters( 'wpp_live_poll_settings', $defaults );
 	$int      = static fn( string $key, int $min, int $max ): int => max( $min, min( $max, (int) ( $settings[ $key ] ?? $defaults[ $key ] ) ) );
 	$interval = $int( 'interval', 1000, 2000 );
 	return array(
-		'interval'  => $interval,
-		'idleAfter' => $int( 'idleAfter', 1000, 600000 ),
-		'alone'     => $int( 'alone', 1000, 600000 ),
-		'max'       => $int( 'max', $interval, 120000 ),
-		'crowd'     => $int( 'crowd', 1, 100000 ),
+		'interval'      => $interval,
+		'idleAfter'     => $int( 'idleAfter', 1000, 600000 ),
+		'alone'         => $int( 'alone', 1000, 600000 ),
+		'max'           => $int( 'max', $interval, 120000 ),
+		'crowd'         => $int( 'crowd', 1, 100000 ),
+		// At most 8 s: an arrival or departure shows within 10 s.
+		'crowdInterval' => $int( 'crowdInterval', 2000, 8000 ),
 	);
 }
 
@@ -205,11 +212,31 @@ function wpp_lane_issue( array $rooms ): ?array {
 		return null;
 	}
 	$ttl   = wpp_lane_token_ttl();
-	$token = $backend->live_token( $rooms, $user_id, $ttl, $session );
+	$token = $backend->live_token( $rooms, $user_id, $ttl, $session, wpp_lane_roster_claim( $rooms ) );
 	return false === $token ? null : array(
 		'token'   => $token,
 		'expires' => time() + $ttl,
 	);
+}
+
+/**
+ * How many people of `admin/online` the current user's token may read from the lane (its
+ * roster: user ids and cards), 0 for none: the widget's list (no more than the heartbeat lists,
+ * wpp_payload_online_limit()), for users the heartbeat gives it to (those who can `edit_posts`,
+ * as the widget's gate) and who may be in the room (wpp_rooms_can_access()), when the token's
+ * first room is `admin/online`. Cards say nothing about posts, so the privacy rule has nothing to
+ * check here.
+ *
+ * @since 0.3.0
+ *
+ * @param string[] $rooms The token's rooms.
+ * @return int 0 to WPP_WHOS_ONLINE_SHOWN.
+ */
+function wpp_lane_roster_claim( array $rooms ): int {
+	if ( WPP_ADMIN_ROOM !== ( $rooms[0] ?? '' ) || ! current_user_can( 'edit_posts' ) || ! wpp_rooms_can_access( WPP_ADMIN_ROOM ) ) {
+		return 0;
+	}
+	return min( WPP_WHOS_ONLINE_SHOWN, wpp_payload_online_limit() );
 }
 
 /**

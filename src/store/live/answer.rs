@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Refusal;
+use super::{Refusal, Roster};
 
 /// The live lane's answer: an HTTP status and a JSON body, built as one string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,16 @@ impl PollAnswer {
         PollAnswer { status: 200, body }
     }
 
+    /// The versions' answer with a roster after them: `{"v":[…],"t":…,"r":{…}}`.
+    pub fn with_roster(mut self, roster: &Roster) -> PollAnswer {
+        if self.status == 200 && self.body.ends_with('}') {
+            self.body.pop();
+            roster.write_json(&mut self.body);
+            self.body.push('}');
+        }
+        self
+    }
+
     /// `{"code":"…"}` with the refusal's status.
     pub fn refused(why: Refusal) -> PollAnswer {
         PollAnswer { status: why.status(), body: format!("{{\"code\":\"{}\"}}", why.code()) }
@@ -48,5 +58,12 @@ mod tests {
             PollAnswer { status: 403, body: r#"{"code":"token_revoked"}"#.into() }
         );
         assert_eq!(PollAnswer::refused(Refusal::TooLarge).status, 400);
+        assert_eq!(PollAnswer::refused(Refusal::Roster).status, 403);
+        let roster = Roster { version: 4, total: 1, people: vec![(2, None)] };
+        assert_eq!(
+            PollAnswer::versions(&[4], 1_000).with_roster(&roster).body,
+            r#"{"v":[4],"t":1,"r":{"v":4,"n":1,"u":[[2,null]]}}"#
+        );
+        assert_eq!(PollAnswer::refused(Refusal::Revoked).with_roster(&roster), PollAnswer::refused(Refusal::Revoked));
     }
 }

@@ -3,7 +3,7 @@
 
 use ring::hmac;
 
-use super::{Keys, Scope, DIGEST_BYTES, FIXED, FORMAT, MAX_ROOMS, MAX_TOKEN_BYTES};
+use super::{Keys, Scope, DIGEST_BYTES, FIXED, FORMAT, FORMAT_1, MAX_ROOMS, MAX_ROSTER, MAX_TOKEN_BYTES};
 use crate::store::base64url;
 use crate::store::input::Room;
 
@@ -24,6 +24,8 @@ pub enum Refusal {
     Expired,
     /// Issued before its (scope, user) was revoked.
     Revoked,
+    /// Asked for a roster without the claim to read one.
+    Roster,
 }
 
 impl Refusal {
@@ -45,6 +47,7 @@ impl Refusal {
             Refusal::Scope => "token_scope",
             Refusal::Expired => "token_expired",
             Refusal::Revoked => "token_revoked",
+            Refusal::Roster => "roster_not_allowed",
         }
     }
 }
@@ -55,6 +58,8 @@ pub struct Claims {
     pub issued_us: u64,
     pub expires_us: u64,
     pub user_id: u64,
+    /// How many people of the first room's roster the token may read (0: none).
+    pub roster: u8,
     payload: Vec<u8>,
     scope: (usize, usize),
     rooms: Vec<(usize, usize)>,
@@ -63,6 +68,11 @@ pub struct Claims {
 impl Claims {
     pub fn scope(&self) -> &[u8] {
         &self.payload[self.scope.0..self.scope.1]
+    }
+
+    /// The first room the token names: the one whose roster it may read.
+    pub fn first_room(&self) -> &str {
+        self.rooms().next().unwrap_or("")
     }
 
     /// Its rooms, in the order the token names them.
@@ -139,9 +149,19 @@ pub fn verify(
     Ok(claims)
 }
 
+/// The claims of a token the store accepted a moment ago (its poll answered 200), read again
+/// without the keys: what it grants beyond its rooms' versions. `None` for anything else.
+pub fn read_accepted(token: &[u8]) -> Option<Claims> {
+    let (text, _) = split(token).ok()?;
+    let mut payload = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    base64url::decode_into(text, &mut payload)?;
+    parse(payload)
+}
+
 fn parse(payload: Vec<u8>) -> Option<Claims> {
     let word = |at: usize| -> Option<u64> { Some(u64::from_le_bytes(payload.get(at..at + 8)?.try_into().ok()?)) };
-    if payload.first() != Some(&FORMAT) {
+    let format = *payload.first()?;
+    if format != FORMAT && format != FORMAT_1 {
         return None;
     }
     let (issued_us, expires_us, user_id) = (word(1)?, word(9)?, word(17)?);
@@ -166,5 +186,13 @@ fn parse(payload: Vec<u8>) -> Option<Claims> {
         std::str::from_utf8(&payload[r.0..r.1]).ok().filter(|s| Room::new(s).is_ok())?;
         rooms.push(r);
     }
-    (at == payload.len()).then_some(Claims { issued_us, expires_us, user_id, payload, scope, rooms })
+    let mut roster = 0;
+    if format == FORMAT {
+        roster = *payload.get(at)?;
+        at += 1;
+        if usize::from(roster) > MAX_ROSTER {
+            return None;
+        }
+    }
+    (at == payload.len()).then_some(Claims { issued_us, expires_us, user_id, roster, payload, scope, rooms })
 }

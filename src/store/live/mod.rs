@@ -3,8 +3,10 @@
 //! HMAC-SHA256 of the payload's text; the payload binds the scope, the user, the rooms, when it
 //! was issued, when it expires, and a digest of the session it was issued to.
 //!
-//! Payload (little-endian): `1` (format) · issued µs (8) · expires µs (8) · user id (8) ·
-//! session digest (32) · scope length (1) · scope · room count (1) · per room: length (1), name.
+//! Payload (little-endian): `2` (format) · issued µs (8) · expires µs (8) · user id (8) ·
+//! session digest (32) · scope length (1) · scope · room count (1) · per room: length (1), name ·
+//! roster (1): how many people of the first room's roster the token may read (0: none). Format
+//! `1` (before the roster) is the same without the last byte, and reads as roster 0.
 //!
 //! Two keys are derived from the store's secret (HMAC-SHA256 of the secret over a label): one
 //! signs tokens, one digests sessions, so neither value can stand in for the other. Tags and
@@ -20,9 +22,13 @@ use super::input::{key, room_element, Room, Ttl, UserId};
 
 mod answer;
 mod check;
+mod roster;
 
 pub use answer::PollAnswer;
-pub use check::{check_shape, check_size, verify, Claims, Refusal};
+pub use check::{check_shape, check_size, read_accepted, verify, Claims, Refusal};
+pub use roster::{
+    card_client_id, pick_users, stands_for_its_user, Roster, RosterHeld, CARD_PREFIX, MAX_CARD_BYTES, MAX_ROSTER,
+};
 
 /// Bytes of a store's secret.
 pub const SECRET_BYTES: usize = 32;
@@ -31,7 +37,9 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 /// Most rooms one token may name.
 pub const MAX_ROOMS: usize = 32;
 
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
+/// The format before the roster byte, still read.
+const FORMAT_1: u8 = 1;
 const DIGEST_BYTES: usize = 32;
 /// Payload bytes before the scope: format, three times/ids, the session digest.
 const FIXED: usize = 1 + 8 + 8 + 8 + DIGEST_BYTES;
@@ -101,10 +109,13 @@ pub struct Grant<'a> {
     pub rooms: Vec<Room<'a>>,
     pub ttl: Ttl,
     pub session: &'a [u8],
+    /// How many people of the first room's roster the token may read (0: none).
+    pub roster: u8,
 }
 
 impl<'a> Grant<'a> {
-    /// Checks each argument in the order `presence_live_token()` takes them.
+    /// Checks each argument in the order `presence_live_token()` takes them (a token without
+    /// the roster: [`Grant::with_roster`] adds it).
     pub fn new(scope: &'a str, user_id: i64, rooms: &[&'a str], ttl: i64, session: &'a [u8]) -> Result<Self> {
         let scope = Scope::new(scope)?;
         let user_id = UserId::signed_in(user_id)?.get();
@@ -119,7 +130,7 @@ impl<'a> Grant<'a> {
         }
         let rooms = rooms.iter().enumerate().map(|(i, r)| room_element(i, r)).collect::<Result<Vec<_>>>()?;
         let ttl = Ttl::new(ttl)?;
-        let grant = Grant { scope, user_id, rooms, ttl, session };
+        let grant = Grant { scope, user_id, rooms, ttl, session, roster: 0 };
         let len = grant.token_len();
         if len > MAX_TOKEN_BYTES {
             return Err(StoreError::invalid(
@@ -130,8 +141,17 @@ impl<'a> Grant<'a> {
         Ok(grant)
     }
 
+    /// `$roster`: the token may read up to this many people of its first room's roster
+    /// (0..=[`MAX_ROSTER`]; 0 for none).
+    pub fn with_roster(mut self, roster: i64) -> Result<Self> {
+        self.roster = u8::try_from(roster).ok().filter(|&n| usize::from(n) <= MAX_ROSTER).ok_or_else(|| {
+            StoreError::invalid("roster", format!("must be between 0 and {MAX_ROSTER}, got {roster}"))
+        })?;
+        Ok(self)
+    }
+
     fn payload_len(&self) -> usize {
-        FIXED + 1 + self.scope.0.len() + 1 + self.rooms.iter().map(|r| 1 + r.as_str().len()).sum::<usize>()
+        FIXED + 1 + self.scope.0.len() + 1 + self.rooms.iter().map(|r| 1 + r.as_str().len()).sum::<usize>() + 1
     }
 
     /// The length of the token this grant becomes.
@@ -159,6 +179,7 @@ pub fn issue(keys: &Keys, grant: &Grant<'_>, now_us: u64) -> String {
         payload.push(r.as_str().len() as u8);
         payload.extend_from_slice(r.as_str().as_bytes());
     }
+    payload.push(grant.roster);
     let mut token = String::with_capacity(grant.token_len());
     base64url::encode_into(&payload, &mut token);
     let tag = hmac::sign(&keys.token, token.as_bytes());
@@ -191,11 +212,50 @@ mod tests {
         assert_eq!((c.issued_us, c.expires_us, c.user_id), (NOW, NOW + 60_000_000, 7));
         assert_eq!(c.scope(), b"install/1");
         assert_eq!(c.rooms().collect::<Vec<_>>(), ["admin/online", "post:5"]);
+        assert_eq!(c.roster, 0);
+        let with = grant(&["admin/online"], b"sess").with_roster(20).unwrap();
+        let t = issue(&keys(1), &with, NOW);
+        assert_eq!(t.len(), with.token_len());
+        assert_eq!(verify(&keys(1), t.as_bytes(), b"sess", None).unwrap().roster, 20);
+        assert_eq!(read_accepted(t.as_bytes()).map(|c| c.roster), Some(20));
+        assert_eq!(
+            grant(&["r"], b"").with_roster(51).unwrap_err().to_string(),
+            "$roster must be between 0 and 50, got 51"
+        );
         assert_eq!(c.check_time(NOW + 59_999_999), Ok(()));
         assert_eq!(c.check_time(NOW + 60_000_000), Err(Refusal::Expired));
         assert_eq!(c.check_time(NOW - 1), Err(Refusal::Expired), "issued after now: the clock stepped back");
         assert_eq!(c.check_revocation(NOW - 1), Ok(()));
         assert_eq!(c.check_revocation(NOW), Err(Refusal::Revoked));
+    }
+
+    /// A payload signed as a store signs one.
+    fn signed(keys: &Keys, payload: &[u8]) -> String {
+        let mut token = String::new();
+        base64url::encode_into(payload, &mut token);
+        let tag = hmac::sign(&keys.token, token.as_bytes());
+        token.push('.');
+        base64url::encode_into(tag.as_ref(), &mut token);
+        token
+    }
+
+    #[test]
+    fn a_format_1_token_reads_as_roster_0_and_only_without_a_byte_more() {
+        let token = issue(&keys(1), &grant(&["admin/online"], b"sess").with_roster(20).unwrap(), NOW);
+        let mut payload = Vec::new();
+        base64url::decode_into(token.split('.').next().unwrap().as_bytes(), &mut payload).unwrap();
+        // Format 1: the same payload without the roster byte.
+        payload[0] = FORMAT_1;
+        payload.pop();
+        let old = signed(&keys(1), &payload);
+        let c = verify(&keys(1), old.as_bytes(), b"sess", None).unwrap();
+        assert_eq!((c.roster, c.user_id, c.rooms().collect::<Vec<_>>()), (0, 7, vec!["admin/online"]));
+        assert_eq!(read_accepted(old.as_bytes()).map(|c| c.roster), Some(0));
+        // Format 1 with a byte after its rooms (a roster it cannot carry), signed all the same.
+        payload.push(20);
+        let longer = signed(&keys(1), &payload);
+        assert_eq!(verify(&keys(1), longer.as_bytes(), b"sess", None).unwrap_err(), Refusal::Malformed);
+        assert!(read_accepted(longer.as_bytes()).is_none());
     }
 
     #[test]

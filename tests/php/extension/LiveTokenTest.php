@@ -75,6 +75,40 @@ final class LiveTokenTest extends PresenceTestCase
 		self::assertSame(self::refused('token_expired'), presence_live_poll($token));
 	}
 
+	public function testARosterComesWithTheClaimOnlyAndItsArgumentsAreChecked(): void
+	{
+		foreach ([3, 2, 1] as $user) {
+			presence_upsert('admin/online', "user-$user", ['n' => $user], $user, 600);
+			presence_upsert('admin/online', "_card-$user", ['html' => "<li data-user-id=\"$user\">&amp;</li>"], $user, 600);
+		}
+		presence_upsert('admin/online', 'tab-9', [], 9, 600);
+		$before = self::snapshot('admin/online');
+		$plain = presence_live_token('install/1', 7, ['admin/online'], 60, 'sess');
+		self::assertSame(self::refused('roster_not_allowed'), presence_live_poll($plain, 'sess', '', 0));
+		$token = presence_live_token('install/1', 7, ['admin/online'], 60, 'sess', 2);
+		[$status, $body] = presence_live_poll($token, 'sess', '', 0);
+		self::assertSame(200, $status, $body);
+		$roster = json_decode($body, true, 8, JSON_THROW_ON_ERROR)['r'];
+		self::assertSame(presence_room_version('admin/online') & 0x1FFFFFFFFFFFFF, $roster['v']);
+		self::assertSame(3, $roster['n'], 'user entries only');
+		self::assertSame([[1, '<li data-user-id="1">&amp;</li>'], [2, '<li data-user-id="2">&amp;</li>']], $roster['u'], 'newest first, the claim\'s limit');
+		self::assertStringNotContainsString('<li', $body, 'markup escaped in the JSON');
+		self::assertArrayNotHasKey('r', json_decode(presence_live_poll($token, 'sess', '', $roster['v'])[1], true), 'held: versions only');
+		self::assertSame($before, self::snapshot('admin/online'), 'nothing written');
+
+		foreach ([[-1, 'roster'], [1 << 53, 'roster']] as [$held, $argument]) {
+			try {
+				presence_live_poll($token, 'sess', '', $held);
+				self::fail("held $held");
+			} catch (ValueError $e) {
+				self::assertStringContainsString("\$$argument", $e->getMessage());
+			}
+		}
+		$this->expectException(ValueError::class);
+		$this->expectExceptionMessage('presence_live_token(): Argument #6 ($roster) must be between 0 and 50, got 51');
+		presence_live_token('install/1', 7, ['admin/online'], 60, 'sess', 51);
+	}
+
 	public function testEveryProcessOfTheStoreAcceptsItsTokens(): void
 	{
 		$token = presence_live_token('install/1', 7, ['room'], 600, 'sess');

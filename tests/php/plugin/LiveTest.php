@@ -43,14 +43,14 @@ final class LiveTest extends WPP_TestCase {
 	/**
 	 * A poll as the page makes it, with a logged-in cookie carrying $session.
 	 */
-	private function poll( string $token, string $session ): array {
+	private function poll( string $token, string $session, ?string $roster = null ): array {
 		$cookie = 'editor|' . ( time() + 3600 ) . '|' . $session . '|0123456789abcdef';
 		return $this->request(
 			array(
 				'X-WPP-Live-Token'  => $token,
 				'X-WPP-Live-Cookie' => LOGGED_IN_COOKIE,
 				'Cookie'            => LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ),
-			)
+			) + ( null === $roster ? array() : array( 'X-WPP-Live-Roster' => $roster ) )
 		);
 	}
 
@@ -74,6 +74,9 @@ final class LiveTest extends WPP_TestCase {
 		$this->assert_refused( 405, 'method_not_allowed', $this->request( array( 'X-WPP-Live-Token' => 'x' ), 'POST' ), 'a POST' );
 		$this->assert_refused( 400, 'token_too_large', $this->request( array( 'X-WPP-Live-Token' => str_repeat( 'a', 5000 ) ) ), 'a token over 4 KiB' );
 		$this->assert_refused( 403, 'token_malformed', $this->request( array( 'X-WPP-Live-Token' => 'not a token' ) ), 'garbage' );
+		foreach ( array( '-1', '1.5', 'abc', '12345678901234567', '9007199254740992' ) as $bad ) {
+			$this->assert_refused( 400, 'roster_malformed', $this->request( array( 'X-WPP-Live-Token' => 'x', 'X-WPP-Live-Roster' => $bad ) ), "roster header '$bad'" );
+		}
 		$forged = rtrim( strtr( base64_encode( "\x01" . str_repeat( "\x00", 60 ) ), '+/', '-_' ), '=' ) . '.' . str_repeat( 'A', 43 );
 		$this->assert_refused( 403, 'token_invalid', $this->request( array( 'X-WPP-Live-Token' => $forged ) ), 'a token this store did not sign' );
 
@@ -115,6 +118,14 @@ final class LiveTest extends WPP_TestCase {
 		$this->assertSame( 200, $this->poll( $short, 'session-one' )[0] );
 		usleep( 1100000 ); // The store's clock is its own: a token of one second, a second later.
 		$this->assert_refused( 403, 'token_expired', $this->poll( $short, 'session-one' ), 'expired' );
+
+		// The roster: asked with a token without the claim, refused; with it, answered (the room
+		// moved past the version 0 the request holds).
+		wpp_entries_set( 'admin/online', 'user-' . $editor->ID, array( 'screen' => 'dashboard' ), $editor->ID );
+		$this->assert_refused( 403, 'roster_not_allowed', $this->poll( $backend->live_token( $rooms, $editor->ID, 600, 'session-one' ), 'session-one', '0' ), 'no roster claim' );
+		list( $status, , $body ) = $this->poll( $backend->live_token( $rooms, $editor->ID, 600, 'session-one', 20 ), 'session-one', '0' );
+		$this->assertSame( 200, $status );
+		$this->assertMatchesRegularExpression( '/^\{"v":\[[0-9]+,[0-9]+\],"t":[0-9]+,"r":\{"v":[0-9]+,"n":[0-9]+,"u":\[.*\]\}\}$/', $body );
 
 		$this->assertEquals( $entries, $backend->get_room( $rooms[1], 150 ), 'refused polls wrote nothing' );
 		$this->assertSame( $v[2], wpp_lane_versions( $rooms )[ $rooms[1] ] );

@@ -69,6 +69,9 @@ class TableTest extends WPP_TestCase {
 			WPP_Legacy_Tables::create( 'presence' );
 			WPP_Legacy_Tables::insert_ours( 'admin/online', 'user-7', 7, array( 'screen' => 'edit' ), 100 );
 			WPP_Legacy_Tables::insert_ours( 'admin/online', 'old', 7, array(), -10 );
+			// 0.1's REST API took any client id: a reserved one there is not ours to copy (a
+			// `_card-{id}` row would be served to dashboards as markup).
+			WPP_Legacy_Tables::insert_ours( 'admin/online', '_card-8', 7, array( 'html' => '<img src=x onerror=alert(1)>' ), 100 );
 			$this->assertSame( 'presence', wpp_table_legacy_owner() );
 			update_option( 'wpp_db_version', '1' );
 
@@ -79,6 +82,7 @@ class TableTest extends WPP_TestCase {
 			$entries = wpp_backend()->get_room( 'admin/online', 150 );
 			$this->assertSame( array( 'user-7' ), array_column( $entries, 'client_id' ), 'live entries only' );
 			$this->assertSame( array( 'screen' => 'edit' ), $entries[0]['data'] );
+			$this->assertNull( wpp_entries_find( 'admin/online', '_card-8' ), 'reserved rows stay behind' );
 		} finally {
 			WPP_Legacy_Tables::clean_up();
 		}

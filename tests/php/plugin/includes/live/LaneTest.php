@@ -68,9 +68,9 @@ final class LaneTest extends WPP_Heartbeat_TestCase {
 	}
 
 	public function test_the_poll_timing_stays_in_its_bounds(): void {
-		$this->assertSame( array( 'interval' => 1500, 'idleAfter' => 30000, 'alone' => 4000, 'max' => 15000, 'crowd' => 50 ), wpp_lane_poll_settings() );
-		add_filter( 'wpp_live_poll_settings', static fn() => array( 'interval' => 100, 'alone' => 10, 'max' => 99999999, 'crowd' => 0 ) );
-		$this->assertSame( array( 'interval' => 1000, 'idleAfter' => 30000, 'alone' => 1000, 'max' => 120000, 'crowd' => 1 ), wpp_lane_poll_settings() );
+		$this->assertSame( array( 'interval' => 1500, 'idleAfter' => 30000, 'alone' => 4000, 'max' => 15000, 'crowd' => 50, 'crowdInterval' => 4000 ), wpp_lane_poll_settings() );
+		add_filter( 'wpp_live_poll_settings', static fn() => array( 'interval' => 100, 'alone' => 10, 'max' => 99999999, 'crowd' => 0, 'crowdInterval' => 60000 ) );
+		$this->assertSame( array( 'interval' => 1000, 'idleAfter' => 30000, 'alone' => 1000, 'max' => 120000, 'crowd' => 1, 'crowdInterval' => 8000 ), wpp_lane_poll_settings() );
 	}
 
 	public function test_without_the_extension_pages_have_no_lane_and_the_heartbeat_says_so(): void {

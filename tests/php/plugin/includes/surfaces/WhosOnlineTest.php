@@ -50,7 +50,7 @@ final class WhosOnlineTest extends WPP_Heartbeat_TestCase {
 		$this->assertStringContainsString( 'On the dashboard', self::item( $html, $viewer->ID ) );
 		$this->assertStringNotContainsString( '(you)', self::item( $html, $writer->ID ) );
 		$this->assertStringContainsString( 'wpp-status--active', self::item( $html, $writer->ID ) );
-		$this->assertMatchesRegularExpression( '#<div class="wpp-online" data-wpp-online data-wpp-version="[0-9]+">#', $html, 'the version it shows, for the fragments it asks' );
+		$this->assertMatchesRegularExpression( '#<div class="wpp-online" data-wpp-online data-wpp-version="[0-9]+" data-wpp-summaries="[^"]*">#', $html, 'the version it shows, for the fragments it asks' );
 		$this->assertStringContainsString( 'data-name="Mo Derator"', self::item( $html, $moderator->ID ), 'names for the announcements' );
 		$this->assertStringContainsString( 'class="wpp-online__more" hidden', $html, 'no summary link for three people' );
 	}
