@@ -134,6 +134,12 @@ cmd_up() {
 		"") ;;
 		*) die "unknown option for up: $1 (expected --foreground)" ;;
 	esac
+	if all_services_running && [[ $EXTENSION == 1 && -f $PRESENCE_SO_BUILT && -f $PRESENCE_SO ]] &&
+		! cmp -s "$PRESENCE_SO_BUILT" "$PRESENCE_SO"; then
+		# Its php-fpm and the CLI's ini load the copy taken at the last up: tests would run the old build.
+		info "the extension was built again since the site started: restarting it with the new build"
+		stop_site
+	fi
 	if all_services_running; then
 		info "already running (with the settings of its last up; to change them: down, then up)"
 	else
