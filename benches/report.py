@@ -425,10 +425,19 @@ def which_entries(entries, dims, everything):
                 parts.append(f"at {text} online" if d == "online" else text)
         return ", ".join(parts) if parts else "all"
 
+    def variant_text(v):
+        mine = [e for e in entries if e["variant"] == v]
+        text = product(mine)
+        if text is not None or "scenario" not in dims:
+            return text or name("variant", v)
+        # A run some of whose rows a later run replaced: kind by kind.
+        return "; ".join(product([e for e in mine if e["scenario"] == s]) or name("variant", v)
+                         for s in values("scenario", mine))
+
     text = product(entries)
     if text is not None:
         return text
-    return "; ".join(product([e for e in entries if e["variant"] == v]) or v for v in values("variant", entries))
+    return "; ".join(variant_text(v) for v in values("variant", entries))
 
 
 def measured_line(load, entries, dims, single, settings, what, note=""):
