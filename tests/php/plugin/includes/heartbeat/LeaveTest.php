@@ -69,30 +69,14 @@ final class LeaveTest extends WPP_Heartbeat_TestCase {
 		wpp_write_online( $editor, 'dashboard', 0, 'tabClosing' );
 		// The tab that takes the lead pings as the closing one's leave arrives: its write lands
 		// after the leave read the user's entries and before it removes them.
-		$racing = new class( wpp_backend() ) extends WPP_Test_Counting_Backend {
-			/** @var callable|null */
-			public $after_read = null;
-
-			public function user_entries( int $user_id, int $max_age ): array {
-				$entries = parent::user_entries( $user_id, $max_age );
-				if ( $this->after_read ) {
-					usleep( 2000 ); // A write time after the one read.
-					( $this->after_read )();
-					$this->after_read = null;
-				}
-				return $entries;
+		$left = $this->leave_with_a_write_after_its_read(
+			$editor,
+			'tabClosing',
+			static function () use ( $editor ) {
+				wpp_write_online( $editor, 'dashboard', 0, 'tabLeading' );
 			}
-		};
-		$racing->after_read = static function () use ( $editor ) {
-			wpp_write_online( $editor, 'dashboard', 0, 'tabLeading' );
-		};
-		$store = wpp_backend();
-		wpp_backend_use( $racing );
-		try {
-			$this->assertSame( 0, wpp_leave_tab( $editor, 'tabClosing' ) );
-		} finally {
-			wpp_backend_use( $store );
-		}
+		);
+		$this->assertSame( 0, $left );
 		$this->assertSame( array( 'tabLeading' ), array_column( array_column( wpp_backend()->user_entries( $editor->ID, 150 ), 'data' ), 'tab' ), 'still listed' );
 	}
 
@@ -101,30 +85,14 @@ final class LeaveTest extends WPP_Heartbeat_TestCase {
 		wpp_write_online( $editor, 'dashboard', 0, 'tabClosing' );
 		// The closing tab's last heartbeat, sent before its leave, finishes between the leave's read
 		// and its removal: its write still names the closing tab.
-		$racing = new class( wpp_backend() ) extends WPP_Test_Counting_Backend {
-			/** @var callable|null */
-			public $after_read = null;
-
-			public function user_entries( int $user_id, int $max_age ): array {
-				$entries = parent::user_entries( $user_id, $max_age );
-				if ( $this->after_read ) {
-					usleep( 2000 ); // A write time after the one read.
-					( $this->after_read )();
-					$this->after_read = null;
-				}
-				return $entries;
+		$left = $this->leave_with_a_write_after_its_read(
+			$editor,
+			'tabClosing',
+			static function () use ( $editor ) {
+				wpp_write_online( $editor, 'edit-comments', 0, 'tabClosing' );
 			}
-		};
-		$racing->after_read = static function () use ( $editor ) {
-			wpp_write_online( $editor, 'edit-comments', 0, 'tabClosing' );
-		};
-		$store = wpp_backend();
-		wpp_backend_use( $racing );
-		try {
-			$this->assertSame( 1, wpp_leave_tab( $editor, 'tabClosing' ) );
-		} finally {
-			wpp_backend_use( $store );
-		}
+		);
+		$this->assertSame( 1, $left );
 		$this->assertSame( array(), wpp_backend()->user_entries( $editor->ID, 150 ), 'not listed' );
 	}
 
@@ -176,5 +144,36 @@ final class LeaveTest extends WPP_Heartbeat_TestCase {
 		$this->assertSame( array( array( $editor->ID, 'tabD', 2 ) ), $seen );
 		wp_set_current_user( self::user( 'administrator' )->ID );
 		$this->assertSame( 'seen', wpp_users_list_presence( true )[ $editor->ID ]['status'] );
+	}
+
+	/**
+	 * Leaves `$tab` of `$user` with `$write` run between the leave's read of the user's entries
+	 * and its removal, as another request landing there would.
+	 *
+	 * @return int What wpp_leave_tab() answered.
+	 */
+	private function leave_with_a_write_after_its_read( WP_User $user, string $tab, callable $write ): int {
+		$racing = new class( wpp_backend() ) extends WPP_Test_Counting_Backend {
+			/** @var callable|null */
+			public $after_read = null;
+
+			public function user_entries( int $user_id, int $max_age ): array {
+				$entries = parent::user_entries( $user_id, $max_age );
+				if ( $this->after_read ) {
+					usleep( 2000 ); // A write time after the one read.
+					( $this->after_read )();
+					$this->after_read = null;
+				}
+				return $entries;
+			}
+		};
+		$racing->after_read = $write;
+		$store = wpp_backend();
+		wpp_backend_use( $racing );
+		try {
+			return wpp_leave_tab( $user, $tab );
+		} finally {
+			wpp_backend_use( $store );
+		}
 	}
 }
