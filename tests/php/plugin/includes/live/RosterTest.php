@@ -127,18 +127,7 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 
 		wp_set_current_user( $editor->ID );
 		foreach ( array( 'POST', 'DELETE' ) as $method ) {
-			$request = new WP_REST_Request( $method, '/wp-presence/v1/presence' );
-			$request->set_header( 'Content-Type', 'application/json' );
-			$request->set_body(
-				wp_json_encode(
-					array(
-						'room'      => WPP_ADMIN_ROOM,
-						'client_id' => $client,
-						'data'      => $planted,
-					)
-				)
-			);
-			$this->assertSame( 400, rest_get_server()->dispatch( $request )->get_status(), $method );
+			$this->assertSame( 400, self::rest_write( $method, $client, $planted ), $method );
 		}
 
 		$this->assertSame( $card, self::card( $editor->ID ), 'the card is the one the heartbeat wrote' );
@@ -191,19 +180,7 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		$author = self::user( 'author' );
 		wp_set_current_user( $author->ID );
 		foreach ( array( 'user-x', 'user-y', 'user-' . $present->ID . 'x' ) as $client ) {
-			$request = new WP_REST_Request( 'POST', '/wp-presence/v1/presence' );
-			$request->set_header( 'Content-Type', 'application/json' );
-			$request->set_body(
-				wp_json_encode(
-					array(
-						'room'      => WPP_ADMIN_ROOM,
-						'client_id' => $client,
-						'data'      => array( 'name' => 'Mallory' ),
-					)
-				)
-			);
-			$status = rest_get_server()->dispatch( $request )->get_status();
-			$this->assertLessThan( 300, $status, $client );
+			$this->assertLessThan( 300, self::rest_write( 'POST', $client, array( 'name' => 'Mallory' ) ), $client );
 		}
 
 		$session = $this->sign_in( self::user( 'editor' ) );
@@ -248,5 +225,24 @@ final class RosterTest extends WPP_Heartbeat_TestCase {
 		$this->heartbeat( $editor, $this->ping( array( 'tab' => 'tabtwo123456' ) ) );
 		$this->assertSame( 0, wpp_leave_tab( $editor, 'tabone123456' ), 'the newer tab\'s entry stays' );
 		$this->assertNotNull( self::card( $editor->ID ) );
+	}
+
+	/**
+	 * The status of a REST request of the current user that writes (POST) or removes (DELETE)
+	 * `$client` in `admin/online`.
+	 */
+	private static function rest_write( string $method, string $client, array $data ): int {
+		$request = new WP_REST_Request( $method, '/wp-presence/v1/presence' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		$request->set_body(
+			wp_json_encode(
+				array(
+					'room'      => WPP_ADMIN_ROOM,
+					'client_id' => $client,
+					'data'      => $data,
+				)
+			)
+		);
+		return rest_get_server()->dispatch( $request )->get_status();
 	}
 }
